@@ -1,0 +1,51 @@
+/**
+ * Domain types shared by the core modules (datasets, evaluation, inference, store, export).
+ *
+ * Coordinate convention inside posebench: 0-based image pixels, an integer coordinate being the
+ * centre of that pixel (OpenCV / mmpose convention, ../shared/specs/mmpose-mpii.md header).
+ * MPII json and `.mat` files are 1-based (MATLAB); they are converted at import and export only.
+ * The evaluation module is the one exception: it consumes the protocol's own inputs (1-based GT from
+ * the `.mat`/json and 0-based float32 predictions) because bit-exactness with mmpose needs them.
+ */
+
+export type Point2 = [x: number, y: number];
+
+export type DatasetLayout = 'mmpose' | 'hrnet';
+export type DatasetSplit = 'val' | 'train';
+export type PckhProtocol = 'mmpose0x' | 'mmpose1x';
+
+/** One person entry of an mmpose/HRNet MPII json, converted to 0-based pixels. */
+export interface PersonAnnotation {
+  /** Index in the json list (= column in the gt `.mat`). */
+  readonly entryIndex: number;
+  /** Image file name relative to the dataset's images folder. */
+  readonly image: string;
+  /** 0-based centre (json centre − 1). `null` when the json centre is [-1,-1]. */
+  readonly center: Point2 | null;
+  readonly scale: number;
+  /** 16 joints, 0-based; a missing joint (json [-1,-1] / vis 0) is `null`. */
+  readonly joints: (Point2 | null)[];
+  /** json joints_vis (0/1), kept as given. */
+  readonly jointsVisible: number[];
+  /** The json entry exactly as read, so export can reproduce it untouched. */
+  readonly raw: Readonly<Record<string, unknown>>;
+}
+
+/** The gt `.mat` content (spec §1.4), kept in the file's own 1-based convention. */
+export interface MatGroundTruth {
+  readonly count: number;
+  /** `dataset_joints` names in order. */
+  readonly jointNames: string[];
+  /** pos_gt_src: index ((n * 16) + j) * 2 + axis, 1-based pixels, float64. */
+  readonly positions1Based: Float64Array;
+  /** jnt_missing: index n * 16 + j; 1 = missing. */
+  readonly missing: Uint8Array;
+  /** headboxes_src: index n * 4 + {0: x1, 1: y1, 2: x2, 3: y2}, 1-based pixels. */
+  readonly headBoxes1Based: Float64Array;
+}
+
+export interface ImageFileInfo {
+  readonly name: string;
+  readonly exists: boolean;
+  readonly bytes: number;
+}
