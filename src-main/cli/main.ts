@@ -1,0 +1,67 @@
+/**
+ * `posebench` command dispatcher. Each command lives in its own module and is imported lazily, so
+ * `posebench eval` never loads the web host and `posebench inspect` never opens SQLite.
+ * Errors go to stderr with a non-zero exit code (issue 2 item 6).
+ */
+import { CliUsageError } from './cli-args.ts';
+import { PosebenchInputError } from '../core/errors.ts';
+
+const USAGE = `posebench — pose-model workbench (mmpose-exact PCKh, single-thread ONNX inference)
+
+Usage:
+  posebench eval (--dataset DIR | --demo) (--predictions FILE [--coordinate-base 0|1] | --model FILE.onnx ...)
+                 [--protocol mmpose0x|mmpose1x] [--format table|json|csv] [--db FILE] [--name NAME] [--flip-test]
+  posebench eval --demo                     every demo model on the embedded demo dataset
+  posebench inspect MODEL.onnx [--format json|table]
+  posebench bench --model FILE [--runs N] [--warmup N] [--pipeline --dataset DIR] [--format json|table]
+  posebench serve [--dataset DIR] [--models DIR] [--port N] [--db FILE]
+  posebench export --dataset DIR --format mpii-json|mpii-mat|coco --out FILE [--db FILE] [--force]
+  posebench demo [--force]                  generate the embedded demo dataset and models
+
+Workspace: SQLite in $POSEBENCH_HOME (default: the user data directory), keyed by dataset path; --db overrides.
+`;
+
+type CommandRunner = (argv: string[]) => Promise<number>;
+
+const COMMANDS: Record<string, () => Promise<CommandRunner>> = {
+  eval: async () => (await import('./commands/eval-command.ts')).runEvalCommand,
+  inspect: async () => (await import('./commands/inspect-command.ts')).runInspectCommand,
+  bench: async () => (await import('./commands/bench-command.ts')).runBenchCommand,
+  serve: async () => (await import('./commands/serve-command.ts')).runServeCommand,
+  export: async () => (await import('./commands/export-command.ts')).runExportCommand,
+  demo: async () => (await import('./commands/demo-command.ts')).runDemoCommand,
+};
+
+export async function runCli(argv: string[]): Promise<number> {
+  const [commandName, ...rest] = argv;
+  if (commandName === undefined || commandName === '--help' || commandName === '-h' || commandName === 'help') {
+    process.stdout.write(USAGE);
+    return commandName === undefined ? 1 : 0;
+  }
+  const loadCommand = COMMANDS[commandName];
+  if (loadCommand === undefined) {
+    process.stderr.write(`posebench: unknown command "${commandName}"\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    const run = await loadCommand();
+    return await run(rest);
+  } catch (error) {
+    return reportError(error);
+  }
+}
+
+function reportError(error: unknown): number {
+  if (error instanceof CliUsageError) {
+    process.stderr.write(`${error.message}\n\nRun "posebench --help" for usage.\n`);
+    return 2;
+  }
+  if (error instanceof PosebenchInputError) {
+    process.stderr.write(`posebench: ${error.message}\n`);
+    return 1;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`posebench: ${message}\n`);
+  if (process.env['POSEBENCH_DEBUG'] && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  return 1;
+}

@@ -1,0 +1,109 @@
+/**
+ * Text renderings of a PCKh report: the study-style table, JSON and CSV.
+ * Numbers in JSON keep full float64 precision (the acceptance compares them bit for bit).
+ */
+import { PCKH_GROUPS } from '../core/joints.ts';
+
+export const REPORT_METRIC_KEYS = [
+  'Head', 'Shoulder', 'Elbow', 'Wrist', 'Hip', 'Knee', 'Ankle', 'PCKh', 'PCKh@0.1',
+] as const;
+export type ReportMetricKey = (typeof REPORT_METRIC_KEYS)[number];
+
+export interface JointRow {
+  readonly name: string;
+  readonly count: number;
+  readonly pckh: number | null;
+  readonly pckhAt01: number | null;
+}
+
+/** What the CLI prints per evaluated variant. */
+export interface VariantReport {
+  readonly variant: string;
+  readonly protocol: string;
+  readonly instances: number;
+  readonly metrics: Readonly<Record<ReportMetricKey, number | null>>;
+  readonly perJoint: readonly JointRow[];
+  readonly auc?: number | null;
+  readonly latencyMs?: number | null;
+  readonly failedInstances?: number;
+}
+
+/** The JSON object of `--format json` for one variant (issue 2 item 6). */
+export function toJsonReport(report: VariantReport): Record<string, unknown> {
+  return {
+    variant: report.variant,
+    protocol: report.protocol,
+    instances: report.instances,
+    metrics: { ...report.metrics },
+    per_joint: report.perJoint.map((joint) => ({
+      name: joint.name,
+      count: joint.count,
+      pckh: joint.pckh,
+      pckh_at_0_1: joint.pckhAt01,
+    })),
+    ...(report.auc !== undefined ? { auc_0_to_0_5: report.auc } : {}),
+    ...(report.latencyMs !== undefined ? { latency_median_ms: report.latencyMs } : {}),
+    ...(report.failedInstances !== undefined ? { failed_instances: report.failedInstances } : {}),
+  };
+}
+
+function formatPercent(value: number | null | undefined, width: number): string {
+  const text = value === null || value === undefined || Number.isNaN(value) ? '—' : value.toFixed(2);
+  return text.padStart(width);
+}
+
+/**
+ * The per-joint table as the ShuffleNetV2 study prints it: one row per variant with
+ * Head, Shoulder, Elbow, Wrist, Hip, Knee, Ankle, PCKh (Mean) and PCKh@0.1, then the 16 joints.
+ */
+export function formatTable(reports: readonly VariantReport[]): string {
+  const nameWidth = Math.max(8, ...reports.map((report) => report.variant.length));
+  const groupNames = PCKH_GROUPS.map((group) => group.name);
+  const header = ['Variant'.padEnd(nameWidth), ...groupNames.map((name) => name.padStart(8)), 'PCKh'.padStart(8), 'PCKh@0.1'.padStart(9)];
+  const hasLatency = reports.some((report) => report.latencyMs !== undefined && report.latencyMs !== null);
+  if (hasLatency) header.push('ms/img'.padStart(8));
+  const lines = [header.join(' ')];
+  lines.push('-'.repeat(lines[0]!.length));
+  for (const report of reports) {
+    const cells = [
+      report.variant.padEnd(nameWidth),
+      ...groupNames.map((name) => formatPercent(report.metrics[name], 8)),
+      formatPercent(report.metrics.PCKh, 8),
+      formatPercent(report.metrics['PCKh@0.1'], 9),
+    ];
+    if (hasLatency) cells.push(report.latencyMs === null || report.latencyMs === undefined ? '—'.padStart(8) : report.latencyMs.toFixed(1).padStart(8));
+    lines.push(cells.join(' '));
+  }
+  lines.push('');
+  for (const report of reports) {
+    const protocolNote = `${report.protocol}, ${report.instances} instances${report.failedInstances ? `, ${report.failedInstances} failed` : ''}`;
+    lines.push(`${report.variant} — per joint (${protocolNote})`);
+    lines.push(`${'joint'.padEnd(15)} ${'count'.padStart(6)} ${'PCKh'.padStart(7)} ${'@0.1'.padStart(7)}`);
+    for (const joint of report.perJoint) {
+      lines.push(`${joint.name.padEnd(15)} ${String(joint.count).padStart(6)} ${formatPercent(joint.pckh, 7)} ${formatPercent(joint.pckhAt01, 7)}`);
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+function csvCell(value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  const text = String(value);
+  return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** One row per variant: groups, Mean, @0.1, then each joint's PCKh, PCKh@0.1 and count. */
+export function formatCsv(reports: readonly VariantReport[]): string {
+  const first = reports[0];
+  if (first === undefined) return '';
+  const jointColumns = first.perJoint.flatMap((joint) => [`${joint.name}_pckh`, `${joint.name}_pckh_at_0_1`, `${joint.name}_count`]);
+  const header = ['variant', 'protocol', 'instances', ...REPORT_METRIC_KEYS, 'latency_median_ms', ...jointColumns];
+  const rows = reports.map((report) => [
+    report.variant, report.protocol, report.instances,
+    ...REPORT_METRIC_KEYS.map((key) => report.metrics[key]),
+    report.latencyMs ?? null,
+    ...report.perJoint.flatMap((joint) => [joint.pckh, joint.pckhAt01, joint.count]),
+  ]);
+  return [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\n') + '\n';
+}
