@@ -1,0 +1,205 @@
+/**
+ * Imports a prediction file for the MPII val persons: json `{"preds": [N][16][2 or 3]}` or a MAT v5
+ * variable `preds` shaped N×16×K or K×16×N (K = 2 for x,y; 3 adds a score).
+ *
+ * Predictions are float32, as mmpose produces them (spec §2 step 1 and §2.1: the +1 of the protocol is
+ * a float32 add). 1-based files are brought to 0-based by subtracting 1 *in float32*:
+ * `Math.fround(Math.fround(v) - 1)` (../shared/fixtures/mpii-predictions/EXPECTED.md).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { makeWarning, PosebenchInputError, type InputWarning } from '../core/errors.ts';
+import { MPII_JOINT_COUNT, MPII_JOINT_NAMES } from '../core/joints.ts';
+import type { MatNumericArray } from './mat/mat-types.ts';
+import { readMatFile } from './mat/mat-reader.ts';
+import { parseJsonText } from './mpii-json.ts';
+
+export interface ImportPredictionsOptions {
+  /** 0 when the file holds 0-based pixels (mmpose), 1 for MATLAB 1-based pixels. */
+  readonly coordinateBase: 0 | 1;
+  /** Number of persons of the dataset the predictions belong to. */
+  readonly expectedCount: number;
+}
+
+export interface ImportedPredictions {
+  /** index (n * 16 + j) * 2 + axis; 0-based image pixels, float32. */
+  readonly predictions0Based: Float32Array;
+  /** index n * 16 + j; present only when the file has a score per joint. */
+  readonly scores?: Float32Array;
+  readonly count: number;
+  readonly warnings: InputWarning[];
+}
+
+const PREDS_VARIABLE = 'preds';
+
+export function importPredictions(file: string, options: ImportPredictionsOptions): ImportedPredictions {
+  const extension = path.extname(file).toLowerCase();
+  if (extension === '.json') return importJsonPredictions(file, options);
+  if (extension === '.mat') return importMatPredictions(file, options);
+  throw new PosebenchInputError({ file }, `unsupported prediction file type "${extension}": expected .json or .mat`);
+}
+
+/** Per-value conversion to 0-based float32 (see the header comment). */
+function toZeroBased(value: number, coordinateBase: 0 | 1): number {
+  const single = Math.fround(value);
+  return coordinateBase === 1 ? Math.fround(single - 1) : single;
+}
+
+function jointLabel(j: number): string {
+  return `joint ${j} (${MPII_JOINT_NAMES[j] ?? '?'})`;
+}
+
+function describeJsonValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  return typeof value === 'string' ? `the string ${JSON.stringify(value)}` : `a ${typeof value}`;
+}
+
+function checkCount(file: string, count: number, expectedCount: number): void {
+  if (count !== expectedCount) {
+    throw new PosebenchInputError({ file, field: PREDS_VARIABLE },
+      `has predictions for ${count} persons, the dataset has ${expectedCount}; they must be in the order of the annotation json`);
+  }
+}
+
+function importJsonPredictions(file: string, options: ImportPredictionsOptions): ImportedPredictions {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new PosebenchInputError({ file }, `cannot read file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  const data = parseJsonText(text, file);
+  let preds: unknown;
+  if (typeof data === 'object' && data !== null && !Array.isArray(data) && PREDS_VARIABLE in data) {
+    preds = (data as Record<string, unknown>)[PREDS_VARIABLE];
+  } else {
+    throw new PosebenchInputError({ file }, `expected an object {"preds": [N][16][2]} at the top level, got ${describeJsonValue(data)}`);
+  }
+  if (!Array.isArray(preds)) {
+    throw new PosebenchInputError({ file, field: PREDS_VARIABLE }, `expected a list [N][16][2], got ${describeJsonValue(preds)}`);
+  }
+  checkCount(file, preds.length, options.expectedCount);
+
+  const count = preds.length;
+  // Width (2: x,y; 3: x,y,score) is fixed by the first joint; every joint must agree.
+  const firstJoint: unknown = Array.isArray(preds[0]) ? (preds[0] as unknown[])[0] : undefined;
+  const width = Array.isArray(firstJoint) && firstJoint.length === 3 ? 3 : 2;
+  const predictions0Based = new Float32Array(count * MPII_JOINT_COUNT * 2);
+  const scores = width === 3 ? new Float32Array(count * MPII_JOINT_COUNT) : undefined;
+
+  for (let n = 0; n < count; n++) {
+    const person: unknown = preds[n];
+    if (!Array.isArray(person) || person.length !== MPII_JOINT_COUNT) {
+      const got = Array.isArray(person) ? `${person.length} joints` : describeJsonValue(person);
+      throw new PosebenchInputError({ file, entry: n, field: `preds[${n}]` }, `expected ${MPII_JOINT_COUNT} joints, got ${got}`);
+    }
+    for (let j = 0; j < MPII_JOINT_COUNT; j++) {
+      const joint: unknown = person[j];
+      if (!Array.isArray(joint) || joint.length !== width) {
+        const shape = width === 3 ? '[x, y, score]' : '[x, y]';
+        throw new PosebenchInputError({ file, entry: n, field: `preds[${n}][${j}]` },
+          `${jointLabel(j)}: expected ${shape} (every joint like the file's first one, [x, y] or [x, y, score]), got ${describeJsonValue(joint)}`);
+      }
+      for (let k = 0; k < width; k++) {
+        const value: unknown = joint[k];
+        if (typeof value !== 'number' || !Number.isFinite(value)) {
+          throw new PosebenchInputError({ file, entry: n, field: `preds[${n}][${j}][${k}]` },
+            `${jointLabel(j)}: expected a finite number, got ${describeJsonValue(value)}`);
+        }
+        const slot = n * MPII_JOINT_COUNT + j;
+        if (k < 2) predictions0Based[slot * 2 + k] = toZeroBased(value, options.coordinateBase);
+        else if (scores !== undefined) scores[slot] = value;
+      }
+    }
+  }
+  return scores === undefined ? { predictions0Based, count, warnings: [] } : { predictions0Based, scores, count, warnings: [] };
+}
+
+/** How the persons, joints and coordinates sit in a 3-D column-major MAT array. */
+interface MatPredsLayout {
+  readonly personsFirst: boolean;
+  readonly count: number;
+  /** 2 (x, y) or 3 (x, y, score). */
+  readonly width: number;
+}
+
+function describeDims(dims: readonly number[]): string {
+  return dims.join('×');
+}
+
+function resolveMatLayout(file: string, dims3: readonly [number, number, number], expectedCount: number, warnings: InputWarning[]): MatPredsLayout {
+  const [d0, d1, d2] = dims3;
+  const shapeText = `shape ${describeDims(dims3)}`;
+  if (d1 !== MPII_JOINT_COUNT) {
+    throw new PosebenchInputError({ file, field: PREDS_VARIABLE },
+      `${shapeText}: expected ${MPII_JOINT_COUNT} joints along the second dimension (N×16×2 or 2×16×N)`);
+  }
+  const personsFirstFits = d2 === 2 || d2 === 3;
+  const coordsFirstFits = d0 === 2 || d0 === 3;
+  if (!personsFirstFits && !coordsFirstFits) {
+    throw new PosebenchInputError({ file, field: PREDS_VARIABLE }, `${shapeText}: expected N×16×2 or 2×16×N (or ×3 with scores)`);
+  }
+  let personsFirst = personsFirstFits;
+  if (personsFirstFits && coordsFirstFits) {
+    // Only possible for N of 2 or 3: pick the reading whose N matches, N×16×K when both do.
+    personsFirst = d0 === expectedCount || d2 !== expectedCount;
+    if (d0 === d2) {
+      warnings.push(makeWarning({ file, field: PREDS_VARIABLE }, `${shapeText} is ambiguous; read as persons×16×coordinates`));
+    }
+  }
+  return personsFirst ? { personsFirst, count: d0, width: d2 } : { personsFirst, count: d2, width: d0 };
+}
+
+function importMatPredictions(file: string, options: ImportPredictionsOptions): ImportedPredictions {
+  const mat = readMatFile(file);
+  const variable = mat.variables.get(PREDS_VARIABLE);
+  if (variable === undefined) {
+    const names = [...mat.variables.keys()];
+    throw new PosebenchInputError({ file, field: PREDS_VARIABLE },
+      `no variable "preds" in the file (it has: ${names.length === 0 ? 'none' : names.join(', ')})`);
+  }
+  if (variable.kind !== 'numeric') {
+    throw new PosebenchInputError({ file, field: PREDS_VARIABLE }, `expected a numeric array, got a ${variable.kind} array`);
+  }
+  const array: MatNumericArray = variable;
+  // MATLAB drops trailing singleton dimensions (a 2×16×1 array is stored as 2×16): pad to 3-D.
+  const dims = [...array.dims];
+  while (dims.length > 3 && dims[dims.length - 1] === 1) dims.pop();
+  if (dims.length > 3) {
+    throw new PosebenchInputError({ file, field: PREDS_VARIABLE }, `shape ${describeDims(dims)}: expected a 3-D array N×16×2 or 2×16×N`);
+  }
+  while (dims.length < 3) dims.push(1);
+  const dims3: [number, number, number] = [dims[0] ?? 0, dims[1] ?? 0, dims[2] ?? 0];
+
+  const warnings: InputWarning[] = [];
+  const layout = resolveMatLayout(file, dims3, options.expectedCount, warnings);
+  checkCount(file, layout.count, options.expectedCount);
+
+  const { count, width, personsFirst } = layout;
+  const data = array.data;
+  const predictions0Based = new Float32Array(count * MPII_JOINT_COUNT * 2);
+  const scores = width === 3 ? new Float32Array(count * MPII_JOINT_COUNT) : undefined;
+  // Column-major (mat-types.ts): element (i, j, k) of dims [d0, d1, d2] is at i + d0 * (j + d1 * k).
+  //   N×16×K: (n, j, k) → n + N * (j + 16 * k)
+  //   K×16×N: (k, j, n) → k + K * (j + 16 * n)
+  const indexOf = personsFirst
+    ? (n: number, j: number, k: number): number => n + count * (j + MPII_JOINT_COUNT * k)
+    : (n: number, j: number, k: number): number => k + width * (j + MPII_JOINT_COUNT * n);
+
+  for (let n = 0; n < count; n++) {
+    for (let j = 0; j < MPII_JOINT_COUNT; j++) {
+      const slot = n * MPII_JOINT_COUNT + j;
+      for (let k = 0; k < width; k++) {
+        const value = data[indexOf(n, j, k)];
+        if (value === undefined || !Number.isFinite(value)) {
+          throw new PosebenchInputError({ file, entry: n, field: PREDS_VARIABLE },
+            `${jointLabel(j)}: ${k === 2 ? 'score' : k === 0 ? 'x' : 'y'} is ${value === undefined ? 'absent' : String(value)}, expected a finite number`);
+        }
+        if (k < 2) predictions0Based[slot * 2 + k] = toZeroBased(value, options.coordinateBase);
+        else if (scores !== undefined) scores[slot] = value;
+      }
+    }
+  }
+  return scores === undefined ? { predictions0Based, count, warnings } : { predictions0Based, scores, count, warnings };
+}
