@@ -30,11 +30,11 @@ describe('imageDimensions on generated images', () => {
   });
   afterAll(() => removeDir(dir));
 
-  const raw = (width: number, height: number): sharp.Sharp =>
+  const raw = (width: number, height: number): ReturnType<typeof sharp> =>
     sharp(Buffer.alloc(width * height * 3, 128), { raw: { width, height, channels: 3 } });
 
   it('reads baseline and progressive JPEGs, with EXIF/ICC segments before the frame header', async () => {
-    const cases: [string, sharp.Sharp][] = [
+    const cases: [string, ReturnType<typeof sharp>][] = [
       ['baseline.jpg', raw(321, 123).jpeg()],
       ['progressive.jpg', raw(77, 500).jpeg({ progressive: true })],
       ['exif.jpg', raw(640, 3).withMetadata({ exif: { IFD0: { Copyright: 'x'.repeat(3000) } } }).jpeg()],

@@ -52,7 +52,7 @@ describe('parseMpiiJson: conversion to 0-based', () => {
   });
 
   it('writes an unchanged person back exactly as read, and an edited joint +1', () => {
-    const entry = { extra: 'kept', ...makeJsonEntry(1) };
+    const entry: Record<string, unknown> = { extra: 'kept', ...makeJsonEntry(1) };
     (entry.joints as number[][])[2] = [982.7591, 0.3];
     (entry.joints as number[][])[3] = [-1, -1];
     (entry.joints_vis as number[])[3] = 0;
@@ -70,8 +70,8 @@ describe('parseMpiiJson: strict validation names file, entry and field', () => {
   const entries = (): Record<string, unknown>[] => [makeJsonEntry(0), makeJsonEntry(1), makeJsonEntry(2)];
   const cases: { name: string; mutate: (list: Record<string, unknown>[]) => unknown; entry?: number; field?: string; text: RegExp }[] = [
     { name: 'top level not a list', mutate: () => ({ persons: [] }), text: /JSON list/ },
-    { name: 'entry not an object', mutate: (l) => { l[1] = [1, 2]; return l; }, entry: 1, text: /expected an object/ },
-    { name: 'entry null', mutate: (l) => { l[2] = null; return l; }, entry: 2, text: /got null/ },
+    { name: 'entry not an object', mutate: (l) => [l[0], [1, 2], l[2]], entry: 1, text: /expected an object/ },
+    { name: 'entry null', mutate: (l) => [l[0], l[1], null], entry: 2, text: /got null/ },
     { name: 'missing scale', mutate: (l) => { delete l[2]!.scale; return l; }, entry: 2, field: 'scale', text: /missing field/ },
     { name: 'missing image', mutate: (l) => { delete l[0]!.image; return l; }, entry: 0, field: 'image', text: /missing field/ },
     { name: 'scale as a string', mutate: (l) => { l[1]!.scale = '1.5'; return l; }, entry: 1, field: 'scale', text: /finite number, got a string/ },

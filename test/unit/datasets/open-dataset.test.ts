@@ -89,7 +89,7 @@ describe.skipIf(!HAS_SHARED)('openDataset on the real MPII fixtures', () => {
           const gx = gt.positions1Based[(n * 16 + j) * 2];
           const gy = gt.positions1Based[(n * 16 + j) * 2 + 1];
           compared++;
-          if (joint === null || Math.abs(joint[0] + 1 - (gx ?? NaN)) > 1e-3 || Math.abs(joint[1] + 1 - (gy ?? NaN)) > 1e-3) disagreements++;
+          if (joint === null || joint === undefined || Math.abs(joint[0] + 1 - (gx ?? NaN)) > 1e-3 || Math.abs(joint[1] + 1 - (gy ?? NaN)) > 1e-3) disagreements++;
         }
       });
       expect(compared).toBeGreaterThan(persons.length * 10);
