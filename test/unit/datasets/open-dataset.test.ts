@@ -2,6 +2,10 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFile
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PosebenchInputError } from '../../../src-main/core/errors.ts';
+import { MPII_MAT_JOINT_NAMES } from '../../../src-main/core/joints.ts';
+import type { MatGroundTruth } from '../../../src-main/core/types.ts';
+import { headSize } from '../../../src-main/datasets/head-size.ts';
+import { encodeMpiiGtMat } from '../../../src-main/formats/mpii-gt-mat.ts';
 import { MAX_MISSING_IMAGE_WARNINGS } from '../../../src-main/datasets/image-index.ts';
 import { measureOpenDataset } from '../../../src-main/datasets/open-dataset-benchmark.ts';
 import { openDataset } from '../../../src-main/datasets/open-dataset.ts';
@@ -149,7 +153,56 @@ describe.skipIf(!HAS_SHARED)('openDataset on the real MPII fixtures', () => {
   });
 });
 
+/** A gt .mat content for json entries (1-based), head box of person n = (10n, 20) – (10n + 30, 60). */
+function gtForEntries(entries: readonly Record<string, unknown>[]): MatGroundTruth {
+  const count = entries.length;
+  const positions1Based = new Float64Array(count * 32);
+  const missing = new Uint8Array(count * 16);
+  const headBoxes1Based = new Float64Array(count * 4);
+  entries.forEach((entry, n) => {
+    (entry.joints as number[][]).forEach((p, j) => {
+      positions1Based[(n * 16 + j) * 2] = p[0] ?? NaN;
+      positions1Based[(n * 16 + j) * 2 + 1] = p[1] ?? NaN;
+      missing[n * 16 + j] = p[0] === -1 && p[1] === -1 ? 1 : 0;
+    });
+    headBoxes1Based.set([10 * n, 20, 10 * n + 30, 60], n * 4);
+  });
+  return { count, jointNames: [...MPII_MAT_JOINT_NAMES], positions1Based, missing, headBoxes1Based };
+}
+
 describe('openDataset on hand-built folders', () => {
+  it('opens an HRNet val folder (annot/valid.json + annot/gt_valid.mat)', () => {
+    const root = newFolder('hrnet-val');
+    const entries = [makeJsonEntry(0, 'a.jpg'), makeJsonEntry(1, 'b.jpg'), makeJsonEntry(2, 'c.jpg')];
+    (entries[1]!.joints as number[][])[6] = [-1, -1];
+    (entries[1]!.joints_vis as number[])[6] = 0;
+    writeAnnotation(root, 'hrnet', 'val', entries);
+    writeFileSync(gtMatPath(root, 'hrnet'), encodeMpiiGtMat(gtForEntries(entries)));
+    writeImageFiles(root, ['a.jpg', 'b.jpg', 'c.jpg']);
+    const opened = openDataset(root);
+    expect(opened.layout).toBe('hrnet');
+    expect(opened.gtMatFile).toBe(gtMatPath(root, 'hrnet'));
+    expect(opened.warnings).toEqual([]);
+    expect(opened.gt?.count).toBe(3);
+    expect(opened.gt?.missing[16 + 6]).toBe(1);
+    expect(opened.persons[1]?.joints[6]).toBeNull();
+    expect(opened.persons[2]?.joints[15]).toEqual([251, 274]);
+    // 0.6 × |(30, 40)| = 30
+    if (opened.gt === null) throw new Error('no gt');
+    expect(headSize(opened.gt, 2)).toBe(30);
+  });
+
+  it('rejects a json/.mat count mismatch, naming both files and both counts', () => {
+    const root = newFolder('hrnet-mismatch');
+    const entries = [makeJsonEntry(0), makeJsonEntry(1), makeJsonEntry(2)];
+    const json = writeAnnotation(root, 'hrnet', 'val', entries);
+    writeFileSync(gtMatPath(root, 'hrnet'), encodeMpiiGtMat(gtForEntries(entries.slice(0, 2))));
+    const error = catchInputError(() => openDataset(root));
+    expect(error.location.file).toBe(gtMatPath(root, 'hrnet'));
+    expect(error.message).toContain(json);
+    expect(error.message).toMatch(/gt_valid\.mat: has 2 persons but .*valid\.json has 3/);
+  });
+
   it('opens an HRNet train split (no gt .mat) and reports missing images per entry', () => {
     const root = newFolder('hrnet-train');
     const entries = [makeJsonEntry(0, 'a.jpg'), makeJsonEntry(1, 'b.jpg'), makeJsonEntry(2, 'a.jpg'), makeJsonEntry(3, 'sub/c.jpg')];
