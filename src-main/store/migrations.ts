@@ -1,0 +1,192 @@
+/**
+ * Workspace schema, as an ordered list of migrations. `PRAGMA user_version` holds how many have been
+ * applied; each one runs in its own transaction together with the version bump, so a crash leaves the
+ * file at a whole version. Never edit a migration that has shipped: append a new one.
+ *
+ * Conventions: coordinates are 0-based image pixels except in `gt_*` columns, which keep the `.mat`'s
+ * own 1-based values (spec §1.4); BLOBs are raw little-endian typed arrays (see blobs.ts); times are
+ * ISO-8601 UTC strings.
+ */
+import type Database from 'better-sqlite3';
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly up: (db: Database.Database) => void;
+}
+
+const initialSchema = `
+CREATE TABLE datasets (
+  id INTEGER PRIMARY KEY,
+  root TEXT NOT NULL,
+  layout TEXT NOT NULL CHECK (layout IN ('mmpose', 'hrnet')),
+  split TEXT NOT NULL CHECK (split IN ('val', 'train')),
+  annotation_file TEXT NOT NULL,
+  gt_mat_file TEXT,
+  gt_joint_names_json TEXT,
+  fingerprint TEXT NOT NULL,
+  -- bumped by every change to the effective ground truth (re-import, correction, undo, redo), so a
+  -- metric or a set of joint errors knows which ground truth it was computed against
+  gt_revision INTEGER NOT NULL DEFAULT 0,
+  opened_at TEXT NOT NULL,
+  imported_at TEXT NOT NULL,
+  UNIQUE (root, split)
+);
+
+-- One person of the dataset. An instance is never deleted: when a re-import no longer has the same
+-- image at an entry index, the old instance is retired (its corrections and predictions stay).
+CREATE TABLE instances (
+  id INTEGER PRIMARY KEY,
+  dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+  entry_index INTEGER NOT NULL,
+  image TEXT NOT NULL,
+  retired_at TEXT
+);
+CREATE UNIQUE INDEX instances_current ON instances(dataset_id, entry_index) WHERE retired_at IS NULL;
+
+CREATE TABLE original_annotations (
+  instance_id INTEGER PRIMARY KEY REFERENCES instances(id) ON DELETE CASCADE,
+  raw_json TEXT NOT NULL,
+  center_x REAL,
+  center_y REAL,
+  scale REAL NOT NULL,
+  joints BLOB NOT NULL,        -- float64[16*2], 0-based, NaN where missing
+  joints_vis BLOB NOT NULL,    -- uint8[16], json joints_vis as given
+  gt_positions BLOB,           -- float64[16*2] pos_gt_src, 1-based (NULL without a gt .mat)
+  gt_missing BLOB,             -- uint8[16] jnt_missing
+  gt_headbox BLOB              -- float64[4] headboxes_src x1,y1,x2,y2, 1-based
+);
+
+-- The history layer over the originals. Rows are never deleted: undo sets undone_at, a new edit after
+-- undo sets discarded_at on the redo tail. Effective ground truth = originals + active rows in id order.
+CREATE TABLE corrections (
+  id INTEGER PRIMARY KEY,
+  dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+  instance_id INTEGER NOT NULL REFERENCES instances(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL CHECK (kind IN ('joint', 'visibility', 'headbox', 'swap')),
+  joint INTEGER,
+  previous_value_json TEXT NOT NULL,
+  new_value_json TEXT NOT NULL,
+  note TEXT,
+  created_at TEXT NOT NULL,
+  undone_at TEXT,
+  discarded_at TEXT
+);
+CREATE INDEX corrections_by_dataset ON corrections(dataset_id, id);
+CREATE INDEX corrections_by_instance ON corrections(instance_id, id);
+
+CREATE TABLE variants (
+  id INTEGER PRIMARY KEY,
+  dataset_id INTEGER REFERENCES datasets(id) ON DELETE SET NULL,
+  name TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL CHECK (kind IN ('model', 'imported')),
+  source_path TEXT NOT NULL,
+  head_type TEXT,
+  input_width INTEGER,
+  input_height INTEGER,
+  sidecar_json TEXT,
+  latency_median_ms REAL,
+  latency_p95_ms REAL,
+  latency_env_json TEXT,
+  created_at TEXT NOT NULL
+);
+
+CREATE TABLE runs (
+  id INTEGER PRIMARY KEY,
+  dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+  variant_id INTEGER NOT NULL REFERENCES variants(id) ON DELETE CASCADE,
+  status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'done', 'cancelled', 'failed')),
+  total INTEGER NOT NULL,
+  done INTEGER NOT NULL DEFAULT 0,
+  options_json TEXT,
+  errors_gt_revision INTEGER,  -- gt_revision the stored joint_errors were computed against
+  created_at TEXT NOT NULL,
+  started_at TEXT,
+  finished_at TEXT,
+  error TEXT
+);
+CREATE INDEX runs_by_dataset_variant ON runs(dataset_id, variant_id, id);
+
+CREATE TABLE run_failures (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  instance_id INTEGER NOT NULL REFERENCES instances(id) ON DELETE CASCADE,
+  reason TEXT NOT NULL,
+  PRIMARY KEY (run_id, instance_id)
+) WITHOUT ROWID;
+
+-- instance_id has no foreign key in the two bulk tables below: instances are never deleted on their
+-- own (a re-import retires them), and deleting a dataset deletes its runs, which cascade here. A key
+-- on instance_id would need an index on it, which costs about as much as the rows themselves to write.
+CREATE TABLE predictions (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  instance_id INTEGER NOT NULL,
+  xy_score BLOB NOT NULL,      -- float32[16*3]: x, y (0-based image pixels), score per joint
+  PRIMARY KEY (run_id, instance_id)
+) WITHOUT ROWID;
+
+-- One row per evaluated (visible) joint. The primary key serves both "A hits, B misses on joint J"
+-- (a join on the whole key) and "instances of run R by error on joint J, worst first" (a key range of
+-- one (run, joint), i.e. one row per person, sorted in memory in about a millisecond). An extra
+-- (run, joint, error) index was measured to double the write time of a run for no visible read gain.
+-- normalized_error is NULL when it is not a number (zero-size head box): a miss of unknown size.
+CREATE TABLE joint_errors (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  joint INTEGER NOT NULL,
+  instance_id INTEGER NOT NULL,
+  normalized_error REAL,
+  hit INTEGER NOT NULL CHECK (hit IN (0, 1)),
+  PRIMARY KEY (run_id, joint, instance_id)
+) WITHOUT ROWID;
+
+CREATE TABLE metrics (
+  id INTEGER PRIMARY KEY,
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  protocol TEXT NOT NULL,
+  gt_revision INTEGER NOT NULL,
+  report_json TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  UNIQUE (run_id, protocol, gt_revision)
+);
+`;
+
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial schema', up: (db) => db.exec(initialSchema) },
+];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
+
+export function schemaVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/**
+ * Applies the pending migrations, each in one transaction with its `user_version` bump (the pragma is
+ * transactional: it writes the database header inside the same transaction). Returns the versions applied.
+ */
+export function migrate(db: Database.Database, file: string, migrations: readonly Migration[] = MIGRATIONS): number[] {
+  const current = schemaVersion(db);
+  const latest = migrations.length;
+  if (current > latest) {
+    throw new Error(
+      `${file}: workspace schema version ${current} is newer than this posebench understands (${latest}); ` +
+        'open it with a newer posebench, or use --db to start a separate workspace',
+    );
+  }
+  const applied: number[] = [];
+  for (const migration of migrations.slice(current)) {
+    if (migration.version !== applied.length + current + 1) {
+      throw new Error(`migration list out of order at "${migration.name}" (version ${migration.version})`);
+    }
+    // Re-checked under the write lock: another process may have migrated the file meanwhile.
+    const ran = db
+      .transaction(() => {
+        if (schemaVersion(db) >= migration.version) return false;
+        migration.up(db);
+        db.pragma(`user_version = ${migration.version}`);
+        return true;
+      })
+      .immediate();
+    if (ran) applied.push(migration.version);
+  }
+  return applied;
+}

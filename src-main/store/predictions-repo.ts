@@ -1,0 +1,126 @@
+/**
+ * Predictions: one row per (run, instance) holding float32[16*3] = x, y (0-based image pixels), score
+ * per joint, exactly as the inference produced them (float32, spec §2 step 1 needs them unrounded).
+ */
+import type Database from 'better-sqlite3';
+import { MPII_JOINT_COUNT } from '../core/joints.ts';
+import { blobOf, float32FromBlob } from './blobs.ts';
+import { getRun } from './runs-repo.ts';
+import type { InstanceRecord } from './datasets-repo.ts';
+import type { Workspace } from './workspace.ts';
+
+const J = MPII_JOINT_COUNT;
+export const PREDICTION_FLOATS_PER_INSTANCE = J * 3;
+
+/** Predictions for several instances: xyScore[k*48 + j*3 + {0: x, 1: y, 2: score}] belongs to instanceIds[k]. */
+export interface PredictionBatch {
+  readonly instanceIds: readonly number[];
+  readonly xyScore: Float32Array;
+}
+
+/** A whole run in dataset order (current instances of the run's dataset). */
+export interface RunPredictions {
+  readonly instances: InstanceRecord[];
+  /** coords[(n*16 + j)*2 + axis], 0-based pixels; NaN where instance n has no prediction. */
+  readonly coords: Float32Array;
+  /** scores[n*16 + j]; NaN where instance n has no prediction. */
+  readonly scores: Float32Array;
+  /** present[n] = 1 when instance n has a prediction. */
+  readonly present: Uint8Array;
+  readonly presentCount: number;
+}
+
+function checkBatch(batch: PredictionBatch): void {
+  if (batch.xyScore.length !== batch.instanceIds.length * PREDICTION_FLOATS_PER_INSTANCE) {
+    throw new RangeError(
+      `prediction batch: ${batch.xyScore.length} floats for ${batch.instanceIds.length} instances (expected ${PREDICTION_FLOATS_PER_INSTANCE} each)`,
+    );
+  }
+}
+
+/**
+ * Writes rows with prepared statements inside the caller's transaction (no transaction of its own),
+ * replaces earlier predictions of the same instances, clears their failures and updates runs.done.
+ */
+export function insertPredictionRows(db: Database.Database, runId: number, batch: PredictionBatch): void {
+  checkBatch(batch);
+  const insert = db.prepare('INSERT OR REPLACE INTO predictions (run_id, instance_id, xy_score) VALUES (?, ?, ?)');
+  const clearFailure = db.prepare('DELETE FROM run_failures WHERE run_id = ? AND instance_id = ?');
+  const hadFailures = (db.prepare('SELECT EXISTS (SELECT 1 FROM run_failures WHERE run_id = ?) AS any').get(runId) as { any: number }).any === 1;
+  batch.instanceIds.forEach((instanceId, k) => {
+    const values = batch.xyScore.subarray(k * PREDICTION_FLOATS_PER_INSTANCE, (k + 1) * PREDICTION_FLOATS_PER_INSTANCE);
+    insert.run(runId, instanceId, blobOf(values));
+    if (hadFailures) clearFailure.run(runId, instanceId);
+  });
+  db.prepare('UPDATE runs SET done = (SELECT COUNT(*) FROM predictions WHERE run_id = ?) WHERE id = ?').run(runId, runId);
+}
+
+/** Stores a batch of predictions as they come in during a run (one transaction). */
+export function writePredictions(ws: Workspace, runId: number, batch: PredictionBatch): void {
+  ws.db.transaction(() => insertPredictionRows(ws.db, runId, batch)).immediate();
+}
+
+export function readPrediction(ws: Workspace, runId: number, instanceId: number): Float32Array | null {
+  const row = ws.db.prepare('SELECT xy_score FROM predictions WHERE run_id = ? AND instance_id = ?').get(runId, instanceId) as
+    | { xy_score: Buffer }
+    | undefined;
+  return row ? float32FromBlob(row.xy_score, 'xy_score') : null;
+}
+
+export function readRunPredictions(ws: Workspace, runId: number): RunPredictions {
+  return ws.db
+    .transaction((): RunPredictions => {
+      const run = getRun(ws, runId);
+      const rows = ws.db
+        .prepare(
+          `SELECT i.id, i.entry_index AS entryIndex, i.image, p.xy_score AS xyScore
+           FROM instances i LEFT JOIN predictions p ON p.run_id = ? AND p.instance_id = i.id
+           WHERE i.dataset_id = ? AND i.retired_at IS NULL ORDER BY i.entry_index`,
+        )
+        .all(runId, run.datasetId) as (InstanceRecord & { xyScore: Buffer | null })[];
+      const n = rows.length;
+      const coords = new Float32Array(n * J * 2).fill(Number.NaN);
+      const scores = new Float32Array(n * J).fill(Number.NaN);
+      const present = new Uint8Array(n);
+      let presentCount = 0;
+      rows.forEach((row, index) => {
+        if (!row.xyScore) return;
+        const values = float32FromBlob(row.xyScore, 'xy_score');
+        if (values.length !== PREDICTION_FLOATS_PER_INSTANCE) {
+          throw new Error(`${ws.file}: run ${runId} instance ${row.id} has ${values.length} prediction values`);
+        }
+        for (let j = 0; j < J; j += 1) {
+          coords[(index * J + j) * 2] = values[j * 3]!;
+          coords[(index * J + j) * 2 + 1] = values[j * 3 + 1]!;
+          scores[index * J + j] = values[j * 3 + 2]!;
+        }
+        present[index] = 1;
+        presentCount += 1;
+      });
+      return { instances: rows.map(({ id, entryIndex, image }) => ({ id, entryIndex, image })), coords, scores, present, presentCount };
+    })
+    .deferred();
+}
+
+export function predictedInstanceIds(ws: Workspace, runId: number): Set<number> {
+  const rows = ws.db.prepare('SELECT instance_id FROM predictions WHERE run_id = ?').pluck().all(runId) as number[];
+  return new Set(rows);
+}
+
+/**
+ * Instances a resumed run still has to predict, in dataset order. Instances that failed before are
+ * included unless `retryFailed` is false.
+ */
+export function pendingInstances(ws: Workspace, runId: number, options: { retryFailed?: boolean } = {}): InstanceRecord[] {
+  const run = getRun(ws, runId);
+  const skipFailed = options.retryFailed === false;
+  return ws.db
+    .prepare(
+      `SELECT i.id, i.entry_index AS entryIndex, i.image FROM instances i
+       WHERE i.dataset_id = @dataset AND i.retired_at IS NULL
+         AND NOT EXISTS (SELECT 1 FROM predictions p WHERE p.run_id = @run AND p.instance_id = i.id)
+         AND (@skipFailed = 0 OR NOT EXISTS (SELECT 1 FROM run_failures f WHERE f.run_id = @run AND f.instance_id = i.id))
+       ORDER BY i.entry_index`,
+    )
+    .all({ dataset: run.datasetId, run: runId, skipFailed: skipFailed ? 1 : 0 }) as InstanceRecord[];
+}

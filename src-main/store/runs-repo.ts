@@ -1,0 +1,147 @@
+/**
+ * Runs: one evaluation of a variant over a dataset. A run records progress as it goes so an interrupted
+ * run can be resumed (predictions-repo tells which instances are still to do).
+ */
+import { nowIso, type Workspace } from './workspace.ts';
+
+export type RunStatus = 'queued' | 'running' | 'done' | 'cancelled' | 'failed';
+
+export interface RunRecord {
+  readonly id: number;
+  readonly datasetId: number;
+  readonly variantId: number;
+  readonly status: RunStatus;
+  readonly total: number;
+  readonly done: number;
+  readonly options: Record<string, unknown> | null;
+  /** gt revision the stored joint errors were computed against (null: none stored yet). */
+  readonly errorsGtRevision: number | null;
+  readonly createdAt: string;
+  readonly startedAt: string | null;
+  readonly finishedAt: string | null;
+  readonly error: string | null;
+}
+
+export interface RunFailure {
+  readonly instanceId: number;
+  readonly entryIndex: number;
+  readonly image: string;
+  readonly reason: string;
+}
+
+interface RunRow {
+  id: number;
+  dataset_id: number;
+  variant_id: number;
+  status: RunStatus;
+  total: number;
+  done: number;
+  options_json: string | null;
+  errors_gt_revision: number | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  error: string | null;
+}
+
+function toRecord(row: RunRow): RunRecord {
+  return {
+    id: row.id,
+    datasetId: row.dataset_id,
+    variantId: row.variant_id,
+    status: row.status,
+    total: row.total,
+    done: row.done,
+    options: row.options_json === null ? null : (JSON.parse(row.options_json) as Record<string, unknown>),
+    errorsGtRevision: row.errors_gt_revision,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    error: row.error,
+  };
+}
+
+/** Which status may follow which: a stopped run may be resumed; a finished one is final. */
+const NEXT: Readonly<Record<RunStatus, readonly RunStatus[]>> = {
+  queued: ['running', 'cancelled', 'failed', 'done'],
+  running: ['done', 'cancelled', 'failed', 'running'],
+  cancelled: ['running', 'cancelled'],
+  failed: ['running', 'failed'],
+  done: ['done'],
+};
+
+export function createRun(
+  ws: Workspace,
+  input: { datasetId: number; variantId: number; total: number; options?: Readonly<Record<string, unknown>> },
+): RunRecord {
+  if (!Number.isInteger(input.total) || input.total < 0) throw new RangeError(`run total ${input.total} is not a count`);
+  const row = ws.db
+    .prepare(`INSERT INTO runs (dataset_id, variant_id, status, total, options_json, created_at) VALUES (?, ?, 'queued', ?, ?, ?) RETURNING *`)
+    .get(input.datasetId, input.variantId, input.total, input.options ? JSON.stringify(input.options) : null, nowIso()) as RunRow;
+  return toRecord(row);
+}
+
+export function getRun(ws: Workspace, runId: number): RunRecord {
+  const row = ws.db.prepare('SELECT * FROM runs WHERE id = ?').get(runId) as RunRow | undefined;
+  if (!row) throw new Error(`${ws.file}: no run ${runId}`);
+  return toRecord(row);
+}
+
+export function listRuns(ws: Workspace, filter: { datasetId?: number; variantId?: number } = {}): RunRecord[] {
+  const rows = ws.db
+    .prepare('SELECT * FROM runs WHERE (@d IS NULL OR dataset_id = @d) AND (@v IS NULL OR variant_id = @v) ORDER BY id')
+    .all({ d: filter.datasetId ?? null, v: filter.variantId ?? null }) as RunRow[];
+  return rows.map(toRecord);
+}
+
+/** Newest run of a variant on a dataset, optionally only with one of the given statuses. */
+export function latestRun(ws: Workspace, datasetId: number, variantId: number, statuses?: readonly RunStatus[]): RunRecord | undefined {
+  const runs = listRuns(ws, { datasetId, variantId }).filter((run) => !statuses || statuses.includes(run.status));
+  return runs.at(-1);
+}
+
+/**
+ * Moves a run to a new status. 'running' sets started_at (first time only); 'done'/'cancelled'/'failed'
+ * set finished_at; `error` is kept for 'failed' (and cleared when the run is resumed).
+ */
+export function setRunStatus(ws: Workspace, runId: number, status: RunStatus, error?: string): RunRecord {
+  const db = ws.db;
+  return db
+    .transaction(() => {
+      const current = getRun(ws, runId);
+      if (!NEXT[current.status].includes(status)) {
+        throw new Error(`${ws.file}: run ${runId} cannot go from '${current.status}' to '${status}'`);
+      }
+      const now = nowIso();
+      const row = db
+        .prepare(
+          `UPDATE runs SET status = @status,
+             started_at = CASE WHEN @status = 'running' THEN COALESCE(started_at, @now) ELSE started_at END,
+             finished_at = CASE WHEN @status IN ('done', 'cancelled', 'failed') THEN @now ELSE NULL END,
+             error = @error
+           WHERE id = @id RETURNING *`,
+        )
+        .get({ status, now, error: status === 'failed' ? (error ?? 'failed') : null, id: runId }) as RunRow;
+      return toRecord(row);
+    })
+    .immediate();
+}
+
+/** Records that one instance could not be predicted (bad image...), replacing an earlier reason. */
+export function recordRunFailure(ws: Workspace, runId: number, instanceId: number, reason: string): void {
+  ws.db.prepare('INSERT OR REPLACE INTO run_failures (run_id, instance_id, reason) VALUES (?, ?, ?)').run(runId, instanceId, reason);
+}
+
+export function listRunFailures(ws: Workspace, runId: number): RunFailure[] {
+  return ws.db
+    .prepare(
+      `SELECT f.instance_id AS instanceId, i.entry_index AS entryIndex, i.image, f.reason
+       FROM run_failures f JOIN instances i ON i.id = f.instance_id WHERE f.run_id = ? ORDER BY i.entry_index`,
+    )
+    .all(runId) as RunFailure[];
+}
+
+/** Deletes a run and everything it produced. */
+export function deleteRun(ws: Workspace, runId: number): void {
+  ws.db.prepare('DELETE FROM runs WHERE id = ?').run(runId);
+}
