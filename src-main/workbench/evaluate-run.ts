@@ -1,0 +1,85 @@
+/**
+ * Scoring a stored run: its predictions against the dataset's effective ground truth (originals with
+ * corrections applied), stored back as per-joint errors and a metrics report in one transaction.
+ */
+import { MPII_JOINT_COUNT } from '../core/joints.ts';
+import type { PckhProtocol } from '../core/types.ts';
+import { PosebenchInputError } from '../core/errors.ts';
+import { buildPckhInputs, computePckh, HIT_NOT_EVALUATED, type PckhReport } from '../evaluation/pckh.ts';
+import { effectiveAnnotations } from '../store/corrections-repo.ts';
+import { replaceJointErrorRows } from '../store/joint-errors-repo.ts';
+import { upsertMetricsRow } from '../store/metrics-repo.ts';
+import { readRunPredictions } from '../store/predictions-repo.ts';
+import { getRun, listRunFailures } from '../store/runs-repo.ts';
+import type { Workspace } from '../store/workspace.ts';
+
+export interface RunEvaluation {
+  readonly runId: number;
+  readonly gtRevision: number;
+  readonly report: PckhReport;
+  /** Instances without a prediction (failed images): scored as misses, as mmpose would score a bad output. */
+  readonly missingPredictions: number;
+}
+
+/** `jointPredicted` of a run (models lacking MPII joints), kept in the run's options. */
+export function jointPredictedOfRun(options: Readonly<Record<string, unknown>> | null): boolean[] | undefined {
+  const value = options?.['jointPredicted'];
+  if (Array.isArray(value) && value.length === MPII_JOINT_COUNT && value.every((item) => typeof item === 'boolean')) {
+    return value as boolean[];
+  }
+  return undefined;
+}
+
+export function evaluateRun(ws: Workspace, runId: number, protocol: PckhProtocol): RunEvaluation {
+  const run = getRun(ws, runId);
+  const truth = effectiveAnnotations(ws, run.datasetId);
+  if (truth.gt === null) {
+    throw new PosebenchInputError({ file: ws.file }, `dataset ${run.datasetId} has no gt .mat (head boxes), so PCKh cannot be computed`);
+  }
+  const predictions = readRunPredictions(ws, runId);
+  const jointPredicted = jointPredictedOfRun(run.options);
+  const inputs = buildPckhInputs({
+    protocol,
+    persons: truth.annotations,
+    gt: truth.gt,
+    predictions0Based: predictions.coords,
+    ...(jointPredicted ? { jointPredicted } : {}),
+  });
+  const report = computePckh(inputs);
+  const instanceIds = truth.instances.map((instance) => instance.id);
+  const evaluated = new Uint8Array(report.hits.length);
+  for (let k = 0; k < report.hits.length; k += 1) evaluated[k] = report.hits[k] === HIT_NOT_EVALUATED ? 0 : 1;
+  ws.db.transaction(() => {
+    replaceJointErrorRows(ws.db, runId, {
+      instanceIds,
+      normalizedErrors: report.normalizedErrors,
+      hits: report.hits,
+      evaluated,
+      gtRevision: truth.gtRevision,
+    });
+    upsertMetricsRow(ws.db, { runId, protocol, gtRevision: truth.gtRevision, report: reportForStorage(report) });
+  }).immediate();
+  return { runId, gtRevision: truth.gtRevision, report, missingPredictions: predictions.instances.length - predictions.presentCount };
+}
+
+/** The report without its N×16 arrays (those live in joint_errors), typed arrays as plain lists. */
+export function reportForStorage(report: PckhReport): Record<string, unknown> {
+  return {
+    protocol: report.protocol,
+    instances: report.instances,
+    droppedInstances: report.droppedInstances,
+    metrics: report.metrics,
+    perJoint: report.perJoint,
+    curve: {
+      thresholds: Array.from(report.curve.thresholds),
+      pckAll: Array.from(report.curve.pckAll, (value) => (Number.isNaN(value) ? null : value)),
+      mean: Array.from(report.curve.mean, (value) => (Number.isNaN(value) ? null : value)),
+      aucPerJoint: report.curve.aucPerJoint,
+      aucMean: report.curve.aucMean,
+    },
+  };
+}
+
+export function failedInstanceCount(ws: Workspace, runId: number): number {
+  return listRunFailures(ws, runId).length;
+}

@@ -1,0 +1,25 @@
+/** A scored run as the CLI and the UI tables show it (one row per variant). */
+import type { VariantReport } from '../cli/report-format.ts';
+import type { PckhReport } from '../evaluation/pckh.ts';
+
+export function toVariantReport(
+  variantName: string,
+  report: PckhReport,
+  extra: { latencyMs?: number | null; failedInstances?: number } = {},
+): VariantReport {
+  return {
+    variant: variantName,
+    protocol: report.protocol,
+    instances: report.instances,
+    metrics: report.metrics,
+    perJoint: report.perJoint.map((joint) => ({
+      name: joint.name,
+      count: joint.count,
+      pckh: joint.pckh,
+      pckhAt01: joint.pckhAt01,
+    })),
+    auc: report.curve.aucMean,
+    ...(extra.latencyMs !== undefined ? { latencyMs: extra.latencyMs } : {}),
+    ...(extra.failedInstances !== undefined ? { failedInstances: extra.failedInstances } : {}),
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * A workbench = one opened dataset folder + its SQLite workspace, with the dataset registered.
+ * Every host (CLI, engine process behind the web host or the Electron app) starts here.
+ */
+import { openDataset, type OpenedDataset } from '../datasets/open-dataset.ts';
+import { registerDataset, type DatasetRecord, type RegisterDatasetResult } from '../store/datasets-repo.ts';
+import { closeWorkspace, openWorkspace, type Workspace } from '../store/workspace.ts';
+import { workspacePathFor } from '../store/workspace-path.ts';
+
+export interface Workbench {
+  readonly dataset: OpenedDataset;
+  readonly workspace: Workspace;
+  readonly datasetRecord: DatasetRecord;
+  readonly registration: RegisterDatasetResult;
+  close(): void;
+}
+
+export interface OpenWorkbenchOptions {
+  readonly datasetRoot: string;
+  /** Workspace file; default: the user data directory keyed by the dataset path (workspacePathFor). */
+  readonly dbFile?: string | undefined;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** better-sqlite3 addon built for this runtime (Electron's ABI). */
+  readonly nativeBinding?: string | undefined;
+}
+
+export function openWorkbench(options: OpenWorkbenchOptions): Workbench {
+  const dataset = openDataset(options.datasetRoot);
+  const env = options.env ?? process.env;
+  const dbFile = options.dbFile ?? workspacePathFor(dataset.root, env);
+  const workspace = openWorkspace(dbFile, { env, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
+  try {
+    const registration = registerDataset(workspace, { ...dataset, annotations: dataset.persons });
+    return {
+      dataset,
+      workspace,
+      datasetRecord: registration.dataset,
+      registration,
+      close: () => closeWorkspace(workspace),
+    };
+  } catch (error) {
+    closeWorkspace(workspace);
+    throw error;
+  }
+}
