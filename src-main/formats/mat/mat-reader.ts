@@ -100,7 +100,12 @@ class MatParser {
   parseVariables(src: Source, start: number, end: number, insideCompressed: boolean, out: Map<string, MatValue>): void {
     let pos = start;
     while (pos < end) {
-      const tag = this.readTag(src, pos, end, undefined, 'variable');
+      // A file cut inside a variable: name the variable if its header survived.
+      const known = end - pos >= 8 && src.view.getUint32(pos, this.littleEndian) === MI.MATRIX
+        && pos + 8 + src.view.getUint32(pos + 4, this.littleEndian) > end
+        ? this.peekMatrixName(src.bytes.subarray(pos, end))
+        : undefined;
+      const tag = this.readTag(src, pos, end, known, known === undefined ? 'variable' : `variable ${known}`);
       if (tag.type === MI.MATRIX) {
         const { name, value } = this.parseMatrix(src, tag, undefined, 0, pos);
         // MATLAB stores its function workspace as a nameless variable; scipy calls it this.
@@ -134,24 +139,28 @@ class MatParser {
   /** Best effort: the variable name inside damaged compressed data, for the error message. */
   private peekCompressedName(packed: Uint8Array): string | undefined {
     try {
-      const partial = inflateSync(packed, { finishFlush: zlibConstants.Z_SYNC_FLUSH });
-      const view = new DataView(partial.buffer, partial.byteOffset, partial.byteLength);
-      // miMATRIX tag (8) + flags (16) + dims tag, then the name element.
-      let pos = 8 + 16;
-      if (partial.byteLength < pos + 8) return undefined;
-      const dimsBytes = view.getUint32(pos + 4, this.littleEndian);
-      pos += 8 + Math.ceil(dimsBytes / 8) * 8;
-      if (partial.byteLength < pos + 8) return undefined;
-      const first = view.getUint32(pos, this.littleEndian);
-      const small = first >>> 16;
-      const size = small !== 0 ? small : view.getUint32(pos + 4, this.littleEndian);
-      const start = pos + (small !== 0 ? 4 : 8);
-      if (size === 0 || size > 64 || partial.byteLength < start + size) return undefined;
-      const name = decodeLatin1(partial.subarray(start, start + size));
-      return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : undefined;
+      return this.peekMatrixName(inflateSync(packed, { finishFlush: zlibConstants.Z_SYNC_FLUSH }));
     } catch {
       return undefined;
     }
+  }
+
+  /** Best effort: the name of the miMATRIX starting at `bytes[0]`, even if its data is cut short. */
+  peekMatrixName(bytes: Uint8Array): string | undefined {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    // miMATRIX tag (8) + array flags (16) + dimensions element, then the name element.
+    let pos = 8 + 16;
+    if (bytes.byteLength < pos + 8) return undefined;
+    const dimsBytes = view.getUint32(pos + 4, this.littleEndian);
+    pos += 8 + Math.ceil(dimsBytes / 8) * 8;
+    if (bytes.byteLength < pos + 8) return undefined;
+    const first = view.getUint32(pos, this.littleEndian);
+    const small = first >>> 16;
+    const size = small !== 0 ? small : view.getUint32(pos + 4, this.littleEndian);
+    const start = pos + (small !== 0 ? 4 : 8);
+    if (size === 0 || size > 64 || bytes.byteLength < start + size) return undefined;
+    const name = decodeLatin1(bytes.subarray(start, start + size));
+    return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : undefined;
   }
 
   /**

@@ -298,6 +298,11 @@ describe('parseMat: unsupported content and bad files give PosebenchInputError n
         expect(error).toBeInstanceOf(PosebenchInputError);
         expect((error as Error).message.startsWith(LABEL)).toBe(true);
         expect((error as Error).message).not.toMatch(/internal/);
+        // Cut after the first variable's name element (tag 8 + flags 16 + dims 16 + name 16 bytes):
+        // the error names it.
+        if (length >= 128 + 56 && length < 128 + variables[0]!.byteLength) {
+          expect((error as PosebenchInputError).location.field, `length ${length}`).toBe('dbl');
+        }
         errors++;
         continue;
       }

@@ -131,6 +131,23 @@ describe.skipIf(!HAS_SHARED)('real MPII .mat files', () => {
     }
   });
 
+  it('the plain gt file cut inside a variable names that variable', () => {
+    const bytes = readFileSync(PLAIN_GT);
+    const full = readMatFile(PLAIN_GT);
+    expect([...full.variables.keys()]).toEqual(['dataset_joints', 'headboxes_src', 'pos_gt_src', 'jnt_missing']);
+    // Cut 40 bytes before the end: inside jnt_missing's 80 data bytes (the last variable).
+    const tail = bytes.subarray(0, bytes.byteLength - 40);
+    let caught: unknown;
+    try {
+      parseMat(tail, PLAIN_GT);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(PosebenchInputError);
+    expect((caught as PosebenchInputError).location).toEqual({ file: PLAIN_GT, field: 'jnt_missing' });
+    expect((caught as Error).message).toMatch(/truncated/);
+  });
+
   it('the original compressed file truncated at many offsets gives PosebenchInputError naming the file', () => {
     const bytes = readFileSync(FULL_GT);
     const offsets = [0, 1, 64, 127, 128, 129, 135, 136, 500, 2000, 2241, 2242, 2250, 10_000, 300_000, 600_000, 1_000_000, bytes.byteLength - 1];

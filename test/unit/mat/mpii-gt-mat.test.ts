@@ -152,7 +152,7 @@ describe('encodeMpiiGtMat', () => {
       const a = viaGt.get(name);
       const b = viaSpec.get(name);
       if (a?.kind !== 'numeric' || b?.kind !== 'numeric') throw new Error(`${name} is not numeric`);
-      expect([...a.data], name).toEqual([...b.data]);
+      expect([...a.data], name).toEqual(Array.from(b.data));
     }
   });
 
