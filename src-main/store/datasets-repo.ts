@@ -22,7 +22,8 @@ export interface DatasetToRegister {
   readonly split: DatasetSplit;
   readonly annotationFile: string;
   readonly gtMatFile: string | null;
-  readonly annotations: readonly PersonAnnotation[];
+  /** persons[n] is json entry n (the datasets module's OpenedDataset fits this type). */
+  readonly persons: readonly PersonAnnotation[];
   /** The gt `.mat`, whose person n is json entry n (spec §1.3); null when the split has none. */
   readonly gt: MatGroundTruth | null;
   /** Identity of the annotation files' content. Default: datasetFingerprint(annotationFile, gtMatFile). */
@@ -176,7 +177,7 @@ interface OriginalValues {
 
 function validateImport(input: DatasetToRegister): void {
   const seen = new Set<number>();
-  input.annotations.forEach((person, index) => {
+  input.persons.forEach((person, index) => {
     const where = { file: input.annotationFile, entry: index };
     if (!Number.isInteger(person.entryIndex) || person.entryIndex < 0 || seen.has(person.entryIndex)) {
       throw new PosebenchInputError({ ...where, field: 'entryIndex' }, `entry index ${person.entryIndex} is not a new non-negative integer`);
@@ -189,16 +190,16 @@ function validateImport(input: DatasetToRegister): void {
   const gt = input.gt;
   if (gt !== null) {
     const file = input.gtMatFile ?? '(gt .mat)';
-    if (gt.count !== input.annotations.length) {
+    if (gt.count !== input.persons.length) {
       throw new PosebenchInputError(
         { file, field: 'pos_gt_src' },
-        `has ${gt.count} persons but ${input.annotationFile} has ${input.annotations.length} entries`,
+        `has ${gt.count} persons but ${input.annotationFile} has ${input.persons.length} entries`,
       );
     }
     if (gt.positions1Based.length !== gt.count * J * 2 || gt.missing.length !== gt.count * J || gt.headBoxes1Based.length !== gt.count * 4) {
       throw new PosebenchInputError({ file }, 'array sizes do not match the person count');
     }
-    for (const person of input.annotations) {
+    for (const person of input.persons) {
       if (person.entryIndex >= gt.count) {
         throw new PosebenchInputError({ file: input.annotationFile, entry: person.entryIndex }, `has no column in ${file}`);
       }
@@ -280,11 +281,11 @@ export function registerDataset(ws: Workspace, input: DatasetToRegister): Regist
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
           )
           .get(root, input.layout, input.split, input.annotationFile, input.gtMatFile, jointNamesJson, fingerprint, now, now) as { id: number };
-        for (const person of input.annotations) addInstance(id, person);
+        for (const person of input.persons) addInstance(id, person);
         return {
           dataset: getDataset(ws, id),
           status: 'created',
-          message: `imported ${input.annotations.length} annotated persons from ${input.annotationFile} into a new workspace entry`,
+          message: `imported ${input.persons.length} annotated persons from ${input.annotationFile} into a new workspace entry`,
         };
       }
 
@@ -341,7 +342,7 @@ function reimportOriginals(
     correctionsOnRetired += countActive(id);
   };
   const toAdd: PersonAnnotation[] = [];
-  for (const person of input.annotations) {
+  for (const person of input.persons) {
     const old = byEntry.get(person.entryIndex);
     byEntry.delete(person.entryIndex);
     if (old && old.image === person.image) {

@@ -81,6 +81,8 @@ export function readRunPredictions(ws: Workspace, runId: number): RunPredictions
       const n = rows.length;
       const coords = new Float32Array(n * J * 2).fill(Number.NaN);
       const scores = new Float32Array(n * J).fill(Number.NaN);
+      const coordBits = new Uint32Array(coords.buffer);
+      const scoreBits = new Uint32Array(scores.buffer);
       const present = new Uint8Array(n);
       let presentCount = 0;
       rows.forEach((row, index) => {
@@ -89,10 +91,12 @@ export function readRunPredictions(ws: Workspace, runId: number): RunPredictions
         if (values.length !== PREDICTION_FLOATS_PER_INSTANCE) {
           throw new Error(`${ws.file}: run ${runId} instance ${row.id} has ${values.length} prediction values`);
         }
+        // Copied as 32-bit patterns: a trip through JS numbers could canonicalise NaN payloads.
+        const source = new Uint32Array(values.buffer);
         for (let j = 0; j < J; j += 1) {
-          coords[(index * J + j) * 2] = values[j * 3]!;
-          coords[(index * J + j) * 2 + 1] = values[j * 3 + 1]!;
-          scores[index * J + j] = values[j * 3 + 2]!;
+          coordBits[(index * J + j) * 2] = source[j * 3]!;
+          coordBits[(index * J + j) * 2 + 1] = source[j * 3 + 1]!;
+          scoreBits[index * J + j] = source[j * 3 + 2]!;
         }
         present[index] = 1;
         presentCount += 1;

@@ -88,7 +88,7 @@ export function benchmarkVariantWrite(options: { persons?: number; repeats?: num
       split: 'val',
       annotationFile: path.join(dir, 'synthetic-dataset', 'annotations', 'mpii_val.json'),
       gtMatFile: null,
-      annotations: syntheticAnnotations(persons, random),
+      persons: syntheticAnnotations(persons, random),
       gt: null,
       fingerprint: 'synthetic',
     });

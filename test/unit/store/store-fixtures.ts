@@ -69,7 +69,7 @@ export function writeSyntheticDataset(root: string, count: number, seed = 1, twe
   writeFileSync(annotationFile, JSON.stringify(json));
   const gtMatFile = path.join(annotationsDir, 'mpii_gt_val.mat');
   writeFileSync(gtMatFile, Buffer.from(`stand-in gt for ${count} persons, seed ${seed}`));
-  return { input: { root, layout: 'mmpose', split: 'val', annotationFile, gtMatFile, annotations: toAnnotations(json), gt: toGroundTruth(json, random) }, json };
+  return { input: { root, layout: 'mmpose', split: 'val', annotationFile, gtMatFile, persons: toAnnotations(json), gt: toGroundTruth(json, random) }, json };
 }
 
 /** json (1-based) → PersonAnnotation (0-based), spec §1.3 / core/types.ts. */
