@@ -13,9 +13,10 @@ import { readMatFile } from '../../../src-main/formats/mat/mat-reader.ts';
 import { encodeMpiiGtMat, readMpiiGtMat } from '../../../src-main/formats/mpii-gt-mat.ts';
 import { MPII_MAT_JOINT_NAMES } from '../../../src-main/core/joints.ts';
 import type { MatValue } from '../../../src-main/formats/mat/mat-types.ts';
-import { HAS_SHARED, sharedPath } from '../../support/shared-fixtures.ts';
+import { HAS_SHARED, sharedPath, skipWithoutShared } from '../../support/shared-fixtures.ts';
 
 const PYTHON = '/usr/bin/python3';
+skipWithoutShared('scipy check of the re-encoded original mpii_gt_val.mat');
 
 function scipyVersion(): string | undefined {
   const probe = spawnSync(PYTHON, ['-c', 'import scipy, numpy; print(scipy.__version__)'], { encoding: 'utf8' });
