@@ -234,7 +234,8 @@ export function demoModelSidecar(spec: DemoModelSpec): Record<string, unknown> {
     keypoints: order.map((j) => MPII_JOINT_NAMES[j]),
     input: { color: 'rgb', mean: [...IMAGENET_MEAN], std: [...IMAGENET_STD], width: DEMO_INPUT_SIZE, height: DEMO_INPUT_SIZE },
     head: spec.head,
-    decoder: spec.head === 'regression+sigma' ? { sigmaIsRaw: true, flipTest: false } : { flipTest: false },
+    // RLE σ is written as a logit (mmpose's convention, the decoder's default; spec §5.2).
+    decoder: { flipTest: false },
     description: spec.description,
   };
 }

@@ -1,16 +1,18 @@
 /**
- * Test-only helpers for checking the demo models: a private mmpose-style crop (spec §4.1–4.4), rough
- * decoders per head (spec §5) and a plain PCKh@0.5 per joint (spec §2, simplified: no float32 care).
- * Deliberately independent of the inference module so the demo is checked on its own.
+ * Test-only helpers for checking the demo models: the project's mmpose crop (spec §4.1–4.4), rough
+ * decoders per head (spec §5: plain argmax, no refinement) and a plain PCKh@0.5 per joint (spec §2,
+ * simplified: no float32 care). The decoders are private on purpose, so the demo is checked
+ * independently of the inference module's decoders.
  */
 import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { MPII_JOINT_COUNT, MPII_JOINT_NAMES } from '../../../src-main/core/joints.ts';
 import type { Point2 } from '../../../src-main/core/types.ts';
+import { gridToImage, mpiiCropTransform, type CropTransform } from '../../../src-main/inference/preprocess/crop-transform.ts';
+import { IMAGENET_RGB, toNchwFloat32 } from '../../../src-main/inference/preprocess/normalize-input.ts';
+import { warpAffineBilinear } from '../../../src-main/inference/preprocess/warp-affine.ts';
 
 export const INPUT = 256;
-const MEAN = [0.485, 0.456, 0.406];
-const STD = [0.229, 0.224, 0.225];
 
 export interface DecodedRgb { data: Uint8Array; width: number; height: number }
 
@@ -19,35 +21,14 @@ export async function readRgb(file: string): Promise<DecodedRgb> {
   return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
 }
 
-export interface CropBox { cx: number; cy: number; side: number }
-
-/** spec §4.1: 0-based centre (cx−1, cy+15s−1), side 250·s. */
-export function mpiiCrop(center1Based: readonly number[], scale: number): CropBox {
-  return { cx: (center1Based[0] ?? 0) - 1, cy: (center1Based[1] ?? 0) + 15 * scale - 1, side: 250 * scale };
-}
-
-/** Bilinear warp to 256×256 (black border), ImageNet-normalised NCHW float32 (spec §4.2, §4.4). */
-export function cropToTensor(image: DecodedRgb, box: CropBox): Float32Array {
-  const k = INPUT / box.side;
-  const out = new Float32Array(3 * INPUT * INPUT);
-  const sample = (x: number, y: number, c: number): number =>
-    x < 0 || y < 0 || x >= image.width || y >= image.height ? 0 : image.data[(y * image.width + x) * 3 + c] ?? 0;
-  for (let j = 0; j < INPUT; j++) {
-    const sy = (j - INPUT / 2) / k + box.cy;
-    const y0 = Math.floor(sy);
-    const fy = sy - y0;
-    for (let i = 0; i < INPUT; i++) {
-      const sx = (i - INPUT / 2) / k + box.cx;
-      const x0 = Math.floor(sx);
-      const fx = sx - x0;
-      for (let c = 0; c < 3; c++) {
-        const v = (1 - fy) * ((1 - fx) * sample(x0, y0, c) + fx * sample(x0 + 1, y0, c))
-          + fy * ((1 - fx) * sample(x0, y0 + 1, c) + fx * sample(x0 + 1, y0 + 1, c));
-        out[c * INPUT * INPUT + j * INPUT + i] = (Math.round(v) / 255 - (MEAN[c] ?? 0)) / (STD[c] ?? 1);
-      }
-    }
-  }
-  return out;
+/** The project's mmpose crop (spec §4.1–4.4): 256×256, ImageNet-normalised NCHW float32. */
+export function cropToTensor(image: DecodedRgb, center1Based: readonly number[], scale: number): { tensor: Float32Array; crop: CropTransform } {
+  const crop = mpiiCropTransform(
+    { center: [(center1Based[0] ?? 0) - 1, (center1Based[1] ?? 0) - 1], scale },
+    { width: INPUT, height: INPUT },
+  );
+  const pixels = warpAffineBilinear({ ...image, channels: 3 }, crop, INPUT, INPUT);
+  return { tensor: toNchwFloat32(pixels, INPUT, INPUT, IMAGENET_RGB), crop };
 }
 
 export interface SidecarLike { keypoints: string[]; head: string }
@@ -91,8 +72,8 @@ export function decodeToInput(sidecar: SidecarLike, outputs: ort.InferenceSessio
 }
 
 /** spec §5.0: input space → 0-based image pixels. */
-export function inputToImage(p: Point2, box: CropBox): Point2 {
-  return [box.cx - box.side / 2 + (p[0] * box.side) / INPUT, box.cy - box.side / 2 + (p[1] * box.side) / INPUT];
+export function inputToImage(p: Point2, crop: CropTransform): Point2 {
+  return gridToImage(crop, p[0], p[1]);
 }
 
 export interface GtPerson { joints1Based: number[][]; visible: number[]; headBox1Based: number[] }
