@@ -30,7 +30,7 @@ export function openWorkbench(options: OpenWorkbenchOptions): Workbench {
   const dbFile = options.dbFile ?? workspacePathFor(dataset.root, env);
   const workspace = openWorkspace(dbFile, { env, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
   try {
-    const registration = registerDataset(workspace, { ...dataset, annotations: dataset.persons });
+    const registration = registerDataset(workspace, dataset);
     return {
       dataset,
       workspace,

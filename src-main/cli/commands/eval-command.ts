@@ -2,6 +2,7 @@
  * posebench eval (--dataset DIR | --demo) (--predictions FILE [--coordinate-base 0|1] | --model FILE.onnx ...)
  *                [--protocol mmpose0x|mmpose1x] [--format table|json|csv] [--db FILE] [--name NAME] [--flip-test]
  */
+import path from 'node:path';
 import { CliUsageError, oneOf, parseCommandArgs } from '../cli-args.ts';
 import { formatCsv, formatTable, toJsonReport, type VariantReport } from '../report-format.ts';
 import type { PckhProtocol } from '../../core/types.ts';
@@ -37,7 +38,8 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
     if (datasetRoot !== undefined) throw new CliUsageError('give either --dataset or --demo, not both');
     const { ensureDemo } = await import('../../demo/ensure-demo.ts');
     const { projectRoot } = await import('../../core/project-root.ts');
-    const demo = await ensureDemo(projectRoot(), { log: (line: string) => process.stderr.write(`${line}\n`) });
+    const demo = await ensureDemo(projectRoot());
+    if (demo.generated) process.stderr.write(`generated the demo dataset and models in ${demo.datasetDir} and ${path.dirname(demo.modelFiles[0] ?? demo.datasetDir)}\n`);
     datasetRoot = demo.datasetDir;
     if (predictionFiles.length === 0 && modelFiles.length === 0) modelFiles = [...demo.modelFiles];
   }
@@ -65,7 +67,7 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
         names: names.slice(predictionFiles.length),
         protocol,
         flipTest: values['flip-test'] === true,
-        onProgress: format === 'table' ? undefined : undefined,
+        onProgress: process.stderr.isTTY ? printProgress : undefined,
         log: (line) => process.stderr.write(`${line}\n`),
       });
       for (const result of results) {
@@ -89,4 +91,10 @@ function renderReports(reports: readonly VariantReport[], format: (typeof FORMAT
   const only = reports.length === 1 ? reports[0] : undefined;
   const json = only ? toJsonReport(only) : { variants: reports.map(toJsonReport) };
   return `${JSON.stringify(json, null, 2)}\n`;
+}
+
+function printProgress(progress: { done: number; total: number; imagesPerSecond: number; etaSeconds: number }): void {
+  const eta = Number.isFinite(progress.etaSeconds) ? `, ETA ${Math.ceil(progress.etaSeconds)} s` : '';
+  process.stderr.write(`\r${progress.done}/${progress.total} persons, ${progress.imagesPerSecond.toFixed(1)} images/s${eta}   `);
+  if (progress.done === progress.total) process.stderr.write('\n');
 }

@@ -1,0 +1,169 @@
+/**
+ * ONNX models as variants: inspect, run over the dataset (resuming unfinished runs), measure the
+ * single-thread latency, score and store (issue 3 items 5–7).
+ */
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { MPII_JOINT_COUNT } from '../core/joints.ts';
+import type { PckhProtocol } from '../core/types.ts';
+import { inspectModel, type ModelInfo } from '../inference/engine/model-inspect.ts';
+import { benchSessionRun, environmentInfo } from '../inference/engine/latency-bench.ts';
+import { runModelsOverDataset, type PipelineProgress } from '../inference/engine/run-pipeline.ts';
+import { listInstances } from '../store/datasets-repo.ts';
+import { predictedInstanceIds, writePredictions } from '../store/predictions-repo.ts';
+import { createRun, latestRun, listRunFailures, recordRunFailure, setRunStatus, type RunRecord } from '../store/runs-repo.ts';
+import { createVariant, findVariantByName, getVariant, setVariantLatency, type VariantRecord } from '../store/variants-repo.ts';
+import { evaluateRun, type RunEvaluation } from './evaluate-run.ts';
+import type { Workbench } from './workbench.ts';
+
+const J = MPII_JOINT_COUNT;
+/** Predictions are committed in small transactions so a crash loses at most this many persons. */
+const COMMIT_EVERY_PERSONS = 16;
+
+export interface EvaluateModelsOptions {
+  readonly modelFiles: readonly string[];
+  /** Variant names in model order (default: the model file's base name). */
+  readonly names?: readonly string[];
+  readonly protocol: PckhProtocol;
+  readonly flipTest?: boolean;
+  /** Latency runs for the stored single-thread `session.run` figure (0 skips measuring). */
+  readonly latencyRuns?: number;
+  readonly onProgress?: ((progress: PipelineProgress) => void) | undefined;
+  readonly log?: (line: string) => void;
+  readonly signal?: AbortSignal;
+}
+
+export interface ModelVariantResult extends RunEvaluation {
+  readonly variant: VariantRecord;
+  readonly model: ModelInfo;
+  readonly failedInstances: number;
+  readonly cancelled: boolean;
+}
+
+/** What identifies a run's output: the model bytes (size + mtime) and the options that change predictions. */
+function runOptionsFor(model: ModelInfo, flipTest: boolean): Record<string, unknown> {
+  const stat = statSync(model.file);
+  return {
+    modelFile: model.file,
+    modelSize: stat.size,
+    modelMtimeMs: Math.round(stat.mtimeMs),
+    flipTest,
+    jointPredicted: [...model.jointPredicted],
+  };
+}
+
+function sameRunOptions(run: RunRecord, wanted: Record<string, unknown>): boolean {
+  const have = run.options ?? {};
+  return ['modelFile', 'modelSize', 'modelMtimeMs', 'flipTest'].every((key) => have[key] === wanted[key]);
+}
+
+function variantForModel(wb: Workbench, model: ModelInfo, requestedName: string | undefined): VariantRecord {
+  const ws = wb.workspace;
+  const baseName = requestedName ?? model.name;
+  for (let attempt = 1; ; attempt += 1) {
+    const name = attempt === 1 ? baseName : `${baseName} (${attempt})`;
+    const existing = findVariantByName(ws, name);
+    if (existing === undefined) {
+      return createVariant(ws, {
+        name,
+        kind: 'model',
+        sourcePath: model.file,
+        datasetId: wb.datasetRecord.id,
+        headType: model.head,
+        inputSize: { width: model.input.width, height: model.input.height },
+        sidecar: { keypoints: [...model.keypoints], input: model.input, decoder: model.decoder, headFrom: model.headFrom },
+      });
+    }
+    if (existing.kind === 'model' && existing.sourcePath === model.file) return existing;
+  }
+}
+
+export async function evaluateModelVariants(wb: Workbench, options: EvaluateModelsOptions): Promise<ModelVariantResult[]> {
+  const ws = wb.workspace;
+  const log = options.log ?? (() => {});
+  const flipTest = options.flipTest === true;
+  const models: ModelInfo[] = [];
+  for (const file of options.modelFiles) models.push(await inspectModel(path.resolve(file)));
+
+  const instances = listInstances(ws, wb.datasetRecord.id);
+  const instanceIdByEntry = new Map(instances.map((instance) => [instance.entryIndex, instance.id]));
+  const variants = models.map((model, index) => variantForModel(wb, model, options.names?.[index]));
+
+  // Resume an unfinished run of the same model bytes and options; reuse a finished one; else start anew.
+  const runs = models.map((model, index) => {
+    const wanted = runOptionsFor(model, flipTest);
+    const previous = latestRun(ws, wb.datasetRecord.id, variants[index]!.id);
+    if (previous && sameRunOptions(previous, wanted) && previous.status !== 'failed') return previous;
+    return createRun(ws, { datasetId: wb.datasetRecord.id, variantId: variants[index]!.id, total: instances.length, options: wanted });
+  });
+  const done = runs.map((run) => predictedInstanceIds(ws, run.id));
+  const toRun = runs.map((run, index) => (run.status === 'done' ? -1 : index)).filter((index) => index >= 0);
+
+  let cancelled = false;
+  if (toRun.length > 0) {
+    for (const index of toRun) {
+      const run = runs[index]!;
+      if (run.status !== 'running') setRunStatus(ws, run.id, 'running');
+      const remaining = instances.length - done[index]!.size;
+      log(`${variants[index]!.name}: ${remaining} of ${instances.length} persons to run${done[index]!.size > 0 ? ' (resuming)' : ''}`);
+    }
+    const pending = toRun.map(() => ({ ids: [] as number[], values: [] as Float32Array[] }));
+    const flush = (slot: number) => {
+      const batch = pending[slot]!;
+      if (batch.ids.length === 0) return;
+      const xyScore = new Float32Array(batch.ids.length * J * 3);
+      batch.values.forEach((values, k) => xyScore.set(values, k * J * 3));
+      writePredictions(ws, runs[toRun[slot]!]!.id, { instanceIds: batch.ids, xyScore });
+      batch.ids = [];
+      batch.values = [];
+    };
+    const summary = await runModelsOverDataset({
+      models: toRun.map((index) => models[index]!),
+      persons: wb.dataset.persons,
+      imagesDir: wb.dataset.imagesDir,
+      flipTest,
+      skip: (entryIndex, slot) => done[toRun[slot]!]!.has(instanceIdByEntry.get(entryIndex) ?? -1),
+      onResult: (result) => {
+        const batch = pending[result.modelIndex]!;
+        batch.ids.push(instanceIdByEntry.get(result.entryIndex)!);
+        batch.values.push(result.keypoints);
+        if (batch.ids.length >= COMMIT_EVERY_PERSONS) flush(result.modelIndex);
+      },
+      onFailure: (failure) => {
+        const instanceId = instanceIdByEntry.get(failure.entryIndex);
+        if (instanceId === undefined) return;
+        const slots = failure.modelIndex === undefined ? toRun.map((_, slot) => slot) : [failure.modelIndex];
+        for (const slot of slots) recordRunFailure(ws, runs[toRun[slot]!]!.id, instanceId, failure.reason);
+        log(`warning: ${failure.image} (entry ${failure.entryIndex}): ${failure.reason}`);
+      },
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    toRun.forEach((_, slot) => flush(slot));
+    cancelled = summary.cancelled;
+    for (const index of toRun) setRunStatus(ws, runs[index]!.id, cancelled ? 'cancelled' : 'done');
+  }
+
+  // Single-thread latency of session.run, stored with the variant for the speed/accuracy views.
+  const latencyRuns = options.latencyRuns ?? 20;
+  if (latencyRuns > 0 && !cancelled) {
+    const environment = await environmentInfo();
+    for (const [index, model] of models.entries()) {
+      if (variants[index]!.latency !== null && runs[index]!.status === 'done' && !toRun.includes(index)) continue;
+      const stats = await benchSessionRun(model, { runs: latencyRuns, warmup: 3 });
+      variants[index] = setVariantLatency(ws, variants[index]!.id, { medianMs: stats.medianMs, p95Ms: stats.p95Ms, environment: { ...environment, runs: stats.runs, meanMs: stats.meanMs } });
+    }
+  }
+
+  return models.map((model, index) => {
+    const run = runs[index]!;
+    const evaluation = evaluateRun(ws, run.id, options.protocol);
+    return {
+      ...evaluation,
+      variant: getVariant(ws, variants[index]!.id),
+      model,
+      failedInstances: listRunFailures(ws, run.id).length,
+      cancelled,
+    };
+  });
+}
