@@ -59,21 +59,24 @@ export function mapModelJointsToMpii(keypoints: readonly string[]): JointMapping
 }
 
 /**
- * Writes one person's decoded model joints into a 16×3 MPII row (x, y, score), NaN for joints the
- * model does not predict.
+ * Writes one person's decoded model joints (model order, image pixels) into a 16×3 MPII row
+ * (x, y, score), NaN for joints the model does not predict.
  */
 export function toMpiiKeypoints(
-  mapping: Pick<JointMapping, 'mpiiMapping'>,
-  coords: ArrayLike<number>,
-  scores: ArrayLike<number>,
+  mapping: { readonly mpiiMapping: readonly (number | null)[] },
+  keypoints: readonly { readonly x: number; readonly y: number; readonly score: number }[],
   out: Float32Array = new Float32Array(MPII_JOINT_COUNT * 3),
 ): Float32Array {
+  if (keypoints.length !== mapping.mpiiMapping.length) {
+    throw new Error(`decoded ${keypoints.length} joints, the model has ${mapping.mpiiMapping.length}`);
+  }
   out.fill(Number.NaN);
   mapping.mpiiMapping.forEach((mpiiIndex, modelIndex) => {
-    if (mpiiIndex === null) return;
-    out[mpiiIndex * 3] = coords[modelIndex * 2] ?? Number.NaN;
-    out[mpiiIndex * 3 + 1] = coords[modelIndex * 2 + 1] ?? Number.NaN;
-    out[mpiiIndex * 3 + 2] = scores[modelIndex] ?? Number.NaN;
+    const keypoint = keypoints[modelIndex];
+    if (mpiiIndex === null || keypoint === undefined) return;
+    out[mpiiIndex * 3] = keypoint.x;
+    out[mpiiIndex * 3 + 1] = keypoint.y;
+    out[mpiiIndex * 3 + 2] = keypoint.score;
   });
   return out;
 }

@@ -153,7 +153,8 @@ function checkOutputsFitHead(
   const fromShapes = inferHeadFromOutputs(outputs);
   const compatible =
     fromShapes === head ||
-    (head === 'soft-argmax' && fromShapes === 'heatmap') ||
+    // soft-argmax: heatmap logits, or coords when the soft-argmax is inside the graph (IPR export)
+    (head === 'soft-argmax' && (fromShapes === 'heatmap' || fromShapes === 'regression')) ||
     // regression+sigma may also be given as coords [1,K,2] + sigma [1,K,2]
     (head === 'regression+sigma' && outputs.length === 2 && outputs.every((o) => o.shape.length === 3 && o.shape[2] === 2));
   if (!compatible) {

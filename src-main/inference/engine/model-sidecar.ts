@@ -7,16 +7,16 @@
  * { "keypoints": ["head_top", "upper_neck", ...],          // mmpose MPII or COCO-17 names
  *   "input": { "color": "rgb", "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225] },
  *   "head": "heatmap",
- *   "decoder": { "heatmapRefine": "quarter", "flipTest": true, "simccSplitRatio": 2 } }
+ *   "decoder": { "heatmapRefine": "shift", "flipTest": true, "simccSplitRatio": 2 } }
  * ```
  * Unknown keys are errors (a misspelt "keypionts" would otherwise silently fall back to defaults).
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { PosebenchInputError } from '../../core/errors.ts';
+import { HEAD_KINDS } from '../decoders/decoder-types.ts';
 import { isKnownJointName } from './joint-mapping.ts';
 
-export const HEAD_KINDS = ['regression', 'regression+sigma', 'heatmap', 'simcc', 'simcc+sigma', 'soft-argmax'] as const;
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 const positive = z.number().refine((v) => Number.isFinite(v) && v > 0, 'must be a positive number');
@@ -28,24 +28,26 @@ const jointName = z.string().refine(isKnownJointName, {
 
 const decoderSchema = z
   .object({
-    /** Heatmap sub-pixel refinement: mmpose default quarter-pixel shift, DARK, or none (spec §5.3–5.4). */
-    heatmapRefine: z.enum(['none', 'quarter', 'dark']).optional(),
+    /** Heatmap sub-pixel refinement: quarter-pixel shift (mmpose default), DARK, or none (spec §5.3–5.4). */
+    heatmapRefine: z.enum(['shift', 'quarter', 'dark', 'none']).optional(),
+    /** Which mmpose the border rule of the quarter shift and the regression flip follow (spec §5.3, §6). */
+    mmposeVersion: z.enum(['0.x', '1.x']).optional(),
     /** DARK blur kernel (spec §5.4: 11 for MPII). */
     blurKernelSize: z.number().int().positive().refine((k) => k % 2 === 1, 'must be odd').optional(),
-    /** Which mmpose quarter-shift border rule to follow (spec §5.3 step 2). */
-    mmposeVersion: z.enum(['0.x', '1.x']).optional(),
     /** SimCC bins per input pixel (spec §5.6: 2.0). Default: output length / input size. */
     simccSplitRatio: positive.optional(),
     /** Soft-argmax temperature β (spec §5.7). */
     softArgmaxBeta: positive.optional(),
-    /** Whether raw σ outputs still need a sigmoid (RLE, spec §5.2). */
-    sigmaIsRaw: z.boolean().optional(),
-    /** Run the model on the mirrored crop too and average (spec §6). */
+    /** Soft-argmax debias (spec §5.7). */
+    softArgmaxDebias: z.boolean().optional(),
+    /** RLE σ outputs are logits that still need a sigmoid (spec §5.2; default true as in mmpose). */
+    sigmaIsLogit: z.boolean().optional(),
+    /** Run the model on the mirrored crop too and average before decoding (spec §6). */
     flipTest: z.boolean().optional(),
-    /** mmpose 1.x `shift_coords` for regression flips (spec §6). */
-    flipShiftCoords: z.boolean().optional(),
-    /** Heatmap flip shift by one heatmap pixel (spec §6, `shift_heatmap`). */
-    flipShiftHeatmap: z.boolean().optional(),
+    /** Flip test: move the flipped-back heatmap right by one column (mmpose `shift_heatmap`, default true). */
+    shiftHeatmap: z.boolean().optional(),
+    /** Flip test: regression x −= 1/w after flip-back (mmpose 1.x `shift_coords`; default: mmposeVersion 1.x). */
+    shiftCoords: z.boolean().optional(),
   })
   .strict();
 

@@ -23,7 +23,7 @@ export interface TensorSpec {
   readonly shape: readonly number[];
 }
 
-/** Output tensor as returned by `ModelSession.run`: float32 data and its dims. */
+/** Output tensor as returned by `ModelSession.run` (fits the decoders' `ModelOutputs`). */
 export interface OutputTensor {
   readonly name: string;
   readonly dims: readonly number[];
@@ -91,14 +91,16 @@ export class ModelSession {
    * Runs one input tensor (batch 1, layout = `input.shape`). Every output must have its inspected
    * shape, be float32 and hold only finite values.
    */
-  async run(inputData: Float32Array): Promise<OutputTensor[]> {
+  async run(inputData: Float32Array): Promise<Record<string, OutputTensor>> {
     const expected = elementCount(this.input.shape);
     if (inputData.length !== expected) {
       throw new Error(`${this.displayName}: input has ${inputData.length} values, the model takes ${expected}`);
     }
     const feeds = { [this.input.name]: new Tensor('float32', inputData, this.input.shape) };
     const result = await runSession(this.file, this.session, feeds);
-    return this.outputs.map((spec) => checkOutput(this.file, spec, result[spec.name]));
+    const outputs: Record<string, OutputTensor> = {};
+    for (const spec of this.outputs) outputs[spec.name] = checkOutput(this.file, spec, result[spec.name]);
+    return outputs;
   }
 
   async release(): Promise<void> {

@@ -1,0 +1,93 @@
+/**
+ * Inference-thread side of the image worker: sends image jobs, returns a promise per job.
+ *
+ * The worker file is resolved next to this module (`new URL('./image-worker.ts', import.meta.url)`):
+ * `.ts` under tsx/vitest, `.js` in a bundled build.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { ImageJob, ImageJobReply, WorkerInit, WorkerRequest } from './image-worker-protocol.ts';
+
+export function imageWorkerUrl(): URL {
+  const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  return new URL(`./image-worker${extension}`, import.meta.url);
+}
+
+/**
+ * How to start the worker. A bundled `.js` worker starts directly. A `.ts` worker (tsx CLI, vitest)
+ * needs tsx's loader inside the worker thread: on Node 20 `execArgv: ['--import', 'tsx']` is NOT
+ * enough (the worker entry still fails with ERR_UNKNOWN_FILE_EXTENSION ".ts"), so a tiny eval'd
+ * bootstrap registers tsx through its ESM API and then imports the worker module. tsx is resolved
+ * from this module, not from the process cwd.
+ */
+export function workerEntry(workerUrl: URL): { entry: URL | string; eval: boolean } {
+  if (!workerUrl.pathname.endsWith('.ts')) return { entry: workerUrl, eval: false };
+  const tsxApi = pathToFileURL(resolveTsxEsmApi()).href;
+  const bootstrap =
+    `import(${JSON.stringify(tsxApi)})` +
+    `.then(({ register }) => { register(); return import(${JSON.stringify(workerUrl.href)}); })`;
+  return { entry: bootstrap, eval: true };
+}
+
+function resolveTsxEsmApi(): string {
+  const require = createRequire(import.meta.url);
+  const packageJson = require.resolve('tsx/package.json');
+  const manifest = JSON.parse(readFileSync(packageJson, 'utf8')) as {
+    exports?: Record<string, { import?: { default?: string } } | string>;
+  };
+  const entry = manifest.exports?.['./esm/api'];
+  const relative = typeof entry === 'object' ? entry.import?.default : undefined;
+  if (relative === undefined) throw new Error('tsx does not export ./esm/api: cannot start the .ts image worker');
+  return path.join(path.dirname(packageJson), relative);
+}
+
+export class ImagePrefetcher {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, { resolve: (reply: ImageJobReply) => void; reject: (e: Error) => void }>();
+  private nextJobId = 0;
+  private failure: Error | undefined;
+  private closed = false;
+
+  constructor(init: WorkerInit) {
+    const start = workerEntry(imageWorkerUrl());
+    this.worker = new Worker(start.entry, { workerData: init, eval: start.eval });
+    this.worker.on('message', (reply: ImageJobReply) => {
+      const entry = this.pending.get(reply.jobId);
+      if (entry === undefined) return;
+      this.pending.delete(reply.jobId);
+      entry.resolve(reply);
+    });
+    this.worker.on('error', (error) => this.failAll(new Error(`image worker crashed: ${error.message}`)));
+    this.worker.on('exit', (code) => {
+      if (!this.closed) this.failAll(new Error(`image worker exited unexpectedly (code ${code})`));
+    });
+  }
+
+  request(job: Omit<ImageJob, 'jobId'>): Promise<ImageJobReply> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    const jobId = this.nextJobId++;
+    return new Promise<ImageJobReply>((resolve, reject) => {
+      this.pending.set(jobId, { resolve, reject });
+      const message: WorkerRequest = { type: 'job', job: { ...job, jobId } };
+      this.worker.postMessage(message);
+    });
+  }
+
+  /** Stops the worker now (pending jobs are dropped: used on completion and on cancel). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const entry of this.pending.values()) entry.reject(new Error('image worker closed'));
+    this.pending.clear();
+    await this.worker.terminate();
+  }
+
+  private failAll(error: Error): void {
+    this.failure ??= error;
+    for (const entry of this.pending.values()) entry.reject(error);
+    this.pending.clear();
+  }
+}

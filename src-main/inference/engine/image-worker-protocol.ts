@@ -1,0 +1,68 @@
+/**
+ * Messages between the inference thread (run-pipeline.ts) and the image worker (image-worker.ts).
+ * Everything is structured-clonable; tensors travel as transferred ArrayBuffers (no copy).
+ */
+import type { Point2 } from '../../core/types.ts';
+import type { CropTransform } from '../preprocess/crop-transform.ts';
+
+/** One crop size shared by every model with that input size. */
+export interface CropSpec {
+  readonly key: string;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** One tensor layout (crop size + colour order + normalisation) shared by every model using it. */
+export interface TensorFormatSpec {
+  readonly key: string;
+  readonly cropKey: string;
+  readonly color: 'rgb' | 'bgr';
+  readonly mean: readonly [number, number, number];
+  readonly std: readonly [number, number, number];
+  /** Also produce the horizontally mirrored tensor (flip test, spec §6). */
+  readonly flipped: boolean;
+}
+
+export interface WorkerInit {
+  readonly crops: readonly CropSpec[];
+  readonly tensors: readonly TensorFormatSpec[];
+}
+
+/** What the worker needs of a person (not the whole annotation: less to clone). */
+export interface JobPerson {
+  readonly entryIndex: number;
+  readonly image: string;
+  readonly center: Point2 | null;
+  readonly scale: number;
+}
+
+export interface ImageJob {
+  readonly jobId: number;
+  readonly imagePath: string;
+  readonly persons: readonly JobPerson[];
+}
+
+export interface PreparedPerson {
+  readonly entryIndex: number;
+  /** Set when this person could not be cropped (e.g. no centre): the others still run. */
+  readonly error?: string;
+  /** Crop transform per crop key. */
+  readonly transforms: Readonly<Record<string, CropTransform>>;
+  /** NCHW float32 per tensor key. */
+  readonly tensors: Readonly<Record<string, Float32Array>>;
+  /** Mirrored NCHW float32 per tensor key (only for formats with `flipped`). */
+  readonly flippedTensors: Readonly<Record<string, Float32Array>>;
+}
+
+export type ImageJobReply =
+  | {
+      readonly jobId: number;
+      readonly ok: true;
+      readonly imageWidth: number;
+      readonly imageHeight: number;
+      readonly prepareMs: number;
+      readonly persons: readonly PreparedPerson[];
+    }
+  | { readonly jobId: number; readonly ok: false; readonly reason: string };
+
+export type WorkerRequest = { readonly type: 'job'; readonly job: ImageJob } | { readonly type: 'close' };

@@ -1,0 +1,157 @@
+/**
+ * Latency measurements, single thread:
+ * - `benchSessionRun`: bare `session.run` on a fixed random input (what papers call "model latency");
+ * - `benchPipeline`: the real end-to-end cost per image through `runModelsOverDataset` (decode, crop,
+ *   tensor, run, decode outputs), which is what a user waits for.
+ * The gap between the two is the cost of everything that is not the network.
+ */
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import type { PersonAnnotation } from '../../core/types.ts';
+import type { ModelInfo } from './model-inspect.ts';
+import { ModelSession, SINGLE_THREAD_SESSION_OPTIONS, elementCount } from './onnx-session.ts';
+import { runModelsOverDataset } from './run-pipeline.ts';
+
+export interface LatencyStats {
+  readonly medianMs: number;
+  readonly p95Ms: number;
+  readonly meanMs: number;
+  readonly minMs: number;
+  readonly runs: number;
+  readonly warmup: number;
+}
+
+export interface BenchRunOptions {
+  readonly runs?: number;
+  readonly warmup?: number;
+  /** Seed of the fixed random input (same input for every run and every model of that size). */
+  readonly seed?: number;
+}
+
+export async function benchSessionRun(model: ModelInfo, options: BenchRunOptions = {}): Promise<LatencyStats> {
+  const runs = Math.max(1, Math.floor(options.runs ?? 20));
+  const warmup = Math.max(0, Math.floor(options.warmup ?? 3));
+  const session = await ModelSession.open(model.file, { inputSize: { width: model.input.width, height: model.input.height } });
+  try {
+    const input = seededNormalInput(elementCount(session.input.shape), options.seed ?? 1);
+    for (let i = 0; i < warmup; i += 1) await session.run(input);
+    const times: number[] = [];
+    for (let i = 0; i < runs; i += 1) {
+      const start = performance.now();
+      await session.run(input);
+      times.push(performance.now() - start);
+    }
+    return { ...summarise(times), runs, warmup };
+  } finally {
+    await session.release();
+  }
+}
+
+export interface PipelineBenchResult {
+  /** Wall time of the whole run divided by the number of images (decode once, all persons). */
+  readonly msPerImage: number;
+  readonly msPerPerson: number;
+  readonly images: number;
+  readonly persons: number;
+  readonly failures: number;
+  readonly totalMs: number;
+}
+
+export interface PipelineBenchOptions {
+  /** Limit to the first N persons (keep benchmarks short on shared machines). */
+  readonly maxPersons?: number;
+  readonly flipTest?: boolean;
+}
+
+/**
+ * End-to-end cost through the real pipeline for one model. A warm-up pass over the first person
+ * loads the session and warms caches; it is not counted.
+ */
+export async function benchPipeline(
+  model: ModelInfo,
+  persons: readonly PersonAnnotation[],
+  imagesDir: string,
+  options: PipelineBenchOptions = {},
+): Promise<PipelineBenchResult> {
+  const selected = persons.slice(0, options.maxPersons ?? persons.length);
+  const base = { models: [model], imagesDir, onResult: () => undefined, onProgress: () => undefined };
+  const flip = options.flipTest === undefined ? {} : { flipTest: options.flipTest };
+  await runModelsOverDataset({ ...base, ...flip, persons: selected.slice(0, 1), onFailure: () => undefined });
+  let failures = 0;
+  const start = performance.now();
+  const summary = await runModelsOverDataset({
+    ...base,
+    ...flip,
+    persons: selected,
+    onFailure: () => {
+      failures += 1;
+    },
+  });
+  const totalMs = performance.now() - start;
+  const images = Math.max(1, summary.imagesTotal);
+  return {
+    msPerImage: totalMs / images,
+    msPerPerson: totalMs / Math.max(1, selected.length),
+    images: summary.imagesTotal,
+    persons: selected.length,
+    failures,
+    totalMs,
+  };
+}
+
+export interface EnvironmentInfo {
+  readonly cpuModel: string;
+  readonly cores: number;
+  readonly ortVersion: string;
+  readonly node: string;
+  readonly platform: string;
+  readonly intraOpNumThreads: 1;
+  readonly interOpNumThreads: 1;
+}
+
+export async function environmentInfo(): Promise<EnvironmentInfo> {
+  const cpus = os.cpus();
+  const ort = await import('onnxruntime-node');
+  return {
+    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+    cores: cpus.length,
+    ortVersion: ort.env.versions.node ?? ort.env.versions.common ?? 'unknown',
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    intraOpNumThreads: SINGLE_THREAD_SESSION_OPTIONS.intraOpNumThreads,
+    interOpNumThreads: SINGLE_THREAD_SESSION_OPTIONS.interOpNumThreads,
+  };
+}
+
+/** Median (mean of the middle two for even n), p95 by nearest rank, mean, min. */
+export function summarise(times: readonly number[]): Omit<LatencyStats, 'runs' | 'warmup'> {
+  if (times.length === 0) return { medianMs: Number.NaN, p95Ms: Number.NaN, meanMs: Number.NaN, minMs: Number.NaN };
+  const sorted = [...times].sort((a, b) => a - b);
+  const n = sorted.length;
+  const mid = Math.floor(n / 2);
+  const median = n % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  const p95 = sorted[Math.min(n - 1, Math.ceil(0.95 * n) - 1)] as number;
+  const mean = sorted.reduce((sum, t) => sum + t, 0) / n;
+  return { medianMs: median, p95Ms: p95, meanMs: mean, minMs: sorted[0] as number };
+}
+
+/** Deterministic N(0,1)-ish input (Box–Muller over a xorshift32 stream): like a normalised image. */
+function seededNormalInput(length: number, seed: number): Float32Array {
+  let state = seed >>> 0 || 1;
+  const uniform = () => {
+    state ^= state << 13;
+    state >>>= 0;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    state >>>= 0;
+    return (state + 0.5) / 4294967296;
+  };
+  const out = new Float32Array(length);
+  for (let i = 0; i < length; i += 2) {
+    const r = Math.sqrt(-2 * Math.log(uniform()));
+    const angle = 2 * Math.PI * uniform();
+    out[i] = r * Math.cos(angle);
+    if (i + 1 < length) out[i + 1] = r * Math.sin(angle);
+  }
+  return out;
+}

@@ -1,0 +1,324 @@
+/**
+ * Runs 1..n models over the persons of an MPII dataset, on one inference thread.
+ *
+ * - Persons are grouped by image; each image is decoded ONCE, each person cropped once per distinct
+ *   input size and normalised once per distinct tensor format, shared by every model using it.
+ * - Decoding, cropping and tensor conversion run in a worker thread (image-worker.ts) that works a few
+ *   persons ahead, so `session.run` does not wait for JPEG decoding.
+ * - A missing/corrupt image, or a person that cannot be cropped, is reported through `onFailure` and
+ *   the run goes on; a model output that fails validation (shape, NaN/Inf) likewise, per model.
+ * - Cancel with `signal`; resume by passing a `skip` that returns true for what is already stored.
+ */
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { PersonAnnotation } from '../../core/types.ts';
+import { decodeOutputs } from '../decoders/index.ts';
+import { decodeWithFlipTest, type FlipTestOptions } from '../flip-test.ts';
+import { ImagePrefetcher } from './image-prefetcher.ts';
+import type {
+  CropSpec,
+  ImageJobReply,
+  JobPerson,
+  PreparedPerson,
+  TensorFormatSpec,
+  WorkerInit,
+} from './image-worker-protocol.ts';
+import { toMpiiKeypoints } from './joint-mapping.ts';
+import type { ModelInfo } from './model-inspect.ts';
+import { ModelSession } from './onnx-session.ts';
+
+export interface PipelineResult {
+  readonly modelIndex: number;
+  readonly entryIndex: number;
+  /** 16×3 in MPII order: x, y, score; 0-based image pixels; NaN for joints the model does not predict. */
+  readonly keypoints: Float32Array;
+}
+
+export interface PipelineFailure {
+  readonly entryIndex: number;
+  /** Absent when the failure concerns the image or the person, not one model. */
+  readonly modelIndex?: number;
+  readonly image: string;
+  readonly reason: string;
+}
+
+export interface PipelineProgress {
+  /** Persons finished (all their models run or failed). */
+  readonly done: number;
+  readonly total: number;
+  readonly imagesDone: number;
+  readonly imagesTotal: number;
+  readonly imagesPerSecond: number;
+  /** Remaining time at the person rate so far; NaN before the first person. */
+  readonly etaSeconds: number;
+}
+
+export interface RunModelsOptions {
+  readonly models: readonly ModelInfo[];
+  readonly persons: readonly PersonAnnotation[];
+  readonly imagesDir: string;
+  /** True = (entry, model) already done: not run. A person whose models are all skipped is not decoded. */
+  readonly skip?: (entryIndex: number, modelIndex: number) => boolean;
+  /** Overrides every model's sidecar `decoder.flipTest` (spec §6). */
+  readonly flipTest?: boolean;
+  readonly onResult: (result: PipelineResult) => void;
+  readonly onFailure: (failure: PipelineFailure) => void;
+  readonly onProgress?: (progress: PipelineProgress) => void;
+  readonly signal?: AbortSignal;
+  /** Persons prepared ahead of the inference thread (default 4). */
+  readonly prefetchPersons?: number;
+}
+
+export interface PipelineSummary {
+  /** Images the worker decoded successfully (each image at most once per run). */
+  readonly decodedImages: number;
+  readonly failedImages: number;
+  readonly imagesTotal: number;
+  readonly personsTotal: number;
+  readonly personsDone: number;
+  readonly results: number;
+  readonly failures: number;
+  readonly cancelled: boolean;
+  readonly elapsedMs: number;
+  /** Time inside `session.run` + decoding outputs. */
+  readonly inferenceMs: number;
+  /** Time the inference thread spent waiting for the worker (low = decoding is hidden). */
+  readonly waitMs: number;
+}
+
+interface ImageGroup {
+  readonly image: string;
+  readonly persons: { readonly person: PersonAnnotation; readonly models: number[] }[];
+}
+
+interface ModelPlan {
+  readonly info: ModelInfo;
+  readonly session: ModelSession;
+  readonly cropKey: string;
+  readonly tensorKey: string;
+  readonly flip: boolean;
+  /** Decoder and flip options from the sidecar, without `flipTest` and `flipIndex`. */
+  readonly decodeOptions: Omit<FlipTestOptions, 'flipIndex'>;
+}
+
+export async function runModelsOverDataset(options: RunModelsOptions): Promise<PipelineSummary> {
+  const { models, signal } = options;
+  if (models.length === 0) throw new Error('runModelsOverDataset: no model given');
+  const start = performance.now();
+  const groups = groupPersonsByImage(options);
+  const personsTotal = groups.reduce((n, g) => n + g.persons.length, 0);
+  let decodedImages = 0;
+  let failedImages = 0;
+  let personsDone = 0;
+  let imagesDone = 0;
+  let results = 0;
+  let failures = 0;
+  let inferenceMs = 0;
+  let waitMs = 0;
+  let cancelled = false;
+
+  const summary = (): PipelineSummary => ({
+    decodedImages,
+    failedImages,
+    imagesTotal: groups.length,
+    personsTotal,
+    personsDone,
+    results,
+    failures,
+    cancelled,
+    elapsedMs: performance.now() - start,
+    inferenceMs,
+    waitMs,
+  });
+  if (groups.length === 0 || signal?.aborted) {
+    cancelled = signal?.aborted ?? false;
+    return summary();
+  }
+
+  const plans = await openModelPlans(models, options.flipTest);
+  const prefetcher = new ImagePrefetcher(workerInitFor(plans));
+  const fail = (failure: PipelineFailure) => {
+    failures += 1;
+    options.onFailure(failure);
+  };
+  const reportProgress = () => {
+    const seconds = (performance.now() - start) / 1000;
+    const personRate = personsDone / seconds;
+    options.onProgress?.({
+      done: personsDone,
+      total: personsTotal,
+      imagesDone,
+      imagesTotal: groups.length,
+      imagesPerSecond: seconds > 0 ? imagesDone / seconds : 0,
+      etaSeconds: personsDone > 0 ? (personsTotal - personsDone) / personRate : Number.NaN,
+    });
+  };
+
+  // Prefetch: keep up to `prefetchPersons` persons (at least one image) requested ahead.
+  const prefetchPersons = Math.max(1, options.prefetchPersons ?? 4);
+  const inFlight: { group: ImageGroup; reply: Promise<ImageJobReply> }[] = [];
+  let nextGroup = 0;
+  let personsInFlight = 0;
+  const topUp = () => {
+    while (nextGroup < groups.length && (inFlight.length === 0 || personsInFlight < prefetchPersons)) {
+      const group = groups[nextGroup++] as ImageGroup;
+      const persons: JobPerson[] = group.persons.map(({ person }) => ({
+        entryIndex: person.entryIndex,
+        image: person.image,
+        center: person.center,
+        scale: person.scale,
+      }));
+      const reply = prefetcher.request({ imagePath: path.join(options.imagesDir, group.image), persons });
+      reply.catch(() => undefined); // awaited below; avoid unhandled rejection if we stop early
+      inFlight.push({ group, reply });
+      personsInFlight += persons.length;
+    }
+  };
+
+  try {
+    topUp();
+    while (inFlight.length > 0) {
+      if (signal?.aborted) {
+        cancelled = true;
+        break;
+      }
+      const { group, reply: replyPromise } = inFlight.shift() as (typeof inFlight)[number];
+      const waitStart = performance.now();
+      const reply = await replyPromise;
+      waitMs += performance.now() - waitStart;
+      personsInFlight -= group.persons.length;
+      topUp();
+
+      if (!reply.ok) {
+        failedImages += 1;
+        for (const { person } of group.persons) {
+          fail({ entryIndex: person.entryIndex, image: group.image, reason: reply.reason });
+        }
+        personsDone += group.persons.length;
+      } else {
+        decodedImages += 1;
+        for (const [index, prepared] of reply.persons.entries()) {
+          const planned = group.persons[index];
+          if (planned === undefined) continue;
+          if (prepared.error !== undefined) {
+            fail({ entryIndex: prepared.entryIndex, image: group.image, reason: prepared.error });
+            personsDone += 1;
+            continue;
+          }
+          for (const modelIndex of planned.models) {
+            if (signal?.aborted) break;
+            const plan = plans[modelIndex] as ModelPlan;
+            const runStart = performance.now();
+            try {
+              const keypoints = await predictPerson(plan, prepared);
+              inferenceMs += performance.now() - runStart;
+              results += 1;
+              options.onResult({ modelIndex, entryIndex: prepared.entryIndex, keypoints });
+            } catch (error) {
+              inferenceMs += performance.now() - runStart;
+              fail({
+                entryIndex: prepared.entryIndex,
+                modelIndex,
+                image: group.image,
+                reason: error instanceof Error ? error.message : String(error),
+              });
+            }
+          }
+          if (signal?.aborted) {
+            cancelled = true;
+            break;
+          }
+          personsDone += 1;
+        }
+      }
+      if (cancelled) break;
+      imagesDone += 1;
+      reportProgress();
+    }
+  } finally {
+    await prefetcher.close();
+    for (const plan of plans) await plan.session.release().catch(() => undefined);
+  }
+  return summary();
+}
+
+async function predictPerson(
+  plan: ModelPlan,
+  prepared: PreparedPerson,
+): Promise<Float32Array> {
+  const tensor = prepared.tensors[plan.tensorKey];
+  const transform = prepared.transforms[plan.cropKey];
+  if (tensor === undefined || transform === undefined) throw new Error(`internal: no tensor for ${plan.tensorKey}`);
+  const outputs = await plan.session.run(tensor);
+  const flippedTensor = plan.flip ? prepared.flippedTensors[plan.tensorKey] : undefined;
+  if (plan.flip && flippedTensor === undefined) throw new Error(`internal: no mirrored tensor for ${plan.tensorKey}`);
+  const flippedOutputs = flippedTensor === undefined ? undefined : await plan.session.run(flippedTensor);
+  let decoded;
+  try {
+    decoded =
+      flippedOutputs === undefined
+        ? decodeOutputs(plan.info.head, outputs, transform, plan.decodeOptions)
+        : decodeWithFlipTest(plan.info.head, outputs, flippedOutputs, transform, {
+            ...plan.decodeOptions,
+            flipIndex: plan.info.modelFlipIndex,
+          });
+  } catch (error) {
+    throw new Error(`${plan.info.name}: cannot decode outputs (${error instanceof Error ? error.message : String(error)})`);
+  }
+  return toMpiiKeypoints(plan.info, decoded.keypoints);
+}
+
+function groupPersonsByImage(options: RunModelsOptions): ImageGroup[] {
+  const byImage = new Map<string, ImageGroup>();
+  for (const person of options.persons) {
+    const modelIndices = options.models
+      .map((_, modelIndex) => modelIndex)
+      .filter((modelIndex) => !(options.skip?.(person.entryIndex, modelIndex) ?? false));
+    if (modelIndices.length === 0) continue;
+    let group = byImage.get(person.image);
+    if (group === undefined) {
+      group = { image: person.image, persons: [] };
+      byImage.set(person.image, group);
+    }
+    group.persons.push({ person, models: modelIndices });
+  }
+  return [...byImage.values()];
+}
+
+async function openModelPlans(models: readonly ModelInfo[], flipOverride: boolean | undefined): Promise<ModelPlan[]> {
+  const plans: ModelPlan[] = [];
+  try {
+    for (const info of models) {
+      const session = await ModelSession.open(info.file, {
+        inputSize: { width: info.input.width, height: info.input.height },
+      });
+      const { flipTest, ...decodeOptions } = info.decoder;
+      const cropKey = `${info.input.width}x${info.input.height}`;
+      const tensorKey = `${cropKey}|${info.input.color}|${info.input.mean.join(',')}|${info.input.std.join(',')}`;
+      plans.push({ info, session, cropKey, tensorKey, flip: flipOverride ?? flipTest ?? false, decodeOptions });
+    }
+  } catch (error) {
+    for (const plan of plans) await plan.session.release().catch(() => undefined);
+    throw error;
+  }
+  return plans;
+}
+
+function workerInitFor(plans: readonly ModelPlan[]): WorkerInit {
+  const crops = new Map<string, CropSpec>();
+  const tensors = new Map<string, TensorFormatSpec>();
+  for (const plan of plans) {
+    const { width, height, color, mean, std } = plan.info.input;
+    crops.set(plan.cropKey, { key: plan.cropKey, width, height });
+    const existing = tensors.get(plan.tensorKey);
+    tensors.set(plan.tensorKey, {
+      key: plan.tensorKey,
+      cropKey: plan.cropKey,
+      color,
+      mean,
+      std,
+      flipped: (existing?.flipped ?? false) || plan.flip,
+    });
+  }
+  return { crops: [...crops.values()], tensors: [...tensors.values()] };
+}
