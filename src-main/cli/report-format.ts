@@ -61,7 +61,7 @@ export function formatTable(reports: readonly VariantReport[]): string {
   const groupNames = PCKH_GROUPS.map((group) => group.name);
   const header = ['Variant'.padEnd(nameWidth), ...groupNames.map((name) => name.padStart(8)), 'PCKh'.padStart(8), 'PCKh@0.1'.padStart(9)];
   const hasLatency = reports.some((report) => report.latencyMs !== undefined && report.latencyMs !== null);
-  if (hasLatency) header.push('ms/img'.padStart(8));
+  if (hasLatency) header.push('ms 1-thr'.padStart(8));
   const lines = [header.join(' ')];
   lines.push('-'.repeat(lines[0]!.length));
   for (const report of reports) {
@@ -74,6 +74,7 @@ export function formatTable(reports: readonly VariantReport[]): string {
     if (hasLatency) cells.push(report.latencyMs === null || report.latencyMs === undefined ? '—'.padStart(8) : report.latencyMs.toFixed(1).padStart(8));
     lines.push(cells.join(' '));
   }
+  if (hasLatency) lines.push('ms 1-thr: median single-thread onnxruntime session.run latency of the model');
   lines.push('');
   for (const report of reports) {
     const protocolNote = `${report.protocol}, ${report.instances} instances${report.failedInstances ? `, ${report.failedInstances} failed` : ''}`;
