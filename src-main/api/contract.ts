@@ -1,0 +1,361 @@
+/**
+ * The one typed API between the workbench UI and its hosts (web host, Electron).
+ *
+ * Every call is a `domain:verb` channel with a zod request schema (validated at every host boundary)
+ * and a response type. Events flow engine → UI only. Hosts and the engine share this file; the
+ * renderer imports it for types and for the schemas' inferred request types.
+ */
+import { z } from 'zod';
+import type { PckhProtocol, Point2 } from '../core/types.ts';
+
+/** Columns of the per-joint table, in the order the study (and mmpose) prints them. */
+export const METRIC_COLUMNS = ['Head', 'Shoulder', 'Elbow', 'Wrist', 'Hip', 'Knee', 'Ankle', 'PCKh', 'PCKh@0.1'] as const;
+export type MetricColumn = (typeof METRIC_COLUMNS)[number];
+
+const id = z.string().min(1).max(200);
+const jointIndex = z.number().int().min(0).max(15);
+const instanceIndex = z.number().int().min(0);
+const filePath = z.string().min(1).max(4096);
+
+// ---------------------------------------------------------------------------------------------
+// Request schemas
+// ---------------------------------------------------------------------------------------------
+
+export const requestSchemas = {
+  'workspace:get': z.object({}).strict(),
+  'workspace:open': z.object({ datasetDir: filePath.optional(), demo: z.boolean().optional() }).strict(),
+  'dataset:summary': z.object({}).strict(),
+  'variants:list': z.object({}).strict(),
+  'variants:addModel': z.object({ modelPath: filePath, name: z.string().max(200).optional() }).strict(),
+  'variants:importPredictions': z
+    .object({ file: filePath, name: z.string().max(200).optional(), coordinateBase: z.union([z.literal(0), z.literal(1)]).optional() })
+    .strict(),
+  'metrics:table': z.object({}).strict(),
+  'metrics:curves': z.object({ variantIds: z.array(id).max(16).optional() }).strict(),
+  'failures:list': z
+    .object({ variantId: id, joint: jointIndex, offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(5000).default(200) })
+    .strict(),
+  'instances:list': z
+    .object({
+      variantId: id.optional(),
+      joint: jointIndex.optional(),
+      outcome: z.enum(['all', 'hit', 'miss']).default('all'),
+    })
+    .strict(),
+  'instance:get': z.object({ instanceIndex, variantIds: z.array(id).max(8).default([]) }).strict(),
+  'compare:table': z.object({ variantIds: z.array(id).min(2).max(4) }).strict(),
+  'compare:scatter': z.object({}).strict(),
+  'compare:filter': z
+    .object({ a: id, b: id, joint: jointIndex, relation: z.enum(['a-hit-b-miss', 'a-miss-b-hit', 'both-miss', 'both-hit']) })
+    .strict(),
+  'runs:start': z.object({ variantIds: z.array(id).min(1).max(16) }).strict(),
+  'runs:cancel': z.object({ runId: id }).strict(),
+  'runs:list': z.object({}).strict(),
+  'thumbnails:get': z.object({ instanceIndices: z.array(instanceIndex).max(512), size: z.number().int().min(32).max(512).default(160) }).strict(),
+} as const;
+
+export type Channel = keyof typeof requestSchemas;
+export const CHANNELS = Object.keys(requestSchemas) as Channel[];
+/** What a caller passes (defaults optional). */
+export type RequestInput<C extends Channel> = z.input<(typeof requestSchemas)[C]>;
+/** What a handler receives (after validation, defaults applied). */
+export type Request<C extends Channel> = z.output<(typeof requestSchemas)[C]>;
+
+export function isChannel(value: unknown): value is Channel {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(requestSchemas, value);
+}
+
+/** Validates a request for `channel`; throws ApiRequestError with a readable message. */
+export function parseRequest<C extends Channel>(channel: C, payload: unknown): Request<C> {
+  const result = requestSchemas[channel].safeParse(payload ?? {});
+  if (!result.success) {
+    const issues = result.error.issues.map((issue) => `${issue.path.join('.') || '(request)'}: ${issue.message}`).join('; ');
+    throw new ApiRequestError(`invalid request for ${channel}: ${issues}`);
+  }
+  return result.data as Request<C>;
+}
+
+export class ApiRequestError extends Error {
+  override readonly name = 'ApiRequestError';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Response types
+// ---------------------------------------------------------------------------------------------
+
+export interface DatasetSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly root: string;
+  readonly isDemo: boolean;
+  readonly personCount: number;
+  readonly imageCount: number;
+  readonly missingImageCount: number;
+  readonly protocol: PckhProtocol;
+  readonly warningCount: number;
+  /** The first warnings, as readable messages naming file and entry. */
+  readonly warnings: readonly string[];
+}
+
+export interface WorkspaceState {
+  readonly dbPath: string;
+  readonly dataset: DatasetSummary | null;
+}
+
+export type VariantKind = 'model' | 'predictions';
+export type VariantStatus = 'pending' | 'running' | 'ready' | 'failed';
+
+export interface LatencySummary {
+  readonly medianMs: number;
+  readonly p95Ms: number;
+}
+
+export interface VariantSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: VariantKind;
+  /** File name of the model or prediction file (no folders). */
+  readonly source: string;
+  readonly status: VariantStatus;
+  readonly evaluated: boolean;
+  readonly latency: LatencySummary | null;
+  readonly predictedCount: number;
+  readonly failureCount: number;
+  readonly error: string | null;
+}
+
+/** Percent values; null where not computable (e.g. a joint the model does not predict). */
+export type MetricValues = Readonly<Record<MetricColumn, number | null>>;
+
+export interface MetricsRow {
+  readonly variantId: string;
+  readonly variantName: string;
+  readonly values: MetricValues;
+  readonly latencyMs: number | null;
+  readonly count: number;
+}
+
+export interface PerJointRow {
+  readonly variantId: string;
+  readonly variantName: string;
+  /** 16 values in MPII order, percent; null where not computable. */
+  readonly pckh: readonly (number | null)[];
+  readonly pckhAt01: readonly (number | null)[];
+  readonly count: readonly number[];
+}
+
+export interface MetricsTable {
+  readonly protocol: PckhProtocol | null;
+  readonly columns: readonly MetricColumn[];
+  readonly rows: readonly MetricsRow[];
+  readonly perJoint: readonly PerJointRow[];
+}
+
+export interface CurveSeries {
+  readonly variantId: string;
+  readonly variantName: string;
+  /** percent at each threshold; null where not computable */
+  readonly mean: readonly (number | null)[];
+  /** [joint][threshold] percent */
+  readonly perJoint: readonly (readonly (number | null)[])[];
+  readonly auc: number | null;
+}
+
+export interface MetricsCurves {
+  readonly thresholds: readonly number[];
+  readonly series: readonly CurveSeries[];
+}
+
+export interface FailureItem {
+  readonly instanceIndex: number;
+  readonly image: string;
+  /** Distance / head size; null when the joint was not predicted. */
+  readonly normalizedError: number | null;
+  readonly hit: boolean;
+  readonly predicted: boolean;
+}
+
+export interface FailuresList {
+  readonly variantId: string;
+  readonly joint: number;
+  /** Instances where the joint is annotated (visible in the protocol). */
+  readonly total: number;
+  readonly missCount: number;
+  readonly items: readonly FailureItem[];
+}
+
+/** Square crop around the person: [x0, y0, side] in 0-based image pixels. */
+export type CropBox = readonly [x0: number, y0: number, side: number];
+
+export interface InstanceBrief {
+  readonly instanceIndex: number;
+  readonly image: string;
+  readonly crop: CropBox;
+  /** 32 numbers (x, y per joint), null where missing. */
+  readonly gt: readonly (number | null)[];
+  /** 32 numbers of the requested variant, or null without a variant. */
+  readonly pred: readonly (number | null)[] | null;
+}
+
+export interface InstancesList {
+  readonly total: number;
+  readonly datasetId: string;
+  readonly items: readonly InstanceBrief[];
+}
+
+export interface InstancePrediction {
+  readonly variantId: string;
+  readonly variantName: string;
+  readonly joints: readonly (Point2 | null)[];
+  readonly normalizedErrors: readonly (number | null)[];
+  /** hit at threshold 0.5; null where the joint does not count (missing in GT). */
+  readonly hits: readonly (boolean | null)[];
+}
+
+export interface InstanceDetail {
+  readonly instanceIndex: number;
+  readonly entryIndex: number;
+  readonly image: string;
+  /** Media key of the full image; the bridge turns it into a URL. */
+  readonly imageKey: string;
+  readonly crop: CropBox;
+  readonly center: Point2 | null;
+  readonly scale: number;
+  /** 0.6 × head-box diagonal (spec §0.2), pixels. */
+  readonly headSize: number;
+  /** Head box, 0-based [x1, y1, x2, y2]. */
+  readonly headBox: readonly [number, number, number, number];
+  readonly gt: readonly (Point2 | null)[];
+  /** Joint counts in the protocol (not missing). */
+  readonly counted: readonly boolean[];
+  readonly predictions: readonly InstancePrediction[];
+}
+
+export interface CompareRow {
+  readonly variantId: string;
+  readonly variantName: string;
+  readonly values: MetricValues;
+  /** values − baseline values (the first variant); zeros for the baseline. */
+  readonly deltas: MetricValues;
+  readonly latencyMs: number | null;
+}
+
+export interface CompareTable {
+  readonly baselineId: string;
+  readonly columns: readonly MetricColumn[];
+  readonly rows: readonly CompareRow[];
+}
+
+export interface ScatterPoint {
+  readonly variantId: string;
+  readonly variantName: string;
+  readonly latencyMs: number;
+  readonly pckh: number;
+  /** On the Pareto front (no other variant is both faster and more accurate). */
+  readonly pareto: boolean;
+}
+
+export interface CompareFilterResult {
+  readonly total: number;
+  readonly instanceIndices: readonly number[];
+}
+
+export type RunStatus = 'running' | 'finished' | 'cancelled' | 'failed';
+
+export interface RunSummary {
+  readonly id: string;
+  readonly variantIds: readonly string[];
+  readonly status: RunStatus;
+  readonly done: number;
+  readonly total: number;
+  readonly failed: number;
+  readonly startedAt: string;
+  readonly finishedAt: string | null;
+  readonly etaSeconds: number | null;
+  readonly error: string | null;
+}
+
+export interface ThumbnailsResult {
+  readonly keys: readonly string[];
+}
+
+export interface ResponseMap {
+  'workspace:get': WorkspaceState;
+  'workspace:open': WorkspaceState;
+  'dataset:summary': DatasetSummary | null;
+  'variants:list': readonly VariantSummary[];
+  'variants:addModel': VariantSummary;
+  'variants:importPredictions': VariantSummary;
+  'metrics:table': MetricsTable;
+  'metrics:curves': MetricsCurves;
+  'failures:list': FailuresList;
+  'instances:list': InstancesList;
+  'instance:get': InstanceDetail;
+  'compare:table': CompareTable;
+  'compare:scatter': readonly ScatterPoint[];
+  'compare:filter': CompareFilterResult;
+  'runs:start': RunSummary;
+  'runs:cancel': RunSummary;
+  'runs:list': readonly RunSummary[];
+  'thumbnails:get': ThumbnailsResult;
+}
+
+export type Response<C extends Channel> = ResponseMap[C];
+
+/** The compiler checks that every channel has exactly one handler. */
+export type ApiHandlers = { [C in Channel]: (req: Request<C>) => Promise<Response<C>> };
+
+// ---------------------------------------------------------------------------------------------
+// Events (engine → UI)
+// ---------------------------------------------------------------------------------------------
+
+export interface EventMap {
+  'run:progress': { runId: string; variantId: string; done: number; total: number; failed: number; etaSeconds: number | null; instancesPerSecond: number };
+  'run:finished': RunSummary;
+  /** Data changed (variants evaluated, dataset opened): the UI refetches. */
+  'workspace:changed': { reason: string };
+}
+export type EventName = keyof EventMap;
+export const EVENT_NAMES: readonly EventName[] = ['run:progress', 'run:finished', 'workspace:changed'];
+
+export function isEventName(value: unknown): value is EventName {
+  return typeof value === 'string' && (EVENT_NAMES as readonly string[]).includes(value);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Media keys: opaque strings naming an image or a thumbnail; each host maps them to a URL and
+// resolves them (through the engine) to a file inside an opened dataset folder or the thumbnail cache.
+// ---------------------------------------------------------------------------------------------
+
+export const mediaKey = {
+  image: (datasetId: string, relativePath: string): string => `img/${encodeURIComponent(datasetId)}/${encodeURIComponent(relativePath)}`,
+  thumb: (datasetId: string, index: number, size: number): string => `thumb/${encodeURIComponent(datasetId)}/${index}/${size}`,
+};
+
+export type ParsedMediaKey =
+  | { kind: 'image'; datasetId: string; relativePath: string }
+  | { kind: 'thumb'; datasetId: string; index: number; size: number };
+
+export function parseMediaKey(key: string): ParsedMediaKey | null {
+  const parts = key.split('/');
+  try {
+    if (parts.length === 3 && parts[0] === 'img') {
+      return { kind: 'image', datasetId: decodeURIComponent(parts[1]!), relativePath: decodeURIComponent(parts[2]!) };
+    }
+    if (parts.length === 4 && parts[0] === 'thumb') {
+      const index = Number(parts[2]);
+      const size = Number(parts[3]);
+      if (!Number.isInteger(index) || index < 0 || !Number.isInteger(size) || size < 32 || size > 512) return null;
+      return { kind: 'thumb', datasetId: decodeURIComponent(parts[1]!), index, size };
+    }
+  } catch {
+    return null; // malformed percent-encoding
+  }
+  return null;
+}
+
+/** Error shape carried back to the UI. */
+export interface ApiErrorPayload {
+  readonly name: string;
+  readonly message: string;
+}

@@ -1,0 +1,148 @@
+/**
+ * The engine: implements every API channel (ApiHandlers) over the core, in pure Node.
+ */
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { ApiRequestError, mediaKey, parseMediaKey, type ApiHandlers } from '../../api/contract.ts';
+import type { EmitEvent, EngineService } from './engine-server.ts';
+import type { EngineConfig, ResolvedMedia } from './protocol.ts';
+import { isInsideFolder } from './path-safety.ts';
+import {
+  compareFilter,
+  compareScatter,
+  compareTable,
+  failuresList,
+  instanceDetail,
+  instancesList,
+  metricsCurves,
+  metricsTable,
+  personCrop,
+  variantSummary,
+} from './queries.ts';
+import { RunManager } from './run-manager.ts';
+import { EngineSession } from './session.ts';
+import { ensureThumbnail, thumbnailPath } from './thumbnails.ts';
+
+const IMAGE_TYPES: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp', '.bmp': 'image/bmp' };
+
+export async function createEngineService(config: EngineConfig, emit: EmitEvent): Promise<EngineService> {
+  const session = new EngineSession(config, emit);
+  const runs = new RunManager(session, emit);
+
+  await openInitialDataset(session, runs, config);
+
+  const changed = (reason: string) => emit('workspace:changed', { reason });
+
+  const handlers: ApiHandlers = {
+    'workspace:get': async () => session.workspaceState(),
+    'workspace:open': async (req) => {
+      if (req.demo) await openDemo(session, runs, config);
+      else if (req.datasetDir !== undefined) {
+        runs.cancelAll();
+        session.openDatasetFolder(req.datasetDir, false);
+      } else throw new ApiRequestError('workspace:open needs datasetDir or demo: true');
+      changed('dataset opened');
+      return session.workspaceState();
+    },
+    'dataset:summary': async () => session.dataset?.summary ?? null,
+    'variants:list': async () => [...session.variants.values()].map(variantSummary),
+    'variants:addModel': async (req) => {
+      const variant = await runs.addModel(req.modelPath, req.name);
+      changed('model added');
+      return variantSummary(variant);
+    },
+    'variants:importPredictions': async (req) => {
+      const variant = session.importPredictionsFile(req.file, req.name, req.coordinateBase ?? 0);
+      changed('predictions imported');
+      return variantSummary(variant);
+    },
+    'metrics:table': async () => metricsTable(session.dataset, session.variants.values()),
+    'metrics:curves': async (req) => metricsCurves(session.variants.values(), req.variantIds),
+    'failures:list': async (req) => failuresList(session.requireDataset(), session.requireVariant(req.variantId), req.joint, req.offset, req.limit),
+    'instances:list': async (req) =>
+      instancesList(session.requireDataset(), req.variantId !== undefined ? session.requireVariant(req.variantId) : null, req.joint, req.outcome),
+    'instance:get': async (req) =>
+      instanceDetail(
+        session.requireDataset(),
+        req.variantIds.map((id) => session.requireVariant(id)),
+        req.instanceIndex,
+      ),
+    'compare:table': async (req) => compareTable(req.variantIds.map((id) => session.requireVariant(id))),
+    'compare:scatter': async () => compareScatter(session.variants.values()),
+    'compare:filter': async (req) => compareFilter(session.requireVariant(req.a), session.requireVariant(req.b), req.joint, req.relation),
+    'runs:start': async (req) => runs.start(req.variantIds),
+    'runs:cancel': async (req) => runs.cancel(req.runId),
+    'runs:list': async () => runs.list(),
+    'thumbnails:get': async (req) => {
+      const dataset = session.requireDataset();
+      const keys = [];
+      for (const index of req.instanceIndices) {
+        const person = dataset.persons[index];
+        if (person === undefined) throw new ApiRequestError(`instance ${index} does not exist`);
+        await ensureThumbnail(path.join(dataset.imagesDir, person.image), personCrop(person), thumbnailPath(config.cacheDir, dataset.id, index, req.size), req.size);
+        keys.push(mediaKey.thumb(dataset.id, index, req.size));
+      }
+      return { keys };
+    },
+  };
+
+  async function resolveMedia(key: string): Promise<ResolvedMedia> {
+    const parsed = parseMediaKey(key);
+    const dataset = session.dataset;
+    if (parsed === null) throw new Error('malformed media key');
+    if (dataset === null || parsed.datasetId !== dataset.id) throw new Error('that dataset is not open');
+    if (parsed.kind === 'image') {
+      const file = path.resolve(dataset.imagesDir, parsed.relativePath);
+      // Only files inside the opened dataset's images folder, and only image types.
+      if (!isInsideFolder(file, dataset.imagesDir)) throw new Error('outside the dataset folder');
+      const type = IMAGE_TYPES[path.extname(file).toLowerCase()];
+      if (type === undefined) throw new Error('not an image file');
+      return { file, root: dataset.imagesDir, contentType: type };
+    }
+    const person = dataset.persons[parsed.index];
+    if (person === undefined) throw new Error('no such instance');
+    const out = thumbnailPath(config.cacheDir, dataset.id, parsed.index, parsed.size);
+    await ensureThumbnail(path.join(dataset.imagesDir, person.image), personCrop(person), out, parsed.size);
+    return { file: out, root: config.cacheDir, contentType: 'image/jpeg' };
+  }
+
+  return {
+    handlers,
+    resolveMedia,
+    close: async () => {
+      runs.cancelAll();
+      await runs.idle();
+      session.close();
+    },
+  };
+}
+
+async function openInitialDataset(session: EngineSession, runs: RunManager, config: EngineConfig): Promise<void> {
+  if (config.datasetDir !== undefined) {
+    session.openDatasetFolder(config.datasetDir, false);
+  } else {
+    const last = session.lastDataset();
+    if (last !== null && !last.isDemo) session.openDatasetFolder(last.root, false);
+    else if (config.openDemoByDefault !== false) await openDemo(session, runs, config);
+  }
+  if (config.modelsDir !== undefined && session.dataset !== null) {
+    const models = readdirSync(config.modelsDir)
+      .filter((f) => f.toLowerCase().endsWith('.onnx'))
+      .sort();
+    for (const file of models) await runs.addModel(path.join(config.modelsDir, file), undefined);
+  }
+}
+
+/** The demo: synthetic dataset + demo models; models without results are run right away. */
+async function openDemo(session: EngineSession, runs: RunManager, config: EngineConfig): Promise<void> {
+  const { ensureDemo } = await import('../../demo/ensure-demo.ts');
+  const demo = await ensureDemo(config.projectRoot);
+  runs.cancelAll();
+  session.openDatasetFolder(demo.datasetDir, true);
+  const pending: string[] = [];
+  for (const file of demo.modelFiles) {
+    const variant = await runs.addModel(file, undefined);
+    if (variant.evaluation === null) pending.push(variant.id);
+  }
+  if (pending.length > 0) runs.start(pending);
+}

@@ -1,0 +1,297 @@
+/**
+ * Answers to the UI's read queries, computed from the in-memory view model (pure functions, tested
+ * in test/unit/hosts/queries.test.ts).
+ */
+import {
+  METRIC_COLUMNS,
+  mediaKey,
+  type CompareFilterResult,
+  type CompareTable,
+  type CropBox,
+  type FailuresList,
+  type InstanceDetail,
+  type InstancesList,
+  type MetricColumn,
+  type MetricsCurves,
+  type MetricsTable,
+  type ScatterPoint,
+  type VariantSummary,
+} from '../../api/contract.ts';
+import { ApiRequestError } from '../../api/contract.ts';
+import { MPII_JOINT_COUNT } from '../../core/joints.ts';
+import type { PersonAnnotation, Point2 } from '../../core/types.ts';
+import { HIT, MISS, NOT_EVALUATED, type DatasetState, type VariantState } from './view-model.ts';
+
+const J = MPII_JOINT_COUNT;
+/** spec §0.2: head size = 0.6 × head-box diagonal. */
+const HEAD_SIZE_FACTOR = 0.6;
+
+export function variantSummary(v: VariantState): VariantSummary {
+  return {
+    id: v.id,
+    name: v.name,
+    kind: v.kind,
+    source: v.sourcePath.split(/[\\/]/).pop() ?? v.sourcePath,
+    status: v.status,
+    evaluated: v.evaluation !== null,
+    latency: v.latency,
+    predictedCount: v.predictedCount,
+    failureCount: v.failureCount,
+    error: v.error,
+  };
+}
+
+export function evaluated(variants: Iterable<VariantState>): VariantState[] {
+  return [...variants].filter((v) => v.evaluation !== null);
+}
+
+export function metricsTable(dataset: DatasetState | null, variants: Iterable<VariantState>): MetricsTable {
+  const rows = evaluated(variants);
+  return {
+    protocol: dataset?.protocol ?? null,
+    columns: METRIC_COLUMNS,
+    rows: rows.map((v) => ({
+      variantId: v.id,
+      variantName: v.name,
+      values: nullableMetrics(v.evaluation!.metrics),
+      latencyMs: v.latency?.medianMs ?? null,
+      count: v.predictedCount,
+    })),
+    perJoint: rows.map((v) => ({
+      variantId: v.id,
+      variantName: v.name,
+      pckh: v.evaluation!.perJointPckh.map(finiteOrNull),
+      pckhAt01: v.evaluation!.perJointAt01.map(finiteOrNull),
+      count: v.evaluation!.perJointCount,
+    })),
+  };
+}
+
+export function metricsCurves(variants: Iterable<VariantState>, onlyIds?: readonly string[]): MetricsCurves {
+  let rows = evaluated(variants);
+  if (onlyIds !== undefined) rows = rows.filter((v) => onlyIds.includes(v.id));
+  return {
+    thresholds: rows[0]?.evaluation!.thresholds ?? [],
+    series: rows.map((v) => ({
+      variantId: v.id,
+      variantName: v.name,
+      mean: v.evaluation!.curveMean.map(finiteOrNull),
+      perJoint: v.evaluation!.curvePerJoint.map((row) => row.map(finiteOrNull)),
+      auc: finiteOrNull(v.evaluation!.auc),
+    })),
+  };
+}
+
+/** Instances where `joint` is evaluated, worst normalised error first; unpredicted joints first of all. */
+export function failuresList(dataset: DatasetState, variant: VariantState, joint: number, offset: number, limit: number): FailuresList {
+  const evaluation = requireEvaluation(variant);
+  const n = dataset.persons.length;
+  const rows: { index: number; error: number }[] = [];
+  let missCount = 0;
+  for (let i = 0; i < n; i++) {
+    const hit = evaluation.hits[i * J + joint];
+    if (hit === NOT_EVALUATED || hit === undefined) continue;
+    if (hit === MISS) missCount++;
+    const error = evaluation.normalizedErrors[i * J + joint]!;
+    rows.push({ index: i, error: Number.isFinite(error) ? error : Number.POSITIVE_INFINITY });
+  }
+  rows.sort((a, b) => b.error - a.error || a.index - b.index);
+  return {
+    variantId: variant.id,
+    joint,
+    total: rows.length,
+    missCount,
+    items: rows.slice(offset, offset + limit).map(({ index, error }) => ({
+      instanceIndex: index,
+      image: dataset.persons[index]!.image,
+      normalizedError: Number.isFinite(error) ? error : null,
+      hit: evaluation.hits[index * J + joint] === HIT,
+      predicted: predictedJoint(variant, index, joint),
+    })),
+  };
+}
+
+/** Square crop of the person as the top-down pipeline sees it (spec §0.5: centre + 15s in y, side 1.25·200·s). */
+export function personCrop(person: PersonAnnotation): CropBox {
+  const side = 1.25 * 200 * person.scale;
+  if (person.center === null || !(side > 0)) {
+    const known = person.joints.filter((p): p is Point2 => p !== null);
+    if (known.length === 0) return [0, 0, 256];
+    const xs = known.map((p) => p[0]);
+    const ys = known.map((p) => p[1]);
+    const x0 = Math.min(...xs);
+    const y0 = Math.min(...ys);
+    const s = Math.max(Math.max(...xs) - x0, Math.max(...ys) - y0, 32) * 1.3;
+    return [round1((x0 + Math.max(...xs)) / 2 - s / 2), round1((y0 + Math.max(...ys)) / 2 - s / 2), round1(s)];
+  }
+  const cx = person.center[0];
+  const cy = person.center[1] + 15 * person.scale;
+  return [round1(cx - side / 2), round1(cy - side / 2), round1(side)];
+}
+
+export function instancesList(
+  dataset: DatasetState,
+  variant: VariantState | null,
+  joint: number | undefined,
+  outcome: 'all' | 'hit' | 'miss',
+): InstancesList {
+  const items: InstancesList['items'][number][] = [];
+  const evaluation = variant?.evaluation ?? null;
+  dataset.persons.forEach((person, index) => {
+    if (outcome !== 'all' && evaluation !== null) {
+      const wanted = outcome === 'hit' ? HIT : MISS;
+      if (joint !== undefined) {
+        if (evaluation.hits[index * J + joint] !== wanted) return;
+      } else {
+        // any joint with that outcome
+        let found = false;
+        for (let j = 0; j < J && !found; j++) found = evaluation.hits[index * J + j] === wanted;
+        if (!found) return;
+      }
+    }
+    items.push({
+      instanceIndex: index,
+      image: person.image,
+      crop: personCrop(person),
+      gt: flatJoints(person.joints),
+      pred: variant?.predictions ? flatPredictions(variant.predictions, index) : null,
+    });
+  });
+  return { total: items.length, datasetId: dataset.id, items };
+}
+
+export function instanceDetail(dataset: DatasetState, variants: readonly VariantState[], index: number): InstanceDetail {
+  const person = dataset.persons[index];
+  if (person === undefined) throw new ApiRequestError(`instance ${index} does not exist (the dataset has ${dataset.persons.length})`);
+  const gt = dataset.gt;
+  let headBox: [number, number, number, number] = [0, 0, 0, 0];
+  const counted: boolean[] = new Array<boolean>(J).fill(false);
+  if (gt !== null) {
+    const b = index * 4;
+    headBox = [gt.headBoxes1Based[b]! - 1, gt.headBoxes1Based[b + 1]! - 1, gt.headBoxes1Based[b + 2]! - 1, gt.headBoxes1Based[b + 3]! - 1];
+    for (let j = 0; j < J; j++) counted[j] = gt.missing[index * J + j] === 0;
+  } else {
+    for (let j = 0; j < J; j++) counted[j] = person.joints[j] !== null;
+  }
+  const headSize = HEAD_SIZE_FACTOR * Math.hypot(headBox[2] - headBox[0], headBox[3] - headBox[1]);
+  return {
+    instanceIndex: index,
+    entryIndex: person.entryIndex,
+    image: person.image,
+    imageKey: mediaKey.image(dataset.id, person.image),
+    crop: personCrop(person),
+    center: person.center,
+    scale: person.scale,
+    headSize,
+    headBox,
+    gt: gtJoints(dataset, index),
+    counted,
+    predictions: variants
+      .filter((v) => v.predictions !== null)
+      .map((v) => {
+        const joints: (Point2 | null)[] = [];
+        const errors: (number | null)[] = [];
+        const hits: (boolean | null)[] = [];
+        for (let j = 0; j < J; j++) {
+          const x = v.predictions![(index * J + j) * 2]!;
+          const y = v.predictions![(index * J + j) * 2 + 1]!;
+          joints.push(Number.isFinite(x) && Number.isFinite(y) ? [x, y] : null);
+          const e = v.evaluation?.normalizedErrors[index * J + j];
+          errors.push(e !== undefined && Number.isFinite(e) ? e : null);
+          const h = v.evaluation?.hits[index * J + j];
+          hits.push(h === HIT ? true : h === MISS ? false : null);
+        }
+        return { variantId: v.id, variantName: v.name, joints, normalizedErrors: errors, hits };
+      }),
+  };
+}
+
+/**
+ * GT joints shown in the UI, 0-based: the `.mat` positions (what the 0.x protocol scores) when there
+ * is a gt `.mat`, the json joints otherwise.
+ */
+export function gtJoints(dataset: DatasetState, index: number): (Point2 | null)[] {
+  const gt = dataset.gt;
+  const person = dataset.persons[index]!;
+  if (gt === null) return person.joints.map((p) => (p === null ? null : [p[0], p[1]]));
+  const out: (Point2 | null)[] = [];
+  for (let j = 0; j < J; j++) {
+    const x = gt.positions1Based[(index * J + j) * 2]!;
+    const y = gt.positions1Based[(index * J + j) * 2 + 1]!;
+    out.push(gt.missing[index * J + j] === 1 || !Number.isFinite(x) ? (person.joints[j] ?? null) : [x - 1, y - 1]);
+  }
+  return out;
+}
+
+export function compareTable(variants: readonly VariantState[]): CompareTable {
+  const rows = variants.map((v) => ({ v, e: requireEvaluation(v) }));
+  const base = rows[0]!;
+  const deltas = (values: Readonly<Record<MetricColumn, number>>) =>
+    nullableMetrics(Object.fromEntries(METRIC_COLUMNS.map((c) => [c, values[c] - base.e.metrics[c]])) as Record<MetricColumn, number>);
+  return {
+    baselineId: base.v.id,
+    columns: METRIC_COLUMNS,
+    rows: rows.map(({ v, e }) => ({ variantId: v.id, variantName: v.name, values: nullableMetrics(e.metrics), deltas: deltas(e.metrics), latencyMs: v.latency?.medianMs ?? null })),
+  };
+}
+
+/** Latency vs PCKh; a point is on the Pareto front when no other is at least as fast and as accurate, and better in one. */
+export function compareScatter(variants: Iterable<VariantState>): ScatterPoint[] {
+  const points = evaluated(variants)
+    .filter((v) => v.latency !== null && Number.isFinite(v.evaluation!.metrics.PCKh))
+    .map((v) => ({ variantId: v.id, variantName: v.name, latencyMs: v.latency!.medianMs, pckh: v.evaluation!.metrics.PCKh }));
+  return points.map((p) => ({
+    ...p,
+    pareto: !points.some((q) => q !== p && q.latencyMs <= p.latencyMs && q.pckh >= p.pckh && (q.latencyMs < p.latencyMs || q.pckh > p.pckh)),
+  }));
+}
+
+export function compareFilter(a: VariantState, b: VariantState, joint: number, relation: 'a-hit-b-miss' | 'a-miss-b-hit' | 'both-miss' | 'both-hit'): CompareFilterResult {
+  const ea = requireEvaluation(a);
+  const eb = requireEvaluation(b);
+  const [wantA, wantB] = {
+    'a-hit-b-miss': [HIT, MISS],
+    'a-miss-b-hit': [MISS, HIT],
+    'both-miss': [MISS, MISS],
+    'both-hit': [HIT, HIT],
+  }[relation];
+  const indices: number[] = [];
+  const n = ea.hits.length / J;
+  for (let i = 0; i < n; i++) if (ea.hits[i * J + joint] === wantA && eb.hits[i * J + joint] === wantB) indices.push(i);
+  return { total: indices.length, instanceIndices: indices };
+}
+
+function requireEvaluation(v: VariantState) {
+  if (v.evaluation === null) throw new ApiRequestError(`variant "${v.name}" has no evaluation yet: run it first`);
+  return v.evaluation;
+}
+
+function predictedJoint(v: VariantState, index: number, joint: number): boolean {
+  const x = v.predictions?.[(index * J + joint) * 2];
+  return x !== undefined && Number.isFinite(x) && v.jointPredicted[joint] !== false;
+}
+
+function flatJoints(joints: readonly (Point2 | null)[]): (number | null)[] {
+  const out: (number | null)[] = [];
+  for (let j = 0; j < J; j++) {
+    const p = joints[j];
+    out.push(p ? round1(p[0]) : null, p ? round1(p[1]) : null);
+  }
+  return out;
+}
+
+function flatPredictions(predictions: Float32Array, index: number): (number | null)[] {
+  const out: (number | null)[] = [];
+  for (let k = 0; k < J * 2; k++) {
+    const v = predictions[index * J * 2 + k]!;
+    out.push(Number.isFinite(v) ? round1(v) : null);
+  }
+  return out;
+}
+
+const round1 = (v: number): number => Math.round(v * 10) / 10;
+const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
+
+function nullableMetrics(values: Readonly<Record<MetricColumn, number>>): Record<MetricColumn, number | null> {
+  return Object.fromEntries(METRIC_COLUMNS.map((c) => [c, finiteOrNull(values[c])])) as Record<MetricColumn, number | null>;
+}

@@ -1,0 +1,180 @@
+/**
+ * Runs: model variants × the open dataset, through the inference pipeline, with progress events,
+ * ETA and cancellation. Predictions are written to the workspace when a variant's run ends (one
+ * transaction), then scored exactly as the CLI does (workbench/evaluate-run.ts).
+ */
+import { ApiRequestError, type RunSummary } from '../../api/contract.ts';
+import { MPII_JOINT_COUNT } from '../../core/joints.ts';
+import { benchSessionRun } from '../../inference/engine/latency-bench.ts';
+import { inspectModel, type ModelInfo } from '../../inference/engine/model-inspect.ts';
+import { runModelsOverDataset } from '../../inference/engine/run-pipeline.ts';
+import type { EmitEvent } from './engine-server.ts';
+import type { EngineSession } from './session.ts';
+import type { VariantState } from './view-model.ts';
+
+const J = MPII_JOINT_COUNT;
+const PROGRESS_INTERVAL_MS = 200;
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+type RunEntry = Mutable<RunSummary> & { controller?: AbortController };
+
+export class RunManager {
+  private nextRun = 1;
+  private readonly modelInfo = new Map<string, ModelInfo>();
+  private readonly active = new Set<Promise<void>>();
+
+  constructor(
+    private readonly session: EngineSession,
+    private readonly emit: EmitEvent,
+  ) {}
+
+  async addModel(modelPath: string, name: string | undefined): Promise<VariantState> {
+    this.session.requireDataset();
+    const info = await inspectModel(modelPath);
+    const variant = this.session.addModelVariant(modelPath, name, {
+      jointPredicted: info.jointPredicted,
+      head: info.head,
+      width: info.input.width,
+      height: info.input.height,
+    });
+    this.modelInfo.set(variant.id, info);
+    return variant;
+  }
+
+  list(): RunSummary[] {
+    return [...this.session.runs.values()].map(publicSummary).reverse();
+  }
+
+  start(variantIds: readonly string[]): RunSummary {
+    const dataset = this.session.requireDataset();
+    const variants = variantIds.map((id) => this.session.requireVariant(id));
+    for (const v of variants) {
+      if (v.kind !== 'model') throw new ApiRequestError(`variant "${v.name}" holds imported predictions; only model variants can be run`);
+      if (v.status === 'running') throw new ApiRequestError(`variant "${v.name}" is already running`);
+    }
+    const id = `r${this.nextRun++}`;
+    const entry: RunEntry = {
+      id,
+      variantIds: variants.map((v) => v.id),
+      status: 'running',
+      done: 0,
+      total: dataset.persons.length,
+      failed: 0,
+      startedAt: new Date().toISOString(),
+      finishedAt: null,
+      etaSeconds: null,
+      error: null,
+      controller: new AbortController(),
+    };
+    this.session.runs.set(id, entry);
+    for (const v of variants) {
+      v.status = 'running';
+      v.error = null;
+    }
+    const job = this.execute(entry, variants).finally(() => this.active.delete(job));
+    this.active.add(job);
+    this.emit('workspace:changed', { reason: 'run started' });
+    return publicSummary(entry);
+  }
+
+  cancel(runId: string): RunSummary {
+    const entry = this.session.runs.get(runId);
+    if (entry === undefined) throw new ApiRequestError(`unknown run ${JSON.stringify(runId)}`);
+    entry.controller?.abort();
+    return publicSummary(entry);
+  }
+
+  cancelAll(): void {
+    for (const entry of this.session.runs.values()) entry.controller?.abort();
+  }
+
+  async idle(): Promise<void> {
+    await Promise.allSettled([...this.active]);
+  }
+
+  private async execute(entry: RunEntry, variants: VariantState[]): Promise<void> {
+    const dataset = this.session.requireDataset();
+    const n = dataset.persons.length;
+    const storeRuns: number[] = [];
+    const buffers = variants.map(() => new Float32Array(n * J * 3).fill(Number.NaN));
+    const present = variants.map(() => new Uint8Array(n));
+    let lastProgress = 0;
+    try {
+      const models: ModelInfo[] = [];
+      for (const v of variants) {
+        let info = this.modelInfo.get(v.id);
+        if (info === undefined) {
+          info = await inspectModel(v.sourcePath);
+          this.modelInfo.set(v.id, info);
+        }
+        models.push(info);
+        storeRuns.push(this.session.beginStoredRun(v));
+      }
+      const summary = await runModelsOverDataset({
+        models,
+        persons: dataset.persons,
+        imagesDir: dataset.imagesDir,
+        signal: entry.controller!.signal,
+        onResult: (result) => {
+          buffers[result.modelIndex]!.set(result.keypoints, result.entryIndex * J * 3);
+          present[result.modelIndex]![result.entryIndex] = 1;
+        },
+        onFailure: () => {
+          entry.failed += 1;
+        },
+        onProgress: (progress) => {
+          entry.done = progress.done;
+          entry.etaSeconds = Number.isFinite(progress.etaSeconds) ? progress.etaSeconds : null;
+          const now = Date.now();
+          if (now - lastProgress < PROGRESS_INTERVAL_MS && progress.done < progress.total) return;
+          lastProgress = now;
+          this.emit('run:progress', {
+            runId: entry.id,
+            variantId: variants[0]!.id,
+            done: progress.done,
+            total: progress.total,
+            failed: entry.failed,
+            etaSeconds: entry.etaSeconds,
+            instancesPerSecond: progress.imagesPerSecond,
+          });
+        },
+      });
+      const status = summary.cancelled ? 'cancelled' : 'done';
+      for (let m = 0; m < variants.length; m++) {
+        const variant = variants[m]!;
+        const instanceIds: number[] = [];
+        const rows: number[] = [];
+        for (let i = 0; i < n; i++) if (present[m]![i] === 1) {
+          instanceIds.push(this.session.instanceIds[i]!);
+          rows.push(i);
+        }
+        const xyScore = new Float32Array(rows.length * J * 3);
+        rows.forEach((row, k) => xyScore.set(buffers[m]!.subarray(row * J * 3, (row + 1) * J * 3), k * J * 3));
+        // Latency: the bare single-thread session.run, as the study reports it (model only).
+        const latency = status === 'done' ? await benchSessionRun(models[m]!, { runs: 20, warmup: 3 }) : null;
+        this.session.finishStoredRun(storeRuns[m]!, variant, status, { instanceIds, xyScore }, latency);
+        if (status === 'cancelled') variant.status = variant.evaluation !== null ? 'ready' : 'pending';
+      }
+      entry.status = status === 'cancelled' ? 'cancelled' : 'finished';
+    } catch (error) {
+      entry.status = 'failed';
+      entry.error = error instanceof Error ? error.message : String(error);
+      for (const storeRunId of storeRuns) this.session.failStoredRun(storeRunId, entry.error);
+      for (const v of variants) {
+        v.status = 'failed';
+        v.error = entry.error;
+      }
+    } finally {
+      entry.finishedAt = new Date().toISOString();
+      entry.etaSeconds = null;
+      delete entry.controller;
+      this.emit('run:finished', publicSummary(entry));
+      this.emit('workspace:changed', { reason: `run ${entry.status}` });
+    }
+  }
+}
+
+function publicSummary(entry: RunEntry): RunSummary {
+  const { controller: _controller, ...summary } = entry;
+  return { ...summary, variantIds: [...summary.variantIds] };
+}

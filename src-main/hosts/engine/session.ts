@@ -1,0 +1,322 @@
+/**
+ * The engine's workspace session: the opened dataset, its variants and runs, in memory for fast UI
+ * queries and in the SQLite workspace for durability (predictions per run; evaluations are recomputed
+ * from them on open, which takes milliseconds).
+ *
+ * Engine-side glue over the core (datasets, evaluation, formats, store, inference). The orchestration
+ * layer `src-main/workbench/` may take this over; until then it lives here.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { ApiRequestError, type DatasetSummary, type RunSummary, type WorkspaceState } from '../../api/contract.ts';
+import { MPII_JOINT_COUNT } from '../../core/joints.ts';
+import type { PckhProtocol } from '../../core/types.ts';
+import { buildPckhInputs, computePckh, type PckhReport } from '../../evaluation/pckh.ts';
+import { effectiveAnnotations } from '../../store/corrections-repo.ts';
+import { readRunPredictions } from '../../store/predictions-repo.ts';
+import { createRun, latestRun, listRunFailures, setRunStatus } from '../../store/runs-repo.ts';
+import { storeVariantResults } from '../../store/variant-results.ts';
+import { createVariant, findVariantByName, listVariants, setVariantLatency, type VariantRecord } from '../../store/variants-repo.ts';
+import type { Workspace } from '../../store/workspace.ts';
+import { evaluateRun, jointPredictedOfRun } from '../../workbench/evaluate-run.ts';
+import { importPredictionsVariant } from '../../workbench/import-variant.ts';
+import { openWorkbench, type Workbench } from '../../workbench/workbench.ts';
+import { evaluationFromReport } from './evaluation-adapter.ts';
+import type { EmitEvent } from './engine-server.ts';
+import type { EngineConfig } from './protocol.ts';
+import { stateFileFor } from './workspace-defaults.ts';
+import type { DatasetState, VariantState } from './view-model.ts';
+
+const J = MPII_JOINT_COUNT;
+const ALL_PREDICTED: readonly boolean[] = new Array<boolean>(J).fill(true);
+const DEFAULT_PROTOCOL: PckhProtocol = 'mmpose0x';
+
+export class EngineSession {
+  workbench: Workbench | null = null;
+  ws: Workspace | null = null;
+  dataset: DatasetState | null = null;
+  readonly variants = new Map<string, VariantState>();
+  /** store instance id per dataset index (entry order). */
+  instanceIds: number[] = [];
+  readonly runs = new Map<string, { -readonly [K in keyof RunSummary]: RunSummary[K] } & { controller?: AbortController }>();
+
+  constructor(
+    readonly config: EngineConfig,
+    readonly emit: EmitEvent,
+  ) {}
+
+  workspaceState(): WorkspaceState {
+    return { dbPath: this.ws?.file ?? this.config.dbPath ?? '', dataset: this.dataset?.summary ?? null };
+  }
+
+  /**
+   * Opens a dataset folder: reads it, registers it in the workspace, loads its stored variants.
+   * The ground truth used everywhere is the workspace's effective one (originals + corrections), the
+   * same the CLI scores against.
+   */
+  openDatasetFolder(dir: string, isDemo: boolean): void {
+    const workbench = openWorkbench({ datasetRoot: dir, dbFile: this.config.dbPath });
+    this.workbench?.close();
+    this.workbench = workbench;
+    this.ws = workbench.workspace;
+    const opened = workbench.dataset;
+    const storeId = workbench.datasetRecord.id;
+    const truth = effectiveAnnotations(this.ws, storeId);
+    this.instanceIds = truth.instances.map((i) => i.id);
+    let missingImageCount = 0;
+    for (const info of opened.images.values()) if (!info.exists) missingImageCount++;
+    const id = `d${storeId}-${createHash('sha1').update(opened.root).digest('hex').slice(0, 8)}`;
+    const warnings = opened.warnings.map((w) => w.message);
+    if (workbench.registration.status === 'reimported') warnings.unshift(workbench.registration.message);
+    const summary: DatasetSummary = {
+      id,
+      name: path.basename(opened.root),
+      root: opened.root,
+      isDemo,
+      personCount: truth.annotations.length,
+      imageCount: opened.images.size,
+      missingImageCount,
+      protocol: DEFAULT_PROTOCOL,
+      warningCount: warnings.length,
+      warnings: warnings.slice(0, 50),
+    };
+    this.dataset = {
+      id,
+      storeId,
+      root: opened.root,
+      imagesDir: opened.imagesDir,
+      isDemo,
+      persons: truth.annotations,
+      gt: truth.gt,
+      protocol: DEFAULT_PROTOCOL,
+      summary,
+    };
+    this.variants.clear();
+    for (const record of listVariants(this.ws, { datasetId: storeId })) this.loadStoredVariant(record);
+    this.rememberLastDataset(opened.root, isDemo);
+  }
+
+  private loadStoredVariant(record: VariantRecord): void {
+    const ws = this.requireWs();
+    const dataset = this.requireDataset();
+    const run = latestRun(ws, dataset.storeId!, record.id, ['done']);
+    const jointPredicted = (run ? jointPredictedOfRun(run.options) : undefined) ?? jointPredictedOf(record.sidecar);
+    const variant: VariantState = {
+      id: `v${record.id}`,
+      storeId: record.id,
+      name: record.name,
+      kind: record.kind === 'model' ? 'model' : 'predictions',
+      sourcePath: record.sourcePath,
+      status: run ? 'ready' : 'pending',
+      error: null,
+      latency: record.latency ? { medianMs: record.latency.medianMs, p95Ms: record.latency.p95Ms } : null,
+      predictions: null,
+      predictedCount: 0,
+      failureCount: 0,
+      jointPredicted,
+      evaluation: null,
+    };
+    if (run) {
+      const stored = readRunPredictions(ws, run.id);
+      if (stored.instances.length === dataset.persons.length) {
+        variant.predictions = stored.coords;
+        variant.predictedCount = stored.presentCount;
+        variant.failureCount = listRunFailures(ws, run.id).length;
+        this.evaluate(variant);
+      } else {
+        variant.status = 'pending';
+        variant.error = 'stored predictions belong to an earlier version of the annotations; run again';
+      }
+    }
+    this.variants.set(variant.id, variant);
+  }
+
+  /** Computes PCKh for a variant with predictions (needs the gt `.mat`). */
+  evaluate(variant: VariantState): void {
+    const dataset = this.requireDataset();
+    if (variant.predictions === null || dataset.gt === null) {
+      variant.evaluation = null;
+      return;
+    }
+    const report = computePckh(
+      buildPckhInputs({
+        protocol: dataset.protocol,
+        persons: dataset.persons,
+        gt: dataset.gt,
+        predictions0Based: variant.predictions,
+        jointPredicted: variant.jointPredicted,
+        sources: { predictions: variant.sourcePath },
+      }),
+    );
+    variant.evaluation = evaluationFromReport(report);
+  }
+
+  importPredictionsFile(file: string, name: string | undefined, coordinateBase: 0 | 1): VariantState {
+    const dataset = this.requireDataset();
+    if (this.workbench === null) throw new ApiRequestError('no workspace is open');
+    const imported = importPredictionsVariant(this.workbench, { file, coordinateBase, protocol: dataset.protocol, name });
+    const predictions = readRunPredictions(this.requireWs(), imported.runId);
+    const variant: VariantState = {
+      id: `v${imported.variant.id}`,
+      storeId: imported.variant.id,
+      name: imported.variant.name,
+      kind: 'predictions',
+      sourcePath: imported.variant.sourcePath,
+      status: 'ready',
+      error: null,
+      latency: null,
+      predictions: predictions.coords,
+      predictedCount: predictions.presentCount,
+      failureCount: 0,
+      jointPredicted: ALL_PREDICTED,
+      evaluation: null,
+    };
+    this.applyReport(variant, imported.report);
+    this.variants.set(variant.id, variant);
+    return variant;
+  }
+
+  applyReport(variant: VariantState, report: PckhReport): void {
+    variant.evaluation = evaluationFromReport(report);
+  }
+
+  /** Registers a model as a variant (not run yet). */
+  addModelVariant(modelPath: string, name: string | undefined, info: { jointPredicted: readonly boolean[]; head: string; width: number; height: number }): VariantState {
+    const dataset = this.requireDataset();
+    const ws = this.requireWs();
+    const resolved = path.resolve(modelPath);
+    const existing = [...this.variants.values()].find((v) => v.kind === 'model' && v.sourcePath === resolved);
+    if (existing) return existing;
+    const record = createVariant(ws, {
+      name: this.uniqueName(name ?? path.basename(modelPath).replace(/\.onnx$/i, '')),
+      kind: 'model',
+      sourcePath: resolved,
+      datasetId: dataset.storeId,
+      headType: info.head,
+      inputSize: { width: info.width, height: info.height },
+      sidecar: { jointPredicted: [...info.jointPredicted] },
+    });
+    const variant: VariantState = {
+      id: `v${record.id}`,
+      storeId: record.id,
+      name: record.name,
+      kind: 'model',
+      sourcePath: resolved,
+      status: 'pending',
+      error: null,
+      latency: null,
+      predictions: null,
+      predictedCount: 0,
+      failureCount: 0,
+      jointPredicted: info.jointPredicted,
+      evaluation: null,
+    };
+    this.variants.set(variant.id, variant);
+    return variant;
+  }
+
+  /** Starts a store run for a model variant; returns its id. */
+  beginStoredRun(variant: VariantState): number {
+    const ws = this.requireWs();
+    const dataset = this.requireDataset();
+    const run = createRun(ws, {
+      datasetId: dataset.storeId!,
+      variantId: variant.storeId!,
+      total: dataset.persons.length,
+      options: { source: 'model', jointPredicted: [...variant.jointPredicted] },
+    });
+    setRunStatus(ws, run.id, 'running');
+    return run.id;
+  }
+
+  /** Stores a finished (or stopped) model run: predictions and status in one transaction. */
+  finishStoredRun(
+    storeRunId: number,
+    variant: VariantState,
+    status: 'done' | 'cancelled' | 'failed',
+    predictions: { instanceIds: number[]; xyScore: Float32Array },
+    latency: { medianMs: number; p95Ms: number } | null,
+  ): void {
+    const ws = this.requireWs();
+    storeVariantResults(ws, storeRunId, { predictions, finalStatus: status });
+    if (latency !== null && variant.storeId !== null) {
+      const record = setVariantLatency(ws, variant.storeId, { ...latency, environment: { threads: 1, runtime: 'onnxruntime-node' } });
+      variant.latency = record.latency ? { medianMs: record.latency.medianMs, p95Ms: record.latency.p95Ms } : null;
+    }
+    if (status !== 'done') return;
+    // Scored and stored (joint errors + metrics) exactly as the CLI does it.
+    const evaluation = evaluateRun(ws, storeRunId, this.requireDataset().protocol);
+    const stored = readRunPredictions(ws, storeRunId);
+    variant.predictions = stored.coords;
+    variant.predictedCount = stored.presentCount;
+    variant.failureCount = listRunFailures(ws, storeRunId).length;
+    variant.status = 'ready';
+    variant.error = null;
+    this.applyReport(variant, evaluation.report);
+  }
+
+  failStoredRun(storeRunId: number, message: string): void {
+    try {
+      setRunStatus(this.requireWs(), storeRunId, 'failed', message);
+    } catch {
+      // already final
+    }
+  }
+
+  requireDataset(): DatasetState {
+    if (this.dataset === null) throw new ApiRequestError('no dataset is open: open a dataset folder first');
+    return this.dataset;
+  }
+
+  requireWs(): Workspace {
+    if (this.ws === null) throw new ApiRequestError('no workspace is open');
+    return this.ws;
+  }
+
+  requireVariant(id: string): VariantState {
+    const variant = this.variants.get(id);
+    if (variant === undefined) throw new ApiRequestError(`unknown variant ${JSON.stringify(id)}`);
+    return variant;
+  }
+
+  lastDataset(): { root: string; isDemo: boolean } | null {
+    try {
+      const state = JSON.parse(readFileSync(stateFileFor(this.config.dbPath), 'utf8')) as { lastDataset?: { root: string; isDemo: boolean } };
+      if (state.lastDataset && existsSync(state.lastDataset.root)) return state.lastDataset;
+    } catch {
+      // no state yet
+    }
+    return null;
+  }
+
+  private rememberLastDataset(root: string, isDemo: boolean): void {
+    const file = stateFileFor(this.config.dbPath);
+    try {
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, JSON.stringify({ lastDataset: { root, isDemo } }, null, 2));
+    } catch {
+      // best effort: the app still works, it just will not reopen this folder next time
+    }
+  }
+
+  private uniqueName(base: string): string {
+    const ws = this.requireWs();
+    let name = base;
+    for (let k = 2; findVariantByName(ws, name) !== undefined; k++) name = `${base} (${k})`;
+    return name;
+  }
+
+  close(): void {
+    for (const run of this.runs.values()) run.controller?.abort();
+    this.workbench?.close();
+    this.workbench = null;
+    this.ws = null;
+  }
+}
+
+function jointPredictedOf(sidecar: Record<string, unknown> | null): readonly boolean[] {
+  const value = sidecar?.['jointPredicted'];
+  if (Array.isArray(value) && value.length === J && value.every((v) => typeof v === 'boolean')) return value as boolean[];
+  return ALL_PREDICTED;
+}

@@ -1,0 +1,93 @@
+import { lazy, Suspense, useEffect, useState } from 'react';
+import { useApi, useEngineInvalidation } from '../bridge/queries.ts';
+import { getBridge } from '../bridge/index.ts';
+import { useUi, type ViewName } from './ui-store.ts';
+import { MetricsView } from '../metrics/MetricsView.tsx';
+import { fmtDuration } from '../shared/format.ts';
+import type { EventMap } from '../../src-main/api/contract.ts';
+
+// Views other than the first are split out: the metrics view paints without waiting for them.
+const FailuresView = lazy(async () => ({ default: (await import('../failures/FailuresView.tsx')).FailuresView }));
+const BrowseView = lazy(async () => ({ default: (await import('../browse/BrowseView.tsx')).BrowseView }));
+const CompareView = lazy(async () => ({ default: (await import('../compare/CompareView.tsx')).CompareView }));
+const RunsView = lazy(async () => ({ default: (await import('../runs/RunsView.tsx')).RunsView }));
+
+const TABS: readonly { view: ViewName; label: string }[] = [
+  { view: 'metrics', label: 'Metrics' },
+  { view: 'failures', label: 'Failures' },
+  { view: 'browse', label: 'Browse' },
+  { view: 'compare', label: 'Compare' },
+  { view: 'runs', label: 'Runs' },
+];
+
+export function App() {
+  useEngineInvalidation();
+  const view = useUi((s) => s.view);
+  const setView = useUi((s) => s.setView);
+  const workspace = useApi('workspace:get', {});
+  const dataset = workspace.data?.dataset ?? null;
+
+  return (
+    <div className="app">
+      <header className="topbar">
+        <div className="brand">
+          pose<span>bench</span>
+        </div>
+        <nav className="tabs" role="tablist" aria-label="Views">
+          {TABS.map((tab) => (
+            <button key={tab.view} role="tab" aria-selected={view === tab.view} onClick={() => setView(tab.view)}>
+              {tab.label}
+            </button>
+          ))}
+        </nav>
+        <div className="dataset-info" title={dataset?.root}>
+          {dataset ? (
+            <>
+              <strong>{dataset.name}</strong>
+              {dataset.isDemo ? ' (demo)' : ''} · {dataset.personCount} persons · {dataset.imageCount} images · {dataset.protocol}
+            </>
+          ) : workspace.isLoading ? (
+            'opening workspace…'
+          ) : (
+            'no dataset open'
+          )}
+        </div>
+      </header>
+      <main className="main" role="tabpanel" aria-label={TABS.find((t) => t.view === view)?.label} style={{ minHeight: 0, overflow: 'hidden' }}>
+        {workspace.error ? <div className="view"><div className="error-box">{workspace.error.message}</div></div> : null}
+        <Suspense fallback={<div className="empty">Loading…</div>}>
+          {view === 'metrics' && <MetricsView />}
+          {view === 'failures' && <FailuresView />}
+          {view === 'browse' && <BrowseView />}
+          {view === 'compare' && <CompareView />}
+          {view === 'runs' && <RunsView />}
+        </Suspense>
+      </main>
+      <StatusBar warningCount={dataset?.warningCount ?? 0} />
+    </div>
+  );
+}
+
+function StatusBar({ warningCount }: { warningCount: number }) {
+  const [progress, setProgress] = useState<EventMap['run:progress'] | null>(null);
+  useEffect(() => {
+    const bridge = getBridge();
+    const offProgress = bridge.on('run:progress', (p) => setProgress(p));
+    const offFinished = bridge.on('run:finished', () => setProgress(null));
+    return () => {
+      offProgress();
+      offFinished();
+    };
+  }, []);
+  return (
+    <footer className="statusbar" aria-label="Status">
+      <span>{getBridge().kind === 'electron' ? 'desktop' : 'web'}</span>
+      {warningCount > 0 ? <span>{warningCount} dataset warnings</span> : null}
+      {progress ? (
+        <span>
+          run: {progress.done}/{progress.total} · {progress.instancesPerSecond.toFixed(1)} inst/s · ETA {fmtDuration(progress.etaSeconds)}
+        </span>
+      ) : null}
+    </footer>
+  );
+}

@@ -1,0 +1,3 @@
+export function BrowseView() {
+  return <div className="view"><div className="empty">BrowseView: coming next.</div></div>;
+}

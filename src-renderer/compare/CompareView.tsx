@@ -1,0 +1,3 @@
+export function CompareView() {
+  return <div className="view"><div className="empty">CompareView: coming next.</div></div>;
+}

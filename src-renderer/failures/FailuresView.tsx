@@ -1,0 +1,3 @@
+export function FailuresView() {
+  return <div className="view"><div className="empty">FailuresView: coming next.</div></div>;
+}

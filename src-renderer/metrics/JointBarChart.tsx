@@ -1,0 +1,67 @@
+import { memo } from 'react';
+import type { MetricsTable } from '../../src-main/api/contract.ts';
+import { variantColor } from '../shared/colors.ts';
+import { DISPLAY_JOINT_ORDER, SHORT_JOINT_LABELS, jointLabel } from '../shared/joint-order.ts';
+
+const WIDTH = 640;
+const HEIGHT = 250;
+const MARGIN = { left: 34, right: 8, top: 10, bottom: 40 };
+
+/** Grouped bars: PCKh per joint, one bar per variant. */
+export const JointBarChart = memo(function JointBarChart({ table }: { table: MetricsTable }) {
+  const rows = table.perJoint;
+  const plotW = WIDTH - MARGIN.left - MARGIN.right;
+  const plotH = HEIGHT - MARGIN.top - MARGIN.bottom;
+  const groupW = plotW / DISPLAY_JOINT_ORDER.length;
+  const barW = Math.max(1.5, (groupW - 4) / Math.max(1, rows.length));
+  const y = (v: number) => MARGIN.top + plotH * (1 - v / 100);
+  return (
+    <>
+      <svg className="chart" viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-labelledby="joint-bar-svg-title" style={{ width: '100%', height: 'auto' }}>
+        <title id="joint-bar-svg-title">PCKh at 0.5 per joint and variant (percent)</title>
+        {[0, 25, 50, 75, 100].map((tick) => (
+          <g key={tick}>
+            <line className="gridline" x1={MARGIN.left} x2={WIDTH - MARGIN.right} y1={y(tick)} y2={y(tick)} />
+            <text x={MARGIN.left - 4} y={y(tick) + 4} textAnchor="end">
+              {tick}
+            </text>
+          </g>
+        ))}
+        {DISPLAY_JOINT_ORDER.map((joint, slot) => {
+          const x0 = MARGIN.left + slot * groupW + 2;
+          return (
+            <g key={joint}>
+              {rows.map((row, v) => {
+                const raw = row.pckh[joint];
+                if (raw === null || raw === undefined) return null;
+                const value = raw;
+                return (
+                  <rect key={row.variantId} x={x0 + v * barW} y={y(value)} width={Math.max(1, barW - 0.5)} height={Math.max(0, y(0) - y(value))} fill={variantColor(v)}>
+                    <title>{`${row.variantName} · ${jointLabel(joint)}: ${value.toFixed(2)}`}</title>
+                  </rect>
+                );
+              })}
+              <text x={x0 + groupW / 2 - 2} y={HEIGHT - MARGIN.bottom + 12} textAnchor="end" transform={`rotate(-40 ${x0 + groupW / 2 - 2} ${HEIGHT - MARGIN.bottom + 12})`}>
+                {SHORT_JOINT_LABELS[joint]}
+              </text>
+            </g>
+          );
+        })}
+      </svg>
+      <Legend names={rows.map((r) => r.variantName)} />
+    </>
+  );
+});
+
+export function Legend({ names }: { names: readonly string[] }) {
+  return (
+    <div className="legend">
+      {names.map((name, i) => (
+        <span key={`${name}-${i}`}>
+          <span className="swatch" style={{ background: variantColor(i) }} aria-hidden="true" />
+          {name}
+        </span>
+      ))}
+    </div>
+  );
+}

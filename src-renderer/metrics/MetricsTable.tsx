@@ -1,0 +1,67 @@
+import { memo, useLayoutEffect, useMemo, useRef } from 'react';
+import type { MetricsTable as MetricsTableData } from '../../src-main/api/contract.ts';
+import { fmtMs, fmtPct } from '../shared/format.ts';
+import { variantColor } from '../shared/colors.ts';
+import { perfMark } from '../shared/perf.ts';
+
+/** The per-joint table as the study prints it: one row per variant, best per column marked. */
+export const MetricsTable = memo(function MetricsTable({ table }: { table: MetricsTableData }) {
+  const started = useRef(performance.now());
+  started.current = performance.now();
+  const best = useMemo(() => {
+    const result = new Map<string, number>();
+    for (const column of table.columns) {
+      let max = -Infinity;
+      for (const row of table.rows) max = Math.max(max, row.values[column] ?? -Infinity);
+      result.set(column, max);
+    }
+    let fastest = Infinity;
+    for (const row of table.rows) if (row.latencyMs !== null) fastest = Math.min(fastest, row.latencyMs);
+    result.set('latency', fastest);
+    return result;
+  }, [table]);
+
+  useLayoutEffect(() => {
+    perfMark('metrics-table-render', performance.now() - started.current);
+  });
+
+  return (
+    <table className="data" aria-label="PCKh per joint">
+      <thead>
+        <tr>
+          <th scope="col">Variant</th>
+          {table.columns.map((column) => (
+            <th scope="col" key={column}>
+              {column}
+            </th>
+          ))}
+          <th scope="col" title="Median single-thread latency per instance (model run only)">
+            Latency (ms)
+          </th>
+          <th scope="col">N</th>
+        </tr>
+      </thead>
+      <tbody>
+        {table.rows.map((row, index) => (
+          <tr key={row.variantId}>
+            <th scope="row" style={{ textAlign: 'left', fontWeight: 500, color: 'var(--text)', position: 'static', background: 'transparent' }}>
+              <span className="swatch" style={{ background: variantColor(index) }} aria-hidden="true" />
+              {row.variantName}
+            </th>
+            {table.columns.map((column) => {
+              const value = row.values[column];
+              const isBest = table.rows.length > 1 && value !== null && value === best.get(column);
+              return (
+                <td key={column} className={isBest ? 'best' : undefined} data-column={column} aria-label={isBest ? `${fmtPct(value)} (best)` : undefined}>
+                  {fmtPct(value)}
+                </td>
+              );
+            })}
+            <td className={table.rows.length > 1 && row.latencyMs !== null && row.latencyMs === best.get('latency') ? 'best' : undefined}>{fmtMs(row.latencyMs)}</td>
+            <td className="muted">{row.count}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+});

@@ -1,0 +1,34 @@
+import { useApi } from '../bridge/queries.ts';
+import { MetricsTable } from './MetricsTable.tsx';
+import { JointBarChart } from './JointBarChart.tsx';
+import { CurvesChart } from './CurvesChart.tsx';
+
+export function MetricsView() {
+  const table = useApi('metrics:table', {});
+  const curves = useApi('metrics:curves', {});
+  if (table.error) return <div className="view"><div className="error-box">{table.error.message}</div></div>;
+  if (!table.data) return <div className="view"><div className="empty">Loading metrics…</div></div>;
+  const data = table.data;
+  return (
+    <div className="view" style={{ height: '100%' }}>
+      <section className="panel" aria-labelledby="metrics-table-title">
+        <h2 id="metrics-table-title">
+          PCKh per joint <span className="hint">{data.protocol ?? ''} · threshold 0.5 × head size · best per column marked ▲</span>
+        </h2>
+        {data.rows.length === 0 ? <div className="empty">No evaluated variants yet. Add a model or import predictions, then start a run.</div> : <MetricsTable table={data} />}
+      </section>
+      {data.rows.length > 0 ? (
+        <div className="grid-2">
+          <section className="panel" aria-labelledby="joint-bars-title">
+            <h2 id="joint-bars-title">PCKh by joint</h2>
+            <JointBarChart table={data} />
+          </section>
+          <section className="panel" aria-labelledby="curves-title">
+            <h2 id="curves-title">PCKh vs threshold</h2>
+            {curves.data ? <CurvesChart curves={curves.data} /> : <div className="empty">Loading curves…</div>}
+          </section>
+        </div>
+      ) : null}
+    </div>
+  );
+}
