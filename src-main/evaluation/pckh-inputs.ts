@@ -83,7 +83,7 @@ export function buildPckhInputs(args: BuildPckhInputsArgs): PckhInputs {
   if (predictions0Based.length !== n * MPII_JOINT_COUNT * 2) {
     const got = predictions0Based.length / (MPII_JOINT_COUNT * 2);
     throw new PosebenchInputError({ file: names.predictions },
-      `has predictions for ${Number.isInteger(got) ? got : `${predictions0Based.length} values, not a whole number of`} persons; the ground truth has ${n}`);
+      `holds ${Number.isInteger(got) ? `predictions for ${got} persons` : `${predictions0Based.length} values, not a whole number of persons (16 joints x 2)`} but ${names.groundTruth} has ${n} persons`);
   }
   if (persons.length !== n) {
     throw new PosebenchInputError({ file: names.annotations },

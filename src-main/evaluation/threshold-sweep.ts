@@ -47,7 +47,7 @@ export function firstPassedThresholdIndex(value: number, comparison: ThresholdCo
     if (!(value <= t[last]!)) return PCKH_SWEEP_LENGTH;
     // Start from the nearest guess (thresholds are ~k/100), then correct by at most a step or two.
     let k = Math.ceil(value * 100);
-    if (k < 0) k = 0;
+    if (!(k > 0)) k = 0; // also turns -0 into 0
     if (k > last) k = last;
     while (k > 0 && value <= t[k - 1]!) k--;
     while (k <= last && !(value <= t[k]!)) k++;
@@ -55,7 +55,7 @@ export function firstPassedThresholdIndex(value: number, comparison: ThresholdCo
   }
   if (!(value < t[last]!)) return PCKH_SWEEP_LENGTH;
   let k = Math.floor(value * 100) + 1;
-  if (k < 0) k = 0;
+  if (!(k > 0)) k = 0;
   if (k > last) k = last;
   while (k > 0 && value < t[k - 1]!) k--;
   while (k <= last && !(value < t[k]!)) k++;
