@@ -55,6 +55,14 @@ export interface PipelineBenchResult {
   readonly persons: number;
   readonly failures: number;
   readonly totalMs: number;
+  /** Fixed start-up of the run (worker start, session load, first decode), see PipelineSummary. */
+  readonly startupMs: number;
+  /** (totalMs − startupMs) / images: the per-image cost once running, what a long run converges to. */
+  readonly steadyMsPerImage: number;
+  /** Of totalMs: inside session.run + output decoding, per image. */
+  readonly inferenceMsPerImage: number;
+  /** Of totalMs: the inference thread waiting for the image worker, per image. */
+  readonly waitMsPerImage: number;
 }
 
 export interface PipelineBenchOptions {
@@ -96,6 +104,10 @@ export async function benchPipeline(
     persons: selected.length,
     failures,
     totalMs,
+    startupMs: summary.startupMs,
+    steadyMsPerImage: (totalMs - summary.startupMs) / images,
+    inferenceMsPerImage: summary.inferenceMs / images,
+    waitMsPerImage: summary.waitMs / images,
   };
 }
 
