@@ -25,7 +25,11 @@ export interface CropTransform {
   readonly sideY: number;
   readonly inputWidth: number;
   readonly inputHeight: number;
-  /** Image pixels → input pixels (what cv2.warpAffine receives, spec §4.2). */
+  /**
+   * Image pixels → input pixels (what cv2.warpAffine receives, spec §4.2). From mpiiCropTransform
+   * (float32) it is bit-identical to mmpose 0.x's cv2.getAffineTransform result; otherwise the
+   * closed form [[k, 0, w/2 − k·cx], [0, k, h/2 − k·cy]].
+   */
   readonly imageToInput: AffineMatrix;
   /** Input pixels → image pixels (spec §5.0; the exact inverse of `imageToInput`). */
   readonly inputToImage: AffineMatrix;
@@ -83,7 +87,7 @@ export function mpiiCropTransform(
     side = TEST_PADDING * PIXEL_STD * scale;
   } else {
     // mmpose 0.x TopDownMpiiDataset: center = float32(json); if center_x != -1: center_y += 15*scale
-    // (float32); center -= 1 (float32). TopDownGetBboxCenterScale: scale *= 1.25 (float32);
+    // (stored in the float32 array); center -= 1 (float32). TopDownGetBboxCenterScale: scale *= 1.25 (float32);
     // get_affine_transform: scale * 200 (float32).
     const f = Math.fround;
     const scale32 = f(scale);
@@ -95,11 +99,88 @@ export function mpiiCropTransform(
       const jsonX = f(center[0] + 1);
       const jsonY = f(center[1] + 1);
       cx = f(jsonX - 1);
-      cy = f(f(jsonY + f(CENTER_Y_SHIFT * scale32)) - 1);
+      // `15 * scale[1]` is a numpy float32 scalar times a Python int: float64 under numpy 1.x's scalar
+      // promotion (mmpose 0.x era), so the sum is rounded to float32 once, on assignment.
+      cy = f(f(jsonY + CENTER_Y_SHIFT * scale32) - 1);
     }
     side = f(f(scale32 * TEST_PADDING) * PIXEL_STD);
+    const box = cropTransformFromBox(cx, cy, side, input);
+    // The warp quantises source positions to 1/32 px and rounds half to even, and with float32
+    // crop sizes exact ties are common: the last bits of M decide some pixels (up to several grey
+    // levels at hard edges). So M is built exactly as mmpose does it: get_affine_transform's three
+    // float32 point pairs solved by cv2.getAffineTransform (spec §4.2).
+    return { ...box, imageToInput: mmposeAffineFromFloat32Box(cx, cy, f(box.sideX), width, height) };
   }
   return cropTransformFromBox(cx, cy, side, input);
+}
+
+/**
+ * mmpose 0.x `get_affine_transform(center, scale, rot=0, output_size)` (1.x `get_warp_matrix` builds
+ * the same pairs along x): src = (c, c + (0, −S/2), third point), dst = ((w/2, h/2), (w/2, h/2 − w/2),
+ * third point), each stored as float32, then cv2.getAffineTransform in double precision.
+ */
+export function mmposeAffineFromFloat32Box(cx: number, cy: number, sideX: number, width: number, height: number): AffineMatrix {
+  const f = Math.fround;
+  const third = (a: Point2, b: Point2): Point2 => {
+    const dx = f(a[0] - b[0]);
+    const dy = f(a[1] - b[1]);
+    return [f(b[0] - dy), f(b[1] + dx)];
+  };
+  const src0: Point2 = [f(cx), f(cy)];
+  const src1: Point2 = [f(cx + 0), f(cy + sideX * -0.5)];
+  const dst0: Point2 = [f(width * 0.5), f(height * 0.5)];
+  const dst1: Point2 = [f(width * 0.5), f(height * 0.5 + width * -0.5)];
+  return getAffineTransformLikeOpenCv([src0, src1, third(src0, src1)], [dst0, dst1, third(dst0, dst1)]);
+}
+
+/**
+ * cv::getAffineTransform: the 6×6 system solved by OpenCV's LU with partial pivoting (hal LUImpl,
+ * DECOMP_LU), operation for operation, so the matrix matches OpenCV's to the last bit.
+ */
+export function getAffineTransformLikeOpenCv(
+  src: readonly [Point2, Point2, Point2],
+  dst: readonly [Point2, Point2, Point2],
+): AffineMatrix {
+  const n = 6;
+  const a = new Float64Array(n * n);
+  const b = new Float64Array(n);
+  for (let i = 0; i < 3; i++) {
+    const j = i * 12;
+    const k = i * 12 + 6;
+    a[j] = a[k + 3] = src[i]![0];
+    a[j + 1] = a[k + 4] = src[i]![1];
+    a[j + 2] = a[k + 5] = 1;
+    b[i * 2] = dst[i]![0];
+    b[i * 2 + 1] = dst[i]![1];
+  }
+  for (let i = 0; i < n; i++) {
+    let pivot = i;
+    for (let j = i + 1; j < n; j++) if (Math.abs(a[j * n + i]!) > Math.abs(a[pivot * n + i]!)) pivot = j;
+    if (Math.abs(a[pivot * n + i]!) < Number.EPSILON * 100) throw new RangeError('degenerate affine point pairs');
+    if (pivot !== i) {
+      for (let j = i; j < n; j++) {
+        const t = a[i * n + j]!;
+        a[i * n + j] = a[pivot * n + j]!;
+        a[pivot * n + j] = t;
+      }
+      const t = b[i]!;
+      b[i] = b[pivot]!;
+      b[pivot] = t;
+    }
+    const d = -1 / a[i * n + i]!;
+    for (let j = i + 1; j < n; j++) {
+      const alpha = a[j * n + i]! * d;
+      for (let k = i + 1; k < n; k++) a[j * n + k] = a[j * n + k]! + alpha * a[i * n + k]!;
+      b[j] = b[j]! + alpha * b[i]!;
+    }
+    a[i * n + i] = -d;
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    let s = b[i]!;
+    for (let k = i + 1; k < n; k++) s -= a[i * n + k]! * b[k]!;
+    b[i] = s * a[i * n + i]!;
+  }
+  return [b[0]!, b[1]!, b[2]!, b[3]!, b[4]!, b[5]!];
 }
 
 /**

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   cropTransformFromBox,
+  getAffineTransformLikeOpenCv,
   gridToImage,
   imageToInputPoint,
   mpiiCropTransform,
@@ -32,9 +33,9 @@ describe('mpiiCropTransform (spec §4.1–4.2)', () => {
     expect(t.sideY).toBe(250);
     const [a, b, c, d, e, f] = t.imageToInput;
     expect(a).toBeCloseTo(1.024, 12);
-    expect(b).toBe(0);
+    expect(b + 0).toBe(0); // −0 from the LU solve
     expect(c).toBeCloseTo(128 - 102.4, 10); // 25.6
-    expect(d).toBe(0);
+    expect(d + 0).toBe(0);
     expect(e).toBeCloseTo(1.024, 12);
     expect(f).toBeCloseTo(128 - 66.56, 10); // 61.44
     // The crop's left/top edge maps to 0, its centre to w/2, its right edge to w (spec §4.2).
@@ -57,6 +58,16 @@ describe('mpiiCropTransform (spec §4.1–4.2)', () => {
     expect(t32.cy).not.toBe(t64.cy);
     expect(Math.abs(t32.cy - 450.733155)).toBeLessThan(3e-5);
     expect(t32.cx).toBe(808);
+  });
+
+  it('solves point pairs like cv2.getAffineTransform', () => {
+    // (0,0)→(2,3), (1,0)→(4,3), (0,1)→(2,5): x' = 2x + 2, y' = 2y + 3.
+    const m = getAffineTransformLikeOpenCv([[0, 0], [1, 0], [0, 1]], [[2, 3], [4, 3], [2, 5]]);
+    expect(m.map((v) => v + 0)).toEqual([2, 0, 2, 0, 2, 3]);
+    // A shear: (0,0)→(0,0), (1,0)→(1,1), (0,1)→(3,2): x' = x + 3y, y' = x + 2y.
+    const shear = getAffineTransformLikeOpenCv([[0, 0], [1, 0], [0, 1]], [[0, 0], [1, 1], [3, 2]]);
+    expect(shear.map((v) => v + 0)).toEqual([1, 3, 0, 1, 2, 0]);
+    expect(() => getAffineTransformLikeOpenCv([[0, 0], [1, 1], [2, 2]], [[0, 0], [1, 0], [0, 1]])).toThrow(/degenerate/);
   });
 
   it('skips the +15s when the centre is missing (json [-1,-1] → 0-based (−2,−2))', () => {
@@ -129,8 +140,8 @@ describe('mpiiCropTransform (spec §4.1–4.2)', () => {
         const g = entry.affine_image_to_input.flat();
         worstScaleRel = Math.max(worstScaleRel, Math.abs(t.imageToInput[0] / g[0]! - 1), Math.abs(t.imageToInput[4] / g[4]! - 1));
         worstTranslation = Math.max(worstTranslation, Math.abs(t.imageToInput[2] - g[2]!), Math.abs(t.imageToInput[5] - g[5]!));
-        expect(t.imageToInput[1]).toBe(0);
-        expect(t.imageToInput[3]).toBe(0);
+        expect(Math.abs(t.imageToInput[1])).toBeLessThan(1e-15); // LU round-off, as in OpenCV
+        expect(Math.abs(t.imageToInput[3])).toBeLessThan(1e-15);
       }
       console.log(`[crop-transform] float32 chain vs goldens: max |Δk|/k = ${worstScaleRel.toExponential(2)}, max |Δt| = ${worstTranslation.toExponential(2)} input px`);
       // float32 ulp relative 6e-8; translations ~1e2 px → a few 1e-5 px.
