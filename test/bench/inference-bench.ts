@@ -1,0 +1,235 @@
+/**
+ * Issue 3 goals, measured:
+ * - per model, the pipeline's cost per person (decode, crop, tensor, run, decode outputs, through
+ *   `runModelsOverDataset`) is at most 1.05 × the bare `session.run` median measured in this run;
+ * - a 3-model run over N images decodes each image once;
+ * - the peak memory of a 3-model run stays under 600 MB (own child process, maxRSS).
+ *
+ * Datasets: the demo (200 persons, small images) for a stable ratio; with ../shared also the 5 real
+ * MPII images, each hard-linked under 20 names (100 real-size JPEG decodes that should be hidden
+ * behind inference by the prefetch worker).
+ */
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { projectRoot } from '../../src-main/core/project-root.ts';
+import type { PersonAnnotation } from '../../src-main/core/types.ts';
+import { ensureDemo } from '../../src-main/demo/ensure-demo.ts';
+import { openDataset } from '../../src-main/datasets/open-dataset.ts';
+import { benchPipeline, benchSessionRun, environmentInfo, type PipelineBenchResult } from '../../src-main/inference/engine/latency-bench.ts';
+import { inspectModel, type ModelInfo } from '../../src-main/inference/engine/model-inspect.ts';
+import { sharedPath } from '../support/shared-fixtures.ts';
+import { USE_SHARED, errorText, goal, note, round, tempDir, type BenchOptions, type Goal } from './bench-util.ts';
+import { writeRepeatedDataset } from './synthetic-dataset.ts';
+
+const RATIO_LIMIT = 1.05;
+const PEAK_RSS_LIMIT_MB = 600;
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+
+interface PipelineDataset {
+  readonly key: 'demo' | 'mpiiReal';
+  readonly label: string;
+  readonly persons: readonly PersonAnnotation[];
+  readonly imagesDir: string;
+}
+
+export interface InferenceBenchResult {
+  readonly report: Record<string, unknown>;
+  readonly goals: Goal[];
+  readonly environment: unknown;
+}
+
+export async function runInferenceBench(options: BenchOptions): Promise<InferenceBenchResult> {
+  const temp = tempDir('inference');
+  try {
+    const demo = await ensureDemo(projectRoot());
+    const modelSet = await benchModels(demo.modelFiles);
+    note(`inference: ${modelSet.files.length} models from ${modelSet.source}`);
+
+    const demoDataset = openDataset(demo.datasetDir);
+    const datasets: PipelineDataset[] = [{
+      key: 'demo',
+      label: `demo dataset (${demoDataset.persons.length} persons, ${demoDataset.images.size} small synthetic images)`,
+      persons: demoDataset.persons.slice(0, options.quick ? 40 : demoDataset.persons.length),
+      imagesDir: demoDataset.imagesDir,
+    }];
+    let realRoot: string | undefined;
+    if (USE_SHARED) {
+      realRoot = path.join(temp.dir, 'mpii-real-repeated');
+      const persons = options.quick ? 20 : 100;
+      writeRepeatedDataset({ source: sharedPath('fixtures', 'mpii'), out: realRoot, persons });
+      const real = openDataset(realRoot);
+      datasets.push({
+        key: 'mpiiReal',
+        label: `the 5 real MPII val images of ../shared/fixtures/mpii, each under ${persons / 5} names (${persons} persons, ${persons} real-size JPEG decodes)`,
+        persons: real.persons,
+        imagesDir: real.imagesDir,
+      });
+    } else {
+      note('inference: ../shared is absent: no real-size MPII images, demo dataset only');
+    }
+
+    const runs = options.quick ? 10 : 30;
+    const warmup = options.quick ? 2 : 5;
+    const perModel: Record<string, unknown>[] = [];
+    const goals: Goal[] = [];
+    for (const file of modelSet.files) {
+      const model = await inspectModel(file);
+      note(`inference: ${model.name} (${model.head}, ${model.input.width}×${model.input.height})`);
+      // Bare median before and after the pipeline runs: their mean cancels slow drift on a shared machine.
+      const bareBefore = await benchSessionRun(model, { runs, warmup });
+      const pipelines: Record<string, unknown> = {};
+      const pipelineResults: { dataset: PipelineDataset; result: PipelineBenchResult; fixedMs: number | null }[] = [];
+      for (const dataset of datasets) {
+        const result = await benchPipeline(model, dataset.persons, dataset.imagesDir);
+        const fixedMs = await estimateFixedCost(model, dataset, bareBefore.medianMs);
+        pipelineResults.push({ dataset, result, fixedMs });
+      }
+      const bareAfter = await benchSessionRun(model, { runs, warmup });
+      const bareMedian = (bareBefore.medianMs + bareAfter.medianMs) / 2;
+      for (const { dataset, result, fixedMs } of pipelineResults) {
+        const ratio = result.msPerPerson / bareMedian;
+        const steady = fixedMs === null ? null : Math.max(0, result.totalMs - fixedMs) / Math.max(1, result.persons) / bareMedian;
+        const extra = result as PipelineBenchResult & { inferenceMsPerImage?: number; waitMsPerImage?: number };
+        pipelines[dataset.key] = {
+          persons: result.persons,
+          images: result.images,
+          failures: result.failures,
+          totalMs: round(result.totalMs),
+          msPerPerson: round(result.msPerPerson),
+          msPerImage: round(result.msPerImage),
+          ...(extra.inferenceMsPerImage !== undefined ? { inferenceMsPerImage: round(extra.inferenceMsPerImage) } : {}),
+          ...(extra.waitMsPerImage !== undefined ? { waitMsPerImage: round(extra.waitMsPerImage) } : {}),
+          ratio: round(ratio),
+          meets: ratio <= RATIO_LIMIT,
+          // Session open + worker start + first (unhidden) decode, estimated from a 1-person run.
+          fixedCostMs: fixedMs === null ? null : round(fixedMs),
+          ratioWithoutFixedCost: steady === null ? null : round(steady),
+        };
+        goals.push(goal(`pipeline / bare session.run, ${model.name}, ${dataset.key}`, ratio, '×', RATIO_LIMIT,
+          result.failures > 0 ? { note: `${result.failures} failures` } : {}));
+      }
+      perModel.push({
+        model: model.name,
+        head: model.head,
+        input: [model.input.width, model.input.height],
+        sessionRun: {
+          medianMs: round(bareMedian),
+          before: { medianMs: round(bareBefore.medianMs), p95Ms: round(bareBefore.p95Ms), runs: bareBefore.runs, warmup: bareBefore.warmup },
+          after: { medianMs: round(bareAfter.medianMs), p95Ms: round(bareAfter.p95Ms), runs: bareAfter.runs, warmup: bareAfter.warmup },
+        },
+        pipeline: pipelines,
+      });
+    }
+
+    const childDataset = realRoot !== undefined
+      ? writeChildDataset(temp.dir, options)
+      : { root: demo.datasetDir, label: 'demo dataset' };
+    const threeModels = pickThreeModels(modelSet.files);
+    note(`inference: 3-model run in a child process (${threeModels.map((f) => path.basename(f)).join(', ')}) over ${childDataset.label}`);
+    const multi = await runChild(childDataset.root, threeModels);
+    if ('error' in multi) {
+      goals.push(goal('3-model run: images decoded once', null, 'decodes/image', 1, { note: multi.error }));
+      goals.push(goal('3-model run: peak RSS', null, 'MB', PEAK_RSS_LIMIT_MB, { note: multi.error }));
+    } else {
+      const decodedOnce = multi.decodedImages === multi.imagesTotal && multi.failedImages === 0;
+      goals.push({
+        name: `3-model run over ${multi.imagesTotal} images: each image decoded once (decodedImages / imagesTotal)`,
+        value: round(multi.decodedImages / Math.max(1, multi.imagesTotal)),
+        unit: 'decodes/image',
+        limit: 1,
+        met: decodedOnce,
+        note: `decodedImages ${multi.decodedImages}, imagesTotal ${multi.imagesTotal}, persons ${multi.persons}, results ${multi.results} (the pipeline's own counter)`,
+      });
+      goals.push(goal(`3-model run: peak RSS of the child process`, multi.peakRssMB, 'MB', PEAK_RSS_LIMIT_MB));
+    }
+
+    const environment = await environmentInfo();
+    const report = {
+      models: { source: modelSet.source, count: modelSet.files.length },
+      datasets: Object.fromEntries(datasets.map((d) => [d.key, d.label])),
+      ratioDefinition: `pipeline ms per person (benchPipeline: whole runModelsOverDataset wall time incl. session open, / persons) ÷ bare session.run median (mean of the medians before and after, ${runs} runs each); limit ${RATIO_LIMIT}`,
+      perModel,
+      threeModelRun: { dataset: childDataset.label, models: threeModels.map((f) => path.basename(f)), ...roundAll(multi) },
+    };
+    return { report, goals, environment };
+  } finally {
+    temp.remove();
+  }
+}
+
+async function benchModels(demoModelFiles: readonly string[]): Promise<{ files: string[]; source: string }> {
+  if (USE_SHARED) {
+    const dir = sharedPath('models', 'bench');
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { file: string }[];
+    return { files: manifest.map((entry) => path.join(dir, entry.file)), source: '../shared/models/bench (manifest.json)' };
+  }
+  return { files: [...demoModelFiles], source: 'models/demo (../shared is absent)' };
+}
+
+/**
+ * The fixed part of a pipeline run (session open, worker start, the first decode that nothing hides),
+ * estimated as the wall time of a 1-person run minus one bare inference.
+ */
+async function estimateFixedCost(model: ModelInfo, dataset: PipelineDataset, bareMedianMs: number): Promise<number | null> {
+  try {
+    const one = await benchPipeline(model, dataset.persons, dataset.imagesDir, { maxPersons: 1 });
+    return Math.max(0, one.totalMs - bareMedianMs);
+  } catch (error) {
+    note(`inference: fixed-cost estimate failed: ${errorText(error)}`);
+    return null;
+  }
+}
+
+/** The three heaviest models (largest files): the worst case for memory. */
+function pickThreeModels(files: readonly string[]): string[] {
+  const sized = files.map((file) => ({ file, bytes: readFileSync(file).byteLength }));
+  sized.sort((a, b) => b.bytes - a.bytes);
+  return sized.slice(0, 3).map((entry) => entry.file);
+}
+
+/** Real-size images, two persons per image, so "decoded once" covers images with several persons. */
+function writeChildDataset(tmp: string, options: BenchOptions): { root: string; label: string } {
+  const root = path.join(tmp, 'mpii-real-two-per-image');
+  const persons = options.quick ? 20 : 100;
+  const built = writeRepeatedDataset({ source: sharedPath('fixtures', 'mpii'), out: root, persons, personsPerImage: 2 });
+  return { root, label: `the 5 real MPII images repeated: ${built.persons} persons in ${built.images} images (2 per image)` };
+}
+
+interface ChildResult {
+  readonly models: string[];
+  readonly persons: number;
+  readonly imagesTotal: number;
+  readonly decodedImages: number;
+  readonly failedImages: number;
+  readonly results: number;
+  readonly failures: number;
+  readonly firstFailures: string[];
+  readonly elapsedMs: number;
+  readonly inferenceMs: number;
+  readonly waitMs: number;
+  readonly rssBeforeRunMB: number;
+  readonly peakRssMB: number;
+}
+
+async function runChild(datasetRoot: string, modelFiles: readonly string[]): Promise<ChildResult | { error: string }> {
+  const script = path.join(HERE, 'multi-model-run-child.ts');
+  try {
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script, datasetRoot, ...modelFiles], {
+      cwd: projectRoot(),
+      maxBuffer: 16 * 1024 * 1024,
+      timeout: 10 * 60 * 1000,
+    });
+    const line = stdout.trim().split('\n').pop() ?? '';
+    return JSON.parse(line) as ChildResult;
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr;
+    return { error: `child process failed: ${errorText(error)}${stderr ? ` — ${stderr.trim().split('\n').slice(-3).join(' / ')}` : ''}` };
+  }
+}
+
+function roundAll(value: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeof v === 'number' ? round(v) : v]));
+}
