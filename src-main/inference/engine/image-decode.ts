@@ -27,10 +27,6 @@ export interface RgbImage {
   readonly data: Uint8Array;
 }
 
-// One image at a time per worker: the pipeline parallelises across threads, not inside libvips.
-sharp.concurrency(1);
-sharp.cache(false);
-
 export async function decodeImageRgb(file: string): Promise<RgbImage> {
   try {
     await access(file);

@@ -6,9 +6,16 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
+import sharp from 'sharp';
 import { decodeImageRgb } from './image-decode.ts';
 import type { ImageJob, ImageJobReply, PreparedPerson, WorkerInit, WorkerRequest } from './image-worker-protocol.ts';
 import { prepareTensors } from './prepare-tensors.ts';
+
+// One libvips thread and no operation cache: the worker is the ONE extra thread next to the
+// single-thread inference, and every image is read once. (libvips settings are process-wide: set
+// here, where a pipeline is running, not in image-decode.ts which other code may import.)
+sharp.concurrency(1);
+sharp.cache(false);
 
 const init = workerData as WorkerInit;
 const port = parentPort;

@@ -95,6 +95,13 @@ export function describeModel(session: ModelSession, sidecar: ModelSidecar | und
     throw new PosebenchInputError({ file: sidecarFile ?? file, field: 'keypoints' }, 'no joint maps to an MPII joint');
   }
   const [, , height, width] = session.input.shape as [number, number, number, number];
+  const sidecarSize = sidecarInputSize(sidecar);
+  if (sidecarSize !== undefined && (sidecarSize.width !== width || sidecarSize.height !== height)) {
+    throw new PosebenchInputError(
+      { file: sidecarFile ?? file, field: 'input' },
+      `says ${sidecarSize.width}×${sidecarSize.height} but the model takes ${width}×${height}`,
+    );
+  }
   return {
     file,
     name: path.basename(file).replace(/\.onnx$/i, ''),

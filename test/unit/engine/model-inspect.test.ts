@@ -147,6 +147,9 @@ describe('model sidecar validation', () => {
     await expectInputError(inspectModel(model), sidecar, 'head');
     await writeFile(sidecar, '{"input": {"mean": "imagenet"}}');
     await expectInputError(inspectModel(model), sidecar, 'input.mean');
+    // Size that contradicts the model's fixed 224×224 input.
+    await writeFile(sidecar, '{"input": {"width": 256, "height": 256}}');
+    await expectInputError(inspectModel(model), sidecar, 'input');
   });
 });
 

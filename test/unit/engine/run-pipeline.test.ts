@@ -5,7 +5,9 @@ import { cp, mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COCO17_JOINT_NAMES, MPII_JOINT_NAMES } from '../../../src-main/core/joints.ts';
 import type { PersonAnnotation } from '../../../src-main/core/types.ts';
+import { encodeOnnxModel } from '../../../src-main/demo/onnx-writer.ts';
 import { parseMpiiJson } from '../../../src-main/formats/mpii-json.ts';
 import { inspectModel, type ModelInfo } from '../../../src-main/inference/engine/model-inspect.ts';
 import {
@@ -208,5 +210,65 @@ describe.skipIf(!HAS_SHARED)('runModelsOverDataset', () => {
     const run = collect();
     const summary = await runModelsOverDataset({ models: [deeppose], persons, imagesDir: imagesDir(), signal: AbortSignal.abort(), ...run.handlers });
     expect(summary).toMatchObject({ cancelled: true, decodedImages: 0, results: 0 });
+  });
+});
+
+describe.skipIf(!HAS_SHARED)('a COCO-17 model through the pipeline', () => {
+  let dir = '';
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'posebench-engine-coco-'));
+  });
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('maps COCO joints to MPII by name; pelvis, thorax, upper_neck, head_top stay NaN', async () => {
+    // A regression "model" whose output is a constant: joint k at (k/20, 0.5) of the input (normalised).
+    const coords = Array.from({ length: 17 }, (_, k) => [k / 20, 0.5]).flat();
+    const graph = {
+      name: 'coco-constant',
+      nodes: [
+        {
+          opType: 'Constant',
+          inputs: [],
+          outputs: ['coords'],
+          attributes: { value: { kind: 'tensor' as const, value: { name: 'c', dims: [1, 17, 2], type: 'float' as const, data: coords } } },
+        },
+      ],
+      initializers: [],
+      inputs: [{ name: 'input', shape: [1, 3, 64, 64] }],
+      outputs: [{ name: 'coords', shape: [1, 17, 2] }],
+    };
+    const file = path.join(dir, 'coco_constant.onnx');
+    await writeFile(file, encodeOnnxModel(graph));
+    const info = await inspectModel(file);
+    expect(info.head).toBe('regression');
+    expect(info.keypoints).toEqual([...COCO17_JOINT_NAMES]);
+    expect(info.jointPredicted.filter((p) => !p).length).toBe(4);
+
+    const persons = (await loadPersons()).slice(0, 2);
+    const run = collect();
+    await runModelsOverDataset({ models: [info], persons, imagesDir: imagesDir(), ...run.handlers });
+    expect(run.failures).toEqual([]);
+    expect(run.results.length).toBe(2);
+    for (const result of run.results) {
+      const person = persons.find((p) => p.entryIndex === result.entryIndex) as PersonAnnotation;
+      const [cx0, cy0] = person.center as [number, number];
+      // spec §4.1 / §5.1: x_img = cx − S/2 + x_norm·S with S = 250·s, cy = centre_y + 15·s.
+      const side = 250 * person.scale;
+      const cy = cy0 + 15 * person.scale;
+      for (let j = 0; j < 16; j += 1) {
+        const name = MPII_JOINT_NAMES[j] as string;
+        const k = (COCO17_JOINT_NAMES as readonly string[]).indexOf(name);
+        const [x, y, score] = [result.keypoints[j * 3], result.keypoints[j * 3 + 1], result.keypoints[j * 3 + 2]] as number[];
+        if (k < 0) {
+          expect({ name, x, y, score }).toEqual({ name, x: NaN, y: NaN, score: NaN });
+          continue;
+        }
+        expect(Math.abs((x as number) - (cx0 - side / 2 + (k / 20) * side))).toBeLessThan(0.01);
+        expect(Math.abs((y as number) - cy)).toBeLessThan(0.01);
+        expect(score).toBe(1);
+      }
+    }
   });
 });
