@@ -47,6 +47,12 @@ export function describeCorrectionScenario(title: string, prepare: () => Promise
     let box: HeadBox = [0, 0, 0, 0];
     let effectiveAfter: EffectiveGroundTruth;
 
+    /** Axes on which the two swapped joints differ (a swap of equal values changes nothing there). */
+    const swappedAxes = (): number[] => {
+      const joints = source[SWAP.entry]!.joints;
+      return [0, 1].filter((axis) => joints[SWAP.joints[0]]![axis] !== joints[SWAP.joints[1]]![axis]);
+    };
+
     const exportAll = (stage: 'before' | 'after' | 'undone'): void => {
       for (const format of FORMATS) {
         const file = path.join(work, `${stage}.${EXTENSION[format]}`);
@@ -109,7 +115,7 @@ export function describeCorrectionScenario(title: string, prepare: () => Promise
       expect(diffPaths(before, after).sort()).toEqual([
         `[${MOVE.entry}].joints[${MOVE.joint}][0]`, `[${MOVE.entry}].joints[${MOVE.joint}][1]`,
         `[${HIDE.entry}].joints[${HIDE.joint}][0]`, `[${HIDE.entry}].joints[${HIDE.joint}][1]`, `[${HIDE.entry}].joints_vis[${HIDE.joint}]`,
-        `[${SWAP.entry}].joints[${a}][0]`, `[${SWAP.entry}].joints[${a}][1]`, `[${SWAP.entry}].joints[${b}][0]`, `[${SWAP.entry}].joints[${b}][1]`,
+        ...swappedAxes().flatMap((axis) => [`[${SWAP.entry}].joints[${a}][${axis}]`, `[${SWAP.entry}].joints[${b}][${axis}]`]),
       ].sort());
       expect(after[MOVE.entry]!.joints[MOVE.joint]).toEqual([moveTo[0] + 1, moveTo[1] + 1]);
       expect(after[HIDE.entry]!.joints[HIDE.joint]).toEqual([-1, -1]);
@@ -131,7 +137,10 @@ export function describeCorrectionScenario(title: string, prepare: () => Promise
       // files differs from the .mat's own value by up to 5e-5 px. Only where that differs is it a diff.
       const hiddenDiffers = [0, 1].filter((axis) => sourceMat.positions1Based[pos(HIDE.entry, HIDE.joint, axis)] !== hidden[axis]! - 1 + 1);
       expect(diffPaths(before.positions1Based, after.positions1Based).sort()).toEqual(
-        [pos(MOVE.entry, MOVE.joint, 0), pos(MOVE.entry, MOVE.joint, 1), pos(SWAP.entry, a, 0), pos(SWAP.entry, a, 1), pos(SWAP.entry, b, 0), pos(SWAP.entry, b, 1),
+        [pos(MOVE.entry, MOVE.joint, 0), pos(MOVE.entry, MOVE.joint, 1),
+          ...[[a, b], [b, a]].flatMap(([to, from]) => [0, 1]
+            .filter((axis) => sourceMat.positions1Based[pos(SWAP.entry, to!, axis)] !== json[from!]![axis]! - 1 + 1)
+            .map((axis) => pos(SWAP.entry, to!, axis))),
           ...hiddenDiffers.map((axis) => pos(HIDE.entry, HIDE.joint, axis))]
           .map((i) => `[${i}]`).sort(),
       );
@@ -163,7 +172,7 @@ export function describeCorrectionScenario(title: string, prepare: () => Promise
         kp(MOVE.entry, 10, 0), kp(MOVE.entry, 10, 1), `${ann(MOVE.entry)}.posebench_mpii.corrected`,
         kp(HIDE.entry, 7, 0), kp(HIDE.entry, 7, 1), kp(HIDE.entry, 7, 2), `${ann(HIDE.entry)}.num_keypoints`, `${ann(HIDE.entry)}.posebench_mpii.corrected`,
         ...[0, 1, 2, 3].map((k) => `${ann(HEADBOX.entry)}.posebench_mpii.head_box[${k}]`), `${ann(HEADBOX.entry)}.posebench_mpii.corrected`,
-        kp(SWAP.entry, 5, 0), kp(SWAP.entry, 5, 1), kp(SWAP.entry, 6, 0), kp(SWAP.entry, 6, 1), `${ann(SWAP.entry)}.posebench_mpii.corrected`,
+        ...swappedAxes().flatMap((axis) => [kp(SWAP.entry, 5, axis), kp(SWAP.entry, 6, axis)]), `${ann(SWAP.entry)}.posebench_mpii.corrected`,
       ].sort());
       const keypoints = (entry: number, cocoJoint: number): number[] => after.annotations[entry]!.keypoints.slice(cocoJoint * 3, cocoJoint * 3 + 3);
       expect(keypoints(MOVE.entry, 10)).toEqual([moveTo[0], moveTo[1], 2]);
