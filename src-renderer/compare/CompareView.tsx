@@ -1,3 +1,191 @@
+/**
+ * Compare 2–4 variants: delta table against the first (baseline), speed/accuracy scatter with the
+ * Pareto front, a hit/miss filter ("A hits, B misses on joint X") and synchronised image panes
+ * (one shared zoom/pan).
+ */
+import { useEffect, useMemo, useState } from 'react';
+import { METRIC_COLUMNS } from '../../src-main/api/contract.ts';
+import { useApi } from '../bridge/queries.ts';
+import { useUi, type CompareRelation } from '../app/ui-store.ts';
+import { InstanceViewer } from '../annotate/InstanceViewer.tsx';
+import type { Viewport } from '../annotate/viewport.ts';
+import { variantColor } from '../shared/colors.ts';
+import { fmtDelta, fmtMs, fmtPct } from '../shared/format.ts';
+import { JointSelect } from '../shared/JointSelect.tsx';
+import { jointLabel } from '../shared/joint-order.ts';
+import { useVariants } from '../shared/useVariants.ts';
+import { ScatterChart } from './ScatterChart.tsx';
+
+const RELATIONS: readonly { value: CompareRelation; label: (a: string, b: string) => string }[] = [
+  { value: 'a-hit-b-miss', label: (a, b) => `${a} hits, ${b} misses` },
+  { value: 'a-miss-b-hit', label: (a, b) => `${a} misses, ${b} hits` },
+  { value: 'both-miss', label: () => 'both miss' },
+  { value: 'both-hit', label: () => 'both hit' },
+];
+
 export function CompareView() {
-  return <div className="view"><div className="empty">CompareView: coming next.</div></div>;
+  const { evaluated, order } = useVariants();
+  const { variantIds, joint, relation } = useUi((s) => s.compare);
+  const setCompare = useUi((s) => s.setCompare);
+  const selected = useMemo(() => {
+    const valid = variantIds.filter((id) => evaluated.some((v) => v.id === id));
+    return valid.length >= 2 ? valid : evaluated.slice(0, Math.min(2, evaluated.length)).map((v) => v.id);
+  }, [variantIds, evaluated]);
+  const nameOf = (id: string) => evaluated.find((v) => v.id === id)?.name ?? id;
+  const colorOf = (id: string) => variantColor(Math.max(0, order.indexOf(id)));
+
+  const toggle = (id: string) => {
+    if (selected.includes(id)) {
+      if (selected.length > 2) setCompare({ variantIds: selected.filter((x) => x !== id) });
+    } else if (selected.length < 4) setCompare({ variantIds: [...selected, id] });
+  };
+
+  const enough = selected.length >= 2;
+  const table = useApi('compare:table', { variantIds: selected }, { enabled: enough });
+  const scatter = useApi('compare:scatter', {});
+  const [a, b] = [selected[0] ?? '', selected[1] ?? ''];
+  const filter = useApi('compare:filter', { a, b, joint, relation }, { enabled: enough });
+  const [instance, setInstance] = useState<number | null>(null);
+  useEffect(() => setInstance(filter.data?.instanceIndices[0] ?? null), [filter.data]);
+
+  if (evaluated.length < 2) return <div className="view"><div className="empty">Compare needs at least two evaluated variants.</div></div>;
+
+  return (
+    <div className="view" style={{ height: '100%', display: 'flex', flexDirection: 'column' }}>
+      <div className="toolbar">
+        <span className="muted">Variants (2–4, first is the baseline):</span>
+        <div className="chips" role="group" aria-label="Variants to compare">
+          {evaluated.map((v) => (
+            <button key={v.id} type="button" className="chip" aria-pressed={selected.includes(v.id)} onClick={() => toggle(v.id)}>
+              <span className="swatch" style={{ background: colorOf(v.id) }} aria-hidden="true" />
+              {v.name}
+              {selected[0] === v.id ? <span className="muted"> (baseline)</span> : null}
+            </button>
+          ))}
+        </div>
+      </div>
+      <div className="grid-2" style={{ gridTemplateColumns: 'minmax(0, 3fr) minmax(0, 2fr)', alignItems: 'start' }}>
+        <section className="panel" aria-labelledby="delta-title">
+          <h2 id="delta-title">
+            Difference to baseline <span className="hint">percentage points</span>
+          </h2>
+          {table.data ? (
+            <table className="data" aria-label="Difference to baseline">
+              <thead>
+                <tr>
+                  <th scope="col">Variant</th>
+                  {METRIC_COLUMNS.map((c) => (
+                    <th scope="col" key={c}>
+                      {c}
+                    </th>
+                  ))}
+                  <th scope="col">Latency (ms)</th>
+                </tr>
+              </thead>
+              <tbody>
+                {table.data.rows.map((row, i) => (
+                  <tr key={row.variantId}>
+                    <th scope="row" style={{ textAlign: 'left', fontWeight: 500, color: 'var(--text)', position: 'static', background: 'transparent' }}>
+                      <span className="swatch" style={{ background: colorOf(row.variantId) }} aria-hidden="true" />
+                      {row.variantName}
+                    </th>
+                    {METRIC_COLUMNS.map((c) => {
+                      const delta = row.deltas[c];
+                      if (i === 0) return <td key={c}>{fmtPct(row.values[c])}</td>;
+                      return (
+                        <td key={c} className={delta === null || Math.abs(delta) < 0.005 ? undefined : delta > 0 ? 'pos' : 'neg'} title={fmtPct(row.values[c])}>
+                          {delta === null ? '–' : fmtDelta(delta)}
+                        </td>
+                      );
+                    })}
+                    <td>{fmtMs(row.latencyMs)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : (
+            <div className="empty">{table.error?.message ?? 'Loading…'}</div>
+          )}
+        </section>
+        <section className="panel" aria-labelledby="scatter-title">
+          <h2 id="scatter-title">
+            Speed vs accuracy <span className="hint">Pareto front joined</span>
+          </h2>
+          {scatter.data ? <ScatterChart points={scatter.data} colorOf={colorOf} highlighted={selected} /> : <div className="empty">Loading…</div>}
+        </section>
+      </div>
+      <section className="panel" style={{ flex: 1, minHeight: 380, display: 'grid', gridTemplateColumns: '300px 1fr', gap: 12, marginBottom: 0 }} aria-label="Instance comparison">
+        <div className="column" style={{ minHeight: 0 }}>
+          <div className="toolbar stack">
+            <JointSelect value={joint} onChange={(j) => setCompare({ joint: j ?? 15 })} />
+            <label>
+              Filter
+              <select aria-label="Filter" value={relation} onChange={(e) => setCompare({ relation: e.target.value as CompareRelation })}>
+                {RELATIONS.map((r) => (
+                  <option key={r.value} value={r.value}>
+                    {r.label(nameOf(a), nameOf(b))}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </div>
+          <div className="muted" aria-live="polite" style={{ marginBottom: 4 }}>
+            {filter.data ? `${filter.data.total} instances on ${jointLabel(joint)}` : '…'}
+          </div>
+          <div className="list-scroll">
+            <table className="data" aria-label="Filtered instances">
+              <thead>
+                <tr>
+                  <th scope="col">Instance</th>
+                </tr>
+              </thead>
+              <tbody>
+                {(filter.data?.instanceIndices ?? []).slice(0, 500).map((index) => (
+                  <tr key={index} className="clickable" aria-selected={instance === index} tabIndex={0} onClick={() => setInstance(index)} onKeyDown={(e) => e.key === 'Enter' && setInstance(index)}>
+                    <td>{index}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </div>
+        {instance !== null ? <LinkedPanes instance={instance} variantIds={selected} joint={joint} colorOf={colorOf} /> : <div className="empty">No instance matches.</div>}
+      </section>
+    </div>
+  );
+}
+
+function LinkedPanes({ instance, variantIds, joint, colorOf }: { instance: number; variantIds: readonly string[]; joint: number; colorOf: (id: string) => string }) {
+  const detail = useApi('instance:get', { instanceIndex: instance, variantIds: [...variantIds] });
+  const [view, setView] = useState<Viewport | null>(null);
+  useEffect(() => setView(null), [instance]);
+  if (!detail.data) return <div className="empty">{detail.error?.message ?? 'Loading…'}</div>;
+  const data = detail.data;
+  return (
+    <div className="panes" style={{ gridTemplateColumns: `repeat(${variantIds.length}, minmax(0, 1fr))` }}>
+      {data.predictions.map((prediction) => {
+        const e = prediction.normalizedErrors[joint];
+        const hit = prediction.hits[joint];
+        return (
+          <div className="pane" key={prediction.variantId}>
+            <div className="pane-title">
+              <span className="swatch" style={{ background: colorOf(prediction.variantId) }} aria-hidden="true" />
+              {prediction.variantName} · {jointLabel(joint)}: {e === null || e === undefined ? '–' : e.toFixed(3)}{' '}
+              <span className={hit ? 'pos' : 'neg'} style={{ color: hit ? 'var(--good)' : 'var(--bad)' }}>
+                {hit === null ? '' : hit ? 'hit' : 'miss'}
+              </span>
+            </div>
+            <InstanceViewer
+              detail={data}
+              overlays={[{ prediction, color: colorOf(prediction.variantId) }]}
+              focusJoint={joint}
+              view={view}
+              onViewChange={setView}
+              label={`Instance ${instance}, ${prediction.variantName} (linked zoom and pan)`}
+            />
+          </div>
+        );
+      })}
+    </div>
+  );
 }

@@ -1,3 +1,245 @@
+/**
+ * Runs: pick model variants, start a run over the open dataset, follow its progress (bar, rate, ETA)
+ * and cancel it. Also the place to open a dataset folder, add a model and import predictions.
+ */
+import { useEffect, useState } from 'react';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { EventMap, RunSummary } from '../../src-main/api/contract.ts';
+import { getBridge } from '../bridge/index.ts';
+import { useApi } from '../bridge/queries.ts';
+import { fmtDuration, fmtMs } from '../shared/format.ts';
+import { useVariants } from '../shared/useVariants.ts';
+
+type Progress = EventMap['run:progress'];
+
 export function RunsView() {
-  return <div className="view"><div className="empty">RunsView: coming next.</div></div>;
+  const client = useQueryClient();
+  const { all } = useVariants();
+  const runs = useApi('runs:list', {});
+  const [checked, setChecked] = useState<ReadonlySet<string>>(new Set());
+  const [progress, setProgress] = useState<Record<string, Progress>>({});
+
+  useEffect(() => {
+    const bridge = getBridge();
+    const off1 = bridge.on('run:progress', (p) => setProgress((prev) => ({ ...prev, [p.runId]: p })));
+    const off2 = bridge.on('run:finished', (summary) => {
+      setProgress((prev) => {
+        const next = { ...prev };
+        delete next[summary.id];
+        return next;
+      });
+    });
+    return () => {
+      off1();
+      off2();
+    };
+  }, []);
+
+  const refresh = () => void client.invalidateQueries();
+  const start = useMutation({ mutationFn: (variantIds: string[]) => getBridge().invoke('runs:start', { variantIds }), onSuccess: refresh });
+  const cancel = useMutation({ mutationFn: (runId: string) => getBridge().invoke('runs:cancel', { runId }), onSuccess: refresh });
+
+  const models = all.filter((v) => v.kind === 'model');
+  const running = all.some((v) => v.status === 'running');
+  const selection = models.filter((v) => checked.has(v.id) && v.status !== 'running').map((v) => v.id);
+
+  return (
+    <div className="view">
+      <section className="panel" aria-labelledby="variants-title">
+        <h2 id="variants-title">
+          Variants <span className="hint">tick model variants, then start a run over the open dataset</span>
+        </h2>
+        <table className="data" aria-label="Variants">
+          <thead>
+            <tr>
+              <th scope="col" className="left">Run</th>
+              <th scope="col" className="left">Variant</th>
+              <th scope="col" className="left">Kind</th>
+              <th scope="col" className="left">Source</th>
+              <th scope="col" className="left">Status</th>
+              <th scope="col">Predicted</th>
+              <th scope="col">Failed</th>
+              <th scope="col">Latency median (ms)</th>
+              <th scope="col">p95 (ms)</th>
+            </tr>
+          </thead>
+          <tbody>
+            {all.map((v) => (
+              <tr key={v.id}>
+                <td>
+                  <input
+                    type="checkbox"
+                    aria-label={`Run ${v.name}`}
+                    disabled={v.kind !== 'model' || v.status === 'running'}
+                    checked={checked.has(v.id)}
+                    onChange={(e) => {
+                      const next = new Set(checked);
+                      if (e.target.checked) next.add(v.id);
+                      else next.delete(v.id);
+                      setChecked(next);
+                    }}
+                  />
+                </td>
+                <td className="left">{v.name}</td>
+                <td className="left">{v.kind}</td>
+                <td className="mono left">
+                  {v.source}
+                </td>
+                <td className="left">
+                  <span className={`status-pill ${v.status}`} title={v.error ?? undefined}>
+                    {v.status}
+                  </span>
+                </td>
+                <td>{v.predictedCount}</td>
+                <td>{v.failureCount}</td>
+                <td>{fmtMs(v.latency?.medianMs)}</td>
+                <td>{fmtMs(v.latency?.p95Ms)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <div className="toolbar" style={{ marginTop: 10, marginBottom: 0 }}>
+          <button type="button" className="primary" disabled={selection.length === 0 || start.isPending} onClick={() => start.mutate(selection)}>
+            Start run ({selection.length})
+          </button>
+          <button type="button" disabled={models.length === 0} onClick={() => setChecked(new Set(models.map((m) => m.id)))}>
+            Select all models
+          </button>
+          {running ? <span className="muted">a run is in progress</span> : null}
+          {start.error ? <span className="error-box">{start.error.message}</span> : null}
+        </div>
+      </section>
+
+      <section className="panel" aria-labelledby="runs-title">
+        <h2 id="runs-title">Runs</h2>
+        {(runs.data ?? []).length === 0 ? <div className="muted">No runs in this session yet.</div> : null}
+        {(runs.data ?? []).map((run) => (
+          <RunRow key={run.id} run={run} live={progress[run.id]} names={run.variantIds.map((id) => all.find((v) => v.id === id)?.name ?? id)} onCancel={() => cancel.mutate(run.id)} />
+        ))}
+      </section>
+
+      <div className="grid-2">
+        <AddModelForm onDone={refresh} />
+        <ImportForm onDone={refresh} />
+      </div>
+      <OpenDatasetForm onDone={refresh} />
+    </div>
+  );
+}
+
+function RunRow({ run, live, names, onCancel }: { run: RunSummary; live: Progress | undefined; names: string[]; onCancel: () => void }) {
+  const done = live?.done ?? run.done;
+  const total = live?.total ?? run.total;
+  const pct = total > 0 ? (100 * done) / total : 0;
+  const isRunning = run.status === 'running';
+  return (
+    <div style={{ display: 'grid', gridTemplateColumns: '1fr 280px auto', gap: 12, alignItems: 'center', padding: '6px 0', borderBottom: '1px solid var(--border)' }} aria-label={`Run ${run.id}`}>
+      <div>
+        <span className={`status-pill ${run.status}`}>{run.status}</span> <strong>{run.id}</strong> <span className="muted">{names.join(', ')}</span>
+        {run.error ? <div className="error-box" style={{ marginTop: 4 }}>{run.error}</div> : null}
+      </div>
+      <div>
+        <div className="progress" role="progressbar" aria-label={`Progress of run ${run.id}`} aria-valuemin={0} aria-valuemax={total} aria-valuenow={done}>
+          <div style={{ width: `${pct}%` }} />
+        </div>
+        <div className="muted" style={{ fontSize: 12, marginTop: 2 }}>
+          {done} / {total} instances
+          {isRunning && live ? ` · ${live.instancesPerSecond.toFixed(1)}/s · ETA ${fmtDuration(live.etaSeconds)}` : ''}
+          {run.failed > 0 ? ` · ${run.failed} failed` : ''}
+        </div>
+      </div>
+      <div>
+        {isRunning ? (
+          <button type="button" className="danger" onClick={onCancel}>
+            Cancel
+          </button>
+        ) : null}
+      </div>
+    </div>
+  );
+}
+
+function AddModelForm({ onDone }: { onDone: () => void }) {
+  const [path, setPath] = useState('');
+  const add = useMutation({ mutationFn: () => getBridge().invoke('variants:addModel', { modelPath: path }), onSuccess: onDone });
+  return (
+    <section className="panel" aria-labelledby="add-model-title">
+      <h2 id="add-model-title">Add model</h2>
+      <form
+        className="toolbar"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (path) add.mutate();
+        }}
+      >
+        <input type="text" aria-label="Model file (.onnx)" placeholder="/path/to/model.onnx" value={path} onChange={(e) => setPath(e.target.value)} style={{ flex: 1 }} />
+        <button type="submit" disabled={!path || add.isPending}>
+          Add
+        </button>
+      </form>
+      {add.error ? <div className="error-box">{add.error.message}</div> : null}
+      {add.data ? <div className="muted">Added {add.data.name}. Tick it above and start a run.</div> : null}
+    </section>
+  );
+}
+
+function ImportForm({ onDone }: { onDone: () => void }) {
+  const [file, setFile] = useState('');
+  const [base, setBase] = useState<0 | 1>(0);
+  const importer = useMutation({ mutationFn: () => getBridge().invoke('variants:importPredictions', { file, coordinateBase: base }), onSuccess: onDone });
+  return (
+    <section className="panel" aria-labelledby="import-title">
+      <h2 id="import-title">Import predictions</h2>
+      <form
+        className="toolbar"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (file) importer.mutate();
+        }}
+      >
+        <input type="text" aria-label="Prediction file (.json or .mat)" placeholder="/path/to/preds.json" value={file} onChange={(e) => setFile(e.target.value)} style={{ flex: 1 }} />
+        <label>
+          base
+          <select aria-label="Coordinate base" value={base} onChange={(e) => setBase(e.target.value === '1' ? 1 : 0)}>
+            <option value={0}>0 (mmpose)</option>
+            <option value={1}>1 (MATLAB)</option>
+          </select>
+        </label>
+        <button type="submit" disabled={!file || importer.isPending}>
+          Import
+        </button>
+      </form>
+      {importer.error ? <div className="error-box">{importer.error.message}</div> : null}
+      {importer.data ? <div className="muted">Imported {importer.data.name}.</div> : null}
+    </section>
+  );
+}
+
+function OpenDatasetForm({ onDone }: { onDone: () => void }) {
+  const [dir, setDir] = useState('');
+  const open = useMutation({
+    mutationFn: (request: { datasetDir?: string; demo?: boolean }) => getBridge().invoke('workspace:open', request),
+    onSuccess: onDone,
+  });
+  return (
+    <section className="panel" aria-labelledby="open-title">
+      <h2 id="open-title">Dataset</h2>
+      <form
+        className="toolbar"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (dir) open.mutate({ datasetDir: dir });
+        }}
+      >
+        <input type="text" aria-label="Dataset folder" placeholder="/path/to/mpii" value={dir} onChange={(e) => setDir(e.target.value)} style={{ flex: 1 }} />
+        <button type="submit" disabled={!dir || open.isPending}>
+          Open folder
+        </button>
+        <button type="button" disabled={open.isPending} onClick={() => open.mutate({ demo: true })}>
+          Open demo
+        </button>
+      </form>
+      {open.error ? <div className="error-box">{open.error.message}</div> : null}
+    </section>
+  );
 }
