@@ -65,7 +65,7 @@ describe('warpAffineBilinear', () => {
     const t = mpiiCropTransform({ center: [640, 300], scale: 3.2 }, { width: 256, height: 256 });
     const out = new Uint8Array(256 * 256 * 3);
     const ms = timeIt(() => warpAffineBilinear(src, t, 256, 256, out));
-    console.log(`[warp-affine] 256×256 crop: ${ms.toFixed(3)} ms (best of 5×50, shared 2-core machine)`);
+    console.log(`[warp-affine] 256×256 crop: ${ms.toFixed(3)} ms CPU (best of 5×50; the machine is shared)`);
     expect(ms).toBeLessThan(25); // generous: a regression guard, not a benchmark
   });
 
