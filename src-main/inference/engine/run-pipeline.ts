@@ -223,12 +223,11 @@ export async function runModelsOverDataset(options: RunModelsOptions): Promise<P
             if (signal?.aborted) break;
             const plan = plans[modelIndex] as ModelPlan;
             const runStart = performance.now();
+            let keypoints: Float32Array;
             try {
-              const keypoints = await predictPerson(plan, prepared);
-              inferenceMs += performance.now() - runStart;
-              results += 1;
-              options.onResult({ modelIndex, entryIndex: prepared.entryIndex, keypoints });
+              keypoints = await predictPerson(plan, prepared);
             } catch (error) {
+              // A model's bad output (shape, NaN/Inf, undecodable) fails this (person, model) only.
               inferenceMs += performance.now() - runStart;
               fail({
                 entryIndex: prepared.entryIndex,
@@ -236,7 +235,12 @@ export async function runModelsOverDataset(options: RunModelsOptions): Promise<P
                 image: group.image,
                 reason: error instanceof Error ? error.message : String(error),
               });
+              continue;
             }
+            inferenceMs += performance.now() - runStart;
+            results += 1;
+            // Outside the try: an error in the caller's handler (e.g. its store) stops the run.
+            options.onResult({ modelIndex, entryIndex: prepared.entryIndex, keypoints });
           }
           if (signal?.aborted) {
             cancelled = true;
@@ -256,10 +260,7 @@ export async function runModelsOverDataset(options: RunModelsOptions): Promise<P
   return summary();
 }
 
-async function predictPerson(
-  plan: ModelPlan,
-  prepared: PreparedPerson,
-): Promise<Float32Array> {
+async function predictPerson(plan: ModelPlan, prepared: PreparedPerson): Promise<Float32Array> {
   const tensor = prepared.tensors[plan.tensorKey];
   const transform = prepared.transforms[plan.cropKey];
   if (tensor === undefined || transform === undefined) throw new Error(`internal: no tensor for ${plan.tensorKey}`);

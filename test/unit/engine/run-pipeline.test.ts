@@ -213,7 +213,7 @@ describe.skipIf(!HAS_SHARED)('runModelsOverDataset', () => {
   });
 });
 
-describe.skipIf(!HAS_SHARED)('a COCO-17 model through the pipeline', () => {
+describe.skipIf(!HAS_SHARED)('hand-built models through the pipeline', () => {
   let dir = '';
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'posebench-engine-coco-'));
@@ -270,5 +270,44 @@ describe.skipIf(!HAS_SHARED)('a COCO-17 model through the pipeline', () => {
         expect(score).toBe(1);
       }
     }
+  });
+
+  it('a model returning NaN fails per (person, model); the other model and the run go on', async () => {
+    // heat = Log(input): the ImageNet-normalised crop has negative values, so NaN.
+    const graph = {
+      name: 'log',
+      nodes: [{ opType: 'Log', inputs: ['input'], outputs: ['heatmaps'] }],
+      initializers: [],
+      inputs: [{ name: 'input', shape: [1, 3, 32, 32] }],
+      outputs: [{ name: 'heatmaps', shape: [1, 3, 32, 32] }],
+    };
+    const file = path.join(dir, 'nan_log.onnx');
+    await writeFile(file, encodeOnnxModel(graph));
+    await writeFile(path.join(dir, 'nan_log.json'), JSON.stringify({ keypoints: ['head_top', 'upper_neck', 'thorax'], head: 'heatmap' }));
+    const nanModel = await inspectModel(file);
+    const good = await inspectModel(sharedPath('models', 'bench', 'deeppose_shufflenetv2_256.onnx'));
+    const persons = (await loadPersons()).slice(0, 2);
+    const run = collect();
+    const summary = await runModelsOverDataset({ models: [good, nanModel], persons, imagesDir: imagesDir(), ...run.handlers });
+    expect(summary.decodedImages).toBe(2);
+    expect(run.results.map((r) => [r.entryIndex, r.modelIndex])).toEqual([[0, 0], [1, 0]]);
+    expect(run.failures.map((f) => [f.entryIndex, f.modelIndex])).toEqual([[0, 1], [1, 1]]);
+    expect(run.failures[0]?.reason).toMatch(/nan_log\.onnx output "heatmaps": non-finite value NaN/);
+  });
+
+  it("an error thrown by the caller's onResult stops the run (it is not recorded as a model failure)", async () => {
+    const good = await inspectModel(sharedPath('models', 'bench', 'deeppose_shufflenetv2_256.onnx'));
+    const failures: PipelineFailure[] = [];
+    const outcome = runModelsOverDataset({
+      models: [good],
+      persons: await loadPersons(),
+      imagesDir: imagesDir(),
+      onResult: () => {
+        throw new Error('disk full');
+      },
+      onFailure: (f) => failures.push(f),
+    });
+    await expect(outcome).rejects.toThrow('disk full');
+    expect(failures).toEqual([]);
   });
 });
