@@ -147,6 +147,16 @@ function initialState(original: OriginalInstance): InstanceState {
 interface Touched {
   readonly joints: Set<number>;
   headBox: boolean;
+  /**
+   * Where each joint's `.mat` position now comes from: the original `.mat` value of joint k (k), or the
+   * edited position (null). Visibility edits and swaps keep (move) the `.mat`'s own values, which can
+   * differ from the json's by up to 5e-5 px on MPII val: they must not be replaced by json-derived ones.
+   */
+  readonly matPositionSource: (number | null)[];
+}
+
+function untouched(): Touched {
+  return { joints: new Set(), headBox: false, matPositionSource: Array.from({ length: J }, (_, j) => j) };
 }
 
 function replay(state: InstanceState, kind: CorrectionKind, joint: number | null, value: unknown, touched?: Touched): InstanceState {
@@ -156,6 +166,7 @@ function replay(state: InstanceState, kind: CorrectionKind, joint: number | null
       const { xy } = value as { xy: Point2 };
       joints[joint!] = { xy: [xy[0], xy[1]], visible: true };
       touched?.joints.add(joint!);
+      if (touched) touched.matPositionSource[joint!] = null;
       return { ...state, joints };
     }
     case 'visibility': {
@@ -177,6 +188,11 @@ function replay(state: InstanceState, kind: CorrectionKind, joint: number | null
       joints[a] = joints[b]!;
       joints[b] = stateA;
       touched?.joints.add(a).add(b);
+      if (touched) {
+        const sourceA = touched.matPositionSource[a]!;
+        touched.matPositionSource[a] = touched.matPositionSource[b]!;
+        touched.matPositionSource[b] = sourceA;
+      }
       return { ...state, joints };
     }
   }
@@ -359,7 +375,11 @@ function applyToInstance(original: OriginalInstance, state: InstanceState, touch
   const headBox1Based = Float64Array.from(original.gt.headBox1Based);
   for (const j of touched.joints) {
     const s = state.joints[j]!;
-    if (s.xy) {
+    const source = touched.matPositionSource[j];
+    if (source !== null && source !== undefined) {
+      positions1Based[j * 2] = original.gt.positions1Based[source * 2]!;
+      positions1Based[j * 2 + 1] = original.gt.positions1Based[source * 2 + 1]!;
+    } else if (s.xy) {
       positions1Based[j * 2] = s.xy[0] + 1;
       positions1Based[j * 2 + 1] = s.xy[1] + 1;
     }
@@ -389,7 +409,7 @@ export function effectiveAnnotations(ws: Workspace, datasetId: number): Effectiv
         const rows = byInstance.get(original.instance.id);
         if (!rows) return { annotation: original.annotation, gt: original.gt };
         corrected.push(original.instance.id);
-        const touched: Touched = { joints: new Set(), headBox: false };
+        const touched = untouched();
         let state = initialState(original);
         for (const row of rows) state = replay(state, row.kind, row.joint, JSON.parse(row.new_value_json), touched);
         return applyToInstance(original, state, touched);
