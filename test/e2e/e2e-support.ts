@@ -1,0 +1,104 @@
+/**
+ * Shared set-up of the browser end-to-end tests: the renderer build, a web host on a temp workspace,
+ * Debian's Chromium through playwright-core with a fresh profile, and console/page error capture.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { PROJECT_ROOT } from '../support/shared-fixtures.ts';
+
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+export const HAS_CHROMIUM = existsSync(CHROMIUM_PATH);
+export const SCREENSHOT_DIR = path.join(PROJECT_ROOT, 'test-artifacts', 'screenshots');
+
+const run = promisify(execFile);
+
+/** Builds the renderer once when out/renderer is missing (npm test builds it first). */
+export async function ensureRendererBuilt(): Promise<void> {
+  if (existsSync(path.join(PROJECT_ROOT, 'out', 'renderer', 'index.html'))) return;
+  await run(process.execPath, [path.join(PROJECT_ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'vite.renderer.config.ts'], {
+    cwd: PROJECT_ROOT,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export interface BrowserSession {
+  readonly context: BrowserContext;
+  readonly page: Page;
+  /** Console errors and page errors seen so far. */
+  readonly problems: string[];
+  close(): Promise<void>;
+}
+
+export async function openBrowser(): Promise<BrowserSession> {
+  const context = await chromium.launchPersistentContext(tempDir('posebench-chromium-'), {
+    executablePath: CHROMIUM_PATH,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+      '--no-first-run',
+    ],
+    viewport: { width: 1400, height: 900 },
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  return { context, page, problems, close: () => context.close() };
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+/** POST /api/<channel> with the token, as the page does. */
+export async function api<T>(baseUrl: string, token: string, channel: string, body: unknown = {}): Promise<T> {
+  const response = await fetch(new URL(`/api/${channel}`, baseUrl), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-posebench-token': token },
+    body: JSON.stringify(body),
+  });
+  const json = (await response.json()) as { ok: boolean; result?: T; error?: { message: string } };
+  if (!json.ok) throw new Error(`${channel}: ${json.error?.message}`);
+  return json.result as T;
+}
+
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** `posebench eval --demo --format json` as the user runs it. */
+export async function cliEvalDemo(db: string): Promise<CliEvalJson> {
+  const { stdout } = await run(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'posebench.js'), 'eval', '--demo', '--format', 'json', '--db', db], {
+    cwd: PROJECT_ROOT,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  return JSON.parse(stdout) as CliEvalJson;
+}
+
+export interface CliEvalJson {
+  readonly variants: readonly { variant: string; metrics: Record<string, number | null>; latency_median_ms?: number | null }[];
+}

@@ -1,0 +1,164 @@
+/**
+ * The workbench in Chromium against `posebench serve`'s host on a real temp workspace with the demo:
+ * per-joint table equals the CLI's numbers, Failures for a wrist, Browse, Compare, start and cancel
+ * a run. Any console error or page error fails the test. Screenshots of every view go to
+ * test-artifacts/screenshots/.
+ */
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { METRIC_COLUMNS, type RunSummary, type VariantSummary } from '../../src-main/api/contract.ts';
+import { startWebHost, type WebHost } from '../../src-main/hosts/web/web-host.ts';
+import { api, cliEvalDemo, ensureRendererBuilt, HAS_CHROMIUM, openBrowser, screenshot, tempDir, waitFor, type BrowserSession, type CliEvalJson } from './e2e-support.ts';
+
+if (!HAS_CHROMIUM) console.warn('[skip] web workbench e2e: /usr/bin/chromium is missing (apt-get install chromium)');
+
+describe.skipIf(!HAS_CHROMIUM)('workbench in the browser (web host, demo workspace)', () => {
+  let host: WebHost;
+  let browser: BrowserSession;
+  let page: Page;
+  let cli: CliEvalJson;
+
+  beforeAll(async () => {
+    const dir = tempDir('posebench-e2e-');
+    await ensureRendererBuilt();
+    const cliResult = cliEvalDemo(path.join(dir, 'cli.sqlite'));
+    host = await startWebHost({ db: path.join(dir, 'workspace.sqlite'), log: () => undefined });
+    // The demo's models are run when the demo is first opened; wait for that run.
+    await waitFor('the demo run', async () => {
+      const runs = await api<RunSummary[]>(host.url, host.token, 'runs:list');
+      return runs.length > 0 && runs.every((r) => r.status !== 'running') ? runs : undefined;
+    });
+    cli = await cliResult;
+    browser = await openBrowser();
+    page = browser.page;
+    await page.goto(host.url);
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await host?.close();
+  });
+
+  const expectNoProblems = () => expect(browser.problems).toEqual([]);
+
+  it('shows the per-joint table with exactly the CLI numbers', async () => {
+    const table = page.getByRole('table', { name: 'PCKh per joint' });
+    await table.waitFor();
+    const headers = await table.locator('thead th').allInnerTexts();
+    expect(headers.slice(1, 1 + METRIC_COLUMNS.length)).toEqual([...METRIC_COLUMNS]);
+    expect(cli.variants.length).toBeGreaterThanOrEqual(2);
+    for (const expected of cli.variants) {
+      const row = table.locator('tbody tr', { has: page.getByRole('rowheader', { name: expected.variant, exact: true }) });
+      const cells = await row.locator('td').allInnerTexts();
+      const shown = cells.slice(0, METRIC_COLUMNS.length).map((text) => text.replace(/[^\d.–-]/g, ''));
+      const want = METRIC_COLUMNS.map((column) => {
+        const value = expected.metrics[column];
+        return value === null || value === undefined ? '–' : value.toFixed(2);
+      });
+      expect(shown, expected.variant).toEqual(want);
+    }
+    // Best per column is marked.
+    expect(await table.locator('td.best').count()).toBeGreaterThanOrEqual(METRIC_COLUMNS.length);
+    await expect(page.getByRole('img', { name: /PCKh at 0.5 per joint and variant/ }).count()).resolves.toBe(1);
+    await expect(page.getByRole('img', { name: /PCKh \(percent\) vs normalised distance threshold/ }).count()).resolves.toBe(1);
+    const perf = await page.evaluate(() => window.__posebenchPerf?.records.filter((r) => r.name === 'metrics-table-render').map((r) => r.ms) ?? []);
+    expect(perf.length).toBeGreaterThan(0);
+    await screenshot(page, 'metrics');
+    expectNoProblems();
+  });
+
+  it('opens Failures for the left wrist, worst first, with the tolerance circle', async () => {
+    await page.getByRole('tab', { name: 'Failures' }).click();
+    await page.getByLabel('Joint', { exact: true }).selectOption({ label: 'left wrist' });
+    const table = page.getByRole('table', { name: /Failures for left wrist/ });
+    await table.locator('tbody tr').first().waitFor();
+    const errors = (await table.locator('tbody tr td:nth-child(4)').allInnerTexts()).map((t) => (t === '∞' || t === 'not predicted' ? Infinity : Number(t)));
+    expect(errors.length).toBeGreaterThan(5);
+    for (let i = 1; i < errors.length; i++) expect(errors[i]!).toBeLessThanOrEqual(errors[i - 1]!);
+    await table.locator('tbody tr').first().click();
+    await page.getByRole('img', { name: /PCKh tolerance circle for left wrist/ }).waitFor();
+    const variantName = await page.getByLabel('Variant', { exact: true }).locator('option:checked').innerText();
+    expect(await page.getByRole('img', { name: 'left wrist (ground truth)', exact: true }).count()).toBe(1);
+    expect(await page.getByRole('img', { name: `left wrist (${variantName})`, exact: true }).count()).toBe(1);
+    await screenshot(page, 'failures');
+    expectNoProblems();
+  });
+
+  it('browses the virtualised grid with thumbnails and keyboard navigation', async () => {
+    await page.getByRole('tab', { name: 'Browse' }).click();
+    const variants = await api<VariantSummary[]>(host.url, host.token, 'variants:list');
+    await page.getByLabel('Overlay').selectOption({ label: variants[0]!.name });
+    const grid = page.getByRole('grid', { name: 'Instances' });
+    await grid.getByRole('gridcell').first().waitFor();
+    const rendered = await grid.getByRole('gridcell').count();
+    expect(rendered).toBeGreaterThan(0);
+    expect(rendered).toBeLessThan(200); // virtualised: not every instance is in the DOM
+    await waitFor('thumbnails', async () => ((await grid.locator('img').first().evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)) ? true : undefined), 30_000);
+    expect(await grid.locator('img').first().evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(160);
+    await grid.focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Enter');
+    await page.getByRole('region', { name: 'Instance 1' }).waitFor();
+    await page.getByRole('img', { name: 'head top (ground truth)' }).waitFor();
+    await screenshot(page, 'browse');
+    expectNoProblems();
+  });
+
+  it('compares two variants with linked panes and the hit/miss filter', async () => {
+    await page.getByRole('tab', { name: 'Compare' }).click();
+    const delta = page.getByRole('table', { name: 'Difference to baseline' });
+    await delta.locator('tbody tr').nth(1).waitFor();
+    expect(await delta.locator('tbody tr').count()).toBe(2);
+    await page.getByRole('img', { name: /Latency .* vs PCKh/ }).waitFor();
+    // Pick a relation that has instances (asked through the same API the page uses).
+    const evaluatedIds = (await api<VariantSummary[]>(host.url, host.token, 'variants:list')).filter((v) => v.evaluated).map((v) => v.id);
+    const relations = ['a-hit-b-miss', 'a-miss-b-hit', 'both-miss', 'both-hit'] as const;
+    let relation: (typeof relations)[number] | undefined;
+    let expectedTotal = 0;
+    for (const candidate of relations) {
+      const result = await api<{ total: number }>(host.url, host.token, 'compare:filter', { a: evaluatedIds[0], b: evaluatedIds[1], joint: 15, relation: candidate });
+      if (result.total > 0) {
+        relation = candidate;
+        expectedTotal = result.total;
+        break;
+      }
+    }
+    expect(relation).toBeDefined();
+    await page.getByLabel('Filter', { exact: true }).selectOption(relation!);
+    await page.getByText(`${expectedTotal} instances on left wrist`).waitFor();
+    const panes = page.locator('.pane');
+    await panes.nth(1).locator('svg > g').waitFor();
+    await panes.first().getByRole('button', { name: 'Zoom in' }).click();
+    await panes.first().getByRole('button', { name: 'Zoom in' }).click();
+    const transforms = await panes.locator('svg > g').evaluateAll((gs) => gs.map((g) => g.getAttribute('transform')));
+    expect(transforms.length).toBe(2);
+    expect(transforms[0]).toBe(transforms[1]);
+    expect(transforms[0]).toMatch(/scale\(/);
+    await screenshot(page, 'compare');
+    expectNoProblems();
+  });
+
+  it('starts a run with a progress bar and cancels it', async () => {
+    await page.getByRole('tab', { name: 'Runs' }).click();
+    const variants = await api<VariantSummary[]>(host.url, host.token, 'variants:list');
+    const models = variants.filter((v) => v.kind === 'model');
+    for (const model of models) await page.getByLabel(`Run ${model.name}`).check();
+    await page.getByRole('button', { name: /Start run/ }).click();
+    const cancel = page.getByRole('button', { name: 'Cancel' });
+    await cancel.waitFor();
+    await page.getByRole('progressbar').first().waitFor();
+    await screenshot(page, 'runs-progress');
+    await cancel.click();
+    await waitFor('the cancelled run', async () => {
+      const runs = await api<RunSummary[]>(host.url, host.token, 'runs:list');
+      return runs.find((r) => r.status === 'cancelled');
+    });
+    await page.getByText('cancelled', { exact: true }).first().waitFor();
+    // Cancelling keeps the earlier complete results.
+    const after = await api<VariantSummary[]>(host.url, host.token, 'variants:list');
+    for (const model of after.filter((v) => v.kind === 'model')) expect(model.evaluated).toBe(true);
+    await screenshot(page, 'runs');
+    expectNoProblems();
+  });
+});
