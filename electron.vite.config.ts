@@ -1,0 +1,46 @@
+/**
+ * Electron build (`npm run build:app` / `npm start`): explicit entries for the main process (and the
+ * engine utilityProcess + the image worker it starts), the sandboxed preload (CommonJS, as sandboxed
+ * preloads must be) and the renderer. Native modules (better-sqlite3, onnxruntime-node, sharp) stay
+ * external.
+ */
+import { defineConfig } from 'electron-vite';
+import react from '@vitejs/plugin-react';
+import { fileURLToPath } from 'node:url';
+
+const at = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
+
+export default defineConfig({
+  main: {
+    build: {
+      outDir: at('./out/main'),
+      rollupOptions: {
+        input: {
+          index: at('./src-main/hosts/electron/main.ts'),
+          'engine-utility': at('./src-main/hosts/electron/engine-utility.ts'),
+          // resolved next to the inference code at run time (image-prefetcher.ts: ./image-worker.js)
+          'image-worker': at('./src-main/inference/engine/image-worker.ts'),
+        },
+        output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
+      },
+    },
+  },
+  preload: {
+    build: {
+      outDir: at('./out/preload'),
+      rollupOptions: {
+        input: { preload: at('./src-main/hosts/electron/preload.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: at('./src-renderer'),
+    plugins: [react()],
+    build: {
+      outDir: at('./out/renderer'),
+      minify: true,
+      rollupOptions: { input: { index: at('./src-renderer/index.html') } },
+    },
+  },
+});
