@@ -190,6 +190,8 @@ export type CropBox = readonly [x0: number, y0: number, side: number];
 export interface InstanceBrief {
   readonly instanceIndex: number;
   readonly image: string;
+  /** false when the image file is missing from the dataset folder (no thumbnail then). */
+  readonly imageExists: boolean;
   readonly crop: CropBox;
   /** 32 numbers (x, y per joint), null where missing. */
   readonly gt: readonly (number | null)[];
@@ -216,6 +218,7 @@ export interface InstanceDetail {
   readonly instanceIndex: number;
   readonly entryIndex: number;
   readonly image: string;
+  readonly imageExists: boolean;
   /** Media key of the full image; the bridge turns it into a URL. */
   readonly imageKey: string;
   readonly crop: CropBox;

@@ -59,6 +59,10 @@ export const InstanceViewer = memo(function InstanceViewer({ detail, overlays, f
   useEffect(() => {
     let live = true;
     setNatural(null);
+    if (!detail.imageExists) {
+      setNatural({ w: 0, h: 0 });
+      return;
+    }
     const image = new Image();
     image.onload = () => live && setNatural({ w: image.naturalWidth, h: image.naturalHeight });
     image.onerror = () => live && setNatural({ w: 0, h: 0 });
@@ -66,7 +70,7 @@ export const InstanceViewer = memo(function InstanceViewer({ detail, overlays, f
     return () => {
       live = false;
     };
-  }, [url]);
+  }, [url, detail.imageExists]);
 
   const fit = useCallback(() => {
     if (size.width > 0 && size.height > 0) setView(fitBox(detail.crop, size.width, size.height));

@@ -63,12 +63,12 @@ export function App() {
           {view === 'runs' && <RunsView />}
         </Suspense>
       </main>
-      <StatusBar warningCount={dataset?.warningCount ?? 0} />
+      <StatusBar warningCount={dataset?.warningCount ?? 0} warnings={dataset?.warnings ?? []} />
     </div>
   );
 }
 
-function StatusBar({ warningCount }: { warningCount: number }) {
+function StatusBar({ warningCount, warnings }: { warningCount: number; warnings: readonly string[] }) {
   const [progress, setProgress] = useState<EventMap['run:progress'] | null>(null);
   useEffect(() => {
     const bridge = getBridge();
@@ -82,7 +82,19 @@ function StatusBar({ warningCount }: { warningCount: number }) {
   return (
     <footer className="statusbar" aria-label="Status">
       <span>{getBridge().kind === 'electron' ? 'desktop' : 'web'}</span>
-      {warningCount > 0 ? <span>{warningCount} dataset warnings</span> : null}
+      {warningCount > 0 ? (
+        <details className="warnings">
+          <summary>
+            {warningCount} dataset warning{warningCount === 1 ? '' : 's'}
+          </summary>
+          <ul>
+            {warnings.map((w, i) => (
+              <li key={i}>{w}</li>
+            ))}
+            {warningCount > warnings.length ? <li>… and {warningCount - warnings.length} more</li> : null}
+          </ul>
+        </details>
+      ) : null}
       {progress ? (
         <span>
           run: {progress.done}/{progress.total} · {progress.instancesPerSecond.toFixed(1)} inst/s · ETA {fmtDuration(progress.etaSeconds)}

@@ -113,12 +113,21 @@ function ThumbGrid({ items, datasetId, color, showPred, selected, onSelect, onOp
     }
   };
 
-  // Frame-time sampling while scrolling, for the grid benchmark.
-  const lastFrame = useRef(0);
+  // Frame times while scrolling (requestAnimationFrame deltas), for the grid benchmark (p95 ≤ 16.7 ms).
+  const sampler = useRef<{ last: number; until: number; running: boolean }>({ last: 0, until: 0, running: false });
   const onScroll = () => {
-    const now = performance.now();
-    if (lastFrame.current > 0 && now - lastFrame.current < 1000) perfMark('browse-scroll-frame', now - lastFrame.current);
-    lastFrame.current = now;
+    const state = sampler.current;
+    state.until = performance.now() + 250;
+    if (state.running) return;
+    state.running = true;
+    state.last = 0;
+    const tick = (now: number) => {
+      if (state.last > 0) perfMark('browse-scroll-frame', now - state.last);
+      state.last = now;
+      if (now < state.until) requestAnimationFrame(tick);
+      else state.running = false;
+    };
+    requestAnimationFrame(tick);
   };
 
   return (
@@ -197,7 +206,7 @@ const Thumb = memo(function Thumb({
         onOpen(position);
       }}
     >
-      <img src={url} alt="" loading="lazy" decoding="async" draggable={false} />
+      {item.imageExists ? <img src={url} alt="" loading="lazy" decoding="async" draggable={false} /> : <div className="muted" style={{ padding: 6, fontSize: 11 }}>image missing</div>}
       <svg viewBox={`${x0} ${y0} ${side} ${side}`} aria-hidden="true">
         <Bones flat={item.gt} color={GT_COLOR} width={side / 110} />
         {showPred && item.pred ? <Bones flat={item.pred} color={color} width={side / 110} /> : null}

@@ -152,6 +152,7 @@ export function instancesList(
     items.push({
       instanceIndex: index,
       image: person.image,
+      imageExists: !dataset.missingImages.has(person.image),
       crop: personCrop(person),
       gt: flatJoints(person.joints),
       pred: variant?.predictions ? flatPredictions(variant.predictions, index) : null,
@@ -178,6 +179,7 @@ export function instanceDetail(dataset: DatasetState, variants: readonly Variant
     instanceIndex: index,
     entryIndex: person.entryIndex,
     image: person.image,
+    imageExists: !dataset.missingImages.has(person.image),
     imageKey: mediaKey.image(dataset.id, person.image),
     crop: personCrop(person),
     center: person.center,

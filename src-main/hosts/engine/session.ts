@@ -64,8 +64,9 @@ export class EngineSession {
     const storeId = workbench.datasetRecord.id;
     const truth = effectiveAnnotations(this.ws, storeId);
     this.instanceIds = truth.instances.map((i) => i.id);
-    let missingImageCount = 0;
-    for (const info of opened.images.values()) if (!info.exists) missingImageCount++;
+    const missingImages = new Set<string>();
+    for (const [name, info] of opened.images) if (!info.exists) missingImages.add(name);
+    const missingImageCount = missingImages.size;
     const id = `d${storeId}-${createHash('sha1').update(opened.root).digest('hex').slice(0, 8)}`;
     const warnings = opened.warnings.map((w) => w.message);
     if (workbench.registration.status === 'reimported') warnings.unshift(workbench.registration.message);
@@ -91,6 +92,7 @@ export class EngineSession {
       gt: truth.gt,
       protocol: DEFAULT_PROTOCOL,
       summary,
+      missingImages,
     };
     this.variants.clear();
     for (const record of listVariants(this.ws, { datasetId: storeId })) this.loadStoredVariant(record);

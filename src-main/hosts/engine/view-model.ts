@@ -54,6 +54,8 @@ export interface DatasetState {
   readonly gt: MatGroundTruth | null;
   readonly protocol: PckhProtocol;
   readonly summary: DatasetSummary;
+  /** Image names (as in the json) whose file is missing. */
+  readonly missingImages: ReadonlySet<string>;
 }
 
 export const HIT = 1;
