@@ -34,14 +34,15 @@ export function note(line: string): void {
   process.stderr.write(`[bench] ${line}\n`);
 }
 
-export function goal(name: string, value: number | null, unit: string, limit: number, extra: { note?: string } = {}): Goal {
+/** `tolerance`: measurement jitter allowed above the limit when deciding `met` (said in the note). */
+export function goal(name: string, value: number | null, unit: string, limit: number, extra: { note?: string; tolerance?: number } = {}): Goal {
   const measured = value !== null && Number.isFinite(value);
   return {
     name,
     value: measured ? round(value) : null,
     unit,
     limit,
-    met: measured ? value <= limit : null,
+    met: measured ? value <= limit + (extra.tolerance ?? 0) : null,
     ...(extra.note !== undefined ? { note: extra.note } : {}),
   };
 }

@@ -48,6 +48,8 @@ function parseOptions(argv: string[]): { groups: Group[]; options: BenchOptions 
 async function main(): Promise<void> {
   const { groups, options } = parseOptions(process.argv.slice(2));
   const started = performance.now();
+  // The machine may be shared: the load average says how much the numbers can be trusted.
+  const loadAtStart = os.loadavg().map((l) => round(l, 2));
   const output: Record<string, unknown> = {};
   const goals: Goal[] = [];
   const timings: Record<string, number> = {};
@@ -79,6 +81,7 @@ async function main(): Promise<void> {
       mode: options.quick ? 'quick' : 'default',
       groups,
       ...(inferenceEnvironment !== undefined ? { inference: inferenceEnvironment } : {}),
+      loadAverage: { atStart: loadAtStart, atEnd: os.loadavg().map((l) => round(l, 2)) },
       secondsPerGroup: timings,
       totalSeconds: round((performance.now() - started) / 1000, 1),
       date: new Date().toISOString(),

@@ -33,6 +33,8 @@ const CHROMIUM_ARGS = [
 const GRID_PERSONS = 3000;
 const VARIANTS = 8;
 const FRAME_LIMIT_MS = 16.7;
+/** rAF timestamps jitter by a few tenths of a millisecond around the 16.7 ms vsync period. */
+const FRAME_JITTER_MS = 0.5;
 const LONG_TASK_LIMIT_MS = 50;
 const METRICS_RENDER_LIMIT_MS = 100;
 const VIEWPORT = { width: 1280, height: 800 };
@@ -138,9 +140,14 @@ export async function runUiBench(options: BenchOptions): Promise<UiBenchResult> 
       const run = await measureRunLongTasks(page, host, setup.modelFile, options).catch((error: unknown) => ({ skipped: `run: ${errorText(error)}` }));
 
       const goals: Goal[] = [
-        'skipped' in grid
-          ? goal(`Browse grid scroll, ${GRID_PERSONS} instances: p95 frame time`, null, 'ms', FRAME_LIMIT_MS, { note: grid.skipped })
-          : goal(`Browse grid scroll, ${grid.instances} instances: p95 frame time (${grid.frames.n} frames)`, grid.frames.p95Ms, 'ms', FRAME_LIMIT_MS),
+        ...('skipped' in grid
+          ? [goal(`Browse grid scroll, ${GRID_PERSONS} instances: p95 frame time`, null, 'ms', FRAME_LIMIT_MS, { note: grid.skipped })]
+          : grid.passes.map((pass) => goal(
+            `Browse grid scroll, ${grid.instances} instances, ${pass.label} ${pass.stepPxPerFrame} px/frame: p95 frame time (${pass.frames.n} frames)`,
+            pass.frames.p95Ms, 'ms', FRAME_LIMIT_MS, {
+              tolerance: FRAME_JITTER_MS,
+              note: `${pass.droppedFrames} of ${pass.frames.n} frames dropped (> 25 ms), ${pass.longTasks.length} long tasks; met allows ${FRAME_JITTER_MS} ms timer jitter`,
+            }))),
         'skipped' in run
           ? goal('renderer long tasks during a run: longest', null, 'ms', LONG_TASK_LIMIT_MS, { note: run.skipped })
           : goal(`renderer long tasks during a run (${run.observedSeconds} s observed): longest`, run.longestMs, 'ms', LONG_TASK_LIMIT_MS,
@@ -315,18 +322,30 @@ async function measureMetricsView(page: PwPage, url: string, options: BenchOptio
   };
 }
 
+interface ScrollPass {
+  readonly label: string;
+  readonly stepPxPerFrame: number;
+  readonly frames: ReturnType<typeof stats>;
+  readonly droppedFrames: number;
+  readonly fromPx: number;
+  readonly toPx: number;
+  readonly longTasks: { start: number; duration: number }[];
+}
+
 interface GridResult {
   readonly instances: number;
-  readonly frames: ReturnType<typeof stats>;
+  readonly columns: number | null;
   readonly idleFrames: ReturnType<typeof stats>;
-  readonly scrolledPx: number;
-  readonly stepPxPerFrame: number;
-  readonly framesOver16_7ms: number;
-  readonly longTasksDuringScroll: { start: number; duration: number }[];
+  readonly passes: ScrollPass[];
+  readonly thumbnailsBeforeScroll: { loaded: number; inDom: number };
   readonly thumbnailsLoadedAtEnd: number;
   readonly appMarkScrollFrames: ReturnType<typeof stats> | null;
 }
 
+/**
+ * Two passes, each over rows not seen before: wheel speed (40 px per frame, 2400 px/s) from the top,
+ * then a fast fling (120 px per frame, 7200 px/s, a new row of thumbnails almost every frame) to the end.
+ */
 async function measureGridScroll(page: PwPage, url: string, options: BenchOptions): Promise<Skippable<GridResult>> {
   await page.goto(freshUrl(url, 'browse'), { waitUntil: 'load', timeout: 30_000 });
   await page.waitForFunction((selector: string) => document.querySelectorAll(`${selector} .thumb`).length > 0, GRID_SELECTOR, { timeout: 30_000 });
@@ -335,12 +354,15 @@ async function measureGridScroll(page: PwPage, url: string, options: BenchOption
     const match = /(\d+)\s+instances/.exec(text);
     return match?.[1] !== undefined ? Number(match[1]) : null;
   });
+  if (total !== null && total < GRID_PERSONS) return { skipped: `the grid lists ${total} instances, expected ${GRID_PERSONS}` };
   // Let the first thumbnails arrive, so the baseline is an idle page.
   await new Promise((resolve) => setTimeout(resolve, 1500));
-  const stepPx = 120;
-  const maxFrames = options.quick ? 240 : 900;
-  note(`ui: grid scroll (${total ?? '?'} instances, ${stepPx} px per frame, up to ${maxFrames} frames)`);
-  const measured = await page.evaluate(async ({ selector, step, frames }: { selector: string; step: number; frames: number }) => {
+  const passes = [
+    { label: 'wheel', step: 40, frames: options.quick ? 120 : 300 },
+    { label: 'fling', step: 120, frames: options.quick ? 240 : 1000 },
+  ];
+  note(`ui: grid scroll (${total ?? '?'} instances; ${passes.map((p) => `${p.label} ${p.step} px/frame × ≤${p.frames}`).join(', ')})`);
+  const measured = await page.evaluate(async ({ selector, plan }: { selector: string; plan: typeof passes }) => {
     const grid = document.querySelector<HTMLElement>(selector);
     if (grid === null) throw new Error(`no ${selector}`);
     const probes = (window as unknown as { __benchProbes: PageProbes }).__benchProbes;
@@ -353,38 +375,58 @@ async function measureGridScroll(page: PwPage, url: string, options: BenchOption
       idle.push(now - last);
       last = now;
     }
+    const loadedImages = () => Array.from(grid.querySelectorAll('img')).filter((img) => img.complete && img.naturalWidth > 0).length;
+    const thumbsBefore = { loaded: loadedImages(), inDom: grid.querySelectorAll('img').length };
     grid.scrollTop = 0;
-    last = await nextFrame();
-    const scrollStart = performance.now();
-    const intervals: number[] = [];
-    const maxTop = grid.scrollHeight - grid.clientHeight;
-    for (let i = 0; i < frames && grid.scrollTop < maxTop; i++) {
-      grid.scrollTop = Math.min(maxTop, grid.scrollTop + step);
-      const now = await nextFrame();
-      intervals.push(now - last);
-      last = now;
+    const results = [];
+    for (const pass of plan) {
+      last = await nextFrame();
+      const fromPx = grid.scrollTop;
+      const passStart = performance.now();
+      const intervals: number[] = [];
+      const maxTop = grid.scrollHeight - grid.clientHeight;
+      for (let i = 0; i < pass.frames && grid.scrollTop < maxTop; i++) {
+        grid.scrollTop = Math.min(maxTop, grid.scrollTop + pass.step);
+        const now = await nextFrame();
+        intervals.push(now - last);
+        last = now;
+      }
+      const passEnd = performance.now();
+      results.push({
+        label: pass.label,
+        step: pass.step,
+        intervals,
+        fromPx,
+        toPx: grid.scrollTop,
+        longTasks: probes.longTasks.filter((t) => t.start >= passStart && t.start <= passEnd),
+      });
     }
-    const scrollEnd = performance.now();
     return {
       idle,
-      intervals,
-      scrolled: grid.scrollTop,
-      longTasks: probes.longTasks.filter((t) => t.start >= scrollStart && t.start <= scrollEnd),
-      thumbsLoaded: Array.from(grid.querySelectorAll('img')).filter((img) => img.complete && img.naturalWidth > 0).length,
+      results,
+      columns: Number(grid.getAttribute('aria-colcount')) || null,
+      thumbsBefore,
+      thumbsLoaded: loadedImages(),
     };
-  }, { selector: GRID_SELECTOR, step: stepPx, frames: maxFrames });
+  }, { selector: GRID_SELECTOR, plan: passes });
   const appFrames = await page.evaluate(() =>
     ((window as unknown as { __posebenchPerf?: { records: { name: string; ms: number }[] } }).__posebenchPerf?.records ?? [])
       .filter((r) => r.name === 'browse-scroll-frame').map((r) => r.ms));
-  if (total !== null && total < GRID_PERSONS) return { skipped: `the grid lists ${total} instances, expected ${GRID_PERSONS}` };
   return {
     instances: total ?? GRID_PERSONS,
-    frames: stats(measured.intervals),
+    columns: measured.columns,
     idleFrames: stats(measured.idle),
-    scrolledPx: Math.round(measured.scrolled),
-    stepPxPerFrame: stepPx,
-    framesOver16_7ms: measured.intervals.filter((t) => t > FRAME_LIMIT_MS).length,
-    longTasksDuringScroll: measured.longTasks.map((t) => ({ start: round(t.start), duration: round(t.duration) })),
+    passes: measured.results.map((r) => ({
+      label: r.label,
+      stepPxPerFrame: r.step,
+      frames: stats(r.intervals),
+      // rAF intervals come in vsync multiples (16.7, 33.3, …): over 25 ms = at least one frame dropped.
+      droppedFrames: r.intervals.filter((t) => t > 1.5 * FRAME_LIMIT_MS).length,
+      fromPx: Math.round(r.fromPx),
+      toPx: Math.round(r.toPx),
+      longTasks: r.longTasks.map((t) => ({ start: round(t.start), duration: round(t.duration) })),
+    })),
+    thumbnailsBeforeScroll: measured.thumbsBefore,
     thumbnailsLoadedAtEnd: measured.thumbsLoaded,
     appMarkScrollFrames: appFrames.length > 0 ? stats(appFrames) : null,
   };
@@ -397,6 +439,7 @@ interface RunResult {
   readonly personsDone: number;
   readonly personsTotal: number;
   readonly longestMs: number;
+  readonly runEndedAtMs: number;
   readonly longTasks: { start: number; duration: number }[];
   readonly view: string;
 }
@@ -424,6 +467,7 @@ async function measureRunLongTasks(page: PwPage, host: { url: string; token: str
     if (summary.find((r) => r.id === run.id)?.status !== 'running') break;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
+  const endedAt = await page.evaluate(() => performance.now());
   // The UI refetches after run:finished / workspace:changed: include that work.
   await new Promise((resolve) => setTimeout(resolve, 2000));
   const observed = await page.evaluate((since: number) => {
@@ -439,6 +483,8 @@ async function measureRunLongTasks(page: PwPage, host: { url: string; token: str
     personsDone: final?.done ?? 0,
     personsTotal: final?.total ?? 0,
     longestMs: round(longest),
+    runEndedAtMs: round(endedAt - startedAt),
+    // start: ms after runs:start; tasks after runEndedAtMs belong to the UI refresh after the run.
     longTasks: observed.tasks.map((t) => ({ start: round(t.start - startedAt), duration: round(t.duration) })),
     view: 'Runs (progress bar, status bar) — run started and cancelled through the API',
   };
