@@ -51,7 +51,12 @@ export const ScatterChart = memo(function ScatterChart({ points, colorOf, highli
           <circle cx={x(p.latencyMs)} cy={y(p.pckh)} r={6} fill={p.pareto ? colorOf(p.variantId) : 'none'} stroke={colorOf(p.variantId)} strokeWidth={2}>
             <title>{`${p.variantName}: ${p.latencyMs.toFixed(2)} ms, PCKh ${p.pckh.toFixed(2)}${p.pareto ? ' (Pareto-optimal)' : ''}`}</title>
           </circle>
-          <text x={x(p.latencyMs) + 9} y={y(p.pckh) - 7} style={{ fill: 'var(--text)' }}>
+          <text
+            x={x(p.latencyMs) > WIDTH * 0.7 ? x(p.latencyMs) - 9 : x(p.latencyMs) + 9}
+            y={y(p.pckh) - 7}
+            textAnchor={x(p.latencyMs) > WIDTH * 0.7 ? 'end' : 'start'}
+            style={{ fill: 'var(--text)' }}
+          >
             {p.variantName}
           </text>
         </g>

@@ -8,6 +8,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { mediaKey, type InstanceDetail, type WorkspaceState } from '../../src-main/api/contract.ts';
+import { ensureDemo } from '../../src-main/demo/ensure-demo.ts';
+import { PROJECT_ROOT } from '../support/shared-fixtures.ts';
 import { startWebHost, type WebHost } from '../../src-main/hosts/web/web-host.ts';
 import { api, tempDir } from './e2e-support.ts';
 
@@ -16,6 +18,8 @@ describe('web host boundaries', () => {
   let origin: string;
 
   beforeAll(async () => {
+    // Generate the demo once up front, so the CLI and the host below never both generate it.
+    await ensureDemo(PROJECT_ROOT);
     host = await startWebHost({ db: path.join(tempDir('posebench-webhost-'), 'workspace.sqlite'), log: () => undefined });
     origin = new URL(host.url).origin;
   }, 180_000);

@@ -8,6 +8,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { METRIC_COLUMNS, type RunSummary, type VariantSummary } from '../../src-main/api/contract.ts';
+import { ensureDemo } from '../../src-main/demo/ensure-demo.ts';
+import { PROJECT_ROOT } from '../support/shared-fixtures.ts';
 import { startWebHost, type WebHost } from '../../src-main/hosts/web/web-host.ts';
 import { api, cliEvalDemo, ensureRendererBuilt, HAS_CHROMIUM, openBrowser, screenshot, tempDir, waitFor, type BrowserSession, type CliEvalJson } from './e2e-support.ts';
 
@@ -22,6 +24,8 @@ describe.skipIf(!HAS_CHROMIUM)('workbench in the browser (web host, demo workspa
   beforeAll(async () => {
     const dir = tempDir('posebench-e2e-');
     await ensureRendererBuilt();
+    // Generate the demo once up front, so the CLI and the host below never both generate it.
+    await ensureDemo(PROJECT_ROOT);
     const cliResult = cliEvalDemo(path.join(dir, 'cli.sqlite'));
     host = await startWebHost({ db: path.join(dir, 'workspace.sqlite'), log: () => undefined });
     // The demo's models are run when the demo is first opened; wait for that run.
