@@ -21,6 +21,17 @@ const filePath = z.string().min(1).max(4096);
 // Request schemas
 // ---------------------------------------------------------------------------------------------
 
+const finite = z.number().finite();
+/** A ground-truth edit in 0-based image pixels (the engine maps instanceIndex to the stored instance). */
+export const correctionEditSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('joint'), joint: jointIndex, xy: z.tuple([finite, finite]) }).strict(),
+  z.object({ kind: z.literal('visibility'), joint: jointIndex, visible: z.boolean() }).strict(),
+  z.object({ kind: z.literal('headbox'), box: z.tuple([finite, finite, finite, finite]) }).strict(),
+  // One pair, or several (the whole skeleton's left/right pairs): committed and undone as one edit.
+  z.object({ kind: z.literal('swap'), pairs: z.array(z.tuple([jointIndex, jointIndex])).min(1).max(8) }).strict(),
+]);
+export type CorrectionEditRequest = z.infer<typeof correctionEditSchema>;
+
 export const requestSchemas = {
   'workspace:get': z.object({}).strict(),
   'workspace:open': z.object({ datasetDir: filePath.optional(), demo: z.boolean().optional() }).strict(),
@@ -52,6 +63,15 @@ export const requestSchemas = {
   'runs:cancel': z.object({ runId: id }).strict(),
   'runs:list': z.object({}).strict(),
   'thumbnails:get': z.object({ instanceIndices: z.array(instanceIndex).max(512), size: z.number().int().min(32).max(512).default(160) }).strict(),
+  // Ground-truth corrections (issue 6): one call = one committed edit (one transaction).
+  'corrections:apply': z.object({ instanceIndex, edit: correctionEditSchema }).strict(),
+  'corrections:undo': z.object({}).strict(),
+  'corrections:redo': z.object({}).strict(),
+  'corrections:history': z.object({}).strict(),
+  'corrections:reevaluate': z.object({}).strict(),
+  'export:annotations': z
+    .object({ format: z.enum(['mpii-json', 'mpii-mat', 'coco']), outFile: filePath, overwrite: z.boolean().default(false) })
+    .strict(),
 } as const;
 
 export type Channel = keyof typeof requestSchemas;
@@ -95,6 +115,10 @@ export interface DatasetSummary {
   readonly warningCount: number;
   /** The first warnings, as readable messages naming file and entry. */
   readonly warnings: readonly string[];
+  /** Ground-truth revision every number in the UI reflects (bumped by each edit, undo, redo). */
+  readonly gtRevision: number;
+  /** Instances that differ from the original annotations through active corrections. */
+  readonly correctedInstanceCount: number;
 }
 
 export interface WorkspaceState {
@@ -146,6 +170,8 @@ export interface PerJointRow {
 
 export interface MetricsTable {
   readonly protocol: PckhProtocol | null;
+  /** Ground-truth revision the numbers were computed against (null without a dataset). */
+  readonly gtRevision: number | null;
   readonly columns: readonly MetricColumn[];
   readonly rows: readonly MetricsRow[];
   readonly perJoint: readonly PerJointRow[];
@@ -282,6 +308,63 @@ export interface ThumbnailsResult {
   readonly keys: readonly string[];
 }
 
+/** Undo/redo state of the open dataset's corrections. */
+export interface CorrectionHistory {
+  readonly gtRevision: number;
+  readonly canUndo: boolean;
+  readonly canRedo: boolean;
+  readonly undoCount: number;
+  readonly redoCount: number;
+  readonly correctedInstanceCount: number;
+}
+
+export interface CorrectionResult {
+  readonly history: CorrectionHistory;
+  /** Instance the edit (or the undone / redone edit) touched; null when there was nothing to undo/redo. */
+  readonly instanceIndex: number | null;
+  /** What happened, for a status line. */
+  readonly message: string;
+}
+
+export type HitVerdict = 'hit' | 'miss' | 'not-evaluated';
+
+export interface VerdictChange {
+  readonly instanceIndex: number;
+  readonly image: string;
+  readonly joint: number;
+  readonly before: HitVerdict;
+  readonly after: HitVerdict;
+  readonly errorBefore: number | null;
+  readonly errorAfter: number | null;
+}
+
+export interface ReevaluationVariant {
+  readonly variantId: string;
+  readonly variantName: string;
+  /** 16 per-joint PCKh values (percent, MPII order), against the original and the corrected GT. */
+  readonly originalPerJoint: readonly (number | null)[];
+  readonly correctedPerJoint: readonly (number | null)[];
+  readonly originalValues: MetricValues;
+  readonly correctedValues: MetricValues;
+  readonly changes: readonly VerdictChange[];
+}
+
+export interface Reevaluation {
+  readonly gtRevision: number;
+  readonly correctedInstanceCount: number;
+  readonly variants: readonly ReevaluationVariant[];
+}
+
+export interface ExportResult {
+  readonly format: 'mpii-json' | 'mpii-mat' | 'coco';
+  readonly file: string;
+  readonly bytes: number;
+  readonly entries: number;
+  readonly correctedEntries: number;
+  readonly imagesWithoutSize: number;
+  readonly message: string;
+}
+
 export interface ResponseMap {
   'workspace:get': WorkspaceState;
   'workspace:open': WorkspaceState;
@@ -301,6 +384,12 @@ export interface ResponseMap {
   'runs:cancel': RunSummary;
   'runs:list': readonly RunSummary[];
   'thumbnails:get': ThumbnailsResult;
+  'corrections:apply': CorrectionResult;
+  'corrections:undo': CorrectionResult;
+  'corrections:redo': CorrectionResult;
+  'corrections:history': CorrectionHistory;
+  'corrections:reevaluate': Reevaluation;
+  'export:annotations': ExportResult;
 }
 
 export type Response<C extends Channel> = ResponseMap[C];
@@ -317,9 +406,11 @@ export interface EventMap {
   'run:finished': RunSummary;
   /** Data changed (variants evaluated, dataset opened): the UI refetches. */
   'workspace:changed': { reason: string };
+  /** Edit ▸ Undo / Redo in the desktop menu (sent by the Electron main process, not the engine). */
+  'edit:command': { command: 'undo' | 'redo' };
 }
 export type EventName = keyof EventMap;
-export const EVENT_NAMES: readonly EventName[] = ['run:progress', 'run:finished', 'workspace:changed'];
+export const EVENT_NAMES: readonly EventName[] = ['run:progress', 'run:finished', 'workspace:changed', 'edit:command'];
 
 export function isEventName(value: unknown): value is EventName {
   return typeof value === 'string' && (EVENT_NAMES as readonly string[]).includes(value);

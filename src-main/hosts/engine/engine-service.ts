@@ -19,6 +19,7 @@ import {
   personCrop,
   variantSummary,
 } from './queries.ts';
+import { applyEdit, exportFromUi, historyOf, reevaluate, stepHistory } from './corrections.ts';
 import { RunManager } from './run-manager.ts';
 import { EngineSession } from './session.ts';
 import { ensureThumbnail, thumbnailPath } from './thumbnails.ts';
@@ -84,6 +85,24 @@ export async function createEngineService(config: EngineConfig, emit: EmitEvent)
       }
       return { keys };
     },
+    'corrections:apply': async (req) => {
+      const result = applyEdit(session, req.instanceIndex, req.edit);
+      changed('ground truth corrected');
+      return result;
+    },
+    'corrections:undo': async () => {
+      const result = stepHistory(session, 'undo');
+      if (result.instanceIndex !== null) changed('correction undone');
+      return result;
+    },
+    'corrections:redo': async () => {
+      const result = stepHistory(session, 'redo');
+      if (result.instanceIndex !== null) changed('correction redone');
+      return result;
+    },
+    'corrections:history': async () => historyOf(session),
+    'corrections:reevaluate': async () => reevaluate(session),
+    'export:annotations': async (req) => exportFromUi(session, req.format, req.outFile, req.overwrite),
   };
 
   async function resolveMedia(key: string): Promise<ResolvedMedia> {

@@ -49,6 +49,7 @@ export function metricsTable(dataset: DatasetState | null, variants: Iterable<Va
   const rows = evaluated(variants);
   return {
     protocol: dataset?.protocol ?? null,
+    gtRevision: dataset?.summary.gtRevision ?? null,
     columns: METRIC_COLUMNS,
     rows: rows.map((v) => ({
       variantId: v.id,

@@ -81,6 +81,8 @@ export class EngineSession {
       protocol: DEFAULT_PROTOCOL,
       warningCount: warnings.length,
       warnings: warnings.slice(0, 50),
+      gtRevision: truth.gtRevision,
+      correctedInstanceCount: truth.correctedInstanceIds.length,
     };
     this.dataset = {
       id,
@@ -132,6 +134,68 @@ export class EngineSession {
       }
     }
     this.variants.set(variant.id, variant);
+  }
+
+  /**
+   * After a ground-truth edit, undo or redo: re-reads the effective ground truth and re-scores every
+   * variant in memory, so every view shows numbers for the new revision at once. The stored joint
+   * errors and metrics rows follow shortly after (scheduleStoredRefresh); they are derived data, and
+   * opening a workspace re-scores from the stored predictions anyway.
+   */
+  refreshGroundTruth(): void {
+    const ws = this.requireWs();
+    const dataset = this.requireDataset();
+    const truth = effectiveAnnotations(ws, dataset.storeId!);
+    this.dataset = {
+      ...dataset,
+      persons: truth.annotations,
+      gt: truth.gt,
+      summary: { ...dataset.summary, gtRevision: truth.gtRevision, correctedInstanceCount: truth.correctedInstanceIds.length },
+    };
+    for (const variant of this.variants.values()) if (variant.predictions !== null) this.evaluate(variant);
+    this.scheduleStoredRefresh();
+  }
+
+  private storedRefreshTimer: ReturnType<typeof setTimeout> | null = null;
+
+  /** Re-scores the stored runs (joint_errors + metrics rows) against the effective GT, coalescing bursts of edits. */
+  scheduleStoredRefresh(delayMs = 250): void {
+    if (this.storedRefreshTimer !== null) clearTimeout(this.storedRefreshTimer);
+    this.storedRefreshTimer = setTimeout(() => {
+      this.storedRefreshTimer = null;
+      this.refreshStoredEvaluations();
+    }, delayMs);
+  }
+
+  /** Stored runs re-scored now (the timer's work; also run on close so nothing stays stale). */
+  refreshStoredEvaluations(): number {
+    if (this.storedRefreshTimer !== null) {
+      clearTimeout(this.storedRefreshTimer);
+      this.storedRefreshTimer = null;
+    }
+    const ws = this.ws;
+    const dataset = this.dataset;
+    if (ws === null || dataset === null || dataset.storeId === null) return 0;
+    let count = 0;
+    for (const variant of this.variants.values()) {
+      if (variant.storeId === null || variant.status === 'running') continue;
+      const run = latestRun(ws, dataset.storeId, variant.storeId, ['done']);
+      if (!run || run.errorsGtRevision === dataset.summary.gtRevision) continue;
+      try {
+        evaluateRun(ws, run.id, dataset.protocol);
+        count += 1;
+      } catch (error) {
+        this.emit('workspace:changed', { reason: `stored metrics of ${variant.name} not refreshed: ${error instanceof Error ? error.message : String(error)}` });
+      }
+    }
+    return count;
+  }
+
+  /** Latest finished store run of a variant (the one its numbers come from). */
+  latestDoneRunId(variant: VariantState): number | null {
+    const dataset = this.requireDataset();
+    if (variant.storeId === null || dataset.storeId === null) return null;
+    return latestRun(this.requireWs(), dataset.storeId, variant.storeId, ['done'])?.id ?? null;
   }
 
   /** Computes PCKh for a variant with predictions (needs the gt `.mat`). */
@@ -311,6 +375,11 @@ export class EngineSession {
 
   close(): void {
     for (const run of this.runs.values()) run.controller?.abort();
+    try {
+      if (this.storedRefreshTimer !== null) this.refreshStoredEvaluations();
+    } catch {
+      // derived data: re-scored on the next open anyway
+    }
     this.workbench?.close();
     this.workbench = null;
     this.ws = null;

@@ -37,7 +37,7 @@ function dataset(n: number): DatasetState {
     protocol: 'mmpose0x',
     missingImages: new Set<string>(),
     summary: {
-      id: 'd1', name: 'data', root: '/data', isDemo: false, personCount: n, imageCount: n, missingImageCount: 0, protocol: 'mmpose0x', warningCount: 0, warnings: [],
+      id: 'd1', name: 'data', root: '/data', isDemo: false, personCount: n, imageCount: n, missingImageCount: 0, protocol: 'mmpose0x', warningCount: 0, warnings: [], gtRevision: 0, correctedInstanceCount: 0,
     },
   };
 }

@@ -1,0 +1,207 @@
+/**
+ * Engine side of ground-truth correction (issue 6): edits, undo/redo, re-evaluation against the
+ * original annotations, and export, over the core's corrections layer (store/corrections-repo.ts).
+ *
+ * Every call commits before it answers: one `corrections:apply` is one transaction (a multi-pair
+ * swap is several correction rows in ONE transaction, tagged with a shared group note, and undone /
+ * redone together). The in-memory view is then re-scored (EngineSession.refreshGroundTruth).
+ */
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import {
+  ApiRequestError,
+  METRIC_COLUMNS,
+  type CorrectionEditRequest,
+  type CorrectionHistory,
+  type CorrectionResult,
+  type ExportResult,
+  type MetricColumn,
+  type Reevaluation,
+  type ReevaluationVariant,
+} from '../../api/contract.ts';
+import { humanJointName } from '../../core/joints.ts';
+import type { PckhReport } from '../../evaluation/pckh.ts';
+import { describeExport, exportAnnotations, type ExportFormat } from '../../export/export-annotations.ts';
+import {
+  applyCorrection,
+  correctionHistory,
+  correctionLog,
+  redoCorrection,
+  undoCorrection,
+  type CorrectionEdit,
+  type CorrectionEntry,
+} from '../../store/corrections-repo.ts';
+import { reevaluateRun } from '../../workbench/reevaluate.ts';
+import type { EngineSession } from './session.ts';
+
+/** Note carried by every row of a grouped edit (e.g. swapping the whole skeleton). */
+const GROUP_PREFIX = 'posebench-group:';
+
+export function historyOf(session: EngineSession): CorrectionHistory {
+  const dataset = session.requireDataset();
+  const history = correctionHistory(session.requireWs(), dataset.storeId!);
+  return {
+    gtRevision: dataset.summary.gtRevision,
+    canUndo: history.canUndo,
+    canRedo: history.canRedo,
+    undoCount: history.undoCount,
+    redoCount: history.redoCount,
+    correctedInstanceCount: dataset.summary.correctedInstanceCount,
+  };
+}
+
+function instanceIdOf(session: EngineSession, instanceIndex: number): number {
+  const id = session.instanceIds[instanceIndex];
+  if (id === undefined) throw new ApiRequestError(`instance ${instanceIndex} does not exist (the dataset has ${session.instanceIds.length})`);
+  return id;
+}
+
+function indexOfInstance(session: EngineSession, instanceId: number): number | null {
+  const index = session.instanceIds.indexOf(instanceId);
+  return index < 0 ? null : index;
+}
+
+function describeEdit(edit: CorrectionEditRequest): string {
+  switch (edit.kind) {
+    case 'joint':
+      return `moved ${humanJointName(edit.joint)}`;
+    case 'visibility':
+      return `marked ${humanJointName(edit.joint)} ${edit.visible ? 'present' : 'missing'}`;
+    case 'headbox':
+      return 'changed the head box';
+    case 'swap':
+      return edit.pairs.length === 1
+        ? `swapped ${humanJointName(edit.pairs[0]![0])} and ${humanJointName(edit.pairs[0]![1])}`
+        : `swapped left and right (${edit.pairs.length} pairs)`;
+  }
+}
+
+/** Core errors (RangeError for a bad value, Error for a retired instance) reach the UI as request errors. */
+function asRequestError<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof RangeError) throw new ApiRequestError(error.message);
+    throw error;
+  }
+}
+
+export function applyEdit(session: EngineSession, instanceIndex: number, edit: CorrectionEditRequest): CorrectionResult {
+  const ws = session.requireWs();
+  session.requireDataset();
+  const instanceId = instanceIdOf(session, instanceIndex);
+  asRequestError(() => {
+    if (edit.kind === 'swap') {
+      const note = edit.pairs.length > 1 ? `${GROUP_PREFIX}${randomUUID()}` : undefined;
+      // Nested transactions are savepoints: all pairs commit together or not at all.
+      ws.db.transaction(() => {
+        for (const pair of edit.pairs) applyCorrection(ws, { instanceId, kind: 'swap', joints: pair, ...(note ? { note } : {}) });
+      }).immediate();
+    } else {
+      const core: CorrectionEdit =
+        edit.kind === 'joint'
+          ? { instanceId, kind: 'joint', joint: edit.joint, xy: [edit.xy[0], edit.xy[1]] }
+          : edit.kind === 'visibility'
+            ? { instanceId, kind: 'visibility', joint: edit.joint, visible: edit.visible }
+            : { instanceId, kind: 'headbox', box: [edit.box[0], edit.box[1], edit.box[2], edit.box[3]] };
+      applyCorrection(ws, core);
+    }
+  });
+  session.refreshGroundTruth();
+  return { history: historyOf(session), instanceIndex, message: `instance ${instanceIndex}: ${describeEdit(edit)}` };
+}
+
+function groupOf(entry: CorrectionEntry | null): string | null {
+  return entry?.note?.startsWith(GROUP_PREFIX) ? entry.note : null;
+}
+
+/** Undo (or redo) one edit; a grouped edit is undone (redone) as a whole, in one transaction. */
+export function stepHistory(session: EngineSession, direction: 'undo' | 'redo'): CorrectionResult {
+  const ws = session.requireWs();
+  const datasetId = session.requireDataset().storeId!;
+  const step = direction === 'undo' ? undoCorrection : redoCorrection;
+  const entry = ws.db
+    .transaction(() => {
+      const first = step(ws, datasetId);
+      const group = groupOf(first);
+      if (group !== null) {
+        // Next in line: newest active (undo) or oldest undone (redo) of the dataset; same group → step again.
+        for (let next = nextInLine(correctionLog(ws, datasetId), direction); next !== null && next.note === group; next = nextInLine(correctionLog(ws, datasetId), direction)) {
+          step(ws, datasetId);
+        }
+      }
+      return first;
+    })
+    .immediate();
+  if (entry === null) {
+    return { history: historyOf(session), instanceIndex: null, message: `nothing to ${direction}` };
+  }
+  session.refreshGroundTruth();
+  const index = indexOfInstance(session, entry.instanceId);
+  const what = entry.kind === 'joint' || entry.kind === 'visibility' ? `${entry.kind} edit of ${humanJointName(entry.joint ?? 0)}` : `${entry.kind} edit`;
+  return { history: historyOf(session), instanceIndex: index, message: `${direction === 'undo' ? 'undid' : 'redid'} the ${what} on instance ${index ?? '?'}` };
+}
+
+function nextInLine(log: readonly CorrectionEntry[], direction: 'undo' | 'redo'): CorrectionEntry | null {
+  if (direction === 'undo') {
+    for (let k = log.length - 1; k >= 0; k--) if (log[k]!.status === 'active') return log[k]!;
+    return null;
+  }
+  return log.find((e) => e.status === 'undone') ?? null;
+}
+
+const pct = (value: number | null | undefined): number | null => (value === null || value === undefined || !Number.isFinite(value) ? null : value);
+
+function metricValues(report: PckhReport): Record<MetricColumn, number | null> {
+  return Object.fromEntries(METRIC_COLUMNS.map((c) => [c, pct(report.metrics[c])])) as Record<MetricColumn, number | null>;
+}
+
+/** Every variant with a stored finished run, scored against the original and the corrected GT. */
+export function reevaluate(session: EngineSession): Reevaluation {
+  const ws = session.requireWs();
+  const dataset = session.requireDataset();
+  const variants: ReevaluationVariant[] = [];
+  for (const variant of session.variants.values()) {
+    if (variant.evaluation === null) continue;
+    const runId = session.latestDoneRunId(variant);
+    if (runId === null) continue;
+    const result = reevaluateRun(ws, runId, dataset.protocol);
+    variants.push({
+      variantId: variant.id,
+      variantName: variant.name,
+      originalPerJoint: result.original.perJoint.map((p) => pct(p.pckh)),
+      correctedPerJoint: result.corrected.perJoint.map((p) => pct(p.pckh)),
+      originalValues: metricValues(result.original),
+      correctedValues: metricValues(result.corrected),
+      changes: result.changes.map((c) => ({
+        instanceIndex: indexOfInstance(session, c.instanceId) ?? c.entryIndex,
+        image: c.image,
+        joint: c.joint,
+        before: c.before,
+        after: c.after,
+        errorBefore: c.errorBefore,
+        errorAfter: c.errorAfter,
+      })),
+    });
+  }
+  return { gtRevision: dataset.summary.gtRevision, correctedInstanceCount: dataset.summary.correctedInstanceCount, variants };
+}
+
+/** Writes the effective GT where the user said; never over an existing file unless asked. */
+export function exportFromUi(session: EngineSession, format: ExportFormat, outFile: string, overwrite: boolean): ExportResult {
+  const dataset = session.requireDataset();
+  const workbench = session.workbench;
+  if (workbench === null) throw new ApiRequestError('no workspace is open');
+  if (!path.isAbsolute(outFile)) throw new ApiRequestError(`output path must be absolute, got ${JSON.stringify(outFile)}`);
+  let summary;
+  try {
+    summary = exportAnnotations({ workspace: session.requireWs(), datasetId: dataset.storeId!, dataset: workbench.dataset, format, outFile, overwrite });
+  } catch (error) {
+    // The core words its "already exists" hint for the CLI; the UI has a checkbox instead.
+    if (error instanceof Error && error.message.includes('(posebench export --force)')) {
+      throw new ApiRequestError(error.message.replace('(posebench export --force)', '(tick "Overwrite")'));
+    }
+    throw error;
+  }
+  return { ...summary, message: describeExport(summary) };
+}
