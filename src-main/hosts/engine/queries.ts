@@ -19,12 +19,11 @@ import {
 } from '../../api/contract.ts';
 import { ApiRequestError } from '../../api/contract.ts';
 import { MPII_JOINT_COUNT } from '../../core/joints.ts';
+import { headSize as headSizeFromBoxes } from '../../evaluation/pckh-tally.ts';
 import type { PersonAnnotation, Point2 } from '../../core/types.ts';
 import { HIT, MISS, NOT_EVALUATED, type DatasetState, type VariantState } from './view-model.ts';
 
 const J = MPII_JOINT_COUNT;
-/** spec §0.2: head size = 0.6 × head-box diagonal. */
-const HEAD_SIZE_FACTOR = 0.6;
 
 export function variantSummary(v: VariantState): VariantSummary {
   return {
@@ -175,7 +174,8 @@ export function instanceDetail(dataset: DatasetState, variants: readonly Variant
   } else {
     for (let j = 0; j < J; j++) counted[j] = person.joints[j] !== null;
   }
-  const headSize = HEAD_SIZE_FACTOR * Math.hypot(headBox[2] - headBox[0], headBox[3] - headBox[1]);
+  // The metric's own formula (spec §2 step 4), so the drawn tolerance circle is the one PCKh uses.
+  const headSize = headSizeFromBoxes(Float64Array.from(headBox), 0);
   return {
     instanceIndex: index,
     entryIndex: person.entryIndex,
