@@ -64,6 +64,7 @@ export const requestSchemas = {
   'runs:list': z.object({}).strict(),
   'thumbnails:get': z.object({ instanceIndices: z.array(instanceIndex).max(512), size: z.number().int().min(32).max(512).default(160) }).strict(),
   // Ground-truth corrections (issue 6): one call = one committed edit (one transaction).
+  'corrections:instance': z.object({ instanceIndex }).strict(),
   'corrections:apply': z.object({ instanceIndex, edit: correctionEditSchema }).strict(),
   'corrections:undo': z.object({}).strict(),
   'corrections:redo': z.object({}).strict(),
@@ -308,6 +309,26 @@ export interface ThumbnailsResult {
   readonly keys: readonly string[];
 }
 
+/** One joint of the editable ground truth: its position is kept while it is marked missing. */
+export interface EditableJoint {
+  readonly xy: Point2 | null;
+  /** Annotated (counted by PCKh). */
+  readonly visible: boolean;
+}
+
+/** The effective (corrected) annotation of one instance, as the editor edits it. 0-based pixels. */
+export interface InstanceGroundTruth {
+  readonly instanceIndex: number;
+  readonly joints: readonly EditableJoint[];
+  /** [x1, y1, x2, y2], null without a gt `.mat`. */
+  readonly headBox: readonly [number, number, number, number] | null;
+  /** 0.6 × head-box diagonal (spec §0.2), null without a head box. */
+  readonly headSize: number | null;
+  /** Active corrections touch this instance. */
+  readonly corrected: boolean;
+  readonly gtRevision: number;
+}
+
 /** Undo/redo state of the open dataset's corrections. */
 export interface CorrectionHistory {
   readonly gtRevision: number;
@@ -384,6 +405,7 @@ export interface ResponseMap {
   'runs:cancel': RunSummary;
   'runs:list': readonly RunSummary[];
   'thumbnails:get': ThumbnailsResult;
+  'corrections:instance': InstanceGroundTruth;
   'corrections:apply': CorrectionResult;
   'corrections:undo': CorrectionResult;
   'corrections:redo': CorrectionResult;

@@ -15,6 +15,7 @@ import {
   type CorrectionHistory,
   type CorrectionResult,
   type ExportResult,
+  type InstanceGroundTruth,
   type MetricColumn,
   type Reevaluation,
   type ReevaluationVariant,
@@ -27,12 +28,16 @@ import {
   correctionHistory,
   correctionLog,
   redoCorrection,
+  instanceState,
   undoCorrection,
   type CorrectionEdit,
   type CorrectionEntry,
 } from '../../store/corrections-repo.ts';
 import { reevaluateRun } from '../../workbench/reevaluate.ts';
 import type { EngineSession } from './session.ts';
+
+/** spec §0.2: head size = 0.6 × head-box diagonal. */
+const HEAD_SIZE_FACTOR = 0.6;
 
 /** Note carried by every row of a grouped edit (e.g. swapping the whole skeleton). */
 const GROUP_PREFIX = 'posebench-group:';
@@ -59,6 +64,23 @@ function instanceIdOf(session: EngineSession, instanceIndex: number): number {
 function indexOfInstance(session: EngineSession, instanceId: number): number | null {
   const index = session.instanceIds.indexOf(instanceId);
   return index < 0 ? null : index;
+}
+
+/** The instance as the editor shows it: effective positions (kept for joints marked missing) and head box. */
+export function instanceGroundTruth(session: EngineSession, instanceIndex: number): InstanceGroundTruth {
+  const ws = session.requireWs();
+  const dataset = session.requireDataset();
+  const instanceId = instanceIdOf(session, instanceIndex);
+  const state = instanceState(ws, instanceId);
+  const box = state.headBox;
+  return {
+    instanceIndex,
+    joints: state.joints.map((j) => ({ xy: j.xy ? [j.xy[0], j.xy[1]] : null, visible: j.visible })),
+    headBox: box ? [box[0], box[1], box[2], box[3]] : null,
+    headSize: box ? HEAD_SIZE_FACTOR * Math.hypot(box[2] - box[0], box[3] - box[1]) : null,
+    corrected: correctionLog(ws, dataset.storeId!, { instanceId }).some((e) => e.status === 'active'),
+    gtRevision: dataset.summary.gtRevision,
+  };
 }
 
 function describeEdit(edit: CorrectionEditRequest): string {

@@ -19,7 +19,7 @@ import {
   personCrop,
   variantSummary,
 } from './queries.ts';
-import { applyEdit, exportFromUi, historyOf, reevaluate, stepHistory } from './corrections.ts';
+import { applyEdit, exportFromUi, historyOf, instanceGroundTruth, reevaluate, stepHistory } from './corrections.ts';
 import { RunManager } from './run-manager.ts';
 import { EngineSession } from './session.ts';
 import { ensureThumbnail, thumbnailPath } from './thumbnails.ts';
@@ -85,6 +85,7 @@ export async function createEngineService(config: EngineConfig, emit: EmitEvent)
       }
       return { keys };
     },
+    'corrections:instance': async (req) => instanceGroundTruth(session, req.instanceIndex),
     'corrections:apply': async (req) => {
       const result = applyEdit(session, req.instanceIndex, req.edit);
       changed('ground truth corrected');
