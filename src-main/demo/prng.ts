@@ -2,6 +2,7 @@
  * Seeded PRNG for the demo generator. mulberry32: tiny, fast, and the same sequence on every
  * platform (pure 32-bit integer arithmetic), which keeps the generated demo byte-identical.
  */
+import { mulberry32 } from '../core/seeded-random.ts';
 export interface Prng {
   /** Uniform in [0, 1). */
   next(): number;
@@ -16,14 +17,7 @@ export interface Prng {
 }
 
 export function createPrng(seed: number): Prng {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const prng: Prng = {
     next,
     uniform: (lo, hi) => lo + (hi - lo) * next(),

@@ -3,6 +3,7 @@
  * Everything is written under os.tmpdir().
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { PosebenchInputError } from '../../../src-main/core/errors.ts';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -98,4 +99,15 @@ export function predsColumnMajor(count: number, width: number, personsFirst: boo
     }
   }
   return { dims: personsFirst ? [count, 16, width] : [width, 16, count], data };
+}
+
+/** Runs `run` and returns the PosebenchInputError it throws (fails the test otherwise). */
+export function catchInputError(run: () => unknown): PosebenchInputError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof PosebenchInputError) return error;
+    throw error;
+  }
+  throw new Error('expected a PosebenchInputError, nothing was thrown');
 }

@@ -7,19 +7,10 @@ import {
   parseJsonText,
   parseMpiiJson,
 } from '../../../src-main/formats/mpii-json.ts';
-import { makeJsonEntry } from './dataset-test-files.ts';
+import { makeJsonEntry, catchInputError } from './dataset-test-files.ts';
 
 const FILE = 'some/dir/mpii_val.json';
 
-function catchInputError(run: () => unknown): PosebenchInputError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof PosebenchInputError) return error;
-    throw error;
-  }
-  throw new Error('expected a PosebenchInputError, nothing was thrown');
-}
 
 describe('parseMpiiJson: conversion to 0-based', () => {
   it('subtracts 1 from joints and centre, keeps scale, visibility and the raw entry', () => {

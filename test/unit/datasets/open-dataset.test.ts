@@ -10,17 +10,8 @@ import { MAX_MISSING_IMAGE_WARNINGS } from '../../../src-main/datasets/image-ind
 import { measureOpenDataset } from '../../../src-main/datasets/open-dataset-benchmark.ts';
 import { openDataset } from '../../../src-main/datasets/open-dataset.ts';
 import { HAS_SHARED, sharedPath, skipWithoutShared } from '../../support/shared-fixtures.ts';
-import { annotationPath, gtMatPath, makeJsonEntry, makeTempDir, removeDir, writeAnnotation, writeImageFiles } from './dataset-test-files.ts';
+import { annotationPath, gtMatPath, makeJsonEntry, makeTempDir, removeDir, writeAnnotation, writeImageFiles, catchInputError } from './dataset-test-files.ts';
 
-function catchInputError(run: () => unknown): PosebenchInputError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof PosebenchInputError) return error;
-    throw error;
-  }
-  throw new Error('expected a PosebenchInputError, nothing was thrown');
-}
 
 interface JsonEntry {
   image: string;

@@ -4,19 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PosebenchInputError } from '../../../src-main/core/errors.ts';
 import { importPredictions } from '../../../src-main/formats/predictions-import.ts';
 import { HAS_SHARED, sharedPath, skipWithoutShared } from '../../support/shared-fixtures.ts';
-import { encodeMatNumeric, makeTempDir, predsColumnMajor, removeDir } from './dataset-test-files.ts';
+import { encodeMatNumeric, makeTempDir, predsColumnMajor, removeDir, catchInputError } from './dataset-test-files.ts';
 
 const VAL_COUNT = 2958;
 
-function catchInputError(run: () => unknown): PosebenchInputError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof PosebenchInputError) return error;
-    throw error;
-  }
-  throw new Error('expected a PosebenchInputError, nothing was thrown');
-}
 
 /** The preds of a json file as plain numbers, read without the code under test. */
 function rawJsonPreds(file: string): number[][][] {

@@ -14,6 +14,7 @@ import { buildPckhInputs, predictionsFromBase } from '../../../src-main/evaluati
 import { parseMpiiJson } from '../../../src-main/formats/mpii-json.ts';
 import { readMpiiGtMat } from '../../../src-main/formats/mpii-gt-mat.ts';
 import { HAS_SHARED, sharedPath, skipWithoutShared } from '../../support/shared-fixtures.ts';
+import { mulberry32 } from '../../../src-main/core/seeded-random.ts';
 
 const K = 16;
 const METRIC_KEYS = ['Head', 'Shoulder', 'Elbow', 'Wrist', 'Hip', 'Knee', 'Ankle', 'PCKh', 'PCKh@0.1'] as const;
@@ -350,16 +351,6 @@ function compareWithReference(report: PckhReport, ref: RefReport): string[] {
 // Seeded random cases
 // ---------------------------------------------------------------------------------------------
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface GeneratedCase extends RefCase {
   /** Joints constructed to sit exactly on a threshold: [n, j, threshold]. */

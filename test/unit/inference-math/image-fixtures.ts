@@ -2,17 +2,10 @@
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 
-/** mulberry32: a tiny seeded PRNG so crafted images are identical on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../../src-main/core/seeded-random.ts';
+
+/** A seeded PRNG so crafted images are identical on every run. */
+export const seededRandom = mulberry32;
 
 /**
  * width×height RGB image with four regions: smooth gradients (top-left), an 8-px checkerboard
