@@ -5,6 +5,7 @@ import { useUi } from '../app/ui-store.ts';
 import { variantColor } from '../shared/colors.ts';
 import { jointLabel } from '../shared/joint-order.ts';
 import { InstanceViewer } from './InstanceViewer.tsx';
+import { useAnnotate } from './annotate-store.ts';
 
 interface Props {
   /** Variant order of the workspace (for stable colours). */
@@ -15,6 +16,8 @@ export function InstancePanel({ variantOrder }: Props) {
   const open = useUi((s) => s.openInstance);
   const openInstanceView = useUi((s) => s.openInstanceView);
   const close = useUi((s) => s.closeInstance);
+  const setView = useUi((s) => s.setView);
+  const openInEditor = useAnnotate((s) => s.openInEditor);
   const detail = useApi('instance:get', { instanceIndex: open?.index ?? 0, variantIds: open?.variantIds ?? [] }, { enabled: open !== null });
 
   const position = open ? open.list.indexOf(open.index) : -1;
@@ -65,6 +68,16 @@ export function InstancePanel({ variantOrder }: Props) {
         </button>
         <button type="button" onClick={() => step(1)} disabled={position < 0 || position >= open.list.length - 1} aria-label="Next instance (j)">
           ›
+        </button>
+        <button
+          type="button"
+          onClick={() => {
+            openInEditor(open.index, open.focusJoint);
+            setView('annotate');
+          }}
+          title="Correct this instance's ground truth in the Annotate view"
+        >
+          Edit GT
         </button>
         <button type="button" onClick={close} aria-label="Close instance">
           ✕

@@ -3,7 +3,7 @@
  * overlaid, and optionally the PCKh tolerance circle (threshold × head size) around one GT joint.
  * The viewport can be controlled from outside (Compare links several viewers).
  */
-import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import type { InstanceDetail, InstancePrediction } from '../../src-main/api/contract.ts';
 import type { Point2 } from '../../src-main/core/types.ts';
 import { MPII_SKELETON } from '../../src-main/core/joints.ts';
@@ -27,9 +27,15 @@ interface Props {
   readonly view?: Viewport | null;
   readonly onViewChange?: (view: Viewport) => void;
   readonly label?: string;
+  /**
+   * Editor mode: replaces the built-in ground-truth skeleton and tolerance circle with this layer,
+   * drawn on top of the predictions (so its handles get the pointer). Called with the current zoom.
+   * Pointer-downs on elements marked `data-handle` do not pan.
+   */
+  readonly gtLayer?: (scale: number) => ReactNode;
 }
 
-export const InstanceViewer = memo(function InstanceViewer({ detail, overlays, focusJoint = null, threshold = 0.5, showGt = true, view: controlled, onViewChange, label }: Props) {
+export const InstanceViewer = memo(function InstanceViewer({ detail, overlays, focusJoint = null, threshold = 0.5, showGt = true, view: controlled, onViewChange, label, gtLayer }: Props) {
   const containerRef = useRef<HTMLDivElement>(null);
   const [size, setSize] = useState({ width: 0, height: 0 });
   const [ownView, setOwnView] = useState<Viewport | null>(null);
@@ -97,6 +103,7 @@ export const InstanceViewer = memo(function InstanceViewer({ detail, overlays, f
   const drag = useRef<{ x: number; y: number; view: Viewport } | null>(null);
   const onPointerDown = (event: React.PointerEvent) => {
     if (!view || event.button !== 0) return;
+    if ((event.target as Element).closest?.('[data-handle]')) return; // an editor handle: the editor drags it
     (event.target as Element).setPointerCapture?.(event.pointerId);
     drag.current = { x: event.clientX, y: event.clientY, view };
     setDragging(true);
@@ -152,7 +159,7 @@ export const InstanceViewer = memo(function InstanceViewer({ detail, overlays, f
         <svg role="group" aria-label={`Instance ${detail.instanceIndex} overlay`}>
           <g transform={`translate(${view.tx} ${view.ty}) scale(${view.scale})`}>
             {natural && natural.w > 0 ? <image href={url} x={0} y={0} width={natural.w} height={natural.h} style={{ imageRendering: s > 3 ? 'pixelated' : 'auto' }} /> : null}
-            {focusGt && detail.headSize > 0 ? (
+            {!gtLayer && focusGt && detail.headSize > 0 ? (
               <circle
                 cx={focusGt[0]}
                 cy={focusGt[1]}
@@ -165,7 +172,7 @@ export const InstanceViewer = memo(function InstanceViewer({ detail, overlays, f
                 aria-label={`PCKh tolerance circle for ${jointLabel(focusJoint!)} (${threshold} × head size = ${(threshold * detail.headSize).toFixed(1)} px)`}
               />
             ) : null}
-            {showGt ? <Skeleton joints={detail.gt} color={GT_COLOR} r={r} owner="ground truth" dashed={false} /> : null}
+            {showGt && !gtLayer ? <Skeleton joints={detail.gt} color={GT_COLOR} r={r} owner="ground truth" dashed={false} /> : null}
             {overlays.map((overlay) => (
               <Skeleton
                 key={overlay.prediction.variantId}
@@ -178,6 +185,7 @@ export const InstanceViewer = memo(function InstanceViewer({ detail, overlays, f
                 focusJoint={focusJoint}
               />
             ))}
+            {gtLayer ? gtLayer(s) : null}
           </g>
         </svg>
       ) : null}

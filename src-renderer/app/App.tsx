@@ -10,6 +10,7 @@ import type { EventMap } from '../../src-main/api/contract.ts';
 const FailuresView = lazy(async () => ({ default: (await import('../failures/FailuresView.tsx')).FailuresView }));
 const BrowseView = lazy(async () => ({ default: (await import('../browse/BrowseView.tsx')).BrowseView }));
 const CompareView = lazy(async () => ({ default: (await import('../compare/CompareView.tsx')).CompareView }));
+const AnnotateView = lazy(async () => ({ default: (await import('../annotate/AnnotateView.tsx')).AnnotateView }));
 const RunsView = lazy(async () => ({ default: (await import('../runs/RunsView.tsx')).RunsView }));
 
 const TABS: readonly { view: ViewName; label: string }[] = [
@@ -17,6 +18,7 @@ const TABS: readonly { view: ViewName; label: string }[] = [
   { view: 'failures', label: 'Failures' },
   { view: 'browse', label: 'Browse' },
   { view: 'compare', label: 'Compare' },
+  { view: 'annotate', label: 'Annotate' },
   { view: 'runs', label: 'Runs' },
 ];
 
@@ -44,7 +46,8 @@ export function App() {
           {dataset ? (
             <>
               <strong>{dataset.name}</strong>
-              {dataset.isDemo ? ' (demo)' : ''} · {dataset.personCount} persons · {dataset.imageCount} images · {dataset.protocol}
+              {dataset.isDemo ? ' (demo)' : ''} · {dataset.personCount} persons · {dataset.imageCount} images · {dataset.protocol} · GT revision {dataset.gtRevision}
+              {dataset.correctedInstanceCount > 0 ? ` (${dataset.correctedInstanceCount} corrected)` : ''}
             </>
           ) : workspace.isLoading ? (
             'opening workspace…'
@@ -60,6 +63,7 @@ export function App() {
           {view === 'failures' && <FailuresView />}
           {view === 'browse' && <BrowseView />}
           {view === 'compare' && <CompareView />}
+          {view === 'annotate' && <AnnotateView />}
           {view === 'runs' && <RunsView />}
         </Suspense>
       </main>

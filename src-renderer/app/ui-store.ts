@@ -1,7 +1,7 @@
 /** UI state (not server data): current view and selections. */
 import { create } from 'zustand';
 
-export type ViewName = 'metrics' | 'failures' | 'browse' | 'compare' | 'runs';
+export type ViewName = 'metrics' | 'failures' | 'browse' | 'compare' | 'runs' | 'annotate';
 export type Outcome = 'all' | 'hit' | 'miss';
 export type CompareRelation = 'a-hit-b-miss' | 'a-miss-b-hit' | 'both-miss' | 'both-hit';
 
@@ -22,7 +22,7 @@ interface UiState {
 
 const initialView = (): ViewName => {
   const hash = typeof window === 'undefined' ? '' : window.location.hash.replace('#', '');
-  return (['metrics', 'failures', 'browse', 'compare', 'runs'] as const).find((v) => v === hash) ?? 'metrics';
+  return (['metrics', 'failures', 'browse', 'compare', 'runs', 'annotate'] as const).find((v) => v === hash) ?? 'metrics';
 };
 
 export const useUi = create<UiState>((set) => ({

@@ -13,7 +13,7 @@ export function MetricsView() {
     <div className="view" style={{ height: '100%' }}>
       <section className="panel" aria-labelledby="metrics-table-title">
         <h2 id="metrics-table-title">
-          PCKh per joint <span className="hint">{data.protocol ?? ''} · threshold 0.5 × head size · best per column marked ▲</span>
+          PCKh per joint <span className="hint">{data.protocol ?? ''} · GT revision {data.gtRevision ?? '–'} · threshold 0.5 × head size · best per column marked ▲</span>
         </h2>
         {data.rows.length === 0 ? <div className="empty">No evaluated variants yet. Add a model or import predictions, then start a run.</div> : <MetricsTable table={data} />}
       </section>

@@ -146,10 +146,24 @@ function buildMenu(): void {
       { role: 'quit' },
     ],
   };
+  // Undo/Redo edit the ground truth (the renderer decides: inside a text field it undoes typing).
+  const sendEditCommand = (command: EventMap['edit:command']['command']) => mainWindow?.webContents.send('posebench:event', 'edit:command', { command });
+  const edit: MenuItemConstructorOptions = {
+    label: 'Edit',
+    submenu: [
+      { label: 'Undo', accelerator: 'CmdOrCtrl+Z', click: () => sendEditCommand('undo') },
+      { label: 'Redo', accelerator: 'CmdOrCtrl+Shift+Z', click: () => sendEditCommand('redo') },
+      { type: 'separator' },
+      { role: 'cut' },
+      { role: 'copy' },
+      { role: 'paste' },
+      { role: 'selectAll' },
+    ],
+  };
   const template: MenuItemConstructorOptions[] = [
     ...(process.platform === 'darwin' ? [{ role: 'appMenu' } as MenuItemConstructorOptions] : []),
     file,
-    { role: 'editMenu' },
+    edit,
     { role: 'viewMenu' },
     { role: 'windowMenu' },
   ];

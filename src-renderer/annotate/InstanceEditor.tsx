@@ -1,0 +1,358 @@
+/**
+ * Ground-truth editor for one instance: drag joints and head-box corners (drag-machine.ts decides
+ * when a drag starts, Esc puts it back, release commits once), arrows nudge the selected joint in
+ * image pixels, mark missing / present, swap left/right, undo / redo. Every edit is committed to the
+ * workspace by the engine before the view updates; the predictions of every evaluated variant stay
+ * visible throughout.
+ */
+import { useQueryClient } from '@tanstack/react-query';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { CorrectionEditRequest, InstanceGroundTruth } from '../../src-main/api/contract.ts';
+import { MPII_FLIP_INDEX, MPII_FLIP_PAIRS } from '../../src-main/core/joints.ts';
+import type { Point2 } from '../../src-main/core/types.ts';
+import { getBridge } from '../bridge/index.ts';
+import { useApi } from '../bridge/queries.ts';
+import { variantColor } from '../shared/colors.ts';
+import { JointSelect } from '../shared/JointSelect.tsx';
+import { jointLabel } from '../shared/joint-order.ts';
+import { useAnnotate } from './annotate-store.ts';
+import {
+  createPreviewStore,
+  dragTransition,
+  historyCommandForKey,
+  IDLE,
+  moveHeadCorner,
+  nudgeOffset,
+  type DragEffect,
+  type DragInput,
+  type DragState,
+  type DragTarget,
+} from './drag-machine.ts';
+import { EditableGtLayer, type DragPreview } from './EditableGtLayer.tsx';
+import { InstanceViewer } from './InstanceViewer.tsx';
+
+const THRESHOLD = 0.5;
+
+interface Props {
+  readonly personCount: number;
+  readonly variantIds: readonly string[];
+  readonly variantOrder: readonly string[];
+}
+
+const inTextField = (target: EventTarget | null): boolean => (target as HTMLElement | null)?.closest?.('input, select, textarea') != null;
+
+export function InstanceEditor({ personCount, variantIds, variantOrder }: Props) {
+  const client = useQueryClient();
+  const index = useAnnotate((s) => Math.min(s.instanceIndex, Math.max(0, personCount - 1)));
+  const selected = useAnnotate((s) => s.selectedJoint);
+  const openInEditor = useAnnotate((s) => s.openInEditor);
+  const selectJoint = useAnnotate((s) => s.selectJoint);
+  const detail = useApi('instance:get', { instanceIndex: index, variantIds: [...variantIds] });
+  const gt = useApi('corrections:instance', { instanceIndex: index });
+  const history = useApi('corrections:history', {});
+  const [status, setStatus] = useState<{ text: string; error: boolean } | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const preview = useMemo(() => createPreviewStore<DragPreview | null>(null), []);
+  const machine = useRef<DragState>(IDLE);
+  const rootRef = useRef<HTMLDivElement>(null);
+  /** Revision the shown ground truth must reach before the committed preview is dropped (no snap-back). */
+  const awaitedRevision = useRef<number | null>(null);
+
+  // Latest values for the window listeners (attached once).
+  const latest = useRef({ index, selected, gt: gt.data as InstanceGroundTruth | undefined });
+  latest.current = { index, selected, gt: gt.data };
+
+  useEffect(() => {
+    if (awaitedRevision.current !== null && gt.data && gt.data.gtRevision >= awaitedRevision.current) {
+      awaitedRevision.current = null;
+      preview.set(null);
+    }
+  }, [gt.data, preview]);
+
+  // A different instance: forget any gesture and preview.
+  useEffect(() => {
+    machine.current = IDLE;
+    awaitedRevision.current = null;
+    preview.set(null);
+  }, [index, preview]);
+
+  const refresh = useCallback(async () => {
+    await Promise.all([
+      client.invalidateQueries({ queryKey: ['corrections:instance'] }),
+      client.invalidateQueries({ queryKey: ['corrections:history'] }),
+      client.invalidateQueries({ queryKey: ['instance:get'] }),
+    ]);
+  }, [client]);
+
+  const commitEdit = useCallback(
+    async (edit: CorrectionEditRequest, keepPreview: boolean) => {
+      setBusy(true);
+      try {
+        const result = await getBridge().invoke('corrections:apply', { instanceIndex: latest.current.index, edit });
+        if (keepPreview) awaitedRevision.current = result.history.gtRevision;
+        setStatus({ text: `${result.message} · saved (GT revision ${result.history.gtRevision})`, error: false });
+        await refresh();
+      } catch (error) {
+        awaitedRevision.current = null;
+        preview.set(null);
+        setStatus({ text: error instanceof Error ? error.message : String(error), error: true });
+      } finally {
+        setBusy(false);
+      }
+    },
+    [refresh, preview],
+  );
+
+  const runEffects = useCallback(
+    (effects: readonly DragEffect[]) => {
+      for (const effect of effects) {
+        if (effect.type === 'preview') preview.set({ target: effect.target, xy: effect.xy });
+        else if (effect.type === 'restore') preview.set(null);
+        else if (effect.type === 'select') {
+          if (effect.target.kind === 'joint') selectJoint(effect.target.joint);
+        } else {
+          const current = latest.current.gt;
+          const edit = editForCommit(effect.target, effect.to, current);
+          if (edit === null) {
+            preview.set(null);
+            continue;
+          }
+          if (effect.target.kind === 'joint') selectJoint(effect.target.joint);
+          void commitEdit(edit, true);
+        }
+      }
+    },
+    [preview, selectJoint, commitEdit],
+  );
+
+  const dispatch = useCallback(
+    (input: DragInput) => {
+      const next = dragTransition(machine.current, input);
+      machine.current = next.state;
+      // The phase on the DOM (no React state per pointer event): styling and tests read it.
+      rootRef.current?.setAttribute('data-drag-phase', next.state.phase);
+      runEffects(next.effects);
+      return next;
+    },
+    [runEffects],
+  );
+
+  const onHandleDown = useCallback(
+    (target: DragTarget, origin: Point2, event: React.PointerEvent, scale: number) => {
+      if (event.button !== 0) return;
+      event.preventDefault();
+      event.stopPropagation();
+      (rootRef.current?.querySelector('.viewer') as HTMLElement | null)?.focus({ preventScroll: true });
+      dispatch({ type: 'pointerdown', target, pointerId: event.pointerId, x: event.clientX, y: event.clientY, origin, scale, button: event.button });
+    },
+    [dispatch],
+  );
+
+  const runHistory = useHistoryRunner(async (command) => {
+    if (machine.current.phase !== 'idle') return;
+    setBusy(true);
+    try {
+      const result = await getBridge().invoke(command === 'undo' ? 'corrections:undo' : 'corrections:redo', {});
+      setStatus({ text: `${result.message} · GT revision ${result.history.gtRevision}`, error: false });
+      if (result.instanceIndex !== null && result.instanceIndex !== latest.current.index) openInEditor(result.instanceIndex);
+      await refresh();
+    } catch (error) {
+      setStatus({ text: error instanceof Error ? error.message : String(error), error: true });
+    } finally {
+      setBusy(false);
+    }
+  });
+
+  // Pointer moves / releases anywhere, Esc, arrows and undo/redo keys.
+  useEffect(() => {
+    const onMove = (e: PointerEvent) => {
+      if (machine.current.phase !== 'idle') dispatch({ type: 'pointermove', pointerId: e.pointerId, x: e.clientX, y: e.clientY });
+    };
+    const onUp = (e: PointerEvent) => {
+      if (machine.current.phase !== 'idle') dispatch({ type: 'pointerup', pointerId: e.pointerId, x: e.clientX, y: e.clientY });
+    };
+    const onCancel = (e: PointerEvent) => {
+      if (machine.current.phase !== 'idle') dispatch({ type: 'pointercancel', pointerId: e.pointerId });
+    };
+    const onKey = (e: KeyboardEvent) => {
+      if (machine.current.phase !== 'idle') {
+        if (e.key === 'Escape') {
+          dispatch({ type: 'keydown', key: e.key });
+          e.preventDefault();
+          e.stopPropagation();
+        }
+        return;
+      }
+      if (inTextField(e.target)) return;
+      const command = historyCommandForKey(e);
+      if (command !== null) {
+        e.preventDefault();
+        runHistory(command, 'key');
+        return;
+      }
+      const offset = nudgeOffset(e.key, e.shiftKey);
+      const { selected: joint, gt: current } = latest.current;
+      if (offset !== null && joint !== null && !e.ctrlKey && !e.metaKey && !e.altKey) {
+        const xy = current?.joints[joint]?.xy;
+        if (!xy) return;
+        e.preventDefault();
+        void commitEdit({ kind: 'joint', joint, xy: [xy[0] + offset[0], xy[1] + offset[1]] }, false);
+      }
+    };
+    window.addEventListener('pointermove', onMove);
+    window.addEventListener('pointerup', onUp);
+    window.addEventListener('pointercancel', onCancel);
+    window.addEventListener('keydown', onKey, true);
+    const offMenu = getBridge().on('edit:command', ({ command }) => {
+      // Edit ▸ Undo in the desktop menu: in a text field it is the field's own undo.
+      if (inTextField(document.activeElement)) document.execCommand(command);
+      else runHistory(command, 'menu');
+    });
+    return () => {
+      window.removeEventListener('pointermove', onMove);
+      window.removeEventListener('pointerup', onUp);
+      window.removeEventListener('pointercancel', onCancel);
+      window.removeEventListener('keydown', onKey, true);
+      offMenu();
+    };
+  }, [dispatch, runHistory, commitEdit]);
+
+  const overlays = useMemo(
+    () => (detail.data?.predictions ?? []).map((prediction) => ({ prediction, color: variantColor(Math.max(0, variantOrder.indexOf(prediction.variantId))) })),
+    [detail.data, variantOrder],
+  );
+
+  const gtData = gt.data;
+  const gtLayer = useCallback(
+    (scale: number) =>
+      gtData ? <EditableGtLayer gt={gtData} scale={scale} selectedJoint={selected} preview={preview} threshold={THRESHOLD} onHandleDown={onHandleDown} /> : null,
+    [gtData, selected, preview, onHandleDown],
+  );
+
+  const joint = selected !== null && gtData ? gtData.joints[selected] : undefined;
+  const partner = selected !== null ? MPII_FLIP_INDEX[selected]! : null;
+  const hasPartner = partner !== null && partner !== selected;
+  const crop = detail.data?.crop;
+  const canEdit = gtData !== undefined && !busy;
+
+  return (
+    <section className="editor" aria-label={`Annotate instance ${index}`} ref={rootRef} data-drag-phase="idle">
+      <div className="toolbar editor-toolbar">
+        <label>
+          Instance
+          <input
+            type="number"
+            aria-label="Instance number"
+            min={0}
+            max={personCount - 1}
+            value={index}
+            onChange={(e) => {
+              const value = Number(e.target.value);
+              if (Number.isInteger(value) && value >= 0 && value < personCount) openInEditor(value);
+            }}
+            style={{ width: 72 }}
+          />
+        </label>
+        <button type="button" aria-label="Previous instance" disabled={index <= 0} onClick={() => openInEditor(index - 1)}>
+          ‹
+        </button>
+        <button type="button" aria-label="Next instance" disabled={index >= personCount - 1} onClick={() => openInEditor(index + 1)}>
+          ›
+        </button>
+        <span className="muted mono">{detail.data?.image ?? ''}</span>
+        {gtData?.corrected ? <span className="status-pill running">corrected</span> : null}
+        <span style={{ marginLeft: 'auto' }} />
+        <button type="button" onClick={() => runHistory('undo', 'button')} disabled={busy || !history.data?.canUndo} title="Undo (Ctrl+Z)">
+          Undo{history.data ? ` (${history.data.undoCount})` : ''}
+        </button>
+        <button type="button" onClick={() => runHistory('redo', 'button')} disabled={busy || !history.data?.canRedo} title="Redo (Ctrl+Shift+Z)">
+          Redo{history.data ? ` (${history.data.redoCount})` : ''}
+        </button>
+      </div>
+      <div className="toolbar editor-toolbar">
+        <JointSelect value={selected} onChange={(j) => selectJoint(j)} label="Selected joint" allowAny />
+        {joint && joint.xy ? (
+          <button type="button" disabled={!canEdit} onClick={() => void commitEdit({ kind: 'visibility', joint: selected!, visible: !joint.visible }, false)}>
+            {joint.visible ? 'Mark missing' : 'Mark present'}
+          </button>
+        ) : null}
+        {selected !== null && joint && !joint.xy && crop ? (
+          <button
+            type="button"
+            disabled={!canEdit}
+            onClick={() => void commitEdit({ kind: 'joint', joint: selected, xy: [crop[0] + crop[2] / 2, crop[1] + crop[2] / 2] }, false)}
+          >
+            Place joint
+          </button>
+        ) : null}
+        {hasPartner ? (
+          <button type="button" disabled={!canEdit} onClick={() => void commitEdit({ kind: 'swap', pairs: [[selected!, partner!]] }, false)}>
+            Swap {jointLabel(selected!)} ↔ {jointLabel(partner!)}
+          </button>
+        ) : null}
+        <button type="button" disabled={!canEdit} onClick={() => void commitEdit({ kind: 'swap', pairs: MPII_FLIP_PAIRS.map(([a, b]) => [a, b] as [number, number]) }, false)}>
+          Swap all left/right
+        </button>
+        <span className="muted">{joint?.xy ? `${jointLabel(selected!)} at (${joint.xy[0].toFixed(1)}, ${joint.xy[1].toFixed(1)}) px${joint.visible ? '' : ', missing'}` : ''}</span>
+      </div>
+      {detail.data ? (
+        <InstanceViewer
+          detail={detail.data}
+          overlays={overlays}
+          focusJoint={selected}
+          threshold={THRESHOLD}
+          gtLayer={gtLayer}
+          label={`Instance ${index} editor: drag ground-truth joints or head-box corners, arrows nudge the selected joint (Shift: 10 px), Esc cancels a drag, + and − zoom, 0 fits`}
+        />
+      ) : (
+        <div className="empty">{detail.error ? detail.error.message : 'Loading…'}</div>
+      )}
+      <footer className="editor-footer">
+        <span>
+          <span className="swatch" style={{ background: '#f5f5f5' }} aria-hidden="true" />
+          ground truth
+        </span>
+        {overlays.map((o) => {
+          const e = selected !== null ? o.prediction.normalizedErrors[selected] : null;
+          const hit = selected !== null ? o.prediction.hits[selected] : null;
+          return (
+            <span key={o.prediction.variantId}>
+              <span className="swatch" style={{ background: o.color }} aria-hidden="true" />
+              {o.prediction.variantName}
+              {selected !== null ? ` · ${e === null || e === undefined ? '–' : e.toFixed(3)} × head ${hit === null || hit === undefined ? '' : hit ? '(hit)' : '(miss)'}` : ''}
+            </span>
+          );
+        })}
+        {gtData?.headSize != null ? <span>head size {gtData.headSize.toFixed(1)} px · tolerance {(THRESHOLD * gtData.headSize).toFixed(1)} px</span> : null}
+        {gtData ? <span>GT revision {gtData.gtRevision}</span> : null}
+        <span role="status" aria-live="polite" className={status?.error ? 'error' : ''} style={{ color: status?.error ? 'var(--bad)' : undefined }}>
+          {status?.text ?? ''}
+        </span>
+      </footer>
+    </section>
+  );
+}
+
+function editForCommit(target: DragTarget, to: Point2, gt: InstanceGroundTruth | undefined): CorrectionEditRequest | null {
+  if (target.kind === 'joint') return { kind: 'joint', joint: target.joint, xy: [to[0], to[1]] };
+  if (!gt?.headBox) return null;
+  return { kind: 'headbox', box: moveHeadCorner(gt.headBox, target.corner, to) };
+}
+
+/**
+ * Undo/redo can arrive from a key, a button or the desktop Edit menu (whose accelerator may fire for
+ * the same key press): a command from a different source within 300 ms of the last is a duplicate.
+ */
+function useHistoryRunner(run: (command: 'undo' | 'redo') => Promise<void>) {
+  const last = useRef<{ at: number; source: string; command: string } | null>(null);
+  const runRef = useRef(run);
+  runRef.current = run;
+  return useCallback((command: 'undo' | 'redo', source: 'key' | 'menu' | 'button') => {
+    const now = performance.now();
+    const previous = last.current;
+    if (previous && previous.command === command && previous.source !== source && source !== 'button' && now - previous.at < 300) return;
+    last.current = { at: now, source, command };
+    void runRef.current(command);
+  }, []);
+}
