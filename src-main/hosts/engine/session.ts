@@ -99,6 +99,9 @@ export class EngineSession {
     this.variants.clear();
     for (const record of listVariants(this.ws, { datasetId: storeId })) this.loadStoredVariant(record);
     this.rememberLastDataset(opened.root, isDemo);
+    // Stored errors/metrics older than the GT revision (e.g. the engine was killed right after an
+    // edit) are re-scored shortly; the in-memory numbers above are already current.
+    this.scheduleStoredRefresh();
   }
 
   private loadStoredVariant(record: VariantRecord): void {
