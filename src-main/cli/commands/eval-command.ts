@@ -8,7 +8,7 @@ import { formatCsv, formatTable, toJsonReport, type VariantReport } from '../rep
 import type { PckhProtocol } from '../../core/types.ts';
 import { openWorkbench } from '../../workbench/workbench.ts';
 import { importPredictionsVariant } from '../../workbench/import-variant.ts';
-import { toVariantReport } from '../../workbench/variant-report.ts';
+import { toVariantReport } from '../variant-report.ts';
 
 const FORMATS = ['table', 'json', 'csv'] as const;
 const PROTOCOLS = ['mmpose0x', 'mmpose1x'] as const;

@@ -1,5 +1,5 @@
 /** A scored run as the CLI and the UI tables show it (one row per variant). */
-import type { VariantReport } from '../cli/report-format.ts';
+import type { VariantReport } from './report-format.ts';
 import type { PckhReport } from '../evaluation/pckh.ts';
 
 export function toVariantReport(
