@@ -36,6 +36,14 @@ import {
 import { reevaluateRun } from '../../workbench/reevaluate.ts';
 import type { EngineSession } from './session.ts';
 
+/**
+ * A mistake in what the user typed (e.g. an export path): answered as a normal failed call, which the
+ * UI shows next to the field (ApiRequestError is for malformed requests and answered with HTTP 400).
+ */
+export class UserInputError extends Error {
+  override readonly name = 'UserInputError';
+}
+
 /** spec §0.2: head size = 0.6 × head-box diagonal. */
 const HEAD_SIZE_FACTOR = 0.6;
 
@@ -214,14 +222,14 @@ export function exportFromUi(session: EngineSession, format: ExportFormat, outFi
   const dataset = session.requireDataset();
   const workbench = session.workbench;
   if (workbench === null) throw new ApiRequestError('no workspace is open');
-  if (!path.isAbsolute(outFile)) throw new ApiRequestError(`output path must be absolute, got ${JSON.stringify(outFile)}`);
+  if (!path.isAbsolute(outFile)) throw new UserInputError(`output path must be absolute, got ${JSON.stringify(outFile)}`);
   let summary;
   try {
     summary = exportAnnotations({ workspace: session.requireWs(), datasetId: dataset.storeId!, dataset: workbench.dataset, format, outFile, overwrite });
   } catch (error) {
     // The core words its "already exists" hint for the CLI; the UI has a checkbox instead.
     if (error instanceof Error && error.message.includes('(posebench export --force)')) {
-      throw new ApiRequestError(error.message.replace('(posebench export --force)', '(tick "Overwrite")'));
+      throw new UserInputError(error.message.replace('(posebench export --force)', '(tick "Overwrite")'));
     }
     throw error;
   }
