@@ -144,9 +144,10 @@ export function InstanceEditor({ personCount, variantIds, variantOrder }: Props)
       event.preventDefault();
       event.stopPropagation();
       (rootRef.current?.querySelector('.viewer') as HTMLElement | null)?.focus({ preventScroll: true });
+      if (target.kind === 'joint') selectJoint(target.joint); // once per gesture, not per move
       dispatch({ type: 'pointerdown', target, pointerId: event.pointerId, x: event.clientX, y: event.clientY, origin, scale, button: event.button });
     },
-    [dispatch],
+    [dispatch, selectJoint],
   );
 
   const runHistory = useHistoryRunner(async (command) => {

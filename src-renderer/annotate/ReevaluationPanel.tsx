@@ -32,9 +32,10 @@ export function ReevaluationPanel() {
 
   return (
     <section className="panel" aria-labelledby="reeval-title">
-      <h2 id="reeval-title">
-        Re-evaluation <span className="hint">{data ? `original vs corrected GT (revision ${data.gtRevision}, ${data.correctedInstanceCount} instance${data.correctedInstanceCount === 1 ? '' : 's'} corrected)` : ''}</span>
-      </h2>
+      <h2 id="reeval-title">Re-evaluation</h2>
+      <div className="muted" style={{ marginTop: -4, marginBottom: 8, fontSize: 12 }}>
+        {data ? `PCKh against the original vs the corrected GT (revision ${data.gtRevision}, ${data.correctedInstanceCount} instance${data.correctedInstanceCount === 1 ? '' : 's'} corrected)` : ''}
+      </div>
       {query.error ? <div className="error-box">{query.error.message}</div> : null}
       {!data ? (
         query.error ? null : <div className="muted">Loading…</div>
@@ -70,7 +71,7 @@ export function ReevaluationPanel() {
             <VariantSelect value={variant?.variantId ?? null} onChange={(id) => setChosen(id)} variants={variants.map((v) => ({ id: v.variantId, name: v.variantName }))} label="Per joint for" />
           </div>
           {variant ? (
-            <div className="reeval-scroll">
+            <div>
               <table className="data compact" aria-label={`PCKh per joint, original vs corrected, ${variant.variantName}`}>
                 <thead>
                   <tr>

@@ -159,8 +159,9 @@ describe.skipIf(!HAS_CHROMIUM)('ground-truth editor in the browser (web host, de
     await waitFor('the corrected numbers', async () => ((await row.locator('td').nth(2).innerText()).startsWith('−') ? true : undefined), 20_000);
     const list = page.getByRole('list', { name: 'Instances whose hit/miss changed' });
     const item = list.getByRole('button', { name: new RegExp(`^instance ${instanceIndex} · left wrist · ${variantName}: hit → miss`) });
-    await page.getByLabel('Instance number').fill('0');
-    await page.getByRole('region', { name: 'Annotate instance 0' }).waitFor();
+    const elsewhere = instanceIndex === 0 ? 1 : 0;
+    await page.getByLabel('Instance number').fill(String(elsewhere));
+    await page.getByRole('region', { name: `Annotate instance ${elsewhere}` }).waitFor();
     await item.click();
     await page.getByRole('region', { name: `Annotate instance ${instanceIndex}` }).waitFor();
     expect(await page.getByLabel('Selected joint', { exact: true }).inputValue()).toBe(String(LEFT_WRIST));
@@ -185,12 +186,40 @@ describe.skipIf(!HAS_CHROMIUM)('ground-truth editor in the browser (web host, de
     expectNoProblems();
   });
 
+  it('resizes the head box by dragging a corner (head size and tolerance follow), then undoes it with the button', async () => {
+    const corner = page.getByRole('button', { name: 'head box bottom-right corner (ground truth)' });
+    const box = (await corner.boundingBox())!;
+    const { scale } = await handleAndScale();
+    const x = box.x + box.width / 2;
+    const y = box.y + box.height / 2;
+    await page.mouse.move(x, y);
+    await page.mouse.down();
+    await page.mouse.move(x + 12, y + 9, { steps: 4 });
+    await page.getByText(/^head \d+\.\d px$/).waitFor();
+    await page.mouse.up();
+    await waitFor('the head-box edit', async () => ((await history()).undoCount === 2 ? true : undefined), 20_000);
+    const edited = await call<InstanceGroundTruth>('corrections:instance', { instanceIndex });
+    const before = original.headBox!;
+    expect(edited.headBox![0]).toBe(before[0]);
+    expect(edited.headBox![1]).toBe(before[1]);
+    expect(Math.abs(edited.headBox![2] - before[2] - 12 / scale)).toBeLessThan(0.5);
+    expect(Math.abs(edited.headBox![3] - before[3] - 9 / scale)).toBeLessThan(0.5);
+    expect(edited.headSize!).toBeGreaterThan(original.headSize!);
+    await page.getByText(`head size ${edited.headSize!.toFixed(1)} px`, { exact: false }).waitFor();
+    await page.getByRole('button', { name: /^Undo/ }).click();
+    await waitFor('undo of the head box', async () => ((await history()).undoCount === 1 ? true : undefined), 20_000);
+    expect((await call<InstanceGroundTruth>('corrections:instance', { instanceIndex })).headBox).toEqual(before);
+    expectNoProblems();
+  });
+
   it('exports mpii-json from the UI: differs from the dataset json exactly at the dragged joint', async () => {
     const outFile = path.join(dir, 'exported.json');
     await page.getByLabel('Export format').selectOption('mpii-json');
     await page.getByLabel('Output file').fill(outFile);
     await page.getByRole('button', { name: 'Export', exact: true }).click();
-    await page.getByRole('status').filter({ hasText: /wrote mpii-json/ }).waitFor();
+    const written = page.getByRole('status').filter({ hasText: /wrote mpii-json/ });
+    await written.waitFor();
+    await written.scrollIntoViewIfNeeded();
     await screenshot(page, 'annotate-export');
     // A second export to the same path needs "Overwrite".
     await page.getByRole('button', { name: 'Export', exact: true }).click();
