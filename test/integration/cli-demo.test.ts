@@ -11,7 +11,7 @@ import { runPosebench } from '../support/run-cli.ts';
 interface JsonVariant {
   variant: string;
   instances: number;
-  metrics: Record<string, number>;
+  metrics: Record<'Head' | 'Shoulder' | 'Elbow' | 'Wrist' | 'Hip' | 'Knee' | 'Ankle' | 'PCKh' | 'PCKh@0.1', number>;
   per_joint: { name: string; pckh: number }[];
 }
 
