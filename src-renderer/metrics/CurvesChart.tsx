@@ -3,6 +3,7 @@ import type { MetricsCurves } from '../../src-main/api/contract.ts';
 import { variantColor } from '../shared/colors.ts';
 import { DISPLAY_JOINT_ORDER, jointLabel } from '../shared/joint-order.ts';
 import { Legend } from './JointBarChart.tsx';
+import { PercentGridlines } from '../shared/PercentGridlines.tsx';
 
 const WIDTH = 640;
 const HEIGHT = 250;
@@ -35,14 +36,7 @@ export const CurvesChart = memo(function CurvesChart({ curves }: { curves: Metri
       </div>
       <svg className="chart" viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-labelledby="curves-svg-title" style={{ width: '100%', height: 'auto' }}>
         <title id="curves-svg-title">{`PCKh (percent) vs normalised distance threshold, ${label}`}</title>
-        {[0, 25, 50, 75, 100].map((tick) => (
-          <g key={tick}>
-            <line className="gridline" x1={MARGIN.left} x2={WIDTH - MARGIN.right} y1={y(tick)} y2={y(tick)} />
-            <text x={MARGIN.left - 4} y={y(tick) + 4} textAnchor="end">
-              {tick}
-            </text>
-          </g>
-        ))}
+        <PercentGridlines left={MARGIN.left} right={WIDTH - MARGIN.right} y={y} />
         {[0, 0.1, 0.2, 0.3, 0.4, 0.5].filter((t) => t <= maxT + 1e-9).map((t) => (
           <text key={t} x={x(t)} y={HEIGHT - MARGIN.bottom + 14} textAnchor="middle">
             {t.toFixed(1)}

@@ -2,6 +2,7 @@ import { memo } from 'react';
 import type { MetricsTable } from '../../src-main/api/contract.ts';
 import { variantColor } from '../shared/colors.ts';
 import { DISPLAY_JOINT_ORDER, SHORT_JOINT_LABELS, jointLabel } from '../shared/joint-order.ts';
+import { PercentGridlines } from '../shared/PercentGridlines.tsx';
 
 const WIDTH = 640;
 const HEIGHT = 250;
@@ -19,14 +20,7 @@ export const JointBarChart = memo(function JointBarChart({ table }: { table: Met
     <>
       <svg className="chart" viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-labelledby="joint-bar-svg-title" style={{ width: '100%', height: 'auto' }}>
         <title id="joint-bar-svg-title">PCKh at 0.5 per joint and variant (percent)</title>
-        {[0, 25, 50, 75, 100].map((tick) => (
-          <g key={tick}>
-            <line className="gridline" x1={MARGIN.left} x2={WIDTH - MARGIN.right} y1={y(tick)} y2={y(tick)} />
-            <text x={MARGIN.left - 4} y={y(tick) + 4} textAnchor="end">
-              {tick}
-            </text>
-          </g>
-        ))}
+        <PercentGridlines left={MARGIN.left} right={WIDTH - MARGIN.right} y={y} />
         {DISPLAY_JOINT_ORDER.map((joint, slot) => {
           const x0 = MARGIN.left + slot * groupW + 2;
           return (
