@@ -445,12 +445,46 @@ export function isEventName(value: unknown): value is EventName {
 
 export const mediaKey = {
   image: (datasetId: string, relativePath: string): string => `img/${encodeURIComponent(datasetId)}/${encodeURIComponent(relativePath)}`,
-  thumb: (datasetId: string, index: number, size: number): string => `thumb/${encodeURIComponent(datasetId)}/${index}/${size}`,
+  /** With `overlay`, the GT (and the variant's) skeleton is drawn into the thumbnail (Browse: one `<img>` per cell). */
+  thumb: (datasetId: string, index: number, size: number, overlay?: ThumbOverlaySpec): string =>
+    `thumb/${encodeURIComponent(datasetId)}/${index}/${size}${overlay !== undefined ? `/${encodeURIComponent(thumbOverlayParam(overlay))}` : ''}`,
 };
+
+/**
+ * Skeletons to draw into a thumbnail: colours as 6 hex digits (no '#'), the variant whose prediction
+ * is drawn (null: GT only), and `rev`, a digest of what the UI expects drawn (coordinates), so an edit
+ * changes the URL and no browser cache serves the old picture. The engine draws from its own data.
+ */
+export interface ThumbOverlaySpec {
+  readonly gtColor: string;
+  readonly variantId: string | null;
+  readonly predColor: string | null;
+  readonly rev: string;
+}
+
+function thumbOverlayParam(spec: ThumbOverlaySpec): string {
+  const params = new URLSearchParams({ gt: spec.gtColor, rev: spec.rev });
+  if (spec.variantId !== null) params.set('v', spec.variantId);
+  if (spec.predColor !== null) params.set('pred', spec.predColor);
+  return params.toString();
+}
+
+function parseThumbOverlay(param: string): ThumbOverlaySpec | null {
+  const params = new URLSearchParams(param);
+  const hex = /^[0-9a-f]{6}$/i;
+  const gtColor = params.get('gt');
+  const rev = params.get('rev');
+  const variantId = params.get('v');
+  const predColor = params.get('pred');
+  if (gtColor === null || !hex.test(gtColor) || rev === null || !/^[0-9a-z]{1,32}$/i.test(rev)) return null;
+  if (predColor !== null && !hex.test(predColor)) return null;
+  if (variantId !== null && (variantId.length === 0 || variantId.length > 200)) return null;
+  return { gtColor, variantId, predColor, rev };
+}
 
 export type ParsedMediaKey =
   | { kind: 'image'; datasetId: string; relativePath: string }
-  | { kind: 'thumb'; datasetId: string; index: number; size: number };
+  | { kind: 'thumb'; datasetId: string; index: number; size: number; overlay?: ThumbOverlaySpec };
 
 export function parseMediaKey(key: string): ParsedMediaKey | null {
   const parts = key.split('/');
@@ -458,11 +492,14 @@ export function parseMediaKey(key: string): ParsedMediaKey | null {
     if (parts.length === 3 && parts[0] === 'img') {
       return { kind: 'image', datasetId: decodeURIComponent(parts[1]!), relativePath: decodeURIComponent(parts[2]!) };
     }
-    if (parts.length === 4 && parts[0] === 'thumb') {
+    if ((parts.length === 4 || parts.length === 5) && parts[0] === 'thumb') {
       const index = Number(parts[2]);
       const size = Number(parts[3]);
       if (!Number.isInteger(index) || index < 0 || !Number.isInteger(size) || size < 32 || size > 512) return null;
-      return { kind: 'thumb', datasetId: decodeURIComponent(parts[1]!), index, size };
+      const datasetId = decodeURIComponent(parts[1]!);
+      if (parts[4] === undefined) return { kind: 'thumb', datasetId, index, size };
+      const overlay = parseThumbOverlay(decodeURIComponent(parts[4]));
+      return overlay !== null ? { kind: 'thumb', datasetId, index, size, overlay } : null;
     }
   } catch {
     return null; // malformed percent-encoding

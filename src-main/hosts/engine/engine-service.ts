@@ -22,7 +22,7 @@ import {
 import { applyEdit, exportFromUi, historyOf, instanceGroundTruth, reevaluate, stepHistory } from './corrections.ts';
 import { RunManager } from './run-manager.ts';
 import { EngineSession } from './session.ts';
-import { ensureThumbnail, thumbnailPath } from './thumbnails.ts';
+import { ensureThumbnail, thumbnailOverlayFor, thumbnailPath } from './thumbnails.ts';
 
 const IMAGE_TYPES: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp', '.bmp': 'image/bmp' };
 
@@ -121,8 +121,10 @@ export async function createEngineService(config: EngineConfig, emit: EmitEvent)
     }
     const person = dataset.persons[parsed.index];
     if (person === undefined) throw new Error('no such instance');
-    const out = thumbnailPath(config.cacheDir, dataset.id, parsed.index, parsed.size);
-    await ensureThumbnail(path.join(dataset.imagesDir, person.image), personCrop(person), out, parsed.size);
+    const spec = parsed.overlay;
+    const overlay = spec !== undefined ? thumbnailOverlayFor(person, parsed.index, spec, spec.variantId !== null ? session.requireVariant(spec.variantId) : null) : null;
+    const out = thumbnailPath(config.cacheDir, dataset.id, parsed.index, parsed.size, overlay);
+    await ensureThumbnail(path.join(dataset.imagesDir, person.image), personCrop(person), out, parsed.size, overlay);
     return { file: out, root: config.cacheDir, contentType: 'image/jpeg' };
   }
 
