@@ -59,28 +59,69 @@ export function ensureThumbnail(imageFile: string, crop: CropBox, out: string, s
   return job;
 }
 
-/**
- * The skeletons as an SVG of the thumbnail's size whose viewBox is the crop square, so joints are
- * given in image pixels. Line width side/110 of the crop (≈1.5 px at 160 px), as the UI's overlays.
- */
-export function overlaySvg(crop: CropBox, size: number, overlay: ThumbnailOverlay): string {
-  const [x0, y0, side] = crop;
-  const width = side / 110;
-  const paths = [bonesPath(overlay.gt, overlay.gtColor, width)];
-  if (overlay.pred !== null) paths.push(bonesPath(overlay.pred, overlay.predColor, width));
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}" viewBox="${x0} ${y0} ${side} ${side}">${paths.join('')}</svg>`;
+/** Where the crop's image pixels land in the thumbnail: image (x, y) → (x0 + x·sx, y0 + y·sy). */
+interface PixelMap {
+  readonly x0: number;
+  readonly y0: number;
+  readonly sx: number;
+  readonly sy: number;
 }
 
-function bonesPath(joints: readonly (Point2 | null)[], color: string, width: number): string {
-  let d = '';
+/**
+ * Draws the skeletons into the thumbnail's RGB pixels: round-capped bones of width size/110 (the UI
+ * overlays' side/110 of the crop), opacity 0.9, anti-aliased by the box-filtered distance of each
+ * pixel centre to the bone. Drawn here rather than as an SVG composite: sharp's composite (librsvg
+ * and a second image in the pipeline) cost more than the rest of the thumbnail together, and the
+ * engine generates thumbnails while the user scrolls.
+ */
+export function drawOverlay(rgb: Uint8Array, size: number, map: PixelMap, overlay: ThumbnailOverlay): void {
+  const width = size / 110;
+  drawBones(rgb, size, overlay.gt, overlay.gtColor, width, map);
+  if (overlay.pred !== null) drawBones(rgb, size, overlay.pred, overlay.predColor, width, map);
+}
+
+function drawBones(rgb: Uint8Array, size: number, joints: readonly (Point2 | null)[], color: string, width: number, map: PixelMap): void {
+  const half = width / 2;
+  // Coverage per pixel, the maximum over the bones: where bones meet, the colour is laid down once.
+  const cover = new Float32Array(size * size);
   for (const [a, b] of MPII_SKELETON) {
     const p = joints[a];
     const q = joints[b];
     if (!p || !q) continue;
-    d += `M${p[0]} ${p[1]}L${q[0]} ${q[1]}`;
+    const px = map.x0 + p[0] * map.sx;
+    const py = map.y0 + p[1] * map.sy;
+    const dx = map.x0 + q[0] * map.sx - px;
+    const dy = map.y0 + q[1] * map.sy - py;
+    const length2 = dx * dx + dy * dy;
+    const xMin = Math.max(0, Math.floor(Math.min(px, px + dx) - half - 1));
+    const xMax = Math.min(size - 1, Math.ceil(Math.max(px, px + dx) + half + 1));
+    const yMin = Math.max(0, Math.floor(Math.min(py, py + dy) - half - 1));
+    const yMax = Math.min(size - 1, Math.ceil(Math.max(py, py + dy) + half + 1));
+    for (let y = yMin; y <= yMax; y++) {
+      for (let x = xMin; x <= xMax; x++) {
+        const cx = x + 0.5 - px;
+        const cy = y + 0.5 - py;
+        const t = length2 > 0 ? Math.min(1, Math.max(0, (cx * dx + cy * dy) / length2)) : 0;
+        const d = Math.hypot(cx - t * dx, cy - t * dy);
+        // Overlap of the pixel [d - ½, d + ½] with the line's cross-section [-w/2, w/2].
+        const c = Math.min(d + 0.5, half) - Math.max(d - 0.5, -half);
+        const i = y * size + x;
+        if (c > cover[i]!) cover[i] = c;
+      }
+    }
   }
-  if (d === '') return '';
-  return `<path d="${d}" stroke="${color}" stroke-width="${width}" stroke-opacity="0.9" fill="none" stroke-linecap="round"/>`;
+  const r = parseInt(color.slice(1, 3), 16);
+  const g = parseInt(color.slice(3, 5), 16);
+  const b = parseInt(color.slice(5, 7), 16);
+  for (let i = 0; i < cover.length; i++) {
+    const c = cover[i]!;
+    if (c <= 0) continue;
+    const alpha = 0.9 * Math.min(1, c);
+    const o = i * 3;
+    rgb[o] = Math.round(rgb[o]! + (r - rgb[o]!) * alpha);
+    rgb[o + 1] = Math.round(rgb[o + 1]! + (g - rgb[o + 1]!) * alpha);
+    rgb[o + 2] = Math.round(rgb[o + 2]! + (b - rgb[o + 2]!) * alpha);
+  }
 }
 
 function overlayDigest(overlay: ThumbnailOverlay): string {
@@ -96,40 +137,47 @@ async function makeThumbnail(imageFile: string, crop: CropBox, out: string, size
   } catch {
     // not cached yet
   }
-  const image = sharp(imageFile, { failOn: 'none' });
-  const meta = await image.metadata();
+  const meta = await sharp(imageFile, { failOn: 'none' }).metadata();
   // Stored orientation, not EXIF-rotated: annotations refer to the stored pixels.
   const width = meta.width ?? 0;
   const height = meta.height ?? 0;
   if (width === 0 || height === 0) throw new Error(`${imageFile}: cannot read the image size`);
-  const [x0, y0, side] = crop;
-  const left = Math.round(x0);
-  const top = Math.round(y0);
+  const [cx, cy, side] = crop;
+  const left = Math.round(cx);
+  const top = Math.round(cy);
   const s = Math.max(1, Math.round(side));
-  // Intersection of the crop square with the image; the rest is black padding.
+  const scale = size / s;
+  // Intersection of the crop square with the image, and where it lands in the thumbnail (whole
+  // pixels); the rest is black padding. One pipeline: extract, resize, pad (sharp extends after
+  // resizing), draw: one decode and one encode per thumbnail.
   const ix0 = Math.max(0, left);
   const iy0 = Math.max(0, top);
   const ix1 = Math.min(width, left + s);
   const iy1 = Math.min(height, top + s);
+  const tx0 = Math.round((ix0 - left) * scale);
+  const ty0 = Math.round((iy0 - top) * scale);
+  const tx1 = Math.min(size, Math.round((ix1 - left) * scale));
+  const ty1 = Math.min(size, Math.round((iy1 - top) * scale));
   let pipeline;
-  if (ix1 <= ix0 || iy1 <= iy0) {
+  let map: PixelMap;
+  if (ix1 <= ix0 || iy1 <= iy0 || tx1 <= tx0 || ty1 <= ty0) {
     pipeline = sharp({ create: { width: size, height: size, channels: 3, background: '#000' } });
+    map = { x0: -left * scale, y0: -top * scale, sx: scale, sy: scale };
   } else {
-    // sharp runs extend after resize within one pipeline, so pad first (raw pixels), then resize.
-    const padded = await sharp(imageFile, { failOn: 'none' })
+    pipeline = sharp(imageFile, { failOn: 'none' })
       .removeAlpha()
       .extract({ left: ix0, top: iy0, width: ix1 - ix0, height: iy1 - iy0 })
-      .extend({ left: ix0 - left, top: iy0 - top, right: left + s - ix1, bottom: top + s - iy1, background: '#000' })
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    pipeline = sharp(padded.data, { raw: { width: padded.info.width, height: padded.info.height, channels: padded.info.channels } }).resize(size, size, {
-      fit: 'fill',
-    });
+      .resize(tx1 - tx0, ty1 - ty0, { fit: 'fill' })
+      .extend({ left: tx0, top: ty0, right: size - tx1, bottom: size - ty1, background: '#000' });
+    // Pixel edges map exactly: image ix0 → tx0, ix1 → tx1 (the resize stretches by at most half a pixel).
+    const sx = (tx1 - tx0) / (ix1 - ix0);
+    const sy = (ty1 - ty0) / (iy1 - iy0);
+    map = { x0: tx0 - ix0 * sx, y0: ty0 - iy0 * sy, sx, sy };
   }
   if (overlay !== null) {
-    // The pixels above are the rounded square [left, top, s]: draw in that same square so bones sit on the joints.
-    pipeline = sharp(await pipeline.raw().toBuffer(), { raw: { width: size, height: size, channels: 3 } })
-      .composite([{ input: Buffer.from(overlaySvg([left, top, s], size, overlay)), left: 0, top: 0 }]);
+    const pixels = await pipeline.raw().toBuffer();
+    drawOverlay(pixels, size, map, overlay);
+    pipeline = sharp(pixels, { raw: { width: size, height: size, channels: 3 } });
   }
   await mkdir(path.dirname(out), { recursive: true });
   const temp = `${out}.${process.pid}.tmp`;
