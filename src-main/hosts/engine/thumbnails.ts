@@ -30,6 +30,27 @@ export interface ThumbnailOverlay {
 
 const jobs = new Map<string, Promise<string>>();
 
+/**
+ * Thumbnails are made one at a time, newest request first. The engine makes them while the user
+ * scrolls: run in parallel, a row of them takes both cores from the browser's frames (issue 5), and
+ * the newest requests are the rows now on screen (older ones may have scrolled away).
+ */
+const waiting: (() => void)[] = [];
+let busy = false;
+
+async function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+  if (busy) await new Promise<void>((resolve) => waiting.push(resolve));
+  busy = true;
+  try {
+    return await work();
+  } finally {
+    // Hand the slot straight to the newest waiter, so no new caller slips in between.
+    const next = waiting.pop();
+    if (next !== undefined) next();
+    else busy = false;
+  }
+}
+
 /** The overlay a media key asks for, from the engine's current data (never from the key's own numbers). */
 export function thumbnailOverlayFor(person: PersonAnnotation, index: number, spec: ThumbOverlaySpec, variant: VariantState | null): ThumbnailOverlay {
   let pred: (Point2 | null)[] | null = null;
@@ -53,7 +74,7 @@ export function thumbnailPath(cacheDir: string, datasetId: string, index: number
 export function ensureThumbnail(imageFile: string, crop: CropBox, out: string, size: number, overlay: ThumbnailOverlay | null = null): Promise<string> {
   let job = jobs.get(out);
   if (job === undefined) {
-    job = makeThumbnail(imageFile, crop, out, size, overlay).finally(() => jobs.delete(out));
+    job = cachedOrMake(imageFile, crop, out, size, overlay).finally(() => jobs.delete(out));
     jobs.set(out, job);
   }
   return job;
@@ -130,13 +151,17 @@ function overlayDigest(overlay: ThumbnailOverlay): string {
   return hash.digest('hex').slice(0, 16);
 }
 
-async function makeThumbnail(imageFile: string, crop: CropBox, out: string, size: number, overlay: ThumbnailOverlay | null): Promise<string> {
+async function cachedOrMake(imageFile: string, crop: CropBox, out: string, size: number, overlay: ThumbnailOverlay | null): Promise<string> {
   try {
     await stat(out);
     return out;
   } catch {
     // not cached yet
   }
+  return oneAtATime(() => makeThumbnail(imageFile, crop, out, size, overlay));
+}
+
+async function makeThumbnail(imageFile: string, crop: CropBox, out: string, size: number, overlay: ThumbnailOverlay | null): Promise<string> {
   const meta = await sharp(imageFile, { failOn: 'none' }).metadata();
   // Stored orientation, not EXIF-rotated: annotations refer to the stored pixels.
   const width = meta.width ?? 0;
