@@ -102,9 +102,13 @@ describe.skipIf(!HAS_CHROMIUM)('workbench in the browser (web host, demo workspa
     expect(await grid.locator('img').first().evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(160);
     await grid.focus();
     await page.keyboard.press('ArrowRight');
+    // The instance view shows the full image behind the skeletons: wait for it before the screenshot.
+    const fullImage = page.waitForResponse((response) => response.url().includes('/media/img/') && response.status() === 200);
     await page.keyboard.press('Enter');
     await page.getByRole('region', { name: 'Instance 1' }).waitFor();
     await page.getByRole('img', { name: 'head top (ground truth)' }).waitFor();
+    await fullImage;
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
     await screenshot(page, 'browse');
     expectNoProblems();
   });
