@@ -150,7 +150,15 @@ export async function evaluateModelVariants(wb: Workbench, options: EvaluateMode
     const environment = await environmentInfo();
     for (const [index, model] of models.entries()) {
       if (variants[index]!.latency !== null && runs[index]!.status === 'done' && !toRun.includes(index)) continue;
-      const stats = await benchSessionRun(model, { runs: latencyRuns, warmup: 3 });
+      let stats;
+      try {
+        stats = await benchSessionRun(model, { runs: latencyRuns, warmup: 3 });
+      } catch (error) {
+        // A model whose outputs fail the checks (NaN, shape) already failed its persons; its latency
+        // stays unknown, and the other models' reports must still come out.
+        log(`warning: ${model.file}: latency not measured (${error instanceof Error ? error.message : String(error)})`);
+        continue;
+      }
       variants[index] = setVariantLatency(ws, variants[index]!.id, { medianMs: stats.medianMs, p95Ms: stats.p95Ms, environment: { ...environment, runs: stats.runs, meanMs: stats.meanMs } });
     }
   }
