@@ -17,6 +17,12 @@ const jointIndex = z.number().int().min(0).max(15);
 const instanceIndex = z.number().int().min(0);
 const filePath = z.string().min(1).max(4096);
 
+/** The PCKh protocols the UI can show (spec §2 mmpose 0.x, §3 mmpose 1.x), default first. */
+export const PCKH_PROTOCOLS = ['mmpose0x', 'mmpose1x'] as const satisfies readonly PckhProtocol[];
+export const DEFAULT_PCKH_PROTOCOL: PckhProtocol = 'mmpose0x';
+/** Every metrics-bearing request names the protocol its numbers are computed under. */
+const protocol = z.enum(PCKH_PROTOCOLS).default(DEFAULT_PCKH_PROTOCOL);
+
 // ---------------------------------------------------------------------------------------------
 // Request schemas
 // ---------------------------------------------------------------------------------------------
@@ -41,23 +47,24 @@ export const requestSchemas = {
   'variants:importPredictions': z
     .object({ file: filePath, name: z.string().max(200).optional(), coordinateBase: z.union([z.literal(0), z.literal(1)]).optional() })
     .strict(),
-  'metrics:table': z.object({}).strict(),
-  'metrics:curves': z.object({ variantIds: z.array(id).max(16).optional() }).strict(),
+  'metrics:table': z.object({ protocol }).strict(),
+  'metrics:curves': z.object({ variantIds: z.array(id).max(16).optional(), protocol }).strict(),
   'failures:list': z
-    .object({ variantId: id, joint: jointIndex, offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(5000).default(200) })
+    .object({ variantId: id, joint: jointIndex, offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(5000).default(200), protocol })
     .strict(),
   'instances:list': z
     .object({
       variantId: id.optional(),
       joint: jointIndex.optional(),
       outcome: z.enum(['all', 'hit', 'miss']).default('all'),
+      protocol,
     })
     .strict(),
-  'instance:get': z.object({ instanceIndex, variantIds: z.array(id).max(8).default([]) }).strict(),
-  'compare:table': z.object({ variantIds: z.array(id).min(2).max(4) }).strict(),
-  'compare:scatter': z.object({}).strict(),
+  'instance:get': z.object({ instanceIndex, variantIds: z.array(id).max(8).default([]), protocol }).strict(),
+  'compare:table': z.object({ variantIds: z.array(id).min(2).max(4), protocol }).strict(),
+  'compare:scatter': z.object({ protocol }).strict(),
   'compare:filter': z
-    .object({ a: id, b: id, joint: jointIndex, relation: z.enum(['a-hit-b-miss', 'a-miss-b-hit', 'both-miss', 'both-hit']) })
+    .object({ a: id, b: id, joint: jointIndex, relation: z.enum(['a-hit-b-miss', 'a-miss-b-hit', 'both-miss', 'both-hit']), protocol })
     .strict(),
   'runs:start': z.object({ variantIds: z.array(id).min(1).max(16) }).strict(),
   'runs:cancel': z.object({ runId: id }).strict(),
@@ -69,7 +76,7 @@ export const requestSchemas = {
   'corrections:undo': z.object({}).strict(),
   'corrections:redo': z.object({}).strict(),
   'corrections:history': z.object({}).strict(),
-  'corrections:reevaluate': z.object({}).strict(),
+  'corrections:reevaluate': z.object({ protocol }).strict(),
   'export:annotations': z
     .object({ format: z.enum(['mpii-json', 'mpii-mat', 'coco']), outFile: filePath, overwrite: z.boolean().default(false) })
     .strict(),
@@ -371,6 +378,8 @@ export interface ReevaluationVariant {
 }
 
 export interface Reevaluation {
+  /** Protocol both sides were scored under. */
+  readonly protocol: PckhProtocol;
   readonly gtRevision: number;
   readonly correctedInstanceCount: number;
   readonly variants: readonly ReevaluationVariant[];

@@ -21,6 +21,7 @@ import {
   type ReevaluationVariant,
 } from '../../api/contract.ts';
 import { humanJointName } from '../../core/joints.ts';
+import type { PckhProtocol } from '../../core/types.ts';
 import type { PckhReport } from '../../evaluation/pckh.ts';
 import { describeExport, exportAnnotations, type ExportFormat } from '../../export/export-annotations.ts';
 import {
@@ -186,8 +187,8 @@ function metricValues(report: PckhReport): Record<MetricColumn, number | null> {
   return Object.fromEntries(METRIC_COLUMNS.map((c) => [c, pct(report.metrics[c])])) as Record<MetricColumn, number | null>;
 }
 
-/** Every variant with a stored finished run, scored against the original and the corrected GT. */
-export function reevaluate(session: EngineSession): Reevaluation {
+/** Every variant with a stored finished run, scored against the original and the corrected GT under `protocol`. */
+export function reevaluate(session: EngineSession, protocol: PckhProtocol = session.requireDataset().protocol): Reevaluation {
   const ws = session.requireWs();
   const dataset = session.requireDataset();
   const variants: ReevaluationVariant[] = [];
@@ -195,7 +196,7 @@ export function reevaluate(session: EngineSession): Reevaluation {
     if (variant.evaluation === null) continue;
     const runId = session.latestDoneRunId(variant);
     if (runId === null) continue;
-    const result = reevaluateRun(ws, runId, dataset.protocol);
+    const result = reevaluateRun(ws, runId, protocol);
     variants.push({
       variantId: variant.id,
       variantName: variant.name,
@@ -214,7 +215,7 @@ export function reevaluate(session: EngineSession): Reevaluation {
       })),
     });
   }
-  return { gtRevision: dataset.summary.gtRevision, correctedInstanceCount: dataset.summary.correctedInstanceCount, variants };
+  return { protocol, gtRevision: dataset.summary.gtRevision, correctedInstanceCount: dataset.summary.correctedInstanceCount, variants };
 }
 
 /** Writes the effective GT where the user said; never over an existing file unless asked. */

@@ -57,20 +57,29 @@ export async function createEngineService(config: EngineConfig, emit: EmitEvent)
       changed('predictions imported');
       return variantSummary(variant);
     },
-    'metrics:table': async () => metricsTable(session.dataset, session.variants.values()),
-    'metrics:curves': async (req) => metricsCurves(session.variants.values(), req.variantIds),
-    'failures:list': async (req) => failuresList(session.requireDataset(), session.requireVariant(req.variantId), req.joint, req.offset, req.limit),
+    // Metrics-bearing calls: every variant scored under the requested protocol (session.scored*).
+    'metrics:table': async (req) => metricsTable(session.dataset, session.dataset ? session.scoredVariants(req.protocol) : [], req.protocol),
+    'metrics:curves': async (req) => metricsCurves(session.dataset ? session.scoredVariants(req.protocol) : [], req.variantIds),
+    'failures:list': async (req) =>
+      failuresList(session.requireDataset(), session.requireScoredVariant(req.variantId, req.protocol), req.joint, req.offset, req.limit),
     'instances:list': async (req) =>
-      instancesList(session.requireDataset(), req.variantId !== undefined ? session.requireVariant(req.variantId) : null, req.joint, req.outcome),
+      instancesList(
+        session.requireDataset(),
+        req.variantId !== undefined ? session.requireScoredVariant(req.variantId, req.protocol) : null,
+        req.joint,
+        req.outcome,
+      ),
     'instance:get': async (req) =>
       instanceDetail(
         session.requireDataset(),
-        req.variantIds.map((id) => session.requireVariant(id)),
+        req.variantIds.map((id) => session.requireScoredVariant(id, req.protocol)),
         req.instanceIndex,
+        req.protocol,
       ),
-    'compare:table': async (req) => compareTable(req.variantIds.map((id) => session.requireVariant(id))),
-    'compare:scatter': async () => compareScatter(session.variants.values()),
-    'compare:filter': async (req) => compareFilter(session.requireVariant(req.a), session.requireVariant(req.b), req.joint, req.relation),
+    'compare:table': async (req) => compareTable(req.variantIds.map((id) => session.requireScoredVariant(id, req.protocol))),
+    'compare:scatter': async (req) => compareScatter(session.dataset ? session.scoredVariants(req.protocol) : []),
+    'compare:filter': async (req) =>
+      compareFilter(session.requireScoredVariant(req.a, req.protocol), session.requireScoredVariant(req.b, req.protocol), req.joint, req.relation),
     'runs:start': async (req) => runs.start(req.variantIds),
     'runs:cancel': async (req) => runs.cancel(req.runId),
     'runs:list': async () => runs.list(),
@@ -102,7 +111,7 @@ export async function createEngineService(config: EngineConfig, emit: EmitEvent)
       return result;
     },
     'corrections:history': async () => historyOf(session),
-    'corrections:reevaluate': async () => reevaluate(session),
+    'corrections:reevaluate': async (req) => reevaluate(session, req.protocol),
     'export:annotations': async (req) => exportFromUi(session, req.format, req.outFile, req.overwrite),
   };
 

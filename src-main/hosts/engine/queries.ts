@@ -20,7 +20,7 @@ import {
 import { ApiRequestError } from '../../api/contract.ts';
 import { MPII_JOINT_COUNT } from '../../core/joints.ts';
 import { headSize as headSizeFromBoxes } from '../../evaluation/pckh-tally.ts';
-import type { PersonAnnotation, Point2 } from '../../core/types.ts';
+import type { PckhProtocol, PersonAnnotation, Point2 } from '../../core/types.ts';
 import { HIT, MISS, NOT_EVALUATED, type DatasetState, type VariantState } from './view-model.ts';
 
 const J = MPII_JOINT_COUNT;
@@ -44,10 +44,11 @@ export function evaluated(variants: Iterable<VariantState>): VariantState[] {
   return [...variants].filter((v) => v.evaluation !== null);
 }
 
-export function metricsTable(dataset: DatasetState | null, variants: Iterable<VariantState>): MetricsTable {
+/** `variants` are scored under `protocol` (EngineSession.scoredVariants); the table names it. */
+export function metricsTable(dataset: DatasetState | null, variants: Iterable<VariantState>, protocol: PckhProtocol | null = dataset?.protocol ?? null): MetricsTable {
   const rows = evaluated(variants);
   return {
-    protocol: dataset?.protocol ?? null,
+    protocol: dataset === null ? null : protocol,
     gtRevision: dataset?.summary.gtRevision ?? null,
     columns: METRIC_COLUMNS,
     rows: rows.map((v) => ({
@@ -161,7 +162,12 @@ export function instancesList(
   return { total: items.length, datasetId: dataset.id, items };
 }
 
-export function instanceDetail(dataset: DatasetState, variants: readonly VariantState[], index: number): InstanceDetail {
+/**
+ * One instance with the variants' predictions, errors and hits (variants scored under `protocol`).
+ * The GT shown and the joints counted are the protocol's: the `.mat` (0.x, spec §2 steps 2–3) or the
+ * json joints / joints_vis (1.x, spec §3).
+ */
+export function instanceDetail(dataset: DatasetState, variants: readonly VariantState[], index: number, protocol: PckhProtocol = dataset.protocol): InstanceDetail {
   const person = dataset.persons[index];
   if (person === undefined) throw new ApiRequestError(`instance ${index} does not exist (the dataset has ${dataset.persons.length})`);
   const gt = dataset.gt;
@@ -170,7 +176,7 @@ export function instanceDetail(dataset: DatasetState, variants: readonly Variant
   if (gt !== null) {
     const b = index * 4;
     headBox = [gt.headBoxes1Based[b]! - 1, gt.headBoxes1Based[b + 1]! - 1, gt.headBoxes1Based[b + 2]! - 1, gt.headBoxes1Based[b + 3]! - 1];
-    for (let j = 0; j < J; j++) counted[j] = gt.missing[index * J + j] === 0;
+    for (let j = 0; j < J; j++) counted[j] = protocol === 'mmpose1x' ? (person.jointsVisible[j] ?? 0) !== 0 : gt.missing[index * J + j] === 0;
   } else {
     for (let j = 0; j < J; j++) counted[j] = person.joints[j] !== null;
   }
@@ -187,7 +193,7 @@ export function instanceDetail(dataset: DatasetState, variants: readonly Variant
     scale: person.scale,
     headSize,
     headBox,
-    gt: gtJoints(dataset, index),
+    gt: gtJoints(dataset, index, protocol),
     counted,
     predictions: variants
       .filter((v) => v.predictions !== null)
@@ -211,12 +217,12 @@ export function instanceDetail(dataset: DatasetState, variants: readonly Variant
 
 /**
  * GT joints shown in the UI, 0-based: the `.mat` positions (what the 0.x protocol scores) when there
- * is a gt `.mat`, the json joints otherwise.
+ * is a gt `.mat` and the protocol is 0.x, the json joints otherwise (what 1.x scores, spec §3).
  */
-export function gtJoints(dataset: DatasetState, index: number): (Point2 | null)[] {
+export function gtJoints(dataset: DatasetState, index: number, protocol: PckhProtocol = 'mmpose0x'): (Point2 | null)[] {
   const gt = dataset.gt;
   const person = dataset.persons[index]!;
-  if (gt === null) return person.joints.map((p) => (p === null ? null : [p[0], p[1]]));
+  if (gt === null || protocol === 'mmpose1x') return person.joints.map((p) => (p === null ? null : [p[0], p[1]]));
   const out: (Point2 | null)[] = [];
   for (let j = 0; j < J; j++) {
     const x = gt.positions1Based[(index * J + j) * 2]!;

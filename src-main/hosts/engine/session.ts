@@ -26,7 +26,15 @@ import { evaluationFromReport } from './evaluation-adapter.ts';
 import type { EmitEvent } from './engine-server.ts';
 import type { EngineConfig } from './protocol.ts';
 import { stateFileFor } from './workspace-defaults.ts';
-import type { DatasetState, VariantState } from './view-model.ts';
+import type { DatasetState, VariantEvaluation, VariantState } from './view-model.ts';
+
+/** A report for a protocol other than the dataset's, valid while its inputs are the same objects. */
+interface CachedEvaluation {
+  readonly gtRevision: number;
+  readonly predictions: Float32Array;
+  readonly jointPredicted: readonly boolean[];
+  readonly evaluation: VariantEvaluation;
+}
 
 const J = MPII_JOINT_COUNT;
 const ALL_PREDICTED: readonly boolean[] = new Array<boolean>(J).fill(true);
@@ -40,6 +48,11 @@ export class EngineSession {
   /** store instance id per dataset index (entry order). */
   instanceIds: number[] = [];
   readonly runs = new Map<string, { -readonly [K in keyof RunSummary]: RunSummary[K] } & { controller?: AbortController }>();
+  /**
+   * Evaluations under the other protocol, keyed `${variantId}|${protocol}`, computed on first request.
+   * The dataset's own protocol lives in `variant.evaluation` (kept current by evaluate/applyReport).
+   */
+  private readonly otherProtocolEvaluations = new Map<string, CachedEvaluation>();
 
   constructor(
     readonly config: EngineConfig,
@@ -97,6 +110,7 @@ export class EngineSession {
       missingImages,
     };
     this.variants.clear();
+    this.otherProtocolEvaluations.clear();
     for (const record of listVariants(this.ws, { datasetId: storeId })) this.loadStoredVariant(record);
     this.rememberLastDataset(opened.root, isDemo);
     // Stored errors/metrics older than the GT revision (e.g. the engine was killed right after an
@@ -156,6 +170,8 @@ export class EngineSession {
       summary: { ...dataset.summary, gtRevision: truth.gtRevision, correctedInstanceCount: truth.correctedInstanceIds.length },
     };
     for (const variant of this.variants.values()) if (variant.predictions !== null) this.evaluate(variant);
+    // Other-protocol reports are recomputed on their next request (the GT revision keys them anyway).
+    this.otherProtocolEvaluations.clear();
     this.scheduleStoredRefresh();
   }
 
@@ -201,16 +217,17 @@ export class EngineSession {
     return latestRun(this.requireWs(), dataset.storeId, variant.storeId, ['done'])?.id ?? null;
   }
 
-  /** Computes PCKh for a variant with predictions (needs the gt `.mat`). */
+  /** Computes PCKh for a variant with predictions (needs the gt `.mat`), under the dataset's protocol. */
   evaluate(variant: VariantState): void {
+    variant.evaluation = this.computeEvaluation(variant, this.requireDataset().protocol);
+  }
+
+  private computeEvaluation(variant: VariantState, protocol: PckhProtocol): VariantEvaluation | null {
     const dataset = this.requireDataset();
-    if (variant.predictions === null || dataset.gt === null) {
-      variant.evaluation = null;
-      return;
-    }
+    if (variant.predictions === null || dataset.gt === null) return null;
     const report = computePckh(
       buildPckhInputs({
-        protocol: dataset.protocol,
+        protocol,
         persons: dataset.persons,
         gt: dataset.gt,
         predictions0Based: variant.predictions,
@@ -218,7 +235,43 @@ export class EngineSession {
         sources: { predictions: variant.sourcePath },
       }),
     );
-    variant.evaluation = evaluationFromReport(report);
+    return evaluationFromReport(report);
+  }
+
+  /**
+   * A variant's evaluation under `protocol` (null before it has predictions). The dataset's protocol
+   * is the one kept on the variant; the other is computed on demand and cached per (variant,
+   * protocol, GT revision), and recomputed when a new run replaces the predictions.
+   */
+  evaluationFor(variant: VariantState, protocol: PckhProtocol): VariantEvaluation | null {
+    const dataset = this.requireDataset();
+    if (protocol === dataset.protocol || variant.evaluation === null || variant.predictions === null) return variant.evaluation;
+    const key = `${variant.id}|${protocol}`;
+    const gtRevision = dataset.summary.gtRevision;
+    const cached = this.otherProtocolEvaluations.get(key);
+    if (cached !== undefined && cached.gtRevision === gtRevision && cached.predictions === variant.predictions && cached.jointPredicted === variant.jointPredicted) {
+      return cached.evaluation;
+    }
+    const evaluation = this.computeEvaluation(variant, protocol);
+    if (evaluation === null) return null;
+    this.otherProtocolEvaluations.set(key, { gtRevision, predictions: variant.predictions, jointPredicted: variant.jointPredicted, evaluation });
+    return evaluation;
+  }
+
+  /** The variant as the queries see it under `protocol`: the same state with that protocol's evaluation. */
+  scored(variant: VariantState, protocol: PckhProtocol): VariantState {
+    const evaluation = this.evaluationFor(variant, protocol);
+    return evaluation === variant.evaluation ? variant : { ...variant, evaluation };
+  }
+
+  /** Every variant, scored under `protocol` (see scored). */
+  scoredVariants(protocol: PckhProtocol): VariantState[] {
+    return [...this.variants.values()].map((variant) => this.scored(variant, protocol));
+  }
+
+  /** A variant by id, scored under `protocol`. */
+  requireScoredVariant(id: string, protocol: PckhProtocol): VariantState {
+    return this.scored(this.requireVariant(id), protocol);
   }
 
   importPredictionsFile(file: string, name: string | undefined, coordinateBase: 0 | 1): VariantState {
