@@ -8,6 +8,7 @@ import { MPII_JOINT_COUNT } from '../../core/joints.ts';
 import { benchSessionRun } from '../../inference/engine/latency-bench.ts';
 import { inspectModel, type ModelInfo } from '../../inference/engine/model-inspect.ts';
 import { runModelsOverDataset } from '../../inference/engine/run-pipeline.ts';
+import { recordRunFailure } from '../../store/runs-repo.ts';
 import type { EmitEvent } from './engine-server.ts';
 import type { EngineSession } from './session.ts';
 import type { VariantState } from './view-model.ts';
@@ -119,8 +120,15 @@ export class RunManager {
           buffers[result.modelIndex]!.set(result.keypoints, result.entryIndex * J * 3);
           present[result.modelIndex]![result.entryIndex] = 1;
         },
-        onFailure: () => {
+        onFailure: (failure) => {
           entry.failed += 1;
+          // Stored per run, so the variant's failure count (and the CLI) name the same instances.
+          const instanceId = this.session.instanceIds[failure.entryIndex];
+          if (instanceId === undefined) return;
+          const slots = failure.modelIndex === undefined ? variants.map((_, m) => m) : [failure.modelIndex];
+          for (const m of slots) {
+            recordRunFailure(this.session.requireWs(), storeRuns[m]!, instanceId, `${failure.image} (entry ${failure.entryIndex}): ${failure.reason}`);
+          }
         },
         onProgress: (progress) => {
           entry.done = progress.done;
@@ -140,6 +148,7 @@ export class RunManager {
         },
       });
       const status = summary.cancelled ? 'cancelled' : 'done';
+      let variantErrors = 0;
       for (let m = 0; m < variants.length; m++) {
         const variant = variants[m]!;
         const instanceIds: number[] = [];
@@ -150,11 +159,24 @@ export class RunManager {
         }
         const xyScore = new Float32Array(rows.length * J * 3);
         rows.forEach((row, k) => xyScore.set(buffers[m]!.subarray(row * J * 3, (row + 1) * J * 3), k * J * 3));
-        // Latency: the bare single-thread session.run, as the study reports it (model only).
-        const latency = status === 'done' ? await benchSessionRun(models[m]!, { runs: 20, warmup: 3 }) : null;
-        this.session.finishStoredRun(storeRuns[m]!, variant, status, { instanceIds, xyScore }, latency);
+        // Latency: the bare single-thread session.run, as the study reports it (model only). A model
+        // whose outputs fail the checks (NaN, shape) has no latency; its failed persons are stored.
+        const latency = status === 'done' ? await benchSessionRun(models[m]!, { runs: 20, warmup: 3 }).catch(() => null) : null;
+        try {
+          this.session.finishStoredRun(storeRuns[m]!, variant, status, { instanceIds, xyScore }, latency);
+        } catch (error) {
+          // One variant's store/scoring failure must not lose the other variants' results.
+          variantErrors += 1;
+          const message = error instanceof Error ? error.message : String(error);
+          this.session.failStoredRun(storeRuns[m]!, message);
+          variant.status = 'failed';
+          variant.error = message;
+          entry.error = message;
+          continue;
+        }
         if (status === 'cancelled') variant.status = variant.evaluation !== null ? 'ready' : 'pending';
       }
+      if (variantErrors === variants.length) throw new Error(entry.error ?? 'run failed');
       entry.status = status === 'cancelled' ? 'cancelled' : 'finished';
     } catch (error) {
       entry.status = 'failed';
