@@ -182,7 +182,7 @@ describe('contract helpers', () => {
   });
 
   it('validates requests, applies defaults and names the bad field', () => {
-    expect(parseRequest('failures:list', { variantId: 'v1', joint: 15 })).toEqual({ variantId: 'v1', joint: 15, offset: 0, limit: 200 });
+    expect(parseRequest('failures:list', { variantId: 'v1', joint: 15 })).toEqual({ variantId: 'v1', joint: 15, offset: 0, limit: 200, protocol: 'mmpose0x' });
     expect(() => parseRequest('failures:list', { variantId: 'v1', joint: 16 })).toThrow(/joint/);
     expect(() => parseRequest('compare:table', { variantIds: ['a'] })).toThrow(/variantIds/);
     expect(() => parseRequest('runs:list', { extra: true })).toThrow(ApiRequestError);
