@@ -12,6 +12,7 @@ import { MPII_FLIP_INDEX, MPII_FLIP_PAIRS } from '../../src-main/core/joints.ts'
 import type { Point2 } from '../../src-main/core/types.ts';
 import { getBridge } from '../bridge/index.ts';
 import { useApi } from '../bridge/queries.ts';
+import { useUi } from '../app/ui-store.ts';
 import { variantColor } from '../shared/colors.ts';
 import { JointSelect } from '../shared/JointSelect.tsx';
 import { jointLabel } from '../shared/joint-order.ts';
@@ -47,7 +48,8 @@ export function InstanceEditor({ personCount, variantIds, variantOrder }: Props)
   const selected = useAnnotate((s) => s.selectedJoint);
   const openInEditor = useAnnotate((s) => s.openInEditor);
   const selectJoint = useAnnotate((s) => s.selectJoint);
-  const detail = useApi('instance:get', { instanceIndex: index, variantIds: [...variantIds] });
+  const protocol = useUi((s) => s.protocol);
+  const detail = useApi('instance:get', { instanceIndex: index, variantIds: [...variantIds], protocol });
   const gt = useApi('corrections:instance', { instanceIndex: index });
   const history = useApi('corrections:history', {});
   const [status, setStatus] = useState<{ text: string; error: boolean } | null>(null);

@@ -18,7 +18,8 @@ export function InstancePanel({ variantOrder }: Props) {
   const close = useUi((s) => s.closeInstance);
   const setView = useUi((s) => s.setView);
   const openInEditor = useAnnotate((s) => s.openInEditor);
-  const detail = useApi('instance:get', { instanceIndex: open?.index ?? 0, variantIds: open?.variantIds ?? [] }, { enabled: open !== null });
+  const protocol = useUi((s) => s.protocol);
+  const detail = useApi('instance:get', { instanceIndex: open?.index ?? 0, variantIds: open?.variantIds ?? [], protocol }, { enabled: open !== null });
 
   const position = open ? open.list.indexOf(open.index) : -1;
   const step = (delta: number) => {

@@ -5,6 +5,7 @@
  */
 import type { MetricColumn, ReevaluationVariant } from '../../src-main/api/contract.ts';
 import { useApi } from '../bridge/queries.ts';
+import { useUi } from '../app/ui-store.ts';
 import { VariantSelect } from '../shared/JointSelect.tsx';
 import { DISPLAY_JOINT_ORDER, jointLabel } from '../shared/joint-order.ts';
 import { useAnnotate } from './annotate-store.ts';
@@ -21,7 +22,8 @@ function Delta({ before, after }: { before: number | null | undefined; after: nu
 }
 
 export function ReevaluationPanel() {
-  const query = useApi('corrections:reevaluate', {});
+  const protocol = useUi((s) => s.protocol);
+  const query = useApi('corrections:reevaluate', { protocol });
   const chosenId = useAnnotate((s) => s.reevalVariantId);
   const setChosen = useAnnotate((s) => s.setReevalVariant);
   const openInEditor = useAnnotate((s) => s.openInEditor);
@@ -34,7 +36,7 @@ export function ReevaluationPanel() {
     <section className="panel" aria-labelledby="reeval-title">
       <h2 id="reeval-title">Re-evaluation</h2>
       <div className="muted" style={{ marginTop: -4, marginBottom: 8, fontSize: 12 }}>
-        {data ? `PCKh against the original vs the corrected GT (revision ${data.gtRevision}, ${data.correctedInstanceCount} instance${data.correctedInstanceCount === 1 ? '' : 's'} corrected)` : ''}
+        {data ? `PCKh (${data.protocol}) against the original vs the corrected GT (revision ${data.gtRevision}, ${data.correctedInstanceCount} instance${data.correctedInstanceCount === 1 ? '' : 's'} corrected)` : ''}
       </div>
       {query.error ? <div className="error-box">{query.error.message}</div> : null}
       {!data ? (

@@ -4,7 +4,8 @@ import { getBridge } from '../bridge/index.ts';
 import { useUi, type ViewName } from './ui-store.ts';
 import { MetricsView } from '../metrics/MetricsView.tsx';
 import { fmtDuration } from '../shared/format.ts';
-import type { EventMap } from '../../src-main/api/contract.ts';
+import { PCKH_PROTOCOLS, type EventMap } from '../../src-main/api/contract.ts';
+import { PROTOCOL_INFO } from '../shared/protocol-info.ts';
 
 // Views other than the first are split out: the metrics view paints without waiting for them.
 const FailuresView = lazy(async () => ({ default: (await import('../failures/FailuresView.tsx')).FailuresView }));
@@ -26,6 +27,8 @@ export function App() {
   useEngineInvalidation();
   const view = useUi((s) => s.view);
   const setView = useUi((s) => s.setView);
+  const protocol = useUi((s) => s.protocol);
+  const setProtocol = useUi((s) => s.setProtocol);
   const workspace = useApi('workspace:get', {});
   const dataset = workspace.data?.dataset ?? null;
 
@@ -46,7 +49,7 @@ export function App() {
           {dataset ? (
             <>
               <strong>{dataset.name}</strong>
-              {dataset.isDemo ? ' (demo)' : ''} · {dataset.personCount} persons · {dataset.imageCount} images · {dataset.protocol} · GT revision {dataset.gtRevision}
+              {dataset.isDemo ? ' (demo)' : ''} · {dataset.personCount} persons · {dataset.imageCount} images · GT revision {dataset.gtRevision}
               {dataset.correctedInstanceCount > 0 ? ` (${dataset.correctedInstanceCount} corrected)` : ''}
             </>
           ) : workspace.isLoading ? (
@@ -55,6 +58,16 @@ export function App() {
             'no dataset open'
           )}
         </div>
+        <label className="protocol-select" title={PROTOCOL_INFO[protocol].details}>
+          PCKh
+          <select aria-label="PCKh protocol" value={protocol} onChange={(event) => setProtocol(PCKH_PROTOCOLS.find((p) => p === event.target.value) ?? protocol)}>
+            {PCKH_PROTOCOLS.map((p) => (
+              <option key={p} value={p} title={PROTOCOL_INFO[p].source}>
+                {p}
+              </option>
+            ))}
+          </select>
+        </label>
       </header>
       <main className="main" role="tabpanel" aria-label={TABS.find((t) => t.view === view)?.label} style={{ minHeight: 0, overflow: 'hidden' }}>
         {workspace.error ? <div className="view"><div className="error-box">{workspace.error.message}</div></div> : null}

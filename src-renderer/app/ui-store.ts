@@ -1,5 +1,7 @@
 /** UI state (not server data): current view and selections. */
 import { create } from 'zustand';
+import { DEFAULT_PCKH_PROTOCOL, PCKH_PROTOCOLS } from '../../src-main/api/contract.ts';
+import type { PckhProtocol } from '../../src-main/core/types.ts';
 
 export type ViewName = 'metrics' | 'failures' | 'browse' | 'compare' | 'runs' | 'annotate';
 export type Outcome = 'all' | 'hit' | 'miss';
@@ -7,12 +9,15 @@ export type CompareRelation = 'a-hit-b-miss' | 'a-miss-b-hit' | 'both-miss' | 'b
 
 interface UiState {
   view: ViewName;
+  /** PCKh protocol every metric in the UI is computed under (kept across reloads). */
+  protocol: PckhProtocol;
   /** Instance open in the detail panel, with the variants to overlay and the joint to focus. */
   openInstance: { index: number; variantIds: string[]; focusJoint: number | null; list: readonly number[] } | null;
   failures: { variantId: string | null; joint: number };
   browse: { variantId: string | null; joint: number | null; outcome: Outcome };
   compare: { variantIds: string[]; joint: number; relation: CompareRelation };
   setView(view: ViewName): void;
+  setProtocol(protocol: PckhProtocol): void;
   openInstanceView(index: number, variantIds: string[], focusJoint: number | null, list?: readonly number[]): void;
   closeInstance(): void;
   setFailures(patch: Partial<UiState['failures']>): void;
@@ -25,8 +30,28 @@ const initialView = (): ViewName => {
   return (['metrics', 'failures', 'browse', 'compare', 'runs', 'annotate'] as const).find((v) => v === hash) ?? 'metrics';
 };
 
+const PROTOCOL_STORAGE_KEY = 'posebench.pckhProtocol';
+
+function storedProtocol(): PckhProtocol {
+  try {
+    const value = typeof localStorage === 'undefined' ? null : localStorage.getItem(PROTOCOL_STORAGE_KEY);
+    return PCKH_PROTOCOLS.find((p) => p === value) ?? DEFAULT_PCKH_PROTOCOL;
+  } catch {
+    return DEFAULT_PCKH_PROTOCOL; // storage blocked: the default, not an error
+  }
+}
+
+function storeProtocol(protocol: PckhProtocol): void {
+  try {
+    localStorage.setItem(PROTOCOL_STORAGE_KEY, protocol);
+  } catch {
+    // storage blocked: the choice lasts for this page only
+  }
+}
+
 export const useUi = create<UiState>((set) => ({
   view: initialView(),
+  protocol: storedProtocol(),
   openInstance: null,
   failures: { variantId: null, joint: 15 },
   browse: { variantId: null, joint: null, outcome: 'all' },
@@ -34,6 +59,10 @@ export const useUi = create<UiState>((set) => ({
   setView: (view) => {
     if (typeof window !== 'undefined') window.history.replaceState(null, '', `${window.location.pathname}${window.location.search}#${view}`);
     set({ view, openInstance: null });
+  },
+  setProtocol: (protocol) => {
+    storeProtocol(protocol);
+    set({ protocol });
   },
   openInstanceView: (index, variantIds, focusJoint, list = []) => set({ openInstance: { index, variantIds, focusJoint, list } }),
   closeInstance: () => set({ openInstance: null }),

@@ -17,6 +17,7 @@ export function BrowseView() {
   const { evaluated, all, order } = useVariants();
   const { variantId, joint, outcome } = useUi((s) => s.browse);
   const setBrowse = useUi((s) => s.setBrowse);
+  const protocol = useUi((s) => s.protocol);
   const openInstance = useUi((s) => s.openInstance);
   const openInstanceView = useUi((s) => s.openInstanceView);
   const withPredictions = all.filter((v) => v.predictedCount > 0);
@@ -25,6 +26,8 @@ export function BrowseView() {
     ...(chosen !== null ? { variantId: chosen } : {}),
     ...(joint !== null ? { joint } : {}),
     outcome: chosen !== null ? outcome : 'all',
+    // hit/miss depend on the protocol; without a hit/miss filter the list does not.
+    ...(chosen !== null && outcome !== 'all' ? { protocol } : {}),
   });
   const items = list.data?.items ?? [];
   const datasetId = list.data?.datasetId ?? '';

@@ -27,6 +27,7 @@ export function CompareView() {
   const { evaluated, order } = useVariants();
   const { variantIds, joint, relation } = useUi((s) => s.compare);
   const setCompare = useUi((s) => s.setCompare);
+  const protocol = useUi((s) => s.protocol);
   const selected = useMemo(() => {
     const valid = variantIds.filter((id) => evaluated.some((v) => v.id === id));
     return valid.length >= 2 ? valid : evaluated.slice(0, Math.min(2, evaluated.length)).map((v) => v.id);
@@ -41,10 +42,10 @@ export function CompareView() {
   };
 
   const enough = selected.length >= 2;
-  const table = useApi('compare:table', { variantIds: selected }, { enabled: enough });
-  const scatter = useApi('compare:scatter', {});
+  const table = useApi('compare:table', { variantIds: selected, protocol }, { enabled: enough });
+  const scatter = useApi('compare:scatter', { protocol });
   const [a, b] = [selected[0] ?? '', selected[1] ?? ''];
-  const filter = useApi('compare:filter', { a, b, joint, relation }, { enabled: enough });
+  const filter = useApi('compare:filter', { a, b, joint, relation, protocol }, { enabled: enough });
   const [instance, setInstance] = useState<number | null>(null);
   useEffect(() => setInstance(filter.data?.instanceIndices[0] ?? null), [filter.data]);
 
@@ -156,7 +157,8 @@ export function CompareView() {
 }
 
 function LinkedPanes({ instance, variantIds, joint, colorOf }: { instance: number; variantIds: readonly string[]; joint: number; colorOf: (id: string) => string }) {
-  const detail = useApi('instance:get', { instanceIndex: instance, variantIds: [...variantIds] });
+  const protocol = useUi((s) => s.protocol);
+  const detail = useApi('instance:get', { instanceIndex: instance, variantIds: [...variantIds], protocol });
   const [view, setView] = useState<Viewport | null>(null);
   useEffect(() => setView(null), [instance]);
   if (!detail.data) return <div className="empty">{detail.error?.message ?? 'Loading…'}</div>;

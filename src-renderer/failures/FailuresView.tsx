@@ -16,6 +16,7 @@ export function FailuresView() {
   const { evaluated, order, loading } = useVariants();
   const { variantId, joint } = useUi((s) => s.failures);
   const setFailures = useUi((s) => s.setFailures);
+  const protocol = useUi((s) => s.protocol);
   const openInstance = useUi((s) => s.openInstance);
   const openInstanceView = useUi((s) => s.openInstanceView);
   const [limit, setLimit] = useState(PAGE);
@@ -23,7 +24,7 @@ export function FailuresView() {
 
   useEffect(() => setLimit(PAGE), [chosen, joint]);
 
-  const list = useApi('failures:list', { variantId: chosen ?? '', joint, offset: 0, limit }, { enabled: chosen !== null });
+  const list = useApi('failures:list', { variantId: chosen ?? '', joint, offset: 0, limit, protocol }, { enabled: chosen !== null });
   const indices = useMemo(() => (list.data?.items ?? []).map((item) => item.instanceIndex), [list.data]);
 
   if (!loading && evaluated.length === 0) return <div className="view"><div className="empty">No evaluated variants yet.</div></div>;
