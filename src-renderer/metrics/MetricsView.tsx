@@ -26,7 +26,7 @@ export function MetricsView() {
           ) : null}{' '}
           {info?.note ? (
             <span className="protocol-note" title={info.details} aria-label={`${info.note}. ${info.details}`} tabIndex={0}>
-              {info.note} ⓘ
+              {info.note}
             </span>
           ) : null}{' '}
           <span className="hint">{info ? `${info.source} · ` : ''}GT revision {data.gtRevision ?? '–'} · threshold 0.5 × head size · best per column marked ▲</span>

@@ -90,9 +90,9 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
   }
 }
 
-/** `posebench eval --demo --format json` as the user runs it. */
-export async function cliEvalDemo(db: string): Promise<CliEvalJson> {
-  const { stdout } = await run(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'posebench.js'), 'eval', '--demo', '--format', 'json', '--db', db], {
+/** `posebench eval --demo --format json` as the user runs it (`extraArgs` e.g. `--protocol mmpose1x`). */
+export async function cliEvalDemo(db: string, extraArgs: readonly string[] = []): Promise<CliEvalJson> {
+  const { stdout } = await run(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'posebench.js'), 'eval', '--demo', '--format', 'json', '--db', db, ...extraArgs], {
     cwd: PROJECT_ROOT,
     maxBuffer: 16 * 1024 * 1024,
   });

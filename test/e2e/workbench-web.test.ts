@@ -1,7 +1,7 @@
 /**
  * The workbench in Chromium against `posebench serve`'s host on a real temp workspace with the demo:
- * per-joint table equals the CLI's numbers, Failures for a wrist, Browse, Compare, start and cancel
- * a run. Any console error or page error fails the test. Screenshots of every view go to
+ * per-joint table equals the CLI's numbers (under either PCKh protocol), Failures for a wrist, Browse,
+ * Compare, start and cancel a run. Any console error or page error fails the test. Screenshots of every view go to
  * test-artifacts/screenshots/.
  */
 import path from 'node:path';
@@ -11,6 +11,8 @@ import { METRIC_COLUMNS, type RunSummary, type VariantSummary } from '../../src-
 import { ensureDemo } from '../../src-main/demo/ensure-demo.ts';
 import { PROJECT_ROOT } from '../support/shared-fixtures.ts';
 import { startWebHost, type WebHost } from '../../src-main/hosts/web/web-host.ts';
+import { applyCorrection, effectiveAnnotations } from '../../src-main/store/corrections-repo.ts';
+import { openWorkbench } from '../../src-main/workbench/workbench.ts';
 import { api, cliEvalDemo, ensureRendererBuilt, HAS_CHROMIUM, openBrowser, screenshot, tempDir, waitFor, type BrowserSession, type CliEvalJson } from './e2e-support.ts';
 
 if (!HAS_CHROMIUM) console.warn('[skip] web workbench e2e: /usr/bin/chromium is missing (apt-get install chromium)');
@@ -20,13 +22,16 @@ describe.skipIf(!HAS_CHROMIUM)('workbench in the browser (web host, demo workspa
   let browser: BrowserSession;
   let page: Page;
   let cli: CliEvalJson;
+  let cliDb: string;
+  let demoDir: string;
 
   beforeAll(async () => {
     const dir = tempDir('posebench-e2e-');
     await ensureRendererBuilt();
     // Generate the demo once up front, so the CLI and the host below never both generate it.
-    await ensureDemo(PROJECT_ROOT);
-    const cliResult = cliEvalDemo(path.join(dir, 'cli.sqlite'));
+    demoDir = (await ensureDemo(PROJECT_ROOT)).datasetDir;
+    cliDb = path.join(dir, 'cli.sqlite');
+    const cliResult = cliEvalDemo(cliDb);
     host = await startWebHost({ db: path.join(dir, 'workspace.sqlite'), log: () => undefined });
     // The demo's models are run when the demo is first opened; wait for that run.
     await waitFor('the demo run', async () => {
@@ -46,22 +51,39 @@ describe.skipIf(!HAS_CHROMIUM)('workbench in the browser (web host, demo workspa
 
   const expectNoProblems = () => expect(browser.problems).toEqual([]);
 
+  /** The CLI's numbers as the table displays them (2 decimals), per variant name. */
+  const displayed = (report: CliEvalJson): Record<string, string[]> =>
+    Object.fromEntries(
+      report.variants.map((v) => [
+        v.variant,
+        METRIC_COLUMNS.map((column) => {
+          const value = v.metrics[column];
+          return value === null || value === undefined ? '–' : value.toFixed(2);
+        }),
+      ]),
+    );
+
+  /** The per-joint table's metric cells as shown, per variant name (only the names in `names`). */
+  const shownTable = async (names: readonly string[]): Promise<Record<string, string[]>> => {
+    const table = page.getByRole('table', { name: 'PCKh per joint' });
+    const out: Record<string, string[]> = {};
+    for (const name of names) {
+      const row = table.locator('tbody tr', { has: page.getByRole('rowheader', { name, exact: true }) });
+      const cells = await row.locator('td').allInnerTexts();
+      out[name] = cells.slice(0, METRIC_COLUMNS.length).map((text) => text.replace(/[^\d.–-]/g, ''));
+    }
+    return out;
+  };
+
   it('shows the per-joint table with exactly the CLI numbers', async () => {
     const table = page.getByRole('table', { name: 'PCKh per joint' });
     await table.waitFor();
     const headers = await table.locator('thead th').allInnerTexts();
     expect(headers.slice(1, 1 + METRIC_COLUMNS.length)).toEqual([...METRIC_COLUMNS]);
     expect(cli.variants.length).toBeGreaterThanOrEqual(2);
-    for (const expected of cli.variants) {
-      const row = table.locator('tbody tr', { has: page.getByRole('rowheader', { name: expected.variant, exact: true }) });
-      const cells = await row.locator('td').allInnerTexts();
-      const shown = cells.slice(0, METRIC_COLUMNS.length).map((text) => text.replace(/[^\d.–-]/g, ''));
-      const want = METRIC_COLUMNS.map((column) => {
-        const value = expected.metrics[column];
-        return value === null || value === undefined ? '–' : value.toFixed(2);
-      });
-      expect(shown, expected.variant).toEqual(want);
-    }
+    expect(await page.getByLabel('PCKh protocol').inputValue()).toBe('mmpose0x');
+    const want = displayed(cli);
+    expect(await shownTable(Object.keys(want))).toEqual(want);
     // Best per column is marked.
     expect(await table.locator('td.best').count()).toBeGreaterThanOrEqual(METRIC_COLUMNS.length);
     await expect(page.getByRole('img', { name: /PCKh at 0.5 per joint and variant/ }).count()).resolves.toBe(1);
@@ -69,6 +91,63 @@ describe.skipIf(!HAS_CHROMIUM)('workbench in the browser (web host, demo workspa
     const perf = await page.evaluate(() => window.__posebenchPerf?.records.filter((r) => r.name === 'metrics-table-render').map((r) => r.ms) ?? []);
     expect(perf.length).toBeGreaterThan(0);
     await screenshot(page, 'metrics');
+    expectNoProblems();
+  });
+
+  it('switches the PCKh protocol to mmpose1x and back, each time showing the CLI numbers for it', async () => {
+    // On the demo the two protocols agree to 2 decimals, so the GT is made to tell them apart first:
+    // instance 0's head box collapsed to a point (spec §3 item 6: 0.x scores that person's joints as
+    // misses, 1.x leaves the person out at 0.5 and counts it in the 0.1 sweep). The same correction
+    // goes into the CLI's workspace, so `posebench eval` scores the same ground truth.
+    const box = [120, 40, 120, 40] as const;
+    const workbench = openWorkbench({ datasetRoot: demoDir, dbFile: cliDb });
+    try {
+      const first = effectiveAnnotations(workbench.workspace, workbench.datasetRecord.id).instances[0]!;
+      applyCorrection(workbench.workspace, { instanceId: first.id, kind: 'headbox', box: [...box] });
+    } finally {
+      workbench.close();
+    }
+    const corrected = await api<{ history: { gtRevision: number } }>(host.url, host.token, 'corrections:apply', {
+      instanceIndex: 0,
+      edit: { kind: 'headbox', box: [...box] },
+    });
+    try {
+      const cli0 = displayed(await cliEvalDemo(cliDb));
+      const cli1 = displayed(await cliEvalDemo(cliDb, ['--protocol', 'mmpose1x']));
+      const names = Object.keys(cli0);
+      expect(Object.keys(cli1)).toEqual(names);
+      expect(cli1, 'the corrected GT must separate the protocols').not.toEqual(cli0);
+
+      const heading = page.locator('#metrics-table-title');
+      const selector = page.getByLabel('PCKh protocol');
+      await heading.getByText(`GT revision ${corrected.history.gtRevision}`).waitFor();
+      await waitFor('the 0.x table of the corrected GT', async () => (JSON.stringify(await shownTable(names)) === JSON.stringify(cli0) ? true : undefined), 20_000);
+
+      await selector.selectOption('mmpose1x');
+      await heading.locator('.protocol-name', { hasText: 'mmpose1x' }).waitFor();
+      const note = heading.locator('.protocol-note');
+      expect(await note.innerText()).toMatch(/strict <.*json GT as float32/);
+      expect(await note.getAttribute('title')).toMatch(/strict <, not <=/);
+      await waitFor('the 1.x table', async () => (JSON.stringify(await shownTable(names)) === JSON.stringify(cli1) ? true : undefined), 20_000);
+      expect(await shownTable(names)).toEqual(cli1);
+      await screenshot(page, 'metrics-mmpose1x');
+
+      // A reload keeps the choice.
+      await page.reload();
+      await heading.locator('.protocol-name', { hasText: 'mmpose1x' }).waitFor();
+      expect(await selector.inputValue()).toBe('mmpose1x');
+      await waitFor('the 1.x table after a reload', async () => (JSON.stringify(await shownTable(names)) === JSON.stringify(cli1) ? true : undefined), 20_000);
+
+      await selector.selectOption('mmpose0x');
+      await heading.locator('.protocol-name', { hasText: 'mmpose0x' }).waitFor();
+      expect(await heading.locator('.protocol-note').count()).toBe(0);
+      await waitFor('the 0.x table again', async () => (JSON.stringify(await shownTable(names)) === JSON.stringify(cli0) ? true : undefined), 20_000);
+      expect(await shownTable(names)).toEqual(cli0);
+    } finally {
+      // The later tests see the demo's own GT again.
+      await api(host.url, host.token, 'corrections:undo');
+    }
+    await waitFor('the original 0.x table', async () => (JSON.stringify(await shownTable(Object.keys(displayed(cli)))) === JSON.stringify(displayed(cli)) ? true : undefined), 20_000);
     expectNoProblems();
   });
 
