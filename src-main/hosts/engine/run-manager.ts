@@ -1,20 +1,25 @@
 /**
  * Runs: model variants × the open dataset, through the inference pipeline, with progress events,
- * ETA and cancellation. Predictions are written to the workspace when a variant's run ends (one
- * transaction), then scored exactly as the CLI does (workbench/evaluate-run.ts).
+ * ETA and cancellation. Predictions are committed to the workspace every few persons (small
+ * transactions), so a crash or quit loses at most those; starting the variant again resumes its
+ * unfinished stored run without redoing finished persons. A finished run is scored exactly as the CLI
+ * does it (workbench/evaluate-run.ts).
  */
 import { ApiRequestError, type RunSummary } from '../../api/contract.ts';
 import { MPII_JOINT_COUNT } from '../../core/joints.ts';
 import { benchSessionRun } from '../../inference/engine/latency-bench.ts';
 import { inspectModel, type ModelInfo } from '../../inference/engine/model-inspect.ts';
 import { runModelsOverDataset } from '../../inference/engine/run-pipeline.ts';
-import { recordRunFailure } from '../../store/runs-repo.ts';
+import { predictedInstanceIds, writePredictions } from '../../store/predictions-repo.ts';
+import { latestRun, recordRunFailure, setRunStatus } from '../../store/runs-repo.ts';
 import type { EmitEvent } from './engine-server.ts';
 import type { EngineSession } from './session.ts';
 import type { VariantState } from './view-model.ts';
 
 const J = MPII_JOINT_COUNT;
 const PROGRESS_INTERVAL_MS = 200;
+/** Persons per commit: what a crash can cost at most, per variant. */
+const COMMIT_EVERY_PERSONS = 16;
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type RunEntry = Mutable<RunSummary> & { controller?: AbortController };
@@ -93,12 +98,31 @@ export class RunManager {
     await Promise.allSettled([...this.active]);
   }
 
+  /** The variant's unfinished stored run (stopped, failed or cut off by a crash) to resume, if any. */
+  private resumableRun(variant: VariantState): number | null {
+    const ws = this.session.requireWs();
+    const dataset = this.session.requireDataset();
+    if (dataset.storeId === null || variant.storeId === null) return null;
+    const previous = latestRun(ws, dataset.storeId, variant.storeId);
+    if (previous === undefined || previous.status === 'done') return null;
+    if (previous.status !== 'running') setRunStatus(ws, previous.id, 'running');
+    return previous.id;
+  }
+
   private async execute(entry: RunEntry, variants: VariantState[]): Promise<void> {
     const dataset = this.session.requireDataset();
-    const n = dataset.persons.length;
     const storeRuns: number[] = [];
-    const buffers = variants.map(() => new Float32Array(n * J * 3).fill(Number.NaN));
-    const present = variants.map(() => new Uint8Array(n));
+    const finished: Set<number>[] = [];
+    const pending = variants.map(() => ({ instanceIds: [] as number[], values: [] as Float32Array[] }));
+    const flush = (m: number): void => {
+      const batch = pending[m]!;
+      if (batch.instanceIds.length === 0) return;
+      const xyScore = new Float32Array(batch.instanceIds.length * J * 3);
+      batch.values.forEach((values, k) => xyScore.set(values, k * J * 3));
+      writePredictions(this.session.requireWs(), storeRuns[m]!, { instanceIds: batch.instanceIds, xyScore });
+      batch.instanceIds = [];
+      batch.values = [];
+    };
     let lastProgress = 0;
     try {
       const models: ModelInfo[] = [];
@@ -109,16 +133,24 @@ export class RunManager {
           this.modelInfo.set(v.id, info);
         }
         models.push(info);
-        storeRuns.push(this.session.beginStoredRun(v));
+        const resumed = this.resumableRun(v);
+        const storeRun = resumed ?? this.session.beginStoredRun(v);
+        storeRuns.push(storeRun);
+        finished.push(resumed === null ? new Set() : predictedInstanceIds(this.session.requireWs(), storeRun));
       }
       const summary = await runModelsOverDataset({
         models,
         persons: dataset.persons,
         imagesDir: dataset.imagesDir,
         signal: entry.controller!.signal,
+        skip: (entryIndex, m) => finished[m]!.has(this.session.instanceIds[entryIndex] ?? -1),
         onResult: (result) => {
-          buffers[result.modelIndex]!.set(result.keypoints, result.entryIndex * J * 3);
-          present[result.modelIndex]![result.entryIndex] = 1;
+          const instanceId = this.session.instanceIds[result.entryIndex];
+          if (instanceId === undefined) return;
+          const batch = pending[result.modelIndex]!;
+          batch.instanceIds.push(instanceId);
+          batch.values.push(result.keypoints);
+          if (batch.instanceIds.length >= COMMIT_EVERY_PERSONS) flush(result.modelIndex);
         },
         onFailure: (failure) => {
           entry.failed += 1;
@@ -147,18 +179,14 @@ export class RunManager {
           });
         },
       });
+      variants.forEach((_, m) => flush(m));
       const status = summary.cancelled ? 'cancelled' : 'done';
       let variantErrors = 0;
       for (let m = 0; m < variants.length; m++) {
         const variant = variants[m]!;
+        // Everything is already committed; this only closes the run (and scores it when done).
         const instanceIds: number[] = [];
-        const rows: number[] = [];
-        for (let i = 0; i < n; i++) if (present[m]![i] === 1) {
-          instanceIds.push(this.session.instanceIds[i]!);
-          rows.push(i);
-        }
-        const xyScore = new Float32Array(rows.length * J * 3);
-        rows.forEach((row, k) => xyScore.set(buffers[m]!.subarray(row * J * 3, (row + 1) * J * 3), k * J * 3));
+        const xyScore = new Float32Array(0);
         // Latency: the bare single-thread session.run, as the study reports it (model only). A model
         // whose outputs fail the checks (NaN, shape) has no latency; its failed persons are stored.
         const latency = status === 'done' ? await benchSessionRun(models[m]!, { runs: 20, warmup: 3 }).catch(() => null) : null;
