@@ -22,10 +22,12 @@ export interface OpenWorkbenchOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** better-sqlite3 addon built for this runtime (Electron's ABI). */
   readonly nativeBinding?: string | undefined;
+  /** The folder already opened (and so validated) by the caller: not read again. */
+  readonly opened?: OpenedDataset;
 }
 
 export function openWorkbench(options: OpenWorkbenchOptions): Workbench {
-  const dataset = openDataset(options.datasetRoot);
+  const dataset = options.opened ?? openDataset(options.datasetRoot);
   const env = options.env ?? process.env;
   const dbFile = options.dbFile ?? workspacePathFor(dataset.root, env);
   const workspace = openWorkspace(dbFile, { env, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });

@@ -71,6 +71,19 @@ describe('web host API on bad input', () => {
     expect(table).toBeDefined();
   }, 60_000);
 
+  it('a malformed folder opened during a run leaves the run going', async () => {
+    const heatmap = await call<VariantSummary>('variants:addModel', { modelPath: demo.modelFiles.find((f) => f.includes('heatmap_256'))!, name: 'running-while-open' });
+    const run = await call<RunSummary>('runs:start', { variantIds: [heatmap.id] });
+    const [broken] = makeBrokenDatasets(demo);
+    await apiError('workspace:open', { datasetDir: broken!.dir });
+    const ended = await waitFor('the run to end', async () => {
+      const runs = await call<RunSummary[]>('runs:list');
+      const mine = runs.find((r) => r.id === run.id);
+      return mine !== undefined && mine.status !== 'running' ? mine : undefined;
+    }, 60_000);
+    expect(ended.status).toBe('finished');
+  }, 90_000);
+
   it('variants:importPredictions of a malformed file names it and the entry; the same-named variant keeps its results', async () => {
     const goodFile = path.join(demo.root, 'mine.json');
     writeFileSync(goodFile, JSON.stringify({ preds: goodPredictions(dataset) }));

@@ -23,6 +23,7 @@ import { applyEdit, exportFromUi, historyOf, instanceGroundTruth, reevaluate, st
 import { RunManager } from './run-manager.ts';
 import { EngineSession } from './session.ts';
 import { ensureThumbnail, thumbnailOverlayFor, thumbnailPath } from './thumbnails.ts';
+import { openDataset } from '../../datasets/open-dataset.ts';
 
 const IMAGE_TYPES: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp', '.bmp': 'image/bmp' };
 
@@ -39,8 +40,12 @@ export async function createEngineService(config: EngineConfig, emit: EmitEvent)
     'workspace:open': async (req) => {
       if (req.demo) await openDemo(session, runs, config);
       else if (req.datasetDir !== undefined) {
+        // Read and check the folder first: a malformed one is reported and leaves the open dataset
+        // and its running runs alone. Then stop the runs and wait, so none stores into the new dataset.
+        const opened = openDataset(req.datasetDir);
         runs.cancelAll();
-        session.openDatasetFolder(req.datasetDir, false);
+        await runs.idle();
+        session.openDatasetFolder(req.datasetDir, false, opened);
       } else throw new ApiRequestError('workspace:open needs datasetDir or demo: true');
       changed('dataset opened');
       return session.workspaceState();
@@ -169,6 +174,7 @@ async function openDemo(session: EngineSession, runs: RunManager, config: Engine
   const { ensureDemo } = await import('../../demo/ensure-demo.ts');
   const demo = await ensureDemo(config.projectRoot);
   runs.cancelAll();
+  await runs.idle();
   session.openDatasetFolder(demo.datasetDir, true);
   const pending: string[] = [];
   for (const file of demo.modelFiles) {

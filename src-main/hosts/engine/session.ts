@@ -27,6 +27,7 @@ import type { EmitEvent } from './engine-server.ts';
 import type { EngineConfig } from './protocol.ts';
 import { stateFileFor } from './workspace-defaults.ts';
 import type { DatasetState, VariantEvaluation, VariantState } from './view-model.ts';
+import type { OpenedDataset } from '../../datasets/open-dataset.ts';
 
 /** A report for a protocol other than the dataset's, valid while its inputs are the same objects. */
 interface CachedEvaluation {
@@ -68,8 +69,8 @@ export class EngineSession {
    * The ground truth used everywhere is the workspace's effective one (originals + corrections), the
    * same the CLI scores against.
    */
-  openDatasetFolder(dir: string, isDemo: boolean): void {
-    const workbench = openWorkbench({ datasetRoot: dir, dbFile: this.config.dbPath });
+  openDatasetFolder(dir: string, isDemo: boolean, alreadyOpened?: OpenedDataset): void {
+    const workbench = openWorkbench({ datasetRoot: dir, dbFile: this.config.dbPath, ...(alreadyOpened ? { opened: alreadyOpened } : {}) });
     this.workbench?.close();
     this.workbench = workbench;
     this.ws = workbench.workspace;
