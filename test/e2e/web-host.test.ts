@@ -108,7 +108,13 @@ describe('web host boundaries', () => {
       socket.on('open', resolve);
       socket.on('error', reject);
     });
-    const event = new Promise<{ event: string }>((resolve) => socket.on('message', (data) => resolve(JSON.parse(String(data)))));
+    // Other events (a cancelled run's run:finished) may come first; the open must announce itself.
+    const event = new Promise<{ event: string }>((resolve) =>
+      socket.on('message', (data) => {
+        const message = JSON.parse(String(data)) as { event: string };
+        if (message.event === 'workspace:changed') resolve(message);
+      }),
+    );
     await api(host.url, host.token, 'workspace:open', { demo: true });
     expect((await event).event).toBe('workspace:changed');
     socket.close();
