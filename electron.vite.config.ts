@@ -9,11 +9,14 @@ import react from '@vitejs/plugin-react';
 import { fileURLToPath } from 'node:url';
 
 const at = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
+/** Output root; tests build into a temporary folder so they never replace the served `out/`. */
+const outRoot = process.env['POSEBENCH_ELECTRON_OUT'] ?? at('./out');
+const out = (sub: string): string => `${outRoot}/${sub}`;
 
 export default defineConfig({
   main: {
     build: {
-      outDir: at('./out/main'),
+      outDir: out('main'),
       rollupOptions: {
         input: {
           index: at('./src-main/hosts/electron/main.ts'),
@@ -27,7 +30,7 @@ export default defineConfig({
   },
   preload: {
     build: {
-      outDir: at('./out/preload'),
+      outDir: out('preload'),
       rollupOptions: {
         input: { preload: at('./src-main/hosts/electron/preload.ts') },
         output: { format: 'cjs', entryFileNames: '[name].cjs' },
@@ -38,7 +41,7 @@ export default defineConfig({
     root: at('./src-renderer'),
     plugins: [react()],
     build: {
-      outDir: at('./out/renderer'),
+      outDir: out('renderer'),
       minify: true,
       rollupOptions: { input: { index: at('./src-renderer/index.html') } },
     },
