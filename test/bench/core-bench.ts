@@ -19,6 +19,11 @@ import { benchmarkVariantWrite } from '../../src-main/store/variant-results.ts';
 import { sharedPath } from '../support/shared-fixtures.ts';
 import { USE_SHARED, goal, note, round, tempDir, type BenchOptions, type Goal } from './bench-util.ts';
 import { perturbedGtPredictions, writeRepeatedDataset } from './synthetic-dataset.ts';
+import { performance } from 'node:perf_hooks';
+import { mulberry32 } from '../../src-main/core/seeded-random.ts';
+import { mpiiCropTransform } from '../../src-main/inference/preprocess/crop-transform.ts';
+import { warpAffineBilinear } from '../../src-main/inference/preprocess/warp-affine.ts';
+import { toNchwFloat32 } from '../../src-main/inference/preprocess/normalize-input.ts';
 
 const MPII_VAL_PERSONS = 2958;
 
@@ -46,8 +51,13 @@ export async function runCoreBench(options: BenchOptions): Promise<CoreBenchResu
     note('core: variant write timing');
     const write = benchmarkVariantWrite({ persons: MPII_VAL_PERSONS, repeats: options.quick ? 3 : 7 });
 
+    note('core: crop and tensor timing');
+    const crop = timeCropAndTensor(options.quick ? 20 : 100);
+
     const report = {
       source,
+      // mmpose crop of a 1280×720 RGB image to 256×256 (OpenCV fixed-point bilinear) and its NCHW tensor.
+      crop,
       openDataset: {
         persons: open.persons,
         warnings: open.warnings,
@@ -117,4 +127,30 @@ async function prepareInputs(tmp: string): Promise<CoreInputs> {
     coordinateBase: 0,
     source: { dataset: 'synthetic: the demo dataset repeated to 2958 persons (no ../shared)', predictions: 'synthetic: perturbed ground truth' },
   };
+}
+
+/** Median wall time of the warp and of the tensor conversion for one 256×256 crop of a 1280×720 image. */
+function timeCropAndTensor(iterations: number): { warpMedianMs: number; tensorMedianMs: number; iterations: number } {
+  const width = 1280;
+  const height = 720;
+  const random = mulberry32(7);
+  const data = new Uint8Array(width * height * 3).map(() => Math.floor(random() * 256));
+  const transform = mpiiCropTransform({ center: [640, 300], scale: 3.2 }, { width: 256, height: 256 });
+  const crop = new Uint8Array(256 * 256 * 3);
+  const tensor = new Float32Array(3 * 256 * 256);
+  const warp: number[] = [];
+  const convert: number[] = [];
+  for (let i = 0; i < iterations + 5; i++) {
+    const t0 = performance.now();
+    warpAffineBilinear({ data, width, height, channels: 3 }, transform, 256, 256, crop);
+    const t1 = performance.now();
+    toNchwFloat32(crop, 256, 256, { color: 'rgb', mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] }, tensor);
+    const t2 = performance.now();
+    if (i >= 5) {
+      warp.push(t1 - t0);
+      convert.push(t2 - t1);
+    }
+  }
+  const median = (values: number[]): number => round([...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!);
+  return { warpMedianMs: median(warp), tensorMedianMs: median(convert), iterations };
 }

@@ -92,12 +92,10 @@ describe.skipIf(!HAS_SHARED)('openDataset on the real MPII fixtures', () => {
     }
   });
 
-  it('opens fixtures/mpii-val (2958 persons, no images folder) with one summarised warning, fast', () => {
-    const timing = measureOpenDataset(valRoot, { runs: 3 });
-    console.log(`openDataset(mpii-val): first ${timing.firstMs.toFixed(1)} ms, median ${timing.medianMs.toFixed(1)} ms`);
+  it('opens fixtures/mpii-val (2958 persons, no images folder) with one summarised warning', () => {
+    // Speed is the benchmark's business (npm run bench); here only what the benchmark helper returns.
+    const timing = measureOpenDataset(valRoot, { runs: 1 });
     expect(timing.persons).toBe(2958);
-    // Goal < 1 s (benchmarked separately); a loose bound here, as the machine is shared.
-    expect(timing.medianMs).toBeLessThan(3000);
 
     const opened = openDataset(valRoot);
     expect(opened.gt?.count).toBe(2958);

@@ -98,19 +98,3 @@ export function compareBytes(a: Uint8Array, b: Uint8Array): ByteDiff {
   }
   return { maxAbs, overOne, unequal, total: a.length };
 }
-
-/**
- * Minimum over `rounds` of the mean CPU time (user + system, process.cpuUsage) of `repeat` calls, in
- * ms. CPU time rather than wall time, because the test machine is shared by other jobs.
- */
-export function timeIt(fn: () => void, repeat = 50, rounds = 5): number {
-  for (let i = 0; i < repeat; i++) fn();
-  let best = Infinity;
-  for (let r = 0; r < rounds; r++) {
-    const start = process.cpuUsage();
-    for (let i = 0; i < repeat; i++) fn();
-    const used = process.cpuUsage(start);
-    best = Math.min(best, (used.user + used.system) / 1000 / repeat);
-  }
-  return best;
-}

@@ -120,10 +120,7 @@ describe.skipIf(!HAS_SHARED)('registerDataset with the real MPII val annotations
     const gtMatFile = sharedPath('fixtures', 'mpii-val', 'annotations', 'mpii_gt_val.mat');
     const persons = parseMpiiJson(readFileSync(annotationFile, 'utf8'), annotationFile);
     const gt = readMpiiGtMat(gtMatFile);
-    const started = performance.now();
     const { dataset } = registerDataset(ws, { root: sharedPath('fixtures', 'mpii-val'), layout: 'mmpose', split: 'val', annotationFile, gtMatFile, persons, gt });
-    const importMs = performance.now() - started;
-    expect(importMs).toBeLessThan(10_000); // generous: a sanity bound on a loaded 2-core machine, not the benchmark
     expect(loadOriginalAnnotations(ws, dataset.id)).toEqual(persons);
     const back = loadOriginalGroundTruth(ws, dataset.id)!;
     expect(back.count).toBe(2958);
