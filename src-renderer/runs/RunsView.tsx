@@ -2,7 +2,7 @@
  * Runs: pick model variants, start a run over the open dataset, follow its progress (bar, rate, ETA)
  * and cancel it. Also the place to open a dataset folder, add a model and import predictions.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { EventMap, RunSummary } from '../../src-main/api/contract.ts';
 import { getBridge } from '../bridge/index.ts';
@@ -159,27 +159,60 @@ function RunRow({ run, live, names, onCancel }: { run: RunSummary; live: Progres
   );
 }
 
-function AddModelForm({ onDone }: { onDone: () => void }) {
-  const [path, setPath] = useState('');
-  const add = useMutation({ mutationFn: () => getBridge().invoke('variants:addModel', { modelPath: path }), onSuccess: onDone });
+/** A panel with one path field and a submit button; `extra` adds controls before the button. */
+function PathForm(props: {
+  id: string;
+  title: string;
+  fieldLabel: string;
+  placeholder: string;
+  submitLabel: string;
+  path: string;
+  setPath: (path: string) => void;
+  pending: boolean;
+  error: Error | null;
+  done: string | null;
+  onSubmit: () => void;
+  extra?: ReactNode;
+}) {
   return (
-    <section className="panel" aria-labelledby="add-model-title">
-      <h2 id="add-model-title">Add model</h2>
+    <section className="panel" aria-labelledby={props.id}>
+      <h2 id={props.id}>{props.title}</h2>
       <form
         className="toolbar"
         onSubmit={(e) => {
           e.preventDefault();
-          if (path) add.mutate();
+          if (props.path) props.onSubmit();
         }}
       >
-        <input type="text" aria-label="Model file (.onnx)" placeholder="/path/to/model.onnx" value={path} onChange={(e) => setPath(e.target.value)} style={{ flex: 1 }} />
-        <button type="submit" disabled={!path || add.isPending}>
-          Add
+        <input type="text" aria-label={props.fieldLabel} placeholder={props.placeholder} value={props.path} onChange={(e) => props.setPath(e.target.value)} style={{ flex: 1 }} />
+        {props.extra}
+        <button type="submit" disabled={!props.path || props.pending}>
+          {props.submitLabel}
         </button>
       </form>
-      {add.error ? <div className="error-box">{add.error.message}</div> : null}
-      {add.data ? <div className="muted">Added {add.data.name}. Tick it above and start a run.</div> : null}
+      {props.error ? <div className="error-box">{props.error.message}</div> : null}
+      {props.done ? <div className="muted">{props.done}</div> : null}
     </section>
+  );
+}
+
+function AddModelForm({ onDone }: { onDone: () => void }) {
+  const [path, setPath] = useState('');
+  const add = useMutation({ mutationFn: () => getBridge().invoke('variants:addModel', { modelPath: path }), onSuccess: onDone });
+  return (
+    <PathForm
+      id="add-model-title"
+      title="Add model"
+      fieldLabel="Model file (.onnx)"
+      placeholder="/path/to/model.onnx"
+      submitLabel="Add"
+      path={path}
+      setPath={setPath}
+      pending={add.isPending}
+      error={add.error}
+      done={add.data ? `Added ${add.data.name}. Tick it above and start a run.` : null}
+      onSubmit={() => add.mutate()}
+    />
   );
 }
 
@@ -188,16 +221,19 @@ function ImportForm({ onDone }: { onDone: () => void }) {
   const [base, setBase] = useState<0 | 1>(0);
   const importer = useMutation({ mutationFn: () => getBridge().invoke('variants:importPredictions', { file, coordinateBase: base }), onSuccess: onDone });
   return (
-    <section className="panel" aria-labelledby="import-title">
-      <h2 id="import-title">Import predictions</h2>
-      <form
-        className="toolbar"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (file) importer.mutate();
-        }}
-      >
-        <input type="text" aria-label="Prediction file (.json or .mat)" placeholder="/path/to/preds.json" value={file} onChange={(e) => setFile(e.target.value)} style={{ flex: 1 }} />
+    <PathForm
+      id="import-title"
+      title="Import predictions"
+      fieldLabel="Prediction file (.json or .mat)"
+      placeholder="/path/to/preds.json"
+      submitLabel="Import"
+      path={file}
+      setPath={setFile}
+      pending={importer.isPending}
+      error={importer.error}
+      done={importer.data ? `Imported ${importer.data.name}.` : null}
+      onSubmit={() => importer.mutate()}
+      extra={
         <label>
           base
           <select aria-label="Coordinate base" value={base} onChange={(e) => setBase(e.target.value === '1' ? 1 : 0)}>
@@ -205,13 +241,8 @@ function ImportForm({ onDone }: { onDone: () => void }) {
             <option value={1}>1 (MATLAB)</option>
           </select>
         </label>
-        <button type="submit" disabled={!file || importer.isPending}>
-          Import
-        </button>
-      </form>
-      {importer.error ? <div className="error-box">{importer.error.message}</div> : null}
-      {importer.data ? <div className="muted">Imported {importer.data.name}.</div> : null}
-    </section>
+      }
+    />
   );
 }
 

@@ -11,7 +11,31 @@ import { mediaKey, type InstanceDetail, type WorkspaceState } from '../../src-ma
 import { ensureDemo } from '../../src-main/demo/ensure-demo.ts';
 import { PROJECT_ROOT } from '../support/shared-fixtures.ts';
 import { startWebHost, type WebHost } from '../../src-main/hosts/web/web-host.ts';
-import { api, tempDir } from './e2e-support.ts';
+import { forkEngineSpawner } from '../../src-main/hosts/engine/fork-engine.ts';
+import type { EngineSpawner } from '../../src-main/hosts/engine/engine-client.ts';
+import { api, tempDir, waitFor } from './e2e-support.ts';
+
+/**
+ * The real forked engine, with a valve: while `holdNextCall` is set, the next call message is taken
+ * from the host but never delivered, so it is in flight for certain when the test kills the engine.
+ */
+const valve = { holdNextCall: false, held: false };
+const spawnEngine: EngineSpawner = () => {
+  const port = forkEngineSpawner()();
+  return {
+    send: (message) => {
+      if (valve.holdNextCall && message.type === 'call') {
+        valve.holdNextCall = false;
+        valve.held = true;
+        return;
+      }
+      port.send(message);
+    },
+    onMessage: (listener) => port.onMessage(listener),
+    onExit: (listener) => port.onExit(listener),
+    kill: () => port.kill(),
+  };
+};
 
 describe('web host boundaries', () => {
   let host: WebHost;
@@ -20,7 +44,7 @@ describe('web host boundaries', () => {
   beforeAll(async () => {
     // Generate the demo once up front, so the CLI and the host below never both generate it.
     await ensureDemo(PROJECT_ROOT);
-    host = await startWebHost({ db: path.join(tempDir('posebench-webhost-'), 'workspace.sqlite'), log: () => undefined });
+    host = await startWebHost({ db: path.join(tempDir('posebench-webhost-'), 'workspace.sqlite'), log: () => undefined, spawnEngine });
     origin = new URL(host.url).origin;
   }, 180_000);
 
@@ -122,9 +146,11 @@ describe('web host boundaries', () => {
 
   it('fails an in-flight request cleanly when the engine dies, then restarts it', async () => {
     const before = host.engine.restartCount;
-    // The call is on its way to the engine (sent once start() has resolved) when the engine is killed.
+    // The call has left the host (and will never be answered) when the engine is killed.
+    valve.held = false;
+    valve.holdNextCall = true;
     const inFlight = host.engine.call('metrics:table', {});
-    await new Promise((resolve) => setImmediate(resolve));
+    await waitFor('the call to be sent', async () => (valve.held ? true : undefined), 30_000);
     host.engine.killForTest();
     await expect(inFlight).rejects.toMatchObject({ name: 'EngineCrashedError', message: expect.stringMatching(/restart/) });
     // The next request waits for the restarted engine, which reopens the last dataset.
