@@ -25,7 +25,7 @@ import { openDataset } from '../../src-main/datasets/open-dataset.ts';
 import { errorText, goal, note, round, stats, tempDir, type BenchOptions, type Goal } from './bench-util.ts';
 import { perturbedGtPredictions, writeRepeatedDataset } from './synthetic-dataset.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = process.env['POSEBENCH_CHROMIUM'] ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
   '--disable-sync', '--disable-quic', '--no-first-run',

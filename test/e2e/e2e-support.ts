@@ -10,7 +10,8 @@ import { promisify } from 'node:util';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { PROJECT_ROOT } from '../support/shared-fixtures.ts';
 
-export const CHROMIUM_PATH = '/usr/bin/chromium';
+/** Debian's Chromium (apt-get install chromium); POSEBENCH_CHROMIUM points elsewhere. */
+export const CHROMIUM_PATH = process.env['POSEBENCH_CHROMIUM'] ?? '/usr/bin/chromium';
 export const HAS_CHROMIUM = existsSync(CHROMIUM_PATH);
 export const SCREENSHOT_DIR = path.join(PROJECT_ROOT, 'test-artifacts', 'screenshots');
 
