@@ -4,21 +4,18 @@
  */
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { MPII_JOINT_COUNT } from '../core/joints.ts';
 import type { PckhProtocol } from '../core/types.ts';
 import { inspectModel, type ModelInfo } from '../inference/engine/model-inspect.ts';
 import { benchSessionRun, environmentInfo } from '../inference/engine/latency-bench.ts';
 import { runModelsOverDataset, type PipelineProgress } from '../inference/engine/run-pipeline.ts';
 import { listInstances } from '../store/datasets-repo.ts';
-import { predictedInstanceIds, writePredictions } from '../store/predictions-repo.ts';
+import { predictedInstanceIds } from '../store/predictions-repo.ts';
+import { batchedPredictionWriter } from './batched-prediction-writer.ts';
 import { createRun, latestRun, listRunFailures, recordRunFailure, setRunStatus, type RunRecord } from '../store/runs-repo.ts';
 import { createVariant, findVariantByName, getVariant, setVariantLatency, type VariantRecord } from '../store/variants-repo.ts';
 import { evaluateRun, type RunEvaluation } from './evaluate-run.ts';
 import type { Workbench } from './workbench.ts';
 
-const J = MPII_JOINT_COUNT;
-/** Predictions are committed in small transactions so a crash loses at most this many persons. */
-const COMMIT_EVERY_PERSONS = 16;
 
 export interface EvaluateModelsOptions {
   readonly modelFiles: readonly string[];
@@ -107,28 +104,14 @@ export async function evaluateModelVariants(wb: Workbench, options: EvaluateMode
       const remaining = instances.length - done[index]!.size;
       log(`${variants[index]!.name}: ${remaining} of ${instances.length} persons to run${done[index]!.size > 0 ? ' (resuming)' : ''}`);
     }
-    const pending = toRun.map(() => ({ ids: [] as number[], values: [] as Float32Array[] }));
-    const flush = (slot: number) => {
-      const batch = pending[slot]!;
-      if (batch.ids.length === 0) return;
-      const xyScore = new Float32Array(batch.ids.length * J * 3);
-      batch.values.forEach((values, k) => xyScore.set(values, k * J * 3));
-      writePredictions(ws, runs[toRun[slot]!]!.id, { instanceIds: batch.ids, xyScore });
-      batch.ids = [];
-      batch.values = [];
-    };
+    const writer = batchedPredictionWriter(() => ws, toRun.map((index) => runs[index]!.id));
     const summary = await runModelsOverDataset({
       models: toRun.map((index) => models[index]!),
       persons: wb.dataset.persons,
       imagesDir: wb.dataset.imagesDir,
       flipTest,
       skip: (entryIndex, slot) => done[toRun[slot]!]!.has(instanceIdByEntry.get(entryIndex) ?? -1),
-      onResult: (result) => {
-        const batch = pending[result.modelIndex]!;
-        batch.ids.push(instanceIdByEntry.get(result.entryIndex)!);
-        batch.values.push(result.keypoints);
-        if (batch.ids.length >= COMMIT_EVERY_PERSONS) flush(result.modelIndex);
-      },
+      onResult: (result) => writer.add(result.modelIndex, instanceIdByEntry.get(result.entryIndex)!, result.keypoints),
       onFailure: (failure) => {
         const instanceId = instanceIdByEntry.get(failure.entryIndex);
         if (instanceId === undefined) return;
@@ -139,7 +122,7 @@ export async function evaluateModelVariants(wb: Workbench, options: EvaluateMode
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
-    toRun.forEach((_, slot) => flush(slot));
+    writer.flushAll();
     cancelled = summary.cancelled;
     for (const index of toRun) setRunStatus(ws, runs[index]!.id, cancelled ? 'cancelled' : 'done');
   }

@@ -6,20 +6,17 @@
  * does it (workbench/evaluate-run.ts).
  */
 import { ApiRequestError, type RunSummary } from '../../api/contract.ts';
-import { MPII_JOINT_COUNT } from '../../core/joints.ts';
 import { benchSessionRun } from '../../inference/engine/latency-bench.ts';
 import { inspectModel, type ModelInfo } from '../../inference/engine/model-inspect.ts';
 import { runModelsOverDataset } from '../../inference/engine/run-pipeline.ts';
-import { predictedInstanceIds, writePredictions } from '../../store/predictions-repo.ts';
+import { predictedInstanceIds } from '../../store/predictions-repo.ts';
+import { batchedPredictionWriter } from '../../workbench/batched-prediction-writer.ts';
 import { latestRun, recordRunFailure, setRunStatus } from '../../store/runs-repo.ts';
 import type { EmitEvent } from './engine-server.ts';
 import type { EngineSession } from './session.ts';
 import type { VariantState } from './view-model.ts';
 
-const J = MPII_JOINT_COUNT;
 const PROGRESS_INTERVAL_MS = 200;
-/** Persons per commit: what a crash can cost at most, per variant. */
-const COMMIT_EVERY_PERSONS = 16;
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type RunEntry = Mutable<RunSummary> & { controller?: AbortController };
@@ -113,16 +110,6 @@ export class RunManager {
     const dataset = this.session.requireDataset();
     const storeRuns: number[] = [];
     const finished: Set<number>[] = [];
-    const pending = variants.map(() => ({ instanceIds: [] as number[], values: [] as Float32Array[] }));
-    const flush = (m: number): void => {
-      const batch = pending[m]!;
-      if (batch.instanceIds.length === 0) return;
-      const xyScore = new Float32Array(batch.instanceIds.length * J * 3);
-      batch.values.forEach((values, k) => xyScore.set(values, k * J * 3));
-      writePredictions(this.session.requireWs(), storeRuns[m]!, { instanceIds: batch.instanceIds, xyScore });
-      batch.instanceIds = [];
-      batch.values = [];
-    };
     let lastProgress = 0;
     try {
       const models: ModelInfo[] = [];
@@ -138,6 +125,7 @@ export class RunManager {
         storeRuns.push(storeRun);
         finished.push(resumed === null ? new Set() : predictedInstanceIds(this.session.requireWs(), storeRun));
       }
+      const writer = batchedPredictionWriter(() => this.session.requireWs(), storeRuns);
       const summary = await runModelsOverDataset({
         models,
         persons: dataset.persons,
@@ -146,11 +134,7 @@ export class RunManager {
         skip: (entryIndex, m) => finished[m]!.has(this.session.instanceIds[entryIndex] ?? -1),
         onResult: (result) => {
           const instanceId = this.session.instanceIds[result.entryIndex];
-          if (instanceId === undefined) return;
-          const batch = pending[result.modelIndex]!;
-          batch.instanceIds.push(instanceId);
-          batch.values.push(result.keypoints);
-          if (batch.instanceIds.length >= COMMIT_EVERY_PERSONS) flush(result.modelIndex);
+          if (instanceId !== undefined) writer.add(result.modelIndex, instanceId, result.keypoints);
         },
         onFailure: (failure) => {
           entry.failed += 1;
@@ -179,7 +163,7 @@ export class RunManager {
           });
         },
       });
-      variants.forEach((_, m) => flush(m));
+      writer.flushAll();
       const status = summary.cancelled ? 'cancelled' : 'done';
       let variantErrors = 0;
       for (let m = 0; m < variants.length; m++) {
