@@ -11,6 +11,7 @@ const USAGE = `posebench — pose-model workbench (mmpose-exact PCKh, single-thr
 Usage:
   posebench eval (--dataset DIR | --demo) (--predictions FILE [--coordinate-base 0|1] | --model FILE.onnx ...)
                  [--protocol mmpose0x|mmpose1x] [--format table|json|csv] [--db FILE] [--name NAME] [--flip-test]
+                 [--no-crop-cache]           decode and crop every image again (default: reuse cached crops)
   posebench eval --demo                     every demo model on the embedded demo dataset
   posebench inspect MODEL.onnx [--format json|table]
   posebench bench --model FILE [--runs N] [--warmup N] [--pipeline --dataset DIR] [--format json|table]
@@ -19,6 +20,8 @@ Usage:
   posebench demo [--force]                  generate the embedded demo dataset and models
 
 Workspace: SQLite in $POSEBENCH_HOME (default: the user data directory), keyed by dataset path; --db overrides.
+Crop cache: person crops reused by later runs, in FILE.cache/crops beside --db FILE, else in the data directory;
+  POSEBENCH_CROP_CACHE_MB sets its size budget (default 2048, 0 turns it off).
 `;
 
 type CommandRunner = (argv: string[]) => Promise<number>;

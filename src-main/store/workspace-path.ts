@@ -36,6 +36,15 @@ export function posebenchDataHome(env: EnvLike = process.env, context: PlatformC
   return path.join(homedir, '.local', 'share', 'posebench');
 }
 
+/**
+ * Where side files that can be rebuilt live (thumbnails, the crop cache): next to an explicit
+ * workspace file (`--db FILE` → FILE.cache, so tests stay in their temp folder), else in posebench's
+ * data directory.
+ */
+export function defaultCacheDir(dbPath: string | undefined, env: EnvLike = process.env): string {
+  return dbPath !== undefined ? `${dbPath}.cache` : path.join(posebenchDataHome(env), 'cache');
+}
+
 /** Canonical form of a dataset folder: its realpath when it exists, else the absolute path. */
 export function canonicalDatasetRoot(datasetRoot: string): string {
   const absolute = path.resolve(datasetRoot);

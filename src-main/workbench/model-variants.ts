@@ -5,6 +5,7 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { PckhProtocol } from '../core/types.ts';
+import { cropCacheRunOption } from '../inference/engine/crop-cache.ts';
 import { inspectModel, type ModelInfo } from '../inference/engine/model-inspect.ts';
 import { benchSessionRun, environmentInfo } from '../inference/engine/latency-bench.ts';
 import { runModelsOverDataset, type PipelineProgress } from '../inference/engine/run-pipeline.ts';
@@ -28,6 +29,8 @@ export interface EvaluateModelsOptions {
   readonly onProgress?: ((progress: PipelineProgress) => void) | undefined;
   readonly log?: (line: string) => void;
   readonly signal?: AbortSignal;
+  /** false: decode and warp every image even if earlier runs cached its crops (default: use the cache). */
+  readonly cropCache?: boolean;
 }
 
 export interface ModelVariantResult extends RunEvaluation {
@@ -110,6 +113,7 @@ export async function evaluateModelVariants(wb: Workbench, options: EvaluateMode
       persons: wb.dataset.persons,
       imagesDir: wb.dataset.imagesDir,
       flipTest,
+      ...cropCacheRunOption(options.cropCache === false ? undefined : wb.cacheDir),
       skip: (entryIndex, slot) => done[toRun[slot]!]!.has(instanceIdByEntry.get(entryIndex) ?? -1),
       onResult: (result) => writer.add(result.modelIndex, instanceIdByEntry.get(result.entryIndex)!, result.keypoints),
       onFailure: (failure) => {

@@ -5,13 +5,15 @@
 import { openDataset, type OpenedDataset } from '../datasets/open-dataset.ts';
 import { registerDataset, type DatasetRecord, type RegisterDatasetResult } from '../store/datasets-repo.ts';
 import { closeWorkspace, openWorkspace, type Workspace } from '../store/workspace.ts';
-import { workspacePathFor } from '../store/workspace-path.ts';
+import { defaultCacheDir, workspacePathFor } from '../store/workspace-path.ts';
 
 export interface Workbench {
   readonly dataset: OpenedDataset;
   readonly workspace: Workspace;
   readonly datasetRecord: DatasetRecord;
   readonly registration: RegisterDatasetResult;
+  /** Rebuildable side files (the crop cache): beside `dbFile` when given, else in the data directory. */
+  readonly cacheDir: string;
   close(): void;
 }
 
@@ -38,6 +40,7 @@ export function openWorkbench(options: OpenWorkbenchOptions): Workbench {
       workspace,
       datasetRecord: registration.dataset,
       registration,
+      cacheDir: defaultCacheDir(options.dbFile, env),
       close: () => closeWorkspace(workspace),
     };
   } catch (error) {

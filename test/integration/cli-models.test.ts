@@ -3,7 +3,7 @@
  * (mmpose crop + plain argmax gives about 89), and `posebench inspect` names every bench model's head
  * type as its manifest does.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -27,6 +27,24 @@ describe.skipIf(!HAS_SHARED)('posebench eval --model / inspect on the shared mod
     expect(report.metrics.PCKh).toBeGreaterThanOrEqual(85);
     expect(report.per_joint.reduce((sum, joint) => sum + joint.count, 0)).toBeGreaterThan(60);
     expect(report.latency_median_ms).toBeGreaterThan(0);
+  });
+
+  it('eval keeps the person crops beside --db for later runs; --no-crop-cache decodes and keeps nothing', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'posebench-cli-crops-'));
+    const args = (db: string) => [
+      'eval', '--dataset', sharedPath('fixtures', 'mpii'),
+      '--model', sharedPath('models', 'real', 'EfficientPoseRT_mpii_224x224.onnx'),
+      '--format', 'json', '--db', db,
+    ];
+    const cached = await runPosebench(args(path.join(dir, 'a.sqlite')));
+    expect(cached.code).toBe(0);
+    const crops = readdirSync(path.join(dir, 'a.sqlite.cache', 'crops', '224x224'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+    expect(crops.map((e) => statSync(path.join(e.parentPath, e.name)).size)).toEqual([1, 2, 3, 4, 5].map(() => 224 * 224 * 3));
+    const uncached = await runPosebench([...args(path.join(dir, 'b.sqlite')), '--no-crop-cache']);
+    expect(uncached.code).toBe(0);
+    expect(existsSync(path.join(dir, 'b.sqlite.cache', 'crops'))).toBe(false);
+    const pckh = (stdout: string) => (JSON.parse(stdout) as { metrics: Record<string, number> }).metrics;
+    expect(pckh(uncached.stdout)).toEqual(pckh(cached.stdout));
   });
 
   it('inspect gives each bench model the head type its manifest names', async () => {

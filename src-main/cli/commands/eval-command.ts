@@ -1,6 +1,7 @@
 /**
  * posebench eval (--dataset DIR | --demo) (--predictions FILE [--coordinate-base 0|1] | --model FILE.onnx ...)
  *                [--protocol mmpose0x|mmpose1x] [--format table|json|csv] [--db FILE] [--name NAME] [--flip-test]
+ *                [--no-crop-cache]
  */
 import path from 'node:path';
 import { CliUsageError, oneOf, parseCommandArgs } from '../cli-args.ts';
@@ -25,6 +26,7 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
     db: { type: 'string' },
     name: { type: 'string', multiple: true },
     'flip-test': { type: 'boolean' },
+    'no-crop-cache': { type: 'boolean' },
   });
   const format = oneOf('format', values.format, FORMATS, 'table');
   const protocol: PckhProtocol = oneOf('protocol', values.protocol, PROTOCOLS, 'mmpose0x');
@@ -67,6 +69,7 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
         names: names.slice(predictionFiles.length),
         protocol,
         flipTest: values['flip-test'] === true,
+        cropCache: values['no-crop-cache'] !== true,
         onProgress: process.stderr.isTTY ? printProgress : undefined,
         log: (line) => process.stderr.write(`${line}\n`),
       });

@@ -8,6 +8,7 @@
 import { ApiRequestError, type RunSummary } from '../../api/contract.ts';
 import { benchSessionRun } from '../../inference/engine/latency-bench.ts';
 import { inspectModel, type ModelInfo } from '../../inference/engine/model-inspect.ts';
+import { cropCacheRunOption } from '../../inference/engine/crop-cache.ts';
 import { runModelsOverDataset } from '../../inference/engine/run-pipeline.ts';
 import { predictedInstanceIds } from '../../store/predictions-repo.ts';
 import { batchedPredictionWriter } from '../../workbench/batched-prediction-writer.ts';
@@ -131,6 +132,7 @@ export class RunManager {
         persons: dataset.persons,
         imagesDir: dataset.imagesDir,
         signal: entry.controller!.signal,
+        ...cropCacheRunOption(this.session.config.cacheDir),
         skip: (entryIndex, m) => finished[m]!.has(this.session.instanceIds[entryIndex] ?? -1),
         onResult: (result) => {
           const instanceId = this.session.instanceIds[result.entryIndex];

@@ -6,9 +6,7 @@
 import path from 'node:path';
 import { posebenchDataHome } from '../../store/workspace-path.ts';
 
-export function defaultCacheDir(dbPath: string | undefined): string {
-  return dbPath !== undefined ? `${dbPath}.cache` : path.join(posebenchDataHome(), 'cache');
-}
+export { defaultCacheDir } from '../../store/workspace-path.ts';
 
 export function stateFileFor(dbPath: string | undefined): string {
   return dbPath !== undefined ? `${dbPath}.state.json` : path.join(posebenchDataHome(), 'state.json');

@@ -76,7 +76,28 @@ export class ImagePrefetcher {
     });
   }
 
-  /** Stops the worker now (pending jobs are dropped: used on completion and on cancel). */
+  /**
+   * After the last reply: lets the worker finish its queue (the crop-cache writes that follow each
+   * reply) and exit; stops it after `timeoutMs` in any case.
+   */
+  async drain(timeoutMs = 10_000): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    const message: WorkerRequest = { type: 'close' };
+    this.worker.postMessage(message);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
+    const outcome = await Promise.race([exited, timeout]);
+    clearTimeout(timer);
+    for (const entry of this.pending.values()) entry.reject(new Error('image worker closed'));
+    this.pending.clear();
+    if (outcome === 'timeout') await this.worker.terminate();
+  }
+
+  /** Stops the worker now (pending jobs are dropped: used on cancel and on errors). */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

@@ -26,6 +26,8 @@ export interface TensorFormatSpec {
 export interface WorkerInit {
   readonly crops: readonly CropSpec[];
   readonly tensors: readonly TensorFormatSpec[];
+  /** Folder of the persistent crop cache (crop-cache.ts); absent = decode and warp every time. */
+  readonly cropCacheDir?: string;
 }
 
 /** What the worker needs of a person (not the whole annotation: less to clone). */
@@ -58,8 +60,11 @@ export type ImageJobReply =
   | {
       readonly jobId: number;
       readonly ok: true;
-      readonly imageWidth: number;
-      readonly imageHeight: number;
+      /** The image was decoded for this job; false when every crop came from the crop cache. */
+      readonly decoded: boolean;
+      /** Crops read from / newly written to the crop cache for this job. */
+      readonly cropsFromCache: number;
+      readonly cropsWarped: number;
       readonly prepareMs: number;
       readonly persons: readonly PreparedPerson[];
     }

@@ -63,12 +63,20 @@ export interface PipelineBenchResult {
   readonly inferenceMsPerImage: number;
   /** Of totalMs: the inference thread waiting for the image worker, per image. */
   readonly waitMsPerImage: number;
+  /** Images the measured run decoded / served entirely from the crop cache. */
+  readonly decodedImages: number;
+  readonly imagesFromCache: number;
 }
 
 export interface PipelineBenchOptions {
   /** Limit to the first N persons (keep benchmarks short on shared machines). */
   readonly maxPersons?: number;
   readonly flipTest?: boolean;
+  /**
+   * Crop cache folder for the measured run (crop-cache.ts). An empty folder measures a first run that
+   * also fills it; a filled one measures a run that decodes nothing. Absent: no cache (every image decoded).
+   */
+  readonly cropCacheDir?: string;
 }
 
 /**
@@ -84,12 +92,15 @@ export async function benchPipeline(
   const selected = persons.slice(0, options.maxPersons ?? persons.length);
   const base = { models: [model], imagesDir, onResult: () => undefined, onProgress: () => undefined };
   const flip = options.flipTest === undefined ? {} : { flipTest: options.flipTest };
+  // The warm-up never touches the cache: a cold measurement must find the folder as the caller left it.
   await runModelsOverDataset({ ...base, ...flip, persons: selected.slice(0, 1), onFailure: () => undefined });
+  const cache = options.cropCacheDir === undefined ? {} : { cropCache: { dir: options.cropCacheDir, budgetBytes: Number.MAX_SAFE_INTEGER } };
   let failures = 0;
   const start = performance.now();
   const summary = await runModelsOverDataset({
     ...base,
     ...flip,
+    ...cache,
     persons: selected,
     onFailure: () => {
       failures += 1;
@@ -108,6 +119,8 @@ export async function benchPipeline(
     steadyMsPerImage: (totalMs - summary.startupMs) / images,
     inferenceMsPerImage: summary.inferenceMs / images,
     waitMsPerImage: summary.waitMs / images,
+    decodedImages: summary.decodedImages,
+    imagesFromCache: summary.imagesFromCache,
   };
 }
 

@@ -14,6 +14,7 @@ import { performance } from 'node:perf_hooks';
 import type { PersonAnnotation } from '../../core/types.ts';
 import { decodeOutputs } from '../decoders/index.ts';
 import { decodeWithFlipTest, type FlipTestOptions } from '../flip-test.ts';
+import { pruneCropCache } from './crop-cache.ts';
 import { ImagePrefetcher } from './image-prefetcher.ts';
 import type {
   CropSpec,
@@ -67,11 +68,21 @@ export interface RunModelsOptions {
   readonly signal?: AbortSignal;
   /** Persons prepared ahead of the inference thread (default 4). */
   readonly prefetchPersons?: number;
+  /**
+   * Persistent crop cache (crop-cache.ts): crops made by earlier runs are read instead of decoding and
+   * warping again; new ones are added; at the end the folder is pruned to `budgetBytes`.
+   */
+  readonly cropCache?: { readonly dir: string; readonly budgetBytes: number };
 }
 
 export interface PipelineSummary {
   /** Images the worker decoded successfully (each image at most once per run). */
   readonly decodedImages: number;
+  /** Images not decoded at all: every crop they needed came from the crop cache. */
+  readonly imagesFromCache: number;
+  /** Person crops read from the crop cache / made by warping (one per person and input size). */
+  readonly cropsFromCache: number;
+  readonly cropsWarped: number;
   readonly failedImages: number;
   readonly imagesTotal: number;
   readonly personsTotal: number;
@@ -82,7 +93,7 @@ export interface PipelineSummary {
   readonly elapsedMs: number;
   /** Time inside `session.run` + decoding outputs. */
   readonly inferenceMs: number;
-  /** Time the inference thread spent waiting for the worker (low = decoding is hidden). */
+  /** Time the inference thread spent waiting for the worker after the first image (low = decoding is hidden). */
   readonly waitMs: number;
   /**
    * From the call to the first prepared image: worker start-up (tsx transpiling under tsx/vitest),
@@ -116,6 +127,9 @@ export async function runModelsOverDataset(options: RunModelsOptions): Promise<P
   const groups = groupPersonsByImage(options);
   const personsTotal = groups.reduce((n, g) => n + g.persons.length, 0);
   let decodedImages = 0;
+  let imagesFromCache = 0;
+  let cropsFromCache = 0;
+  let cropsWarped = 0;
   let failedImages = 0;
   let personsDone = 0;
   let imagesDone = 0;
@@ -128,6 +142,9 @@ export async function runModelsOverDataset(options: RunModelsOptions): Promise<P
 
   const summary = (): PipelineSummary => ({
     decodedImages,
+    imagesFromCache,
+    cropsFromCache,
+    cropsWarped,
     failedImages,
     imagesTotal: groups.length,
     personsTotal,
@@ -147,7 +164,7 @@ export async function runModelsOverDataset(options: RunModelsOptions): Promise<P
 
   // The worker starts (and begins decoding) while the sessions load: its start-up is hidden too.
   const specs = models.map((info) => planSpecFor(info, options.flipTest));
-  const prefetcher = new ImagePrefetcher(workerInitFor(specs));
+  const prefetcher = new ImagePrefetcher(workerInitFor(specs, options.cropCache?.dir));
   const fail = (failure: PipelineFailure) => {
     failures += 1;
     options.onFailure(failure);
@@ -198,8 +215,9 @@ export async function runModelsOverDataset(options: RunModelsOptions): Promise<P
       const { group, reply: replyPromise } = inFlight.shift() as (typeof inFlight)[number];
       const waitStart = performance.now();
       const reply = await replyPromise;
-      waitMs += performance.now() - waitStart;
-      firstImageMs ??= performance.now() - start;
+      // The wait for the first image is start-up (worker start, first decode), counted in startupMs.
+      if (firstImageMs === undefined) firstImageMs = performance.now() - start;
+      else waitMs += performance.now() - waitStart;
       personsInFlight -= group.persons.length;
       topUp();
 
@@ -210,7 +228,10 @@ export async function runModelsOverDataset(options: RunModelsOptions): Promise<P
         }
         personsDone += group.persons.length;
       } else {
-        decodedImages += 1;
+        if (reply.decoded) decodedImages += 1;
+        else imagesFromCache += 1;
+        cropsFromCache += reply.cropsFromCache;
+        cropsWarped += reply.cropsWarped;
         for (const [index, prepared] of reply.persons.entries()) {
           const planned = group.persons[index];
           if (planned === undefined) continue;
@@ -254,8 +275,13 @@ export async function runModelsOverDataset(options: RunModelsOptions): Promise<P
       reportProgress();
     }
   } finally {
-    await prefetcher.close();
+    // A finished run lets the worker write its last crops to the cache; a cancelled or failed one stops it now.
+    const finished = !cancelled && inFlight.length === 0 && nextGroup === groups.length;
+    await (finished ? prefetcher.drain() : prefetcher.close());
     for (const plan of plans) await plan.session.release().catch(() => undefined);
+  }
+  if (options.cropCache !== undefined) {
+    await pruneCropCache(options.cropCache.dir, options.cropCache.budgetBytes).catch(() => undefined);
   }
   return summary();
 }
@@ -322,7 +348,7 @@ async function openSessions(specs: readonly ModelPlanSpec[]): Promise<ModelPlan[
   return plans;
 }
 
-function workerInitFor(plans: readonly ModelPlanSpec[]): WorkerInit {
+function workerInitFor(plans: readonly ModelPlanSpec[], cropCacheDir: string | undefined): WorkerInit {
   const crops = new Map<string, CropSpec>();
   const tensors = new Map<string, TensorFormatSpec>();
   for (const plan of plans) {
@@ -338,5 +364,5 @@ function workerInitFor(plans: readonly ModelPlanSpec[]): WorkerInit {
       flipped: (existing?.flipped ?? false) || plan.flip,
     });
   }
-  return { crops: [...crops.values()], tensors: [...tensors.values()] };
+  return { crops: [...crops.values()], tensors: [...tensors.values()], ...(cropCacheDir === undefined ? {} : { cropCacheDir }) };
 }
