@@ -141,6 +141,25 @@ export function listRunFailures(ws: Workspace, runId: number): RunFailure[] {
     .all(runId) as RunFailure[];
 }
 
+/**
+ * The one way back from 'done': a finished run whose failed instances are to be tried again (a
+ * missing image restored, a corrupt one replaced). It is 'running' until the caller finishes it; each
+ * failure goes away when a prediction is written for its instance (writePredictions), or is replaced
+ * if it fails again. Returns how many failed instances there are (0: nothing to retry, the run stays
+ * 'done').
+ */
+export function reopenRunForFailedInstances(ws: Workspace, runId: number): number {
+  return ws.db
+    .transaction(() => {
+      const current = getRun(ws, runId);
+      if (current.status !== 'done') throw new Error(`${ws.file}: run ${runId} is '${current.status}', not 'done': resume it instead`);
+      const failed = listRunFailures(ws, runId).length;
+      if (failed > 0) ws.db.prepare("UPDATE runs SET status = 'running', finished_at = NULL WHERE id = ?").run(runId);
+      return failed;
+    })
+    .immediate();
+}
+
 /** Deletes a run and everything it produced. */
 export function deleteRun(ws: Workspace, runId: number): void {
   ws.db.prepare('DELETE FROM runs WHERE id = ?').run(runId);

@@ -12,7 +12,7 @@ import { runModelsOverDataset, type PipelineProgress } from '../inference/engine
 import { listInstances } from '../store/datasets-repo.ts';
 import { predictedInstanceIds } from '../store/predictions-repo.ts';
 import { batchedPredictionWriter } from './batched-prediction-writer.ts';
-import { createRun, latestRun, listRunFailures, recordRunFailure, setRunStatus, type RunRecord } from '../store/runs-repo.ts';
+import { createRun, latestRun, listRunFailures, recordRunFailure, reopenRunForFailedInstances, setRunStatus, type RunRecord } from '../store/runs-repo.ts';
 import { createVariant, findVariantByName, getVariant, setVariantLatency, type VariantRecord } from '../store/variants-repo.ts';
 import { evaluateRun, type RunEvaluation } from './evaluate-run.ts';
 import type { Workbench } from './workbench.ts';
@@ -89,7 +89,8 @@ export async function evaluateModelVariants(wb: Workbench, options: EvaluateMode
   const instanceIdByEntry = new Map(instances.map((instance) => [instance.entryIndex, instance.id]));
   const variants = models.map((model, index) => variantForModel(wb, model, options.names?.[index]));
 
-  // Resume an unfinished run of the same model bytes and options; reuse a finished one; else start anew.
+  // Resume an unfinished run of the same model bytes and options; reuse a finished one (trying its
+  // failed persons again: a missing image may have been restored); else start anew.
   const runs = models.map((model, index) => {
     const wanted = runOptionsFor(model, flipTest);
     const previous = latestRun(ws, wb.datasetRecord.id, variants[index]!.id);
@@ -97,15 +98,18 @@ export async function evaluateModelVariants(wb: Workbench, options: EvaluateMode
     return createRun(ws, { datasetId: wb.datasetRecord.id, variantId: variants[index]!.id, total: instances.length, options: wanted });
   });
   const done = runs.map((run) => predictedInstanceIds(ws, run.id));
-  const toRun = runs.map((run, index) => (run.status === 'done' ? -1 : index)).filter((index) => index >= 0);
+  const retried = runs.map((run) => (run.status === 'done' ? listRunFailures(ws, run.id).length : 0));
+  const toRun = runs.map((run, index) => (run.status !== 'done' || retried[index]! > 0 ? index : -1)).filter((index) => index >= 0);
 
   let cancelled = false;
   if (toRun.length > 0) {
     for (const index of toRun) {
       const run = runs[index]!;
-      if (run.status !== 'running') setRunStatus(ws, run.id, 'running');
+      if (retried[index]! > 0) reopenRunForFailedInstances(ws, run.id);
+      else if (run.status !== 'running') setRunStatus(ws, run.id, 'running');
       const remaining = instances.length - done[index]!.size;
-      log(`${variants[index]!.name}: ${remaining} of ${instances.length} persons to run${done[index]!.size > 0 ? ' (resuming)' : ''}`);
+      const how = retried[index]! > 0 ? ' (trying the failed ones again)' : done[index]!.size > 0 ? ' (resuming)' : '';
+      log(`${variants[index]!.name}: ${remaining} of ${instances.length} persons to run${how}`);
     }
     const writer = batchedPredictionWriter(() => ws, toRun.map((index) => runs[index]!.id));
     const summary = await runModelsOverDataset({

@@ -3,7 +3,7 @@
  * instances (warned by image and entry, exit 0, resumable without redoing finished persons); models
  * that will not load, do not fit their sidecar, or return NaN are named, and nothing stored is lost.
  */
-import { rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { copyFileSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -106,6 +106,19 @@ describe('eval --model over a dataset with a corrupt and a missing JPEG', () => 
     expect(Buffer.compare(after.predictions.get(9)!, stored.predictions.get(9)!)).toBe(0);
     expect(after.failures.map((f) => f.entry)).toEqual([2, 5, 7]);
     expect((JSON.parse(resumed.stdout) as EvalJson).failed_instances).toBe(3);
+
+    // The missing image comes back: the finished run tries its three failed persons again, and only them.
+    copyFileSync(imageFile(demo.datasetDir, 7), imageFile(dataset, 7));
+    const retried = await runPosebench(evalArgs(dataset, db, [regressionModel]));
+    expect(retried.code).toBe(0);
+    expect(retried.stderr).toContain('demo_regression_256: 3 of 10 persons to run (trying the failed ones again)');
+    const final = storedRunOf(db, 'demo_regression_256');
+    expect(final.runId).toBe(stored.runId);
+    expect(final.status).toBe('done');
+    expect(final.failures.map((f) => f.entry)).toEqual([2, 5]);
+    expect([...final.predictions.keys()].sort((a, b) => a - b)).toEqual([0, 1, 3, 4, 6, 7, 8, 9]);
+    expect(Buffer.compare(final.predictions.get(0)!, marker)).toBe(0); // still not redone
+    expect((JSON.parse(retried.stdout) as EvalJson).failed_instances).toBe(2);
   }, 120_000);
 });
 

@@ -9,7 +9,7 @@ import {
   readRunPredictions,
   writePredictions,
 } from '../../../src-main/store/predictions-repo.ts';
-import { createRun, getRun, listRunFailures, recordRunFailure, setRunStatus } from '../../../src-main/store/runs-repo.ts';
+import { createRun, getRun, listRunFailures, recordRunFailure, reopenRunForFailedInstances, setRunStatus } from '../../../src-main/store/runs-repo.ts';
 import { createVariant, findVariantByName, setVariantLatency, VariantNameTakenError } from '../../../src-main/store/variants-repo.ts';
 import { closeWorkspace, openWorkspace } from '../../../src-main/store/workspace.ts';
 import { seededRandom, tempWorkspace, writeSyntheticDataset } from './store-fixtures.ts';
@@ -110,6 +110,26 @@ describe('predictions', () => {
     expect(finished).toMatchObject({ status: 'done', done: 8, error: null });
     expect(finished.finishedAt).not.toBeNull();
     expect(() => setRunStatus(ws, run.id, 'running')).toThrow(/cannot go from 'done' to 'running'/);
+    // Without failures there is nothing to try again: it stays done.
+    expect(reopenRunForFailedInstances(ws, run.id)).toBe(0);
+    expect(getRun(ws, run.id).status).toBe('done');
+  });
+
+  it('a finished run with failed instances reopens for them only, and they clear as they succeed', () => {
+    const { ws, run, instances } = setup(3);
+    const ids = instances.map((i) => i.id);
+    setRunStatus(ws, run.id, 'running');
+    writePredictions(ws, run.id, { instanceIds: [ids[0]!, ids[2]!], xyScore: new Float32Array(2 * 48).fill(1) });
+    recordRunFailure(ws, run.id, ids[1]!, 'image missing');
+    setRunStatus(ws, run.id, 'done');
+    expect(reopenRunForFailedInstances(ws, run.id)).toBe(1);
+    expect(getRun(ws, run.id)).toMatchObject({ status: 'running', finishedAt: null });
+    expect(pendingInstances(ws, run.id).map((i) => i.id)).toEqual([ids[1]]);
+    writePredictions(ws, run.id, { instanceIds: [ids[1]!], xyScore: new Float32Array(48).fill(3) });
+    expect(listRunFailures(ws, run.id)).toEqual([]);
+    expect(setRunStatus(ws, run.id, 'done')).toMatchObject({ status: 'done', done: 3 });
+    setRunStatus(ws, run.id, 'done');
+    expect(() => reopenRunForFailedInstances(ws, createRun(ws, { datasetId: run.datasetId, variantId: run.variantId, total: 3 }).id)).toThrow(/not 'done'/);
   });
 
   it('reject a batch whose size does not match its instances, writing nothing', () => {
