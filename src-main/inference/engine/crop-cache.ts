@@ -16,7 +16,8 @@
  * its size budget (pruneCropCache, called at the end of a run).
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { AffineMatrix } from '../preprocess/crop-transform.ts';
 
@@ -32,15 +33,46 @@ export interface ImageIdentity {
   readonly text: string;
 }
 
-/** Null when the file cannot be stat'ed (the decode then reports why). */
-export async function imageIdentity(file: string): Promise<ImageIdentity | null> {
+/**
+ * Null when the file cannot be stat'ed (the decode then reports why). Blocking, like the reads below:
+ * they run in the image worker, whose thread has nothing else to do, and a blocking call avoids the
+ * thread-pool hand-off (one more busy thread next to the inference thread on a 2-core machine).
+ */
+export function imageIdentity(file: string): ImageIdentity | null {
   const absolute = path.resolve(file);
   try {
-    const info = await stat(absolute, { bigint: true });
+    const info = statSync(absolute, { bigint: true });
     if (!info.isFile()) return null;
     return { file: absolute, text: `${absolute}\0${info.size}\0${info.mtimeNs}\0${info.ino}` };
   } catch {
     return null;
+  }
+}
+
+/**
+ * Reads a cached crop into `into` (exactly its length; blocking, see imageIdentity). False when absent
+ * or of another length (a torn or foreign file); `into` may then hold partial data.
+ */
+export function readCachedCropInto(file: string, into: Uint8Array): boolean {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return false;
+  }
+  try {
+    if (fstatSync(fd).size !== into.byteLength) return false;
+    let offset = 0;
+    while (offset < into.byteLength) {
+      const n = readSync(fd, into, offset, into.byteLength - offset, offset);
+      if (n === 0) return false;
+      offset += n;
+    }
+    return true;
+  } catch {
+    return false;
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -62,30 +94,30 @@ export function cropCachePath(dir: string, key: string, width: number, height: n
   return path.join(dir, `${width}x${height}`, key.slice(0, 2), `${key}${FILE_SUFFIX}`);
 }
 
-/** The cached crop, or null when absent or not exactly `bytes` long (a torn or foreign file). */
-export async function readCachedCrop(file: string, bytes: number): Promise<Uint8Array | null> {
-  try {
-    const data = await readFile(file);
-    if (data.byteLength !== bytes) return null;
-    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  } catch {
-    return null;
-  }
+/** The cached crop in a new buffer, or null (see readCachedCropInto). */
+export function readCachedCrop(file: string, bytes: number): Uint8Array | null {
+  const into = new Uint8Array(bytes);
+  return readCachedCropInto(file, into) ? into : null;
 }
 
 /**
- * Writes one crop atomically. Best effort: a full disk or a read-only folder costs the next run a
- * decode, not this run its result, so errors are returned, not thrown.
+ * Writes one crop atomically (temporary file + rename; blocking, see imageIdentity). Best effort: a
+ * full disk or a read-only folder costs the next run a decode, not this run its result, so errors are
+ * returned, not thrown.
  */
-export async function writeCachedCrop(file: string, data: Uint8Array): Promise<Error | null> {
+export function writeCachedCrop(file: string, data: Uint8Array): Error | null {
   const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(temporary, data);
-    await rename(temporary, file);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(temporary, data);
+    renameSync(temporary, file);
     return null;
   } catch (error) {
-    await unlink(temporary).catch(() => undefined);
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // nothing was created (e.g. the folder could not be made)
+    }
     return error instanceof Error ? error : new Error(String(error));
   }
 }

@@ -76,6 +76,13 @@ export class ImagePrefetcher {
     });
   }
 
+  /** Hands used tensor buffers back to the worker to be filled again (they are detached here). */
+  recycle(buffers: ArrayBuffer[]): void {
+    if (this.closed || this.failure !== undefined || buffers.length === 0) return;
+    const message: WorkerRequest = { type: 'recycle', buffers };
+    this.worker.postMessage(message, buffers);
+  }
+
   /**
    * After the last reply: lets the worker finish its queue (the crop-cache writes that follow each
    * reply) and exit; stops it after `timeoutMs` in any case.

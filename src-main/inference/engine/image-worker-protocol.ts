@@ -70,4 +70,12 @@ export type ImageJobReply =
     }
   | { readonly jobId: number; readonly ok: false; readonly reason: string };
 
-export type WorkerRequest = { readonly type: 'job'; readonly job: ImageJob } | { readonly type: 'close' };
+/**
+ * `recycle` hands tensor buffers the inference thread has finished with back to the worker, which
+ * fills them again instead of allocating: without it every person costs ~1 MB of fresh ArrayBuffers
+ * and both threads spend measurable time in garbage collection.
+ */
+export type WorkerRequest =
+  | { readonly type: 'job'; readonly job: ImageJob }
+  | { readonly type: 'recycle'; readonly buffers: readonly ArrayBuffer[] }
+  | { readonly type: 'close' };

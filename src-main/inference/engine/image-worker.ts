@@ -7,12 +7,13 @@
  * With a crop cache folder, crops made before (by any run with the same image, person box and input
  * size) are read instead of made, and an image is decoded only if one of its crops is missing. New
  * crops are written after the reply is posted, so writing never delays the inference thread.
+ * Tensor buffers come back from the inference thread once used (`recycle`) and are filled again.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
 import type { CropTransform } from '../preprocess/crop-transform.ts';
-import { cropCacheKey, cropCachePath, imageIdentity, readCachedCrop, writeCachedCrop } from './crop-cache.ts';
+import { cropCacheKey, cropCachePath, imageIdentity, readCachedCropInto, writeCachedCrop, type ImageIdentity } from './crop-cache.ts';
 import { decodeImageRgb, type RgbImage } from './image-decode.ts';
 import type { ImageJob, ImageJobReply, PreparedPerson, WorkerInit, WorkerRequest } from './image-worker-protocol.ts';
 import { cropTransformsFor, failedPerson, tensorsFromCrops, warpCrop } from './prepare-tensors.ts';
@@ -27,49 +28,74 @@ const init = workerData as WorkerInit;
 const port = parentPort;
 if (port === null) throw new Error('image-worker.ts must run as a worker thread');
 
+/** Returned tensor buffers by length; bounded so a burst of returns cannot grow memory for good. */
+const MAX_POOLED_PER_LENGTH = 32;
+const tensorPool = new Map<number, Float32Array[]>();
+const allocateTensor = (length: number): Float32Array => tensorPool.get(length)?.pop() ?? new Float32Array(length);
+
+/** One read buffer per crop size: a cached crop is turned into tensors before the next one is read. */
+const readBuffers = new Map<string, Uint8Array>(init.crops.map((crop) => [crop.key, new Uint8Array(crop.width * crop.height * 3)]));
+
 let queue: Promise<void> = Promise.resolve();
 
 port.on('message', (request: WorkerRequest) => {
   if (request.type === 'close') {
     void queue.then(() => port.close());
-    return;
+  } else if (request.type === 'recycle') {
+    for (const buffer of request.buffers) {
+      const tensor = new Float32Array(buffer);
+      const pool = tensorPool.get(tensor.length) ?? [];
+      if (pool.length < MAX_POOLED_PER_LENGTH) pool.push(tensor);
+      tensorPool.set(tensor.length, pool);
+    }
+  } else {
+    queue = queue.then(() => handleJob(request.job));
   }
-  queue = queue.then(() => handleJob(request.job));
 });
-
-interface PlannedPerson {
-  readonly entryIndex: number;
-  readonly transforms: Record<string, CropTransform> | null;
-  readonly error: unknown;
-  readonly crops: Record<string, Uint8Array>;
-  /** Crop keys still to warp, with the cache file each goes to (or null without a cache). */
-  readonly missing: { readonly key: string; readonly file: string | null }[];
-}
 
 async function handleJob(job: ImageJob): Promise<void> {
   const start = performance.now();
   let reply: ImageJobReply;
   const transfer: ArrayBuffer[] = [];
   const toWrite: { file: string; data: Uint8Array }[] = [];
+  let image: RgbImage | null = null;
+  const decodeOnce = async (): Promise<RgbImage> => (image ??= await decodeImageRgb(job.imagePath));
   try {
-    const planned = await planPersons(job);
-    const warped = planned.reduce((n, p) => n + p.missing.length, 0);
-    const image: RgbImage | null = warped > 0 ? await decodeImageRgb(job.imagePath) : null;
+    const cacheDir = init.cropCacheDir;
+    const identity = cacheDir === undefined ? null : imageIdentity(job.imagePath);
     let fromCache = 0;
-    const persons: PreparedPerson[] = planned.map((person) => {
-      if (person.transforms === null) return failedPerson(person.entryIndex, person.error);
+    let warped = 0;
+    const persons: PreparedPerson[] = [];
+    for (const person of job.persons) {
+      let transforms: Record<string, CropTransform>;
       try {
-        for (const { key, file } of person.missing) {
-          const crop = warpCrop(image as RgbImage, person.transforms[key] as CropTransform);
-          person.crops[key] = crop;
-          if (file !== null) toWrite.push({ file, data: crop });
-        }
-        fromCache += Object.keys(person.crops).length - person.missing.length;
-        return tensorsFromCrops(person.entryIndex, person.transforms, person.crops, init);
+        transforms = cropTransformsFor(person, init);
       } catch (error) {
-        return failedPerson(person.entryIndex, error);
+        persons.push(failedPerson(person.entryIndex, error));
+        continue;
       }
-    });
+      const crops: Record<string, Uint8Array> = {};
+      for (const spec of init.crops) {
+        const transform = transforms[spec.key] as CropTransform;
+        const file = cacheDir === undefined || identity === null ? null : cachedCropFile(cacheDir, identity, transform, spec);
+        const readBuffer = readBuffers.get(spec.key) as Uint8Array;
+        if (file !== null && readCachedCropInto(file, readBuffer)) {
+          crops[spec.key] = readBuffer;
+          fromCache += 1;
+          continue;
+        }
+        // A decode failure fails the whole image (reply not ok), as without the cache.
+        const crop = warpCrop(await decodeOnce(), transform);
+        crops[spec.key] = crop;
+        warped += 1;
+        if (file !== null) toWrite.push({ file, data: crop });
+      }
+      try {
+        persons.push(tensorsFromCrops(person.entryIndex, transforms, crops, init, allocateTensor));
+      } catch (error) {
+        persons.push(failedPerson(person.entryIndex, error));
+      }
+    }
     for (const person of persons) {
       for (const tensor of [...Object.values(person.tensors), ...Object.values(person.flippedTensors)]) {
         transfer.push(tensor.buffer as ArrayBuffer);
@@ -88,38 +114,11 @@ async function handleJob(job: ImageJob): Promise<void> {
     reply = { jobId: job.jobId, ok: false, reason: error instanceof Error ? error.message : String(error) };
   }
   port?.postMessage(reply, transfer);
-  // After the reply: the inference thread already has its tensors. Sequential: one extra thread.
-  for (const { file, data } of toWrite) await writeCachedCrop(file, data);
+  // After the reply: the inference thread already has its tensors.
+  for (const { file, data } of toWrite) writeCachedCrop(file, data);
 }
 
-/** Transforms per person, and the crops the cache already holds. */
-async function planPersons(job: ImageJob): Promise<PlannedPerson[]> {
-  const cacheDir = init.cropCacheDir;
-  const identity = cacheDir === undefined ? null : await imageIdentity(job.imagePath);
-  const planned: PlannedPerson[] = [];
-  for (const person of job.persons) {
-    let transforms: Record<string, CropTransform>;
-    try {
-      transforms = cropTransformsFor(person, init);
-    } catch (error) {
-      planned.push({ entryIndex: person.entryIndex, transforms: null, error, crops: {}, missing: [] });
-      continue;
-    }
-    const crops: Record<string, Uint8Array> = {};
-    const missing: { key: string; file: string | null }[] = [];
-    for (const spec of init.crops) {
-      const transform = transforms[spec.key] as CropTransform;
-      if (cacheDir === undefined || identity === null) {
-        missing.push({ key: spec.key, file: null });
-        continue;
-      }
-      const digest = cropCacheKey({ image: identity, imageToInput: transform.imageToInput, width: spec.width, height: spec.height });
-      const file = cropCachePath(cacheDir, digest, spec.width, spec.height);
-      const cached = await readCachedCrop(file, spec.width * spec.height * 3);
-      if (cached === null) missing.push({ key: spec.key, file });
-      else crops[spec.key] = cached;
-    }
-    planned.push({ entryIndex: person.entryIndex, transforms, error: undefined, crops, missing });
-  }
-  return planned;
+function cachedCropFile(dir: string, image: ImageIdentity, transform: CropTransform, size: { width: number; height: number }): string {
+  const key = cropCacheKey({ image, imageToInput: transform.imageToInput, width: size.width, height: size.height });
+  return cropCachePath(dir, key, size.width, size.height);
 }

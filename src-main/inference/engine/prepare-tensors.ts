@@ -32,12 +32,17 @@ export function warpCrop(image: RgbImage, transform: CropTransform): Uint8Array 
   return warpAffineBilinear(source, transform, transform.inputWidth, transform.inputHeight);
 }
 
+/** Where tensors are written: a recycled buffer of that length, or a new one. */
+export type TensorAllocator = (length: number) => Float32Array;
+const freshTensor: TensorAllocator = (length) => new Float32Array(length);
+
 /** Crops (one per crop key) → the person's tensors, plus mirrored ones where a format asks for them. */
 export function tensorsFromCrops(
   entryIndex: number,
   transforms: Readonly<Record<string, CropTransform>>,
   crops: Readonly<Record<string, Uint8Array>>,
   init: WorkerInit,
+  allocate: TensorAllocator = freshTensor,
 ): PreparedPerson {
   const tensors: Record<string, Float32Array> = {};
   const flippedTensors: Record<string, Float32Array> = {};
@@ -45,9 +50,10 @@ export function tensorsFromCrops(
     const crop = crops[format.cropKey];
     const size = init.crops.find((c) => c.key === format.cropKey);
     if (crop === undefined || size === undefined) throw new Error(`internal: no crop ${format.cropKey}`);
-    const tensor = toNchwFloat32(crop, size.width, size.height, format);
+    const length = 3 * size.width * size.height;
+    const tensor = toNchwFloat32(crop, size.width, size.height, format, allocate(length));
     tensors[format.key] = tensor;
-    if (format.flipped) flippedTensors[format.key] = flipNchwHorizontally(tensor, [1, 3, size.height, size.width]);
+    if (format.flipped) flippedTensors[format.key] = flipNchwHorizontally(tensor, [1, 3, size.height, size.width], allocate(length));
   }
   return { entryIndex, transforms, tensors, flippedTensors };
 }

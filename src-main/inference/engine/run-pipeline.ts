@@ -269,6 +269,8 @@ export async function runModelsOverDataset(options: RunModelsOptions): Promise<P
           }
           personsDone += 1;
         }
+        // Every model of this image's persons has run: the worker may refill their tensors.
+        prefetcher.recycle(reply.persons.flatMap((p) => [...Object.values(p.tensors), ...Object.values(p.flippedTensors)].map((t) => t.buffer as ArrayBuffer)));
       }
       if (cancelled) break;
       imagesDone += 1;

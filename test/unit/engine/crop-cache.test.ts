@@ -59,28 +59,28 @@ describe('crop cache files', () => {
   it('an image rewritten in place gets a new identity; a missing file or a folder has none', async () => {
     const file = path.join(tempRoot, 'image.jpg');
     await writeFile(file, 'first');
-    const first = await imageIdentity(file);
+    const first = imageIdentity(file);
     expect(first?.file).toBe(file);
     await writeFile(file, 'other'); // same size
     await utimes(file, new Date(2001, 1, 1), new Date(2001, 1, 1));
-    const second = await imageIdentity(file);
+    const second = imageIdentity(file);
     expect(second?.text).not.toBe(first?.text);
-    expect(await imageIdentity(path.join(tempRoot, 'absent.jpg'))).toBeNull();
-    expect(await imageIdentity(tempRoot)).toBeNull();
+    expect(imageIdentity(path.join(tempRoot, 'absent.jpg'))).toBeNull();
+    expect(imageIdentity(tempRoot)).toBeNull();
   });
 
   it('writes atomically, reads back, and refuses a file of the wrong length', async () => {
     const file = path.join(tempRoot, 'rw', '4x2', 'ab', 'abc.rgb');
     const data = Uint8Array.from({ length: 4 * 2 * 3 }, (_, i) => i * 7);
-    expect(await writeCachedCrop(file, data)).toBeNull();
-    expect(await readCachedCrop(file, data.length)).toEqual(data);
+    expect(writeCachedCrop(file, data)).toBeNull();
+    expect(readCachedCrop(file, data.length)).toEqual(data);
     expect((await filesUnder(path.join(tempRoot, 'rw'))).map((f) => path.basename(f))).toEqual(['abc.rgb']); // no temp left
     await truncate(file, 10);
-    expect(await readCachedCrop(file, data.length)).toBeNull();
-    expect(await readCachedCrop(path.join(tempRoot, 'rw', 'none.rgb'), data.length)).toBeNull();
+    expect(readCachedCrop(file, data.length)).toBeNull();
+    expect(readCachedCrop(path.join(tempRoot, 'rw', 'none.rgb'), data.length)).toBeNull();
     // A parent that is a file: the write fails, returns the error, throws nothing.
     const blocked = path.join(tempRoot, 'image.jpg', 'x.rgb');
-    expect(await writeCachedCrop(blocked, data)).toBeInstanceOf(Error);
+    expect(writeCachedCrop(blocked, data)).toBeInstanceOf(Error);
   });
 
   it('prunes the oldest crops to 80 % of the budget and drops stale temporary files only', async () => {
@@ -187,7 +187,7 @@ describe('pipeline with the crop cache (demo dataset and model)', () => {
     await utimes(path.join(copyDir, touched.image), new Date(2020, 0, 1), new Date(2020, 0, 1));
     // A torn cache file (wrong length) of a person on another image: a miss, never a wrong crop.
     const other = persons.find((p) => p.image !== touched.image) as PersonAnnotation;
-    const otherIdentity = (await imageIdentity(path.join(copyDir, other.image))) as ImageIdentity;
+    const otherIdentity = (imageIdentity(path.join(copyDir, other.image))) as ImageIdentity;
     const transform = mpiiCropTransform(other, { width: 256, height: 256 });
     const torn = cropCachePath(dir, cropCacheKey({ image: otherIdentity, imageToInput: transform.imageToInput, width: 256, height: 256 }), 256, 256);
     expect((await stat(torn)).size).toBe(256 * 256 * 3); // the key is the one the worker used
