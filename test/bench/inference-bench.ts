@@ -1,7 +1,9 @@
 /**
  * Issue 3 goals, measured:
  * - per model, the pipeline's cost per person (decode, crop, tensor, run, decode outputs, through
- *   `runModelsOverDataset`) is at most 1.05 × the bare `session.run` median measured in this run;
+ *   `runModelsOverDataset`) is at most 1.05 × the bare `session.run` median measured in this run,
+ *   for a first run over a dataset (every image decoded and cropped) and for a run that finds the
+ *   crops in the crop cache (another variant with the same input size, or a re-run);
  * - a 3-model run over N images decodes each image once;
  * - the peak memory of a 3-model run stays under 600 MB (own child process, maxRSS).
  *
@@ -10,7 +12,7 @@
  * behind inference by the prefetch worker).
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -73,58 +75,51 @@ export async function runInferenceBench(options: BenchOptions): Promise<Inferenc
 
     const runs = options.quick ? 10 : 30;
     const warmup = options.quick ? 2 : 5;
+    const warmRepeats = options.quick ? 1 : 3;
     const perModel: Record<string, unknown>[] = [];
     const goals: Goal[] = [];
     for (const file of modelSet.files) {
       const model = await inspectModel(file);
       note(`inference: ${model.name} (${model.head}, ${model.input.width}×${model.input.height})`);
-      // Bare median before and after the pipeline runs: their mean cancels slow drift on a shared machine.
-      const bareBefore = await benchSessionRun(model, { runs, warmup });
+      // Every pipeline run is bracketed by two bare measurements and compared with their mean: on a
+      // shared machine the speed drifts by ±10 % within a minute, more than the 5 % being measured.
+      let bareBefore = await benchSessionRun(model, { runs, warmup });
+      const bareMedians = [bareBefore.medianMs];
+      const bracket = async (run: () => Promise<PipelineBenchResult>) => {
+        const result = await run();
+        const after = await benchSessionRun(model, { runs, warmup });
+        bareMedians.push(after.medianMs);
+        const bareMs = (bareBefore.medianMs + after.medianMs) / 2;
+        bareBefore = after;
+        return { result, bareMs, steadyRatio: steadyMsPerPerson(result) / bareMs };
+      };
       const pipelines: Record<string, unknown> = {};
-      const pipelineResults: { dataset: PipelineDataset; result: PipelineBenchResult; fixedMs: number | null }[] = [];
       for (const dataset of datasets) {
-        const result = await benchPipeline(model, dataset.persons, dataset.imagesDir);
-        const fixedMs = await estimateFixedCost(model, dataset, bareBefore.medianMs);
-        pipelineResults.push({ dataset, result, fixedMs });
-      }
-      const bareAfter = await benchSessionRun(model, { runs, warmup });
-      const bareMedian = (bareBefore.medianMs + bareAfter.medianMs) / 2;
-      for (const { dataset, result, fixedMs } of pipelineResults) {
-        const ratio = result.msPerPerson / bareMedian;
-        // The goal's "cost per image": once the run is going, i.e. without the one-time start (worker
-        // start, session open, first decode), which a real run over thousands of images amortises.
-        const steadyRatio = (result.totalMs - result.startupMs) / Math.max(1, result.persons) / bareMedian;
-        const steady = fixedMs === null ? null : Math.max(0, result.totalMs - fixedMs) / Math.max(1, result.persons) / bareMedian;
-        const extra = result as PipelineBenchResult & { inferenceMsPerImage?: number; waitMsPerImage?: number };
+        // A fresh crop cache: the first run decodes and crops everything (and fills the cache); the
+        // next runs — another variant with this input size, or a re-run — read the crops instead.
+        const cropCacheDir = mkdtempSync(path.join(temp.dir, 'crop-cache-'));
+        const cold = await bracket(() => benchPipeline(model, dataset.persons, dataset.imagesDir, { cropCacheDir }));
+        const warm = [];
+        for (let i = 0; i < warmRepeats; i += 1) {
+          warm.push(await bracket(() => benchPipeline(model, dataset.persons, dataset.imagesDir, { cropCacheDir })));
+        }
+        const warmRatio = median(warm.map((w) => w.steadyRatio));
         pipelines[dataset.key] = {
-          persons: result.persons,
-          images: result.images,
-          failures: result.failures,
-          totalMs: round(result.totalMs),
-          msPerPerson: round(result.msPerPerson),
-          msPerImage: round(result.msPerImage),
-          ...(extra.inferenceMsPerImage !== undefined ? { inferenceMsPerImage: round(extra.inferenceMsPerImage) } : {}),
-          ...(extra.waitMsPerImage !== undefined ? { waitMsPerImage: round(extra.waitMsPerImage) } : {}),
-          ratio: round(ratio),
-          startupMs: round(result.startupMs),
-          steadyRatio: round(steadyRatio),
-          meets: steadyRatio <= RATIO_LIMIT,
-          // Session open + worker start + first (unhidden) decode, estimated from a 1-person run.
-          fixedCostMs: fixedMs === null ? null : round(fixedMs),
-          ratioWithoutFixedCost: steady === null ? null : round(steady),
+          persons: cold.result.persons,
+          images: cold.result.images,
+          firstRun: pipelineFigures(cold),
+          cachedCrops: { repeats: warm.length, steadyRatio: round(warmRatio), meets: warmRatio <= RATIO_LIMIT, runs: warm.map(pipelineFigures) },
         };
-        goals.push(goal(`pipeline per image (steady) / bare session.run, ${model.name}, ${dataset.key}`, steadyRatio, '×', RATIO_LIMIT,
-          { note: `whole run incl. ${round(result.startupMs)} ms start-up: ${round(ratio)}×${result.failures > 0 ? `; ${result.failures} failures` : ''}` }));
+        goals.push(goal(`pipeline per person / bare session.run, ${model.name}, ${dataset.key}, crops cached by an earlier run (median of ${warm.length})`, warmRatio, '×', RATIO_LIMIT,
+          { note: `runs: ${warm.map((w) => round(w.steadyRatio)).join(', ')}; every image served from the crop cache: ${warm.every((w) => w.result.decodedImages === 0)}` }));
+        goals.push(goal(`pipeline per person / bare session.run, ${model.name}, ${dataset.key}, first run (decode + crop every image)`, cold.steadyRatio, '×', RATIO_LIMIT,
+          { note: `decoded ${cold.result.decodedImages} of ${cold.result.images} images; worker-bound when decode + crop of an image takes longer than session.run` }));
       }
       perModel.push({
         model: model.name,
         head: model.head,
         input: [model.input.width, model.input.height],
-        sessionRun: {
-          medianMs: round(bareMedian),
-          before: { medianMs: round(bareBefore.medianMs), p95Ms: round(bareBefore.p95Ms), runs: bareBefore.runs, warmup: bareBefore.warmup },
-          after: { medianMs: round(bareAfter.medianMs), p95Ms: round(bareAfter.p95Ms), runs: bareAfter.runs, warmup: bareAfter.warmup },
-        },
+        sessionRun: { medianMs: round(median(bareMedians)), bracketMediansMs: bareMedians.map((m) => round(m)), runs, warmup },
         pipeline: pipelines,
       });
     }
@@ -155,7 +150,7 @@ export async function runInferenceBench(options: BenchOptions): Promise<Inferenc
     const report = {
       models: { source: modelSet.source, count: modelSet.files.length },
       datasets: Object.fromEntries(datasets.map((d) => [d.key, d.label])),
-      ratioDefinition: `goal: steady pipeline ms per person ((runModelsOverDataset wall time − its start-up: worker start, session open, first decode) / persons) ÷ bare session.run median; 'ratio' is the whole run incl. start-up (mean of the medians before and after, ${runs} runs each); limit ${RATIO_LIMIT}`,
+      ratioDefinition: `steadyRatio = pipeline ms per person once running ((runModelsOverDataset wall time − its start-up: worker start, session open, first image) / persons) ÷ the mean of the bare session.run medians measured just before and just after that run (${runs} runs each); 'wholeRunRatio' includes the start-up; limit ${RATIO_LIMIT}. firstRun: empty crop cache (every image decoded and cropped); cachedCrops: the crops written by the first run are read instead`,
       perModel,
       threeModelRun: { dataset: childDataset.label, models: threeModels.map((f) => path.basename(f)), ...roundAll(multi) },
     };
@@ -174,18 +169,30 @@ async function benchModels(demoModelFiles: readonly string[]): Promise<{ files: 
   return { files: [...demoModelFiles], source: 'models/demo (../shared is absent)' };
 }
 
-/**
- * The fixed part of a pipeline run (session open, worker start, the first decode that nothing hides),
- * estimated as the wall time of a 1-person run minus one bare inference.
- */
-async function estimateFixedCost(model: ModelInfo, dataset: PipelineDataset, bareMedianMs: number): Promise<number | null> {
-  try {
-    const one = await benchPipeline(model, dataset.persons, dataset.imagesDir, { maxPersons: 1 });
-    return Math.max(0, one.totalMs - bareMedianMs);
-  } catch (error) {
-    note(`inference: fixed-cost estimate failed: ${errorText(error)}`);
-    return null;
-  }
+function steadyMsPerPerson(result: PipelineBenchResult): number {
+  return (result.totalMs - result.startupMs) / Math.max(1, result.persons);
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function pipelineFigures({ result, bareMs, steadyRatio }: { result: PipelineBenchResult; bareMs: number; steadyRatio: number }) {
+  return {
+    steadyRatio: round(steadyRatio),
+    meets: steadyRatio <= RATIO_LIMIT,
+    bareMedianMs: round(bareMs),
+    steadyMsPerPerson: round(steadyMsPerPerson(result)),
+    wholeRunRatio: round(result.msPerPerson / bareMs),
+    startupMs: round(result.startupMs),
+    inferenceMsPerImage: round(result.inferenceMsPerImage),
+    waitMsPerImage: round(result.waitMsPerImage),
+    decodedImages: result.decodedImages,
+    imagesFromCache: result.imagesFromCache,
+    failures: result.failures,
+  };
 }
 
 /** The three heaviest models (largest files): the worst case for memory. */
