@@ -30,7 +30,8 @@ const protocol = z.enum(PCKH_PROTOCOLS).default(DEFAULT_PCKH_PROTOCOL);
 const finite = z.number().finite();
 /** A ground-truth edit in 0-based image pixels (the engine maps instanceIndex to the stored instance). */
 export const correctionEditSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('joint'), joint: jointIndex, xy: z.tuple([finite, finite]) }).strict(),
+  // `burst`: consecutive joint edits with the same id (a held or repeated arrow key) are one undo step.
+  z.object({ kind: z.literal('joint'), joint: jointIndex, xy: z.tuple([finite, finite]), burst: z.string().regex(/^[A-Za-z0-9-]{1,64}$/).optional() }).strict(),
   z.object({ kind: z.literal('visibility'), joint: jointIndex, visible: z.boolean() }).strict(),
   z.object({ kind: z.literal('headbox'), box: z.tuple([finite, finite, finite, finite]) }).strict(),
   // One pair, or several (the whole skeleton's left/right pairs): committed and undone as one edit.

@@ -23,7 +23,9 @@ import {
   historyCommandForKey,
   IDLE,
   moveHeadCorner,
+  nextNudgeBurst,
   nudgeOffset,
+  type NudgeBurst,
   type DragEffect,
   type DragInput,
   type DragState,
@@ -87,8 +89,12 @@ export function InstanceEditor({ personCount, variantIds, variantOrder }: Props)
     ]);
   }, [client]);
 
+  // The arrow-key nudge run in progress (see nextNudgeBurst); any other edit or an undo/redo ends it.
+  const nudgeBurst = useRef<NudgeBurst | null>(null);
+  const burstCounter = useRef(0);
   const commitEdit = useCallback(
     async (edit: CorrectionEditRequest, keepPreview: boolean) => {
+      if (edit.kind !== 'joint' || edit.burst === undefined) nudgeBurst.current = null;
       setBusy(true);
       try {
         const result = await getBridge().invoke('corrections:apply', { instanceIndex: latest.current.index, edit });
@@ -154,6 +160,7 @@ export function InstanceEditor({ personCount, variantIds, variantOrder }: Props)
 
   const runHistory = useHistoryRunner(async (command) => {
     if (machine.current.phase !== 'idle') return;
+    nudgeBurst.current = null;
     setBusy(true);
     try {
       const result = await getBridge().invoke(command === 'undo' ? 'corrections:undo' : 'corrections:redo', {});
@@ -200,7 +207,14 @@ export function InstanceEditor({ personCount, variantIds, variantOrder }: Props)
         const xy = current?.joints[joint]?.xy;
         if (!xy) return;
         e.preventDefault();
-        void commitEdit({ kind: 'joint', joint, xy: [xy[0] + offset[0], xy[1] + offset[1]] }, false);
+        const burst = nextNudgeBurst(
+          nudgeBurst.current,
+          { instance: latest.current.index, joint, shownXy: xy, offset },
+          performance.now(),
+          () => `nudge-${Date.now().toString(36)}-${(burstCounter.current += 1)}`,
+        );
+        nudgeBurst.current = burst;
+        void commitEdit({ kind: 'joint', joint, xy: burst.xy, burst: burst.id }, false);
       }
     };
     window.addEventListener('pointermove', onMove);

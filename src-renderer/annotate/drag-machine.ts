@@ -175,3 +175,40 @@ export function createPreviewStore<T>(initial: T): PreviewStore<T> {
     },
   };
 }
+
+/**
+ * A run of arrow-key nudges on one joint: committed as separate edits (each is saved at once) that
+ * share a burst id, so one undo takes back the whole run instead of one pixel per press. A new burst
+ * starts on another instance or joint, or after NUDGE_BURST_IDLE_MS without a nudge.
+ *
+ * The burst also carries the position it last sent: key repeat is faster than a save + refetch, so
+ * the next nudge must build on that, not on the (older) ground truth the editor has shown so far.
+ */
+export interface NudgeBurst {
+  readonly id: string;
+  readonly instance: number;
+  readonly joint: number;
+  readonly lastAt: number;
+  /** Where the last nudge of this burst put the joint (image pixels). */
+  readonly xy: Point2;
+}
+
+export const NUDGE_BURST_IDLE_MS = 1000;
+
+export function nextNudgeBurst(
+  previous: NudgeBurst | null,
+  target: { readonly instance: number; readonly joint: number; readonly shownXy: Point2; readonly offset: Point2 },
+  now: number,
+  newId: () => string,
+): NudgeBurst {
+  const continues =
+    previous !== null && previous.instance === target.instance && previous.joint === target.joint && now - previous.lastAt <= NUDGE_BURST_IDLE_MS;
+  const base = continues ? previous.xy : target.shownXy;
+  return {
+    id: continues ? previous.id : newId(),
+    instance: target.instance,
+    joint: target.joint,
+    lastAt: now,
+    xy: [base[0] + target.offset[0], base[1] + target.offset[1]],
+  };
+}

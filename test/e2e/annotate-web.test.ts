@@ -261,4 +261,24 @@ describe.skipIf(!HAS_CHROMIUM)('ground-truth editor in the browser (web host, de
     expect(Math.abs(moved[1])).toBeGreaterThan(3);
     expectNoProblems();
   });
+
+  it('arrow-key nudges of the selected joint move it 1 px (Shift 10) each and are undone as one step', async () => {
+    const before = (await call<InstanceGroundTruth>('corrections:instance', { instanceIndex })).joints[LEFT_WRIST]!.xy!;
+    const edits = (await history()).undoCount;
+    // Select the left wrist with a click (no movement: pointing, then released without a drag).
+    const start = await handleAndScale();
+    await page.mouse.click(start.x, start.y);
+    const presses = ['ArrowRight', 'ArrowRight', 'Shift+ArrowDown'];
+    // As fast as key repeat: each press is saved at once (a crash loses nothing) and builds on the
+    // previous press, not on the position shown before the saves come back.
+    for (const key of presses) await page.keyboard.press(key);
+    await waitFor('three saved nudges', async () => ((await history()).undoCount === edits + presses.length ? true : undefined), 20_000);
+    const nudged = (await call<InstanceGroundTruth>('corrections:instance', { instanceIndex })).joints[LEFT_WRIST]!.xy!;
+    expect(nudged).toEqual([before[0] + 2, before[1] + 10]);
+    await page.keyboard.press('Control+z');
+    await waitFor('one undo of the whole burst', async () => ((await history()).undoCount === edits ? true : undefined), 20_000);
+    expect((await call<InstanceGroundTruth>('corrections:instance', { instanceIndex })).joints[LEFT_WRIST]!.xy).toEqual(before);
+    expect((await history()).redoCount).toBe(presses.length);
+    expectNoProblems();
+  });
 });

@@ -129,9 +129,11 @@ export function applyEdit(session: EngineSession, instanceIndex: number, edit: C
         for (const pair of edit.pairs) applyCorrection(ws, { instanceId, kind: 'swap', joints: pair, ...(note ? { note } : {}) });
       }).immediate();
     } else {
+      // A nudge burst shares one group note, so undo/redo step over it as over a multi-pair swap.
+      const burstNote = edit.kind === 'joint' && edit.burst !== undefined ? { note: `${GROUP_PREFIX}burst-${edit.burst}` } : {};
       const core: CorrectionEdit =
         edit.kind === 'joint'
-          ? { instanceId, kind: 'joint', joint: edit.joint, xy: [edit.xy[0], edit.xy[1]] }
+          ? { instanceId, kind: 'joint', joint: edit.joint, xy: [edit.xy[0], edit.xy[1]], ...burstNote }
           : edit.kind === 'visibility'
             ? { instanceId, kind: 'visibility', joint: edit.joint, visible: edit.visible }
             : { instanceId, kind: 'headbox', box: [edit.box[0], edit.box[1], edit.box[2], edit.box[3]] };

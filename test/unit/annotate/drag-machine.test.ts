@@ -12,6 +12,8 @@ import {
   historyCommandForKey,
   IDLE,
   moveHeadCorner,
+  nextNudgeBurst,
+  NUDGE_BURST_IDLE_MS,
   nudgeOffset,
   type DragEffect,
   type DragInput,
@@ -172,5 +174,23 @@ describe('editor helpers', () => {
     store.set(4);
     expect(calls).toBe(2);
     expect(store.get()).toBe(4);
+  });
+});
+
+describe('nudge bursts', () => {
+  it('continue on the same instance and joint within the idle time, and start anew otherwise', () => {
+    let n = 0;
+    const newId = () => `b${(n += 1)}`;
+    const at = (instance: number, joint: number, offset: Point2 = [1, 0]) => ({ instance, joint, shownXy: [100, 50] as Point2, offset });
+    const first = nextNudgeBurst(null, at(3, 10), 1000, newId);
+    expect(first).toEqual({ id: 'b1', instance: 3, joint: 10, lastAt: 1000, xy: [101, 50] });
+    const held = nextNudgeBurst(first, at(3, 10, [0, 10]), 1000 + NUDGE_BURST_IDLE_MS, newId);
+    // Exactly at the limit still continues, and builds on the burst's own last position, not on the
+    // position shown (which lags behind the saves while a key repeats).
+    expect(held).toEqual({ id: 'b1', instance: 3, joint: 10, lastAt: 1000 + NUDGE_BURST_IDLE_MS, xy: [101, 60] });
+    const later = nextNudgeBurst(held, at(3, 10), held.lastAt + NUDGE_BURST_IDLE_MS + 1, newId);
+    expect(later).toMatchObject({ id: 'b2', xy: [101, 50] });
+    expect(nextNudgeBurst(held, at(3, 11), held.lastAt + 1, newId)).toMatchObject({ id: 'b3', xy: [101, 50] });
+    expect(nextNudgeBurst(held, at(4, 10), held.lastAt + 1, newId)).toMatchObject({ id: 'b4', xy: [101, 50] });
   });
 });
