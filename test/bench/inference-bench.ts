@@ -81,28 +81,26 @@ export async function runInferenceBench(options: BenchOptions): Promise<Inferenc
     for (const file of modelSet.files) {
       const model = await inspectModel(file);
       note(`inference: ${model.name} (${model.head}, ${model.input.width}×${model.input.height})`);
-      // Every pipeline run is bracketed by two bare measurements and compared with their mean: on a
-      // shared machine the speed drifts by ±10 % within a minute, more than the 5 % being measured.
-      let bareBefore = await benchSessionRun(model, { runs, warmup });
-      const bareMedians = [bareBefore.medianMs];
-      const bracket = async (run: () => Promise<PipelineBenchResult>) => {
-        const result = await run();
-        const after = await benchSessionRun(model, { runs, warmup });
-        bareMedians.push(after.medianMs);
-        const bareMs = (bareBefore.medianMs + after.medianMs) / 2;
-        bareBefore = after;
-        return { result, bareMs, steadyRatio: steadyMsPerPerson(result) / bareMs };
+      const bareAlone = await benchSessionRun(model, { runs, warmup });
+      // Bare session.run timings are taken between persons of every pipeline run (the pipeline paused,
+      // those pauses excluded from its cost): a shared machine's speed drifts by ±10–25 % within
+      // seconds, more than the 5 % being measured, so both sides must come from the same seconds.
+      const interleaveBare = { everyPersons: options.quick ? 5 : 10, runs: 3 };
+      const measure = async (dataset: PipelineDataset, cropCacheDir: string) => {
+        const result = await benchPipeline(model, dataset.persons, dataset.imagesDir, { cropCacheDir, interleaveBare });
+        const bareMs = median(result.bareSamplesMs);
+        return { result, bareMs, steadyRatio: result.steadyMsPerPerson / bareMs };
       };
       const pipelines: Record<string, unknown> = {};
+      const allBare: number[] = [];
       for (const dataset of datasets) {
         // A fresh crop cache: the first run decodes and crops everything (and fills the cache); the
         // next runs — another variant with this input size, or a re-run — read the crops instead.
         const cropCacheDir = mkdtempSync(path.join(temp.dir, 'crop-cache-'));
-        const cold = await bracket(() => benchPipeline(model, dataset.persons, dataset.imagesDir, { cropCacheDir }));
+        const cold = await measure(dataset, cropCacheDir);
         const warm = [];
-        for (let i = 0; i < warmRepeats; i += 1) {
-          warm.push(await bracket(() => benchPipeline(model, dataset.persons, dataset.imagesDir, { cropCacheDir })));
-        }
+        for (let i = 0; i < warmRepeats; i += 1) warm.push(await measure(dataset, cropCacheDir));
+        allBare.push(...cold.result.bareSamplesMs, ...warm.flatMap((w) => w.result.bareSamplesMs));
         const warmRatio = median(warm.map((w) => w.steadyRatio));
         pipelines[dataset.key] = {
           persons: cold.result.persons,
@@ -119,7 +117,11 @@ export async function runInferenceBench(options: BenchOptions): Promise<Inferenc
         model: model.name,
         head: model.head,
         input: [model.input.width, model.input.height],
-        sessionRun: { medianMs: round(median(bareMedians)), bracketMediansMs: bareMedians.map((m) => round(m)), runs, warmup },
+        sessionRun: {
+          medianMs: round(median(allBare)),
+          interleavedSamples: allBare.length,
+          alone: { medianMs: round(bareAlone.medianMs), p95Ms: round(bareAlone.p95Ms), runs, warmup },
+        },
         pipeline: pipelines,
       });
     }
@@ -150,7 +152,7 @@ export async function runInferenceBench(options: BenchOptions): Promise<Inferenc
     const report = {
       models: { source: modelSet.source, count: modelSet.files.length },
       datasets: Object.fromEntries(datasets.map((d) => [d.key, d.label])),
-      ratioDefinition: `steadyRatio = pipeline ms per person once running ((runModelsOverDataset wall time − its start-up: worker start, session open, first image) / persons) ÷ the mean of the bare session.run medians measured just before and just after that run (${runs} runs each); 'wholeRunRatio' includes the start-up; limit ${RATIO_LIMIT}. firstRun: empty crop cache (every image decoded and cropped); cachedCrops: the crops written by the first run are read instead`,
+      ratioDefinition: `steadyRatio = pipeline ms per person once running ((runModelsOverDataset wall time − its start-up: worker start, session open, first image − the pauses for bare timings) / persons) ÷ the median of the bare session.run timings taken during that run (3 runs of an own session every ${options.quick ? 5 : 10} persons, the pipeline paused); 'wholeRunRatio' includes the start-up; limit ${RATIO_LIMIT}. firstRun: empty crop cache (every image decoded and cropped); cachedCrops: the crops written by the first run are read instead`,
       perModel,
       threeModelRun: { dataset: childDataset.label, models: threeModels.map((f) => path.basename(f)), ...roundAll(multi) },
     };
@@ -169,10 +171,6 @@ async function benchModels(demoModelFiles: readonly string[]): Promise<{ files: 
   return { files: [...demoModelFiles], source: 'models/demo (../shared is absent)' };
 }
 
-function steadyMsPerPerson(result: PipelineBenchResult): number {
-  return (result.totalMs - result.startupMs) / Math.max(1, result.persons);
-}
-
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
@@ -184,7 +182,8 @@ function pipelineFigures({ result, bareMs, steadyRatio }: { result: PipelineBenc
     steadyRatio: round(steadyRatio),
     meets: steadyRatio <= RATIO_LIMIT,
     bareMedianMs: round(bareMs),
-    steadyMsPerPerson: round(steadyMsPerPerson(result)),
+    bareSamples: result.bareSamplesMs.length,
+    steadyMsPerPerson: round(result.steadyMsPerPerson),
     wholeRunRatio: round(result.msPerPerson / bareMs),
     startupMs: round(result.startupMs),
     inferenceMsPerImage: round(result.inferenceMsPerImage),

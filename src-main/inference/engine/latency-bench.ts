@@ -66,6 +66,12 @@ export interface PipelineBenchResult {
   /** Images the measured run decoded / served entirely from the crop cache. */
   readonly decodedImages: number;
   readonly imagesFromCache: number;
+  /** Time spent in interleaved bare measurements (excluded from every figure above). */
+  readonly pausedMs: number;
+  /** (totalMs − startupMs) / persons: the per-person cost once running. */
+  readonly steadyMsPerPerson: number;
+  /** Bare `session.run` times measured between persons of this run (interleaveBare), else empty. */
+  readonly bareSamplesMs: readonly number[];
 }
 
 export interface PipelineBenchOptions {
@@ -77,6 +83,12 @@ export interface PipelineBenchOptions {
    * also fills it; a filled one measures a run that decodes nothing. Absent: no cache (every image decoded).
    */
   readonly cropCacheDir?: string;
+  /**
+   * Every `everyPersons` persons, pause the pipeline and time `runs` bare `session.run` calls of the
+   * same model (own session, fixed random input). Bare and pipeline figures then come from the same
+   * minutes of a machine whose speed drifts; the pauses are excluded from the pipeline's cost.
+   */
+  readonly interleaveBare?: { readonly everyPersons: number; readonly runs: number };
 }
 
 /**
@@ -95,18 +107,33 @@ export async function benchPipeline(
   // The warm-up never touches the cache: a cold measurement must find the folder as the caller left it.
   await runModelsOverDataset({ ...base, ...flip, persons: selected.slice(0, 1), onFailure: () => undefined });
   const cache = options.cropCacheDir === undefined ? {} : { cropCache: { dir: options.cropCacheDir, budgetBytes: Number.MAX_SAFE_INTEGER } };
+  const interleave = options.interleaveBare;
+  const bare = interleave === undefined ? undefined : await openBareRunner(model);
+  const bareSamplesMs: number[] = [];
+  let personsSeen = 0;
+  const betweenPersons = async () => {
+    if (bare === undefined || interleave === undefined || ++personsSeen % Math.max(1, interleave.everyPersons) !== 0) return;
+    for (let i = 0; i < interleave.runs; i += 1) bareSamplesMs.push(await bare.timeOneRun());
+  };
   let failures = 0;
   const start = performance.now();
-  const summary = await runModelsOverDataset({
-    ...base,
-    ...flip,
-    ...cache,
-    persons: selected,
-    onFailure: () => {
-      failures += 1;
-    },
-  });
-  const totalMs = performance.now() - start;
+  let summary;
+  try {
+    summary = await runModelsOverDataset({
+      ...base,
+      ...flip,
+      ...cache,
+      persons: selected,
+      ...(bare === undefined ? {} : { betweenPersons }),
+      onFailure: () => {
+        failures += 1;
+      },
+    });
+  } finally {
+    await bare?.release();
+  }
+  // Pipeline time only: the interleaved bare timings are not part of its cost.
+  const totalMs = performance.now() - start - summary.pausedMs;
   const images = Math.max(1, summary.imagesTotal);
   return {
     msPerImage: totalMs / images,
@@ -121,6 +148,24 @@ export async function benchPipeline(
     waitMsPerImage: summary.waitMs / images,
     decodedImages: summary.decodedImages,
     imagesFromCache: summary.imagesFromCache,
+    pausedMs: summary.pausedMs,
+    steadyMsPerPerson: (totalMs - summary.startupMs) / Math.max(1, selected.length),
+    bareSamplesMs,
+  };
+}
+
+/** A second session of the model with its fixed input, warmed up, for interleaved bare timings. */
+async function openBareRunner(model: ModelInfo): Promise<{ timeOneRun: () => Promise<number>; release: () => Promise<void> }> {
+  const session = await ModelSession.open(model.file, { inputSize: { width: model.input.width, height: model.input.height } });
+  const input = seededNormalInput(elementCount(session.input.shape), 1);
+  for (let i = 0; i < 3; i += 1) await session.run(input);
+  return {
+    timeOneRun: async () => {
+      const start = performance.now();
+      await session.run(input);
+      return performance.now() - start;
+    },
+    release: () => session.release(),
   };
 }
 

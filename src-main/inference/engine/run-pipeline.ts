@@ -73,6 +73,12 @@ export interface RunModelsOptions {
    * warping again; new ones are added; at the end the folder is pruned to `budgetBytes`.
    */
   readonly cropCache?: { readonly dir: string; readonly budgetBytes: number };
+  /**
+   * Awaited on the inference thread after each person's models ran; its time is reported as
+   * `pausedMs`. For benchmarks that interleave bare `session.run` measurements with the pipeline, so
+   * both see the same machine speed (a shared machine drifts by more than the 5 % being measured).
+   */
+  readonly betweenPersons?: () => Promise<void>;
 }
 
 export interface PipelineSummary {
@@ -93,6 +99,8 @@ export interface PipelineSummary {
   readonly elapsedMs: number;
   /** Time inside `session.run` + decoding outputs. */
   readonly inferenceMs: number;
+  /** Time spent in `betweenPersons` (not pipeline work). */
+  readonly pausedMs: number;
   /** Time the inference thread spent waiting for the worker after the first image (low = decoding is hidden). */
   readonly waitMs: number;
   /**
@@ -137,6 +145,7 @@ export async function runModelsOverDataset(options: RunModelsOptions): Promise<P
   let failures = 0;
   let inferenceMs = 0;
   let waitMs = 0;
+  let pausedMs = 0;
   let cancelled = false;
   let firstImageMs: number | undefined;
 
@@ -155,6 +164,7 @@ export async function runModelsOverDataset(options: RunModelsOptions): Promise<P
     elapsedMs: performance.now() - start,
     inferenceMs,
     waitMs,
+    pausedMs,
     startupMs: firstImageMs ?? performance.now() - start,
   });
   if (groups.length === 0 || signal?.aborted) {
@@ -268,6 +278,11 @@ export async function runModelsOverDataset(options: RunModelsOptions): Promise<P
             break;
           }
           personsDone += 1;
+          if (options.betweenPersons !== undefined) {
+            const pauseStart = performance.now();
+            await options.betweenPersons();
+            pausedMs += performance.now() - pauseStart;
+          }
         }
         // Every model of this image's persons has run: the worker may refill their tensors.
         prefetcher.recycle(reply.persons.flatMap((p) => [...Object.values(p.tensors), ...Object.values(p.flippedTensors)].map((t) => t.buffer as ArrayBuffer)));

@@ -46,4 +46,21 @@ describe.skipIf(!HAS_SHARED)('benchmarks on real sessions (few runs: shared mach
     expect(result.msPerImage).toBeGreaterThan(0);
     expect(result.msPerImage * result.images).toBeCloseTo(result.totalMs, 6);
   });
+
+  it('interleaves bare session.run timings between persons and leaves their time out of the pipeline cost', async () => {
+    const model = await inspectModel(sharedPath('models', 'bench', 'heatmap_shufflenetv2_128.onnx'));
+    const file = sharedPath('fixtures', 'mpii', 'annotations', 'mpii_val.json');
+    const persons = parseMpiiJson(await readFile(file, 'utf8'), file);
+    const result = await benchPipeline(model, persons, sharedPath('fixtures', 'mpii', 'images'), { interleaveBare: { everyPersons: 2, runs: 3 } });
+    // 5 persons, a pause after the 2nd and the 4th: 2 × 3 bare runs.
+    expect(result.bareSamplesMs).toHaveLength(6);
+    expect(result.bareSamplesMs.every((ms) => ms > 0)).toBe(true);
+    // The pauses took at least the sum of their timings, and none of it counts as pipeline time.
+    const bareSum = result.bareSamplesMs.reduce((sum, ms) => sum + ms, 0);
+    expect(result.pausedMs).toBeGreaterThanOrEqual(bareSum);
+    expect(result.steadyMsPerPerson * result.persons).toBeCloseTo(result.totalMs - result.startupMs, 6);
+    const plain = await benchPipeline(model, persons, sharedPath('fixtures', 'mpii', 'images'));
+    expect(plain.bareSamplesMs).toEqual([]);
+    expect(plain.pausedMs).toBe(0);
+  });
 });
