@@ -6,8 +6,9 @@
  * - rows are memoised components with stable props, so a scroll renders only the rows that enter
  *   the virtualiser's range, and a selection change only the one or two rows concerned;
  * - no per-cell state, handlers or effects: one delegated click handler on the grid;
- * - fixed-size rows and cells with `contain: strict` (browse.css), images drawn 1:1 (160 px, no border
- *   inside the cell), explicit width/height, decoded off the main thread;
+ * - fixed-size rows and cells with layout containment, each row its own composited layer
+ *   (browse.css), images drawn 1:1 (160 px, no border inside the cell), explicit width/height,
+ *   decoded off the main thread;
  * - during a fling, rows that cross the viewport too fast to be looked at request no thumbnail
  *   (thumb-loader.ts): no fetch, no engine work, no decode for them; the visible ones load as soon as
  *   the scroll slows down or stops.

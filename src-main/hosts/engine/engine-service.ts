@@ -22,7 +22,8 @@ import {
 import { applyEdit, exportFromUi, historyOf, instanceGroundTruth, reevaluate, stepHistory } from './corrections.ts';
 import { RunManager } from './run-manager.ts';
 import { EngineSession } from './session.ts';
-import { ensureThumbnail, thumbnailOverlayFor, thumbnailPath } from './thumbnails.ts';
+import { ensureThumbnail, thumbnailPath } from './thumbnails.ts';
+import { createThumbnailService } from './thumbnail-service.ts';
 import { openDataset } from '../../datasets/open-dataset.ts';
 
 const IMAGE_TYPES: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp', '.bmp': 'image/bmp' };
@@ -30,6 +31,12 @@ const IMAGE_TYPES: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'im
 export async function createEngineService(config: EngineConfig, emit: EmitEvent): Promise<EngineService> {
   const session = new EngineSession(config, emit);
   const runs = new RunManager(session, emit);
+  // Browse's thumbnails: low-priority worker, requests before pre-generation, paused during runs.
+  const thumbnails = createThumbnailService({
+    cacheDir: config.cacheDir,
+    session,
+    runActive: () => runs.list().some((run) => run.status === 'running'),
+  });
 
   await openInitialDataset(session, runs, config);
 
@@ -133,12 +140,7 @@ export async function createEngineService(config: EngineConfig, emit: EmitEvent)
       if (type === undefined) throw new Error('not an image file');
       return { file, root: dataset.imagesDir, contentType: type };
     }
-    const person = dataset.persons[parsed.index];
-    if (person === undefined) throw new Error('no such instance');
-    const spec = parsed.overlay;
-    const overlay = spec !== undefined ? thumbnailOverlayFor(person, parsed.index, spec, spec.variantId !== null ? session.requireVariant(spec.variantId) : null) : null;
-    const out = thumbnailPath(config.cacheDir, dataset.id, parsed.index, parsed.size, overlay);
-    await ensureThumbnail(path.join(dataset.imagesDir, person.image), personCrop(person), out, parsed.size, overlay);
+    const out = await thumbnails.forMedia(parsed.index, parsed.size, parsed.overlay);
     return { file: out, root: config.cacheDir, contentType: 'image/jpeg' };
   }
 
@@ -146,6 +148,7 @@ export async function createEngineService(config: EngineConfig, emit: EmitEvent)
     handlers,
     resolveMedia,
     close: async () => {
+      thumbnails.close();
       runs.cancelAll();
       await runs.idle();
       session.close();

@@ -1,7 +1,8 @@
 /**
  * Thumbnails of one person: the top-down crop square (queries.personCrop), padded with black where it
- * leaves the image, resized with sharp and cached as JPEG under the cache folder. Generated lazily on
- * first request; concurrent requests for the same file share one job.
+ * leaves the image, resized with sharp and cached as JPEG under the cache folder. Made on first
+ * request (thumbnail-service.ts schedules them: a low-priority process, requests before
+ * pre-generation), or by `ensureThumbnail` here, in this process.
  *
  * Browse asks for thumbnails with the skeletons drawn in (GT, and optionally one variant's
  * prediction, each in the colour the UI gives it): one `<img>` per grid cell instead of an image plus
@@ -10,7 +11,7 @@
  * or a re-run variant gives a new file and never a stale picture.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, rename, stat } from 'node:fs/promises';
+import { mkdir, readFile, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { CropBox, ThumbOverlaySpec } from '../../api/contract.ts';
@@ -26,6 +27,16 @@ export interface ThumbnailOverlay {
   readonly pred: readonly (Point2 | null)[] | null;
   /** '#rrggbb'; ignored without `pred`. */
   readonly predColor: string;
+}
+
+/** One thumbnail to make: everything needed, so a worker process can make it without the dataset. */
+export interface ThumbnailJob {
+  readonly imageFile: string;
+  readonly crop: CropBox;
+  /** The cache file (thumbnailPath). */
+  readonly out: string;
+  readonly size: number;
+  readonly overlay: ThumbnailOverlay | null;
 }
 
 const jobs = new Map<string, Promise<string>>();
@@ -151,18 +162,26 @@ function overlayDigest(overlay: ThumbnailOverlay): string {
   return hash.digest('hex').slice(0, 16);
 }
 
-async function cachedOrMake(imageFile: string, crop: CropBox, out: string, size: number, overlay: ThumbnailOverlay | null): Promise<string> {
+export async function thumbnailExists(out: string): Promise<boolean> {
   try {
     await stat(out);
-    return out;
+    return true;
   } catch {
-    // not cached yet
+    return false;
   }
-  return oneAtATime(() => makeThumbnail(imageFile, crop, out, size, overlay));
 }
 
-async function makeThumbnail(imageFile: string, crop: CropBox, out: string, size: number, overlay: ThumbnailOverlay | null): Promise<string> {
-  const meta = await sharp(imageFile, { failOn: 'none' }).metadata();
+async function cachedOrMake(imageFile: string, crop: CropBox, out: string, size: number, overlay: ThumbnailOverlay | null): Promise<string> {
+  if (await thumbnailExists(out)) return out;
+  return oneAtATime(() => makeThumbnail({ imageFile, crop, out, size, overlay }));
+}
+
+/** Makes the file now (no cache check, no queue): callers schedule. Written under a temporary name and renamed, so readers never see half a file. */
+export async function makeThumbnail(job: ThumbnailJob): Promise<string> {
+  const { imageFile, crop, out, size, overlay } = job;
+  // Read once: sharp would otherwise open and parse the file twice (size, then pixels).
+  const input = await readFile(imageFile);
+  const meta = await sharp(input, { failOn: 'none' }).metadata();
   // Stored orientation, not EXIF-rotated: annotations refer to the stored pixels.
   const width = meta.width ?? 0;
   const height = meta.height ?? 0;
@@ -189,7 +208,7 @@ async function makeThumbnail(imageFile: string, crop: CropBox, out: string, size
     pipeline = sharp({ create: { width: size, height: size, channels: 3, background: '#000' } });
     map = { x0: -left * scale, y0: -top * scale, sx: scale, sy: scale };
   } else {
-    pipeline = sharp(imageFile, { failOn: 'none' })
+    pipeline = sharp(input, { failOn: 'none' })
       .removeAlpha()
       .extract({ left: ix0, top: iy0, width: ix1 - ix0, height: iy1 - iy0 })
       .resize(tx1 - tx0, ty1 - ty0, { fit: 'fill' })

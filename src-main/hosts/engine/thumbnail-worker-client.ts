@@ -1,0 +1,105 @@
+/**
+ * Engine side of the low-priority thumbnail worker (thumbnail-worker.ts): forks it on first use,
+ * sends jobs, resolves one promise per job. The worker file is resolved next to this module: `.ts`
+ * under tsx/vitest (started with tsx's loader, as fork-engine.ts starts the engine), `.js` in a
+ * bundle, where it must be an entry of its own; when it is not there, `usable` is false and the
+ * caller makes thumbnails itself.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { ThumbnailJob } from './thumbnails.ts';
+
+export interface WorkerRequest {
+  readonly id: number;
+  readonly job: ThumbnailJob;
+}
+
+export type WorkerReply = { readonly id: number; readonly ok: true } | { readonly id: number; readonly ok: false; readonly error: string };
+
+/** After this many unexpected exits the worker is not started again (something is wrong with it). */
+const MAX_CRASHES = 3;
+
+export function thumbnailWorkerEntry(): string {
+  const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  return fileURLToPath(new URL(`./thumbnail-worker${extension}`, import.meta.url));
+}
+
+export class ThumbnailWorkerClient {
+  private child: ChildProcess | null = null;
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  private crashes = 0;
+  private closed = false;
+
+  constructor(private readonly entry: string | null = thumbnailWorkerEntry()) {}
+
+  /** False when there is no worker file (a bundle without it), it kept crashing, or after close(). */
+  get usable(): boolean {
+    return !this.closed && this.entry !== null && this.crashes < MAX_CRASHES && existsSync(this.entry);
+  }
+
+  /** The worker's process id, once started (tests check its priority). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  make(job: ThumbnailJob): Promise<void> {
+    if (!this.usable) return Promise.reject(new Error('the thumbnail worker is not available'));
+    const child = this.child ?? this.start();
+    const id = this.nextId++;
+    return new Promise<void>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      try {
+        child.send({ id, job } satisfies WorkerRequest);
+      } catch (error) {
+        this.pending.delete(id);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    });
+  }
+
+  close(): void {
+    this.closed = true;
+    this.child?.kill();
+    this.child = null;
+    this.failPending(new Error('the thumbnail worker was closed'));
+  }
+
+  private start(): ChildProcess {
+    const entry = this.entry!;
+    const child = fork(entry, [], {
+      execArgv: entry.endsWith('.ts') ? ['--import', 'tsx'] : [],
+      // Inside Electron, process.execPath is the app: run it as plain Node.
+      env: process.versions['electron'] !== undefined ? { ...process.env, ELECTRON_RUN_AS_NODE: '1' } : process.env,
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      // A session of its own: its own scheduling group under autogroup (thumbnail-worker.ts). It
+      // still exits with us: it leaves when the IPC channel closes.
+      detached: true,
+    });
+    child.on('message', (reply: WorkerReply) => {
+      const waiter = this.pending.get(reply.id);
+      if (waiter === undefined) return;
+      this.pending.delete(reply.id);
+      if (reply.ok) waiter.resolve();
+      else waiter.reject(new Error(reply.error));
+    });
+    const gone = (why: string) => {
+      if (this.child !== child) return;
+      this.child = null;
+      if (!this.closed) this.crashes += 1;
+      this.failPending(new Error(`the thumbnail worker ${why}`));
+    };
+    child.on('exit', (code, signal) => gone(`exited (${signal ?? code})`));
+    child.on('error', (error) => gone(`failed: ${error.message}`));
+    this.child = child;
+    return child;
+  }
+
+  private failPending(error: Error): void {
+    const waiting = [...this.pending.values()];
+    this.pending.clear();
+    for (const waiter of waiting) waiter.reject(error);
+  }
+}
