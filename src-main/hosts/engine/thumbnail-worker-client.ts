@@ -31,12 +31,15 @@ export class ThumbnailWorkerClient {
   private readonly pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
   private crashes = 0;
   private closed = false;
+  private readonly present: boolean;
 
-  constructor(private readonly entry: string | null = thumbnailWorkerEntry()) {}
+  constructor(private readonly entry: string | null = thumbnailWorkerEntry()) {
+    this.present = entry !== null && existsSync(entry);
+  }
 
   /** False when there is no worker file (a bundle without it), it kept crashing, or after close(). */
   get usable(): boolean {
-    return !this.closed && this.entry !== null && this.crashes < MAX_CRASHES && existsSync(this.entry);
+    return !this.closed && this.present && this.crashes < MAX_CRASHES;
   }
 
   /** The worker's process id, once started (tests check its priority). */

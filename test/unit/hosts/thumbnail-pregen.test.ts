@@ -338,6 +338,16 @@ describe('the low-priority thumbnail worker', () => {
       await makeThumbnail(here);
       expect(path.basename(file)).toBe(path.basename(here.out));
       expect(readFileSync(file).equals(readFileSync(here.out))).toBe(true);
+
+      // The worker dies: the next thumbnail (another overlay: not pre-generated yet) comes from a new one.
+      const first = worker.pid!;
+      process.kill(first, 'SIGKILL');
+      await until('the worker to be gone', () => worker.pid === undefined);
+      const before = service.counts().worker.request;
+      expect(existsSync(await service.forMedia(4, 96, GT_ONLY))).toBe(true);
+      expect(service.counts().worker.request).toBe(before + 1);
+      expect(worker.pid).toBeDefined();
+      expect(worker.pid).not.toBe(first);
     } finally {
       service.close();
     }
