@@ -162,6 +162,13 @@ const ThumbRow = memo(function ThumbRow({ rowIndex, top, columns, items, selecte
   useLayoutEffect(() => {
     if (rowRef.current !== null) loader.showRow(rowRef.current);
   });
+  // A row scrolled away drops its unfinished thumbnail loads (thumb-loader.ts: releaseRow).
+  useLayoutEffect(() => {
+    const row = rowRef.current;
+    return () => {
+      if (row !== null) loader.releaseRow(row);
+    };
+  }, [loader]);
   const cells = [];
   for (let c = 0; c < columns; c++) {
     const position = rowIndex * columns + c;

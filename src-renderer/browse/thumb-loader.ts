@@ -49,6 +49,20 @@ export class ThumbLoader {
     }
   }
 
+  /**
+   * Before a row leaves the document: its images still loading lose their `src`. A removed `<img>`
+   * keeps loading until it is garbage-collected, and while the engine makes thumbnails more slowly
+   * than a fast scroll asks for them, such loads of rows no longer shown hold the browser's few
+   * connections to the host, and the rows now on screen wait behind them. Without a `src` the
+   * request is cancelled (the engine still makes the file, for later).
+   */
+  releaseRow(row: HTMLElement): void {
+    for (const img of row.querySelectorAll<HTMLImageElement>('img[data-src]')) {
+      this.pending.delete(img);
+      if (img.hasAttribute('src') && !img.complete) img.removeAttribute('src');
+    }
+  }
+
   dispose(): void {
     this.samples.length = 0;
     if (this.settleTimer !== null) clearTimeout(this.settleTimer);
