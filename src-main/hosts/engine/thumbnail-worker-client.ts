@@ -77,9 +77,10 @@ export class ThumbnailWorkerClient {
       env: process.versions['electron'] !== undefined ? { ...process.env, ELECTRON_RUN_AS_NODE: '1' } : process.env,
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      // A session of its own: its own scheduling group under autogroup (thumbnail-worker.ts). It
-      // still exits with us: it leaves when the IPC channel closes.
-      detached: true,
+      // A session of its own: its own scheduling group under Linux autogroup (thumbnail-worker.ts).
+      // It still exits with us: it leaves when the IPC channel closes. (On Windows a detached
+      // child would get a console of its own, and there is no autogroup there.)
+      detached: process.platform !== 'win32',
     });
     child.on('message', (reply: WorkerReply) => {
       const waiter = this.pending.get(reply.id);
