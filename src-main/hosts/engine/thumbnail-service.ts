@@ -57,11 +57,10 @@ export function createThumbnailService(options: ThumbnailServiceOptions): Thumbn
 
   const make = async (job: ThumbnailJob, lane: ThumbnailLane): Promise<void> => {
     if (workerUsable() && !runActive() && (lane === 'background' || Date.now() >= starvedUntil)) {
-      const started = Date.now();
       try {
-        await worker!.make(job);
+        const took = await worker!.make(job);
         counts.worker[lane] += 1;
-        if (Date.now() - started > WORKER_STARVED_MS) starvedUntil = Date.now() + STARVED_BACKOFF_MS;
+        if (took > WORKER_STARVED_MS) starvedUntil = Date.now() + STARVED_BACKOFF_MS;
         return;
       } catch {
         // the worker died or failed on this file: try here, where the error (if any) is reported

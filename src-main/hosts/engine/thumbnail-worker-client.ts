@@ -15,7 +15,11 @@ export interface WorkerRequest {
   readonly job: ThumbnailJob;
 }
 
-export type WorkerReply = { readonly id: number; readonly ok: true } | { readonly id: number; readonly ok: false; readonly error: string };
+export type WorkerReply =
+  | { readonly id: number; readonly ok: true }
+  | { readonly id: number; readonly ok: false; readonly error: string }
+  /** Sent once, when the worker has loaded its code: start-up time is no sign of a busy CPU. */
+  | { readonly ready: true };
 
 /** After this many unexpected exits the worker is not started again (something is wrong with it). */
 const MAX_CRASHES = 3;
@@ -28,7 +32,9 @@ export function thumbnailWorkerEntry(): string {
 export class ThumbnailWorkerClient {
   private child: ChildProcess | null = null;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  private readonly pending = new Map<number, { sentAt: number; resolve: (ms: number) => void; reject: (error: Error) => void }>();
+  /** When the current worker said it was ready (null: starting). */
+  private readyAt: number | null = null;
   private crashes = 0;
   private closed = false;
   private readonly present: boolean;
@@ -47,12 +53,16 @@ export class ThumbnailWorkerClient {
     return this.child?.pid;
   }
 
-  make(job: ThumbnailJob): Promise<void> {
+  /**
+   * Makes the file in the worker; resolves with how long the worker took, from when it had the job
+   * and was ready (its start-up does not count).
+   */
+  make(job: ThumbnailJob): Promise<number> {
     if (!this.usable) return Promise.reject(new Error('the thumbnail worker is not available'));
     const child = this.child ?? this.start();
     const id = this.nextId++;
-    return new Promise<void>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+    return new Promise<number>((resolve, reject) => {
+      this.pending.set(id, { sentAt: Date.now(), resolve, reject });
       try {
         child.send({ id, job } satisfies WorkerRequest);
       } catch (error) {
@@ -82,11 +92,16 @@ export class ThumbnailWorkerClient {
       // child would get a console of its own, and there is no autogroup there.)
       detached: process.platform !== 'win32',
     });
+    this.readyAt = null;
     child.on('message', (reply: WorkerReply) => {
+      if ('ready' in reply) {
+        if (this.child === child) this.readyAt = Date.now();
+        return;
+      }
       const waiter = this.pending.get(reply.id);
       if (waiter === undefined) return;
       this.pending.delete(reply.id);
-      if (reply.ok) waiter.resolve();
+      if (reply.ok) waiter.resolve(Date.now() - Math.max(waiter.sentAt, this.readyAt ?? Date.now()));
       else waiter.reject(new Error(reply.error));
     });
     const gone = (why: string) => {

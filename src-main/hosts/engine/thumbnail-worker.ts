@@ -18,6 +18,8 @@ if (typeof process.send !== 'function') {
 // Loaded after the priority is lowered: the threads sharp and libvips start inherit it.
 const { makeThumbnail } = await import('./thumbnails.ts');
 
+process.send({ ready: true } satisfies WorkerReply);
+
 process.on('message', (message: WorkerRequest) => {
   void makeThumbnail(message.job).then(
     (): WorkerReply => ({ id: message.id, ok: true }),

@@ -353,6 +353,30 @@ describe('the low-priority thumbnail worker', () => {
     }
   });
 
+  it('makes requests here for a while after the worker took over a second for one (others keep the CPU busy)', async () => {
+    const s = session();
+    let took = 1500;
+    const slow = {
+      usable: true,
+      pid: 1,
+      make: async (job: ThumbnailJob) => {
+        await makeThumbnail(job);
+        return took;
+      },
+      close: () => undefined,
+    } as unknown as ThumbnailWorkerClient;
+    const busy = createThumbnailService({ cacheDir: newCache(), session: s, runActive: () => false, worker: slow });
+    try {
+      await busy.forMedia(1, 64, undefined); // plain thumbnails: no pre-generation in the way
+      expect(busy.counts().worker.request).toBe(1);
+      took = 5;
+      await busy.forMedia(2, 64, undefined);
+      expect(busy.counts()).toEqual({ worker: { request: 1, background: 0 }, inProcess: { request: 1, background: 0 } });
+    } finally {
+      busy.close();
+    }
+  });
+
   it('is not used while a model run is active, and a missing worker file means thumbnails are made here', async () => {
     const s = session();
     const worker = new ThumbnailWorkerClient();
