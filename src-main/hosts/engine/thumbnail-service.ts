@@ -4,7 +4,8 @@
  *   user scrolls, the browser's frames come first and thumbnails take the time left over. Made in
  *   this process instead, at normal priority: while a model run is active (it would leave the
  *   worker next to nothing and the grid would stay empty), for a while after the worker took over a
- *   second for one thumbnail (other programs keep the CPU busy: same reason), and when there is no
+ *   second for one thumbnail (other programs keep the CPU busy: same reason), UI requests while the
+ *   worker starts (Browse's first screen does not wait for it), and everything when there is no
  *   worker (a bundle without its entry);
  * - scheduled by ThumbnailQueue: UI requests newest first, pre-generation only when none wait;
  * - pre-generated (ThumbnailPregenerator) for the overlay the grid shows, from the rows on screen
@@ -56,7 +57,13 @@ export function createThumbnailService(options: ThumbnailServiceOptions): Thumbn
   const workerUsable = () => worker !== null && worker.usable;
 
   const make = async (job: ThumbnailJob, lane: ThumbnailLane): Promise<void> => {
-    if (workerUsable() && !runActive() && (lane === 'background' || Date.now() >= starvedUntil)) {
+    // A request does not wait for the worker's start-up (half a second or more): made here meanwhile.
+    const workerReady = () => {
+      if (worker!.ready) return true;
+      worker!.warmUp();
+      return false;
+    };
+    if (workerUsable() && !runActive() && (lane === 'background' || (Date.now() >= starvedUntil && workerReady()))) {
       try {
         const took = await worker!.make(job);
         counts.worker[lane] += 1;

@@ -48,6 +48,16 @@ export class ThumbnailWorkerClient {
     return !this.closed && this.present && this.crashes < MAX_CRASHES;
   }
 
+  /** Started and has loaded its code (jobs sent before then wait for its start-up). */
+  get ready(): boolean {
+    return this.child !== null && this.readyAt !== null;
+  }
+
+  /** Starts the worker if it is not running (no job). */
+  warmUp(): void {
+    if (this.usable && this.child === null) this.start();
+  }
+
   /** The worker's process id, once started (tests check its priority). */
   get pid(): number | undefined {
     return this.child?.pid;

@@ -329,8 +329,13 @@ describe('the low-priority thumbnail worker', () => {
     expect(worker.usable).toBe(true);
     const service = createThumbnailService({ cacheDir: workerCache, session: s, runActive: () => false, worker });
     try {
+      // While the worker starts, a request is made here; once it is ready, there.
+      const early = await service.forMedia(2, 96, GT_ONLY);
+      expect(existsSync(early)).toBe(true);
+      await until('the worker to be ready', () => worker.ready);
+      const before = service.counts().worker.request;
       const file = await service.forMedia(3, 96, WITH_V1);
-      expect(service.counts().worker.request).toBe(1);
+      expect(service.counts().worker.request).toBe(before + 1);
       expect(worker.pid).toBeDefined();
       if (process.platform !== 'win32') expect(os.getPriority(worker.pid!)).toBe(19);
 
@@ -339,15 +344,16 @@ describe('the low-priority thumbnail worker', () => {
       expect(path.basename(file)).toBe(path.basename(here.out));
       expect(readFileSync(file).equals(readFileSync(here.out))).toBe(true);
 
-      // The worker dies: the next thumbnail (another overlay: not pre-generated yet) comes from a new one.
+      // The worker dies: thumbnails still come, and a new worker takes over.
       const first = worker.pid!;
       process.kill(first, 'SIGKILL');
       await until('the worker to be gone', () => worker.pid === undefined);
-      const before = service.counts().worker.request;
-      expect(existsSync(await service.forMedia(4, 96, GT_ONLY))).toBe(true);
-      expect(service.counts().worker.request).toBe(before + 1);
-      expect(worker.pid).toBeDefined();
+      expect(existsSync(await service.forMedia(4, 96, { ...GT_ONLY, gtColor: 'ffffff' }))).toBe(true);
+      await until('a new worker', () => worker.ready);
       expect(worker.pid).not.toBe(first);
+      const again = service.counts().worker.request;
+      expect(existsSync(await service.forMedia(5, 96, { ...WITH_V1, predColor: '0072b2' }))).toBe(true);
+      expect(service.counts().worker.request).toBe(again + 1);
     } finally {
       service.close();
     }
@@ -358,6 +364,8 @@ describe('the low-priority thumbnail worker', () => {
     let took = 1500;
     const slow = {
       usable: true,
+      ready: true,
+      warmUp: () => undefined,
       pid: 1,
       make: async (job: ThumbnailJob) => {
         await makeThumbnail(job);
