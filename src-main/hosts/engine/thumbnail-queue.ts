@@ -5,8 +5,8 @@
  * - `background`: pre-generation (thumbnail-pregen.ts). Starts only while no request is queued or
  *   being made, so requests always jump ahead of it; a request never waits for a background job
  *   either (that one runs in the low-priority process, see thumbnail-service.ts).
- * One job per file: asking again for a file that is queued or being made returns the same promise,
- * and a request for a file queued in the background lane moves it to the request lane.
+ * One job per file: asking again for a file that is queued or being made returns the same promise;
+ * a request for a queued file makes it the newest request (from either lane).
  */
 import { existsSync } from 'node:fs';
 import type { ThumbnailJob } from './thumbnails.ts';
@@ -36,7 +36,7 @@ export class ThumbnailQueue {
   ensure(job: ThumbnailJob, lane: ThumbnailLane): Promise<string> {
     const known = this.entries.get(job.out);
     if (known !== undefined) {
-      if (lane === 'request' && known.entry.lane === 'background') this.promote(known.entry);
+      if (lane === 'request') this.promote(known.entry);
       return known.promise;
     }
     // A synchronous stat (microseconds): a cached file is answered at once, and the queue keeps
@@ -77,10 +77,16 @@ export class ThumbnailQueue {
     }
   }
 
+  /**
+   * Asked for again by the UI: now the newest request (a request that waited while the user scrolled
+   * away and back is wanted now, not when the older ones are done), or a request at all if it was
+   * queued for pre-generation.
+   */
   private promote(entry: Entry): void {
     if (!entry.queued) return; // already being made: it finishes where it is
-    const at = this.background.indexOf(entry);
-    if (at >= 0) this.background.splice(at, 1);
+    const from = entry.lane === 'request' ? this.requests : this.background;
+    const at = from.indexOf(entry);
+    if (at >= 0) from.splice(at, 1);
     this.requests.push(entry);
     entry.lane = 'request';
     this.pump();

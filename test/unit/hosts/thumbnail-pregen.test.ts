@@ -159,6 +159,16 @@ describe('thumbnail queue', () => {
     await expect(asked).resolves.toBe(job('p2').out);
   });
 
+  it('makes a request asked for again the newest one', async () => {
+    const held = heldMaker();
+    const queue = new ThumbnailQueue(held.make);
+    for (const name of ['s0', 's1', 's2', 's3']) void queue.ensure(job(name), 'request');
+    await flush();
+    void queue.ensure(job('s1'), 'request'); // the user scrolled back to it
+    for (let i = 0; i < 4; i++) await held.releaseNext();
+    expect(held.started.map((s) => s.out)).toEqual(['s0.jpg', 's1.jpg', 's3.jpg', 's2.jpg']);
+  });
+
   it('does not make a file that exists', async () => {
     const held = heldMaker();
     const queue = new ThumbnailQueue(held.make);
