@@ -52,11 +52,21 @@ describe('ThumbLoader', () => {
     expect(images.map((i) => i.getAttribute('src'))).toEqual(['a', 'b']);
   });
 
+  it('is not sent into fling mode by one uneven frame of a steady wheel scroll', () => {
+    const loader = new ThumbLoader(ROW);
+    // 40 px per frame (2400 px/s, rows in view ~0.4 s: to be loaded), with uneven event times.
+    const times = [0, 8, 24, 33, 50, 58, 83, 91, 108, 116, 133, 150, 166];
+    times.forEach((t, i) => loader.onScroll((i + 1) * 40, VIEWPORT, t));
+    const { element, images } = row('a');
+    loader.showRow(element);
+    expect(images[0]!.getAttribute('src')).toBe('a');
+  });
+
   it('holds them back during a fling and loads them when it settles, except for rows that left', () => {
     vi.useFakeTimers();
     const loader = new ThumbLoader(ROW);
     // 120 px per 16 ms = 7500 px/s: a row crosses the viewport in ~0.13 s, too fast to look at.
-    for (let i = 0; i <= 5; i++) loader.onScroll(i * 120, VIEWPORT, i * 16);
+    for (let i = 0; i <= 7; i++) loader.onScroll(i * 120, VIEWPORT, i * 16);
     const kept = row('k1', 'k2');
     const left = row('l1');
     loader.showRow(kept.element);
