@@ -1,6 +1,6 @@
 /**
  * Electron build (`npm run build:app` / `npm start`): explicit entries for the main process (and the
- * engine utilityProcess + the image worker it starts), the sandboxed preload (CommonJS, as sandboxed
+ * engine utilityProcess + the image and thumbnail workers it starts), the sandboxed preload (CommonJS, as sandboxed
  * preloads must be) and the renderer. Native modules (better-sqlite3, onnxruntime-node, sharp) stay
  * external.
  */
@@ -23,6 +23,8 @@ export default defineConfig({
           'engine-utility': at('./src-main/hosts/electron/engine-utility.ts'),
           // resolved next to the inference code at run time (image-prefetcher.ts: ./image-worker.js)
           'image-worker': at('./src-main/inference/engine/image-worker.ts'),
+          // forked by the engine at the lowest priority (thumbnail-worker-client.ts: ./thumbnail-worker.js)
+          'thumbnail-worker': at('./src-main/hosts/engine/thumbnail-worker.ts'),
         },
         output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
       },
