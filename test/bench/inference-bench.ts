@@ -89,7 +89,15 @@ export async function runInferenceBench(options: BenchOptions): Promise<Inferenc
       const measure = async (dataset: PipelineDataset, cropCacheDir: string) => {
         const result = await benchPipeline(model, dataset.persons, dataset.imagesDir, { cropCacheDir, interleaveBare });
         const bareMs = median(result.bareSamplesMs);
-        return { result, bareMs, steadyRatio: result.steadyMsPerPerson / bareMs };
+        // Median against median: this machine's stalls (other tenants, 10–20 ms) land on whatever runs,
+        // so a mean-per-person pipeline over a median session.run charges the pipeline for the machine.
+        // The mean against the mean is reported beside it (meanRatio).
+        return {
+          result,
+          bareMs,
+          steadyRatio: median(result.personIntervalsMs) / bareMs,
+          meanRatio: result.steadyMsPerPerson / mean(result.bareSamplesMs),
+        };
       };
       const pipelines: Record<string, unknown> = {};
       const allBare: number[] = [];
@@ -108,10 +116,10 @@ export async function runInferenceBench(options: BenchOptions): Promise<Inferenc
           firstRun: pipelineFigures(cold),
           cachedCrops: { repeats: warm.length, steadyRatio: round(warmRatio), meets: warmRatio <= RATIO_LIMIT, runs: warm.map(pipelineFigures) },
         };
-        goals.push(goal(`pipeline per person / bare session.run, ${model.name}, ${dataset.key}, crops cached by an earlier run (median of ${warm.length})`, warmRatio, '×', RATIO_LIMIT,
-          { note: `runs: ${warm.map((w) => round(w.steadyRatio)).join(', ')}; every image served from the crop cache: ${warm.every((w) => w.result.decodedImages === 0)}` }));
-        goals.push(goal(`pipeline per person / bare session.run, ${model.name}, ${dataset.key}, first run (decode + crop every image)`, cold.steadyRatio, '×', RATIO_LIMIT,
-          { note: `decoded ${cold.result.decodedImages} of ${cold.result.images} images; worker-bound when decode + crop of an image takes longer than session.run` }));
+        goals.push(goal(`median pipeline ms per person / median bare session.run, ${model.name}, ${dataset.key}, crops cached by an earlier run (median of ${warm.length})`, warmRatio, '×', RATIO_LIMIT,
+          { note: `runs: ${warm.map((w) => round(w.steadyRatio)).join(', ')}; mean ÷ mean: ${warm.map((w) => round(w.meanRatio)).join(', ')}; every image served from the crop cache: ${warm.every((w) => w.result.decodedImages === 0)}` }));
+        goals.push(goal(`median pipeline ms per person / median bare session.run, ${model.name}, ${dataset.key}, first run (decode + crop every image)`, cold.steadyRatio, '×', RATIO_LIMIT,
+          { note: `mean ÷ mean ${round(cold.meanRatio)}; decoded ${cold.result.decodedImages} of ${cold.result.images} images; worker-bound when decode + crop of an image takes longer than session.run` }));
       }
       perModel.push({
         model: model.name,
@@ -152,7 +160,7 @@ export async function runInferenceBench(options: BenchOptions): Promise<Inferenc
     const report = {
       models: { source: modelSet.source, count: modelSet.files.length },
       datasets: Object.fromEntries(datasets.map((d) => [d.key, d.label])),
-      ratioDefinition: `steadyRatio = pipeline ms per person once running ((runModelsOverDataset wall time − its start-up: worker start, session open, first image − the pauses for bare timings) / persons) ÷ the median of the bare session.run timings taken during that run (3 runs of an own session every ${options.quick ? 5 : 10} persons, the pipeline paused); 'wholeRunRatio' includes the start-up; limit ${RATIO_LIMIT}. firstRun: empty crop cache (every image decoded and cropped); cachedCrops: the crops written by the first run are read instead`,
+      ratioDefinition: `steadyRatio = the median pipeline cost per person once running (the time from the end of one person — its model run and outputs decoded — to the end of the next, through runModelsOverDataset: waits for the image worker, messages, session.run, output decoding, progress; the pauses for bare timings excluded) ÷ the median of the bare session.run timings taken during that run (3 runs of an own session every ${options.quick ? 5 : 10} persons, the pipeline paused); limit ${RATIO_LIMIT}. meanRatio = mean cost per person once running ((wall time − start-up − teardown − pauses) / persons) ÷ the mean of those bare timings; wholeRunRatio = wall time including start-up and teardown / persons ÷ the bare median. firstRun: empty crop cache (every image decoded and cropped); cachedCrops: the crops written by the first run are read instead`,
       perModel,
       threeModelRun: { dataset: childDataset.label, models: threeModels.map((f) => path.basename(f)), ...roundAll(multi) },
     };
@@ -171,21 +179,29 @@ async function benchModels(demoModelFiles: readonly string[]): Promise<{ files: 
   return { files: [...demoModelFiles], source: 'models/demo (../shared is absent)' };
 }
 
+function mean(values: readonly number[]): number {
+  return values.reduce((sum, v) => sum + v, 0) / Math.max(1, values.length);
+}
+
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-function pipelineFigures({ result, bareMs, steadyRatio }: { result: PipelineBenchResult; bareMs: number; steadyRatio: number }) {
+function pipelineFigures({ result, bareMs, steadyRatio, meanRatio }: { result: PipelineBenchResult; bareMs: number; steadyRatio: number; meanRatio: number }) {
   return {
     steadyRatio: round(steadyRatio),
     meets: steadyRatio <= RATIO_LIMIT,
+    meanRatio: round(meanRatio),
     bareMedianMs: round(bareMs),
+    bareMeanMs: round(mean(result.bareSamplesMs)),
     bareSamples: result.bareSamplesMs.length,
+    medianMsPerPerson: round(median(result.personIntervalsMs)),
     steadyMsPerPerson: round(result.steadyMsPerPerson),
     wholeRunRatio: round(result.msPerPerson / bareMs),
     startupMs: round(result.startupMs),
+    teardownMs: round(result.teardownMs),
     inferenceMsPerImage: round(result.inferenceMsPerImage),
     waitMsPerImage: round(result.waitMsPerImage),
     decodedImages: result.decodedImages,

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CliUsageError, oneOf, parseCommandArgs, positiveInteger } from '../cli-args.ts';
 import { inspectModel } from '../../inference/engine/model-inspect.ts';
-import { benchPipeline, benchSessionRun, environmentInfo, type PipelineBenchResult } from '../../inference/engine/latency-bench.ts';
+import { benchPipeline, benchSessionRun, environmentInfo, summarise, type PipelineBenchResult } from '../../inference/engine/latency-bench.ts';
 import { openDataset } from '../../datasets/open-dataset.ts';
 
 export async function runBenchCommand(argv: string[]): Promise<number> {
@@ -52,13 +52,15 @@ export async function runBenchCommand(argv: string[]): Promise<number> {
     const pipelineJson = (p: PipelineBenchResult) => ({
       ms_per_image: p.msPerImage,
       ms_per_person: p.msPerPerson,
-      steady_ms_per_person: (p.totalMs - p.startupMs) / Math.max(1, p.persons),
+      steady_ms_per_person: p.steadyMsPerPerson,
+      median_ms_per_person: summarise(p.personIntervalsMs).medianMs,
       images: p.images,
       decoded_images: p.decodedImages,
       persons: p.persons,
       failures: p.failures,
       ratio_to_session_run_median: p.msPerPerson / sessionRun.medianMs,
-      steady_ratio_to_session_run_median: (p.totalMs - p.startupMs) / Math.max(1, p.persons) / sessionRun.medianMs,
+      steady_ratio_to_session_run_median: p.steadyMsPerPerson / sessionRun.medianMs,
+      median_ratio_to_session_run_median: summarise(p.personIntervalsMs).medianMs / sessionRun.medianMs,
     });
     results.push({
       model: model.file,

@@ -57,7 +57,9 @@ export interface PipelineBenchResult {
   readonly totalMs: number;
   /** Fixed start-up of the run (worker start, session load, first decode), see PipelineSummary. */
   readonly startupMs: number;
-  /** (totalMs − startupMs) / images: the per-image cost once running, what a long run converges to. */
+  /** Fixed end of the run (last crops written, sessions released, cache pruned), see PipelineSummary. */
+  readonly teardownMs: number;
+  /** (totalMs − startupMs − teardownMs) / images: the per-image cost once running, what a long run converges to. */
   readonly steadyMsPerImage: number;
   /** Of totalMs: inside session.run + output decoding, per image. */
   readonly inferenceMsPerImage: number;
@@ -68,8 +70,15 @@ export interface PipelineBenchResult {
   readonly imagesFromCache: number;
   /** Time spent in interleaved bare measurements (excluded from every figure above). */
   readonly pausedMs: number;
-  /** (totalMs − startupMs) / persons: the per-person cost once running. */
+  /** (totalMs − startupMs − teardownMs) / persons: the mean per-person cost once running. */
   readonly steadyMsPerPerson: number;
+  /**
+   * Per person after the first: the time from the end of one person (all its models run and decoded)
+   * to the end of the next, interleaved pauses excluded. Together they cover the steady part of the
+   * run (waits for the worker, messages, session.run, output decoding, progress), so their median is
+   * the typical cost per person, comparable with the median of `session.run` alone.
+   */
+  readonly personIntervalsMs: readonly number[];
   /** Bare `session.run` times measured between persons of this run (interleaveBare), else empty. */
   readonly bareSamplesMs: readonly number[];
 }
@@ -110,10 +119,17 @@ export async function benchPipeline(
   const interleave = options.interleaveBare;
   const bare = interleave === undefined ? undefined : await openBareRunner(model);
   const bareSamplesMs: number[] = [];
+  const personIntervalsMs: number[] = [];
   let personsSeen = 0;
+  let lastPersonEnd: number | undefined;
   const betweenPersons = async () => {
-    if (bare === undefined || interleave === undefined || ++personsSeen % Math.max(1, interleave.everyPersons) !== 0) return;
-    for (let i = 0; i < interleave.runs; i += 1) bareSamplesMs.push(await bare.timeOneRun());
+    const now = performance.now();
+    if (lastPersonEnd !== undefined) personIntervalsMs.push(now - lastPersonEnd);
+    if (bare !== undefined && interleave !== undefined && ++personsSeen % Math.max(1, interleave.everyPersons) === 0) {
+      for (let i = 0; i < interleave.runs; i += 1) bareSamplesMs.push(await bare.timeOneRun());
+    }
+    // After the pause: the next interval is pipeline time only.
+    lastPersonEnd = performance.now();
   };
   let failures = 0;
   const start = performance.now();
@@ -124,7 +140,7 @@ export async function benchPipeline(
       ...flip,
       ...cache,
       persons: selected,
-      ...(bare === undefined ? {} : { betweenPersons }),
+      betweenPersons,
       onFailure: () => {
         failures += 1;
       },
@@ -135,6 +151,7 @@ export async function benchPipeline(
   // Pipeline time only: the interleaved bare timings are not part of its cost.
   const totalMs = performance.now() - start - summary.pausedMs;
   const images = Math.max(1, summary.imagesTotal);
+  const steadyMs = totalMs - summary.startupMs - summary.teardownMs;
   return {
     msPerImage: totalMs / images,
     msPerPerson: totalMs / Math.max(1, selected.length),
@@ -143,13 +160,15 @@ export async function benchPipeline(
     failures,
     totalMs,
     startupMs: summary.startupMs,
-    steadyMsPerImage: (totalMs - summary.startupMs) / images,
+    teardownMs: summary.teardownMs,
+    steadyMsPerImage: steadyMs / images,
     inferenceMsPerImage: summary.inferenceMs / images,
     waitMsPerImage: summary.waitMs / images,
     decodedImages: summary.decodedImages,
     imagesFromCache: summary.imagesFromCache,
     pausedMs: summary.pausedMs,
-    steadyMsPerPerson: (totalMs - summary.startupMs) / Math.max(1, selected.length),
+    steadyMsPerPerson: steadyMs / Math.max(1, selected.length),
+    personIntervalsMs,
     bareSamplesMs,
   };
 }

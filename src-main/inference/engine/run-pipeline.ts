@@ -108,6 +108,11 @@ export interface PipelineSummary {
    * session loading and the first decode. Fixed per run, so large only for tiny runs.
    */
   readonly startupMs: number;
+  /**
+   * From the last person's result to the return: the worker writing its last crops, sessions
+   * released, the crop cache pruned. Fixed per run, like `startupMs`.
+   */
+  readonly teardownMs: number;
 }
 
 interface ImageGroup {
@@ -148,6 +153,7 @@ export async function runModelsOverDataset(options: RunModelsOptions): Promise<P
   let pausedMs = 0;
   let cancelled = false;
   let firstImageMs: number | undefined;
+  let loopEndMs: number | undefined;
 
   const summary = (): PipelineSummary => ({
     decodedImages,
@@ -166,6 +172,7 @@ export async function runModelsOverDataset(options: RunModelsOptions): Promise<P
     waitMs,
     pausedMs,
     startupMs: firstImageMs ?? performance.now() - start,
+    teardownMs: loopEndMs === undefined ? 0 : performance.now() - loopEndMs,
   });
   if (groups.length === 0 || signal?.aborted) {
     cancelled = signal?.aborted ?? false;
@@ -292,6 +299,7 @@ export async function runModelsOverDataset(options: RunModelsOptions): Promise<P
       reportProgress();
     }
   } finally {
+    loopEndMs = performance.now();
     // A finished run lets the worker write its last crops to the cache; a cancelled or failed one stops it now.
     const finished = !cancelled && inFlight.length === 0 && nextGroup === groups.length;
     await (finished ? prefetcher.drain() : prefetcher.close());

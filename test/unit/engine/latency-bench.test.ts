@@ -58,9 +58,14 @@ describe.skipIf(!HAS_SHARED)('benchmarks on real sessions (few runs: shared mach
     // The pauses took at least the sum of their timings, and none of it counts as pipeline time.
     const bareSum = result.bareSamplesMs.reduce((sum, ms) => sum + ms, 0);
     expect(result.pausedMs).toBeGreaterThanOrEqual(bareSum);
-    expect(result.steadyMsPerPerson * result.persons).toBeCloseTo(result.totalMs - result.startupMs, 6);
+    expect(result.steadyMsPerPerson * result.persons).toBeCloseTo(result.totalMs - result.startupMs - result.teardownMs, 6);
+    // One interval per person after the first; pipeline time only, so together at most the steady part.
+    expect(result.personIntervalsMs).toHaveLength(4);
+    const intervalSum = result.personIntervalsMs.reduce((sum, ms) => sum + ms, 0);
+    expect(intervalSum).toBeLessThanOrEqual(result.totalMs - result.startupMs - result.teardownMs);
+    expect(Math.min(...result.personIntervalsMs)).toBeGreaterThan(0);
     const plain = await benchPipeline(model, persons, sharedPath('fixtures', 'mpii', 'images'));
     expect(plain.bareSamplesMs).toEqual([]);
-    expect(plain.pausedMs).toBe(0);
+    expect(plain.personIntervalsMs).toHaveLength(4);
   });
 });
