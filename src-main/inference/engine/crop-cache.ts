@@ -94,6 +94,17 @@ export function cropCachePath(dir: string, key: string, width: number, height: n
   return path.join(dir, `${width}x${height}`, key.slice(0, 2), `${key}${FILE_SUFFIX}`);
 }
 
+/** The cache file of one person's crop: `transform` is the person's crop transform for `size`. */
+export function cropCacheFileFor(
+  dir: string,
+  image: ImageIdentity,
+  transform: { readonly imageToInput: AffineMatrix },
+  size: { readonly width: number; readonly height: number },
+): string {
+  const key = cropCacheKey({ image, imageToInput: transform.imageToInput, width: size.width, height: size.height });
+  return cropCachePath(dir, key, size.width, size.height);
+}
+
 /** The cached crop in a new buffer, or null (see readCachedCropInto). */
 export function readCachedCrop(file: string, bytes: number): Uint8Array | null {
   const into = new Uint8Array(bytes);

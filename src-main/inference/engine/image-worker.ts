@@ -13,7 +13,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
 import type { CropTransform } from '../preprocess/crop-transform.ts';
-import { cropCacheKey, cropCachePath, imageIdentity, readCachedCropInto, writeCachedCrop, type ImageIdentity } from './crop-cache.ts';
+import { cropCacheFileFor, imageIdentity, readCachedCropInto, writeCachedCrop } from './crop-cache.ts';
 import { decodeImageRgb, type RgbImage } from './image-decode.ts';
 import type { ImageJob, ImageJobReply, PreparedPerson, WorkerInit, WorkerRequest } from './image-worker-protocol.ts';
 import { cropTransformsFor, failedPerson, tensorsFromCrops, warpCrop } from './prepare-tensors.ts';
@@ -77,7 +77,7 @@ async function handleJob(job: ImageJob): Promise<void> {
       const crops: Record<string, Uint8Array> = {};
       for (const spec of init.crops) {
         const transform = transforms[spec.key] as CropTransform;
-        const file = cacheDir === undefined || identity === null ? null : cachedCropFile(cacheDir, identity, transform, spec);
+        const file = cacheDir === undefined || identity === null ? null : cropCacheFileFor(cacheDir, identity, transform, spec);
         const readBuffer = readBuffers.get(spec.key) as Uint8Array;
         if (file !== null && readCachedCropInto(file, readBuffer)) {
           crops[spec.key] = readBuffer;
@@ -118,7 +118,3 @@ async function handleJob(job: ImageJob): Promise<void> {
   for (const { file, data } of toWrite) writeCachedCrop(file, data);
 }
 
-function cachedCropFile(dir: string, image: ImageIdentity, transform: CropTransform, size: { width: number; height: number }): string {
-  const key = cropCacheKey({ image, imageToInput: transform.imageToInput, width: size.width, height: size.height });
-  return cropCachePath(dir, key, size.width, size.height);
-}

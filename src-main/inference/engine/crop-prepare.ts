@@ -1,0 +1,165 @@
+/**
+ * Prepares the crop cache (crop-cache.ts) for a dataset before any run: every person's crop for each
+ * input size, made by the same code and under the same keys as the run pipeline's image worker, so a
+ * later run reads them and decodes nothing.
+ *
+ * Why: on a 2-core machine a first run of a fast model over real photos is bound by JPEG decoding,
+ * not by the model. Decoding a 1280×720 MPII image and warping its crop takes longer than a 5–7 ms
+ * `session.run`, and the decoding on the second core slows the inference on the first one
+ * (`npm run bench`, issue 3). Done ahead — when a dataset opens in the app, or with
+ * `posebench prepare` — that cost is paid once per dataset and input size, not inside every run.
+ *
+ * Runs wherever it is called: in-process for the CLI, in a low-priority child process in the engine
+ * (crop-prepare-worker.ts). Bad images are counted and named, never thrown: the run reports them.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { PersonAnnotation } from '../../core/types.ts';
+import type { CropTransform } from '../preprocess/crop-transform.ts';
+import { cropCacheFileFor, imageIdentity, pruneCropCache, writeCachedCrop } from './crop-cache.ts';
+import { decodeImageRgb, type RgbImage } from './image-decode.ts';
+import type { WorkerInit } from './image-worker-protocol.ts';
+import { cropTransformsFor, warpCrop } from './prepare-tensors.ts';
+
+export interface CropSize {
+  readonly width: number;
+  readonly height: number;
+}
+
+export interface PrepareCropsOptions {
+  readonly persons: readonly PersonAnnotation[];
+  readonly imagesDir: string;
+  /** Model input sizes (duplicates are made once). */
+  readonly sizes: readonly CropSize[];
+  /** The crop cache folder (the `dir` of the pipeline's `cropCache` option). */
+  readonly cacheDir: string;
+  /**
+   * The folder's budget: no crop is added that would take it over, since the runs' pruning would
+   * only delete prepared crops again (oldest first).
+   */
+  readonly budgetBytes: number;
+  readonly signal?: AbortSignal;
+  /** At most every `progressEveryMs` (default 100) and once at the end. */
+  readonly onProgress?: (progress: PrepareCropsProgress) => void;
+  readonly progressEveryMs?: number;
+}
+
+export type PrepareCropsEnd = 'done' | 'cancelled' | 'budget';
+
+export interface PrepareCropsProgress {
+  readonly imagesTotal: number;
+  /** Images looked at (all their crops found, made, or the image failed). */
+  readonly imagesDone: number;
+  /** Images decoded to make missing crops. */
+  readonly imagesDecoded: number;
+  readonly cropsMade: number;
+  /** Crops already in the cache (made by a run or an earlier preparation). */
+  readonly cropsFound: number;
+  /** Persons no crop can be made of (json centre [-1,-1]), per size. */
+  readonly cropsImpossible: number;
+  readonly failedImages: number;
+  /** The first few failures, as "image: reason". */
+  readonly failures: readonly string[];
+  /** Null while running. */
+  readonly end: PrepareCropsEnd | null;
+}
+
+const MAX_REPORTED_FAILURES = 5;
+
+export async function prepareCrops(options: PrepareCropsOptions): Promise<PrepareCropsProgress> {
+  const { cacheDir, signal } = options;
+  const init: WorkerInit = { crops: distinctSizes(options.sizes).map(({ width, height }) => ({ key: `${width}x${height}`, width, height })), tensors: [] };
+  const images = personsByImage(options.persons);
+  const state = {
+    imagesTotal: images.size,
+    imagesDone: 0,
+    imagesDecoded: 0,
+    cropsMade: 0,
+    cropsFound: 0,
+    cropsImpossible: 0,
+    failedImages: 0,
+    failures: [] as string[],
+    end: null as PrepareCropsEnd | null,
+  };
+  const progressEveryMs = options.progressEveryMs ?? 100;
+  let lastProgress = 0;
+  const report = (force: boolean) => {
+    const now = Date.now();
+    if (!force && now - lastProgress < progressEveryMs) return;
+    lastProgress = now;
+    options.onProgress?.({ ...state, failures: [...state.failures] });
+  };
+
+  // Also tells how full the folder is (pruning it first if an earlier run left it over budget).
+  let bytes = (await pruneCropCache(cacheDir, options.budgetBytes)).bytes;
+  outer: for (const [image, persons] of images) {
+    if (signal?.aborted) {
+      state.end = 'cancelled';
+      break;
+    }
+    const imagePath = path.join(options.imagesDir, image);
+    const identity = imageIdentity(imagePath);
+    let decoded: RgbImage | null = null;
+    try {
+      for (const person of persons) {
+        let transforms: Record<string, CropTransform>;
+        try {
+          transforms = cropTransformsFor(person, init);
+        } catch {
+          state.cropsImpossible += init.crops.length;
+          continue;
+        }
+        for (const size of init.crops) {
+          const transform = transforms[size.key] as CropTransform;
+          // No identity: the image is missing; decoding below says why.
+          const file = identity === null ? null : cropCacheFileFor(cacheDir, identity, transform, size);
+          if (file !== null && existsSync(file)) {
+            state.cropsFound += 1;
+            continue;
+          }
+          const cropBytes = size.width * size.height * 3;
+          if (bytes + cropBytes > options.budgetBytes) {
+            state.end = 'budget';
+            break outer;
+          }
+          if (decoded === null) {
+            decoded = await decodeImageRgb(imagePath);
+            state.imagesDecoded += 1;
+          }
+          if (file === null) continue;
+          if (writeCachedCrop(file, warpCrop(decoded, transform)) === null) {
+            bytes += cropBytes;
+            state.cropsMade += 1;
+          }
+        }
+      }
+    } catch (error) {
+      state.failedImages += 1;
+      if (state.failures.length < MAX_REPORTED_FAILURES) {
+        state.failures.push(`${image}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    state.imagesDone += 1;
+    report(false);
+  }
+  state.end ??= 'done';
+  report(true);
+  return { ...state, failures: [...state.failures] };
+}
+
+function distinctSizes(sizes: readonly CropSize[]): CropSize[] {
+  const byKey = new Map<string, CropSize>();
+  for (const size of sizes) byKey.set(`${size.width}x${size.height}`, size);
+  return [...byKey.values()];
+}
+
+/** Persons grouped by image file, in the dataset's order: each image is decoded at most once. */
+function personsByImage(persons: readonly PersonAnnotation[]): Map<string, PersonAnnotation[]> {
+  const byImage = new Map<string, PersonAnnotation[]>();
+  for (const person of persons) {
+    const list = byImage.get(person.image);
+    if (list === undefined) byImage.set(person.image, [person]);
+    else list.push(person);
+  }
+  return byImage;
+}
