@@ -13,6 +13,8 @@ Usage:
                  [--protocol mmpose0x|mmpose1x] [--format table|json|csv] [--db FILE] [--name NAME] [--flip-test]
                  [--no-crop-cache]           decode and crop every image again (default: reuse cached crops)
   posebench eval --demo                     every demo model on the embedded demo dataset
+  posebench prepare (--dataset DIR | --demo) (--model FILE.onnx ... | --input WxH ...) [--db FILE] [--format table|json]
+                                            crop every person ahead of eval: runs then decode no image
   posebench inspect MODEL.onnx [--format json|table]
   posebench bench --model FILE [--runs N] [--warmup N] [--pipeline --dataset DIR] [--format json|table]
   posebench serve [--dataset DIR] [--models DIR] [--port N] [--db FILE]
@@ -28,6 +30,7 @@ type CommandRunner = (argv: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, () => Promise<CommandRunner>> = {
   eval: async () => (await import('./commands/eval-command.ts')).runEvalCommand,
+  prepare: async () => (await import('./commands/prepare-command.ts')).runPrepareCommand,
   inspect: async () => (await import('./commands/inspect-command.ts')).runInspectCommand,
   bench: async () => (await import('./commands/bench-command.ts')).runBenchCommand,
   serve: async () => (await import('./commands/serve-command.ts')).runServeCommand,
