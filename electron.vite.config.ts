@@ -25,6 +25,8 @@ export default defineConfig({
           'image-worker': at('./src-main/inference/engine/image-worker.ts'),
           // forked by the engine at the lowest priority (thumbnail-worker-client.ts: ./thumbnail-worker.js)
           'thumbnail-worker': at('./src-main/hosts/engine/thumbnail-worker.ts'),
+          // forked by the engine at the lowest priority (crop-preparer.ts: ./crop-prepare-worker.js)
+          'crop-prepare-worker': at('./src-main/hosts/engine/crop-prepare-worker.ts'),
         },
         output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
       },

@@ -70,6 +70,7 @@ export const requestSchemas = {
   'runs:start': z.object({ variantIds: z.array(id).min(1).max(16) }).strict(),
   'runs:cancel': z.object({ runId: id }).strict(),
   'runs:list': z.object({}).strict(),
+  'crops:status': z.object({}).strict(),
   'thumbnails:get': z.object({ instanceIndices: z.array(instanceIndex).max(512), size: z.number().int().min(32).max(512).default(160) }).strict(),
   // Ground-truth corrections (issue 6): one call = one committed edit (one transaction).
   'corrections:instance': z.object({ instanceIndex }).strict(),
@@ -313,6 +314,24 @@ export interface RunSummary {
   readonly error: string | null;
 }
 
+/**
+ * Crop preparation for the open dataset (issue 3): the persons' crops for the model variants' input
+ * sizes, made ahead at the lowest priority so that runs decode no image.
+ */
+export interface CropPreparationStatus {
+  /** 'off': no crop cache or no worker; 'held': waiting while a run (or thumbnail pre-generation) goes on. */
+  readonly state: 'off' | 'idle' | 'running' | 'held' | 'done' | 'failed';
+  /** Input sizes being prepared, e.g. "256x256". */
+  readonly sizes: readonly string[];
+  readonly imagesDone: number;
+  readonly imagesTotal: number;
+  readonly cropsMade: number;
+  readonly cropsFound: number;
+  readonly failedImages: number;
+  /** Why it stopped early: the cache budget, or an error. */
+  readonly note: string | null;
+}
+
 export interface ThumbnailsResult {
   readonly keys: readonly string[];
 }
@@ -414,6 +433,7 @@ export interface ResponseMap {
   'runs:start': RunSummary;
   'runs:cancel': RunSummary;
   'runs:list': readonly RunSummary[];
+  'crops:status': CropPreparationStatus;
   'thumbnails:get': ThumbnailsResult;
   'corrections:instance': InstanceGroundTruth;
   'corrections:apply': CorrectionResult;

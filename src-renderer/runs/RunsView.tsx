@@ -9,6 +9,7 @@ import { getBridge } from '../bridge/index.ts';
 import { useApi } from '../bridge/queries.ts';
 import { fmtDuration, fmtMs } from '../shared/format.ts';
 import { useVariants } from '../shared/useVariants.ts';
+import { CropPreparationNote } from './CropPreparationNote.tsx';
 
 type Progress = EventMap['run:progress'];
 
@@ -108,6 +109,7 @@ export function RunsView() {
           {running ? <span className="muted">a run is in progress</span> : null}
           {start.error ? <span className="error-box">{start.error.message}</span> : null}
         </div>
+        <CropPreparationNote />
       </section>
 
       <section className="panel" aria-labelledby="runs-title">

@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { METRIC_COLUMNS, type RunSummary, type VariantSummary } from '../../src-main/api/contract.ts';
+import { METRIC_COLUMNS, type CropPreparationStatus, type DatasetSummary, type RunSummary, type VariantSummary } from '../../src-main/api/contract.ts';
 import { ensureDemo } from '../../src-main/demo/ensure-demo.ts';
 import { PROJECT_ROOT } from '../support/shared-fixtures.ts';
 import { startWebHost, type WebHost } from '../../src-main/hosts/web/web-host.ts';
@@ -246,6 +246,24 @@ describe.skipIf(!HAS_CHROMIUM)('workbench in the browser (web host, demo workspa
     const after = await api<VariantSummary[]>(host.url, host.token, 'variants:list');
     for (const model of after.filter((v) => v.kind === 'model')) expect(model.evaluated).toBe(true);
     await screenshot(page, 'runs');
+    expectNoProblems();
+  });
+
+  it('prepares the crops of the demo models\' input size when no run is active, and says so in Runs', async () => {
+    const status = await waitFor('crop preparation done', async () => {
+      const s = await api<CropPreparationStatus>(host.url, host.token, 'crops:status');
+      return s.state === 'done' ? s : undefined;
+    }, 120_000);
+    const dataset = await api<DatasetSummary>(host.url, host.token, 'dataset:summary');
+    expect(status).toMatchObject({ sizes: ['256x256'], imagesDone: status.imagesTotal, note: null });
+    expect(status.imagesTotal).toBe(dataset.imageCount);
+    // The demo runs wrote most crops already (same cache); preparation made the rest.
+    expect(status.cropsFound + status.cropsMade).toBeGreaterThan(0);
+    expect(status.cropsFound + status.cropsMade).toBeLessThanOrEqual(dataset.personCount);
+    await page.getByRole('tab', { name: 'Metrics' }).click();
+    await page.getByRole('tab', { name: 'Runs' }).click();
+    await page.getByRole('status', { name: 'Crop preparation' }).getByText(/Crops for 256×256 prepared/).waitFor();
+    await screenshot(page, 'runs-crops-prepared');
     expectNoProblems();
   });
 });

@@ -24,13 +24,14 @@ describe('electron-vite build', () => {
       maxBuffer: 16 * 1024 * 1024,
     });
     const file = (...parts: string[]) => path.join(outRoot, ...parts);
-    for (const built of [file('main', 'index.js'), file('main', 'engine-utility.js'), file('main', 'image-worker.js'), file('main', 'thumbnail-worker.js'), file('preload', 'preload.cjs'), file('renderer', 'index.html')]) {
+    for (const built of [file('main', 'index.js'), file('main', 'engine-utility.js'), file('main', 'image-worker.js'), file('main', 'thumbnail-worker.js'), file('main', 'crop-prepare-worker.js'), file('preload', 'preload.cjs'), file('renderer', 'index.html')]) {
       expect(existsSync(built), built).toBe(true);
     }
     expect(importsElectron(file('main', 'index.js'))).toBe(true);
     expect(importsElectron(file('preload', 'preload.cjs'))).toBe(true);
     expect(importsElectron(file('main', 'image-worker.js'))).toBe(false);
     expect(importsElectron(file('main', 'thumbnail-worker.js'))).toBe(false);
+    expect(importsElectron(file('main', 'crop-prepare-worker.js'))).toBe(false);
     const html = readFileSync(file('renderer', 'index.html'), 'utf8');
     expect(html).toMatch(/Content-Security-Policy|<script type="module"/);
   });

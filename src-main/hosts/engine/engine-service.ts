@@ -3,7 +3,7 @@
  */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { ApiRequestError, mediaKey, parseMediaKey, type ApiHandlers } from '../../api/contract.ts';
+import { ApiRequestError, mediaKey, parseMediaKey, type ApiHandlers, type CropPreparationStatus } from '../../api/contract.ts';
 import type { EmitEvent, EngineService } from './engine-server.ts';
 import type { EngineConfig, ResolvedMedia } from './protocol.ts';
 import { isInsideFolder } from './path-safety.ts';
@@ -24,6 +24,9 @@ import { RunManager } from './run-manager.ts';
 import { EngineSession } from './session.ts';
 import { ensureThumbnail, thumbnailPath } from './thumbnails.ts';
 import { createThumbnailService } from './thumbnail-service.ts';
+import { CropPreparer, type CropPrepareTarget } from './crop-preparer.ts';
+import { cropCacheRunOption } from '../../inference/engine/crop-cache.ts';
+import type { CropSize } from '../../inference/engine/crop-prepare.ts';
 import { openDataset } from '../../datasets/open-dataset.ts';
 
 const IMAGE_TYPES: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp', '.bmp': 'image/bmp' };
@@ -38,9 +41,23 @@ export async function createEngineService(config: EngineConfig, emit: EmitEvent)
     runActive: () => runs.list().some((run) => run.status === 'running'),
   });
 
-  await openInitialDataset(session, runs, config);
+  // Crops for the models' input sizes, made ahead at the lowest priority: runs then decode no image.
+  const crops = new CropPreparer({
+    cache: cropCacheRunOption(config.cacheDir).cropCache ?? null,
+    mayWork: () => !runs.list().some((run) => run.status === 'running') && thumbnails.pregenStatus().state !== 'running',
+  });
+  let cropTargetUpdate: Promise<void> = Promise.resolve();
+  const updateCropPreparation = () => {
+    cropTargetUpdate = cropTargetUpdate.then(async () => crops.request(await cropPrepareTarget(session, runs)));
+  };
 
-  const changed = (reason: string) => emit('workspace:changed', { reason });
+  await openInitialDataset(session, runs, config);
+  updateCropPreparation();
+
+  const changed = (reason: string) => {
+    emit('workspace:changed', { reason });
+    updateCropPreparation();
+  };
 
   const handlers: ApiHandlers = {
     'workspace:get': async () => session.workspaceState(),
@@ -95,6 +112,7 @@ export async function createEngineService(config: EngineConfig, emit: EmitEvent)
     'runs:start': async (req) => runs.start(req.variantIds),
     'runs:cancel': async (req) => runs.cancel(req.runId),
     'runs:list': async () => runs.list(),
+    'crops:status': async () => cropPreparationStatus(crops),
     'thumbnails:get': async (req) => {
       const dataset = session.requireDataset();
       const keys = [];
@@ -148,12 +166,47 @@ export async function createEngineService(config: EngineConfig, emit: EmitEvent)
     handlers,
     resolveMedia,
     close: async () => {
+      crops.close();
       thumbnails.close();
       runs.cancelAll();
       await runs.idle();
       session.close();
     },
   };
+}
+
+function cropPreparationStatus(crops: CropPreparer): CropPreparationStatus {
+  const status = crops.status();
+  const progress = status.progress;
+  const note = status.error ?? (progress?.end === 'budget' ? 'stopped at the crop cache budget (POSEBENCH_CROP_CACHE_MB)' : null);
+  return {
+    state: crops.available ? status.state : 'off',
+    sizes: status.sizes,
+    imagesDone: progress?.imagesDone ?? 0,
+    imagesTotal: progress?.imagesTotal ?? 0,
+    cropsMade: progress?.cropsMade ?? 0,
+    cropsFound: progress?.cropsFound ?? 0,
+    failedImages: progress?.failedImages ?? 0,
+    note,
+  };
+}
+
+/** The open dataset and the distinct input sizes of its model variants (unloadable models left out). */
+async function cropPrepareTarget(session: EngineSession, runs: RunManager): Promise<CropPrepareTarget | null> {
+  const dataset = session.dataset;
+  if (dataset === null) return null;
+  const sizes = new Map<string, CropSize>();
+  for (const variant of session.variants.values()) {
+    if (variant.kind !== 'model') continue;
+    try {
+      const { width, height } = (await runs.modelInfoFor(variant)).input;
+      sizes.set(`${width}x${height}`, { width, height });
+    } catch {
+      // A model that cannot be inspected: its run reports why.
+    }
+  }
+  const keys = [...sizes.keys()].sort();
+  return { key: `${dataset.id}|${dataset.imagesDir}|${keys.join(',')}`, persons: dataset.persons, imagesDir: dataset.imagesDir, sizes: keys.map((k) => sizes.get(k) as CropSize) };
 }
 
 async function openInitialDataset(session: EngineSession, runs: RunManager, config: EngineConfig): Promise<void> {

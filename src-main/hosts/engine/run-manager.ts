@@ -45,6 +45,16 @@ export class RunManager {
     return variant;
   }
 
+  /** The model's inspection (input size, head, joints), inspected once per variant. */
+  async modelInfoFor(variant: VariantState): Promise<ModelInfo> {
+    let info = this.modelInfo.get(variant.id);
+    if (info === undefined) {
+      info = await inspectModel(variant.sourcePath);
+      this.modelInfo.set(variant.id, info);
+    }
+    return info;
+  }
+
   list(): RunSummary[] {
     return [...this.session.runs.values()].map(publicSummary).reverse();
   }
@@ -115,12 +125,7 @@ export class RunManager {
     try {
       const models: ModelInfo[] = [];
       for (const v of variants) {
-        let info = this.modelInfo.get(v.id);
-        if (info === undefined) {
-          info = await inspectModel(v.sourcePath);
-          this.modelInfo.set(v.id, info);
-        }
-        models.push(info);
+        models.push(await this.modelInfoFor(v));
         const resumed = this.resumableRun(v);
         const storeRun = resumed ?? this.session.beginStoredRun(v);
         storeRuns.push(storeRun);

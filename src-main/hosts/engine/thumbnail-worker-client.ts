@@ -5,9 +5,9 @@
  * bundle, where it must be an entry of its own; when it is not there, `usable` is false and the
  * caller makes thumbnails itself.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { forkLowPriorityWorker, workerEntryBeside } from './low-priority-process.ts';
 import type { ThumbnailJob } from './thumbnails.ts';
 
 export interface WorkerRequest {
@@ -25,8 +25,7 @@ export type WorkerReply =
 const MAX_CRASHES = 3;
 
 export function thumbnailWorkerEntry(): string {
-  const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  return fileURLToPath(new URL(`./thumbnail-worker${extension}`, import.meta.url));
+  return workerEntryBeside(import.meta.url, 'thumbnail-worker');
 }
 
 export class ThumbnailWorkerClient {
@@ -91,17 +90,7 @@ export class ThumbnailWorkerClient {
 
   private start(): ChildProcess {
     const entry = this.entry!;
-    const child = fork(entry, [], {
-      execArgv: entry.endsWith('.ts') ? ['--import', 'tsx'] : [],
-      // Inside Electron, process.execPath is the app: run it as plain Node.
-      env: process.versions['electron'] !== undefined ? { ...process.env, ELECTRON_RUN_AS_NODE: '1' } : process.env,
-      serialization: 'advanced',
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      // A session of its own: its own scheduling group under Linux autogroup (thumbnail-worker.ts).
-      // It still exits with us: it leaves when the IPC channel closes. (On Windows a detached
-      // child would get a console of its own, and there is no autogroup there.)
-      detached: process.platform !== 'win32',
-    });
+    const child = forkLowPriorityWorker(entry);
     this.readyAt = null;
     child.on('message', (reply: WorkerReply) => {
       if ('ready' in reply) {

@@ -1,0 +1,209 @@
+/**
+ * Crop preparation in the engine (issue 3): while a dataset is open and no model runs, a worker
+ * process at the lowest CPU priority (crop-prepare-worker.ts) crops every person for the input sizes
+ * of the workspace's models into the crop cache. A run started afterwards reads the crops and
+ * decodes no image: on a 2-core machine a first run of a fast model over real photos is otherwise
+ * bound by JPEG decoding, and the decoding slows the model on the other core.
+ *
+ * - Held while `mayWork()` is false (a model run is active, Browse's thumbnails are being
+ *   pre-generated): stopped with SIGSTOP and continued with SIGCONT; where there are no such signals
+ *   (Windows) the worker is ended and started again, and finds the crops it made.
+ * - Another target (dataset, input sizes) replaces the worker; the same target is not redone.
+ * - Without a worker entry (a bundle without it) or a cache, nothing is prepared: runs decode.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import type { PersonAnnotation } from '../../core/types.ts';
+import type { CropSize, PrepareCropsOptions, PrepareCropsProgress } from '../../inference/engine/crop-prepare.ts';
+import { forkLowPriorityWorker, workerEntryBeside } from './low-priority-process.ts';
+
+/** The job sent to the worker: prepareCrops' options without callbacks. */
+export type CropPrepareJob = Omit<PrepareCropsOptions, 'onProgress' | 'signal' | 'progressEveryMs'>;
+
+export type CropPrepareMessage =
+  | { readonly ready: true }
+  | { readonly progress: PrepareCropsProgress }
+  | { readonly done: PrepareCropsProgress }
+  | { readonly error: string };
+
+export interface CropPrepareTarget {
+  /** Same key = same work (e.g. dataset id + sorted sizes): not started again. */
+  readonly key: string;
+  readonly persons: readonly PersonAnnotation[];
+  readonly imagesDir: string;
+  readonly sizes: readonly CropSize[];
+}
+
+export type CropPrepareState = 'idle' | 'running' | 'held' | 'done' | 'failed';
+
+export interface CropPrepareStatus {
+  readonly state: CropPrepareState;
+  readonly target: string | null;
+  /** The target's input sizes, "WxH". */
+  readonly sizes: readonly string[];
+  readonly progress: PrepareCropsProgress | null;
+  readonly error: string | null;
+  /** Workers started for the current target (more than one after restarts on Windows or a crash). */
+  readonly starts: number;
+  readonly pid: number | undefined;
+}
+
+export interface CropPreparerOptions {
+  /** The crop cache folder and its budget (cropCacheRunOption); null: nothing is prepared. */
+  readonly cache: { readonly dir: string; readonly budgetBytes: number } | null;
+  /** False while the CPU belongs to something else (a run, thumbnail pre-generation). */
+  readonly mayWork: () => boolean;
+  /** The worker entry; null: none (nothing is prepared). Default: crop-prepare-worker beside this file. */
+  readonly entry?: string | null;
+  /** How often `mayWork` is asked while a worker exists (default 250 ms). */
+  readonly pollMs?: number;
+  /** Pausing by signals (default: not on Windows). */
+  readonly signals?: boolean;
+}
+
+const MAX_STARTS_PER_TARGET = 5;
+
+export class CropPreparer {
+  private target: CropPrepareTarget | null = null;
+  private child: ChildProcess | null = null;
+  private state: CropPrepareState = 'idle';
+  private progress: PrepareCropsProgress | null = null;
+  private error: string | null = null;
+  private starts = 0;
+  private stopped = false;
+  private timer: NodeJS.Timeout | null = null;
+  private closed = false;
+  private readonly entry: string | null;
+  private readonly signals: boolean;
+
+  constructor(private readonly options: CropPreparerOptions) {
+    const entry = options.entry === undefined ? workerEntryBeside(import.meta.url, 'crop-prepare-worker') : options.entry;
+    this.entry = entry !== null && existsSync(entry) ? entry : null;
+    this.signals = options.signals ?? process.platform !== 'win32';
+  }
+
+  /** Whether preparation can happen at all (a cache and a worker entry). */
+  get available(): boolean {
+    return !this.closed && this.options.cache !== null && this.entry !== null;
+  }
+
+  /** Prepares `target` (replacing other work), or nothing when it is already being / was prepared. */
+  request(target: CropPrepareTarget | null): void {
+    if (!this.available) return;
+    if (target !== null && target.key === this.target?.key && this.state !== 'failed') return;
+    this.endChild();
+    this.target = target;
+    this.progress = null;
+    this.error = null;
+    this.starts = 0;
+    this.state = target === null || target.sizes.length === 0 || target.persons.length === 0 ? 'idle' : 'held';
+    if (this.state === 'held') this.ensureTimer();
+    this.tick();
+  }
+
+  status(): CropPrepareStatus {
+    return {
+      state: this.state,
+      target: this.target?.key ?? null,
+      sizes: (this.target?.sizes ?? []).map(({ width, height }) => `${width}x${height}`),
+      progress: this.progress,
+      error: this.error,
+      starts: this.starts,
+      pid: this.child?.pid,
+    };
+  }
+
+  close(): void {
+    this.closed = true;
+    this.endChild();
+    this.stopTimer();
+    this.state = 'idle';
+  }
+
+  /** Starts, holds or continues the worker as `mayWork` says. */
+  private tick(): void {
+    if (this.closed || this.target === null || (this.state !== 'running' && this.state !== 'held')) {
+      this.stopTimer();
+      return;
+    }
+    const may = this.options.mayWork();
+    if (may && this.state === 'held') {
+      if (this.child !== null && this.stopped) {
+        this.child.kill('SIGCONT');
+        this.stopped = false;
+        this.state = 'running';
+      } else if (this.child === null) {
+        this.startChild(this.target);
+      }
+    } else if (!may && this.state === 'running') {
+      if (this.signals && this.child !== null) {
+        this.child.kill('SIGSTOP');
+        this.stopped = true;
+      } else {
+        this.endChild(); // started again later: it skips the crops already made
+      }
+      this.state = 'held';
+    }
+  }
+
+  private startChild(target: CropPrepareTarget): void {
+    const cache = this.options.cache;
+    if (this.entry === null || cache === null) return;
+    if (this.starts >= MAX_STARTS_PER_TARGET) {
+      this.fail(`the crop-preparation worker was started ${this.starts} times without finishing`);
+      return;
+    }
+    this.starts += 1;
+    const child = forkLowPriorityWorker(this.entry);
+    this.child = child;
+    this.stopped = false;
+    this.state = 'running';
+    const job: CropPrepareJob = { persons: target.persons, imagesDir: target.imagesDir, sizes: target.sizes, cacheDir: cache.dir, budgetBytes: cache.budgetBytes };
+    child.on('message', (message: CropPrepareMessage) => {
+      if (this.child !== child) return;
+      if ('ready' in message) child.send(job);
+      else if ('progress' in message) this.progress = message.progress;
+      else if ('done' in message) {
+        this.progress = message.done;
+        this.state = 'done';
+        this.endChild();
+      } else this.fail(message.error);
+    });
+    child.on('exit', (code, signal) => {
+      if (this.child !== child) return;
+      this.child = null;
+      // Killed by something else, or crashed: try again at the next tick (bounded by MAX_STARTS).
+      if (this.state === 'running') this.state = 'held';
+      if (code !== 0 && this.state === 'held') this.error = `the crop-preparation worker exited (${signal ?? code})`;
+    });
+    child.on('error', (error) => {
+      if (this.child === child) this.fail(error.message);
+    });
+  }
+
+  private fail(message: string): void {
+    this.error = message;
+    this.state = 'failed';
+    this.endChild();
+  }
+
+  private endChild(): void {
+    const child = this.child;
+    this.child = null;
+    if (child === null) return;
+    if (this.stopped) child.kill('SIGCONT'); // a stopped process would not act on SIGTERM until continued
+    this.stopped = false;
+    child.kill();
+  }
+
+  private ensureTimer(): void {
+    if (this.timer !== null) return;
+    this.timer = setInterval(() => this.tick(), this.options.pollMs ?? 250);
+    this.timer.unref();
+  }
+
+  private stopTimer(): void {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+  }
+}
