@@ -65,6 +65,8 @@ export interface PipelineBenchResult {
   readonly inferenceMsPerImage: number;
   /** Of totalMs: the inference thread waiting for the image worker, per image. */
   readonly waitMsPerImage: number;
+  /** The image worker's own time per person (decode, crop or cache read, tensors), on its own thread. */
+  readonly workerMsPerPerson: number;
   /** Images the measured run decoded / served entirely from the crop cache. */
   readonly decodedImages: number;
   readonly imagesFromCache: number;
@@ -164,6 +166,7 @@ export async function benchPipeline(
     steadyMsPerImage: steadyMs / images,
     inferenceMsPerImage: summary.inferenceMs / images,
     waitMsPerImage: summary.waitMs / images,
+    workerMsPerPerson: summary.workerMs / Math.max(1, selected.length),
     decodedImages: summary.decodedImages,
     imagesFromCache: summary.imagesFromCache,
     pausedMs: summary.pausedMs,

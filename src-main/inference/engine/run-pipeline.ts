@@ -104,6 +104,11 @@ export interface PipelineSummary {
   /** Time the inference thread spent waiting for the worker after the first image (low = decoding is hidden). */
   readonly waitMs: number;
   /**
+   * The image worker's own time for the images it prepared (decode, crop or cache read, tensors).
+   * Above the inference time, the run is bound by image preparation, whatever the prefetch depth.
+   */
+  readonly workerMs: number;
+  /**
    * From the call to the first prepared image: worker start-up (tsx transpiling under tsx/vitest),
    * session loading and the first decode. Fixed per run, so large only for tiny runs.
    */
@@ -150,6 +155,7 @@ export async function runModelsOverDataset(options: RunModelsOptions): Promise<P
   let failures = 0;
   let inferenceMs = 0;
   let waitMs = 0;
+  let workerMs = 0;
   let pausedMs = 0;
   let cancelled = false;
   let firstImageMs: number | undefined;
@@ -170,6 +176,7 @@ export async function runModelsOverDataset(options: RunModelsOptions): Promise<P
     elapsedMs: performance.now() - start,
     inferenceMs,
     waitMs,
+    workerMs,
     pausedMs,
     startupMs: firstImageMs ?? performance.now() - start,
     teardownMs: loopEndMs === undefined ? 0 : performance.now() - loopEndMs,
@@ -245,6 +252,7 @@ export async function runModelsOverDataset(options: RunModelsOptions): Promise<P
         }
         personsDone += group.persons.length;
       } else {
+        workerMs += reply.prepareMs;
         if (reply.decoded) decodedImages += 1;
         else imagesFromCache += 1;
         cropsFromCache += reply.cropsFromCache;

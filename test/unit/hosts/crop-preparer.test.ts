@@ -76,7 +76,8 @@ describe('CropPreparer', () => {
 
       may = false;
       await until('held', () => preparer.status().state === 'held');
-      if (process.platform === 'linux') expect(processState(pid)).toBe('T');
+      // SIGSTOP takes effect when the kernel next schedules the process: wait for the stopped state.
+      if (process.platform === 'linux') await until('worker stopped (state T)', () => processState(pid) === 'T', 5000);
       const held = await cropCount(dir);
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(await cropCount(dir)).toBe(held);
