@@ -12,11 +12,12 @@
  * carry the person's centre, scale and the crop convention), the input size and a format version.
  * Any change to the image, the annotation or the crop code therefore gives a new key, never a stale
  * crop. Entries are written atomically (temporary file + rename), so concurrent runs in other
- * processes can share the folder. Eviction removes the oldest-written files once the folder exceeds
- * its size budget (pruneCropCache, called at the end of a run).
+ * processes can share the folder. Eviction removes the least recently used files (by modification
+ * time, renewed by reads at most hourly) once the folder exceeds its size budget (pruneCropCache,
+ * called at the end of a run and before a preparation).
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, futimesSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { AffineMatrix } from '../preprocess/crop-transform.ts';
@@ -50,6 +51,13 @@ export function imageIdentity(file: string): ImageIdentity | null {
 }
 
 /**
+ * A crop read after its file is this old gets its modification time renewed: pruning removes the
+ * oldest files first, so crops in use (prepared once, read by every run) stay and unused ones go —
+ * least recently used, at the cost of one syscall per crop and hour at most.
+ */
+const RENEW_AFTER_MS = 60 * 60 * 1000;
+
+/**
  * Reads a cached crop into `into` (exactly its length; blocking, see imageIdentity). False when absent
  * or of another length (a torn or foreign file); `into` may then hold partial data.
  */
@@ -61,12 +69,21 @@ export function readCachedCropInto(file: string, into: Uint8Array): boolean {
     return false;
   }
   try {
-    if (fstatSync(fd).size !== into.byteLength) return false;
+    const info = fstatSync(fd);
+    if (info.size !== into.byteLength) return false;
     let offset = 0;
     while (offset < into.byteLength) {
       const n = readSync(fd, into, offset, into.byteLength - offset, offset);
       if (n === 0) return false;
       offset += n;
+    }
+    const now = Date.now();
+    if (now - info.mtimeMs > RENEW_AFTER_MS) {
+      try {
+        futimesSync(fd, info.atime, new Date(now));
+      } catch {
+        // a read-only cache: pruning order stays by age
+      }
     }
     return true;
   } catch {
@@ -149,7 +166,7 @@ export interface PruneResult {
 }
 
 /**
- * Keeps the folder within `budgetBytes`: when over, removes the oldest-written crops until it is at
+ * Keeps the folder within `budgetBytes`: when over, removes the least recently used crops until it is at
  * 80 % of the budget (so a run just over the line does not prune again at its end). Leftover
  * temporary files of a killed writer older than a minute are removed too.
  */

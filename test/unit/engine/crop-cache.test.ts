@@ -83,6 +83,27 @@ describe('crop cache files', () => {
     expect(writeCachedCrop(blocked, data)).toBeInstanceOf(Error);
   });
 
+  it('a read renews the age of a crop older than an hour, so pruning drops the least recently used', async () => {
+    const dir = path.join(tempRoot, 'lru');
+    const data = new Uint8Array(2 * 2 * 3).fill(9);
+    const used = path.join(dir, '2x2', 'aa', 'used.rgb');
+    const unused = path.join(dir, '2x2', 'bb', 'unused.rgb');
+    const recent = path.join(dir, '2x2', 'cc', 'recent.rgb');
+    for (const file of [used, unused, recent]) expect(writeCachedCrop(file, data)).toBeNull();
+    const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3600_000);
+    await utimes(used, hoursAgo(3), hoursAgo(3));
+    await utimes(unused, hoursAgo(2), hoursAgo(2));
+    await utimes(recent, hoursAgo(0.5), hoursAgo(0.5));
+    expect(readCachedCrop(used, data.length)).toEqual(data);
+    expect(readCachedCrop(recent, data.length)).toEqual(data);
+    expect(Date.now() - (await stat(used)).mtimeMs).toBeLessThan(60_000);
+    // Read within the hour: not written again.
+    expect(Math.abs((await stat(recent)).mtimeMs - hoursAgo(0.5).getTime())).toBeLessThan(2000);
+    // Over budget, pruned to 80 %: least recently used first; the crop read just now stays, though written first.
+    await pruneCropCache(dir, 2 * data.length);
+    expect((await filesUnder(dir)).map((f) => path.basename(f))).toEqual(['used.rgb']);
+  });
+
   it('prunes the oldest crops to 80 % of the budget and drops stale temporary files only', async () => {
     const dir = path.join(tempRoot, 'prune');
     const names = ['a', 'b', 'c', 'd', 'e'];
