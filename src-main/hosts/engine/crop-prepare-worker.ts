@@ -1,11 +1,13 @@
 /**
  * Entry of the crop-preparation worker: a child process of the engine that fills the crop cache for
  * the open dataset (crop-prepare.ts) at the lowest CPU priority, so that model runs started later
- * decode no image. One job per process; the engine (crop-preparer.ts) holds it during runs and
- * replaces it when the dataset or the models' input sizes change.
+ * decode no image. One job per process. The engine (crop-preparer.ts) holds it while a run is
+ * active — `hold` stops it before its next image, `continue` lets it go on — and replaces it when the
+ * dataset or the models' input sizes change. (Holding by message, not SIGSTOP: a stopped process
+ * would stay stopped for good if the engine died, never reading that its IPC channel closed.)
  */
 import { lowerOwnPriority } from './low-priority-process.ts';
-import type { CropPrepareJob, CropPrepareMessage } from './crop-preparer.ts';
+import type { CropPrepareMessage, CropPrepareRequest } from './crop-preparer.ts';
 
 lowerOwnPriority();
 
@@ -23,13 +25,36 @@ const { prepareCrops } = await import('../../inference/engine/crop-prepare.ts');
 
 const send = (message: CropPrepareMessage) => process.send?.(message);
 
-process.once('message', (job: CropPrepareJob) => {
-  void prepareCrops({ ...job, progressEveryMs: 500, onProgress: (progress) => send({ progress }) }).then(
-    (result) => send({ done: result }),
-    (error: unknown) => send({ error: error instanceof Error ? error.message : String(error) }),
-  );
+/** Resolved while not held; a pending promise while held. */
+let gate: { promise: Promise<void>; open: () => void } | null = null;
+let started = false;
+
+process.on('message', (request: CropPrepareRequest) => {
+  if ('hold' in request) {
+    if (gate === null) {
+      let open = () => undefined as void;
+      const promise = new Promise<void>((resolve) => {
+        open = resolve;
+      });
+      gate = { promise, open };
+    }
+  } else if ('continue' in request) {
+    gate?.open();
+    gate = null;
+  } else if (!started) {
+    started = true;
+    void prepareCrops({
+      ...request.job,
+      progressEveryMs: 500,
+      onProgress: (progress) => send({ progress }),
+      beforeImage: () => gate?.promise ?? Promise.resolve(),
+    }).then(
+      (result) => send({ done: result }),
+      (error: unknown) => send({ error: error instanceof Error ? error.message : String(error) }),
+    );
+  }
 });
 send({ ready: true });
 
-// The engine owns our lifetime.
+// The engine owns our lifetime (also while held: the gate does not block the event loop).
 process.on('disconnect', () => process.exit(0));

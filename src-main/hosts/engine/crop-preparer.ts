@@ -6,9 +6,9 @@
  * bound by JPEG decoding, and the decoding slows the model on the other core.
  *
  * - Held while `mayWork()` is false (a model run is active, Browse's thumbnails are being
- *   pre-generated): stopped with SIGSTOP and continued with SIGCONT; where there are no such signals
- *   (Windows) the worker is ended and started again, and finds the crops it made.
+ *   pre-generated): told to stop before its next image, and to go on when allowed again.
  * - Another target (dataset, input sizes) replaces the worker; the same target is not redone.
+ * - A worker that dies is started again (a few times): it finds the crops already made.
  * - Without a worker entry (a bundle without it) or a cache, nothing is prepared: runs decode.
  */
 import type { ChildProcess } from 'node:child_process';
@@ -20,6 +20,10 @@ import { forkLowPriorityWorker, workerEntryBeside } from './low-priority-process
 /** The job sent to the worker: prepareCrops' options without callbacks. */
 export type CropPrepareJob = Omit<PrepareCropsOptions, 'onProgress' | 'signal' | 'progressEveryMs'>;
 
+/** Engine → worker. */
+export type CropPrepareRequest = { readonly job: CropPrepareJob } | { readonly hold: true } | { readonly continue: true };
+
+/** Worker → engine. */
 export type CropPrepareMessage =
   | { readonly ready: true }
   | { readonly progress: PrepareCropsProgress }
@@ -43,7 +47,7 @@ export interface CropPrepareStatus {
   readonly sizes: readonly string[];
   readonly progress: PrepareCropsProgress | null;
   readonly error: string | null;
-  /** Workers started for the current target (more than one after restarts on Windows or a crash). */
+  /** Workers started for the current target (more than one after a worker died). */
   readonly starts: number;
   readonly pid: number | undefined;
 }
@@ -55,10 +59,8 @@ export interface CropPreparerOptions {
   readonly mayWork: () => boolean;
   /** The worker entry; null: none (nothing is prepared). Default: crop-prepare-worker beside this file. */
   readonly entry?: string | null;
-  /** How often `mayWork` is asked while a worker exists (default 250 ms). */
+  /** How often `mayWork` is asked while there is work (default 250 ms). */
   readonly pollMs?: number;
-  /** Pausing by signals (default: not on Windows). */
-  readonly signals?: boolean;
 }
 
 const MAX_STARTS_PER_TARGET = 5;
@@ -70,16 +72,15 @@ export class CropPreparer {
   private progress: PrepareCropsProgress | null = null;
   private error: string | null = null;
   private starts = 0;
-  private stopped = false;
+  /** The current worker has loaded and been given its job: it reads hold/continue from then on. */
+  private childReady = false;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
   private readonly entry: string | null;
-  private readonly signals: boolean;
 
   constructor(private readonly options: CropPreparerOptions) {
     const entry = options.entry === undefined ? workerEntryBeside(import.meta.url, 'crop-prepare-worker') : options.entry;
     this.entry = entry !== null && existsSync(entry) ? entry : null;
-    this.signals = options.signals ?? process.platform !== 'win32';
   }
 
   /** Whether preparation can happen at all (a cache and a worker entry). */
@@ -128,21 +129,24 @@ export class CropPreparer {
     }
     const may = this.options.mayWork();
     if (may && this.state === 'held') {
-      if (this.child !== null && this.stopped) {
-        this.child.kill('SIGCONT');
-        this.stopped = false;
+      if (this.child === null) this.startChild(this.target);
+      else {
+        this.send({ continue: true });
         this.state = 'running';
-      } else if (this.child === null) {
-        this.startChild(this.target);
       }
     } else if (!may && this.state === 'running') {
-      if (this.signals && this.child !== null) {
-        this.child.kill('SIGSTOP');
-        this.stopped = true;
-      } else {
-        this.endChild(); // started again later: it skips the crops already made
-      }
+      this.send({ hold: true });
       this.state = 'held';
+    }
+  }
+
+  private send(request: CropPrepareRequest): void {
+    // Before 'ready' the worker may not listen yet; the state is sent with the job instead.
+    if (!this.childReady && !('job' in request)) return;
+    try {
+      this.child?.send(request);
+    } catch {
+      // the worker is gone: its exit handler decides
     }
   }
 
@@ -156,12 +160,16 @@ export class CropPreparer {
     this.starts += 1;
     const child = forkLowPriorityWorker(this.entry);
     this.child = child;
-    this.stopped = false;
+    this.childReady = false;
     this.state = 'running';
     const job: CropPrepareJob = { persons: target.persons, imagesDir: target.imagesDir, sizes: target.sizes, cacheDir: cache.dir, budgetBytes: cache.budgetBytes };
     child.on('message', (message: CropPrepareMessage) => {
       if (this.child !== child) return;
-      if ('ready' in message) child.send(job);
+      if ('ready' in message) {
+        this.send({ job });
+        this.childReady = true;
+        if (this.state === 'held') this.send({ hold: true });
+      }
       else if ('progress' in message) this.progress = message.progress;
       else if ('done' in message) {
         this.progress = message.done;
@@ -190,10 +198,7 @@ export class CropPreparer {
   private endChild(): void {
     const child = this.child;
     this.child = null;
-    if (child === null) return;
-    if (this.stopped) child.kill('SIGCONT'); // a stopped process would not act on SIGTERM until continued
-    this.stopped = false;
-    child.kill();
+    child?.kill();
   }
 
   private ensureTimer(): void {

@@ -42,6 +42,8 @@ export interface PrepareCropsOptions {
   /** At most every `progressEveryMs` (default 100) and once at the end. */
   readonly onProgress?: (progress: PrepareCropsProgress) => void;
   readonly progressEveryMs?: number;
+  /** Awaited before each image: lets a host hold the work (the engine, while a run is active). */
+  readonly beforeImage?: () => Promise<void>;
 }
 
 export type PrepareCropsEnd = 'done' | 'cancelled' | 'budget';
@@ -93,6 +95,7 @@ export async function prepareCrops(options: PrepareCropsOptions): Promise<Prepar
   // Also tells how full the folder is (pruning it first if an earlier run left it over budget).
   let bytes = (await pruneCropCache(cacheDir, options.budgetBytes)).bytes;
   outer: for (const [image, persons] of images) {
+    await options.beforeImage?.();
     if (signal?.aborted) {
       state.end = 'cancelled';
       break;

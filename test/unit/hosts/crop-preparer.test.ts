@@ -1,18 +1,21 @@
 /**
  * The engine's crop preparation (crop-preparer.ts) with its real worker process over the demo
- * images: it works only while allowed (held by SIGSTOP, or ended and restarted without signals),
- * at the lowest priority, prepares each target once, and a new target replaces the old worker.
+ * images: it works only while allowed (held between images), at the lowest priority, prepares each
+ * target once, a new target replaces the old worker, and a worker that dies is replaced.
  */
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../../src-main/core/project-root.ts';
 import type { PersonAnnotation } from '../../../src-main/core/types.ts';
 import { openDataset } from '../../../src-main/datasets/open-dataset.ts';
 import { ensureDemo } from '../../../src-main/demo/ensure-demo.ts';
 import { CropPreparer, type CropPrepareStatus, type CropPrepareTarget } from '../../../src-main/hosts/engine/crop-preparer.ts';
+
+const HOST_CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'crop-preparer-host-child.ts');
 
 let temp = '';
 let persons: PersonAnnotation[] = [];
@@ -46,7 +49,6 @@ function largeTarget(key: string): CropPrepareTarget {
   return { key, persons: many, imagesDir, sizes: [{ width: 256, height: 256 }] };
 }
 
-const processState = (pid: number) => readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').charAt(0);
 const isAlive = (pid: number) => {
   try {
     process.kill(pid, 0);
@@ -57,7 +59,7 @@ const isAlive = (pid: number) => {
 };
 
 describe('CropPreparer', () => {
-  it('works only while allowed, held by SIGSTOP at the lowest priority, and is replaced by a new target', async () => {
+  it('works only while allowed, at the lowest priority, held between images, and is replaced by a new target', async () => {
     const dir = path.join(temp, 'signals');
     let may = false;
     const preparer = new CropPreparer({ cache: { dir, budgetBytes: 2 ** 31 }, mayWork: () => may, pollMs: 20 });
@@ -76,11 +78,17 @@ describe('CropPreparer', () => {
 
       may = false;
       await until('held', () => preparer.status().state === 'held');
-      // SIGSTOP takes effect when the kernel next schedules the process: wait for the stopped state.
-      if (process.platform === 'linux') await until('worker stopped (state T)', () => processState(pid) === 'T', 5000);
-      const held = await cropCount(dir);
+      // The hold takes effect before the worker's next image: wait until no crop is added for 300 ms.
+      let held = -1;
+      await until('no crop added while held', async () => {
+        const before = await cropCount(dir);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        held = await cropCount(dir);
+        return held === before;
+      }, 10_000);
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(await cropCount(dir)).toBe(held);
+      expect(isAlive(pid)).toBe(true);
       expect(held).toBeLessThan(largeTarget('a').persons.length);
 
       may = true;
@@ -101,19 +109,17 @@ describe('CropPreparer', () => {
     }
   }, 120_000);
 
-  it('without signals, holding ends the worker and continuing starts one that finds the crops made', async () => {
-    const dir = path.join(temp, 'no-signals');
-    let may = true;
-    const preparer = new CropPreparer({ cache: { dir, budgetBytes: 2 ** 31 }, mayWork: () => may, pollMs: 20, signals: false });
+  it('a worker that dies is started again and finds the crops made', async () => {
+    const dir = path.join(temp, 'restart');
+    const preparer = new CropPreparer({ cache: { dir, budgetBytes: 2 ** 31 }, mayWork: () => true, pollMs: 20 });
     try {
       const target: CropPrepareTarget = { ...largeTarget('c'), persons: largeTarget('c').persons.slice(0, 400) };
       preparer.request(target);
       await until('crops being made', async () => (await cropCount(dir)) > 0);
       const firstPid = preparer.status().pid as number;
-      may = false;
-      await until('first worker ended', () => preparer.status().pid === undefined && !isAlive(firstPid));
+      process.kill(firstPid, 'SIGKILL');
+      await until('first worker gone', () => !isAlive(firstPid));
       const made = await cropCount(dir);
-      may = true;
       await until('done', () => preparer.status().state === 'done');
       const status = preparer.status();
       expect(status.starts).toBe(2);
@@ -121,6 +127,23 @@ describe('CropPreparer', () => {
       expect(await cropCount(dir)).toBe(400);
     } finally {
       preparer.close();
+    }
+  }, 120_000);
+
+  it('a held worker leaves when the engine dies (SIGKILL), rather than waiting for good', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', HOST_CHILD, path.join(temp, 'host-child')], { cwd: projectRoot(), stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      let out = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        out += chunk;
+      });
+      await until('the host held its worker', () => /HELD \d+ held\n/.test(out));
+      const workerPid = Number(/HELD (\d+)/.exec(out)?.[1]);
+      expect(isAlive(workerPid)).toBe(true);
+      child.kill('SIGKILL');
+      await until('the held worker gone after its engine died', () => !isAlive(workerPid), 10_000);
+    } finally {
+      child.kill('SIGKILL');
     }
   }, 120_000);
 
