@@ -9,6 +9,7 @@
  *   the run goes on; a model output that fails validation (shape, NaN/Inf) likewise, per model.
  * - Cancel with `signal`; resume by passing a `skip` that returns true for what is already stored.
  */
+import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { PersonAnnotation } from '../../core/types.ts';
@@ -66,8 +67,13 @@ export interface RunModelsOptions {
   readonly onFailure: (failure: PipelineFailure) => void;
   readonly onProgress?: (progress: PipelineProgress) => void;
   readonly signal?: AbortSignal;
-  /** Persons prepared ahead of the inference thread (default 4). */
+  /** Persons prepared ahead of the inference thread (default 4 per image worker). */
   readonly prefetchPersons?: number;
+  /**
+   * Image worker threads (default `defaultImageWorkerCount()`: one per core beyond the inference
+   * thread's, at most 3). Images are dealt to them in turn, each still decoded once.
+   */
+  readonly imageWorkers?: number;
   /**
    * Persistent crop cache (crop-cache.ts): crops made by earlier runs are read instead of decoding and
    * warping again; new ones are added; at the end the folder is pruned to `budgetBytes`.
@@ -188,7 +194,9 @@ export async function runModelsOverDataset(options: RunModelsOptions): Promise<P
 
   // The worker starts (and begins decoding) while the sessions load: its start-up is hidden too.
   const specs = models.map((info) => planSpecFor(info, options.flipTest));
-  const prefetcher = new ImagePrefetcher(workerInitFor(specs, options.cropCache?.dir));
+  const init = workerInitFor(specs, options.cropCache?.dir);
+  const workerCount = Math.max(1, Math.floor(options.imageWorkers ?? defaultImageWorkerCount()));
+  const prefetchers = Array.from({ length: workerCount }, () => new ImagePrefetcher(init));
   const fail = (failure: PipelineFailure) => {
     failures += 1;
     options.onFailure(failure);
@@ -207,8 +215,8 @@ export async function runModelsOverDataset(options: RunModelsOptions): Promise<P
   };
 
   // Prefetch: keep up to `prefetchPersons` persons (at least one image) requested ahead.
-  const prefetchPersons = Math.max(1, options.prefetchPersons ?? 4);
-  const inFlight: { group: ImageGroup; reply: Promise<ImageJobReply> }[] = [];
+  const prefetchPersons = Math.max(1, options.prefetchPersons ?? 4 * workerCount);
+  const inFlight: { group: ImageGroup; reply: Promise<ImageJobReply>; prefetcher: ImagePrefetcher }[] = [];
   let nextGroup = 0;
   let personsInFlight = 0;
   const topUp = () => {
@@ -220,9 +228,11 @@ export async function runModelsOverDataset(options: RunModelsOptions): Promise<P
         center: person.center,
         scale: person.scale,
       }));
+      // Dealt in turn: replies are awaited in request order, so results keep the dataset's order.
+      const prefetcher = prefetchers[(nextGroup - 1) % workerCount] as ImagePrefetcher;
       const reply = prefetcher.request({ imagePath: path.join(options.imagesDir, group.image), persons });
       reply.catch(() => undefined); // awaited below; avoid unhandled rejection if we stop early
-      inFlight.push({ group, reply });
+      inFlight.push({ group, reply, prefetcher });
       personsInFlight += persons.length;
     }
   };
@@ -236,7 +246,7 @@ export async function runModelsOverDataset(options: RunModelsOptions): Promise<P
         cancelled = true;
         break;
       }
-      const { group, reply: replyPromise } = inFlight.shift() as (typeof inFlight)[number];
+      const { group, reply: replyPromise, prefetcher } = inFlight.shift() as (typeof inFlight)[number];
       const waitStart = performance.now();
       const reply = await replyPromise;
       // The wait for the first image is start-up (worker start, first decode), counted in startupMs.
@@ -310,13 +320,24 @@ export async function runModelsOverDataset(options: RunModelsOptions): Promise<P
     loopEndMs = performance.now();
     // A finished run lets the worker write its last crops to the cache; a cancelled or failed one stops it now.
     const finished = !cancelled && inFlight.length === 0 && nextGroup === groups.length;
-    await (finished ? prefetcher.drain() : prefetcher.close());
+    await Promise.all(prefetchers.map((prefetcher) => (finished ? prefetcher.drain() : prefetcher.close())));
     for (const plan of plans) await plan.session.release().catch(() => undefined);
   }
   if (options.cropCache !== undefined) {
     await pruneCropCache(options.cropCache.dir, options.cropCache.budgetBytes).catch(() => undefined);
   }
   return summary();
+}
+
+/**
+ * Image workers for a run: the inference thread keeps one core, the workers share the others (at
+ * most 3: beyond that a 5 ms model is no longer waiting). On 2 cores, one worker. Overridden by
+ * POSEBENCH_IMAGE_WORKERS.
+ */
+export function defaultImageWorkerCount(env: Readonly<Record<string, string | undefined>> = process.env): number {
+  const fromEnv = Number(env['POSEBENCH_IMAGE_WORKERS']);
+  if (Number.isInteger(fromEnv) && fromEnv >= 1) return Math.min(fromEnv, 16);
+  return Math.max(1, Math.min(3, os.availableParallelism() - 1));
 }
 
 async function predictPerson(plan: ModelPlan, prepared: PreparedPerson): Promise<Float32Array> {

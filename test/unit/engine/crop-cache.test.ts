@@ -23,7 +23,7 @@ import {
 } from '../../../src-main/inference/engine/crop-cache.ts';
 import { mpiiCropTransform } from '../../../src-main/inference/preprocess/crop-transform.ts';
 import { inspectModel, type ModelInfo } from '../../../src-main/inference/engine/model-inspect.ts';
-import { runModelsOverDataset, type PipelineResult } from '../../../src-main/inference/engine/run-pipeline.ts';
+import { defaultImageWorkerCount, runModelsOverDataset, type PipelineResult } from '../../../src-main/inference/engine/run-pipeline.ts';
 import { HAS_SHARED, sharedPath } from '../../support/shared-fixtures.ts';
 
 let tempRoot = '';
@@ -190,6 +190,32 @@ describe('pipeline with the crop cache (demo dataset and model)', () => {
     expect(second.failures).toEqual([]);
     expect(byKey(second.results)).toEqual(byKey(plain.results));
     expect(byKey(first.results)).toEqual(byKey(plain.results));
+  });
+
+  it('several image workers: each image decoded once, the same results in the dataset order, the cache shared', async () => {
+    const images = new Set(persons.map((p) => p.image)).size;
+    const one = collect();
+    const single = await runModelsOverDataset({ models: [model], persons, imagesDir, imageWorkers: 1, ...one.handlers });
+    const three = collect();
+    const dir = path.join(tempRoot, 'pipeline-three-workers');
+    const cropCache = { dir, budgetBytes: 1 << 30 };
+    const pooled = await runModelsOverDataset({ models: [model], persons, imagesDir, imageWorkers: 3, prefetchPersons: 6, cropCache, ...three.handlers });
+    expect(single).toMatchObject({ decodedImages: images, failures: 0 });
+    expect(pooled).toMatchObject({ decodedImages: images, cropsWarped: persons.length, failures: 0 });
+    expect(three.results.map((r) => r.entryIndex)).toEqual(one.results.map((r) => r.entryIndex));
+    expect(byKey(three.results)).toEqual(byKey(one.results));
+    const again = collect();
+    const warm = await runModelsOverDataset({ models: [model], persons, imagesDir, imageWorkers: 2, cropCache, ...again.handlers });
+    expect(warm).toMatchObject({ decodedImages: 0, cropsFromCache: persons.length });
+    expect(byKey(again.results)).toEqual(byKey(one.results));
+  });
+
+  it('the image worker count: one per core beyond the first, at most 3; POSEBENCH_IMAGE_WORKERS overrides', () => {
+    const cores = os.availableParallelism();
+    expect(defaultImageWorkerCount({})).toBe(Math.max(1, Math.min(3, cores - 1)));
+    expect(defaultImageWorkerCount({ POSEBENCH_IMAGE_WORKERS: '2' })).toBe(2);
+    expect(defaultImageWorkerCount({ POSEBENCH_IMAGE_WORKERS: '0' })).toBe(Math.max(1, Math.min(3, cores - 1)));
+    expect(defaultImageWorkerCount({ POSEBENCH_IMAGE_WORKERS: 'many' })).toBe(Math.max(1, Math.min(3, cores - 1)));
   });
 
   it('a changed image and a damaged cache file are made again; the results stay exact', async () => {
