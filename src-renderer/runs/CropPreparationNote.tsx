@@ -9,7 +9,9 @@ const ACTIVE: ReadonlySet<CropPreparationStatus['state']> = new Set(['running', 
 
 export function CropPreparationNote() {
   const status = useApi('crops:status', {}, {
-    refetchInterval: (query) => (query.state.data === undefined || ACTIVE.has(query.state.data.state) ? 1000 : false),
+    // Slowly when settled too: a model with a new input size starts another pass a moment after the
+    // workspace-changed event that refetches this.
+    refetchInterval: (query) => (query.state.data === undefined || ACTIVE.has(query.state.data.state) ? 1000 : 5000),
     staleTime: 0,
   });
   const data = status.data;

@@ -22,7 +22,7 @@ import { projectRoot } from '../../src-main/core/project-root.ts';
 import type { PersonAnnotation } from '../../src-main/core/types.ts';
 import { ensureDemo } from '../../src-main/demo/ensure-demo.ts';
 import { openDataset } from '../../src-main/datasets/open-dataset.ts';
-import { benchPipeline, benchSessionRun, environmentInfo, type PipelineBenchResult } from '../../src-main/inference/engine/latency-bench.ts';
+import { benchPipeline, benchSessionRun, environmentInfo, summarise, type PipelineBenchResult } from '../../src-main/inference/engine/latency-bench.ts';
 import { inspectModel, type ModelInfo } from '../../src-main/inference/engine/model-inspect.ts';
 import { prepareCrops } from '../../src-main/inference/engine/crop-prepare.ts';
 import { sharedPath } from '../support/shared-fixtures.ts';
@@ -123,14 +123,17 @@ export async function runInferenceBench(options: BenchOptions): Promise<Inferenc
         for (let i = 0; i < warmRepeats; i += 1) warm.push(await measure(dataset, cropCacheDir));
         allBare.push(...cold.result.bareSamplesMs, ...warm.flatMap((w) => w.result.bareSamplesMs));
         const warmRatio = median(warm.map((w) => w.steadyRatio));
+        // A run that decoded anything did not read its crops: it does not count as one that did.
+        const allFromCache = warm.every((w) => w.result.decodedImages === 0);
         pipelines[dataset.key] = {
           persons: cold.result.persons,
           images: cold.result.images,
           firstRun: pipelineFigures(cold),
-          cachedCrops: { repeats: warm.length, steadyRatio: round(warmRatio), meets: warmRatio <= RATIO_LIMIT, runs: warm.map(pipelineFigures) },
+          cachedCrops: { repeats: warm.length, steadyRatio: round(warmRatio), meets: allFromCache && warmRatio <= RATIO_LIMIT, runs: warm.map(pipelineFigures) },
         };
-        goals.push(goal(`median pipeline ms per person / median bare session.run, ${model.name}, ${dataset.key}, crops cached by an earlier run (median of ${warm.length})`, warmRatio, '×', RATIO_LIMIT,
-          { note: `runs: ${warm.map((w) => round(w.steadyRatio)).join(', ')}; mean ÷ mean: ${warm.map((w) => round(w.meanRatio)).join(', ')}; every image served from the crop cache: ${warm.every((w) => w.result.decodedImages === 0)}` }));
+        const cachedGoal = goal(`median pipeline ms per person / median bare session.run, ${model.name}, ${dataset.key}, crops cached by an earlier run (median of ${warm.length})`, warmRatio, '×', RATIO_LIMIT,
+          { note: `runs: ${warm.map((w) => round(w.steadyRatio)).join(', ')}; mean ÷ mean: ${warm.map((w) => round(w.meanRatio)).join(', ')}; every image served from the crop cache: ${allFromCache}` });
+        goals.push({ ...cachedGoal, met: cachedGoal.met === true && allFromCache });
         goals.push(goal(`median pipeline ms per person / median bare session.run, ${model.name}, ${dataset.key}, first run (decode + crop every image)`, cold.steadyRatio, '×', RATIO_LIMIT,
           { note: `mean ÷ mean ${round(cold.meanRatio)}; decoded ${cold.result.decodedImages} of ${cold.result.images} images; the image worker's own time ${round(cold.result.workerMsPerPerson)} ms/person vs session.run ${round(cold.bareMs)} ms (${cold.result.workerMsPerPerson > cold.bareMs ? 'bound by JPEG decoding and cropping: prepare the crops ahead' : 'decoding can hide behind inference'})` }));
       }
@@ -197,10 +200,9 @@ function mean(values: readonly number[]): number {
   return values.reduce((sum, v) => sum + v, 0) / Math.max(1, values.length);
 }
 
+/** NaN for no values: a goal on it is then reported as not measured, not as met. */
 function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return summarise(values).medianMs;
 }
 
 function pipelineFigures({ result, bareMs, steadyRatio, meanRatio }: { result: PipelineBenchResult; bareMs: number; steadyRatio: number; meanRatio: number }) {

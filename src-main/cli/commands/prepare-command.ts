@@ -62,7 +62,8 @@ export async function runPrepareCommand(argv: string[]): Promise<number> {
   const seconds = (Date.now() - started) / 1000;
   for (const failure of result.failures) process.stderr.write(`warning: ${failure}\n`);
   if (format === 'json') {
-    process.stdout.write(`${JSON.stringify({ ...result, sizes: sizes.map((s) => `${s.width}x${s.height}`), cacheDir: cropCache.dir, seconds }, null, 2)}\n`);
+    const sizeNames = [...new Set(sizes.map((s) => `${s.width}x${s.height}`))];
+    process.stdout.write(`${JSON.stringify({ ...result, sizes: sizeNames, cacheDir: cropCache.dir, seconds }, null, 2)}\n`);
   } else {
     process.stdout.write(`${summaryLine(result, seconds)}\ncrop cache: ${cropCache.dir}\n`);
   }

@@ -47,7 +47,10 @@ process.on('message', (request: CropPrepareRequest) => {
       ...request.job,
       progressEveryMs: 500,
       onProgress: (progress) => send({ progress }),
-      beforeImage: () => gate?.promise ?? Promise.resolve(),
+      // A loop: hold → continue → hold while waiting must hold again, not let one image through.
+      beforeImage: async () => {
+        while (gate !== null) await gate.promise;
+      },
     }).then(
       (result) => send({ done: result }),
       (error: unknown) => send({ error: error instanceof Error ? error.message : String(error) }),

@@ -13,8 +13,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import type { PersonAnnotation } from '../../core/types.ts';
-import type { CropSize, PrepareCropsOptions, PrepareCropsProgress } from '../../inference/engine/crop-prepare.ts';
+import type { CropPerson, CropSize, PrepareCropsOptions, PrepareCropsProgress } from '../../inference/engine/crop-prepare.ts';
 import { forkLowPriorityWorker, workerEntryBeside } from './low-priority-process.ts';
 
 /** The job sent to the worker: prepareCrops' options without callbacks. */
@@ -31,9 +30,12 @@ export type CropPrepareMessage =
   | { readonly error: string };
 
 export interface CropPrepareTarget {
-  /** Same key = same work (e.g. dataset id + sorted sizes): not started again. */
+  /**
+   * Same key = same work (e.g. dataset id + sorted sizes): not started again. (A person whose box
+   * is corrected later gets a new crop key: the next run warps that one crop.)
+   */
   readonly key: string;
-  readonly persons: readonly PersonAnnotation[];
+  readonly persons: readonly CropPerson[];
   readonly imagesDir: string;
   readonly sizes: readonly CropSize[];
 }
@@ -143,11 +145,11 @@ export class CropPreparer {
   private send(request: CropPrepareRequest): void {
     // Before 'ready' the worker may not listen yet; the state is sent with the job instead.
     if (!this.childReady && !('job' in request)) return;
-    try {
-      this.child?.send(request);
-    } catch {
-      // the worker is gone: its exit handler decides
-    }
+    const child = this.child;
+    if (child === null || !child.connected) return; // gone: its exit handler decides
+    child.send(request, (error) => {
+      void error; // a worker dying meanwhile: its exit handler decides
+    });
   }
 
   private startChild(target: CropPrepareTarget): void {
@@ -158,21 +160,30 @@ export class CropPreparer {
       return;
     }
     this.starts += 1;
-    const child = forkLowPriorityWorker(this.entry);
+    let child: ChildProcess;
+    try {
+      child = forkLowPriorityWorker(this.entry);
+    } catch (error) {
+      this.fail(`cannot start the crop-preparation worker (${error instanceof Error ? error.message : String(error)})`);
+      return;
+    }
     this.child = child;
     this.childReady = false;
     this.state = 'running';
-    const job: CropPrepareJob = { persons: target.persons, imagesDir: target.imagesDir, sizes: target.sizes, cacheDir: cache.dir, budgetBytes: cache.budgetBytes };
+    // Only what a crop needs crosses the IPC channel (not the joints of every person).
+    const persons = target.persons.map(({ entryIndex, image, center, scale }) => ({ entryIndex, image, center, scale }));
+    const job: CropPrepareJob = { persons, imagesDir: target.imagesDir, sizes: target.sizes, cacheDir: cache.dir, budgetBytes: cache.budgetBytes };
     child.on('message', (message: CropPrepareMessage) => {
       if (this.child !== child) return;
       if ('ready' in message) {
+        this.error = null; // an earlier worker's death is history once this one runs
         this.send({ job });
         this.childReady = true;
         if (this.state === 'held') this.send({ hold: true });
-      }
-      else if ('progress' in message) this.progress = message.progress;
+      } else if ('progress' in message) this.progress = message.progress;
       else if ('done' in message) {
         this.progress = message.done;
+        this.error = null;
         this.state = 'done';
         this.endChild();
       } else this.fail(message.error);
@@ -184,8 +195,10 @@ export class CropPreparer {
       if (this.state === 'running') this.state = 'held';
       if (code !== 0 && this.state === 'held') this.error = `the crop-preparation worker exited (${signal ?? code})`;
     });
+    // 'error' also comes from a send to a worker that just died (channel closed): its 'exit' decides
+    // then (a restart). Only a process that never started is a failure here.
     child.on('error', (error) => {
-      if (this.child === child) this.fail(error.message);
+      if (this.child === child && child.pid === undefined) this.fail(error.message);
     });
   }
 

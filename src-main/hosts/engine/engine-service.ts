@@ -43,12 +43,14 @@ export async function createEngineService(config: EngineConfig, emit: EmitEvent)
 
   // Crops for the models' input sizes, made ahead at the lowest priority: runs then decode no image.
   const crops = new CropPreparer({
-    cache: cropCacheRunOption(config.cacheDir).cropCache ?? null,
+    cache: cropCacheOrNull(config.cacheDir),
     mayWork: () => !runs.list().some((run) => run.status === 'running') && thumbnails.pregenStatus().state !== 'running',
   });
   let cropTargetUpdate: Promise<void> = Promise.resolve();
   const updateCropPreparation = () => {
-    cropTargetUpdate = cropTargetUpdate.then(async () => crops.request(await cropPrepareTarget(session, runs)));
+    cropTargetUpdate = cropTargetUpdate
+      .then(async () => crops.request(await cropPrepareTarget(session, runs)))
+      .catch(() => undefined); // preparation is an optimisation: a failure here leaves runs to decode
   };
 
   await openInitialDataset(session, runs, config);
@@ -173,6 +175,15 @@ export async function createEngineService(config: EngineConfig, emit: EmitEvent)
       session.close();
     },
   };
+}
+
+/** The crop cache of runs, or null when off or misconfigured (runs then report the setting's error). */
+function cropCacheOrNull(cacheDir: string): { dir: string; budgetBytes: number } | null {
+  try {
+    return cropCacheRunOption(cacheDir).cropCache ?? null;
+  } catch {
+    return null;
+  }
 }
 
 function cropPreparationStatus(crops: CropPreparer): CropPreparationStatus {

@@ -17,7 +17,7 @@
  * called at the end of a run and before a preparation).
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, futimesSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { readdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { AffineMatrix } from '../preprocess/crop-transform.ts';
@@ -77,14 +77,7 @@ export function readCachedCropInto(file: string, into: Uint8Array): boolean {
       if (n === 0) return false;
       offset += n;
     }
-    const now = Date.now();
-    if (now - info.mtimeMs > RENEW_AFTER_MS) {
-      try {
-        futimesSync(fd, info.atime, new Date(now));
-      } catch {
-        // a read-only cache: pruning order stays by age
-      }
-    }
+    renewIfOld(file, info);
     return true;
   } catch {
     return false;
@@ -109,6 +102,29 @@ export function cropCacheKey({ image, imageToInput, width, height }: CropKeyInpu
 
 export function cropCachePath(dir: string, key: string, width: number, height: number): string {
   return path.join(dir, `${width}x${height}`, key.slice(0, 2), `${key}${FILE_SUFFIX}`);
+}
+
+/** By path, not descriptor: Windows needs write access to a handle to set its times. */
+function renewIfOld(file: string, info: { readonly mtimeMs: number; readonly atime: Date }): void {
+  const now = Date.now();
+  if (now - info.mtimeMs <= RENEW_AFTER_MS) return;
+  try {
+    utimesSync(file, info.atime, new Date(now));
+  } catch {
+    // a read-only cache: pruning order stays by age
+  }
+}
+
+/** Whether the crop file exists (without reading it); renews its age like a read. */
+export function cropCacheHit(file: string): boolean {
+  try {
+    const info = statSync(file);
+    if (!info.isFile()) return false;
+    renewIfOld(file, info);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The cache file of one person's crop: `transform` is the person's crop transform for `size`. */

@@ -12,11 +12,10 @@
  * Runs wherever it is called: in-process for the CLI, in a low-priority child process in the engine
  * (crop-prepare-worker.ts). Bad images are counted and named, never thrown: the run reports them.
  */
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { PersonAnnotation } from '../../core/types.ts';
 import type { CropTransform } from '../preprocess/crop-transform.ts';
-import { cropCacheFileFor, imageIdentity, pruneCropCache, writeCachedCrop } from './crop-cache.ts';
+import { cropCacheFileFor, cropCacheHit, imageIdentity, pruneCropCache, writeCachedCrop } from './crop-cache.ts';
 import { decodeImageRgb, type RgbImage } from './image-decode.ts';
 import type { WorkerInit } from './image-worker-protocol.ts';
 import { cropTransformsFor, warpCrop } from './prepare-tensors.ts';
@@ -26,16 +25,19 @@ export interface CropSize {
   readonly height: number;
 }
 
+/** What a person's crop depends on (a PersonAnnotation has it). */
+export type CropPerson = Pick<PersonAnnotation, 'entryIndex' | 'image' | 'center' | 'scale'>;
+
 export interface PrepareCropsOptions {
-  readonly persons: readonly PersonAnnotation[];
+  readonly persons: readonly CropPerson[];
   readonly imagesDir: string;
   /** Model input sizes (duplicates are made once). */
   readonly sizes: readonly CropSize[];
   /** The crop cache folder (the `dir` of the pipeline's `cropCache` option). */
   readonly cacheDir: string;
   /**
-   * The folder's budget: no crop is added that would take it over, since the runs' pruning would
-   * only delete prepared crops again (oldest first).
+   * The folder's budget: no crop is added that would take it over (the runs' pruning would only
+   * delete prepared crops again); room is made from the least recently used crops of other work.
    */
   readonly budgetBytes: number;
   readonly signal?: AbortSignal;
@@ -46,7 +48,8 @@ export interface PrepareCropsOptions {
   readonly beforeImage?: () => Promise<void>;
 }
 
-export type PrepareCropsEnd = 'done' | 'cancelled' | 'budget';
+/** 'budget': the folder is full of this dataset's crops; 'unwritable': crops cannot be written there. */
+export type PrepareCropsEnd = 'done' | 'cancelled' | 'budget' | 'unwritable';
 
 export interface PrepareCropsProgress {
   readonly imagesTotal: number;
@@ -57,10 +60,10 @@ export interface PrepareCropsProgress {
   readonly cropsMade: number;
   /** Crops already in the cache (made by a run or an earlier preparation). */
   readonly cropsFound: number;
-  /** Persons no crop can be made of (json centre [-1,-1]), per size. */
+  /** Crops that cannot be made (no centre in the json, or an invalid scale), per person and size. */
   readonly cropsImpossible: number;
   readonly failedImages: number;
-  /** The first few failures, as "image: reason". */
+  /** The first few failures, as "image: reason" (or why crops cannot be written). */
   readonly failures: readonly string[];
   /** Null while running. */
   readonly end: PrepareCropsEnd | null;
@@ -92,8 +95,12 @@ export async function prepareCrops(options: PrepareCropsOptions): Promise<Prepar
     options.onProgress?.({ ...state, failures: [...state.failures] });
   };
 
+  // Held before touching the folder at all (pruning deletes files).
+  await options.beforeImage?.();
   // Also tells how full the folder is (pruning it first if an earlier run left it over budget).
   let bytes = (await pruneCropCache(cacheDir, options.budgetBytes)).bytes;
+  /** Bytes of this dataset's crops in the folder: made or found by this pass. */
+  let ownBytes = 0;
   outer: for (const [image, persons] of images) {
     await options.beforeImage?.();
     if (signal?.aborted) {
@@ -101,9 +108,13 @@ export async function prepareCrops(options: PrepareCropsOptions): Promise<Prepar
       break;
     }
     const imagePath = path.join(options.imagesDir, image);
-    const identity = imageIdentity(imagePath);
     let decoded: RgbImage | null = null;
     try {
+      const identity = imageIdentity(imagePath);
+      if (identity === null) {
+        await decodeImageRgb(imagePath); // throws, naming the file and why (missing, unreadable)
+        throw new Error('the image changed while it was being prepared');
+      }
       for (const person of persons) {
         let transforms: Record<string, CropTransform>;
         try {
@@ -114,26 +125,40 @@ export async function prepareCrops(options: PrepareCropsOptions): Promise<Prepar
         }
         for (const size of init.crops) {
           const transform = transforms[size.key] as CropTransform;
-          // No identity: the image is missing; decoding below says why.
-          const file = identity === null ? null : cropCacheFileFor(cacheDir, identity, transform, size);
-          if (file !== null && existsSync(file)) {
+          const file = cropCacheFileFor(cacheDir, identity, transform, size);
+          const cropBytes = size.width * size.height * 3;
+          if (cropCacheHit(file)) {
             state.cropsFound += 1;
+            ownBytes += cropBytes;
             continue;
           }
-          const cropBytes = size.width * size.height * 3;
           if (bytes + cropBytes > options.budgetBytes) {
-            state.end = 'budget';
-            break outer;
+            // Make room from the least recently used crops (other datasets, sizes no longer used),
+            // unless this dataset alone fills most of the budget: then pruning would eat its own.
+            if (ownBytes + cropBytes > 0.8 * options.budgetBytes) {
+              state.end = 'budget';
+              break outer;
+            }
+            bytes = (await pruneCropCache(cacheDir, Math.max(0, bytes - 1))).bytes;
+            if (bytes + cropBytes > options.budgetBytes) {
+              state.end = 'budget';
+              break outer;
+            }
           }
           if (decoded === null) {
             decoded = await decodeImageRgb(imagePath);
             state.imagesDecoded += 1;
           }
-          if (file === null) continue;
-          if (writeCachedCrop(file, warpCrop(decoded, transform)) === null) {
-            bytes += cropBytes;
-            state.cropsMade += 1;
+          const writeError = writeCachedCrop(file, warpCrop(decoded, transform));
+          if (writeError !== null) {
+            // A full disk or a read-only folder: every further crop would fail the same way.
+            state.failures.push(`cannot write crops to ${cacheDir}: ${writeError.message}`);
+            state.end = 'unwritable';
+            break outer;
           }
+          bytes += cropBytes;
+          ownBytes += cropBytes;
+          state.cropsMade += 1;
         }
       }
     } catch (error) {
@@ -157,8 +182,8 @@ function distinctSizes(sizes: readonly CropSize[]): CropSize[] {
 }
 
 /** Persons grouped by image file, in the dataset's order: each image is decoded at most once. */
-function personsByImage(persons: readonly PersonAnnotation[]): Map<string, PersonAnnotation[]> {
-  const byImage = new Map<string, PersonAnnotation[]>();
+function personsByImage(persons: readonly CropPerson[]): Map<string, CropPerson[]> {
+  const byImage = new Map<string, CropPerson[]>();
   for (const person of persons) {
     const list = byImage.get(person.image);
     if (list === undefined) byImage.set(person.image, [person]);

@@ -83,6 +83,17 @@ export class ImagePrefetcher {
     this.worker.postMessage(message, buffers);
   }
 
+  /** The worker starts no further job until `continue()` (the one under way finishes). */
+  hold(): void {
+    if (this.closed || this.failure !== undefined) return;
+    this.worker.postMessage({ type: 'hold' } satisfies WorkerRequest);
+  }
+
+  continue(): void {
+    if (this.closed || this.failure !== undefined) return;
+    this.worker.postMessage({ type: 'continue' } satisfies WorkerRequest);
+  }
+
   /**
    * After the last reply: lets the worker finish its queue (the crop-cache writes that follow each
    * reply) and exit; stops it after `timeoutMs` in any case.

@@ -78,4 +78,7 @@ export type ImageJobReply =
 export type WorkerRequest =
   | { readonly type: 'job'; readonly job: ImageJob }
   | { readonly type: 'recycle'; readonly buffers: readonly ArrayBuffer[] }
+  /** `hold`: start no further job until `continue` (the job under way finishes). */
+  | { readonly type: 'hold' }
+  | { readonly type: 'continue' }
   | { readonly type: 'close' };

@@ -37,6 +37,8 @@ const allocateTensor = (length: number): Float32Array => tensorPool.get(length)?
 const readBuffers = new Map<string, Uint8Array>(init.crops.map((crop) => [crop.key, new Uint8Array(crop.width * crop.height * 3)]));
 
 let queue: Promise<void> = Promise.resolve();
+/** Set while held: jobs wait for it (benchmarks pause the pipeline and must not get work done meanwhile). */
+let held: { readonly promise: Promise<void>; readonly release: () => void } | null = null;
 
 port.on('message', (request: WorkerRequest) => {
   if (request.type === 'close') {
@@ -48,8 +50,23 @@ port.on('message', (request: WorkerRequest) => {
       if (pool.length < MAX_POOLED_PER_LENGTH) pool.push(tensor);
       tensorPool.set(tensor.length, pool);
     }
+  } else if (request.type === 'hold') {
+    if (held === null) {
+      let release = (): void => undefined;
+      const promise = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      held = { promise, release };
+    }
+  } else if (request.type === 'continue') {
+    held?.release();
+    held = null;
   } else {
-    queue = queue.then(() => handleJob(request.job));
+    const job = request.job;
+    queue = queue.then(async () => {
+      while (held !== null) await held.promise;
+      await handleJob(job);
+    });
   }
 });
 

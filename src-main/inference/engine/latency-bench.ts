@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import type { PersonAnnotation } from '../../core/types.ts';
 import type { ModelInfo } from './model-inspect.ts';
 import { ModelSession, SINGLE_THREAD_SESSION_OPTIONS, elementCount } from './onnx-session.ts';
-import { runModelsOverDataset } from './run-pipeline.ts';
+import { runModelsOverDataset, type PipelinePauseControl } from './run-pipeline.ts';
 
 export interface LatencyStats {
   readonly medianMs: number;
@@ -75,10 +75,12 @@ export interface PipelineBenchResult {
   /** (totalMs − startupMs − teardownMs) / persons: the mean per-person cost once running. */
   readonly steadyMsPerPerson: number;
   /**
-   * Per person after the first: the time from the end of one person (all its models run and decoded)
-   * to the end of the next, interleaved pauses excluded. Together they cover the steady part of the
-   * run (waits for the worker, messages, session.run, output decoding, progress), so their median is
-   * the typical cost per person, comparable with the median of `session.run` alone.
+   * Per person after the first: the time from the end of one person (all its models run and decoded,
+   * or the person failed) to the end of the next, interleaved pauses excluded, and the first one after
+   * each pause left out (the image under way when the workers were held finished during the pause).
+   * They cover the steady part of the run but the first person (waits for the worker, messages,
+   * session.run, output decoding, progress), so their median is the typical cost per person,
+   * comparable with the median of `session.run` alone.
    */
   readonly personIntervalsMs: readonly number[];
   /** Bare `session.run` times measured between persons of this run (interleaveBare), else empty. */
@@ -124,11 +126,22 @@ export async function benchPipeline(
   const personIntervalsMs: number[] = [];
   let personsSeen = 0;
   let lastPersonEnd: number | undefined;
-  const betweenPersons = async () => {
+  let skipNextInterval = false;
+  const betweenPersons = async (control: PipelinePauseControl) => {
     const now = performance.now();
-    if (lastPersonEnd !== undefined) personIntervalsMs.push(now - lastPersonEnd);
+    if (lastPersonEnd !== undefined && !skipNextInterval) personIntervalsMs.push(now - lastPersonEnd);
+    skipNextInterval = false;
     if (bare !== undefined && interleave !== undefined && ++personsSeen % Math.max(1, interleave.everyPersons) === 0) {
-      for (let i = 0; i < interleave.runs; i += 1) bareSamplesMs.push(await bare.timeOneRun());
+      // The workers wait too, or they would prepare images during the pause that the pipeline then
+      // gets for free. The image under way when the hold arrives still finishes: the interval after
+      // the pause is left out for that.
+      const release = control.holdImageWorkers();
+      try {
+        for (let i = 0; i < interleave.runs; i += 1) bareSamplesMs.push(await bare.timeOneRun());
+      } finally {
+        release();
+      }
+      skipNextInterval = true;
     }
     // After the pause: the next interval is pipeline time only.
     lastPersonEnd = performance.now();

@@ -80,11 +80,18 @@ export interface RunModelsOptions {
    */
   readonly cropCache?: { readonly dir: string; readonly budgetBytes: number };
   /**
-   * Awaited on the inference thread after each person's models ran; its time is reported as
-   * `pausedMs`. For benchmarks that interleave bare `session.run` measurements with the pipeline, so
-   * both see the same machine speed (a shared machine drifts by more than the 5 % being measured).
+   * Awaited on the inference thread after each person (its models run, or the person failed); its
+   * time is reported as `pausedMs`. For benchmarks that interleave bare `session.run` measurements
+   * with the pipeline, so both see the same machine speed (a shared machine drifts by more than the
+   * 5 % being measured). A pause should hold the image workers (`holdImageWorkers()` returns the
+   * release): otherwise they work ahead meanwhile and the persons after it cost less than they do.
    */
-  readonly betweenPersons?: () => Promise<void>;
+  readonly betweenPersons?: (control: PipelinePauseControl) => Promise<void>;
+}
+
+export interface PipelinePauseControl {
+  /** Image workers start no further image until the returned function is called. */
+  holdImageWorkers(): () => void;
 }
 
 export interface PipelineSummary {
@@ -214,6 +221,21 @@ export async function runModelsOverDataset(options: RunModelsOptions): Promise<P
     });
   };
 
+  const pauseControl: PipelinePauseControl = {
+    holdImageWorkers: () => {
+      for (const prefetcher of prefetchers) prefetcher.hold();
+      return () => {
+        for (const prefetcher of prefetchers) prefetcher.continue();
+      };
+    },
+  };
+  const afterPerson = async () => {
+    if (options.betweenPersons === undefined) return;
+    const pauseStart = performance.now();
+    await options.betweenPersons(pauseControl);
+    pausedMs += performance.now() - pauseStart;
+  };
+
   // Prefetch: keep up to `prefetchPersons` persons (at least one image) requested ahead.
   const prefetchPersons = Math.max(1, options.prefetchPersons ?? 4 * workerCount);
   const inFlight: { group: ImageGroup; reply: Promise<ImageJobReply>; prefetcher: ImagePrefetcher }[] = [];
@@ -260,7 +282,10 @@ export async function runModelsOverDataset(options: RunModelsOptions): Promise<P
         for (const { person } of group.persons) {
           fail({ entryIndex: person.entryIndex, image: group.image, reason: reply.reason });
         }
-        personsDone += group.persons.length;
+        for (let i = 0; i < group.persons.length; i += 1) {
+          personsDone += 1;
+          await afterPerson();
+        }
       } else {
         workerMs += reply.prepareMs;
         if (reply.decoded) decodedImages += 1;
@@ -273,6 +298,7 @@ export async function runModelsOverDataset(options: RunModelsOptions): Promise<P
           if (prepared.error !== undefined) {
             fail({ entryIndex: prepared.entryIndex, image: group.image, reason: prepared.error });
             personsDone += 1;
+            await afterPerson();
             continue;
           }
           for (const modelIndex of planned.models) {
@@ -303,11 +329,7 @@ export async function runModelsOverDataset(options: RunModelsOptions): Promise<P
             break;
           }
           personsDone += 1;
-          if (options.betweenPersons !== undefined) {
-            const pauseStart = performance.now();
-            await options.betweenPersons();
-            pausedMs += performance.now() - pauseStart;
-          }
+          await afterPerson();
         }
         // Every model of this image's persons has run: the worker may refill their tensors.
         prefetcher.recycle(reply.persons.flatMap((p) => [...Object.values(p.tensors), ...Object.values(p.flippedTensors)].map((t) => t.buffer as ArrayBuffer)));

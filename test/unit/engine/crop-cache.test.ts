@@ -12,6 +12,7 @@ import { openDataset } from '../../../src-main/datasets/open-dataset.ts';
 import { ensureDemo } from '../../../src-main/demo/ensure-demo.ts';
 import {
   cropCacheBudgetBytes,
+  cropCacheHit,
   cropCacheKey,
   cropCachePath,
   cropCacheRunOption,
@@ -22,6 +23,7 @@ import {
   type ImageIdentity,
 } from '../../../src-main/inference/engine/crop-cache.ts';
 import { mpiiCropTransform } from '../../../src-main/inference/preprocess/crop-transform.ts';
+import { ImagePrefetcher } from '../../../src-main/inference/engine/image-prefetcher.ts';
 import { inspectModel, type ModelInfo } from '../../../src-main/inference/engine/model-inspect.ts';
 import { defaultImageWorkerCount, runModelsOverDataset, type PipelineResult } from '../../../src-main/inference/engine/run-pipeline.ts';
 import { HAS_SHARED, sharedPath } from '../../support/shared-fixtures.ts';
@@ -97,6 +99,14 @@ describe('crop cache files', () => {
     expect(readCachedCrop(used, data.length)).toEqual(data);
     expect(readCachedCrop(recent, data.length)).toEqual(data);
     expect(Date.now() - (await stat(used)).mtimeMs).toBeLessThan(60_000);
+    // Found without reading (crop preparation) renews it the same way.
+    const found = path.join(dir, '2x2', 'dd', 'found.rgb');
+    expect(writeCachedCrop(found, data)).toBeNull();
+    await utimes(found, hoursAgo(5), hoursAgo(5));
+    expect(cropCacheHit(found)).toBe(true);
+    expect(cropCacheHit(path.join(dir, 'missing.rgb'))).toBe(false);
+    expect(Date.now() - (await stat(found)).mtimeMs).toBeLessThan(60_000);
+    await rm(found);
     // Read within the hour: not written again.
     expect(Math.abs((await stat(recent)).mtimeMs - hoursAgo(0.5).getTime())).toBeLessThan(2000);
     // Over budget, pruned to 80 %: least recently used first; the crop read just now stays, though written first.
@@ -208,6 +218,28 @@ describe('pipeline with the crop cache (demo dataset and model)', () => {
     const warm = await runModelsOverDataset({ models: [model], persons, imagesDir, imageWorkers: 2, cropCache, ...again.handlers });
     expect(warm).toMatchObject({ decodedImages: 0, cropsFromCache: persons.length });
     expect(byKey(again.results)).toEqual(byKey(one.results));
+  });
+
+  it('a held image worker starts no job until continued; then it answers them all', async () => {
+    const prefetcher = new ImagePrefetcher({
+      crops: [{ key: '64x64', width: 64, height: 64 }],
+      tensors: [{ key: 't', cropKey: '64x64', color: 'rgb', mean: [0, 0, 0], std: [1, 1, 1], flipped: false }],
+    });
+    try {
+      prefetcher.hold();
+      let answered = 0;
+      const replies = persons.slice(0, 3).map((person) => prefetcher.request({ imagePath: path.join(imagesDir, person.image), persons: [person] }).then((reply) => {
+        answered += 1;
+        return reply;
+      }));
+      await new Promise((resolve) => setTimeout(resolve, 1500)); // ample for three small images
+      expect(answered).toBe(0);
+      prefetcher.continue();
+      const done = await Promise.all(replies);
+      expect(done.map((reply) => reply.ok)).toEqual([true, true, true]);
+    } finally {
+      await prefetcher.close();
+    }
   });
 
   it('the image worker count: one per core beyond the first, at most 3; POSEBENCH_IMAGE_WORKERS overrides', () => {

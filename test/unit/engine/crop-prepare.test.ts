@@ -3,7 +3,7 @@
  * the ones a run would have made (the run then decodes nothing and predicts the same bits), a second
  * preparation finds them all, the budget is kept, a bad image is named and the rest prepared.
  */
-import { copyFile, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -91,6 +91,34 @@ describe('prepareCrops', () => {
     const result = await prepareCrops({ persons, imagesDir, cacheDir, budgetBytes: 3.5 * CROP_256, sizes: [{ width: 256, height: 256 }] });
     expect(result).toMatchObject({ cropsMade: 3, end: 'budget' });
     expect(await cropFiles(cacheDir)).toHaveLength(3);
+  });
+
+  it('makes room from crops of other work, least recently used first, when the budget is reached', async () => {
+    const cacheDir = path.join(tempRoot, 'room');
+    // Another dataset's crops, used long ago, filling the folder to its budget.
+    const others = Array.from({ length: 6 }, (_, i) => path.join(cacheDir, '256x256', 'zz', `other-${i}.rgb`));
+    await mkdir(path.dirname(others[0] as string), { recursive: true });
+    const longAgo = new Date(Date.now() - 30 * 86_400_000);
+    for (const file of others) {
+      await writeFile(file, new Uint8Array(CROP_256));
+      await utimes(file, longAgo, longAgo);
+    }
+    const result = await prepareCrops({ persons: persons.slice(0, 3), imagesDir, cacheDir, budgetBytes: 6 * CROP_256, sizes: [{ width: 256, height: 256 }] });
+    expect(result).toMatchObject({ cropsMade: 3, end: 'done' });
+    // Each time the budget is reached, pruning takes the folder to 80 % of it, oldest first: the
+    // others go (2 at a time), this dataset's 3 new crops stay, and the folder stays within budget.
+    const files = await cropFiles(cacheDir);
+    expect(files.filter((f) => !path.basename(f).startsWith('other-'))).toHaveLength(3);
+    expect(files.filter((f) => path.basename(f).startsWith('other-'))).toHaveLength(2);
+    expect(files.length).toBeLessThanOrEqual(6);
+  });
+
+  it('stops at the first crop it cannot write, saying where and why', async () => {
+    const blocker = path.join(tempRoot, 'a-file');
+    await writeFile(blocker, 'not a folder');
+    const result = await prepareCrops({ persons, imagesDir, cacheDir: path.join(blocker, 'crops'), budgetBytes: 1 << 30, sizes: [{ width: 256, height: 256 }] });
+    expect(result).toMatchObject({ cropsMade: 0, end: 'unwritable', imagesDone: 0 });
+    expect(result.failures[0]).toContain(`cannot write crops to ${path.join(blocker, 'crops')}`);
   });
 
   it('names a corrupt or missing image, prepares the others, and stops when cancelled', async () => {

