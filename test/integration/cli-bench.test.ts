@@ -16,6 +16,10 @@ interface PipelineJson {
   failures: number;
   ms_per_person: number;
   steady_ms_per_person: number;
+  median_ms_per_person: number;
+  session_run_interleaved_median_ms: number;
+  median_ratio_to_interleaved_session_run: number;
+  image_worker_ms_per_person: number;
 }
 
 let datasetDir = '';
@@ -54,6 +58,11 @@ describe('posebench bench', () => {
     for (const pipeline of [report.pipeline, report.pipeline_cached_crops]) {
       expect(pipeline.steady_ms_per_person).toBeGreaterThan(0);
       expect(pipeline.steady_ms_per_person).toBeLessThanOrEqual(pipeline.ms_per_person);
+      // 6 persons, bare timings after persons 2, 4 and 6: both medians exist, and the ratio is theirs.
+      expect(pipeline.session_run_interleaved_median_ms).toBeGreaterThan(0);
+      expect(pipeline.median_ms_per_person).toBeGreaterThan(0);
+      expect(pipeline.median_ratio_to_interleaved_session_run).toBeCloseTo(pipeline.median_ms_per_person / pipeline.session_run_interleaved_median_ms, 9);
+      expect(pipeline.image_worker_ms_per_person).toBeGreaterThan(0);
     }
   }, 120_000);
 

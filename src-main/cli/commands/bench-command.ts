@@ -37,6 +37,11 @@ export async function runBenchCommand(argv: string[]): Promise<number> {
     const pipelineOptions = {
       ...(maxPersons !== undefined ? { maxPersons } : {}),
       ...(values['flip-test'] ? { flipTest: true } : {}),
+      // Bare session.run timed between persons too (pipeline and image workers paused): the
+      // ratio then compares figures from the same seconds of a machine whose speed drifts.
+      // Every 10 persons; on short runs every third of them, at least every 2nd (the interval right
+      // after a pause is not counted).
+      interleaveBare: { everyPersons: Math.max(2, Math.min(10, Math.floor(Math.min(maxPersons ?? Infinity, dataset?.persons.length ?? 0) / 3))), runs: 3 },
     };
     // First run: every image decoded and cropped (filling a temporary crop cache); then a run that
     // reads those crops, as a second variant with this input size would.
@@ -49,19 +54,27 @@ export async function runBenchCommand(argv: string[]): Promise<number> {
     } finally {
       if (cropCacheDir) rmSync(cropCacheDir, { recursive: true, force: true });
     }
-    const pipelineJson = (p: PipelineBenchResult) => ({
+    const pipelineJson = (p: PipelineBenchResult) => {
+      const medianPerPerson = summarise(p.personIntervalsMs).medianMs;
+      const bareInterleaved = summarise(p.bareSamplesMs).medianMs;
+      return {
       ms_per_image: p.msPerImage,
       ms_per_person: p.msPerPerson,
       steady_ms_per_person: p.steadyMsPerPerson,
-      median_ms_per_person: summarise(p.personIntervalsMs).medianMs,
+      median_ms_per_person: medianPerPerson,
       images: p.images,
       decoded_images: p.decodedImages,
       persons: p.persons,
       failures: p.failures,
       ratio_to_session_run_median: p.msPerPerson / sessionRun.medianMs,
       steady_ratio_to_session_run_median: p.steadyMsPerPerson / sessionRun.medianMs,
-      median_ratio_to_session_run_median: summarise(p.personIntervalsMs).medianMs / sessionRun.medianMs,
-    });
+      median_ratio_to_session_run_median: medianPerPerson / sessionRun.medianMs,
+      image_worker_ms_per_person: p.workerMsPerPerson,
+      // The issue-3 figure: median cost per person ÷ median of the bare timings taken during the run.
+      session_run_interleaved_median_ms: bareInterleaved,
+      median_ratio_to_interleaved_session_run: medianPerPerson / bareInterleaved,
+      };
+    };
     results.push({
       model: model.file,
       head: model.head,
@@ -81,8 +94,9 @@ export async function runBenchCommand(argv: string[]): Promise<number> {
   for (const result of results) {
     const run = result.session_run_ms;
     lines.push(`${path.basename(result.model)} (${result.head}, ${result.input.join('×')}): session.run median ${run.median.toFixed(2)} ms, p95 ${run.p95.toFixed(2)} ms, mean ${run.mean.toFixed(2)} ms over ${run.runs} runs`);
-    if (result.pipeline) lines.push(`  pipeline, first run: ${result.pipeline.ms_per_person.toFixed(2)} ms/person (${result.pipeline.steady_ms_per_person.toFixed(2)} once running), ${result.pipeline.ms_per_image.toFixed(2)} ms/image over ${result.pipeline.persons} persons`);
-    if (result.pipeline_cached_crops) lines.push(`  pipeline, crops cached: ${result.pipeline_cached_crops.ms_per_person.toFixed(2)} ms/person (${result.pipeline_cached_crops.steady_ms_per_person.toFixed(2)} once running)`);
+    const ratio = (p: { median_ratio_to_interleaved_session_run: number }) => `${p.median_ratio_to_interleaved_session_run.toFixed(3)}× session.run (medians, same seconds)`;
+    if (result.pipeline) lines.push(`  pipeline, first run: ${result.pipeline.median_ms_per_person.toFixed(2)} ms/person median = ${ratio(result.pipeline)}; ${result.pipeline.ms_per_person.toFixed(2)} ms/person with start-up, ${result.pipeline.ms_per_image.toFixed(2)} ms/image over ${result.pipeline.persons} persons; image worker ${result.pipeline.image_worker_ms_per_person.toFixed(2)} ms/person`);
+    if (result.pipeline_cached_crops) lines.push(`  pipeline, crops cached: ${result.pipeline_cached_crops.median_ms_per_person.toFixed(2)} ms/person median = ${ratio(result.pipeline_cached_crops)}; ${result.pipeline_cached_crops.ms_per_person.toFixed(2)} ms/person with start-up`);
   }
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
