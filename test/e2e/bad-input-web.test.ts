@@ -4,7 +4,7 @@
  * broken models on `variants:addModel` / `runs:start`, bad export targets. Each error names the file
  * (and entry); the open dataset, stored variants and their results stay usable.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MetricsTable, RunSummary, VariantSummary, WorkspaceState } from '../../src-main/api/contract.ts';
@@ -129,6 +129,30 @@ describe('web host API on bad input', () => {
     expect([nanAfter.predictedCount, nanAfter.failureCount]).toEqual([0, 10]);
     const table = await call<MetricsTable>('metrics:table');
     expect(JSON.stringify(table)).toContain(regression.id);
+  }, 180_000);
+
+  it('starting a finished variant with failures again, after its image is repaired, runs just that person', async () => {
+    const regression = (await call<VariantSummary[]>('variants:list')).find((v) => v.kind === 'model' && v.name.includes('regression_256'))!;
+    expect([regression.predictedCount, regression.failureCount]).toEqual([9, 1]);
+    copyFileSync(imageFile(demo.datasetDir, 2), imageFile(dataset, 2));
+    const run = await call<RunSummary>('runs:start', { variantIds: [regression.id] });
+    const finished = await waitFor('the retry to end', async () => {
+      const runs = await call<RunSummary[]>('runs:list');
+      const mine = runs.find((r) => r.id === run.id);
+      return mine !== undefined && mine.status !== 'running' ? mine : undefined;
+    }, 60_000);
+    expect(finished).toMatchObject({ status: 'finished', done: 1, failed: 0 });
+    const after = (await call<VariantSummary[]>('variants:list')).find((v) => v.id === regression.id)!;
+    expect([after.status, after.predictedCount, after.failureCount]).toEqual(['ready', 10, 0]);
+
+    // Complete now: starting it again runs every person afresh.
+    const again = await call<RunSummary>('runs:start', { variantIds: [regression.id] });
+    const full = await waitFor('the full run to end', async () => {
+      const runs = await call<RunSummary[]>('runs:list');
+      const mine = runs.find((r) => r.id === again.id);
+      return mine !== undefined && mine.status !== 'running' ? mine : undefined;
+    }, 60_000);
+    expect(full).toMatchObject({ status: 'finished', done: 10, failed: 0 });
   }, 180_000);
 
   it('export:annotations to a missing folder or over an existing file is refused, nothing written', async () => {

@@ -12,7 +12,7 @@ import { cropCacheRunOption } from '../../inference/engine/crop-cache.ts';
 import { runModelsOverDataset } from '../../inference/engine/run-pipeline.ts';
 import { predictedInstanceIds } from '../../store/predictions-repo.ts';
 import { batchedPredictionWriter } from '../../workbench/batched-prediction-writer.ts';
-import { latestRun, recordRunFailure, setRunStatus } from '../../store/runs-repo.ts';
+import { latestRun, recordRunFailure, reopenRunForFailedInstances, setRunStatus } from '../../store/runs-repo.ts';
 import type { EmitEvent } from './engine-server.ts';
 import type { EngineSession } from './session.ts';
 import type { VariantState } from './view-model.ts';
@@ -112,7 +112,12 @@ export class RunManager {
     const dataset = this.session.requireDataset();
     if (dataset.storeId === null || variant.storeId === null) return null;
     const previous = latestRun(ws, dataset.storeId, variant.storeId);
-    if (previous === undefined || previous.status === 'done') return null;
+    if (previous === undefined) return null;
+    if (previous.status === 'done') {
+      // As `posebench eval` does: a finished run with failed persons (an image restored or replaced
+      // since) tries just those again; a complete one is run again from scratch, as a new run.
+      return reopenRunForFailedInstances(ws, previous.id) > 0 ? previous.id : null;
+    }
     if (previous.status !== 'running') setRunStatus(ws, previous.id, 'running');
     return previous.id;
   }
