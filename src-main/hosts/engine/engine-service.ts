@@ -35,16 +35,13 @@ export async function createEngineService(config: EngineConfig, emit: EmitEvent)
   const session = new EngineSession(config, emit);
   const runs = new RunManager(session, emit);
   // Browse's thumbnails: low-priority worker, requests before pre-generation, paused during runs.
-  const thumbnails = createThumbnailService({
-    cacheDir: config.cacheDir,
-    session,
-    runActive: () => runs.list().some((run) => run.status === 'running'),
-  });
+  const runActive = () => runs.list().some((run) => run.status === 'running');
+  const thumbnails = createThumbnailService({ cacheDir: config.cacheDir, session, runActive });
 
   // Crops for the models' input sizes, made ahead at the lowest priority: runs then decode no image.
   const crops = new CropPreparer({
     cache: cropCacheOrNull(config.cacheDir),
-    mayWork: () => !runs.list().some((run) => run.status === 'running') && thumbnails.pregenStatus().state !== 'running',
+    mayWork: () => !runActive() && thumbnails.pregenStatus().state !== 'running',
   });
   let cropTargetUpdate: Promise<void> = Promise.resolve();
   const updateCropPreparation = () => {
@@ -189,7 +186,9 @@ function cropCacheOrNull(cacheDir: string): { dir: string; budgetBytes: number }
 function cropPreparationStatus(crops: CropPreparer): CropPreparationStatus {
   const status = crops.status();
   const progress = status.progress;
-  const note = status.error ?? (progress?.end === 'budget' ? 'stopped at the crop cache budget (POSEBENCH_CROP_CACHE_MB)' : null);
+  const stoppedBecause =
+    progress?.end === 'budget' ? 'stopped at the crop cache budget (POSEBENCH_CROP_CACHE_MB)' : progress?.end === 'unwritable' ? (progress.failures.at(-1) ?? 'crops cannot be written') : null;
+  const note = status.error ?? stoppedBecause;
   return {
     state: crops.available ? status.state : 'off',
     sizes: status.sizes,
