@@ -177,7 +177,7 @@ export async function runInferenceBench(options: BenchOptions): Promise<Inferenc
       models: { source: modelSet.source, count: modelSet.files.length },
       datasets: Object.fromEntries(datasets.map((d) => [d.key, d.label])),
       ratioDefinition: `steadyRatio = the median pipeline cost per person once running (the time from the end of one person — its model run and outputs decoded — to the end of the next, through runModelsOverDataset: waits for the image worker, messages, session.run, output decoding, progress; the pauses for bare timings excluded) ÷ the median of the bare session.run timings taken during that run (3 runs of an own session every ${options.quick ? 5 : 10} persons, the pipeline paused); limit ${RATIO_LIMIT}. meanRatio = mean cost per person once running ((wall time − start-up − teardown − pauses) / persons) ÷ the mean of those bare timings; wholeRunRatio = wall time including start-up and teardown / persons ÷ the bare median. firstRun: empty crop cache (every image decoded and cropped during the run); cachedCrops: the crops are read from the crop cache, as in every run after "posebench prepare", after the app prepared the open dataset while no run was active, or after an earlier run with that input size`,
-      cropPreparation256: preparation,
+      cropPreparation256: { how: "prepareCrops in the bench process, as posebench prepare runs it (libvips default threads), one size 256×256, empty cache", ...preparation },
       perModel,
       threeModelRun: { dataset: childDataset.label, models: threeModels.map((f) => path.basename(f)), ...roundAll(multi) },
     };
