@@ -41,6 +41,13 @@ async function apiError(channel: string, body: unknown): Promise<string> {
 
 const call = <T>(channel: string, body: unknown = {}) => api<T>(host.url, host.token, channel, body);
 
+/** The run's summary once it is no longer running. */
+const runEnded = (runId: string, what: string) =>
+  waitFor(what, async () => {
+    const mine = (await call<RunSummary[]>('runs:list')).find((r) => r.id === runId);
+    return mine !== undefined && mine.status !== 'running' ? mine : undefined;
+  }, 120_000);
+
 beforeAll(async () => {
   demo = await makeBadInputDemo('posebench-bad-web-');
   models = writeBadModels(path.join(demo.root, 'bad-models'));
@@ -76,11 +83,7 @@ describe('web host API on bad input', () => {
     const run = await call<RunSummary>('runs:start', { variantIds: [heatmap.id] });
     const [broken] = makeBrokenDatasets(demo);
     await apiError('workspace:open', { datasetDir: broken!.dir });
-    const ended = await waitFor('the run to end', async () => {
-      const runs = await call<RunSummary[]>('runs:list');
-      const mine = runs.find((r) => r.id === run.id);
-      return mine !== undefined && mine.status !== 'running' ? mine : undefined;
-    }, 60_000);
+    const ended = await runEnded(run.id, 'the run to end');
     expect(ended.status).toBe('finished');
   }, 90_000);
 
@@ -114,11 +117,7 @@ describe('web host API on bad input', () => {
     const nan = await call<VariantSummary>('variants:addModel', { modelPath: models.nan });
     const regression = await call<VariantSummary>('variants:addModel', { modelPath: demo.modelFiles.find((f) => f.includes('regression_256'))! });
     const run = await call<RunSummary>('runs:start', { variantIds: [nan.id, regression.id] });
-    const finished = await waitFor('the run to end', async () => {
-      const runs = await call<RunSummary[]>('runs:list');
-      const mine = runs.find((r) => r.id === run.id);
-      return mine !== undefined && mine.status !== 'running' ? mine : undefined;
-    });
+    const finished = await runEnded(run.id, 'the run to end');
     expect(finished.status).toBe('finished');
     const variants = await call<VariantSummary[]>('variants:list');
     const nanAfter = variants.find((v) => v.id === nan.id)!;
@@ -136,22 +135,14 @@ describe('web host API on bad input', () => {
     expect([regression.predictedCount, regression.failureCount]).toEqual([9, 1]);
     copyFileSync(imageFile(demo.datasetDir, 2), imageFile(dataset, 2));
     const run = await call<RunSummary>('runs:start', { variantIds: [regression.id] });
-    const finished = await waitFor('the retry to end', async () => {
-      const runs = await call<RunSummary[]>('runs:list');
-      const mine = runs.find((r) => r.id === run.id);
-      return mine !== undefined && mine.status !== 'running' ? mine : undefined;
-    }, 60_000);
+    const finished = await runEnded(run.id, 'the retry to end');
     expect(finished).toMatchObject({ status: 'finished', done: 1, failed: 0 });
     const after = (await call<VariantSummary[]>('variants:list')).find((v) => v.id === regression.id)!;
     expect([after.status, after.predictedCount, after.failureCount]).toEqual(['ready', 10, 0]);
 
     // Complete now: starting it again runs every person afresh.
     const again = await call<RunSummary>('runs:start', { variantIds: [regression.id] });
-    const full = await waitFor('the full run to end', async () => {
-      const runs = await call<RunSummary[]>('runs:list');
-      const mine = runs.find((r) => r.id === again.id);
-      return mine !== undefined && mine.status !== 'running' ? mine : undefined;
-    }, 60_000);
+    const full = await runEnded(again.id, 'the full run to end');
     expect(full).toMatchObject({ status: 'finished', done: 10, failed: 0 });
   }, 180_000);
 
