@@ -6,6 +6,7 @@
  * dataset or the models' input sizes change. (Holding by message, not SIGSTOP: a stopped process
  * would stay stopped for good if the engine died, never reading that its IPC channel closed.)
  */
+import { createHoldGate } from '../../inference/engine/hold-gate.ts';
 import { lowerOwnPriority } from './low-priority-process.ts';
 import type { CropPrepareMessage, CropPrepareRequest } from './crop-preparer.ts';
 
@@ -25,32 +26,20 @@ const { prepareCrops } = await import('../../inference/engine/crop-prepare.ts');
 
 const send = (message: CropPrepareMessage) => process.send?.(message);
 
-/** Resolved while not held; a pending promise while held. */
-let gate: { promise: Promise<void>; open: () => void } | null = null;
+/** Held while a model run is active (the engine says so). */
+const gate = createHoldGate();
 let started = false;
 
 process.on('message', (request: CropPrepareRequest) => {
-  if ('hold' in request) {
-    if (gate === null) {
-      let open = () => undefined as void;
-      const promise = new Promise<void>((resolve) => {
-        open = resolve;
-      });
-      gate = { promise, open };
-    }
-  } else if ('continue' in request) {
-    gate?.open();
-    gate = null;
-  } else if (!started) {
+  if ('hold' in request) gate.hold();
+  else if ('continue' in request) gate.release();
+  else if (!started) {
     started = true;
     void prepareCrops({
       ...request.job,
       progressEveryMs: 500,
       onProgress: (progress) => send({ progress }),
-      // A loop: hold → continue → hold while waiting must hold again, not let one image through.
-      beforeImage: async () => {
-        while (gate !== null) await gate.promise;
-      },
+      beforeImage: () => gate.passed(),
     }).then(
       (result) => send({ done: result }),
       (error: unknown) => send({ error: error instanceof Error ? error.message : String(error) }),

@@ -15,6 +15,7 @@ import sharp from 'sharp';
 import type { CropTransform } from '../preprocess/crop-transform.ts';
 import { cropCacheFileFor, imageIdentity, readCachedCropInto, writeCachedCrop } from './crop-cache.ts';
 import { decodeImageRgb, type RgbImage } from './image-decode.ts';
+import { createHoldGate } from './hold-gate.ts';
 import type { ImageJob, ImageJobReply, PreparedPerson, WorkerInit, WorkerRequest } from './image-worker-protocol.ts';
 import { cropTransformsFor, failedPerson, tensorsFromCrops, warpCrop } from './prepare-tensors.ts';
 
@@ -37,8 +38,8 @@ const allocateTensor = (length: number): Float32Array => tensorPool.get(length)?
 const readBuffers = new Map<string, Uint8Array>(init.crops.map((crop) => [crop.key, new Uint8Array(crop.width * crop.height * 3)]));
 
 let queue: Promise<void> = Promise.resolve();
-/** Set while held: jobs wait for it (benchmarks pause the pipeline and must not get work done meanwhile). */
-let held: { readonly promise: Promise<void>; readonly release: () => void } | null = null;
+/** Held while a benchmark pauses the pipeline: no work may get done meanwhile. */
+const gate = createHoldGate();
 
 port.on('message', (request: WorkerRequest) => {
   if (request.type === 'close') {
@@ -51,20 +52,13 @@ port.on('message', (request: WorkerRequest) => {
       tensorPool.set(tensor.length, pool);
     }
   } else if (request.type === 'hold') {
-    if (held === null) {
-      let release = (): void => undefined;
-      const promise = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      held = { promise, release };
-    }
+    gate.hold();
   } else if (request.type === 'continue') {
-    held?.release();
-    held = null;
+    gate.release();
   } else {
     const job = request.job;
     queue = queue.then(async () => {
-      while (held !== null) await held.promise;
+      await gate.passed();
       await handleJob(job);
     });
   }
