@@ -39,12 +39,31 @@ export const correctionEditSchema = z.discriminatedUnion('kind', [
 ]);
 export type CorrectionEditRequest = z.infer<typeof correctionEditSchema>;
 
+/** Decoder options set on a model variant; each wins over the model sidecar's value only when given (spec §5–§6). */
+export const decoderOptionsSchema = z
+  .object({
+    flipTest: z.boolean().optional(),
+    heatmapRefine: z.enum(['shift', 'dark', 'none']).optional(),
+    simccSplitRatio: z.number().finite().positive().max(64).optional(),
+    sigmaIsLogit: z.boolean().optional(),
+  })
+  .strict();
+export type DecoderOptionsRequest = z.infer<typeof decoderOptionsSchema>;
+
+const variantName = z.string().trim().min(1).max(200);
+
 export const requestSchemas = {
   'workspace:get': z.object({}).strict(),
   'workspace:open': z.object({ datasetDir: filePath.optional(), demo: z.boolean().optional() }).strict(),
   'dataset:summary': z.object({}).strict(),
   'variants:list': z.object({}).strict(),
-  'variants:addModel': z.object({ modelPath: filePath, name: z.string().max(200).optional() }).strict(),
+  'variants:addModel': z.object({ modelPath: filePath, name: z.string().max(200).optional(), decoderOptions: decoderOptionsSchema.optional() }).strict(),
+  'variants:details': z.object({ variantId: id }).strict(),
+  'variants:rename': z.object({ variantId: id, name: variantName }).strict(),
+  'variants:setHidden': z.object({ variantId: id, hidden: z.boolean() }).strict(),
+  'variants:setOptions': z.object({ variantId: id, decoderOptions: decoderOptionsSchema }).strict(),
+  'variants:remove': z.object({ variantId: id }).strict(),
+  'latency:measure': z.object({ variantId: id, runs: z.number().int().min(5).max(1000).default(50) }).strict(),
   'variants:importPredictions': z
     .object({ file: filePath, name: z.string().max(200).optional(), coordinateBase: z.union([z.literal(0), z.literal(1)]).optional() })
     .strict(),
@@ -67,7 +86,8 @@ export const requestSchemas = {
   'compare:filter': z
     .object({ a: id, b: id, joint: jointIndex, relation: z.enum(['a-hit-b-miss', 'a-miss-b-hit', 'both-miss', 'both-hit']), protocol })
     .strict(),
-  'runs:start': z.object({ variantIds: z.array(id).min(1).max(16) }).strict(),
+  // rerun: start new runs even where a finished run of the same identity exists (default: reuse it).
+  'runs:start': z.object({ variantIds: z.array(id).min(1).max(16), rerun: z.boolean().default(false) }).strict(),
   'runs:cancel': z.object({ runId: id }).strict(),
   'runs:list': z.object({}).strict(),
   'crops:status': z.object({}).strict(),
@@ -139,9 +159,80 @@ export interface WorkspaceState {
 export type VariantKind = 'model' | 'predictions';
 export type VariantStatus = 'pending' | 'running' | 'ready' | 'failed';
 
+/** A latency distribution of single-thread `session.run` (ms). Spread fields are null for figures kept from before distributions. */
 export interface LatencySummary {
   readonly medianMs: number;
+  readonly p5Ms: number | null;
+  readonly p25Ms: number | null;
+  readonly p75Ms: number | null;
   readonly p95Ms: number;
+  /** Timings behind it (0: a single figure carried over from an older workspace). */
+  readonly n: number;
+}
+
+export interface LatencyHistoryItem extends LatencySummary {
+  readonly measuredAt: string;
+  /** Workspace run it was measured with (null: a re-measurement). */
+  readonly runId: number | null;
+  readonly modelSha256: string | null;
+  readonly environment: Readonly<Record<string, unknown>>;
+}
+
+/** What produced a run's numbers (workbench/run-manifest.ts). */
+export interface RunManifestView {
+  readonly identityKey: string;
+  readonly source: { readonly kind: 'model' | 'predictions'; readonly file: string; readonly path: string; readonly bytes: number; readonly sha256: string; readonly coordinateBase?: 0 | 1 };
+  readonly head: string | null;
+  readonly decoder: Readonly<Record<string, unknown>> | null;
+  readonly input: { readonly width: number; readonly height: number; readonly color: string; readonly mean: readonly number[]; readonly std: readonly number[] } | null;
+  readonly keypoints: readonly string[] | null;
+  readonly protocol: PckhProtocol;
+  readonly dataset: { readonly root: string; readonly fingerprint: string; readonly gtRevision: number; readonly persons: number };
+  readonly posebench: { readonly version: string; readonly commit: string | null; readonly dirty: boolean | null };
+  readonly codeVersion: number | null;
+  readonly runtime: { readonly onnxruntimeNode: string | null; readonly node: string; readonly intraOpNumThreads: number; readonly interOpNumThreads: number };
+  readonly machine: { readonly cpuModel: string; readonly cores: number; readonly os: string };
+  readonly startedAt: string;
+  readonly finishedAt: string | null;
+  readonly personsDone: number;
+  readonly personsFailed: number;
+  readonly latency: { readonly n: number; readonly warmup: number; readonly medianMs: number; readonly p5Ms: number; readonly p95Ms: number; readonly iqrMs: number } | null;
+  readonly latencyError: string | null;
+}
+
+/** One stored run of a variant, for its history in Runs. */
+export interface StoredRunView {
+  readonly runId: number;
+  readonly status: 'queued' | 'running' | 'done' | 'cancelled' | 'failed';
+  readonly total: number;
+  readonly createdAt: string;
+  readonly finishedAt: string | null;
+  /** The run the variant's numbers come from. */
+  readonly current: boolean;
+  readonly error: string | null;
+  readonly manifest: RunManifestView | null;
+}
+
+export interface VariantDetails {
+  readonly variant: VariantSummary;
+  /** Options set on the variant (over the sidecar's). */
+  readonly decoderOptions: DecoderOptionsRequest;
+  /** The model sidecar's own decoder options (model variants), for showing what is inherited. */
+  readonly sidecarDecoder: Readonly<Record<string, unknown>> | null;
+  readonly head: string | null;
+  /** Newest first. */
+  readonly runs: readonly StoredRunView[];
+  /** Newest first. */
+  readonly latencyHistory: readonly LatencyHistoryItem[];
+  /** What `variants:remove` deletes, for the confirmation. */
+  readonly removes: { readonly runs: number; readonly predictions: number; readonly latencyMeasurements: number };
+}
+
+export interface AddModelResult {
+  readonly variant: VariantSummary;
+  /** false: this model with these options was already listed; nothing was added. */
+  readonly created: boolean;
+  readonly message: string;
 }
 
 export interface VariantSummary {
@@ -156,6 +247,12 @@ export interface VariantSummary {
   readonly predictedCount: number;
   readonly failureCount: number;
   readonly error: string | null;
+  /** Hidden variants stay listed here (to show them again) but leave every table, chart and filter. */
+  readonly hidden: boolean;
+  /** Options set on the variant, e.g. "flip test, DARK" (empty: the sidecar's). */
+  readonly optionsLabel: string;
+  /** Why the shown numbers are not from this variant's current identity (options or model changed), else null. */
+  readonly stale: string | null;
 }
 
 /** Percent values; null where not computable (e.g. a joint the model does not predict). */
@@ -165,7 +262,14 @@ export interface MetricsRow {
   readonly variantId: string;
   readonly variantName: string;
   readonly values: MetricValues;
+  /** Median single-thread latency (= latency.medianMs). */
   readonly latencyMs: number | null;
+  readonly latency: LatencySummary | null;
+  /**
+   * The fastest variant, clearly: its p95 is below every other variant's p5. Without that separation
+   * no variant is marked fastest (the medians' order may be noise).
+   */
+  readonly latencyClearlyBest: boolean;
   readonly count: number;
 }
 
@@ -277,6 +381,7 @@ export interface CompareRow {
   /** values − baseline values (the first variant); zeros for the baseline. */
   readonly deltas: MetricValues;
   readonly latencyMs: number | null;
+  readonly latency: LatencySummary | null;
 }
 
 export interface CompareTable {
@@ -289,6 +394,9 @@ export interface ScatterPoint {
   readonly variantId: string;
   readonly variantName: string;
   readonly latencyMs: number;
+  /** p5–p95 of the latency (error bars); null where only a median is known. */
+  readonly latencyP5Ms: number | null;
+  readonly latencyP95Ms: number | null;
   readonly pckh: number;
   /** On the Pareto front (no other variant is both faster and more accurate). */
   readonly pareto: boolean;
@@ -301,9 +409,21 @@ export interface CompareFilterResult {
 
 export type RunStatus = 'running' | 'finished' | 'cancelled' | 'failed';
 
+/** What a run does for one variant (workbench/run-variants.ts PlannedAction). */
+export interface RunPlanItem {
+  readonly variantId: string;
+  readonly variantName: string;
+  readonly action: 'new' | 'resume' | 'retry-failed' | 'reuse';
+  /** Persons this run does for the variant, of `total`. */
+  readonly toRun: number;
+  readonly total: number;
+}
+
 export interface RunSummary {
   readonly id: string;
   readonly variantIds: readonly string[];
+  /** Empty until the run is planned (identities computed). */
+  readonly plan: readonly RunPlanItem[];
   readonly status: RunStatus;
   readonly done: number;
   readonly total: number;
@@ -420,7 +540,13 @@ export interface ResponseMap {
   'workspace:open': WorkspaceState;
   'dataset:summary': DatasetSummary | null;
   'variants:list': readonly VariantSummary[];
-  'variants:addModel': VariantSummary;
+  'variants:addModel': AddModelResult;
+  'variants:details': VariantDetails;
+  'variants:rename': VariantSummary;
+  'variants:setHidden': VariantSummary;
+  'variants:setOptions': VariantSummary;
+  'variants:remove': { readonly removed: string; readonly message: string };
+  'latency:measure': LatencyHistoryItem;
   'variants:importPredictions': VariantSummary;
   'metrics:table': MetricsTable;
   'metrics:curves': MetricsCurves;

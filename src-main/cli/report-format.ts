@@ -25,7 +25,19 @@ export interface VariantReport {
   readonly perJoint: readonly JointRow[];
   readonly auc?: number | null;
   readonly latencyMs?: number | null;
+  /** The latency distribution behind `latencyMs` (median with its spread). */
+  readonly latency?: LatencySpread | null;
   readonly failedInstances?: number;
+  /** Where the numbers come from (workbench/run-manifest.ts). */
+  readonly manifest?: Readonly<Record<string, unknown>> | null;
+}
+
+export interface LatencySpread {
+  readonly n: number;
+  readonly medianMs: number;
+  readonly p5Ms: number | null;
+  readonly p95Ms: number | null;
+  readonly iqrMs: number | null;
 }
 
 /** The JSON object of `--format json` for one variant (issue 2 item 6). */
@@ -43,8 +55,19 @@ export function toJsonReport(report: VariantReport): Record<string, unknown> {
     })),
     ...(report.auc !== undefined ? { auc_0_to_0_5: report.auc } : {}),
     ...(report.latencyMs !== undefined ? { latency_median_ms: report.latencyMs } : {}),
+    ...(report.latency !== undefined ? { latency: report.latency === null ? null : snakeCaseKeys(report.latency) } : {}),
     ...(report.failedInstances !== undefined ? { failed_instances: report.failedInstances } : {}),
+    ...(report.manifest !== undefined ? { manifest: report.manifest === null ? null : snakeCaseKeys(report.manifest) } : {}),
   };
+}
+
+/** JSON output keys are snake_case (`per_joint`, `pckh_at_0_1`); nested objects follow. */
+export function snakeCaseKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(snakeCaseKeys);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>).map(([key, item]) => [key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase(), snakeCaseKeys(item)]),
+  );
 }
 
 function formatPercent(value: number | null | undefined, width: number): string {
@@ -71,10 +94,14 @@ export function formatTable(reports: readonly VariantReport[]): string {
       formatPercent(report.metrics.PCKh, 8),
       formatPercent(report.metrics['PCKh@0.1'], 9),
     ];
-    if (hasLatency) cells.push(report.latencyMs === null || report.latencyMs === undefined ? '—'.padStart(8) : report.latencyMs.toFixed(1).padStart(8));
+    if (hasLatency) {
+      cells.push(report.latencyMs === null || report.latencyMs === undefined ? '—'.padStart(8) : report.latencyMs.toFixed(1).padStart(8));
+      const spread = report.latency;
+      if (spread && spread.p5Ms !== null && spread.p95Ms !== null) cells.push(`(p5–p95 ${spread.p5Ms.toFixed(1)}–${spread.p95Ms.toFixed(1)}, n=${spread.n})`);
+    }
     lines.push(cells.join(' '));
   }
-  if (hasLatency) lines.push('ms 1-thr: median single-thread onnxruntime session.run latency of the model');
+  if (hasLatency) lines.push('ms 1-thr: median single-thread onnxruntime session.run latency of the model (interleaved across the variants of a run)');
   lines.push('');
   for (const report of reports) {
     const protocolNote = `${report.protocol}, ${report.instances} instances${report.failedInstances ? `, ${report.failedInstances} failed` : ''}`;
@@ -99,12 +126,21 @@ export function formatCsv(reports: readonly VariantReport[]): string {
   const first = reports[0];
   if (first === undefined) return '';
   const jointColumns = first.perJoint.flatMap((joint) => [`${joint.name}_pckh`, `${joint.name}_pckh_at_0_1`, `${joint.name}_count`]);
-  const header = ['variant', 'protocol', 'instances', ...REPORT_METRIC_KEYS, 'latency_median_ms', ...jointColumns];
+  const header = ['variant', 'protocol', 'instances', ...REPORT_METRIC_KEYS, 'latency_median_ms', 'latency_p5_ms', 'latency_p95_ms', 'latency_n', 'model_sha256', ...jointColumns];
   const rows = reports.map((report) => [
     report.variant, report.protocol, report.instances,
     ...REPORT_METRIC_KEYS.map((key) => report.metrics[key]),
     report.latencyMs ?? null,
+    report.latency?.p5Ms ?? null,
+    report.latency?.p95Ms ?? null,
+    report.latency?.n ?? null,
+    sourceSha256(report.manifest),
     ...report.perJoint.flatMap((joint) => [joint.pckh, joint.pckhAt01, joint.count]),
   ]);
   return [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\n') + '\n';
+}
+
+function sourceSha256(manifest: Readonly<Record<string, unknown>> | null | undefined): string | null {
+  const source = manifest?.['source'] as { sha256?: unknown } | undefined;
+  return typeof source?.sha256 === 'string' ? source.sha256 : null;
 }

@@ -1,11 +1,16 @@
 /** A scored run as the CLI and the UI tables show it (one row per variant). */
-import type { VariantReport } from './report-format.ts';
+import type { LatencySpread, VariantReport } from './report-format.ts';
 import type { PckhReport } from '../evaluation/pckh.ts';
 
 export function toVariantReport(
   variantName: string,
   report: PckhReport,
-  extra: { latencyMs?: number | null; failedInstances?: number } = {},
+  extra: {
+    latencyMs?: number | null;
+    latency?: LatencySpread | null;
+    failedInstances?: number;
+    manifest?: Readonly<Record<string, unknown>> | null;
+  } = {},
 ): VariantReport {
   return {
     variant: variantName,
@@ -20,6 +25,8 @@ export function toVariantReport(
     })),
     auc: report.curve.aucMean,
     ...(extra.latencyMs !== undefined ? { latencyMs: extra.latencyMs } : {}),
+    ...(extra.latency !== undefined ? { latency: extra.latency } : {}),
     ...(extra.failedInstances !== undefined ? { failedInstances: extra.failedInstances } : {}),
+    ...(extra.manifest !== undefined ? { manifest: extra.manifest } : {}),
   };
 }

@@ -49,3 +49,20 @@ export interface ImageFileInfo {
   readonly exists: boolean;
   readonly bytes: number;
 }
+
+/**
+ * Decoder options a user sets on a model variant (app or CLI); each wins over the model sidecar's
+ * `decoder` value only when given (spec §5.3–5.7, §6). Changing one is a new run identity.
+ */
+export interface VariantDecoderOptions {
+  /** Run the model on the mirrored crop too and average (spec §6). */
+  readonly flipTest?: boolean;
+  /** Heatmap sub-pixel refinement: mmpose's quarter-pixel shift, DARK, or none (spec §5.3–5.4). */
+  readonly heatmapRefine?: 'shift' | 'dark' | 'none';
+  /** SimCC bins per input pixel (spec §5.6). */
+  readonly simccSplitRatio?: number;
+  /** RLE σ outputs are logits that still need a sigmoid (spec §5.2). */
+  readonly sigmaIsLogit?: boolean;
+}
+
+export const VARIANT_DECODER_OPTION_KEYS = ['flipTest', 'heatmapRefine', 'simccSplitRatio', 'sigmaIsLogit'] as const satisfies readonly (keyof VariantDecoderOptions)[];

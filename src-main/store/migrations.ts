@@ -149,8 +149,65 @@ CREATE TABLE metrics (
 );
 `;
 
+/**
+ * Run identity and manifests (issue 11): a run is reused or resumed only when its identity key (model
+ * bytes, effective options, code and runtime versions) matches; every run carries its manifest;
+ * latency is a history of distributions; variants keep their decoder options and can be hidden. The
+ * variant's single latency columns move into `latency_measurements` (kept as history, n unknown).
+ */
+const runIdentitySchema = `
+ALTER TABLE runs ADD COLUMN identity_key TEXT;
+ALTER TABLE runs ADD COLUMN manifest_json TEXT;
+-- When a finished run last became its variant's current one (finished, or reused by a later request):
+-- the variant's numbers come from its done run with the newest current_at.
+ALTER TABLE runs ADD COLUMN current_at TEXT;
+UPDATE runs SET current_at = finished_at WHERE status = 'done';
+CREATE INDEX runs_by_identity ON runs(variant_id, identity_key, id);
+
+ALTER TABLE variants ADD COLUMN decoder_options_json TEXT;  -- explicit options over the sidecar's
+ALTER TABLE variants ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0 CHECK (hidden IN (0, 1));
+
+-- One row per latency measurement of a variant (a run's, or a re-measurement). Times in ms.
+CREATE TABLE latency_measurements (
+  id INTEGER PRIMARY KEY,
+  variant_id INTEGER NOT NULL REFERENCES variants(id) ON DELETE CASCADE,
+  run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+  identity_key TEXT,
+  model_sha256 TEXT,
+  n INTEGER NOT NULL,
+  warmup INTEGER NOT NULL,
+  median_ms REAL NOT NULL,
+  p5_ms REAL,
+  p25_ms REAL,
+  p75_ms REAL,
+  p95_ms REAL NOT NULL,
+  mean_ms REAL,
+  min_ms REAL,
+  environment_json TEXT NOT NULL,
+  measured_at TEXT NOT NULL
+);
+CREATE INDEX latency_by_variant ON latency_measurements(variant_id, id);
+INSERT INTO latency_measurements (variant_id, n, warmup, median_ms, p95_ms, environment_json, measured_at)
+  SELECT id, 0, 0, latency_median_ms, latency_p95_ms, COALESCE(latency_env_json, '{}'), created_at
+  FROM variants WHERE latency_median_ms IS NOT NULL AND latency_p95_ms IS NOT NULL;
+ALTER TABLE variants DROP COLUMN latency_median_ms;
+ALTER TABLE variants DROP COLUMN latency_p95_ms;
+ALTER TABLE variants DROP COLUMN latency_env_json;
+
+-- sha256 of files (models, prediction files) by file identity, so a 100 MB model is hashed once.
+CREATE TABLE file_digests (
+  path TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  mtime_ms REAL NOT NULL,
+  inode TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  PRIMARY KEY (path, size, mtime_ms, inode)
+) WITHOUT ROWID;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', up: (db) => db.exec(initialSchema) },
+  { version: 2, name: 'run identity, manifests, latency history, variant options', up: (db) => db.exec(runIdentitySchema) },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -14,6 +14,10 @@ export interface RunRecord {
   readonly total: number;
   readonly done: number;
   readonly options: Record<string, unknown> | null;
+  /** Digest of what produced the run's numbers (workbench/run-identity.ts); null for runs made before it. */
+  readonly identityKey: string | null;
+  /** Where the run's numbers come from (workbench/run-manifest.ts), as stored. */
+  readonly manifest: Record<string, unknown> | null;
   /** gt revision the stored joint errors were computed against (null: none stored yet). */
   readonly errorsGtRevision: number | null;
   readonly createdAt: string;
@@ -37,6 +41,8 @@ interface RunRow {
   total: number;
   done: number;
   options_json: string | null;
+  identity_key: string | null;
+  manifest_json: string | null;
   errors_gt_revision: number | null;
   created_at: string;
   started_at: string | null;
@@ -53,6 +59,8 @@ function toRecord(row: RunRow): RunRecord {
     total: row.total,
     done: row.done,
     options: row.options_json === null ? null : (JSON.parse(row.options_json) as Record<string, unknown>),
+    identityKey: row.identity_key,
+    manifest: row.manifest_json === null ? null : (JSON.parse(row.manifest_json) as Record<string, unknown>),
     errorsGtRevision: row.errors_gt_revision,
     createdAt: row.created_at,
     startedAt: row.started_at,
@@ -72,13 +80,60 @@ const NEXT: Readonly<Record<RunStatus, readonly RunStatus[]>> = {
 
 export function createRun(
   ws: Workspace,
-  input: { datasetId: number; variantId: number; total: number; options?: Readonly<Record<string, unknown>> },
+  input: {
+    datasetId: number;
+    variantId: number;
+    total: number;
+    options?: Readonly<Record<string, unknown>>;
+    identityKey?: string;
+    manifest?: Readonly<Record<string, unknown>>;
+  },
 ): RunRecord {
   if (!Number.isInteger(input.total) || input.total < 0) throw new RangeError(`run total ${input.total} is not a count`);
   const row = ws.db
-    .prepare(`INSERT INTO runs (dataset_id, variant_id, status, total, options_json, created_at) VALUES (?, ?, 'queued', ?, ?, ?) RETURNING *`)
-    .get(input.datasetId, input.variantId, input.total, input.options ? JSON.stringify(input.options) : null, nowIso()) as RunRow;
+    .prepare(
+      `INSERT INTO runs (dataset_id, variant_id, status, total, options_json, identity_key, manifest_json, created_at)
+       VALUES (?, ?, 'queued', ?, ?, ?, ?, ?) RETURNING *`,
+    )
+    .get(
+      input.datasetId,
+      input.variantId,
+      input.total,
+      input.options ? JSON.stringify(input.options) : null,
+      input.identityKey ?? null,
+      input.manifest ? JSON.stringify(input.manifest) : null,
+      nowIso(),
+    ) as RunRow;
   return toRecord(row);
+}
+
+/** Replaces a run's manifest (it is completed when the run ends: end time, persons done and failed). */
+export function setRunManifest(ws: Workspace, runId: number, manifest: Readonly<Record<string, unknown>>): void {
+  ws.db.prepare('UPDATE runs SET manifest_json = ? WHERE id = ?').run(JSON.stringify(manifest), runId);
+}
+
+/**
+ * The finished run a variant's numbers come from: the one that finished, or was reused, last (a
+ * reused older run, e.g. after a model file was put back, is current again).
+ */
+export function currentRun(ws: Workspace, datasetId: number, variantId: number): RunRecord | undefined {
+  const row = ws.db
+    .prepare("SELECT * FROM runs WHERE dataset_id = ? AND variant_id = ? AND status = 'done' ORDER BY current_at DESC, id DESC LIMIT 1")
+    .get(datasetId, variantId) as RunRow | undefined;
+  return row ? toRecord(row) : undefined;
+}
+
+/** Makes a finished run its variant's current one (it was reused). */
+export function markRunCurrent(ws: Workspace, runId: number): void {
+  ws.db.prepare("UPDATE runs SET current_at = ? WHERE id = ? AND status = 'done'").run(nowIso(), runId);
+}
+
+/** Newest run of a variant on a dataset with this identity (the only kind that may be reused or resumed). */
+export function latestRunWithIdentity(ws: Workspace, datasetId: number, variantId: number, identityKey: string): RunRecord | undefined {
+  const row = ws.db
+    .prepare('SELECT * FROM runs WHERE dataset_id = ? AND variant_id = ? AND identity_key = ? ORDER BY id DESC LIMIT 1')
+    .get(datasetId, variantId, identityKey) as RunRow | undefined;
+  return row ? toRecord(row) : undefined;
 }
 
 export function getRun(ws: Workspace, runId: number): RunRecord {
@@ -118,6 +173,7 @@ export function setRunStatus(ws: Workspace, runId: number, status: RunStatus, er
           `UPDATE runs SET status = @status,
              started_at = CASE WHEN @status = 'running' THEN COALESCE(started_at, @now) ELSE started_at END,
              finished_at = CASE WHEN @status IN ('done', 'cancelled', 'failed') THEN @now ELSE NULL END,
+             current_at = CASE WHEN @status = 'done' THEN @now ELSE current_at END,
              error = @error
            WHERE id = @id RETURNING *`,
         )

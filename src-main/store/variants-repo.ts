@@ -6,13 +6,6 @@ import { nowIso, type Workspace } from './workspace.ts';
 
 export type VariantKind = 'model' | 'imported';
 
-export interface LatencyStats {
-  readonly medianMs: number;
-  readonly p95Ms: number;
-  /** Where it was measured: CPU, threads, runtime version... (free-form, stored as json). */
-  readonly environment: Readonly<Record<string, unknown>>;
-}
-
 export interface NewVariant {
   readonly name: string;
   readonly kind: VariantKind;
@@ -21,6 +14,7 @@ export interface NewVariant {
   readonly headType?: string | null;
   readonly inputSize?: { readonly width: number; readonly height: number } | null;
   readonly sidecar?: Readonly<Record<string, unknown>> | null;
+  readonly decoderOptions?: Readonly<Record<string, unknown>>;
 }
 
 export interface VariantRecord {
@@ -32,7 +26,10 @@ export interface VariantRecord {
   readonly headType: string | null;
   readonly inputSize: { width: number; height: number } | null;
   readonly sidecar: Record<string, unknown> | null;
-  readonly latency: LatencyStats | null;
+  /** Decoder options set explicitly for this variant (they win over the model's sidecar). */
+  readonly decoderOptions: Record<string, unknown>;
+  /** Hidden variants leave every table, chart and filter but keep their data. */
+  readonly hidden: boolean;
   readonly createdAt: string;
 }
 
@@ -46,9 +43,8 @@ interface VariantRow {
   input_width: number | null;
   input_height: number | null;
   sidecar_json: string | null;
-  latency_median_ms: number | null;
-  latency_p95_ms: number | null;
-  latency_env_json: string | null;
+  decoder_options_json: string | null;
+  hidden: number;
   created_at: string;
 }
 
@@ -62,14 +58,8 @@ function toRecord(row: VariantRow): VariantRecord {
     headType: row.head_type,
     inputSize: row.input_width === null || row.input_height === null ? null : { width: row.input_width, height: row.input_height },
     sidecar: row.sidecar_json === null ? null : (JSON.parse(row.sidecar_json) as Record<string, unknown>),
-    latency:
-      row.latency_median_ms === null || row.latency_p95_ms === null
-        ? null
-        : {
-            medianMs: row.latency_median_ms,
-            p95Ms: row.latency_p95_ms,
-            environment: row.latency_env_json === null ? {} : (JSON.parse(row.latency_env_json) as Record<string, unknown>),
-          },
+    decoderOptions: row.decoder_options_json === null ? {} : (JSON.parse(row.decoder_options_json) as Record<string, unknown>),
+    hidden: row.hidden === 1,
     createdAt: row.created_at,
   };
 }
@@ -87,8 +77,8 @@ export function createVariant(ws: Workspace, input: NewVariant): VariantRecord {
   if (findVariantByName(ws, name)) throw new VariantNameTakenError(name, ws.file);
   const row = ws.db
     .prepare(
-      `INSERT INTO variants (dataset_id, name, kind, source_path, head_type, input_width, input_height, sidecar_json, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+      `INSERT INTO variants (dataset_id, name, kind, source_path, head_type, input_width, input_height, sidecar_json, decoder_options_json, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
     )
     .get(
       input.datasetId ?? null,
@@ -99,6 +89,7 @@ export function createVariant(ws: Workspace, input: NewVariant): VariantRecord {
       input.inputSize?.width ?? null,
       input.inputSize?.height ?? null,
       input.sidecar ? JSON.stringify(input.sidecar) : null,
+      input.decoderOptions && Object.keys(input.decoderOptions).length > 0 ? JSON.stringify(input.decoderOptions) : null,
       nowIso(),
     ) as VariantRow;
   return toRecord(row);
@@ -124,10 +115,16 @@ export function listVariants(ws: Workspace, options: { datasetId?: number } = {}
   return (rows as VariantRow[]).map(toRecord);
 }
 
-export function setVariantLatency(ws: Workspace, variantId: number, latency: LatencyStats): VariantRecord {
-  const row = ws.db
-    .prepare('UPDATE variants SET latency_median_ms = ?, latency_p95_ms = ?, latency_env_json = ? WHERE id = ? RETURNING *')
-    .get(latency.medianMs, latency.p95Ms, JSON.stringify(latency.environment), variantId) as VariantRow | undefined;
+/** Replaces the variant's explicit decoder options (an empty object: the sidecar's alone). */
+export function setVariantDecoderOptions(ws: Workspace, variantId: number, options: Readonly<Record<string, unknown>>): VariantRecord {
+  const json = Object.keys(options).length > 0 ? JSON.stringify(options) : null;
+  const row = ws.db.prepare('UPDATE variants SET decoder_options_json = ? WHERE id = ? RETURNING *').get(json, variantId) as VariantRow | undefined;
+  if (!row) throw new Error(`${ws.file}: no variant ${variantId}`);
+  return toRecord(row);
+}
+
+export function setVariantHidden(ws: Workspace, variantId: number, hidden: boolean): VariantRecord {
+  const row = ws.db.prepare('UPDATE variants SET hidden = ? WHERE id = ? RETURNING *').get(hidden ? 1 : 0, variantId) as VariantRow | undefined;
   if (!row) throw new Error(`${ws.file}: no variant ${variantId}`);
   return toRecord(row);
 }
@@ -145,4 +142,14 @@ export function renameVariant(ws: Workspace, variantId: number, newName: string)
 /** Deletes a variant with its runs, predictions, errors and metrics (the source file is untouched). */
 export function deleteVariant(ws: Workspace, variantId: number): void {
   ws.db.prepare('DELETE FROM variants WHERE id = ?').run(variantId);
+}
+
+/** What deleting a variant takes with it (for the confirmation that names it). */
+export function variantFootprint(ws: Workspace, variantId: number): { runs: number; predictions: number; latencyMeasurements: number } {
+  const count = (sql: string) => (ws.db.prepare(sql).get(variantId) as { n: number }).n;
+  return {
+    runs: count('SELECT COUNT(*) AS n FROM runs WHERE variant_id = ?'),
+    predictions: count('SELECT COUNT(*) AS n FROM predictions WHERE run_id IN (SELECT id FROM runs WHERE variant_id = ?)'),
+    latencyMeasurements: count('SELECT COUNT(*) AS n FROM latency_measurements WHERE variant_id = ?'),
+  };
 }

@@ -1,17 +1,22 @@
 /**
  * Predictions made elsewhere (json / MAT v5 `preds`) become a variant like a model run: one run
- * holding the predictions, scored and stored (issue 2 item 4).
+ * holding the predictions, scored and stored (issue 2 item 4). Its identity is the file's sha256 and
+ * the coordinate base (run-identity.ts): importing the same bytes again reuses that run; changed bytes
+ * make a new run, and the earlier one stays in the history.
  */
 import path from 'node:path';
 import { MPII_JOINT_COUNT } from '../core/joints.ts';
 import type { PckhProtocol } from '../core/types.ts';
 import type { InputWarning } from '../core/errors.ts';
 import { importPredictions } from '../formats/predictions-import.ts';
-import { listInstances } from '../store/datasets-repo.ts';
+import { effectiveAnnotations } from '../store/corrections-repo.ts';
 import { storeVariantResults } from '../store/variant-results.ts';
-import { createRun, deleteRun, listRuns } from '../store/runs-repo.ts';
+import { createRun, currentRun, latestRunWithIdentity, markRunCurrent, type RunRecord } from '../store/runs-repo.ts';
 import { createVariant, findVariantByName, type VariantRecord } from '../store/variants-repo.ts';
 import { evaluateRun, type RunEvaluation } from './evaluate-run.ts';
+import { digestFileSync } from './file-digest.ts';
+import { manifestOf, predictionsRunManifest, type RunManifest } from './run-manifest.ts';
+import { identityKey, type PredictionsRunIdentity } from './run-identity.ts';
 import type { Workbench } from './workbench.ts';
 
 const J = MPII_JOINT_COUNT;
@@ -27,22 +32,52 @@ export interface ImportVariantOptions {
 export interface ImportedVariant extends RunEvaluation {
   readonly variant: VariantRecord;
   readonly warnings: InputWarning[];
+  /**
+   * 'new': first import of these bytes; 'reuse': the same bytes and coordinate base were imported
+   * before (that run is current again); 'replaced': the variant held other predictions from this
+   * file, now kept in the history.
+   */
+  readonly action: 'new' | 'reuse' | 'replaced';
+  readonly manifest: RunManifest | null;
 }
 
 export function importPredictionsVariant(wb: Workbench, options: ImportVariantOptions): ImportedVariant {
   const { workspace: ws, datasetRecord } = wb;
-  const instances = listInstances(ws, datasetRecord.id);
+  const truth = effectiveAnnotations(ws, datasetRecord.id);
+  const instances = truth.instances;
   const imported = importPredictions(options.file, { coordinateBase: options.coordinateBase, expectedCount: instances.length });
   const source = path.resolve(options.file);
+  const digest = digestFileSync(source, ws);
+  const identity: PredictionsRunIdentity = { kind: 'predictions', fileSha256: digest.sha256, coordinateBase: options.coordinateBase };
+  const key = identityKey(identity);
   const variant = variantForSource(wb, options.name ?? path.basename(source, path.extname(source)), source);
 
-  // Re-importing the same file replaces its earlier run: one variant, one current set of predictions.
-  for (const oldRun of listRuns(ws, { variantId: variant.id })) deleteRun(ws, oldRun.id);
+  const same = latestRunWithIdentity(ws, datasetRecord.id, variant.id, key);
+  if (same !== undefined && same.status === 'done') {
+    markRunCurrent(ws, same.id);
+    const evaluation = evaluateRun(ws, same.id, options.protocol);
+    return { ...evaluation, variant, warnings: imported.warnings, action: 'reuse', manifest: manifestOf(same.manifest) };
+  }
+  const earlier: RunRecord | undefined = currentRun(ws, datasetRecord.id, variant.id);
+  const personsPredicted = countPredictedPersons(imported.predictions0Based, instances.length);
+  const manifest = predictionsRunManifest({
+    identity,
+    identityKey: key,
+    file: source,
+    bytes: digest.bytes,
+    protocol: options.protocol,
+    dataset: datasetRecord,
+    gtRevision: truth.gtRevision,
+    persons: instances.length,
+    personsPredicted,
+  });
   const run = createRun(ws, {
     datasetId: datasetRecord.id,
     variantId: variant.id,
     total: instances.length,
     options: { coordinateBase: options.coordinateBase, importedFrom: source },
+    identityKey: key,
+    manifest: { ...manifest },
   });
   const xyScore = new Float32Array(instances.length * J * 3);
   for (let k = 0; k < instances.length * J; k += 1) {
@@ -55,7 +90,21 @@ export function importPredictionsVariant(wb: Workbench, options: ImportVariantOp
     finalStatus: 'done',
   });
   const evaluation = evaluateRun(ws, run.id, options.protocol);
-  return { ...evaluation, variant, warnings: imported.warnings };
+  return { ...evaluation, variant, warnings: imported.warnings, action: earlier === undefined ? 'new' : 'replaced', manifest };
+}
+
+/** Persons with at least one finite predicted coordinate. */
+function countPredictedPersons(predictions0Based: Float32Array | Float64Array, persons: number): number {
+  let count = 0;
+  for (let n = 0; n < persons; n += 1) {
+    for (let k = n * J * 2; k < (n + 1) * J * 2; k += 1) {
+      if (Number.isFinite(predictions0Based[k]!)) {
+        count += 1;
+        break;
+      }
+    }
+  }
+  return count;
 }
 
 /** The variant of this source file, reusing a same-named one only when it came from the same file. */

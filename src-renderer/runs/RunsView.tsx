@@ -212,7 +212,7 @@ function AddModelForm({ onDone }: { onDone: () => void }) {
       setPath={setPath}
       pending={add.isPending}
       error={add.error}
-      done={add.data ? `Added ${add.data.name}. Tick it above and start a run.` : null}
+      done={add.data ? (add.data.created ? `${add.data.message}. Tick it above and start a run.` : add.data.message) : null}
       onSubmit={() => add.mutate()}
     />
   );

@@ -7,7 +7,7 @@
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MetricsTable, RunSummary, VariantSummary, WorkspaceState } from '../../src-main/api/contract.ts';
+import type { AddModelResult, MetricsTable, RunSummary, VariantSummary, WorkspaceState } from '../../src-main/api/contract.ts';
 import { startWebHost, type WebHost } from '../../src-main/hosts/web/web-host.ts';
 import {
   copyDataset,
@@ -79,7 +79,7 @@ describe('web host API on bad input', () => {
   }, 60_000);
 
   it('a malformed folder opened during a run leaves the run going', async () => {
-    const heatmap = await call<VariantSummary>('variants:addModel', { modelPath: demo.modelFiles.find((f) => f.includes('heatmap_256'))!, name: 'running-while-open' });
+    const heatmap = (await call<AddModelResult>('variants:addModel', { modelPath: demo.modelFiles.find((f) => f.includes('heatmap_256'))!, name: 'running-while-open' })).variant;
     const run = await call<RunSummary>('runs:start', { variantIds: [heatmap.id] });
     const [broken] = makeBrokenDatasets(demo);
     await apiError('workspace:open', { datasetDir: broken!.dir });
@@ -114,8 +114,8 @@ describe('web host API on bad input', () => {
     expect(await apiError('variants:addModel', { modelPath: models.garbage })).toMatch(/garbage\.onnx: not a loadable ONNX model/);
     expect(await apiError('variants:addModel', { modelPath: models.seventeenInSidecar })).toMatch(/seventeen\.json \(keypoints\): lists 17 joints/);
 
-    const nan = await call<VariantSummary>('variants:addModel', { modelPath: models.nan });
-    const regression = await call<VariantSummary>('variants:addModel', { modelPath: demo.modelFiles.find((f) => f.includes('regression_256'))! });
+    const nan = (await call<AddModelResult>('variants:addModel', { modelPath: models.nan })).variant;
+    const regression = (await call<AddModelResult>('variants:addModel', { modelPath: demo.modelFiles.find((f) => f.includes('regression_256'))! })).variant;
     const run = await call<RunSummary>('runs:start', { variantIds: [nan.id, regression.id] });
     const finished = await runEnded(run.id, 'the run to end');
     expect(finished.status).toBe('finished');
@@ -140,10 +140,14 @@ describe('web host API on bad input', () => {
     const after = (await call<VariantSummary[]>('variants:list')).find((v) => v.id === regression.id)!;
     expect([after.status, after.predictedCount, after.failureCount]).toEqual(['ready', 10, 0]);
 
-    // Complete now: starting it again runs every person afresh.
+    // Complete now, and unchanged: starting it again reuses that run (as `posebench eval` does)...
     const again = await call<RunSummary>('runs:start', { variantIds: [regression.id] });
-    const full = await runEnded(again.id, 'the full run to end');
-    expect(full).toMatchObject({ status: 'finished', done: 10, failed: 0 });
+    const reused = await runEnded(again.id, 'the reuse to end');
+    expect(reused).toMatchObject({ status: 'finished', failed: 0, plan: [{ variantId: regression.id, action: 'reuse', toRun: 0, total: 10 }] });
+    // ...and "run again" runs every person afresh, as a new run.
+    const rerun = await call<RunSummary>('runs:start', { variantIds: [regression.id], rerun: true });
+    const full = await runEnded(rerun.id, 'the full run to end');
+    expect(full).toMatchObject({ status: 'finished', done: 10, failed: 0, plan: [{ action: 'new', toRun: 10 }] });
   }, 180_000);
 
   it('export:annotations to a missing folder or over an existing file is refused, nothing written', async () => {

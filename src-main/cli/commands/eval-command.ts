@@ -1,15 +1,23 @@
 /**
  * posebench eval (--dataset DIR | --demo) (--predictions FILE [--coordinate-base 0|1] | --model FILE.onnx ...)
- *                [--protocol mmpose0x|mmpose1x] [--format table|json|csv] [--db FILE] [--name NAME] [--flip-test]
- *                [--no-crop-cache]
+ *                [--protocol mmpose0x|mmpose1x] [--format table|json|csv] [--db FILE] [--name NAME]
+ *                [--flip-test | --no-flip-test] [--heatmap-refine shift|dark|none] [--simcc-split-ratio R]
+ *                [--rerun] [--latency-runs N] [--no-crop-cache]
+ *
+ * Model runs go through the one orchestration every host uses (workbench/run-variants.ts): decoder
+ * options given here win over the model's sidecar; options not given leave the sidecar's in force.
  */
 import path from 'node:path';
-import { CliUsageError, oneOf, parseCommandArgs } from '../cli-args.ts';
+import { CliUsageError, oneOf, parseCommandArgs, positiveInteger } from '../cli-args.ts';
+import { DEFAULT_LATENCY_RUNS } from '../../workbench/run-variants.ts';
 import { formatCsv, formatTable, toJsonReport, type VariantReport } from '../report-format.ts';
 import type { PckhProtocol } from '../../core/types.ts';
 import { openWorkbench } from '../../workbench/workbench.ts';
 import { importPredictionsVariant } from '../../workbench/import-variant.ts';
 import { toVariantReport } from '../variant-report.ts';
+import type { VariantDecoderOptions } from '../../core/types.ts';
+import type { LatencyMeasurement } from '../../store/latency-repo.ts';
+import type { PipelineProgress } from '../../inference/engine/run-pipeline.ts';
 
 const FORMATS = ['table', 'json', 'csv'] as const;
 const PROTOCOLS = ['mmpose0x', 'mmpose1x'] as const;
@@ -26,6 +34,11 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
     db: { type: 'string' },
     name: { type: 'string', multiple: true },
     'flip-test': { type: 'boolean' },
+    'no-flip-test': { type: 'boolean' },
+    'heatmap-refine': { type: 'string' },
+    'simcc-split-ratio': { type: 'string' },
+    rerun: { type: 'boolean' },
+    'latency-runs': { type: 'string' },
     'no-crop-cache': { type: 'boolean' },
   });
   const format = oneOf('format', values.format, FORMATS, 'table');
@@ -34,6 +47,8 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
   const predictionFiles = values.predictions ?? [];
   let modelFiles = values.model ?? [];
   const names = values.name ?? [];
+  const decoderOptions = explicitDecoderOptions(values);
+  const latencyRuns = positiveInteger('latency-runs', values['latency-runs'], DEFAULT_LATENCY_RUNS);
 
   let datasetRoot = values.dataset;
   if (values.demo) {
@@ -60,28 +75,52 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
     predictionFiles.forEach((file, index) => {
       const result = importPredictionsVariant(workbench, { file, coordinateBase, protocol, name: names[index] });
       for (const warning of result.warnings) process.stderr.write(`warning: ${warning.message}\n`);
-      reports.push(toVariantReport(result.variant.name, result.report, { failedInstances: result.missingPredictions }));
+      if (result.action === 'reuse') process.stderr.write(`${result.variant.name}: ${path.basename(file)} unchanged since it was imported; its predictions were reused\n`);
+      if (result.action === 'replaced') process.stderr.write(`${result.variant.name}: ${path.basename(file)} changed since the last import; the earlier predictions stay in the run history\n`);
+      reports.push(toVariantReport(result.variant.name, result.report, { failedInstances: result.missingPredictions, manifest: result.manifest ? { ...result.manifest } : null }));
     });
+    let exitCode = 0;
     if (modelFiles.length > 0) {
-      const { evaluateModelVariants } = await import('../../workbench/model-variants.ts');
-      const results = await evaluateModelVariants(workbench, {
-        modelFiles,
-        names: names.slice(predictionFiles.length),
-        protocol,
-        flipTest: values['flip-test'] === true,
-        cropCache: values['no-crop-cache'] !== true,
-        onProgress: process.stderr.isTTY ? printProgress : undefined,
-        log: (line) => process.stderr.write(`${line}\n`),
-      });
-      for (const result of results) {
-        reports.push(toVariantReport(result.variant.name, result.report, {
-          latencyMs: result.variant.latency?.medianMs ?? null,
+      const { addModelVariant } = await import('../../workbench/model-variants.ts');
+      const { runModelVariants } = await import('../../workbench/run-variants.ts');
+      const variantIds: number[] = [];
+      for (const [index, file] of modelFiles.entries()) {
+        const added = await addModelVariant(workbench, { modelFile: file, name: names[predictionFiles.length + index], decoderOptions });
+        const wanted = names[predictionFiles.length + index];
+        if (!added.created && wanted !== undefined && wanted !== added.variant.name) {
+          process.stderr.write(`${path.basename(file)} is already listed as "${added.variant.name}" with these options; reporting it under that name\n`);
+        }
+        variantIds.push(added.variant.id);
+      }
+      const outcome = await runModelVariants(
+        workbench,
+        { variantIds, protocol, cropCache: values['no-crop-cache'] !== true, latencyRuns, rerun: values.rerun === true },
+        (event) => {
+          if (event.type === 'planned') {
+            for (const planned of event.variants) process.stderr.write(`${planned.name}: ${describePlan(planned.action, planned.toRun, planned.total)}\n`);
+          } else if (event.type === 'progress') {
+            if (process.stderr.isTTY) printProgress(event.progress);
+          } else if (event.type === 'failure' || event.type === 'warning') {
+            process.stderr.write(`warning: ${event.message}\n`);
+          }
+        },
+      );
+      for (const result of outcome.results) {
+        if (result.evaluation === null) {
+          process.stderr.write(`error: ${result.variant.name}: ${result.error ?? `run ${result.status}`}\n`);
+          exitCode = 1;
+          continue;
+        }
+        reports.push(toVariantReport(result.variant.name, result.evaluation.report, {
+          latencyMs: result.latency?.medianMs ?? null,
+          latency: latencySpread(result.latency),
           failedInstances: result.failedInstances,
+          manifest: result.manifest ? { ...result.manifest } : null,
         }));
       }
     }
-    process.stdout.write(renderReports(reports, format));
-    return 0;
+    if (reports.length > 0) process.stdout.write(renderReports(reports, format));
+    return exitCode;
   } finally {
     workbench.close();
   }
@@ -96,7 +135,40 @@ function renderReports(reports: readonly VariantReport[], format: (typeof FORMAT
   return `${JSON.stringify(json, null, 2)}\n`;
 }
 
-function printProgress(progress: { done: number; total: number; imagesPerSecond: number; etaSeconds: number }): void {
+function describePlan(action: 'new' | 'resume' | 'retry-failed' | 'reuse', toRun: number, total: number): string {
+  if (action === 'reuse') return `unchanged since its last run (same model bytes, options, code and runtime); reusing it`;
+  if (action === 'retry-failed') return `${toRun} of ${total} persons to run (trying the failed ones again)`;
+  if (action === 'resume') return `${toRun} of ${total} persons to run (resuming)`;
+  return `${total} persons to run`;
+}
+
+function latencySpread(latency: LatencyMeasurement | null): { n: number; medianMs: number; p5Ms: number | null; p95Ms: number | null; iqrMs: number | null } | null {
+  if (latency === null) return null;
+  return {
+    n: latency.n,
+    medianMs: latency.medianMs,
+    p5Ms: latency.p5Ms,
+    p95Ms: latency.p95Ms,
+    iqrMs: latency.p25Ms !== null && latency.p75Ms !== null ? latency.p75Ms - latency.p25Ms : null,
+  };
+}
+
+/** Decoder options given on the command line; each wins over the sidecar, the rest stay the sidecar's. */
+function explicitDecoderOptions(values: { 'flip-test'?: boolean; 'no-flip-test'?: boolean; 'heatmap-refine'?: string; 'simcc-split-ratio'?: string }): VariantDecoderOptions {
+  if (values['flip-test'] && values['no-flip-test']) throw new CliUsageError('give either --flip-test or --no-flip-test, not both');
+  const options: { -readonly [K in keyof VariantDecoderOptions]: VariantDecoderOptions[K] } = {};
+  if (values['flip-test']) options.flipTest = true;
+  if (values['no-flip-test']) options.flipTest = false;
+  if (values['heatmap-refine'] !== undefined) options.heatmapRefine = oneOf('heatmap-refine', values['heatmap-refine'], ['shift', 'dark', 'none'] as const, 'shift');
+  if (values['simcc-split-ratio'] !== undefined) {
+    const ratio = Number(values['simcc-split-ratio']);
+    if (!Number.isFinite(ratio) || ratio <= 0) throw new CliUsageError(`--simcc-split-ratio must be a positive number (got "${values['simcc-split-ratio']}")`);
+    options.simccSplitRatio = ratio;
+  }
+  return options;
+}
+
+function printProgress(progress: PipelineProgress): void {
   const eta = Number.isFinite(progress.etaSeconds) ? `, ETA ${Math.ceil(progress.etaSeconds)} s` : '';
   process.stderr.write(`\r${progress.done}/${progress.total} persons, ${progress.imagesPerSecond.toFixed(1)} images/s${eta}   `);
   if (progress.done === progress.total) process.stderr.write('\n');

@@ -28,6 +28,10 @@ import { CropPreparer, type CropPrepareTarget } from './crop-preparer.ts';
 import { cropCacheRunOption } from '../../inference/engine/crop-cache.ts';
 import type { CropSize } from '../../inference/engine/crop-prepare.ts';
 import { openDataset } from '../../datasets/open-dataset.ts';
+import { getVariant } from '../../store/variants-repo.ts';
+import { modelVariantIdentity } from '../../workbench/run-variants.ts';
+import { variantStaleness } from '../../workbench/variant-management.ts';
+import { variantHandlers } from './variant-handlers.ts';
 
 const IMAGE_TYPES: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp', '.bmp': 'image/bmp' };
 
@@ -46,7 +50,7 @@ export async function createEngineService(config: EngineConfig, emit: EmitEvent)
   let cropTargetUpdate: Promise<void> = Promise.resolve();
   const updateCropPreparation = () => {
     cropTargetUpdate = cropTargetUpdate
-      .then(async () => crops.request(await cropPrepareTarget(session, runs)))
+      .then(async () => crops.request(await cropPrepareTarget(session)))
       .catch(() => undefined); // preparation is an optimisation: a failure here leaves runs to decode
   };
 
@@ -74,20 +78,24 @@ export async function createEngineService(config: EngineConfig, emit: EmitEvent)
       return session.workspaceState();
     },
     'dataset:summary': async () => session.dataset?.summary ?? null,
-    'variants:list': async () => [...session.variants.values()].map(variantSummary),
+    'variants:list': async () => {
+      await refreshStaleness(session);
+      return [...session.variants.values()].map(variantSummary);
+    },
     'variants:addModel': async (req) => {
-      const variant = await runs.addModel(req.modelPath, req.name);
-      changed('model added');
-      return variantSummary(variant);
+      const added = await runs.addModel(req.modelPath, req.name, req.decoderOptions ?? {});
+      if (added.created) changed('model added');
+      return added;
     },
     'variants:importPredictions': async (req) => {
-      const variant = session.importPredictionsFile(req.file, req.name, req.coordinateBase ?? 0);
+      const { variant } = session.importPredictionsFile(req.file, req.name, req.coordinateBase ?? 0);
       changed('predictions imported');
       return variantSummary(variant);
     },
+    ...variantHandlers(session, changed),
     // Metrics-bearing calls: every variant scored under the requested protocol (session.scored*).
-    'metrics:table': async (req) => metricsTable(session.dataset, session.dataset ? session.scoredVariants(req.protocol) : [], req.protocol),
-    'metrics:curves': async (req) => metricsCurves(session.dataset ? session.scoredVariants(req.protocol) : [], req.variantIds),
+    'metrics:table': async (req) => metricsTable(session.dataset, session.dataset ? session.visibleScoredVariants(req.protocol) : [], req.protocol),
+    'metrics:curves': async (req) => metricsCurves(session.dataset ? session.visibleScoredVariants(req.protocol) : [], req.variantIds),
     'failures:list': async (req) =>
       failuresList(session.requireDataset(), session.requireScoredVariant(req.variantId, req.protocol), req.joint, req.offset, req.limit),
     'instances:list': async (req) =>
@@ -105,10 +113,10 @@ export async function createEngineService(config: EngineConfig, emit: EmitEvent)
         req.protocol,
       ),
     'compare:table': async (req) => compareTable(req.variantIds.map((id) => session.requireScoredVariant(id, req.protocol))),
-    'compare:scatter': async (req) => compareScatter(session.dataset ? session.scoredVariants(req.protocol) : []),
+    'compare:scatter': async (req) => compareScatter(session.dataset ? session.visibleScoredVariants(req.protocol) : []),
     'compare:filter': async (req) =>
       compareFilter(session.requireScoredVariant(req.a, req.protocol), session.requireScoredVariant(req.b, req.protocol), req.joint, req.relation),
-    'runs:start': async (req) => runs.start(req.variantIds),
+    'runs:start': async (req) => runs.start(req.variantIds, req.rerun),
     'runs:cancel': async (req) => runs.cancel(req.runId),
     'runs:list': async () => runs.list(),
     'crops:status': async () => cropPreparationStatus(crops),
@@ -202,14 +210,15 @@ function cropPreparationStatus(crops: CropPreparer): CropPreparationStatus {
 }
 
 /** The open dataset and the distinct input sizes of its model variants (unloadable models left out). */
-async function cropPrepareTarget(session: EngineSession, runs: RunManager): Promise<CropPrepareTarget | null> {
+async function cropPrepareTarget(session: EngineSession): Promise<CropPrepareTarget | null> {
   const dataset = session.dataset;
   if (dataset === null) return null;
   const sizes = new Map<string, CropSize>();
   for (const variant of session.variants.values()) {
     if (variant.kind !== 'model') continue;
     try {
-      const { width, height } = (await runs.modelInfoFor(variant)).input;
+      if (variant.storeId === null) continue;
+      const { width, height } = (await modelVariantIdentity(session.requireWorkbench(), getVariant(session.requireWs(), variant.storeId))).model.input;
       sizes.set(`${width}x${height}`, { width, height });
     } catch {
       // A model that cannot be inspected: its run reports why.
@@ -244,8 +253,21 @@ async function openDemo(session: EngineSession, runs: RunManager, config: Engine
   session.openDatasetFolder(demo.datasetDir, true);
   const pending: string[] = [];
   for (const file of demo.modelFiles) {
-    const variant = await runs.addModel(file, undefined);
-    if (variant.evaluation === null) pending.push(variant.id);
+    const added = await runs.addModel(file, undefined);
+    if (!added.variant.evaluated) pending.push(added.variant.id);
   }
   if (pending.length > 0) runs.start(pending);
+}
+
+/**
+ * Marks variants whose numbers are not from what would run now (model file replaced, options or
+ * versions changed). Model files are hashed only when their identity (size, mtime, inode) changed.
+ */
+async function refreshStaleness(session: EngineSession): Promise<void> {
+  const wb = session.workbench;
+  if (wb === null) return;
+  for (const variant of session.variants.values()) {
+    if (variant.kind !== 'model' || variant.storeId === null || variant.status === 'running') continue;
+    variant.stale = await variantStaleness(wb, getVariant(wb.workspace, variant.storeId));
+  }
 }

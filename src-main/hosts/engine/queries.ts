@@ -37,7 +37,24 @@ export function variantSummary(v: VariantState): VariantSummary {
     predictedCount: v.predictedCount,
     failureCount: v.failureCount,
     error: v.error,
+    hidden: v.hidden,
+    optionsLabel: v.optionsLabel,
+    stale: v.stale,
   };
+}
+
+/**
+ * The variant to mark fastest, if one is clearly so: its p95 below every other variant's p5
+ * (issue 11). Medians closer than the spread are not ranked. Needs at least two variants with
+ * distributions.
+ */
+export function clearlyFastest(variants: readonly VariantState[]): string | null {
+  const timed = variants.filter((v) => v.latency !== null);
+  if (timed.length < 2) return null;
+  const fastest = timed.reduce((best, v) => (v.latency!.medianMs < best.latency!.medianMs ? v : best));
+  const others = timed.filter((v) => v !== fastest);
+  const separated = others.every((v) => v.latency!.p5Ms !== null && fastest.latency!.p95Ms < v.latency!.p5Ms);
+  return separated ? fastest.id : null;
 }
 
 export function evaluated(variants: Iterable<VariantState>): VariantState[] {
@@ -47,6 +64,7 @@ export function evaluated(variants: Iterable<VariantState>): VariantState[] {
 /** `variants` are scored under `protocol` (EngineSession.scoredVariants); the table names it. */
 export function metricsTable(dataset: DatasetState | null, variants: Iterable<VariantState>, protocol: PckhProtocol | null = dataset?.protocol ?? null): MetricsTable {
   const rows = evaluated(variants);
+  const fastest = clearlyFastest(rows);
   return {
     protocol: dataset === null ? null : protocol,
     gtRevision: dataset?.summary.gtRevision ?? null,
@@ -56,6 +74,8 @@ export function metricsTable(dataset: DatasetState | null, variants: Iterable<Va
       variantName: v.name,
       values: nullableMetrics(v.evaluation!.metrics),
       latencyMs: v.latency?.medianMs ?? null,
+      latency: v.latency,
+      latencyClearlyBest: v.id === fastest,
       count: v.predictedCount,
     })),
     perJoint: rows.map((v) => ({
@@ -240,7 +260,7 @@ export function compareTable(variants: readonly VariantState[]): CompareTable {
   return {
     baselineId: base.v.id,
     columns: METRIC_COLUMNS,
-    rows: rows.map(({ v, e }) => ({ variantId: v.id, variantName: v.name, values: nullableMetrics(e.metrics), deltas: deltas(e.metrics), latencyMs: v.latency?.medianMs ?? null })),
+    rows: rows.map(({ v, e }) => ({ variantId: v.id, variantName: v.name, values: nullableMetrics(e.metrics), deltas: deltas(e.metrics), latencyMs: v.latency?.medianMs ?? null, latency: v.latency })),
   };
 }
 
@@ -248,7 +268,14 @@ export function compareTable(variants: readonly VariantState[]): CompareTable {
 export function compareScatter(variants: Iterable<VariantState>): ScatterPoint[] {
   const points = evaluated(variants)
     .filter((v) => v.latency !== null && Number.isFinite(v.evaluation!.metrics.PCKh))
-    .map((v) => ({ variantId: v.id, variantName: v.name, latencyMs: v.latency!.medianMs, pckh: v.evaluation!.metrics.PCKh }));
+    .map((v) => ({
+      variantId: v.id,
+      variantName: v.name,
+      latencyMs: v.latency!.medianMs,
+      latencyP5Ms: v.latency!.p5Ms,
+      latencyP95Ms: v.latency!.n > 0 ? v.latency!.p95Ms : null,
+      pckh: v.evaluation!.metrics.PCKh,
+    }));
   return points.map((p) => ({
     ...p,
     pareto: !points.some((q) => q !== p && q.latencyMs <= p.latencyMs && q.pckh >= p.pckh && (q.latencyMs < p.latencyMs || q.pckh > p.pckh)),

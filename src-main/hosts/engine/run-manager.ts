@@ -1,19 +1,15 @@
 /**
- * Runs: model variants × the open dataset, through the inference pipeline, with progress events,
- * ETA and cancellation. Predictions are committed to the workspace every few persons (small
- * transactions), so a crash or quit loses at most those; starting the variant again resumes its
- * unfinished stored run without redoing finished persons. A finished run is scored exactly as the CLI
- * does it (workbench/evaluate-run.ts).
+ * Runs in the engine: ids, cancellation, the already-running check and progress events. The work
+ * itself is the one orchestration every host uses (workbench/run-variants.ts): run identity, reuse
+ * and resume rules, the pipeline, scoring, latency and manifests are the CLI's, line for line.
  */
-import { ApiRequestError, type RunSummary } from '../../api/contract.ts';
-import { benchSessionRun } from '../../inference/engine/latency-bench.ts';
-import { inspectModel, type ModelInfo } from '../../inference/engine/model-inspect.ts';
-import { cropCacheRunOption } from '../../inference/engine/crop-cache.ts';
-import { runModelsOverDataset } from '../../inference/engine/run-pipeline.ts';
-import { predictedInstanceIds } from '../../store/predictions-repo.ts';
-import { batchedPredictionWriter } from '../../workbench/batched-prediction-writer.ts';
-import { latestRun, recordRunFailure, reopenRunForFailedInstances, setRunStatus } from '../../store/runs-repo.ts';
+import { ApiRequestError, type AddModelResult, type RunPlanItem, type RunSummary } from '../../api/contract.ts';
+import type { VariantDecoderOptions } from '../../core/types.ts';
+import { addModelVariant } from '../../workbench/model-variants.ts';
+import { describeDecoderOptions } from '../../workbench/run-identity.ts';
+import { runModelVariants, type RunVariantsEvent } from '../../workbench/run-variants.ts';
 import type { EmitEvent } from './engine-server.ts';
+import { variantSummary } from './queries.ts';
 import type { EngineSession } from './session.ts';
 import type { VariantState } from './view-model.ts';
 
@@ -24,7 +20,6 @@ type RunEntry = Mutable<RunSummary> & { controller?: AbortController };
 
 export class RunManager {
   private nextRun = 1;
-  private readonly modelInfo = new Map<string, ModelInfo>();
   private readonly active = new Set<Promise<void>>();
 
   constructor(
@@ -32,34 +27,23 @@ export class RunManager {
     private readonly emit: EmitEvent,
   ) {}
 
-  async addModel(modelPath: string, name: string | undefined): Promise<VariantState> {
+  /** Lists a model (with options) as a variant; says so when that model with those options is already listed. */
+  async addModel(modelPath: string, name: string | undefined, decoderOptions: VariantDecoderOptions = {}): Promise<AddModelResult> {
     this.session.requireDataset();
-    const info = await inspectModel(modelPath);
-    const variant = this.session.addModelVariant(modelPath, name, {
-      jointPredicted: info.jointPredicted,
-      head: info.head,
-      width: info.input.width,
-      height: info.input.height,
-    });
-    this.modelInfo.set(variant.id, info);
-    return variant;
-  }
-
-  /** The model's inspection (input size, head, joints), inspected once per variant. */
-  async modelInfoFor(variant: VariantState): Promise<ModelInfo> {
-    let info = this.modelInfo.get(variant.id);
-    if (info === undefined) {
-      info = await inspectModel(variant.sourcePath);
-      this.modelInfo.set(variant.id, info);
-    }
-    return info;
+    const added = await addModelVariant(this.session.requireWorkbench(), { modelFile: modelPath, name, decoderOptions });
+    const variant = added.created ? this.session.reloadVariant(added.variant.id) : this.session.requireVariant(`v${added.variant.id}`);
+    const options = describeDecoderOptions(decoderOptions);
+    const message = added.created
+      ? `Added ${variant.name}${options ? ` (${options})` : ''}`
+      : `${added.model.name}${options ? ` with ${options}` : ''} is already listed as "${variant.name}"; nothing was added`;
+    return { variant: variantSummary(variant), created: added.created, message };
   }
 
   list(): RunSummary[] {
     return [...this.session.runs.values()].map(publicSummary).reverse();
   }
 
-  start(variantIds: readonly string[]): RunSummary {
+  start(variantIds: readonly string[], rerun = false): RunSummary {
     const dataset = this.session.requireDataset();
     const variants = variantIds.map((id) => this.session.requireVariant(id));
     for (const v of variants) {
@@ -70,6 +54,7 @@ export class RunManager {
     const entry: RunEntry = {
       id,
       variantIds: variants.map((v) => v.id),
+      plan: [],
       status: 'running',
       done: 0,
       total: dataset.persons.length,
@@ -85,7 +70,7 @@ export class RunManager {
       v.status = 'running';
       v.error = null;
     }
-    const job = this.execute(entry, variants).finally(() => this.active.delete(job));
+    const job = this.execute(entry, variants, rerun).finally(() => this.active.delete(job));
     this.active.add(job);
     this.emit('workspace:changed', { reason: 'run started' });
     return publicSummary(entry);
@@ -106,60 +91,21 @@ export class RunManager {
     await Promise.allSettled([...this.active]);
   }
 
-  /** The variant's unfinished stored run (stopped, failed or cut off by a crash) to resume, if any. */
-  private resumableRun(variant: VariantState): number | null {
-    const ws = this.session.requireWs();
-    const dataset = this.session.requireDataset();
-    if (dataset.storeId === null || variant.storeId === null) return null;
-    const previous = latestRun(ws, dataset.storeId, variant.storeId);
-    if (previous === undefined) return null;
-    if (previous.status === 'done') {
-      // As `posebench eval` does: a finished run with failed persons (an image restored or replaced
-      // since) tries just those again; a complete one is run again from scratch, as a new run.
-      return reopenRunForFailedInstances(ws, previous.id) > 0 ? previous.id : null;
-    }
-    if (previous.status !== 'running') setRunStatus(ws, previous.id, 'running');
-    return previous.id;
-  }
-
-  private async execute(entry: RunEntry, variants: VariantState[]): Promise<void> {
-    const dataset = this.session.requireDataset();
-    const storeRuns: number[] = [];
-    const finished: Set<number>[] = [];
+  private async execute(entry: RunEntry, variants: VariantState[], rerun: boolean): Promise<void> {
     let lastProgress = 0;
-    try {
-      const models: ModelInfo[] = [];
-      for (const v of variants) {
-        models.push(await this.modelInfoFor(v));
-        const resumed = this.resumableRun(v);
-        const storeRun = resumed ?? this.session.beginStoredRun(v);
-        storeRuns.push(storeRun);
-        finished.push(resumed === null ? new Set() : predictedInstanceIds(this.session.requireWs(), storeRun));
-      }
-      const writer = batchedPredictionWriter(() => this.session.requireWs(), storeRuns);
-      const summary = await runModelsOverDataset({
-        models,
-        persons: dataset.persons,
-        imagesDir: dataset.imagesDir,
-        signal: entry.controller!.signal,
-        ...cropCacheRunOption(this.session.config.cacheDir),
-        skip: (entryIndex, m) => finished[m]!.has(this.session.instanceIds[entryIndex] ?? -1),
-        onResult: (result) => {
-          const instanceId = this.session.instanceIds[result.entryIndex];
-          if (instanceId !== undefined) writer.add(result.modelIndex, instanceId, result.keypoints);
-        },
-        onFailure: (failure) => {
-          entry.failed += 1;
-          // Stored per run, so the variant's failure count (and the CLI) name the same instances.
-          const instanceId = this.session.instanceIds[failure.entryIndex];
-          if (instanceId === undefined) return;
-          const slots = failure.modelIndex === undefined ? variants.map((_, m) => m) : [failure.modelIndex];
-          for (const m of slots) {
-            recordRunFailure(this.session.requireWs(), storeRuns[m]!, instanceId, `${failure.image} (entry ${failure.entryIndex}): ${failure.reason}`);
-          }
-        },
-        onProgress: (progress) => {
+    const onEvent = (event: RunVariantsEvent): void => {
+      switch (event.type) {
+        case 'planned':
+          entry.plan = event.variants.map(
+            (planned): RunPlanItem => ({ variantId: `v${planned.variantId}`, variantName: planned.name, action: planned.action, toRun: planned.toRun, total: planned.total }),
+          );
+          entry.total = Math.max(0, ...event.variants.map((planned) => planned.toRun));
+          this.emit('workspace:changed', { reason: 'run planned' });
+          return;
+        case 'progress': {
+          const progress = event.progress;
           entry.done = progress.done;
+          entry.total = progress.total;
           entry.etaSeconds = Number.isFinite(progress.etaSeconds) ? progress.etaSeconds : null;
           const now = Date.now();
           if (now - lastProgress < PROGRESS_INTERVAL_MS && progress.done < progress.total) return;
@@ -173,44 +119,48 @@ export class RunManager {
             etaSeconds: entry.etaSeconds,
             instancesPerSecond: progress.imagesPerSecond,
           });
-        },
-      });
-      writer.flushAll();
-      const status = summary.cancelled ? 'cancelled' : 'done';
-      let variantErrors = 0;
-      for (let m = 0; m < variants.length; m++) {
-        const variant = variants[m]!;
-        // Everything is already committed; this only closes the run (and scores it when done).
-        const instanceIds: number[] = [];
-        const xyScore = new Float32Array(0);
-        // Latency: the bare single-thread session.run, as the study reports it (model only). A model
-        // whose outputs fail the checks (NaN, shape) has no latency; its failed persons are stored.
-        const latency = status === 'done' ? await benchSessionRun(models[m]!, { runs: 20, warmup: 3 }).catch(() => null) : null;
-        try {
-          this.session.finishStoredRun(storeRuns[m]!, variant, status, { instanceIds, xyScore }, latency);
-        } catch (error) {
-          // One variant's store/scoring failure must not lose the other variants' results.
-          variantErrors += 1;
-          const message = error instanceof Error ? error.message : String(error);
-          this.session.failStoredRun(storeRuns[m]!, message);
-          variant.status = 'failed';
-          variant.error = message;
-          entry.error = message;
-          continue;
+          return;
         }
-        if (status === 'cancelled') variant.status = variant.evaluation !== null ? 'ready' : 'pending';
+        case 'failure':
+          entry.failed += 1;
+          return;
+        case 'warning':
+          // Shown on the variant (e.g. its latency could not be measured) without failing it.
+          if (event.variantId !== null) {
+            const variant = this.session.variants.get(`v${event.variantId}`);
+            if (variant !== undefined) variant.error = event.message;
+          }
+          return;
+        case 'variantDone':
+          this.session.adoptRunResult(event.result);
+          return;
       }
-      if (variantErrors === variants.length) throw new Error(entry.error ?? 'run failed');
-      entry.status = status === 'cancelled' ? 'cancelled' : 'finished';
+    };
+    try {
+      const dataset = this.session.requireDataset();
+      const outcome = await runModelVariants(
+        this.session.requireWorkbench(),
+        { variantIds: variants.map((v) => v.storeId!), protocol: dataset.protocol, cacheDir: this.session.config.cacheDir, rerun },
+        onEvent,
+        entry.controller!.signal,
+      );
+      const unscored = outcome.results.filter((result) => result.status === 'done' && result.error !== null);
+      if (unscored.length > 0) entry.error = unscored.map((result) => `${result.variant.name}: ${result.error}`).join('; ');
+      entry.status = outcome.cancelled ? 'cancelled' : unscored.length === outcome.results.length ? 'failed' : 'finished';
+      if (entry.plan.every((item) => item.action === 'reuse')) entry.done = entry.total;
     } catch (error) {
       entry.status = 'failed';
       entry.error = error instanceof Error ? error.message : String(error);
-      for (const storeRunId of storeRuns) this.session.failStoredRun(storeRunId, entry.error);
       for (const v of variants) {
-        v.status = 'failed';
-        v.error = entry.error;
+        const reloaded = v.storeId === null ? v : this.session.reloadVariant(v.storeId);
+        reloaded.status = 'failed';
+        reloaded.error = entry.error;
       }
     } finally {
+      for (const v of variants) {
+        const current = this.session.variants.get(v.id);
+        if (current !== undefined && current.status === 'running') current.status = current.evaluation !== null ? 'ready' : 'pending';
+      }
       entry.finishedAt = new Date().toISOString();
       entry.etaSeconds = null;
       delete entry.controller;
@@ -222,5 +172,5 @@ export class RunManager {
 
 function publicSummary(entry: RunEntry): RunSummary {
   const { controller: _controller, ...summary } = entry;
-  return { ...summary, variantIds: [...summary.variantIds] };
+  return { ...summary, variantIds: [...summary.variantIds], plan: [...summary.plan] };
 }

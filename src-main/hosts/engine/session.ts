@@ -9,17 +9,19 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { ApiRequestError, type DatasetSummary, type RunSummary, type WorkspaceState } from '../../api/contract.ts';
+import { ApiRequestError, type DatasetSummary, type LatencySummary, type RunSummary, type WorkspaceState } from '../../api/contract.ts';
 import { MPII_JOINT_COUNT } from '../../core/joints.ts';
 import type { PckhProtocol } from '../../core/types.ts';
 import { buildPckhInputs, computePckh, type PckhReport } from '../../evaluation/pckh.ts';
 import { effectiveAnnotations } from '../../store/corrections-repo.ts';
 import { readRunPredictions } from '../../store/predictions-repo.ts';
-import { createRun, latestRun, listRunFailures, setRunStatus } from '../../store/runs-repo.ts';
-import { storeVariantResults } from '../../store/variant-results.ts';
-import { createVariant, findVariantByName, listVariants, setVariantLatency, type VariantRecord } from '../../store/variants-repo.ts';
+import { latestLatencyMeasurement, type LatencyMeasurement } from '../../store/latency-repo.ts';
+import { currentRun, listRunFailures } from '../../store/runs-repo.ts';
+import { getVariant, listVariants, type VariantRecord } from '../../store/variants-repo.ts';
 import type { Workspace } from '../../store/workspace.ts';
 import { evaluateRun, jointPredictedOfRun } from '../../workbench/evaluate-run.ts';
+import { decoderOptionsFrom, describeDecoderOptions } from '../../workbench/run-identity.ts';
+import type { ModelVariantRunResult } from '../../workbench/run-variants.ts';
 import { importPredictionsVariant } from '../../workbench/import-variant.ts';
 import { openWorkbench, type Workbench } from '../../workbench/workbench.ts';
 import { evaluationFromReport } from './evaluation-adapter.ts';
@@ -119,11 +121,13 @@ export class EngineSession {
     this.scheduleStoredRefresh();
   }
 
-  private loadStoredVariant(record: VariantRecord): void {
+  /** The in-memory state of a stored variant: its current run's predictions, scored; its newest latency. */
+  loadStoredVariant(record: VariantRecord): VariantState {
     const ws = this.requireWs();
     const dataset = this.requireDataset();
-    const run = latestRun(ws, dataset.storeId!, record.id, ['done']);
+    const run = currentRun(ws, dataset.storeId!, record.id);
     const jointPredicted = (run ? jointPredictedOfRun(run.options) : undefined) ?? jointPredictedOf(record.sidecar);
+    const previous = this.variants.get(`v${record.id}`);
     const variant: VariantState = {
       id: `v${record.id}`,
       storeId: record.id,
@@ -132,7 +136,12 @@ export class EngineSession {
       sourcePath: record.sourcePath,
       status: run ? 'ready' : 'pending',
       error: null,
-      latency: record.latency ? { medianMs: record.latency.medianMs, p95Ms: record.latency.p95Ms } : null,
+      latency: latencySummary(latestLatencyMeasurement(ws, record.id, run?.identityKey ?? undefined) ?? latestLatencyMeasurement(ws, record.id)),
+      hidden: record.hidden,
+      optionsLabel: describeDecoderOptions(decoderOptionsFrom(record.decoderOptions)),
+      stale: previous?.stale ?? null,
+      currentRunId: run?.id ?? null,
+      currentIdentityKey: run?.identityKey ?? null,
       predictions: null,
       predictedCount: 0,
       failureCount: 0,
@@ -152,6 +161,30 @@ export class EngineSession {
       }
     }
     this.variants.set(variant.id, variant);
+    return variant;
+  }
+
+  /** Re-reads a variant from the workspace (after a run, an import, a rename or new options). */
+  reloadVariant(storeId: number): VariantState {
+    return this.loadStoredVariant(getVariant(this.requireWs(), storeId));
+  }
+
+  /**
+   * Takes a finished request's result for one variant (workbench/run-variants.ts): a done run becomes
+   * the variant's numbers (scored exactly as the CLI scores it); a stopped one leaves the earlier
+   * numbers in place.
+   */
+  adoptRunResult(result: ModelVariantRunResult): VariantState {
+    const variant = this.reloadVariant(result.variant.id);
+    if (result.status === 'done' && result.evaluation !== null && variant.currentRunId === result.run.id) {
+      this.applyReport(variant, result.evaluation.report);
+      variant.stale = null;
+    }
+    if (result.error !== null) {
+      variant.status = 'failed';
+      variant.error = result.error;
+    }
+    return variant;
   }
 
   /**
@@ -199,7 +232,7 @@ export class EngineSession {
     let count = 0;
     for (const variant of this.variants.values()) {
       if (variant.storeId === null || variant.status === 'running') continue;
-      const run = latestRun(ws, dataset.storeId, variant.storeId, ['done']);
+      const run = currentRun(ws, dataset.storeId, variant.storeId);
       if (!run || run.errorsGtRevision === dataset.summary.gtRevision) continue;
       try {
         evaluateRun(ws, run.id, dataset.protocol);
@@ -215,7 +248,7 @@ export class EngineSession {
   latestDoneRunId(variant: VariantState): number | null {
     const dataset = this.requireDataset();
     if (variant.storeId === null || dataset.storeId === null) return null;
-    return latestRun(this.requireWs(), dataset.storeId, variant.storeId, ['done'])?.id ?? null;
+    return currentRun(this.requireWs(), dataset.storeId, variant.storeId)?.id ?? null;
   }
 
   /** Computes PCKh for a variant with predictions (needs the gt `.mat`), under the dataset's protocol. */
@@ -275,121 +308,32 @@ export class EngineSession {
     return this.scored(this.requireVariant(id), protocol);
   }
 
-  importPredictionsFile(file: string, name: string | undefined, coordinateBase: 0 | 1): VariantState {
+  importPredictionsFile(file: string, name: string | undefined, coordinateBase: 0 | 1): { variant: VariantState; action: 'new' | 'reuse' | 'replaced' } {
     const dataset = this.requireDataset();
     if (this.workbench === null) throw new ApiRequestError('no workspace is open');
     const imported = importPredictionsVariant(this.workbench, { file, coordinateBase, protocol: dataset.protocol, name });
-    const predictions = readRunPredictions(this.requireWs(), imported.runId);
-    const variant: VariantState = {
-      id: `v${imported.variant.id}`,
-      storeId: imported.variant.id,
-      name: imported.variant.name,
-      kind: 'predictions',
-      sourcePath: imported.variant.sourcePath,
-      status: 'ready',
-      error: null,
-      latency: null,
-      predictions: predictions.coords,
-      predictedCount: predictions.presentCount,
-      failureCount: 0,
-      jointPredicted: ALL_PREDICTED,
-      evaluation: null,
-    };
+    const variant = this.reloadVariant(imported.variant.id);
     this.applyReport(variant, imported.report);
-    this.variants.set(variant.id, variant);
-    return variant;
+    return { variant, action: imported.action };
   }
 
   applyReport(variant: VariantState, report: PckhReport): void {
     variant.evaluation = evaluationFromReport(report);
   }
 
-  /** Registers a model as a variant (not run yet). */
-  addModelVariant(modelPath: string, name: string | undefined, info: { jointPredicted: readonly boolean[]; head: string; width: number; height: number }): VariantState {
-    const dataset = this.requireDataset();
-    const ws = this.requireWs();
-    const resolved = path.resolve(modelPath);
-    const existing = [...this.variants.values()].find((v) => v.kind === 'model' && v.sourcePath === resolved);
-    if (existing) return existing;
-    const record = createVariant(ws, {
-      name: this.uniqueName(name ?? path.basename(modelPath).replace(/\.onnx$/i, '')),
-      kind: 'model',
-      sourcePath: resolved,
-      datasetId: dataset.storeId,
-      headType: info.head,
-      inputSize: { width: info.width, height: info.height },
-      sidecar: { jointPredicted: [...info.jointPredicted] },
-    });
-    const variant: VariantState = {
-      id: `v${record.id}`,
-      storeId: record.id,
-      name: record.name,
-      kind: 'model',
-      sourcePath: resolved,
-      status: 'pending',
-      error: null,
-      latency: null,
-      predictions: null,
-      predictedCount: 0,
-      failureCount: 0,
-      jointPredicted: info.jointPredicted,
-      evaluation: null,
-    };
-    this.variants.set(variant.id, variant);
-    return variant;
-  }
-
-  /** Starts a store run for a model variant; returns its id. */
-  beginStoredRun(variant: VariantState): number {
-    const ws = this.requireWs();
-    const dataset = this.requireDataset();
-    const run = createRun(ws, {
-      datasetId: dataset.storeId!,
-      variantId: variant.storeId!,
-      total: dataset.persons.length,
-      options: { source: 'model', jointPredicted: [...variant.jointPredicted] },
-    });
-    setRunStatus(ws, run.id, 'running');
-    return run.id;
-  }
-
-  /** Stores a finished (or stopped) model run: predictions and status in one transaction. */
-  finishStoredRun(
-    storeRunId: number,
-    variant: VariantState,
-    status: 'done' | 'cancelled' | 'failed',
-    predictions: { instanceIds: number[]; xyScore: Float32Array },
-    latency: { medianMs: number; p95Ms: number } | null,
-  ): void {
-    const ws = this.requireWs();
-    storeVariantResults(ws, storeRunId, { predictions, finalStatus: status });
-    if (latency !== null && variant.storeId !== null) {
-      const record = setVariantLatency(ws, variant.storeId, { ...latency, environment: { threads: 1, runtime: 'onnxruntime-node' } });
-      variant.latency = record.latency ? { medianMs: record.latency.medianMs, p95Ms: record.latency.p95Ms } : null;
-    }
-    if (status !== 'done') return;
-    // Scored and stored (joint errors + metrics) exactly as the CLI does it.
-    const evaluation = evaluateRun(ws, storeRunId, this.requireDataset().protocol);
-    const stored = readRunPredictions(ws, storeRunId);
-    variant.predictions = stored.coords;
-    variant.predictedCount = stored.presentCount;
-    variant.failureCount = listRunFailures(ws, storeRunId).length;
-    variant.status = 'ready';
-    variant.error = null;
-    this.applyReport(variant, evaluation.report);
-  }
-
-  failStoredRun(storeRunId: number, message: string): void {
-    try {
-      setRunStatus(this.requireWs(), storeRunId, 'failed', message);
-    } catch {
-      // already final
-    }
-  }
-
   requireDataset(): DatasetState {
     if (this.dataset === null) throw new ApiRequestError('no dataset is open: open a dataset folder first');
     return this.dataset;
+  }
+
+  requireWorkbench(): Workbench {
+    if (this.workbench === null) throw new ApiRequestError('no workspace is open');
+    return this.workbench;
+  }
+
+  /** Visible variants (hidden ones leave every table, chart and filter), scored under `protocol`. */
+  visibleScoredVariants(protocol: PckhProtocol): VariantState[] {
+    return this.scoredVariants(protocol).filter((variant) => !variant.hidden);
   }
 
   requireWs(): Workspace {
@@ -423,13 +367,6 @@ export class EngineSession {
     }
   }
 
-  private uniqueName(base: string): string {
-    const ws = this.requireWs();
-    let name = base;
-    for (let k = 2; findVariantByName(ws, name) !== undefined; k++) name = `${base} (${k})`;
-    return name;
-  }
-
   close(): void {
     for (const run of this.runs.values()) run.controller?.abort();
     try {
@@ -447,4 +384,16 @@ function jointPredictedOf(sidecar: Record<string, unknown> | null): readonly boo
   const value = sidecar?.['jointPredicted'];
   if (Array.isArray(value) && value.length === J && value.every((v) => typeof v === 'boolean')) return value as boolean[];
   return ALL_PREDICTED;
+}
+
+function latencySummary(measurement: LatencyMeasurement | undefined): LatencySummary | null {
+  if (measurement === undefined) return null;
+  return {
+    medianMs: measurement.medianMs,
+    p5Ms: measurement.p5Ms,
+    p25Ms: measurement.p25Ms,
+    p75Ms: measurement.p75Ms,
+    p95Ms: measurement.p95Ms,
+    n: measurement.n,
+  };
 }

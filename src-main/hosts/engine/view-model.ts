@@ -35,6 +35,14 @@ export interface VariantState {
   status: VariantStatus;
   error: string | null;
   latency: LatencySummary | null;
+  hidden: boolean;
+  /** Explicit decoder options, e.g. "flip test" (empty: the sidecar's). */
+  optionsLabel: string;
+  /** Why the numbers shown are not from the variant's current identity, else null. */
+  stale: string | null;
+  /** The workspace run the numbers come from, and its identity key (null before a run). */
+  currentRunId: number | null;
+  currentIdentityKey: string | null;
   /** N*16*2, 0-based pixels, NaN where not predicted; null before a run. */
   predictions: Float32Array | null;
   /** Instances with predictions (N*… row present). */

@@ -47,6 +47,92 @@ export async function benchSessionRun(model: ModelInfo, options: BenchRunOptions
   }
 }
 
+/** A latency distribution: what a run stores and the views show (median with its spread). */
+export interface LatencyDistribution {
+  readonly n: number;
+  readonly warmup: number;
+  readonly medianMs: number;
+  readonly p5Ms: number;
+  readonly p25Ms: number;
+  readonly p75Ms: number;
+  readonly p95Ms: number;
+  readonly meanMs: number;
+  readonly minMs: number;
+}
+
+/**
+ * Percentile with linear interpolation between closest ranks, numpy's default (`method='linear'`,
+ * Hyndman & Fan type 7): position (n − 1)·q in the sorted sample.
+ */
+export function percentile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const position = (sorted.length - 1) * q;
+  const below = Math.floor(position);
+  const above = Math.min(sorted.length - 1, below + 1);
+  const low = sorted[below] as number;
+  return low + (position - below) * ((sorted[above] as number) - low);
+}
+
+export function distributionOf(times: readonly number[], warmup: number): LatencyDistribution {
+  const sorted = [...times].sort((a, b) => a - b);
+  return {
+    n: sorted.length,
+    warmup,
+    medianMs: percentile(sorted, 0.5),
+    p5Ms: percentile(sorted, 0.05),
+    p25Ms: percentile(sorted, 0.25),
+    p75Ms: percentile(sorted, 0.75),
+    p95Ms: percentile(sorted, 0.95),
+    meanMs: sorted.length === 0 ? Number.NaN : sorted.reduce((sum, t) => sum + t, 0) / sorted.length,
+    minMs: sorted[0] ?? Number.NaN,
+  };
+}
+
+export type InterleavedLatency = { readonly ok: true; readonly stats: LatencyDistribution } | { readonly ok: false; readonly error: string };
+
+/**
+ * Bare single-thread `session.run` latency of several models, measured interleaved: after each
+ * model's warm-up, round k times model 1, 2, …, n once each, for `runs` rounds. The machine's speed
+ * drifts by 10–25 % within a minute; interleaving puts every model in the same minutes, so their
+ * figures compare. A model that cannot be run (bad outputs, load error) gets its error, not a figure.
+ */
+export async function benchSessionRunsInterleaved(models: readonly ModelInfo[], options: BenchRunOptions = {}): Promise<InterleavedLatency[]> {
+  const runs = Math.max(1, Math.floor(options.runs ?? 50));
+  const warmup = Math.max(0, Math.floor(options.warmup ?? 5));
+  const results: InterleavedLatency[] = models.map(() => ({ ok: false, error: 'not measured' }));
+  const runners: ({ session: ModelSession; input: Float32Array } | null)[] = [];
+  try {
+    for (const [index, model] of models.entries()) {
+      try {
+        const session = await ModelSession.open(model.file, { inputSize: { width: model.input.width, height: model.input.height } });
+        runners.push({ session, input: seededNormalInput(elementCount(session.input.shape), options.seed ?? 1) });
+        for (let i = 0; i < warmup; i += 1) await session.run(runners[index]!.input);
+      } catch (error) {
+        runners[index] = null;
+        results[index] = { ok: false, error: error instanceof Error ? error.message : String(error) };
+      }
+    }
+    const times: number[][] = models.map(() => []);
+    for (let round = 0; round < runs; round += 1) {
+      for (const [index, runner] of runners.entries()) {
+        if (runner === null) continue;
+        try {
+          const start = performance.now();
+          await runner.session.run(runner.input);
+          times[index]!.push(performance.now() - start);
+        } catch (error) {
+          runners[index] = null;
+          results[index] = { ok: false, error: error instanceof Error ? error.message : String(error) };
+        }
+      }
+    }
+    for (const [index, runner] of runners.entries()) if (runner !== null) results[index] = { ok: true, stats: distributionOf(times[index]!, warmup) };
+    return results;
+  } finally {
+    for (const runner of runners) await runner?.session.release();
+  }
+}
+
 export interface PipelineBenchResult {
   /** Wall time of the whole run divided by the number of images (decode once, all persons). */
   readonly msPerImage: number;

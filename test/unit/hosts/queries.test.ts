@@ -68,7 +68,8 @@ function variant(id: string, opts: { pckh: number; latency: number | null; hits?
   const predictions = new Float32Array(n * J * 2).fill(5);
   return {
     id, storeId: 1, name: id, kind: 'model', sourcePath: `/m/${id}.onnx`, status: 'ready', error: null,
-    latency: opts.latency === null ? null : { medianMs: opts.latency, p95Ms: opts.latency * 2 },
+    latency: opts.latency === null ? null : { medianMs: opts.latency, p5Ms: opts.latency * 0.9, p25Ms: opts.latency, p75Ms: opts.latency, p95Ms: opts.latency * 2, n: 50 },
+    hidden: false, optionsLabel: '', stale: null, currentRunId: 1, currentIdentityKey: null,
     predictions, predictedCount: n, failureCount: 0, jointPredicted: new Array<boolean>(J).fill(true), evaluation,
   };
 }

@@ -10,7 +10,8 @@ import {
   writePredictions,
 } from '../../../src-main/store/predictions-repo.ts';
 import { createRun, getRun, listRunFailures, recordRunFailure, reopenRunForFailedInstances, setRunStatus } from '../../../src-main/store/runs-repo.ts';
-import { createVariant, findVariantByName, setVariantLatency, VariantNameTakenError } from '../../../src-main/store/variants-repo.ts';
+import { createVariant, findVariantByName, VariantNameTakenError } from '../../../src-main/store/variants-repo.ts';
+import { addLatencyMeasurement, latestLatencyMeasurement, listLatencyMeasurements } from '../../../src-main/store/latency-repo.ts';
 import { closeWorkspace, openWorkspace } from '../../../src-main/store/workspace.ts';
 import { seededRandom, tempWorkspace, writeSyntheticDataset } from './store-fixtures.ts';
 
@@ -143,10 +144,13 @@ describe('variants', () => {
   it('have unique names per workspace and keep their metadata', () => {
     const { ws, variant } = setup(1);
     expect(() => createVariant(ws, { name: ' rtmpose-t ', kind: 'imported', sourcePath: 'x.json' })).toThrow(VariantNameTakenError);
-    setVariantLatency(ws, variant.id, { medianMs: 3.25, p95Ms: 4.5, environment: { cpu: 'test', threads: 1 } });
-    expect(findVariantByName(ws, 'rtmpose-t')).toMatchObject({
-      kind: 'model', headType: 'simcc', inputSize: { width: 192, height: 256 },
-      latency: { medianMs: 3.25, p95Ms: 4.5, environment: { cpu: 'test', threads: 1 } },
-    });
+    const base = { runId: null, identityKey: 'k1', modelSha256: 'ab', n: 50, warmup: 5, p5Ms: 3, p25Ms: 3.1, p75Ms: 3.4, meanMs: 3.3, minMs: 2.9 };
+    addLatencyMeasurement(ws, { ...base, variantId: variant.id, medianMs: 3.25, p95Ms: 4.5, environment: { cpu: 'test', threads: 1 } });
+    addLatencyMeasurement(ws, { ...base, variantId: variant.id, identityKey: 'k2', medianMs: 3.5, p95Ms: 4.75, environment: { cpu: 'test', threads: 1 } });
+    expect(findVariantByName(ws, 'rtmpose-t')).toMatchObject({ kind: 'model', headType: 'simcc', inputSize: { width: 192, height: 256 }, hidden: false, decoderOptions: {} });
+    // History newest first; the newest of one identity on request.
+    expect(listLatencyMeasurements(ws, variant.id).map((m) => m.medianMs)).toEqual([3.5, 3.25]);
+    expect(latestLatencyMeasurement(ws, variant.id, 'k1')).toMatchObject({ medianMs: 3.25, p5Ms: 3, p95Ms: 4.5, n: 50, environment: { cpu: 'test', threads: 1 } });
+    expect(latestLatencyMeasurement(ws, variant.id)?.medianMs).toBe(3.5);
   });
 });

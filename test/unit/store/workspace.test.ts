@@ -1,3 +1,6 @@
+import { listLatencyMeasurements } from '../../../src-main/store/latency-repo.ts';
+import { currentRun } from '../../../src-main/store/runs-repo.ts';
+import { getVariant } from '../../../src-main/store/variants-repo.ts';
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -10,8 +13,8 @@ import { posebenchDataHome, workspacePathFor, workspaceSlug } from '../../../src
 import { tempDir } from './store-fixtures.ts';
 
 const EXPECTED_TABLES = [
-  'corrections', 'datasets', 'instances', 'joint_errors', 'metrics', 'original_annotations',
-  'predictions', 'run_failures', 'runs', 'variants',
+  'corrections', 'datasets', 'file_digests', 'instances', 'joint_errors', 'latency_measurements', 'metrics',
+  'original_annotations', 'predictions', 'run_failures', 'runs', 'variants',
 ];
 
 function tableNames(db: Database.Database): string[] {
@@ -88,6 +91,28 @@ describe('openWorkspace', () => {
     const ws = openWorkspace(file, { migrations: fixed });
     expect(ws.migrated).toEqual([2]);
     closeWorkspace(ws);
+  });
+
+  it('migrates a version-1 workspace: a variant\'s latency becomes the first entry of its history, finished runs are current', () => {
+    const file = path.join(tempDir(), 'ws.sqlite');
+    openWorkspace(file, { migrations: MIGRATIONS.slice(0, 1) }).db.close();
+    const db = new Database(file);
+    db.exec(`INSERT INTO datasets (id, root, layout, split, annotation_file, fingerprint, opened_at, imported_at)
+               VALUES (1, '/d', 'mmpose', 'val', 'a.json', 'f', 't', 't');
+             INSERT INTO variants (id, dataset_id, name, kind, source_path, latency_median_ms, latency_p95_ms, latency_env_json, created_at)
+               VALUES (7, 1, 'm', 'model', '/m.onnx', 3.5, 4.25, '{"cpu":"x"}', '2026-01-01T00:00:00.000Z');
+             INSERT INTO runs (id, dataset_id, variant_id, status, total, created_at, finished_at)
+               VALUES (3, 1, 7, 'done', 5, 't', '2026-01-02T00:00:00.000Z');`);
+    db.close();
+    const ws = openWorkspace(file);
+    try {
+      expect(ws.migrated).toEqual([2]);
+      expect(listLatencyMeasurements(ws, 7)).toMatchObject([{ medianMs: 3.5, p95Ms: 4.25, n: 0, p5Ms: null, environment: { cpu: 'x' } }]);
+      expect(currentRun(ws, 1, 7)?.id).toBe(3);
+      expect(getVariant(ws, 7)).toMatchObject({ name: 'm', hidden: false, decoderOptions: {} });
+    } finally {
+      closeWorkspace(ws);
+    }
   });
 
   it('refuses a workspace written by a newer schema, naming the file', () => {

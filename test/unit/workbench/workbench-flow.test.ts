@@ -14,7 +14,8 @@ import { predictedInstanceIds } from '../../../src-main/store/predictions-repo.t
 import { listRuns } from '../../../src-main/store/runs-repo.ts';
 import { openWorkbench, type Workbench } from '../../../src-main/workbench/workbench.ts';
 import { importPredictionsVariant } from '../../../src-main/workbench/import-variant.ts';
-import { evaluateModelVariants } from '../../../src-main/workbench/model-variants.ts';
+import { addModelVariant } from '../../../src-main/workbench/model-variants.ts';
+import { runModelVariants, type PlannedVariant } from '../../../src-main/workbench/run-variants.ts';
 import { reevaluateRun } from '../../../src-main/workbench/reevaluate.ts';
 
 const J = MPII_JOINT_COUNT;
@@ -52,9 +53,10 @@ describe('workbench flow', () => {
     writeFileSync(farFile, JSON.stringify({ preds: shiftedGroundTruth(500, 500) }));
     const far = importPredictionsVariant(workbench, { file: farFile, coordinateBase: 0, protocol: 'mmpose0x' });
     expect(far.report.metrics.PCKh).toBe(0);
-    // Re-importing the same file keeps one variant with one run.
+    // Re-importing the same bytes keeps one variant with one run (reused).
     const again = importPredictionsVariant(workbench, { file: farFile, coordinateBase: 0, protocol: 'mmpose0x' });
     expect(again.variant.id).toBe(far.variant.id);
+    expect(again.action).toBe('reuse');
     expect(listRuns(workbench.workspace, { variantId: far.variant.id })).toHaveLength(1);
   });
 
@@ -62,37 +64,51 @@ describe('workbench flow', () => {
     const models = modelFiles.slice(0, 2);
     const controller = new AbortController();
     let results = 0;
-    const first = await evaluateModelVariants(workbench, {
-      modelFiles: models,
-      protocol: 'mmpose0x',
-      latencyRuns: 0,
-      signal: controller.signal,
-      onProgress: (progress) => {
-        results = progress.done;
-        if (progress.done >= 4) controller.abort();
+    const variantIds: number[] = [];
+    for (const file of models) variantIds.push((await addModelVariant(workbench, { modelFile: file })).variant.id);
+    const first = await runModelVariants(
+      workbench,
+      { variantIds, protocol: 'mmpose0x', latencyRuns: 0 },
+      (event) => {
+        if (event.type !== 'progress') return;
+        results = event.progress.done;
+        if (event.progress.done >= 4) controller.abort();
       },
-    });
-    expect(first.every((result) => result.cancelled)).toBe(true);
+      controller.signal,
+    );
+    expect(first.cancelled).toBe(true);
+    expect(first.results.every((result) => result.status === 'cancelled')).toBe(true);
     expect(results).toBeLessThan(PERSONS);
-    const doneAfterCancel = first.map((result) => predictedInstanceIds(workbench.workspace, result.runId).size);
+    const doneAfterCancel = first.results.map((result) => predictedInstanceIds(workbench.workspace, result.run.id).size);
     expect(Math.max(...doneAfterCancel)).toBeLessThan(PERSONS);
 
-    const logLines: string[] = [];
-    const resumed = await evaluateModelVariants(workbench, { modelFiles: models, protocol: 'mmpose0x', latencyRuns: 3, log: (line) => logLines.push(line) });
-    expect(resumed.map((result) => result.runId)).toEqual(first.map((result) => result.runId));
-    expect(logLines.some((line) => line.includes('(resuming)'))).toBe(true);
-    for (const result of resumed) {
-      expect(result.cancelled).toBe(false);
-      expect(predictedInstanceIds(workbench.workspace, result.runId).size).toBe(PERSONS);
-      expect(result.variant.latency?.medianMs).toBeGreaterThan(0);
-      expect(result.report.metrics.PCKh).toBeGreaterThan(30);
+    const planned: PlannedVariant[] = [];
+    const resumed = await runModelVariants(workbench, { variantIds, protocol: 'mmpose0x', latencyRuns: 5 }, (event) => {
+      if (event.type === 'planned') planned.push(...event.variants);
+    });
+    expect(resumed.results.map((result) => result.run.id)).toEqual(first.results.map((result) => result.run.id));
+    expect(planned.map((item) => item.action)).toEqual(['resume', 'resume']);
+    expect(planned.map((item) => item.toRun)).toEqual(doneAfterCancel.map((done) => PERSONS - done));
+    for (const result of resumed.results) {
+      expect(result.status).toBe('done');
+      expect(predictedInstanceIds(workbench.workspace, result.run.id).size).toBe(PERSONS);
+      expect(result.latency?.medianMs).toBeGreaterThan(0);
+      expect(result.latency?.n).toBe(5);
+      expect(result.evaluation!.report.metrics.PCKh).toBeGreaterThan(30);
     }
+
+    // Asked again: the same identity, finished, is reused (no new run, nothing run).
+    const reused = await runModelVariants(workbench, { variantIds, protocol: 'mmpose0x', latencyRuns: 5 });
+    expect(reused.results.map((result) => result.action)).toEqual(['reuse', 'reuse']);
+    expect(reused.results.map((result) => result.run.id)).toEqual(first.results.map((result) => result.run.id));
 
     // A fresh workspace running the same models from scratch gives the very same numbers.
     const fresh = openWorkbench({ datasetRoot: datasetDir, dbFile: path.join(root, 'fresh.sqlite') });
     try {
-      const scratch = await evaluateModelVariants(fresh, { modelFiles: models, protocol: 'mmpose0x', latencyRuns: 0 });
-      expect(scratch.map((result) => result.report.metrics)).toEqual(resumed.map((result) => result.report.metrics));
+      const freshIds: number[] = [];
+      for (const file of models) freshIds.push((await addModelVariant(fresh, { modelFile: file })).variant.id);
+      const scratch = await runModelVariants(fresh, { variantIds: freshIds, protocol: 'mmpose0x', latencyRuns: 0 });
+      expect(scratch.results.map((result) => result.evaluation!.report.metrics)).toEqual(resumed.results.map((result) => result.evaluation!.report.metrics));
     } finally {
       fresh.close();
     }
