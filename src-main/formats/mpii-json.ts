@@ -8,144 +8,15 @@
  */
 import { PosebenchInputError } from '../core/errors.ts';
 import { MPII_JOINT_COUNT } from '../core/joints.ts';
+import { printableExcerpt } from '../core/printable-excerpt.ts';
 import type { PersonAnnotation, Point2 } from '../core/types.ts';
+import { parseJsonText } from './json-text.ts';
+
+// Moved to json-text.ts (shared with the model sidecar and prediction files); re-exported for callers.
+export { describeTextOffset, findJsonSyntaxErrorOffset, parseJsonText } from './json-text.ts';
 
 /** The json marker for "no value" (missing joint, missing centre). */
 const MISSING_COORDINATE = -1;
-
-/**
- * JSON.parse with an error that names the file and, when it can be found, the line and column.
- * V8 reports "at position N" for most syntax errors but not all (e.g. "Unexpected token"), so the
- * position is located by a small scanner in those cases; it only runs after a failure.
- */
-export function parseJsonText(text: string, file: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    const fromMessage = /at position (\d+)/.exec(reason);
-    const offset = fromMessage?.[1] !== undefined ? Number(fromMessage[1]) : findJsonSyntaxErrorOffset(text);
-    const where = offset === null ? '' : ` at ${describeTextOffset(text, offset)}`;
-    // Python's json.dump writes NaN/Infinity literally; JSON has no such values.
-    const nonJsonNumber = offset !== null && /^-?(NaN|Infinity)/.test(text.slice(offset, offset + 9));
-    const hint = nonJsonNumber ? ' (NaN/Infinity are not valid JSON numbers)' : '';
-    throw new PosebenchInputError({ file }, `malformed JSON${where}${hint}: ${reason}`);
-  }
-}
-
-/** "line L, column C" (both 1-based) for a character offset. */
-export function describeTextOffset(text: string, offset: number): string {
-  let line = 1;
-  let lineStart = 0;
-  const end = Math.min(offset, text.length);
-  for (let i = 0; i < end; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return `line ${line}, column ${end - lineStart + 1}`;
-}
-
-/**
- * Offset of the first JSON syntax error in `text`, or null when the scanner finds none.
- * A plain recursive-descent recogniser of RFC 8259 (no values are built).
- */
-export function findJsonSyntaxErrorOffset(text: string): number | null {
-  let i = 0;
-  const fail = (): never => {
-    throw new JsonScanError(i);
-  };
-  const skipSpace = (): void => {
-    while (i < text.length) {
-      const c = text.charCodeAt(i);
-      if (c === 32 || c === 9 || c === 10 || c === 13) i++;
-      else break;
-    }
-  };
-  const expectWord = (word: string): void => {
-    for (let k = 0; k < word.length; k++) {
-      if (text[i] !== word[k]) fail();
-      i++;
-    }
-  };
-  const scanString = (): void => {
-    i++; // opening quote
-    while (i < text.length) {
-      const c = text.charCodeAt(i);
-      if (c === 34) {
-        i++;
-        return;
-      }
-      if (c < 32) fail();
-      if (c === 92) {
-        i++;
-        const e = text[i];
-        if (e === 'u') {
-          for (let k = 1; k <= 4; k++) if (!/[0-9a-fA-F]/.test(text[i + k] ?? '')) { i += k; fail(); }
-          i += 5;
-        } else if (e !== undefined && '"\\/bfnrt'.includes(e)) i++;
-        else fail();
-      } else i++;
-    }
-    fail();
-  };
-  const scanNumber = (): void => {
-    const match = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(text.slice(i, i + 64));
-    if (match === null || match[0].length === 0) fail();
-    else i += match[0].length;
-  };
-  const scanValue = (): void => {
-    skipSpace();
-    const c = text[i];
-    if (c === '{') {
-      i++;
-      skipSpace();
-      if (text[i] === '}') { i++; return; }
-      for (;;) {
-        skipSpace();
-        if (text[i] !== '"') fail();
-        scanString();
-        skipSpace();
-        if (text[i] !== ':') fail();
-        i++;
-        scanValue();
-        skipSpace();
-        if (text[i] === ',') { i++; continue; }
-        if (text[i] === '}') { i++; return; }
-        fail();
-      }
-    } else if (c === '[') {
-      i++;
-      skipSpace();
-      if (text[i] === ']') { i++; return; }
-      for (;;) {
-        scanValue();
-        skipSpace();
-        if (text[i] === ',') { i++; continue; }
-        if (text[i] === ']') { i++; return; }
-        fail();
-      }
-    } else if (c === '"') scanString();
-    else if (c === 't') expectWord('true');
-    else if (c === 'f') expectWord('false');
-    else if (c === 'n') expectWord('null');
-    else scanNumber();
-  };
-  try {
-    scanValue();
-    skipSpace();
-    if (i < text.length) fail();
-    return null;
-  } catch (error) {
-    if (error instanceof JsonScanError) return error.offset;
-    throw error;
-  }
-}
-
-class JsonScanError {
-  constructor(readonly offset: number) {}
-}
 
 function typeName(value: unknown): string {
   if (value === null) return 'null';
@@ -181,7 +52,7 @@ function readImageName(value: unknown, file: string, entry: number): string {
   }
   const segments = value.split(/[\\/]/);
   if (value.startsWith('/') || /^[A-Za-z]:/.test(value) || segments.includes('..')) {
-    throw new PosebenchInputError({ file, entry, field: 'image' }, `image name "${value}" must be a path relative to the images folder`);
+    throw new PosebenchInputError({ file, entry, field: 'image' }, `image name "${printableExcerpt(value)}" must be a path relative to the images folder`);
   }
   return value;
 }

@@ -6,13 +6,14 @@
  * a float32 add). 1-based files are brought to 0-based by subtracting 1 *in float32*:
  * `Math.fround(Math.fround(v) - 1)` (../shared/fixtures/mpii-predictions/EXPECTED.md).
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { makeWarning, PosebenchInputError, type InputWarning } from '../core/errors.ts';
 import { MPII_JOINT_COUNT, MPII_JOINT_NAMES } from '../core/joints.ts';
+import { printableExcerpt } from '../core/printable-excerpt.ts';
+import { readRegularFileSync } from '../core/regular-file.ts';
 import type { MatNumericArray } from './mat/mat-types.ts';
 import { readMatFile } from './mat/mat-reader.ts';
-import { parseJsonText } from './mpii-json.ts';
+import { parseJsonText } from './json-text.ts';
 
 export interface ImportPredictionsOptions {
   /** 0 when the file holds 0-based pixels (mmpose), 1 for MATLAB 1-based pixels. */
@@ -52,7 +53,7 @@ function jointLabel(j: number): string {
 function describeJsonValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return `an array of ${value.length}`;
-  return typeof value === 'string' ? `the string ${JSON.stringify(value)}` : `a ${typeof value}`;
+  return typeof value === 'string' ? `the string ${printableExcerpt(JSON.stringify(value))}` : `a ${typeof value}`;
 }
 
 function checkCount(file: string, count: number, expectedCount: number): void {
@@ -65,8 +66,9 @@ function checkCount(file: string, count: number, expectedCount: number): void {
 function importJsonPredictions(file: string, options: ImportPredictionsOptions): ImportedPredictions {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readRegularFileSync(file, 'prediction file').toString('utf8');
   } catch (error) {
+    if (error instanceof PosebenchInputError) throw error;
     throw new PosebenchInputError({ file }, `cannot read file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
   const data = parseJsonText(text, file);

@@ -7,9 +7,10 @@
  * PosebenchInputError ("... truncated ..."), never a RangeError from DataView.
  * Format reference: MathWorks "MAT-File Format" (Level 5), chapter 1.
  */
-import { readFileSync } from 'node:fs';
 import { inflateSync, constants as zlibConstants } from 'node:zlib';
 import { PosebenchInputError } from '../../core/errors.ts';
+import { oneLine } from '../../core/printable-excerpt.ts';
+import { readRegularFileSync } from '../../core/regular-file.ts';
 import {
   MAT_FLAG_COMPLEX, MAT_FLAG_LOGICAL, MI, MX, MX_NUMERIC_CLASS,
   type MatCellArray, type MatCharArray, type MatFile, type MatNumericArray, type MatStructArray, type MatValue,
@@ -20,6 +21,23 @@ const HEADER_TEXT_BYTES = 116;
 /** Cells and struct fields nest; a hostile file must not blow the stack. */
 const MAX_NESTING = 100;
 const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/**
+ * Cap on the bytes all miCOMPRESSED elements of one file may inflate to: 64× the file size, at most
+ * 1 GiB, and never less than 16 MiB. zlib inflates up to ~1032× (a 420 kB "zlib bomb" cost 639 MB
+ * before anything was checked); real MAT files compress a few times (the MPII gt .mat about 3×),
+ * so 64× leaves room for arrays of zeros. The 16 MiB floor keeps small, highly compressible files
+ * (e.g. an all-zero predictions array of 2958 persons: 757 kB from about 1 kB) readable at a cost
+ * that is harmless. Enforced by zlib itself (`maxOutputLength`), so nothing beyond it is allocated.
+ */
+export function maxInflatedBytes(fileBytes: number): number {
+  return Math.min(MAX_INFLATED_CEILING, Math.max(MAX_INFLATED_FLOOR, INFLATION_RATIO_LIMIT * fileBytes));
+}
+const INFLATION_RATIO_LIMIT = 64;
+const MAX_INFLATED_CEILING = 1024 * 1024 * 1024;
+const MAX_INFLATED_FLOOR = 16 * 1024 * 1024;
+/** Compressed bytes looked at to find a damaged element's variable name (inflates to at most ~4 MB). */
+const PEEK_COMPRESSED_BYTES = 4096;
 
 const MI_NAMES: Readonly<Record<number, string>> = {
   1: 'miINT8', 2: 'miUINT8', 3: 'miINT16', 4: 'miUINT16', 5: 'miINT32', 6: 'miUINT32', 7: 'miSINGLE',
@@ -62,9 +80,15 @@ interface Tag {
 
 class MatParser {
   private readonly littleEndian: boolean;
+  /** Inflated bytes still allowed for the rest of the file (maxInflatedBytes). */
+  private inflateBudget: number;
 
-  constructor(private readonly fileLabel: string, littleEndian: boolean) {
+  private readonly inflateLimit: number;
+
+  constructor(private readonly fileLabel: string, littleEndian: boolean, private readonly fileBytes: number) {
     this.littleEndian = littleEndian;
+    this.inflateLimit = maxInflatedBytes(fileBytes);
+    this.inflateBudget = this.inflateLimit;
   }
 
   fail(variable: string | undefined, problem: string): never {
@@ -123,11 +147,17 @@ class MatParser {
     const packed = src.bytes.subarray(tag.dataStart, tag.dataEnd);
     let inflated: Uint8Array;
     try {
-      inflated = inflateSync(packed);
+      // `maxOutputLength` makes zlib stop (RangeError ERR_BUFFER_TOO_LARGE) instead of allocating more.
+      inflated = inflateSync(packed, { maxOutputLength: Math.max(1, this.inflateBudget) });
     } catch (error) {
       const variable = this.peekCompressedName(packed);
-      this.fail(variable, `compressed variable at ${src.describeOffset(tagPos)} is corrupt or truncated (zlib: ${(error as Error).message})`);
+      if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+        this.fail(variable, `compressed data at ${src.describeOffset(tagPos)} inflates to more than ${formatBytes(this.inflateLimit)}, ` +
+          `the limit for a ${formatBytes(this.fileBytes)} file (64× its size, at least 16 MiB, at most 1 GiB): refused as corrupt or a zip bomb`);
+      }
+      this.fail(variable, `compressed variable at ${src.describeOffset(tagPos)} is corrupt or truncated (zlib: ${oneLine((error as Error).message)})`);
     }
+    this.inflateBudget -= inflated.byteLength;
     const inner: Source = {
       bytes: inflated,
       view: new DataView(inflated.buffer, inflated.byteOffset, inflated.byteLength),
@@ -139,7 +169,9 @@ class MatParser {
   /** Best effort: the variable name inside damaged compressed data, for the error message. */
   private peekCompressedName(packed: Uint8Array): string | undefined {
     try {
-      return this.peekMatrixName(inflateSync(packed, { finishFlush: zlibConstants.Z_SYNC_FLUSH }));
+      // Only the start is needed: a few kB of input bound the output (no bomb through the back door).
+      const start = packed.subarray(0, PEEK_COMPRESSED_BYTES);
+      return this.peekMatrixName(inflateSync(start, { finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: 8 * 1024 * 1024 }));
     } catch {
       return undefined;
     }
@@ -356,6 +388,14 @@ class MatParser {
   }
 }
 
+/** "27.0 MB" (decimal units, as file managers show sizes). */
+function formatBytes(bytes: number): string {
+  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(2)} GB`;
+  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
+  if (bytes >= 1e3) return `${(bytes / 1e3).toFixed(1)} kB`;
+  return `${bytes} bytes`;
+}
+
 function elementCount(dims: readonly number[]): number {
   let count = 1;
   for (const dim of dims) count *= dim;
@@ -416,7 +456,7 @@ export function parseMat(bytes: Uint8Array, fileLabel: string): MatFile {
   if (version === 0x0200) fail('unsupported MAT v7.3 (HDF5) file; re-save it in MATLAB with save(..., \'-v7\')');
   if (version !== 0x0100) fail(`unsupported MAT header version 0x${version.toString(16).padStart(4, '0')} (expected 0x0100, Level 5)`);
 
-  const parser = new MatParser(fileLabel, littleEndian);
+  const parser = new MatParser(fileLabel, littleEndian, bytes.byteLength);
   const variables = new Map<string, MatValue>();
   const source: Source = { bytes, view, describeOffset: (offset) => `byte ${offset}` };
   try {
@@ -433,8 +473,9 @@ export function parseMat(bytes: Uint8Array, fileLabel: string): MatFile {
 export function readMatFile(path: string): MatFile {
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(path);
+    bytes = readRegularFileSync(path, 'MAT file');
   } catch (error) {
+    if (error instanceof PosebenchInputError) throw error;
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new PosebenchInputError({ file: path }, `cannot read the MAT file (${code})`);
   }

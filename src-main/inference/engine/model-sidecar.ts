@@ -11,9 +11,11 @@
  * ```
  * Unknown keys are errors (a misspelt "keypionts" would otherwise silently fall back to defaults).
  */
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { PosebenchInputError } from '../../core/errors.ts';
+import { printableExcerpt } from '../../core/printable-excerpt.ts';
+import { readRegularFile } from '../../core/regular-file.ts';
+import { parseJsonText } from '../../formats/json-text.ts';
 import { HEAD_KINDS } from '../decoders/decoder-types.ts';
 import { isKnownJointName } from './joint-mapping.ts';
 
@@ -88,36 +90,32 @@ export async function readModelSidecar(modelFile: string): Promise<ModelSidecar 
   const file = sidecarPathFor(modelFile);
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = (await readRegularFile(file, 'model sidecar')).toString('utf8');
   } catch (error) {
+    if (error instanceof PosebenchInputError) throw error;
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new PosebenchInputError({ file }, `cannot read model sidecar (${(error as Error).message})`);
+    throw new PosebenchInputError({ file }, `cannot read model sidecar (${(error as NodeJS.ErrnoException).code ?? 'read error'})`);
   }
   return parseModelSidecar(file, text);
 }
 
 export function parseModelSidecar(file: string, text: string): ModelSidecar {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new PosebenchInputError({ file }, `model sidecar is not valid JSON (${(error as Error).message})`);
-  }
+  const json = parseJsonText(text, file, 'model sidecar is not valid JSON');
   const parsed = sidecarSchema.safeParse(json);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   if (issue === undefined) throw new PosebenchInputError({ file }, 'invalid model sidecar');
-  let field = issue.path.map(String).join('.');
+  let field = printableExcerpt(issue.path.map(String).join('.'));
   let message = issue.message;
   if (issue.code === 'unrecognized_keys') {
     const keys = (issue as { keys?: string[] }).keys ?? [];
-    field = [field, keys[0] ?? ''].filter(Boolean).join('.');
-    message = `unknown key${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${k}"`).join(', ')}`;
+    field = [field, printableExcerpt(keys[0] ?? '')].filter(Boolean).join('.');
+    message = `unknown key${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${printableExcerpt(k)}"`).join(', ')}`;
   }
   // A bad joint name: say which one.
   if (issue.path[0] === 'keypoints' && typeof issue.path[1] === 'number') {
     const names = (json as { keypoints?: unknown[] }).keypoints;
-    message += `: ${JSON.stringify(names?.[issue.path[1]])}`;
+    message += `: ${printableExcerpt(JSON.stringify(names?.[issue.path[1]]) ?? 'undefined')}`;
   }
-  throw new PosebenchInputError({ file, ...(field ? { field } : {}) }, `invalid model sidecar: ${message}`);
+  throw new PosebenchInputError({ file, ...(field ? { field } : {}) }, `invalid model sidecar: ${printableExcerpt(message, 200)}`);
 }

@@ -331,7 +331,7 @@ describe('readMatFile', () => {
       const missing = path.join(dir, 'nope.mat');
       const error = expectInputError(() => readMatFile(missing), /cannot read the MAT file \(ENOENT\)/);
       expect(error.location.file).toBe(missing);
-      expectInputError(() => readMatFile(dir), /EISDIR/);
+      expectInputError(() => readMatFile(dir), /MAT file is a directory, not a regular file/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
