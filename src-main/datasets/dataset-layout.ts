@@ -73,7 +73,7 @@ export function detectDatasetLayout(root: string, split: DatasetSplit): Detected
   if (files.gtMat !== null) {
     const candidate = path.join(absRoot, files.gtMat);
     if (isFile(candidate)) gtMatFile = candidate;
-    else warnings.push(makeWarning({ file: candidate }, 'ground-truth .mat not found: PCKh evaluation (mmpose 0.x protocol) needs it'));
+    else warnings.push(makeWarning({ file: candidate }, 'ground-truth .mat not found: PCKh needs its head boxes (both mmpose protocols), so predictions cannot be scored'));
   }
   return {
     root: absRoot,
@@ -84,6 +84,23 @@ export function detectDatasetLayout(root: string, split: DatasetSplit): Detected
     imagesDir: path.join(absRoot, IMAGES_DIR_NAME),
     warnings,
   };
+}
+
+/**
+ * The error for scoring a dataset that has no gt `.mat`: names the dataset folder and the file looked
+ * for there (not the workspace or an internal id). Both PCKh protocols take the head boxes from the
+ * `.mat` (spec §2 step 4, §3), so nothing can be scored without it.
+ */
+export function missingGroundTruthError(dataset: { readonly root: string; readonly layout: DatasetLayout; readonly split: DatasetSplit }): PosebenchInputError {
+  const files = DATASET_LAYOUT_FILES[dataset.layout];
+  const layout = `${LAYOUT_LABEL[dataset.layout]} layout`;
+  const wanted = files[dataset.split].gtMat;
+  if (wanted === null) {
+    return new PosebenchInputError({ file: dataset.root },
+      `the ${dataset.split} split has no ground-truth .mat (${layout}): PCKh is computed on the val split, with ${files.val.gtMat ?? 'its gt .mat'}`);
+  }
+  return new PosebenchInputError({ file: dataset.root },
+    `no ground-truth .mat: looked for ${wanted} (${layout}), which PCKh needs for the head boxes; put the val split's gt .mat there and open the folder again`);
 }
 
 function describeUnrecognised(absRoot: string, split: DatasetSplit): string {

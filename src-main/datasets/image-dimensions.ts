@@ -3,8 +3,9 @@
  * reads, no decoding. Used for thumbnails and the UI, where decoding thousands of images is too slow.
  * The size is the stored one; EXIF orientation is not applied (MPII images carry none).
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { PosebenchInputError } from '../core/errors.ts';
+import { notRegularFileError } from '../core/regular-file.ts';
 
 export interface ImageDimensions {
   readonly width: number;
@@ -21,12 +22,15 @@ function isStartOfFrame(marker: number): boolean {
 export function imageDimensions(file: string): ImageDimensions {
   let fd: number;
   try {
-    fd = openSync(file, 'r');
+    // O_NONBLOCK: a FIFO must not block the open (core/regular-file.ts); fstat then refuses it.
+    fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
     throw new PosebenchInputError({ file }, `cannot open image (${code})`);
   }
   try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) throw notRegularFileError(file, 'image file', stats);
     const head = Buffer.alloc(24);
     const got = readSync(fd, head, 0, head.length, 0);
     if (got >= 2 && head[0] === 0xff && head[1] === 0xd8) return jpegDimensions(fd, file);

@@ -6,6 +6,8 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { makeWarning, type InputWarning } from '../core/errors.ts';
+import { escapeControlCharacters } from '../core/printable-excerpt.ts';
+import { describeFileKind } from '../core/regular-file.ts';
 import type { ImageFileInfo, PersonAnnotation } from '../core/types.ts';
 
 /** Past this many per-entry "image not found" warnings, the rest are summarised in one warning. */
@@ -24,10 +26,13 @@ export function indexImageFiles(imagesDir: string, persons: readonly PersonAnnot
   const warnings: InputWarning[] = [];
   const folderExists = statSync(imagesDir, { throwIfNoEntry: false })?.isDirectory() ?? false;
 
+  /** Images that exist but are not regular files (FIFO, directory, device): never opened. */
+  const notRegular = new Map<string, string>();
   for (const person of persons) {
     if (images.has(person.image)) continue;
     const stat = folderExists ? statSync(path.join(imagesDir, person.image), { throwIfNoEntry: false }) : undefined;
     const exists = stat?.isFile() ?? false;
+    if (stat !== undefined && !exists) notRegular.set(person.image, describeFileKind(stat));
     images.set(person.image, { name: person.image, exists, bytes: exists && stat !== undefined ? stat.size : 0 });
   }
 
@@ -47,8 +52,11 @@ export function indexImageFiles(imagesDir: string, persons: readonly PersonAnnot
     missingEntries++;
     missingImages.add(person.image);
     if (missingEntries <= MAX_MISSING_IMAGE_WARNINGS) {
-      warnings.push(makeWarning({ file: annotationFile, entry: person.entryIndex, field: 'image' },
-        `image "${person.image}" not found in ${imagesDir}`));
+      const kind = notRegular.get(person.image);
+      const name = escapeControlCharacters(person.image);
+      warnings.push(makeWarning({ file: annotationFile, entry: person.entryIndex, field: 'image' }, kind === undefined
+        ? `image "${name}" not found in ${imagesDir}`
+        : `image "${name}" in ${imagesDir} is ${kind}, not a regular file: it is never opened, its persons fail`));
     }
   }
   if (missingEntries > MAX_MISSING_IMAGE_WARNINGS) {

@@ -3,12 +3,13 @@
  * truth from the gt `.mat` (val split), and an index of the image files by `stat` only.
  * Nothing is decoded, so a 2958-person val folder opens in well under a second.
  */
-import { readFileSync } from 'node:fs';
 import { makeWarning, PosebenchInputError, type InputWarning } from '../core/errors.ts';
+import { readRegularFileSync } from '../core/regular-file.ts';
 import type { DatasetLayout, DatasetSplit, ImageFileInfo, MatGroundTruth, PersonAnnotation } from '../core/types.ts';
 import { readMpiiGtMat } from '../formats/mpii-gt-mat.ts';
 import { parseMpiiJson } from '../formats/mpii-json.ts';
 import { detectDatasetLayout } from './dataset-layout.ts';
+import { groundTruthWarnings } from './gt-warnings.ts';
 import { indexImageFiles } from './image-index.ts';
 
 export interface OpenDatasetOptions {
@@ -49,6 +50,7 @@ export function openDataset(root: string, options: OpenDatasetOptions = {}): Ope
       throw new PosebenchInputError({ file: detected.gtMatFile },
         `has ${gt.count} persons but ${detected.annotationFile} has ${persons.length}; the json and the gt .mat must list the same persons in the same order`);
     }
+    warnings.push(...groundTruthWarnings(gt, detected.gtMatFile));
   }
 
   const imageIndex = indexImageFiles(detected.imagesDir, persons, detected.annotationFile);
@@ -70,8 +72,9 @@ export function openDataset(root: string, options: OpenDatasetOptions = {}): Ope
 
 function readTextFile(file: string): string {
   try {
-    return readFileSync(file, 'utf8');
+    return readRegularFileSync(file, 'annotation file').toString('utf8');
   } catch (error) {
+    if (error instanceof PosebenchInputError) throw error;
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
     throw new PosebenchInputError({ file }, `cannot read file (${code})`);
   }
