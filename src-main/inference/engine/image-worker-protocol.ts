@@ -62,6 +62,11 @@ export type ImageJobReply =
       readonly ok: true;
       /** The image was decoded for this job; false when every crop came from the crop cache. */
       readonly decoded: boolean;
+      /**
+       * What the decoder warned about (libjpeg: "Corrupt JPEG data: premature end of data segment", …):
+       * the image decoded and its persons are scored, but it is damaged. Empty when clean or not decoded.
+       */
+      readonly decodeWarnings: readonly string[];
       /** Crops read from / newly written to the crop cache for this job. */
       readonly cropsFromCache: number;
       readonly cropsWarped: number;

@@ -14,7 +14,7 @@ import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
 import type { CropTransform } from '../preprocess/crop-transform.ts';
 import { cropCacheFileFor, imageIdentity, readCachedCropInto, writeCachedCrop } from './crop-cache.ts';
-import { decodeImageRgb, type RgbImage } from './image-decode.ts';
+import { decodeImageRgb, type DecodedImage } from './image-decode.ts';
 import { createHoldGate } from './hold-gate.ts';
 import type { ImageJob, ImageJobReply, PreparedPerson, WorkerInit, WorkerRequest } from './image-worker-protocol.ts';
 import { cropTransformsFor, failedPerson, tensorsFromCrops, warpCrop } from './prepare-tensors.ts';
@@ -69,8 +69,8 @@ async function handleJob(job: ImageJob): Promise<void> {
   let reply: ImageJobReply;
   const transfer: ArrayBuffer[] = [];
   const toWrite: { file: string; data: Uint8Array }[] = [];
-  let image: RgbImage | null = null;
-  const decodeOnce = async (): Promise<RgbImage> => (image ??= await decodeImageRgb(job.imagePath));
+  let image: DecodedImage | null = null;
+  const decodeOnce = async (): Promise<DecodedImage> => (image ??= await decodeImageRgb(job.imagePath));
   try {
     const cacheDir = init.cropCacheDir;
     const identity = cacheDir === undefined ? null : imageIdentity(job.imagePath);
@@ -112,10 +112,12 @@ async function handleJob(job: ImageJob): Promise<void> {
         transfer.push(tensor.buffer as ArrayBuffer);
       }
     }
+    const decodedImage = image as DecodedImage | null;
     reply = {
       jobId: job.jobId,
       ok: true,
-      decoded: image !== null,
+      decoded: decodedImage !== null,
+      decodeWarnings: decodedImage?.warnings ?? [],
       cropsFromCache: fromCache,
       cropsWarped: warped,
       prepareMs: performance.now() - start,

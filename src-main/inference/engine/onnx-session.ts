@@ -4,10 +4,11 @@
  * a model that returns a shape other than the one it declared, or NaN/Inf, is reported by name
  * instead of flowing into the decoders as garbage.
  */
-import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { PosebenchInputError } from '../../core/errors.ts';
+import { oneLine, printableExcerpt } from '../../core/printable-excerpt.ts';
+import { checkRegularFile } from '../../core/regular-file.ts';
 
 /** The session options every posebench session uses (benchmarks report them verbatim). */
 export const SINGLE_THREAD_SESSION_OPTIONS = {
@@ -50,16 +51,20 @@ export class ModelSession {
 
   /** Loads `file`; any failure is a PosebenchInputError naming the model file. */
   static async open(file: string, options: OpenSessionOptions = {}): Promise<ModelSession> {
+    let size: number;
     try {
-      await access(file);
-    } catch {
+      // Also refuses a FIFO or device, which ORT would open and block on.
+      size = await checkRegularFile(file, 'model file');
+    } catch (error) {
+      if (error instanceof PosebenchInputError) throw error;
       throw new PosebenchInputError({ file }, 'model file not found or not readable');
     }
+    if (size === 0) throw new PosebenchInputError({ file }, 'not a loadable ONNX model: the file is empty (0 bytes)');
     let session: InferenceSession;
     try {
       session = await InferenceSession.create(file, { ...SINGLE_THREAD_SESSION_OPTIONS, logSeverityLevel: 3 });
     } catch (error) {
-      throw new PosebenchInputError({ file }, `not a loadable ONNX model (${firstLine(error)})`);
+      throw new PosebenchInputError({ file }, `not a loadable ONNX model (${describeRuntimeError(error)})`);
     }
     try {
       const input = resolveInputSpec(file, session, options);
@@ -108,6 +113,32 @@ export class ModelSession {
   }
 }
 
+/**
+ * An output holding NaN or ±Inf. Keeps where (output, flat index, dims), so a caller that knows the
+ * model's joints can name the joint (run-pipeline.ts); the message alone names model and output.
+ */
+export class NonFiniteOutputError extends Error {
+  override readonly name = 'NonFiniteOutputError';
+
+  constructor(
+    readonly where: string,
+    readonly output: string,
+    readonly dims: readonly number[],
+    readonly flatIndex: number,
+    readonly value: number,
+  ) {
+    super(`${where}: non-finite value ${value} at flat index ${flatIndex} (model diverged or broken export)`);
+  }
+
+  /** The joint axis index (axis 1 of every [N,K,…] layout posebench reads, select-outputs.ts). */
+  jointIndex(): number | undefined {
+    if (this.dims.length < 2) return undefined;
+    const perJoint = this.dims.slice(2).reduce((product, dim) => product * dim, 1);
+    const joints = this.dims[1]!;
+    return Math.floor(this.flatIndex / perJoint) % joints;
+  }
+}
+
 function checkOutput(file: string, spec: TensorSpec, value: unknown): OutputTensor {
   const where = `${path.basename(file)} output "${spec.name}"`;
   if (!(value instanceof Tensor)) throw new Error(`${where}: missing from the model's results`);
@@ -121,9 +152,7 @@ function checkOutput(file: string, spec: TensorSpec, value: unknown): OutputTens
   for (let i = 0; i < data.length; i += 1) {
     // `x - x` is NaN for NaN and ±Inf, 0 otherwise: one test for both.
     const v = data[i] as number;
-    if (v - v !== 0) {
-      throw new Error(`${where}: non-finite value ${v} at flat index ${i} (model diverged or broken export)`);
-    }
+    if (v - v !== 0) throw new NonFiniteOutputError(where, spec.name, value.dims, i, v);
   }
   return { name: spec.name, dims: [...value.dims], data };
 }
@@ -136,7 +165,7 @@ async function runSession(
   try {
     return await session.run(feeds);
   } catch (error) {
-    throw new Error(`${path.basename(file)}: ONNX Runtime failed to run (${firstLine(error)})`);
+    throw new Error(`${path.basename(file)}: ONNX Runtime failed to run (${describeRuntimeError(error)})`);
   }
 }
 
@@ -194,7 +223,22 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((dim, axis) => dim === b[axis]);
 }
 
-function firstLine(error: unknown): string {
+/**
+ * ONNX Runtime's error message without its internals: the "Load model from PATH failed:" prefix (we
+ * name the file ourselves), the runtime's source locations (`/onnxruntime_src/…/model.cc:187`) and
+ * C++ signatures (`onnxruntime::Model::Model(onnx::ModelProto&&, …)`); what remains is ORT's own
+ * sentence ("ModelProto does not have a graph."), on one line, control characters escaped.
+ */
+export function describeRuntimeError(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  return text.split('\n')[0]?.trim() ?? text;
+  let reason = text
+    .replace(/^\s*Load model from [\s\S]*? failed:\s*/, '')
+    .replace(/\[ONNXRuntimeError\]\s*:\s*\d+\s*:\s*\w+\s*:\s*/g, '')
+    .replace(/\S*onnxruntime_src\S*:\d+\s*/g, '')
+    .replace(/(?:[A-Za-z]:)?(?:[\\/][\w.+-]+)+\.(?:cc|cpp|cxx|c|h|hpp):\d+\s*/g, '')
+    .replace(/(?:virtual\s+)?(?:[\w:<>]+\s*[*&]+\s*)?(?:[\w<>~]+::)+[\w<>~]+\([^()]*\)(?:\s*const)?\s*/g, '')
+    .trim();
+  if (/^Protobuf parsing failed\.?$/i.test(reason)) reason = 'protobuf parsing failed: not an ONNX model file';
+  if (/ModelProto does not have a graph/i.test(reason)) reason = 'ModelProto does not have a graph: not an ONNX model file';
+  return printableExcerpt(oneLine(reason === '' ? 'no reason given' : reason), 200);
 }

@@ -6,7 +6,9 @@
  * - Decoding, cropping and tensor conversion run in a worker thread (image-worker.ts) that works a few
  *   persons ahead, so `session.run` does not wait for JPEG decoding.
  * - A missing/corrupt image, or a person that cannot be cropped, is reported through `onFailure` and
- *   the run goes on; a model output that fails validation (shape, NaN/Inf) likewise, per model.
+ *   the run goes on; a model output that fails validation (shape, NaN/Inf, naming the joint) likewise,
+ *   per model. An image that decodes with decoder warnings (libjpeg "Corrupt JPEG data: …") is
+ *   scored and reported once through `onWarning`.
  * - Cancel with `signal`; resume by passing a `skip` that returns true for what is already stored.
  */
 import os from 'node:os';
@@ -27,7 +29,7 @@ import type {
 } from './image-worker-protocol.ts';
 import { toMpiiKeypoints } from './joint-mapping.ts';
 import type { ModelInfo } from './model-inspect.ts';
-import { ModelSession } from './onnx-session.ts';
+import { ModelSession, NonFiniteOutputError } from './onnx-session.ts';
 
 export interface PipelineResult {
   readonly modelIndex: number;
@@ -42,6 +44,15 @@ export interface PipelineFailure {
   readonly modelIndex?: number;
   readonly image: string;
   readonly reason: string;
+}
+
+/** An image that decoded but is damaged (its persons are still scored). Once per image and run. */
+export interface PipelineWarning {
+  /** The first person of the image in this run (the entry the CLI names next to the image). */
+  readonly entryIndex: number;
+  readonly image: string;
+  /** One line: what the decoder warned about and what it means. */
+  readonly message: string;
 }
 
 export interface PipelineProgress {
@@ -65,6 +76,12 @@ export interface RunModelsOptions {
   readonly flipTest?: boolean;
   readonly onResult: (result: PipelineResult) => void;
   readonly onFailure: (failure: PipelineFailure) => void;
+  /**
+   * A damaged image that still decoded (libjpeg warnings such as "premature end of data segment"):
+   * called once per such image when it is decoded, before its persons' results. Not called for an
+   * image whose crops all came from the crop cache (it is not decoded again).
+   */
+  readonly onWarning?: (warning: PipelineWarning) => void;
   readonly onProgress?: (progress: PipelineProgress) => void;
   readonly signal?: AbortSignal;
   /** Persons prepared ahead of the inference thread (default 4 per image worker). */
@@ -103,6 +120,8 @@ export interface PipelineSummary {
   readonly cropsFromCache: number;
   readonly cropsWarped: number;
   readonly failedImages: number;
+  /** Images that decoded with decoder warnings (each reported through `onWarning`). */
+  readonly damagedImages: number;
   readonly imagesTotal: number;
   readonly personsTotal: number;
   readonly personsDone: number;
@@ -162,6 +181,7 @@ export async function runModelsOverDataset(options: RunModelsOptions): Promise<P
   let cropsFromCache = 0;
   let cropsWarped = 0;
   let failedImages = 0;
+  let damagedImages = 0;
   let personsDone = 0;
   let imagesDone = 0;
   let results = 0;
@@ -180,6 +200,7 @@ export async function runModelsOverDataset(options: RunModelsOptions): Promise<P
     cropsFromCache,
     cropsWarped,
     failedImages,
+    damagedImages,
     imagesTotal: groups.length,
     personsTotal,
     personsDone,
@@ -292,6 +313,11 @@ export async function runModelsOverDataset(options: RunModelsOptions): Promise<P
         else imagesFromCache += 1;
         cropsFromCache += reply.cropsFromCache;
         cropsWarped += reply.cropsWarped;
+        const firstPerson = group.persons[0]?.person;
+        if (reply.decodeWarnings.length > 0 && firstPerson !== undefined) {
+          damagedImages += 1;
+          options.onWarning?.({ entryIndex: firstPerson.entryIndex, image: group.image, message: describeDecodeWarnings(reply.decodeWarnings) });
+        }
         for (const [index, prepared] of reply.persons.entries()) {
           const planned = group.persons[index];
           if (planned === undefined) continue;
@@ -362,14 +388,39 @@ export function defaultImageWorkerCount(env: Readonly<Record<string, string | un
   return Math.max(1, Math.min(3, os.availableParallelism() - 1));
 }
 
+/** The pipeline's one-line warning for an image the decoder warned about. */
+export function describeDecodeWarnings(warnings: readonly string[]): string {
+  return `image decoded with decoder warnings (${warnings.join('; ')}): part of it may be grey or garbled, ` +
+    'its persons are scored on what decoded (OpenCV, which mmpose reads images with, also decodes despite such warnings); check or replace the image';
+}
+
+/**
+ * `session.run`, with a NaN/Inf output named by the model's joint: "model output is NaN/Inf at joint
+ * left_wrist". The message keeps the session's "output "X": non-finite value V at flat index I".
+ */
+async function runNamingJoints(plan: ModelPlan, tensor: Float32Array, mirrored: boolean): ReturnType<ModelSession['run']> {
+  try {
+    return await plan.session.run(tensor);
+  } catch (error) {
+    if (!(error instanceof NonFiniteOutputError)) throw error;
+    const jointIndex = error.jointIndex();
+    const joint = jointIndex === undefined ? undefined : plan.info.keypoints[jointIndex];
+    const at = joint === undefined ? '' : ` at joint ${joint}`;
+    const crop = mirrored ? ' (on the mirrored crop of the flip test)' : '';
+    throw new Error(
+      `${error.where}: non-finite value ${error.value} at flat index ${error.flatIndex}: model output is NaN/Inf${at}${crop} (model diverged or broken export)`,
+    );
+  }
+}
+
 async function predictPerson(plan: ModelPlan, prepared: PreparedPerson): Promise<Float32Array> {
   const tensor = prepared.tensors[plan.tensorKey];
   const transform = prepared.transforms[plan.cropKey];
   if (tensor === undefined || transform === undefined) throw new Error(`internal: no tensor for ${plan.tensorKey}`);
-  const outputs = await plan.session.run(tensor);
+  const outputs = await runNamingJoints(plan, tensor, false);
   const flippedTensor = plan.flip ? prepared.flippedTensors[plan.tensorKey] : undefined;
   if (plan.flip && flippedTensor === undefined) throw new Error(`internal: no mirrored tensor for ${plan.tensorKey}`);
-  const flippedOutputs = flippedTensor === undefined ? undefined : await plan.session.run(flippedTensor);
+  const flippedOutputs = flippedTensor === undefined ? undefined : await runNamingJoints(plan, flippedTensor, true);
   let decoded;
   try {
     decoded =
@@ -381,6 +432,12 @@ async function predictPerson(plan: ModelPlan, prepared: PreparedPerson): Promise
           });
   } catch (error) {
     throw new Error(`${plan.info.name}: cannot decode outputs (${error instanceof Error ? error.message : String(error)})`);
+  }
+  // Finite outputs can still decode to NaN/Inf (e.g. a soft-argmax whose exp overflows): same failure.
+  const badJoint = decoded.keypoints.findIndex((k) => !Number.isFinite(k.x) || !Number.isFinite(k.y));
+  if (badJoint >= 0) {
+    const name = plan.info.keypoints[badJoint] ?? `#${badJoint}`;
+    throw new Error(`${path.basename(plan.info.file)}: decoded keypoint is NaN/Inf at joint ${name} (model output overflows the ${plan.info.head} decoder)`);
   }
   return toMpiiKeypoints(plan.info, decoded.keypoints);
 }
