@@ -195,13 +195,15 @@ ALTER TABLE variants DROP COLUMN latency_p95_ms;
 ALTER TABLE variants DROP COLUMN latency_env_json;
 
 -- sha256 of files (models, prediction files) by file identity, so a 100 MB model is hashed once.
+-- ctime too: a same-size rewrite with the mtime put back (touch -r) still moves the ctime.
 CREATE TABLE file_digests (
   path TEXT NOT NULL,
   size INTEGER NOT NULL,
   mtime_ms REAL NOT NULL,
+  ctime_ms REAL NOT NULL,
   inode TEXT NOT NULL,
   sha256 TEXT NOT NULL,
-  PRIMARY KEY (path, size, mtime_ms, inode)
+  PRIMARY KEY (path, size, mtime_ms, ctime_ms, inode)
 ) WITHOUT ROWID;
 `;
 

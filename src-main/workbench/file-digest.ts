@@ -2,8 +2,9 @@
  * sha256 of a model or prediction file, the part of a run's identity that says which bytes produced
  * its numbers (issue 11: not path or mtime, which survive a replaced file). Hashing streams the file
  * (the engine's event loop stays free for UI requests while a 100 MB model is read) and is done once
- * per file identity: cached in memory and in the workspace by path + size + mtime + inode, so a
- * changed file (any of the four) is hashed again and an unchanged one never is.
+ * per file identity: cached in memory and in the workspace by path + size + mtime + ctime + inode, so
+ * a changed file (any of them; the ctime catches a same-size rewrite with its mtime put back) is
+ * hashed again and an unchanged one never is.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, readFileSync, statSync } from 'node:fs';
@@ -19,16 +20,16 @@ export interface FileDigest {
 }
 
 const memory = new Map<string, string>();
-const keyOf = (identity: FileIdentity) => `${identity.path}\u0000${identity.size}\u0000${identity.mtimeMs}\u0000${identity.inode}`;
+const keyOf = (identity: FileIdentity) => [identity.path, identity.size, identity.mtimeMs, identity.ctimeMs, identity.inode].join('\u0000');
 
 export async function fileIdentity(file: string): Promise<FileIdentity> {
   const resolved = path.resolve(file);
   return identityOf(resolved, await stat(resolved, { bigint: true }));
 }
 
-function identityOf(resolved: string, info: { size: bigint; mtimeNs: bigint; ino: bigint }): FileIdentity {
-  // Sub-millisecond mtimes matter: a file rewritten within the same millisecond is another version.
-  return { path: resolved, size: Number(info.size), mtimeMs: Number(info.mtimeNs) / 1e6, inode: info.ino.toString() };
+function identityOf(resolved: string, info: { size: bigint; mtimeNs: bigint; ctimeNs: bigint; ino: bigint }): FileIdentity {
+  // Sub-millisecond times matter: a file rewritten within the same millisecond is another version.
+  return { path: resolved, size: Number(info.size), mtimeMs: Number(info.mtimeNs) / 1e6, ctimeMs: Number(info.ctimeNs) / 1e6, inode: info.ino.toString() };
 }
 
 /** sha256 (hex) of the file's bytes, hashed only when its identity is new to this process and the workspace. */
