@@ -8,6 +8,18 @@
  *   POST /api/<channel>         JSON request → JSON response {ok, result | error}
  *   GET  /media/<key>?token=T   an image or thumbnail, only from inside opened dataset folders
  *   WS   /events?token=T        engine events
+ *
+ * Every malformed request gets a 4xx answer, never a reset or a 500: bad %-encoding → 400, a body
+ * over MAX_BODY_BYTES → 413 (read to its end, answered, connection closed), an API POST that is not
+ * `Content-Type: application/json` → 415, unknown routes → 404.
+ *
+ * Origin policy (API POSTs and the WebSocket upgrade): a request that carries an `Origin` header must
+ * come from this host's own origin (http://127.0.0.1:PORT or http://localhost:PORT), otherwise 403.
+ * Browsers always send Origin on a cross-origin POST (Fetch standard, "origin header") and on every
+ * WebSocket handshake (RFC 6455 §4.1), so another web page cannot reach the API or the event stream
+ * even if it learnt the token. A request WITHOUT Origin is allowed: only non-browser clients (the
+ * tests' fetch, curl, scripts) send none, and they still need the token. `Origin: null` (sandboxed
+ * frames, file: pages) is refused like any foreign origin.
  */
 import { createReadStream } from 'node:fs';
 import { mkdir, readFile, realpath, stat } from 'node:fs/promises';
@@ -20,6 +32,8 @@ import { isChannel, parseRequest, type EventMap, type EventName } from '../../ap
 import { EngineClient, type EngineSpawner } from '../engine/engine-client.ts';
 import { forkEngineSpawner } from '../engine/fork-engine.ts';
 import { isInsideFolder } from '../engine/path-safety.ts';
+import { printableExcerpt } from '../../core/printable-excerpt.ts';
+import { describeV8Reason } from '../../formats/json-text.ts';
 import { generateToken, tokensEqual } from './token.ts';
 import { defaultCacheDir } from '../engine/workspace-defaults.ts';
 
@@ -58,6 +72,12 @@ const STATIC_TYPES: Record<string, string> = {
 };
 
 const MAX_BODY_BYTES = 1_000_000;
+/**
+ * A body over MAX_BODY_BYTES is still read (and dropped) up to this size before the 413 is sent:
+ * closing a connection with unread request data makes the kernel reset it, and the client then sees
+ * a reset instead of the answer. Beyond this, the 413 is sent at once and the connection closed.
+ */
+const MAX_DRAINED_BODY_BYTES = 64 * 1024 * 1024;
 
 export async function startWebHost(options: WebHostOptions = {}): Promise<WebHost> {
   const log = options.log ?? ((line: string) => process.stderr.write(`[posebench] ${line}\n`));
@@ -86,18 +106,28 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
   await mkdir(defaultCacheDir(dbPath), { recursive: true });
 
   let allowedHosts = new Set<string>();
+  let allowedOrigins = new Set<string>();
   const server = http.createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => {
+      // Malformed %-encoding that reached a decodeURIComponent not guarded below: still the client's fault.
+      if (error instanceof URIError && !res.headersSent) return sendText(res, 400, 'bad request: malformed %-encoding');
       log(`request failed: ${String(error)}`);
       if (!res.headersSent) sendJson(res, 500, { ok: false, error: { name: 'Error', message: 'internal error' } });
       else res.destroy();
     });
   });
 
+  /** See the Origin policy in the header comment. */
+  const originAllowed = (req: http.IncomingMessage): boolean => {
+    const origin = req.headers.origin;
+    return origin === undefined || allowedOrigins.has(origin);
+  };
+
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     // DNS-rebinding guard: only our own origin may talk to us.
     if (!allowedHosts.has(req.headers.host ?? '')) return sendText(res, 421, 'wrong host');
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const url = parseRequestUrl(req.url);
+    if (url === undefined) return sendText(res, 400, 'bad request: malformed URL');
     if (url.pathname.startsWith('/api/')) return handleApi(req, res, url);
     if (url.pathname.startsWith('/media/')) return handleMedia(res, url);
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'method not allowed');
@@ -106,16 +136,27 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
 
   async function handleApi(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
     if (req.method !== 'POST') return sendText(res, 405, 'POST only');
+    if (!originAllowed(req)) return sendJson(res, 403, { ok: false, error: { name: 'Forbidden', message: 'cross-origin request refused' } });
     const given = headerValue(req.headers['x-posebench-token']);
     if (!tokensEqual(given, token)) return sendJson(res, 401, { ok: false, error: { name: 'Unauthorized', message: 'missing or wrong token' } });
-    const channel = decodeURIComponent(url.pathname.slice('/api/'.length));
-    if (!isChannel(channel)) return sendJson(res, 404, { ok: false, error: { name: 'ApiRequestError', message: `unknown channel ${channel}` } });
+    if (!isJsonContentType(req.headers['content-type'])) {
+      return sendJson(res, 415, { ok: false, error: { name: 'ApiRequestError', message: 'the request body must be Content-Type: application/json' } });
+    }
+    const channel = safeDecodeURIComponent(url.pathname.slice('/api/'.length));
+    if (channel === undefined) return sendJson(res, 400, { ok: false, error: { name: 'ApiRequestError', message: 'bad request: malformed %-encoding in the channel' } });
+    if (!isChannel(channel)) {
+      return sendJson(res, 404, { ok: false, error: { name: 'ApiRequestError', message: `unknown channel ${printableExcerpt(channel)}` } });
+    }
     let payload: unknown;
     try {
       const body = await readBody(req);
       payload = body.length === 0 ? {} : JSON.parse(body);
     } catch (error) {
-      return sendJson(res, 400, { ok: false, error: { name: 'ApiRequestError', message: `bad request body: ${String(error)}` } });
+      if (error instanceof BodyTooLargeError) {
+        return sendJson(res, 413, { ok: false, error: { name: 'ApiRequestError', message: error.message } }, { connection: 'close' });
+      }
+      const reason = error instanceof SyntaxError ? describeV8Reason(error.message) : printableExcerpt(String(error));
+      return sendJson(res, 400, { ok: false, error: { name: 'ApiRequestError', message: `bad request body: ${reason}` } });
     }
     try {
       const request = parseRequest(channel, payload); // host-boundary validation
@@ -156,7 +197,11 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
   }
 
   async function serveStatic(res: http.ServerResponse, pathname: string): Promise<void> {
-    const relative = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
+    const decoded = safeDecodeURIComponent(pathname);
+    if (decoded === undefined) return sendText(res, 400, 'bad request: malformed %-encoding');
+    // A NUL makes fs calls throw: no such file can exist anyway.
+    if (decoded.includes('\0')) return sendText(res, 404, 'not found');
+    const relative = pathname === '/' ? 'index.html' : decoded.replace(/^\/+/, '');
     const file = path.resolve(rendererDir, relative);
     if (!isInsideFolder(file, rendererDir)) return sendText(res, 403, 'forbidden');
     let body: Buffer;
@@ -179,12 +224,17 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (!allowedHosts.has(req.headers.host ?? '') || url.pathname !== '/events' || !tokensEqual(url.searchParams.get('token') ?? '', token)) {
-      socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
+    const url = parseRequestUrl(req.url);
+    const refuse = (status: string): void => {
+      socket.write(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       socket.destroy();
-      return;
+    };
+    if (!allowedHosts.has(req.headers.host ?? '') || url === undefined || url.pathname !== '/events' || !tokensEqual(url.searchParams.get('token') ?? '', token)) {
+      return refuse('401 Unauthorized');
     }
+    // A web page of another origin may open a WebSocket to any host (no CORS for WebSockets): the
+    // Origin header, which browsers always send on the handshake, is the guard.
+    if (!originAllowed(req)) return refuse('403 Forbidden');
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
       ws.on('close', () => sockets.delete(ws));
@@ -198,6 +248,7 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
   });
   const port = (server.address() as AddressInfo).port;
   allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+  allowedOrigins = new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
 
   try {
     await engine.start();
@@ -240,27 +291,77 @@ function headerValue(value: string | string[] | undefined): string {
   return Array.isArray(value) ? (value[0] ?? '') : (value ?? '');
 }
 
+class BodyTooLargeError extends Error {}
+
+/** The request target as a URL, or undefined when it cannot be parsed. */
+function parseRequestUrl(target: string | undefined): URL | undefined {
+  try {
+    return new URL(target ?? '/', 'http://127.0.0.1');
+  } catch {
+    return undefined;
+  }
+}
+
+/** decodeURIComponent, or undefined for malformed %-encoding (which makes it throw URIError). */
+export function safeDecodeURIComponent(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** `application/json`, with or without parameters (`; charset=utf-8`), any case (RFC 9110 §8.3.1). */
+export function isJsonContentType(value: string | undefined): boolean {
+  if (value === undefined) return false;
+  const mediaType = value.split(';')[0]?.trim().toLowerCase();
+  return mediaType === 'application/json';
+}
+
+/**
+ * The request body as text, at most MAX_BODY_BYTES. A larger body is read to its end and dropped
+ * (up to MAX_DRAINED_BODY_BYTES), then BodyTooLargeError: the caller answers 413 on a connection
+ * that has no unread data left, so the client gets the answer rather than a reset.
+ */
 function readBody(req: http.IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let tooLarge = false;
+    const tooLargeError = () => new BodyTooLargeError(`request body too large: more than ${MAX_BODY_BYTES} bytes`);
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > MAX_DRAINED_BODY_BYTES) {
+      reject(tooLargeError());
+      return;
+    }
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
+      if (size > MAX_DRAINED_BODY_BYTES) {
+        req.removeAllListeners('data');
+        req.removeAllListeners('end');
+        reject(tooLargeError());
+        return;
+      }
       if (size > MAX_BODY_BYTES) {
-        reject(new Error('request body too large'));
-        req.destroy();
+        tooLarge = true;
+        chunks.length = 0;
         return;
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => (tooLarge ? reject(tooLargeError()) : resolve(Buffer.concat(chunks).toString('utf8'))));
     req.on('error', reject);
   });
 }
 
-function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+function sendJson(res: http.ServerResponse, status: number, body: unknown, extraHeaders: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    ...extraHeaders,
+  });
   res.end(text);
 }
 
