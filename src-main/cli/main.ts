@@ -10,13 +10,20 @@ const USAGE = `posebench — pose-model workbench (mmpose-exact PCKh, single-thr
 
 Usage:
   posebench eval (--dataset DIR | --demo) (--predictions FILE [--coordinate-base 0|1] | --model FILE.onnx ...)
-                 [--protocol mmpose0x|mmpose1x] [--format table|json|csv] [--db FILE] [--name NAME] [--flip-test]
+                 [--protocol mmpose0x|mmpose1x] [--format table|json|csv] [--db FILE] [--name NAME]
+                 [--flip-test | --no-flip-test] [--heatmap-refine shift|dark|none] [--simcc-split-ratio R]
+                 [--sigma-is-logit | --no-sigma-is-logit]   decoder options over the model's sidecar
+                 [--rerun]                   run again although an identical finished run exists (default: reuse it)
+                 [--latency-runs N]          single-thread session.run timings per model (default 50; 0 skips)
                  [--no-crop-cache]           decode and crop every image again (default: reuse cached crops)
   posebench eval --demo                     every demo model on the embedded demo dataset
   posebench prepare (--dataset DIR | --demo) (--model FILE.onnx ... | --input WxH ...) [--db FILE] [--format table|json]
                                             crop every person ahead of eval: runs then decode no image
   posebench inspect MODEL.onnx [--format json|table]
   posebench bench --model FILE [--runs N] [--warmup N] [--pipeline --dataset DIR] [--format json|table]
+  posebench bench --model FILE --dataset DIR --store [--db FILE] [--runs N]
+                                            re-measure the workspace variant's latency and keep it in its history
+  posebench variants list|history|rename|hide|show|set-options|remove --dataset DIR [--db FILE] ...
   posebench serve [--dataset DIR] [--models DIR] [--port N] [--db FILE]
   posebench export --dataset DIR --format mpii-json|mpii-mat|coco --out FILE [--db FILE] [--force]
   posebench demo [--force]                  generate the embedded demo dataset and models
@@ -33,6 +40,7 @@ const COMMANDS: Record<string, () => Promise<CommandRunner>> = {
   prepare: async () => (await import('./commands/prepare-command.ts')).runPrepareCommand,
   inspect: async () => (await import('./commands/inspect-command.ts')).runInspectCommand,
   bench: async () => (await import('./commands/bench-command.ts')).runBenchCommand,
+  variants: async () => (await import('./commands/variants-command.ts')).runVariantsCommand,
   serve: async () => (await import('./commands/serve-command.ts')).runServeCommand,
   export: async () => (await import('./commands/export-command.ts')).runExportCommand,
   demo: async () => (await import('./commands/demo-command.ts')).runDemoCommand,

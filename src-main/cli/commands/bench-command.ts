@@ -1,6 +1,10 @@
 /**
  * posebench bench --model FILE [--runs N] [--warmup N] [--pipeline --dataset DIR [--max-persons N]] [--format json|table]
  * Like the study's "elapse … ms": median, p95 and mean of `session.run` on ONE thread, with the environment.
+ *
+ * posebench bench --model FILE --dataset DIR --store [--db FILE] [--runs N] [--format json|table]
+ * Re-measures the latency of the workspace's variants of that model file (the same measurement a run
+ * takes, workbench/variant-management.ts) and keeps it in each variant's latency history.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -9,6 +13,38 @@ import { CliUsageError, oneOf, parseCommandArgs, positiveInteger } from '../cli-
 import { inspectModel } from '../../inference/engine/model-inspect.ts';
 import { benchPipeline, benchSessionRun, environmentInfo, summarise, type PipelineBenchResult } from '../../inference/engine/latency-bench.ts';
 import { openDataset } from '../../datasets/open-dataset.ts';
+import { PosebenchInputError } from '../../core/errors.ts';
+import { listVariants } from '../../store/variants-repo.ts';
+import { measureVariantLatency } from '../../workbench/variant-management.ts';
+import { openWorkbench } from '../../workbench/workbench.ts';
+
+async function storeVariantLatency(values: { model?: string[]; dataset?: string; db?: string; runs?: string; format?: string; pipeline?: boolean }): Promise<number> {
+  const format = oneOf('format', values.format, ['json', 'table'], 'table');
+  if (values.dataset === undefined) throw new CliUsageError('--store needs --dataset DIR (the workspace whose variant to re-measure)');
+  if (values.pipeline) throw new CliUsageError('--store measures session.run only; leave out --pipeline');
+  const runs = positiveInteger('runs', values.runs, 50);
+  if (runs < 5) throw new CliUsageError('--runs must be at least 5 for a stored distribution');
+  const workbench = openWorkbench({ datasetRoot: values.dataset, dbFile: values.db });
+  try {
+    const stored = [];
+    for (const file of values.model ?? []) {
+      const resolved = path.resolve(file);
+      const variants = listVariants(workbench.workspace, { datasetId: workbench.datasetRecord.id }).filter((v) => v.kind === 'model' && v.sourcePath === resolved);
+      if (variants.length === 0) {
+        throw new PosebenchInputError({ file: resolved }, 'is not a variant of this dataset\'s workspace: run posebench eval --model with it first (or give --db)');
+      }
+      for (const variant of variants) {
+        const m = await measureVariantLatency(workbench, variant.id, runs);
+        stored.push({ variant: variant.name, n: m.n, median_ms: m.medianMs, p5_ms: m.p5Ms, p95_ms: m.p95Ms, iqr_ms: m.p75Ms !== null && m.p25Ms !== null ? m.p75Ms - m.p25Ms : null, measured_at: m.measuredAt });
+      }
+    }
+    if (format === 'json') process.stdout.write(`${JSON.stringify({ stored }, null, 2)}\n`);
+    else for (const s of stored) process.stdout.write(`${s.variant}: median ${s.median_ms.toFixed(2)} ms, p5–p95 ${s.p5_ms?.toFixed(2)}–${s.p95_ms.toFixed(2)} ms, n = ${s.n} (stored in its latency history)\n`);
+    return 0;
+  } finally {
+    workbench.close();
+  }
+}
 
 export async function runBenchCommand(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs('bench', argv, {
@@ -20,7 +56,10 @@ export async function runBenchCommand(argv: string[]): Promise<number> {
     'max-persons': { type: 'string' },
     'flip-test': { type: 'boolean' },
     format: { type: 'string' },
+    store: { type: 'boolean' },
+    db: { type: 'string' },
   });
+  if (values.store) return storeVariantLatency(values);
   const format = oneOf('format', values.format, ['json', 'table'], 'table');
   const modelFiles = values.model ?? [];
   if (modelFiles.length === 0) throw new CliUsageError('posebench bench needs --model FILE');

@@ -2,7 +2,7 @@
  * posebench eval (--dataset DIR | --demo) (--predictions FILE [--coordinate-base 0|1] | --model FILE.onnx ...)
  *                [--protocol mmpose0x|mmpose1x] [--format table|json|csv] [--db FILE] [--name NAME]
  *                [--flip-test | --no-flip-test] [--heatmap-refine shift|dark|none] [--simcc-split-ratio R]
- *                [--rerun] [--latency-runs N] [--no-crop-cache]
+ *                [--sigma-is-logit | --no-sigma-is-logit] [--rerun] [--latency-runs N] [--no-crop-cache]
  *
  * Model runs go through the one orchestration every host uses (workbench/run-variants.ts): decoder
  * options given here win over the model's sidecar; options not given leave the sidecar's in force.
@@ -15,7 +15,7 @@ import type { PckhProtocol } from '../../core/types.ts';
 import { openWorkbench } from '../../workbench/workbench.ts';
 import { importPredictionsVariant } from '../../workbench/import-variant.ts';
 import { toVariantReport } from '../variant-report.ts';
-import type { VariantDecoderOptions } from '../../core/types.ts';
+import { DECODER_OPTION_FLAGS, decoderOptionsFromFlags } from '../decoder-option-flags.ts';
 import type { LatencyMeasurement } from '../../store/latency-repo.ts';
 import type { PipelineProgress } from '../../inference/engine/run-pipeline.ts';
 
@@ -33,10 +33,7 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
     format: { type: 'string' },
     db: { type: 'string' },
     name: { type: 'string', multiple: true },
-    'flip-test': { type: 'boolean' },
-    'no-flip-test': { type: 'boolean' },
-    'heatmap-refine': { type: 'string' },
-    'simcc-split-ratio': { type: 'string' },
+    ...DECODER_OPTION_FLAGS,
     rerun: { type: 'boolean' },
     'latency-runs': { type: 'string' },
     'no-crop-cache': { type: 'boolean' },
@@ -47,7 +44,7 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
   const predictionFiles = values.predictions ?? [];
   let modelFiles = values.model ?? [];
   const names = values.name ?? [];
-  const decoderOptions = explicitDecoderOptions(values);
+  const decoderOptions = decoderOptionsFromFlags(values);
   const latencyRuns = positiveInteger('latency-runs', values['latency-runs'], DEFAULT_LATENCY_RUNS);
 
   let datasetRoot = values.dataset;
@@ -151,21 +148,6 @@ function latencySpread(latency: LatencyMeasurement | null): { n: number; medianM
     p95Ms: latency.p95Ms,
     iqrMs: latency.p25Ms !== null && latency.p75Ms !== null ? latency.p75Ms - latency.p25Ms : null,
   };
-}
-
-/** Decoder options given on the command line; each wins over the sidecar, the rest stay the sidecar's. */
-function explicitDecoderOptions(values: { 'flip-test'?: boolean; 'no-flip-test'?: boolean; 'heatmap-refine'?: string; 'simcc-split-ratio'?: string }): VariantDecoderOptions {
-  if (values['flip-test'] && values['no-flip-test']) throw new CliUsageError('give either --flip-test or --no-flip-test, not both');
-  const options: { -readonly [K in keyof VariantDecoderOptions]: VariantDecoderOptions[K] } = {};
-  if (values['flip-test']) options.flipTest = true;
-  if (values['no-flip-test']) options.flipTest = false;
-  if (values['heatmap-refine'] !== undefined) options.heatmapRefine = oneOf('heatmap-refine', values['heatmap-refine'], ['shift', 'dark', 'none'] as const, 'shift');
-  if (values['simcc-split-ratio'] !== undefined) {
-    const ratio = Number(values['simcc-split-ratio']);
-    if (!Number.isFinite(ratio) || ratio <= 0) throw new CliUsageError(`--simcc-split-ratio must be a positive number (got "${values['simcc-split-ratio']}")`);
-    options.simccSplitRatio = ratio;
-  }
-  return options;
 }
 
 function printProgress(progress: PipelineProgress): void {
