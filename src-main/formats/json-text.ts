@@ -47,7 +47,9 @@ export function describeJsonSyntaxError(text: string, error: unknown): string {
  */
 export function describeV8Reason(reason: string): string {
   const withoutExcerpt = reason.replace(/,\s*(?:\.\.\.)?"[\s\S]*"(?:\.\.\.)?\s*is not valid JSON\s*$/, '');
-  const withoutPosition = withoutExcerpt.replace(/\s+in JSON at position \d+(?:\s*\(line \d+ column \d+\))?\s*$/, '');
+  const withoutPosition = withoutExcerpt
+    .replace(/\s+at position \d+(?:\s*\(line \d+ column \d+\))?\s*$/, '')
+    .replace(/\s+in JSON$/, '');
   // The unexpected token itself may be a control character; at most a short phrase remains.
   return printableExcerpt(withoutPosition, 80);
 }

@@ -78,5 +78,6 @@ describe('JSON syntax errors are one line without raw file content', () => {
     expect(describeV8Reason('Unexpected token \'N\', ..."eds": [\n [NaN, 1]\n]}" is not valid JSON')).toBe("Unexpected token 'N'");
     expect(describeV8Reason("Expected ',' or ']' after array element in JSON at position 6")).toBe("Expected ',' or ']' after array element");
     expect(describeV8Reason("Expected ',' or ']' after array element in JSON at position 6 (line 2 column 1)")).toBe("Expected ',' or ']' after array element");
+    expect(describeV8Reason('Unexpected non-whitespace character after JSON at position 55')).toBe('Unexpected non-whitespace character after JSON');
   });
 });
