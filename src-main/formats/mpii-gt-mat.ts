@@ -8,12 +8,20 @@
  */
 import { PosebenchInputError } from '../core/errors.ts';
 import { MPII_JOINT_COUNT } from '../core/joints.ts';
+import { printableExcerpt } from '../core/printable-excerpt.ts';
 import type { MatGroundTruth } from '../core/types.ts';
 import { readMatFile } from './mat/mat-reader.ts';
 import type { MatFile, MatNumericArray, MatValue } from './mat/mat-types.ts';
 import { encodeMat } from './mat/mat-writer.ts';
 
 const J = MPII_JOINT_COUNT;
+
+/** Names found in the file, escaped and at most 10 of them, for messages. */
+export function variableList(names: readonly string[]): string {
+  if (names.length === 0) return 'none';
+  const shown = names.slice(0, 10).map((name) => printableExcerpt(name, 64));
+  return names.length > 10 ? `${shown.join(', ')}, … (${names.length} in all)` : shown.join(', ');
+}
 
 function describeValue(value: MatValue): string {
   const shape = `(${value.dims.join(',')})`;
@@ -43,7 +51,7 @@ export function parseMpiiGtMat(file: MatFile, fileLabel: string): MatGroundTruth
     const expected = `(${[...leading, 'N'].join(',')})`;
     const value = file.variables.get(name);
     if (value === undefined) {
-      const present = [...file.variables.keys()].join(', ') || 'none';
+      const present = variableList([...file.variables.keys()]);
       return fail(name, `missing variable ${name} ${expected}; variables present: ${present}`);
     }
     if (value.kind !== 'numeric') return fail(name, `expected a numeric array ${expected}, found ${describeValue(value)}`);

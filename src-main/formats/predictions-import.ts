@@ -14,6 +14,7 @@ import { readRegularFileSync } from '../core/regular-file.ts';
 import type { MatNumericArray } from './mat/mat-types.ts';
 import { readMatFile } from './mat/mat-reader.ts';
 import { parseJsonText } from './json-text.ts';
+import { variableList } from './mpii-gt-mat.ts';
 
 export interface ImportPredictionsOptions {
   /** 0 when the file holds 0-based pixels (mmpose), 1 for MATLAB 1-based pixels. */
@@ -159,7 +160,7 @@ function importMatPredictions(file: string, options: ImportPredictionsOptions): 
   if (variable === undefined) {
     const names = [...mat.variables.keys()];
     throw new PosebenchInputError({ file, field: PREDS_VARIABLE },
-      `no variable "preds" in the file (it has: ${names.length === 0 ? 'none' : names.join(', ')})`);
+      `no variable "preds" in the file (it has: ${variableList(names)})`);
   }
   if (variable.kind !== 'numeric') {
     throw new PosebenchInputError({ file, field: PREDS_VARIABLE }, `expected a numeric array, got a ${variable.kind} array`);

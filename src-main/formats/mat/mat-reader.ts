@@ -9,7 +9,7 @@
  */
 import { inflateSync, constants as zlibConstants } from 'node:zlib';
 import { PosebenchInputError } from '../../core/errors.ts';
-import { oneLine } from '../../core/printable-excerpt.ts';
+import { oneLine, printableExcerpt } from '../../core/printable-excerpt.ts';
 import { readRegularFileSync } from '../../core/regular-file.ts';
 import {
   MAT_FLAG_COMPLEX, MAT_FLAG_LOGICAL, MI, MX, MX_NUMERIC_CLASS,
@@ -91,8 +91,10 @@ class MatParser {
     this.inflateBudget = this.inflateLimit;
   }
 
+  /** Variable and field names come from the file: printed escaped and cut short (core/printable-excerpt.ts). */
   fail(variable: string | undefined, problem: string): never {
-    throw new PosebenchInputError(variable === undefined ? { file: this.fileLabel } : { file: this.fileLabel, field: variable }, problem);
+    const message = printableExcerpt(problem, 400);
+    throw new PosebenchInputError(variable === undefined ? { file: this.fileLabel } : { file: this.fileLabel, field: printableExcerpt(variable, 100) }, message);
   }
 
   /** Reads the 8-byte (or 4-byte "small data element") tag at `pos`, checking it fits before `end`. */
