@@ -211,6 +211,12 @@ export interface StoredRunView {
   readonly current: boolean;
   readonly error: string | null;
   readonly manifest: RunManifestView | null;
+  /** Persons that could not be predicted, one line each (`IMAGE (entry N): reason`), at most 50. */
+  readonly failures: readonly string[];
+  readonly failureCount: number;
+  /** Persons scored with a warning (damaged image), one line each, at most 50. */
+  readonly warnings: readonly string[];
+  readonly warningCount: number;
 }
 
 export interface VariantDetails {

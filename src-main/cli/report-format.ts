@@ -28,6 +28,11 @@ export interface VariantReport {
   /** The latency distribution behind `latencyMs` (median with its spread). */
   readonly latency?: LatencySpread | null;
   readonly failedInstances?: number;
+  /** failedInstances / instances, and the limit above which eval exits non-zero (--max-failed-share). */
+  readonly failedShare?: number;
+  readonly maxFailedShare?: number;
+  /** Persons scored with a warning (damaged image): image, entry, message. */
+  readonly warnings?: readonly { readonly image: string; readonly entry: number; readonly kind: string; readonly message: string }[];
   /** Where the numbers come from (workbench/run-manifest.ts). */
   readonly manifest?: Readonly<Record<string, unknown>> | null;
 }
@@ -57,6 +62,8 @@ export function toJsonReport(report: VariantReport): Record<string, unknown> {
     ...(report.latencyMs !== undefined ? { latency_median_ms: report.latencyMs } : {}),
     ...(report.latency !== undefined ? { latency: report.latency === null ? null : snakeCaseKeys(report.latency) } : {}),
     ...(report.failedInstances !== undefined ? { failed_instances: report.failedInstances } : {}),
+    ...(report.failedShare !== undefined ? { failed_share: report.failedShare, max_failed_share: report.maxFailedShare ?? null } : {}),
+    ...(report.warnings !== undefined ? { warnings: report.warnings } : {}),
     ...(report.manifest !== undefined ? { manifest: report.manifest === null ? null : snakeCaseKeys(report.manifest) } : {}),
   };
 }

@@ -9,6 +9,8 @@ export function toVariantReport(
     latencyMs?: number | null;
     latency?: LatencySpread | null;
     failedInstances?: number;
+    maxFailedShare?: number;
+    warnings?: VariantReport['warnings'];
     manifest?: Readonly<Record<string, unknown>> | null;
   } = {},
 ): VariantReport {
@@ -27,6 +29,10 @@ export function toVariantReport(
     ...(extra.latencyMs !== undefined ? { latencyMs: extra.latencyMs } : {}),
     ...(extra.latency !== undefined ? { latency: extra.latency } : {}),
     ...(extra.failedInstances !== undefined ? { failedInstances: extra.failedInstances } : {}),
+    ...(extra.failedInstances !== undefined && extra.maxFailedShare !== undefined
+      ? { failedShare: report.instances > 0 ? extra.failedInstances / report.instances : 0, maxFailedShare: extra.maxFailedShare }
+      : {}),
+    ...(extra.warnings !== undefined ? { warnings: extra.warnings } : {}),
     ...(extra.manifest !== undefined ? { manifest: extra.manifest } : {}),
   };
 }

@@ -194,6 +194,15 @@ ALTER TABLE variants DROP COLUMN latency_median_ms;
 ALTER TABLE variants DROP COLUMN latency_p95_ms;
 ALTER TABLE variants DROP COLUMN latency_env_json;
 
+-- Persons scored with a warning (their image decoded with libjpeg warnings: "image damaged").
+CREATE TABLE run_warnings (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  instance_id INTEGER NOT NULL REFERENCES instances(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL,
+  message TEXT NOT NULL,
+  PRIMARY KEY (run_id, instance_id, kind)
+) WITHOUT ROWID;
+
 -- sha256 of files (models, prediction files) by file identity, so a 100 MB model is hashed once.
 -- ctime too: a same-size rewrite with the mtime put back (touch -r) still moves the ctime.
 CREATE TABLE file_digests (

@@ -216,6 +216,29 @@ export function reopenRunForFailedInstances(ws: Workspace, runId: number): numbe
     .immediate();
 }
 
+export interface RunWarning {
+  readonly instanceId: number;
+  readonly entryIndex: number;
+  readonly image: string;
+  /** e.g. 'image-damaged': the person was scored, but its image decoded with warnings. */
+  readonly kind: string;
+  readonly message: string;
+}
+
+/** Flags a scored person (e.g. its image is damaged); the same flag again replaces the message. */
+export function recordRunWarning(ws: Workspace, runId: number, instanceId: number, kind: string, message: string): void {
+  ws.db.prepare('INSERT OR REPLACE INTO run_warnings (run_id, instance_id, kind, message) VALUES (?, ?, ?, ?)').run(runId, instanceId, kind, message);
+}
+
+export function listRunWarnings(ws: Workspace, runId: number): RunWarning[] {
+  return ws.db
+    .prepare(
+      `SELECT w.instance_id AS instanceId, i.entry_index AS entryIndex, i.image, w.kind, w.message
+       FROM run_warnings w JOIN instances i ON i.id = w.instance_id WHERE w.run_id = ? ORDER BY i.entry_index, w.kind`,
+    )
+    .all(runId) as RunWarning[];
+}
+
 /** Deletes a run and everything it produced. */
 export function deleteRun(ws: Workspace, runId: number): void {
   ws.db.prepare('DELETE FROM runs WHERE id = ?').run(runId);

@@ -28,8 +28,11 @@ import {
   getRun,
   latestRunWithIdentity,
   listRunFailures,
+  listRunWarnings,
   markRunCurrent,
   recordRunFailure,
+  recordRunWarning,
+  type RunWarning,
   reopenRunForFailedInstances,
   setRunManifest,
   setRunStatus,
@@ -104,6 +107,8 @@ export interface ModelVariantRunResult {
   readonly manifest: RunManifest | null;
   /** The newest latency measurement of this identity (null: none could be taken). */
   readonly latency: LatencyMeasurement | null;
+  /** Persons scored with a warning (their image is damaged), in dataset order. */
+  readonly warnings: readonly RunWarning[];
 }
 
 export interface RunModelVariantsOutcome {
@@ -200,6 +205,12 @@ export async function runModelVariants(
       else setRunStatus(ws, plan.run.id, 'running');
     }
     const writer = batchedPredictionWriter(() => ws, toRun.map((plan) => plan.run.id));
+    const personsByImage = new Map<string, number[]>();
+    for (const person of truth.annotations) {
+      const list = personsByImage.get(person.image);
+      if (list === undefined) personsByImage.set(person.image, [person.entryIndex]);
+      else list.push(person.entryIndex);
+    }
     const summary = await runModelsOverDataset({
       models: toRun.map((plan) => plan.model),
       persons: truth.annotations,
@@ -216,6 +227,16 @@ export async function runModelVariants(
         const message = `${failure.image} (entry ${failure.entryIndex}): ${failure.reason}`;
         if (instanceId !== undefined) for (const slot of slots) recordRunFailure(ws, toRun[slot]!.run.id, instanceId, message);
         onEvent({ type: 'failure', variantIds: slots.map((slot) => toRun[slot]!.variant.id), entryIndex: failure.entryIndex, image: failure.image, message });
+      },
+      onWarning: (warning) => {
+        // Every person of the image is scored but flagged, in every run that used the image.
+        const message = `${warning.image} (entry ${warning.entryIndex}): ${warning.message}`;
+        for (const person of personsByImage.get(warning.image) ?? []) {
+          const instanceId = instanceIdByEntry.get(person);
+          if (instanceId === undefined) continue;
+          for (const plan of toRun) if (!plan.done.has(instanceId)) recordRunWarning(ws, plan.run.id, instanceId, 'image-damaged', message);
+        }
+        onEvent({ type: 'warning', variantId: null, message });
       },
       onProgress: (progress) => onEvent({ type: 'progress', progress }),
       ...(signal ? { signal } : {}),
@@ -282,6 +303,7 @@ export async function runModelVariants(
       failedInstances: failures,
       manifest,
       latency: latestLatencyMeasurement(ws, plan.variant.id, plan.key) ?? null,
+      warnings: listRunWarnings(ws, run.id),
     };
     results.push(result);
     onEvent({ type: 'variantDone', result });

@@ -7,7 +7,7 @@ import type { VariantDecoderOptions } from '../core/types.ts';
 import { PosebenchInputError } from '../core/errors.ts';
 import { benchSessionRunsInterleaved } from '../inference/engine/latency-bench.ts';
 import { addLatencyMeasurement, listLatencyMeasurements, type LatencyMeasurement } from '../store/latency-repo.ts';
-import { currentRun, listRuns, type RunRecord } from '../store/runs-repo.ts';
+import { currentRun, listRunFailures, listRuns, listRunWarnings, type RunFailure, type RunRecord, type RunWarning } from '../store/runs-repo.ts';
 import {
   deleteVariant,
   findVariantByName,
@@ -111,7 +111,13 @@ export async function measureVariantLatency(wb: Workbench, variantId: number, ru
 export interface VariantHistory {
   readonly variant: VariantRecord;
   readonly optionsLabel: string;
-  readonly runs: readonly { readonly run: RunRecord; readonly manifest: RunManifest | null; readonly current: boolean }[];
+  readonly runs: readonly {
+    readonly run: RunRecord;
+    readonly manifest: RunManifest | null;
+    readonly current: boolean;
+    readonly failures: readonly RunFailure[];
+    readonly warnings: readonly RunWarning[];
+  }[];
   readonly latency: readonly LatencyMeasurement[];
   readonly footprint: ReturnType<typeof variantFootprint>;
 }
@@ -122,7 +128,13 @@ export function variantHistory(wb: Workbench, variantId: number): VariantHistory
   const current = currentRun(wb.workspace, wb.datasetRecord.id, variantId);
   const runs = listRuns(wb.workspace, { datasetId: wb.datasetRecord.id, variantId })
     .reverse()
-    .map((run) => ({ run, manifest: manifestOf(run.manifest), current: run.id === current?.id }));
+    .map((run) => ({
+      run,
+      manifest: manifestOf(run.manifest),
+      current: run.id === current?.id,
+      failures: listRunFailures(wb.workspace, run.id),
+      warnings: listRunWarnings(wb.workspace, run.id),
+    }));
   return {
     variant,
     optionsLabel: describeDecoderOptions(decoderOptionsFrom(variant.decoderOptions)),

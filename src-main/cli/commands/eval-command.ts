@@ -2,10 +2,12 @@
  * posebench eval (--dataset DIR | --demo) (--predictions FILE [--coordinate-base 0|1] | --model FILE.onnx ...)
  *                [--protocol mmpose0x|mmpose1x] [--format table|json|csv] [--db FILE] [--name NAME]
  *                [--flip-test | --no-flip-test] [--heatmap-refine shift|dark|none] [--simcc-split-ratio R]
- *                [--sigma-is-logit | --no-sigma-is-logit] [--rerun] [--latency-runs N] [--no-crop-cache]
+ *                [--sigma-is-logit | --no-sigma-is-logit] [--rerun] [--max-failed-share S] [--latency-runs N] [--no-crop-cache]
  *
  * Model runs go through the one orchestration every host uses (workbench/run-variants.ts): decoder
  * options given here win over the model's sidecar; options not given leave the sidecar's in force.
+ * Exit status 1 when a variant's result is unusable: every person failed, or more than
+ * --max-failed-share of them (default 0.05); the report is still printed.
  */
 import path from 'node:path';
 import { CliUsageError, oneOf, parseCommandArgs, positiveInteger } from '../cli-args.ts';
@@ -35,6 +37,7 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
     name: { type: 'string', multiple: true },
     ...DECODER_OPTION_FLAGS,
     rerun: { type: 'boolean' },
+    'max-failed-share': { type: 'string' },
     'latency-runs': { type: 'string' },
     'no-crop-cache': { type: 'boolean' },
   });
@@ -46,6 +49,7 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
   const names = values.name ?? [];
   const decoderOptions = decoderOptionsFromFlags(values);
   const latencyRuns = positiveInteger('latency-runs', values['latency-runs'], DEFAULT_LATENCY_RUNS);
+  const maxFailedShare = shareArgument(values['max-failed-share']);
 
   let datasetRoot = values.dataset;
   if (values.demo) {
@@ -74,7 +78,7 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
       for (const warning of result.warnings) process.stderr.write(`warning: ${warning.message}\n`);
       if (result.action === 'reuse') process.stderr.write(`${result.variant.name}: ${path.basename(file)} unchanged since it was imported; its predictions were reused\n`);
       if (result.action === 'replaced') process.stderr.write(`${result.variant.name}: ${path.basename(file)} changed since the last import; the earlier predictions stay in the run history\n`);
-      reports.push(toVariantReport(result.variant.name, result.report, { failedInstances: result.missingPredictions, manifest: result.manifest ? { ...result.manifest } : null }));
+      reports.push(toVariantReport(result.variant.name, result.report, { failedInstances: result.missingPredictions, maxFailedShare, manifest: result.manifest ? { ...result.manifest } : null }));
     });
     let exitCode = 0;
     if (modelFiles.length > 0) {
@@ -112,11 +116,24 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
           latencyMs: result.latency?.medianMs ?? null,
           latency: latencySpread(result.latency),
           failedInstances: result.failedInstances,
+          maxFailedShare,
+          warnings: result.warnings.map((w) => ({ image: w.image, entry: w.entryIndex, kind: w.kind, message: w.message })),
           manifest: result.manifest ? { ...result.manifest } : null,
         }));
+        if (result.warnings.length > 0) process.stderr.write(`${result.variant.name}: ${result.warnings.length} persons scored on damaged images (listed under "warnings" in --format json)\n`);
       }
     }
     if (reports.length > 0) process.stdout.write(renderReports(reports, format));
+    // A result is unusable when every person failed, or more than the allowed share: say so, exit 1.
+    for (const report of reports) {
+      const failed = report.failedInstances ?? 0;
+      if (failed === 0 || report.instances === 0) continue;
+      const share = failed / report.instances;
+      if (failed < report.instances && share <= maxFailedShare) continue;
+      const why = failed === report.instances ? 'every person failed' : `${(100 * share).toFixed(1)} % of persons failed, more than --max-failed-share ${maxFailedShare}`;
+      process.stderr.write(`error: ${report.variant}: ${failed} of ${report.instances} persons failed (${why}); its numbers are not usable (the reasons are in the warnings above)\n`);
+      exitCode = 1;
+    }
     return exitCode;
   } finally {
     workbench.close();
@@ -130,6 +147,14 @@ function renderReports(reports: readonly VariantReport[], format: (typeof FORMAT
   const only = reports.length === 1 ? reports[0] : undefined;
   const json = only ? toJsonReport(only) : { variants: reports.map(toJsonReport) };
   return `${JSON.stringify(json, null, 2)}\n`;
+}
+
+/** --max-failed-share: a share in [0, 1] (default 0.05). */
+function shareArgument(value: string | undefined): number {
+  if (value === undefined) return 0.05;
+  const share = Number(value);
+  if (!Number.isFinite(share) || share < 0 || share > 1) throw new CliUsageError(`--max-failed-share must be a number from 0 to 1 (got "${value}")`);
+  return share;
 }
 
 function describePlan(action: 'new' | 'resume' | 'retry-failed' | 'reuse', toRun: number, total: number): string {

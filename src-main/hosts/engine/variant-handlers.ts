@@ -55,7 +55,7 @@ export function variantHandlers(session: EngineSession, changed: (reason: string
         decoderOptions: decoderOptionsFrom(history.variant.decoderOptions),
         sidecarDecoder,
         head: history.variant.headType,
-        runs: history.runs.map(({ run, manifest, current }) => ({
+        runs: history.runs.map(({ run, manifest, current, failures, warnings }) => ({
           runId: run.id,
           status: run.status,
           total: run.total,
@@ -64,6 +64,10 @@ export function variantHandlers(session: EngineSession, changed: (reason: string
           current,
           error: run.error,
           manifest: manifest as RunManifestView | null,
+          failures: failures.slice(0, 50).map((f) => f.reason),
+          failureCount: failures.length,
+          warnings: warnings.slice(0, 50).map((w) => w.message),
+          warningCount: warnings.length,
         })),
         latencyHistory: history.latency.map(latencyItem),
         removes: history.footprint,

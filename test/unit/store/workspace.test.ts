@@ -14,7 +14,7 @@ import { tempDir } from './store-fixtures.ts';
 
 const EXPECTED_TABLES = [
   'corrections', 'datasets', 'file_digests', 'instances', 'joint_errors', 'latency_measurements', 'metrics',
-  'original_annotations', 'predictions', 'run_failures', 'runs', 'variants',
+  'original_annotations', 'predictions', 'run_failures', 'run_warnings', 'runs', 'variants',
 ];
 
 function tableNames(db: Database.Database): string[] {
