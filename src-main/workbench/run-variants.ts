@@ -19,7 +19,7 @@ import type { PckhProtocol } from '../core/types.ts';
 import { cropCacheRunOption } from '../inference/engine/crop-cache.ts';
 import type { ModelInfo } from '../inference/engine/model-inspect.ts';
 import { benchSessionRunsInterleaved, type LatencyDistribution } from '../inference/engine/latency-bench.ts';
-import { runModelsOverDataset, type PipelineProgress } from '../inference/engine/run-pipeline.ts';
+import { runModelsOverDataset, type PipelineProgress, type PipelineSummary } from '../inference/engine/run-pipeline.ts';
 import { effectiveAnnotations } from '../store/corrections-repo.ts';
 import { addLatencyMeasurement, latestLatencyMeasurement, type LatencyMeasurement } from '../store/latency-repo.ts';
 import { predictedInstanceIds } from '../store/predictions-repo.ts';
@@ -114,6 +114,8 @@ export interface ModelVariantRunResult {
 export interface RunModelVariantsOutcome {
   readonly results: readonly ModelVariantRunResult[];
   readonly cancelled: boolean;
+  /** The pass over the dataset (null when every variant was reused): decodes, cache hits, timings. */
+  readonly pipeline: PipelineSummary | null;
 }
 
 /** The onnxruntime-node version in this process (part of every model run's identity). */
@@ -199,6 +201,7 @@ export async function runModelVariants(
   });
 
   let cancelled = false;
+  let pipeline: PipelineSummary | null = null;
   if (toRun.length > 0) {
     for (const plan of toRun) {
       if (plan.action === 'retry-failed') reopenRunForFailedInstances(ws, plan.run.id);
@@ -242,6 +245,7 @@ export async function runModelVariants(
       ...(signal ? { signal } : {}),
     });
     writer.flushAll();
+    pipeline = summary;
     cancelled = summary.cancelled;
     for (const plan of toRun) setRunStatus(ws, plan.run.id, cancelled ? 'cancelled' : 'done');
   }
@@ -308,7 +312,7 @@ export async function runModelVariants(
     results.push(result);
     onEvent({ type: 'variantDone', result });
   }
-  return { results, cancelled };
+  return { results, cancelled, pipeline };
 }
 
 function manifestLatency(stats: LatencyDistribution): RunManifest['latency'] {

@@ -154,7 +154,7 @@ export async function runInferenceBench(options: BenchOptions): Promise<Inferenc
       ? writeChildDataset(temp.dir, options)
       : { root: demo.datasetDir, label: 'demo dataset' };
     const threeModels = pickThreeModels(modelSet.files);
-    note(`inference: 3-model run in a child process (${threeModels.map((f) => path.basename(f)).join(', ')}) over ${childDataset.label}`);
+    note(`inference: 3-model run through the one run path (workbench/run-variants.ts), in a child process (${threeModels.map((f) => path.basename(f)).join(', ')}) over ${childDataset.label}`);
     const multi = await runChild(childDataset.root, threeModels);
     if ('error' in multi) {
       goals.push(goal('3-model run: images decoded once', null, 'decodes/image', 1, { note: multi.error }));

@@ -1,49 +1,61 @@
 /**
- * Child process of the inference benchmark: one multi-model run over a dataset, alone in its own
- * process so its peak RSS (`process.resourceUsage().maxRSS`, KB on Linux) is the run's and nothing
- * else's. Usage: node --import tsx multi-model-run-child.ts DATASET MODEL.onnx [MODEL.onnx ...]
+ * Child process of the inference benchmark: one multi-model run over a dataset through the one run
+ * path every host uses (workbench/run-variants.ts: workspace, identity, pipeline, stored predictions,
+ * scoring), alone in its own process so its peak RSS (`process.resourceUsage().maxRSS`, KB on Linux)
+ * is the run's and nothing else's. A temporary workspace, no crop cache (every image decoded), no
+ * latency measurement. Usage: node --import tsx multi-model-run-child.ts DATASET MODEL.onnx [MODEL.onnx ...]
  * Prints one JSON line on stdout.
  */
-import { openDataset } from '../../src-main/datasets/open-dataset.ts';
-import { inspectModel } from '../../src-main/inference/engine/model-inspect.ts';
-import { runModelsOverDataset } from '../../src-main/inference/engine/run-pipeline.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { addModelVariant } from '../../src-main/workbench/model-variants.ts';
+import { runModelVariants } from '../../src-main/workbench/run-variants.ts';
+import { openWorkbench } from '../../src-main/workbench/workbench.ts';
 
 async function main(): Promise<void> {
   const [datasetRoot, ...modelFiles] = process.argv.slice(2);
   if (datasetRoot === undefined || modelFiles.length === 0) throw new Error('usage: multi-model-run-child.ts DATASET MODEL.onnx...');
   const rssBeforeMB = process.memoryUsage().rss / 1024 / 1024;
-  const dataset = openDataset(datasetRoot);
-  const models = [];
-  for (const file of modelFiles) models.push(await inspectModel(file));
-  let results = 0;
-  const failures: string[] = [];
-  const summary = await runModelsOverDataset({
-    models,
-    persons: dataset.persons,
-    imagesDir: dataset.imagesDir,
-    onResult: () => {
-      results += 1;
-    },
-    onFailure: (failure) => {
-      if (failures.length < 5) failures.push(`${failure.image}: ${failure.reason}`);
-    },
-  });
-  const maxRssKB = process.resourceUsage().maxRSS;
-  process.stdout.write(`${JSON.stringify({
-    models: models.map((m) => m.name),
-    persons: dataset.persons.length,
-    imagesTotal: summary.imagesTotal,
-    decodedImages: summary.decodedImages,
-    failedImages: summary.failedImages,
-    results,
-    failures: summary.failures,
-    firstFailures: failures,
-    elapsedMs: summary.elapsedMs,
-    inferenceMs: summary.inferenceMs,
-    waitMs: summary.waitMs,
-    rssBeforeRunMB: rssBeforeMB,
-    peakRssMB: maxRssKB / 1024,
-  })}\n`);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'posebench-bench-run-'));
+  const workbench = openWorkbench({ datasetRoot, dbFile: path.join(dir, 'ws.sqlite') });
+  try {
+    const variantIds: number[] = [];
+    const names: string[] = [];
+    for (const file of modelFiles) {
+      const added = await addModelVariant(workbench, { modelFile: file });
+      variantIds.push(added.variant.id);
+      names.push(added.variant.name);
+    }
+    const failures: string[] = [];
+    let failureCount = 0;
+    const outcome = await runModelVariants(workbench, { variantIds, protocol: 'mmpose0x', cropCache: false, latencyRuns: 0 }, (event) => {
+      if (event.type !== 'failure') return;
+      failureCount += 1;
+      if (failures.length < 5) failures.push(event.message);
+    });
+    const summary = outcome.pipeline;
+    if (summary === null) throw new Error('nothing ran (every variant reused)');
+    const maxRssKB = process.resourceUsage().maxRSS;
+    process.stdout.write(`${JSON.stringify({
+      models: names,
+      persons: workbench.dataset.persons.length,
+      imagesTotal: summary.imagesTotal,
+      decodedImages: summary.decodedImages,
+      failedImages: summary.failedImages,
+      results: summary.results,
+      failures: failureCount,
+      firstFailures: failures,
+      elapsedMs: summary.elapsedMs,
+      inferenceMs: summary.inferenceMs,
+      waitMs: summary.waitMs,
+      rssBeforeRunMB: rssBeforeMB,
+      peakRssMB: maxRssKB / 1024,
+    })}\n`);
+  } finally {
+    workbench.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 main().catch((error: unknown) => {
