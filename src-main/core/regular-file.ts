@@ -44,12 +44,18 @@ export function readRegularFileSync(file: string, what = 'file'): Buffer {
   }
 }
 
-/** Async readRegularFileSync. */
-export async function readRegularFile(file: string, what = 'file'): Promise<Buffer> {
+/**
+ * Async readRegularFileSync. With `maxBytes`, a larger file is refused before it is read (its size
+ * from the same fstat), so a huge file cannot exhaust memory.
+ */
+export async function readRegularFile(file: string, what = 'file', options: { readonly maxBytes?: number } = {}): Promise<Buffer> {
   const handle = await open(file, OPEN_FLAGS);
   try {
     const stats = await handle.stat();
     if (!stats.isFile()) throw notRegularFileError(file, what, stats);
+    if (options.maxBytes !== undefined && stats.size > options.maxBytes) {
+      throw new PosebenchInputError({ file }, `${what} is ${stats.size} bytes, more than the ${options.maxBytes}-byte limit: not read`);
+    }
     return await handle.readFile();
   } finally {
     await handle.close();

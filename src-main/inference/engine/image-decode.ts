@@ -39,6 +39,8 @@ import { readRegularFile } from '../../core/regular-file.ts';
  * likely damaged or hostile than real.
  */
 export const MAX_IMAGE_PIXELS = 8192 * 8192;
+/** Largest image file read (a 67-megapixel JPEG at quality 100 is about 40 MB; PNG at most ~200 MB). */
+export const MAX_IMAGE_FILE_BYTES = 256 * 1024 * 1024;
 
 export interface RgbImage {
   readonly width: number;
@@ -58,7 +60,7 @@ export interface DecodedImage extends RgbImage {
 export async function decodeImageRgb(file: string): Promise<DecodedImage> {
   let bytes: Buffer;
   try {
-    bytes = await readRegularFile(file, 'image file');
+    bytes = await readRegularFile(file, 'image file', { maxBytes: MAX_IMAGE_FILE_BYTES });
   } catch (error) {
     if (error instanceof PosebenchInputError) throw error;
     const code = (error as NodeJS.ErrnoException).code;

@@ -5,7 +5,7 @@
  * reach the pipeline's onWarning once; nothing blocks.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -14,7 +14,7 @@ import { PosebenchInputError } from '../../../src-main/core/errors.ts';
 import { MPII_JOINT_NAMES } from '../../../src-main/core/joints.ts';
 import type { PersonAnnotation } from '../../../src-main/core/types.ts';
 import { parseMpiiJson } from '../../../src-main/formats/mpii-json.ts';
-import { decodeImageRgb, MAX_IMAGE_PIXELS } from '../../../src-main/inference/engine/image-decode.ts';
+import { decodeImageRgb, MAX_IMAGE_FILE_BYTES, MAX_IMAGE_PIXELS } from '../../../src-main/inference/engine/image-decode.ts';
 import { inspectModel } from '../../../src-main/inference/engine/model-inspect.ts';
 import { ModelSession } from '../../../src-main/inference/engine/onnx-session.ts';
 import { runModelsOverDataset, type PipelineFailure, type PipelineResult, type PipelineWarning } from '../../../src-main/inference/engine/run-pipeline.ts';
@@ -97,6 +97,16 @@ describe('images', () => {
     expect(fifoError.message).toBe(`${fifo}: image file is a FIFO (named pipe), not a regular file: only regular files are read`);
     expect((await inputError(decodeImageRgb(dir))).message).toMatch(/image file is a directory, not a regular file/);
     expect((await inputError(withinSeconds(decodeImageRgb('/dev/zero'), 5))).message).toMatch(/image file is a character device, not a regular file/);
+  });
+});
+
+describe('image files too large to read', () => {
+  it('a 300 MB image file is refused before it is read (sparse file: no disk or memory spent)', async () => {
+    const file = path.join(dir, 'huge.jpg');
+    await writeFile(file, await smallJpeg());
+    await truncate(file, 300 * 1024 * 1024);
+    const error = await inputError(decodeImageRgb(file));
+    expect(error.message).toBe(`${file}: image file is ${300 * 1024 * 1024} bytes, more than the ${MAX_IMAGE_FILE_BYTES}-byte limit: not read`);
   });
 });
 
