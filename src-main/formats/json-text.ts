@@ -35,8 +35,9 @@ export function describeJsonSyntaxError(text: string, error: unknown): string {
   // Python's json.dump writes NaN/Infinity literally; JSON has no such values.
   const nonJsonNumber = offset !== null && /^-?(NaN|Infinity)/.test(text.slice(offset, offset + 9));
   let hint = nonJsonNumber ? ' (NaN/Infinity are not valid JSON numbers)' : '';
-  // NUL never occurs in JSON text (outside strings it is a syntax error, inside one it must be escaped).
-  if (!nonJsonNumber && text.slice(0, 4096).includes('\0')) hint = ' (the file holds binary data, not JSON text)';
+  // Control characters other than tab, CR and LF never occur in JSON text (RFC 8259 §2, §7: not
+  // even inside strings, where they must be escaped): in the first 4 kB they mean a binary file.
+  if (!nonJsonNumber && /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(text.slice(0, 4096))) hint = ' (the file holds binary data, not JSON text)';
   const near = offset === null || offset >= text.length ? '' : ` near "${printableExcerpt(text.slice(offset, offset + 4 * NEAR_EXCERPT_CHARS), NEAR_EXCERPT_CHARS)}"`;
   return `${where}${hint}: ${describeV8Reason(reason)}${near}`;
 }
