@@ -16,7 +16,7 @@ import type { PersonAnnotation } from '../../../src-main/core/types.ts';
 import { parseMpiiJson } from '../../../src-main/formats/mpii-json.ts';
 import { decodeImageRgb, MAX_IMAGE_FILE_BYTES, MAX_IMAGE_PIXELS } from '../../../src-main/inference/engine/image-decode.ts';
 import { inspectModel } from '../../../src-main/inference/engine/model-inspect.ts';
-import { ModelSession } from '../../../src-main/inference/engine/onnx-session.ts';
+import { describeRuntimeError, ModelSession } from '../../../src-main/inference/engine/onnx-session.ts';
 import { runModelsOverDataset, type PipelineFailure, type PipelineResult, type PipelineWarning } from '../../../src-main/inference/engine/run-pipeline.ts';
 import { annotationJson, imageFile, makeBadInputDemo, writeBadModels, type BadInputDemo, type BadModels } from '../../support/bad-input-fixtures.ts';
 
@@ -127,6 +127,13 @@ describe('model files', () => {
     const graphless = await inputError(ModelSession.open(noGraph));
     expect(graphless.message).toBe(`${noGraph}: not a loadable ONNX model (ModelProto does not have a graph: not an ONNX model file)`);
     expect(graphless.message).not.toMatch(/onnxruntime|\.cc:|::|\n/);
+  });
+
+  it('ONNX Runtime run errors lose source paths and C++ signatures, and stay on one line', () => {
+    const message =
+      "Non-zero status code returned while running Conv node. Name:'/conv' Status Message: " +
+      '/onnxruntime_src/onnxruntime/core/framework/op_kernel.cc:83 virtual OrtValue* onnxruntime::OpKernelContext::OutputMBase(int, const onnxruntime::TensorShape&) shape.Size() must >=0\nsecond line';
+    expect(describeRuntimeError(new Error(message))).toBe("Non-zero status code returned while running Conv node. Name:'/conv' Status Message: shape.Size() must >=0 / second line");
   });
 
   it('a FIFO in place of a model and of its sidecar is refused without blocking', async () => {
