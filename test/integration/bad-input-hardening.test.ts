@@ -78,6 +78,21 @@ describe('images', () => {
     expect(report.failed_instances).toBe(1);
   }, 120_000);
 
+  it('a JPEG with damaged data that libjpeg only warns about: scored, with one warning line naming the image', async () => {
+    const dataset = copyDataset(demo, 'damaged-data');
+    const file = imageFile(dataset, 3);
+    const original = readFileSync(file);
+    // Cut inside the entropy-coded data, then a proper end marker: "premature end of data segment".
+    writeFileSync(file, Buffer.concat([original.subarray(0, Math.floor(original.length * 0.6)), Buffer.from([0xff, 0xd9])]));
+    const result = await evalModels(dataset, [regressionModel], path.join(demo.root, 'damaged.sqlite'));
+    expect(result.code, result.stderr).toBe(0);
+    const warnings = result.stderr.split('\n').filter((line) => line.startsWith('warning: '));
+    expect(warnings).toEqual([
+      expect.stringMatching(/^warning: 000000004\.jpg \(entry 3\): image decoded with decoder warnings \(Corrupt JPEG data: premature end of data segment\): part of it may be grey or garbled/),
+    ]);
+    expect((JSON.parse(result.stdout) as { failed_instances?: number }).failed_instances ?? 0).toBe(0);
+  }, 120_000);
+
   it('an image path that is a FIFO: refused with one line, eval does not hang', async () => {
     const dataset = copyDataset(demo, 'fifo-image');
     const file = imageFile(dataset, 4);
