@@ -143,10 +143,76 @@ function protocolPercent(protocol: PckhProtocol, hits: number, denominator: numb
   return denominator > 0 ? 100 * (hits / denominator) : -100;
 }
 
-function buildReport(protocol: PckhProtocol, instances: number, tallies: PckhTallies, jointPredicted: readonly boolean[]): PckhReport {
-  const { count, evaluated, hitCount, sweepHits } = tallies;
+/**
+ * Per-joint integer tallies that decide every reported column (spec §2 steps 7–11, §3 items 3–5).
+ * Index j = joint (length 16). Any array-like of integers: a bootstrap replicate passes weighted sums.
+ */
+export interface PckhColumnTallies {
+  /** jnt_count: the weight of the joint in the Mean and the denominator at t = 0.1. */
+  readonly count: ArrayLike<number>;
+  /** Denominator at t = 0.5 (= count except 1.x persons with a zero-size head box). */
+  readonly evaluated: ArrayLike<number>;
+  /** Hits at t = 0.5. */
+  readonly hitCount: ArrayLike<number>;
+  /** Hits at t = 0.1 (pckAll[10]; the sweep's rule: 0.x `<=`, 1.x `<` and the zero-head-box quirk). */
+  readonly hitCountAt01: ArrayLike<number>;
+}
 
-  // spec §2 step 10: pelvis/thorax (and unpredicted joints) masked; ratio = count / total in float64.
+/**
+ * Layout of the columns written by writePckhColumns: PCKH_METRIC_KEYS (9), then the 16 per-joint PCKh
+ * values at 0.5, then the 16 per-joint values at 0.1 (float32 as mmpose stores them, widened).
+ */
+export const PCKH_COLUMN_METRICS_OFFSET = 0;
+export const PCKH_COLUMN_JOINTS_OFFSET = PCKH_METRIC_KEYS.length;
+export const PCKH_COLUMN_JOINTS_AT_01_OFFSET = PCKH_COLUMN_JOINTS_OFFSET + MPII_JOINT_COUNT;
+export const PCKH_COLUMN_COUNT = PCKH_COLUMN_JOINTS_AT_01_OFFSET + MPII_JOINT_COUNT;
+
+/**
+ * Every reported value from the per-joint tallies, exactly as computePckh reports them (it calls this),
+ * written into `out[offset .. offset + PCKH_COLUMN_COUNT)` with NaN where the report has null.
+ * Allocation-free apart from a few 16-slot scratch arrays, so a bootstrap can call it per replicate.
+ */
+export function writePckhColumns(
+  protocol: PckhProtocol,
+  tallies: PckhColumnTallies,
+  jointPredicted: readonly boolean[],
+  out: Float64Array,
+  offset = 0,
+): void {
+  const { count, evaluated, hitCount, hitCountAt01 } = tallies;
+  const { inMean, ratio } = meanWeights(count, jointPredicted);
+  const raw05 = new Float64Array(MPII_JOINT_COUNT);
+  const computable05 = new Array<boolean>(MPII_JOINT_COUNT);
+  const raw01 = new Float64Array(MPII_JOINT_COUNT);
+  const computable01 = new Array<boolean>(MPII_JOINT_COUNT);
+  for (let j = 0; j < MPII_JOINT_COUNT; j++) {
+    raw05[j] = protocolPercent(protocol, hitCount[j]!, evaluated[j]!);
+    computable05[j] = jointPredicted[j] === true && evaluated[j]! > 0;
+    // pckAll is a float32 array (spec §2 step 9, §3 item 4).
+    raw01[j] = Math.fround(protocolPercent(protocol, hitCountAt01[j]!, count[j]!));
+    computable01[j] = jointPredicted[j] === true && count[j]! > 0;
+  }
+  // spec §2 item 11: groups are unweighted left/right means, 0.5 * (a + b).
+  for (let g = 0; g < PCKH_GROUPS.length; g++) {
+    const joints: readonly number[] = PCKH_GROUPS[g]!.joints;
+    let value: number;
+    if (!joints.every((j) => computable05[j])) value = Number.NaN;
+    else if (joints.length === 1) value = raw05[joints[0]!]!;
+    else value = 0.5 * (raw05[joints[0]!]! + raw05[joints[1]!]!);
+    out[offset + PCKH_COLUMN_METRICS_OFFSET + g] = value;
+  }
+  const mean05 = weightedMean(raw05, inMean, ratio);
+  out[offset + PCKH_COLUMN_METRICS_OFFSET + 7] = sentinelWeighs(inMean, computable05, count) || !Number.isFinite(mean05) ? Number.NaN : mean05;
+  const mean01 = weightedMean(raw01, inMean, ratio);
+  out[offset + PCKH_COLUMN_METRICS_OFFSET + 8] = sentinelWeighs(inMean, computable01, count) || !Number.isFinite(mean01) ? Number.NaN : mean01;
+  for (let j = 0; j < MPII_JOINT_COUNT; j++) {
+    out[offset + PCKH_COLUMN_JOINTS_OFFSET + j] = computable05[j] ? raw05[j]! : Number.NaN;
+    out[offset + PCKH_COLUMN_JOINTS_AT_01_OFFSET + j] = computable01[j] ? raw01[j]! : Number.NaN;
+  }
+}
+
+/** spec §2 step 10: pelvis/thorax (and unpredicted joints) masked; ratio = count / total in float64. */
+function meanWeights(count: ArrayLike<number>, jointPredicted: readonly boolean[]): { inMean: boolean[]; ratio: Float64Array } {
   const inMean = new Array<boolean>(MPII_JOINT_COUNT);
   let total = 0;
   for (let j = 0; j < MPII_JOINT_COUNT; j++) {
@@ -155,14 +221,33 @@ function buildReport(protocol: PckhProtocol, instances: number, tallies: PckhTal
   }
   const ratio = new Float64Array(MPII_JOINT_COUNT);
   for (let j = 0; j < MPII_JOINT_COUNT; j++) ratio[j] = inMean[j] ? count[j]! / total : 0;
+  return { inMean, ratio };
+}
 
-  // Main threshold: raw mmpose values (NaN / -100 sentinels kept for the Mean's arithmetic).
-  const raw05 = new Float64Array(MPII_JOINT_COUNT);
-  const computable05 = new Array<boolean>(MPII_JOINT_COUNT);
-  for (let j = 0; j < MPII_JOINT_COUNT; j++) {
-    raw05[j] = protocolPercent(protocol, hitCount[j]!, evaluated[j]!);
-    computable05[j] = jointPredicted[j] === true && evaluated[j]! > 0;
-  }
+/** spec §2.1: Σ over 16 slots (0 in masked slots), terms = value * ratio, numpy pairwise order. */
+function weightedMean(values: ArrayLike<number>, inMean: readonly boolean[], ratio: Float64Array, offset = 0): number {
+  const terms = new Float64Array(MPII_JOINT_COUNT);
+  for (let j = 0; j < MPII_JOINT_COUNT; j++) terms[j] = inMean[j] ? values[offset + j]! * ratio[j]! : 0;
+  return 0 + numpyPairwiseSum(terms, 0, MPII_JOINT_COUNT);
+}
+
+/** A sentinel that carries weight makes mmpose's Mean meaningless (only possible in 1.x at 0.5). */
+function sentinelWeighs(inMean: readonly boolean[], computable: readonly boolean[], count: ArrayLike<number>): boolean {
+  for (let j = 0; j < MPII_JOINT_COUNT; j++) if (inMean[j] && !computable[j] && count[j]! > 0) return true;
+  return false;
+}
+
+const nullIfNaN = (v: number): number | null => (Number.isNaN(v) ? null : v);
+
+function buildReport(protocol: PckhProtocol, instances: number, tallies: PckhTallies, jointPredicted: readonly boolean[]): PckhReport {
+  const { count, evaluated, hitCount, sweepHits } = tallies;
+  const { inMean, ratio } = meanWeights(count, jointPredicted);
+
+  // The reported columns (groups, Mean, PCKh@0.1, per joint at 0.5 and 0.1) come from the one function
+  // a bootstrap replicate calls too.
+  const columns = new Float64Array(PCKH_COLUMN_COUNT);
+  const at01 = PCKH_AT_01_SWEEP_INDEX * MPII_JOINT_COUNT;
+  writePckhColumns(protocol, { count, evaluated, hitCount, hitCountAt01: sweepHits.subarray(at01, at01 + MPII_JOINT_COUNT) }, jointPredicted, columns);
 
   // Sweep: pckAll[r, j] stored as float32 (spec §2 step 9, §3 item 4); the denominator is count.
   const rawPckAll = new Float32Array(PCKH_SWEEP_LENGTH * MPII_JOINT_COUNT);
@@ -175,30 +260,13 @@ function buildReport(protocol: PckhProtocol, instances: number, tallies: PckhTal
   const computableSweep = new Array<boolean>(MPII_JOINT_COUNT);
   for (let j = 0; j < MPII_JOINT_COUNT; j++) computableSweep[j] = jointPredicted[j] === true && count[j]! > 0;
 
-  // spec §2.1: Σ over 16 slots (0 in masked slots), terms = value * ratio, numpy pairwise order.
-  const terms = new Float64Array(MPII_JOINT_COUNT);
-  const weightedSum = (value: (j: number) => number): number => {
-    for (let j = 0; j < MPII_JOINT_COUNT; j++) terms[j] = inMean[j] ? value(j) * ratio[j]! : 0;
-    return 0 + numpyPairwiseSum(terms, 0, MPII_JOINT_COUNT);
-  };
-  // A sentinel that carries weight makes mmpose's Mean meaningless (only possible in 1.x at 0.5).
-  const sentinelWeighs = (computable: readonly boolean[]): boolean => {
-    for (let j = 0; j < MPII_JOINT_COUNT; j++) if (inMean[j] && !computable[j] && count[j]! > 0) return true;
-    return false;
-  };
-  const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
-
-  const rawMean05 = weightedSum((j) => raw05[j]!);
-  const mean05 = sentinelWeighs(computable05) ? null : finiteOrNull(rawMean05);
-
   const meanCurve = new Float64Array(PCKH_SWEEP_LENGTH);
-  const sweepSentinel = sentinelWeighs(computableSweep);
+  const sweepSentinel = sentinelWeighs(inMean, computableSweep, count);
   for (let r = 0; r < PCKH_SWEEP_LENGTH; r++) {
     // spec §2.1: the float32 pckAll value, widened, times the float64 ratio.
-    const v = weightedSum((j) => rawPckAll[r * MPII_JOINT_COUNT + j]!);
+    const v = weightedMean(rawPckAll, inMean, ratio, r * MPII_JOINT_COUNT);
     meanCurve[r] = sweepSentinel || !Number.isFinite(v) ? Number.NaN : v;
   }
-  const meanAt01 = meanCurve[PCKH_AT_01_SWEEP_INDEX]!;
 
   const pckAll = new Float32Array(rawPckAll.length);
   for (let r = 0; r < PCKH_SWEEP_LENGTH; r++) {
@@ -208,20 +276,11 @@ function buildReport(protocol: PckhProtocol, instances: number, tallies: PckhTal
     }
   }
 
-  // spec §2 item 11: groups are unweighted left/right means, 0.5 * (a + b).
   const metrics = {} as PckhMetrics;
-  for (const group of PCKH_GROUPS) {
-    const joints: readonly number[] = group.joints;
-    if (!joints.every((j) => computable05[j])) {
-      metrics[group.name] = null;
-    } else if (joints.length === 1) {
-      metrics[group.name] = raw05[joints[0]!]!;
-    } else {
-      metrics[group.name] = 0.5 * (raw05[joints[0]!]! + raw05[joints[1]!]!);
-    }
-  }
-  metrics.PCKh = mean05;
-  metrics['PCKh@0.1'] = finiteOrNull(meanAt01);
+  PCKH_METRIC_KEYS.forEach((key, k) => {
+    metrics[key] = nullIfNaN(columns[PCKH_COLUMN_METRICS_OFFSET + k]!);
+  });
+  const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
   const perJoint: PckhJointResult[] = [];
   const aucPerJoint: (number | null)[] = [];
@@ -232,8 +291,8 @@ function buildReport(protocol: PckhProtocol, instances: number, tallies: PckhTal
       count: count[j]!,
       evaluated: evaluated[j]!,
       hitCount: hitCount[j]!,
-      pckh: computable05[j] ? raw05[j]! : null,
-      pckhAt01: computableSweep[j] ? pckAll[PCKH_AT_01_SWEEP_INDEX * MPII_JOINT_COUNT + j]! : null,
+      pckh: nullIfNaN(columns[PCKH_COLUMN_JOINTS_OFFSET + j]!),
+      pckhAt01: nullIfNaN(columns[PCKH_COLUMN_JOINTS_AT_01_OFFSET + j]!),
       predicted: jointPredicted[j] === true,
     });
     aucPerJoint.push(computableSweep[j] ? sweepAreaUnderCurve(pckAll, j, MPII_JOINT_COUNT) : null);
