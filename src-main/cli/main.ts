@@ -5,6 +5,7 @@
  */
 import { CliUsageError } from './cli-args.ts';
 import { PosebenchInputError } from '../core/errors.ts';
+import { oneLine } from '../core/printable-excerpt.ts';
 
 const USAGE = `posebench — pose-model workbench (mmpose-exact PCKh, single-thread ONNX inference)
 
@@ -72,11 +73,11 @@ function reportError(error: unknown): number {
     return 2;
   }
   if (error instanceof PosebenchInputError) {
-    process.stderr.write(`posebench: ${error.message}\n`);
+    process.stderr.write(`posebench: ${oneLine(error.message)}\n`);
     return 1;
   }
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`posebench: ${message}\n`);
+  process.stderr.write(`posebench: ${oneLine(message)}\n`);
   if (process.env['POSEBENCH_DEBUG'] && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   return 1;
 }

@@ -2,9 +2,10 @@
  * Scoring a stored run: its predictions against the dataset's effective ground truth (originals with
  * corrections applied), stored back as per-joint errors and a metrics report in one transaction.
  */
+import { missingGroundTruthError } from '../datasets/dataset-layout.ts';
+import { getDataset } from '../store/datasets-repo.ts';
 import { MPII_JOINT_COUNT } from '../core/joints.ts';
 import type { PckhProtocol } from '../core/types.ts';
-import { PosebenchInputError } from '../core/errors.ts';
 import { buildPckhInputs, computePckh, HIT_NOT_EVALUATED, type PckhReport } from '../evaluation/pckh.ts';
 import { effectiveAnnotations } from '../store/corrections-repo.ts';
 import { replaceJointErrorRows } from '../store/joint-errors-repo.ts';
@@ -34,7 +35,7 @@ export function evaluateRun(ws: Workspace, runId: number, protocol: PckhProtocol
   const run = getRun(ws, runId);
   const truth = effectiveAnnotations(ws, run.datasetId);
   if (truth.gt === null) {
-    throw new PosebenchInputError({ file: ws.file }, `dataset ${run.datasetId} has no gt .mat (head boxes), so PCKh cannot be computed`);
+    throw missingGroundTruthError(getDataset(ws, run.datasetId));
   }
   const predictions = readRunPredictions(ws, runId);
   const jointPredicted = jointPredictedOfRun(run.options);

@@ -2,6 +2,8 @@
  * Re-evaluation after ground-truth corrections (issue 6 item 3): each run scored against the original
  * annotations and against the corrected ones, side by side, with the joints whose hit/miss changed.
  */
+import { missingGroundTruthError } from '../datasets/dataset-layout.ts';
+import { getDataset } from '../store/datasets-repo.ts';
 import { MPII_JOINT_COUNT } from '../core/joints.ts';
 import type { PckhProtocol } from '../core/types.ts';
 import { buildPckhInputs, computePckh, HIT_NOT_EVALUATED, type PckhReport } from '../evaluation/pckh.ts';
@@ -10,7 +12,6 @@ import { loadOriginalAnnotations, loadOriginalGroundTruth, type InstanceRecord }
 import { readRunPredictions } from '../store/predictions-repo.ts';
 import { getRun } from '../store/runs-repo.ts';
 import type { Workspace } from '../store/workspace.ts';
-import { PosebenchInputError } from '../core/errors.ts';
 import { jointPredictedOfRun } from './evaluate-run.ts';
 
 const J = MPII_JOINT_COUNT;
@@ -50,7 +51,7 @@ export function reevaluateRun(ws: Workspace, runId: number, protocol: PckhProtoc
   const corrected = effectiveAnnotations(ws, run.datasetId);
   const originalGt = loadOriginalGroundTruth(ws, run.datasetId);
   if (corrected.gt === null || originalGt === null) {
-    throw new PosebenchInputError({ file: ws.file }, `dataset ${run.datasetId} has no gt .mat (head boxes), so PCKh cannot be computed`);
+    throw missingGroundTruthError(getDataset(ws, run.datasetId));
   }
   const predictions = readRunPredictions(ws, runId);
   const jointPredicted = jointPredictedOfRun(run.options);

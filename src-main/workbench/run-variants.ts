@@ -18,7 +18,7 @@
 import type { PckhProtocol } from '../core/types.ts';
 import { cropCacheRunOption } from '../inference/engine/crop-cache.ts';
 import type { ModelInfo } from '../inference/engine/model-inspect.ts';
-import { benchSessionRunsInterleaved, type LatencyDistribution } from '../inference/engine/latency-bench.ts';
+import { benchSessionRunsInterleaved, onnxruntimeVersion, type LatencyDistribution } from '../inference/engine/latency-bench.ts';
 import { runModelsOverDataset, type PipelineProgress, type PipelineSummary } from '../inference/engine/run-pipeline.ts';
 import { effectiveAnnotations } from '../store/corrections-repo.ts';
 import { addLatencyMeasurement, latestLatencyMeasurement, type LatencyMeasurement } from '../store/latency-repo.ts';
@@ -116,12 +116,6 @@ export interface RunModelVariantsOutcome {
   readonly cancelled: boolean;
   /** The pass over the dataset (null when every variant was reused): decodes, cache hits, timings. */
   readonly pipeline: PipelineSummary | null;
-}
-
-/** The onnxruntime-node version in this process (part of every model run's identity). */
-export async function onnxruntimeVersion(): Promise<string> {
-  const { env } = await import('onnxruntime-node');
-  return env.versions.node ?? env.versions.common ?? 'unknown';
 }
 
 export interface ModelVariantIdentity {

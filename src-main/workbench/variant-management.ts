@@ -5,7 +5,7 @@
  */
 import type { VariantDecoderOptions } from '../core/types.ts';
 import { PosebenchInputError } from '../core/errors.ts';
-import { benchSessionRunsInterleaved } from '../inference/engine/latency-bench.ts';
+import { benchSessionRunsInterleaved, onnxruntimeVersion } from '../inference/engine/latency-bench.ts';
 import { addLatencyMeasurement, listLatencyMeasurements, type LatencyMeasurement } from '../store/latency-repo.ts';
 import { currentRun, listRunFailures, listRuns, listRunWarnings, type RunFailure, type RunRecord, type RunWarning } from '../store/runs-repo.ts';
 import {
@@ -20,7 +20,7 @@ import {
   type VariantRecord,
 } from '../store/variants-repo.ts';
 import { decoderOptionsFrom, describeDecoderOptions } from './run-identity.ts';
-import { DEFAULT_LATENCY_RUNS, DEFAULT_LATENCY_WARMUP, latencyEnvironment, modelVariantIdentity, onnxruntimeVersion } from './run-variants.ts';
+import { DEFAULT_LATENCY_RUNS, DEFAULT_LATENCY_WARMUP, latencyEnvironment, modelVariantIdentity } from './run-variants.ts';
 import { manifestOf, type RunManifest } from './run-manifest.ts';
 import type { Workbench } from './workbench.ts';
 

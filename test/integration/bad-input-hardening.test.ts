@@ -170,9 +170,9 @@ describe('gt .mat', () => {
     const result = await evalPredictions(dataset, goodFile, path.join(demo.root, 'no-gt.sqlite'));
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`warning: ${gtMat(dataset)}: ground-truth .mat not found: PCKh needs its head boxes (both mmpose protocols), so predictions cannot be scored`);
-    // The error line itself comes from src-main/workbench (evaluate-run.ts), which is to call
-    // missingGroundTruthError (datasets/dataset-layout.ts): see the change request of issue 13.
-    // Until then it names the workspace file and an internal dataset id.
+    // The error names the dataset folder and the file looked for, not the workspace or an internal id.
+    expect(result.stderr).toContain(`posebench: ${dataset}: no ground-truth .mat: looked for annotations/mpii_gt_val.mat`);
+    expect(result.stderr).not.toMatch(/sqlite|dataset \d+ has/);
   }, 120_000);
 });
 
@@ -186,7 +186,9 @@ describe('model files', () => {
 
   it('a model that outputs NaN for every person: each person fails with "model output is NaN/Inf at joint J"', async () => {
     const result = await evalModels(demo.datasetDir, [models.nan], path.join(demo.root, 'nan-model.sqlite'));
-    // One failure line per person (the exit status for this case is outside this test).
+    // One failure line per person; every person failed, so eval says so and exits 1.
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/error: nan-output: 10 of 10 persons failed \(every person failed\)/);
     const failures = result.stderr.split('\n').filter((line) => /^warning: \S+\.jpg \(entry \d+\): /.test(line));
     expect(failures).toHaveLength(BAD_INPUT_PERSONS);
     for (const [entry, line] of failures.entries()) {

@@ -12,6 +12,7 @@
 import path from 'node:path';
 import { CliUsageError, oneOf, parseCommandArgs, positiveInteger } from '../cli-args.ts';
 import { DEFAULT_LATENCY_RUNS } from '../../workbench/run-variants.ts';
+import { oneLine } from '../../core/printable-excerpt.ts';
 import { formatCsv, formatTable, toJsonReport, type VariantReport } from '../report-format.ts';
 import type { PckhProtocol } from '../../core/types.ts';
 import { openWorkbench } from '../../workbench/workbench.ts';
@@ -71,11 +72,11 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
 
   const workbench = openWorkbench({ datasetRoot, dbFile: values.db });
   try {
-    for (const warning of workbench.dataset.warnings) process.stderr.write(`warning: ${warning.message}\n`);
+    for (const warning of workbench.dataset.warnings) process.stderr.write(`warning: ${oneLine(warning.message)}\n`);
     const reports: VariantReport[] = [];
     predictionFiles.forEach((file, index) => {
       const result = importPredictionsVariant(workbench, { file, coordinateBase, protocol, name: names[index] });
-      for (const warning of result.warnings) process.stderr.write(`warning: ${warning.message}\n`);
+      for (const warning of result.warnings) process.stderr.write(`warning: ${oneLine(warning.message)}\n`);
       if (result.action === 'reuse') process.stderr.write(`${result.variant.name}: ${path.basename(file)} unchanged since it was imported; its predictions were reused\n`);
       if (result.action === 'replaced') process.stderr.write(`${result.variant.name}: ${path.basename(file)} changed since the last import; the earlier predictions stay in the run history\n`);
       reports.push(toVariantReport(result.variant.name, result.report, { failedInstances: result.missingPredictions, maxFailedShare, manifest: result.manifest ? { ...result.manifest } : null }));
@@ -102,7 +103,7 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
           } else if (event.type === 'progress') {
             if (process.stderr.isTTY) printProgress(event.progress);
           } else if (event.type === 'failure' || event.type === 'warning') {
-            process.stderr.write(`warning: ${event.message}\n`);
+            process.stderr.write(`warning: ${oneLine(event.message)}\n`);
           }
         },
       );

@@ -11,7 +11,9 @@
  * or a re-run variant gives a new file and never a stale picture.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, stat } from 'node:fs/promises';
+import { mkdir, rename, stat } from 'node:fs/promises';
+import { readRegularFile } from '../../core/regular-file.ts';
+import { MAX_IMAGE_FILE_BYTES, MAX_IMAGE_PIXELS } from '../../inference/engine/image-decode.ts';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { CropBox, ThumbOverlaySpec } from '../../api/contract.ts';
@@ -180,8 +182,9 @@ async function cachedOrMake(imageFile: string, crop: CropBox, out: string, size:
 export async function makeThumbnail(job: ThumbnailJob): Promise<string> {
   const { imageFile, crop, out, size, overlay } = job;
   // Read once: sharp would otherwise open and parse the file twice (size, then pixels).
-  const input = await readFile(imageFile);
-  const meta = await sharp(input, { failOn: 'none' }).metadata();
+  // Regular files only, size- and pixel-capped as for runs (a FIFO would hang the engine; a forged header cost gigabytes).
+  const input = await readRegularFile(imageFile, 'image file', { maxBytes: MAX_IMAGE_FILE_BYTES });
+  const meta = await sharp(input, { failOn: 'none', limitInputPixels: MAX_IMAGE_PIXELS }).metadata();
   // Stored orientation, not EXIF-rotated: annotations refer to the stored pixels.
   const width = meta.width ?? 0;
   const height = meta.height ?? 0;
@@ -208,7 +211,7 @@ export async function makeThumbnail(job: ThumbnailJob): Promise<string> {
     pipeline = sharp({ create: { width: size, height: size, channels: 3, background: '#000' } });
     map = { x0: -left * scale, y0: -top * scale, sx: scale, sy: scale };
   } else {
-    pipeline = sharp(input, { failOn: 'none' })
+    pipeline = sharp(input, { failOn: 'none', limitInputPixels: MAX_IMAGE_PIXELS })
       .removeAlpha()
       .extract({ left: ix0, top: iy0, width: ix1 - ix0, height: iy1 - iy0 })
       .resize(tx1 - tx0, ty1 - ty0, { fit: 'fill' })

@@ -300,13 +300,18 @@ export interface EnvironmentInfo {
   readonly interOpNumThreads: 1;
 }
 
+/** The onnxruntime-node version in this process (part of every model run's identity). */
+export async function onnxruntimeVersion(): Promise<string> {
+  const { env } = await import('onnxruntime-node');
+  return env.versions.node ?? env.versions.common ?? 'unknown';
+}
+
 export async function environmentInfo(): Promise<EnvironmentInfo> {
   const cpus = os.cpus();
-  const ort = await import('onnxruntime-node');
   return {
     cpuModel: cpus[0]?.model.trim() ?? 'unknown',
     cores: cpus.length,
-    ortVersion: ort.env.versions.node ?? ort.env.versions.common ?? 'unknown',
+    ortVersion: await onnxruntimeVersion(),
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
     intraOpNumThreads: SINGLE_THREAD_SESSION_OPTIONS.intraOpNumThreads,
