@@ -180,60 +180,69 @@ export function writePckhColumns(
   offset = 0,
 ): void {
   const { count, evaluated, hitCount, hitCountAt01 } = tallies;
-  const { inMean, ratio } = meanWeights(count, jointPredicted);
-  const raw05 = new Float64Array(MPII_JOINT_COUNT);
-  const computable05 = new Array<boolean>(MPII_JOINT_COUNT);
-  const raw01 = new Float64Array(MPII_JOINT_COUNT);
-  const computable01 = new Array<boolean>(MPII_JOINT_COUNT);
+  // Module scratch (no allocation per call: a bootstrap calls this B × variants times).
+  const { inMean, ratio, raw05, raw01, computable05, computable01, terms } = COLUMN_SCRATCH;
+  fillMeanWeights(count, jointPredicted, inMean, ratio);
   for (let j = 0; j < MPII_JOINT_COUNT; j++) {
     raw05[j] = protocolPercent(protocol, hitCount[j]!, evaluated[j]!);
-    computable05[j] = jointPredicted[j] === true && evaluated[j]! > 0;
+    computable05[j] = jointPredicted[j] === true && evaluated[j]! > 0 ? 1 : 0;
     // pckAll is a float32 array (spec §2 step 9, §3 item 4).
     raw01[j] = Math.fround(protocolPercent(protocol, hitCountAt01[j]!, count[j]!));
-    computable01[j] = jointPredicted[j] === true && count[j]! > 0;
+    computable01[j] = jointPredicted[j] === true && count[j]! > 0 ? 1 : 0;
   }
   // spec §2 item 11: groups are unweighted left/right means, 0.5 * (a + b).
   for (let g = 0; g < PCKH_GROUPS.length; g++) {
     const joints: readonly number[] = PCKH_GROUPS[g]!.joints;
+    const a = joints[0]!;
+    const b = joints[1];
     let value: number;
-    if (!joints.every((j) => computable05[j])) value = Number.NaN;
-    else if (joints.length === 1) value = raw05[joints[0]!]!;
-    else value = 0.5 * (raw05[joints[0]!]! + raw05[joints[1]!]!);
+    if (b === undefined) value = computable05[a] === 1 ? raw05[a]! : Number.NaN;
+    else value = computable05[a] === 1 && computable05[b] === 1 ? 0.5 * (raw05[a]! + raw05[b]!) : Number.NaN;
     out[offset + PCKH_COLUMN_METRICS_OFFSET + g] = value;
   }
-  const mean05 = weightedMean(raw05, inMean, ratio);
-  out[offset + PCKH_COLUMN_METRICS_OFFSET + 7] = sentinelWeighs(inMean, computable05, count) || !Number.isFinite(mean05) ? Number.NaN : mean05;
-  const mean01 = weightedMean(raw01, inMean, ratio);
-  out[offset + PCKH_COLUMN_METRICS_OFFSET + 8] = sentinelWeighs(inMean, computable01, count) || !Number.isFinite(mean01) ? Number.NaN : mean01;
+  const mean05 = weightedMean(raw05, inMean, ratio, terms);
+  out[offset + PCKH_COLUMN_METRICS_OFFSET + PCKH_METRIC_KEYS.indexOf('PCKh')] =
+    sentinelWeighs(inMean, computable05, count) || !Number.isFinite(mean05) ? Number.NaN : mean05;
+  const mean01 = weightedMean(raw01, inMean, ratio, terms);
+  out[offset + PCKH_COLUMN_METRICS_OFFSET + PCKH_METRIC_KEYS.indexOf('PCKh@0.1')] =
+    sentinelWeighs(inMean, computable01, count) || !Number.isFinite(mean01) ? Number.NaN : mean01;
   for (let j = 0; j < MPII_JOINT_COUNT; j++) {
-    out[offset + PCKH_COLUMN_JOINTS_OFFSET + j] = computable05[j] ? raw05[j]! : Number.NaN;
-    out[offset + PCKH_COLUMN_JOINTS_AT_01_OFFSET + j] = computable01[j] ? raw01[j]! : Number.NaN;
+    out[offset + PCKH_COLUMN_JOINTS_OFFSET + j] = computable05[j] === 1 ? raw05[j]! : Number.NaN;
+    out[offset + PCKH_COLUMN_JOINTS_AT_01_OFFSET + j] = computable01[j] === 1 ? raw01[j]! : Number.NaN;
   }
 }
 
+const COLUMN_SCRATCH = {
+  inMean: new Uint8Array(MPII_JOINT_COUNT),
+  ratio: new Float64Array(MPII_JOINT_COUNT),
+  raw05: new Float64Array(MPII_JOINT_COUNT),
+  raw01: new Float64Array(MPII_JOINT_COUNT),
+  computable05: new Uint8Array(MPII_JOINT_COUNT),
+  computable01: new Uint8Array(MPII_JOINT_COUNT),
+  terms: new Float64Array(MPII_JOINT_COUNT),
+};
+
+const EXCLUDED_FROM_MEAN = Uint8Array.from({ length: MPII_JOINT_COUNT }, (_, j) => (PCKH_EXCLUDED_FROM_MEAN.includes(j) ? 1 : 0));
+
 /** spec §2 step 10: pelvis/thorax (and unpredicted joints) masked; ratio = count / total in float64. */
-function meanWeights(count: ArrayLike<number>, jointPredicted: readonly boolean[]): { inMean: boolean[]; ratio: Float64Array } {
-  const inMean = new Array<boolean>(MPII_JOINT_COUNT);
+function fillMeanWeights(count: ArrayLike<number>, jointPredicted: readonly boolean[], inMean: Uint8Array, ratio: Float64Array): void {
   let total = 0;
   for (let j = 0; j < MPII_JOINT_COUNT; j++) {
-    inMean[j] = jointPredicted[j] === true && !PCKH_EXCLUDED_FROM_MEAN.includes(j);
-    if (inMean[j]) total += count[j]!;
+    inMean[j] = jointPredicted[j] === true && EXCLUDED_FROM_MEAN[j] === 0 ? 1 : 0;
+    if (inMean[j] === 1) total += count[j]!;
   }
-  const ratio = new Float64Array(MPII_JOINT_COUNT);
-  for (let j = 0; j < MPII_JOINT_COUNT; j++) ratio[j] = inMean[j] ? count[j]! / total : 0;
-  return { inMean, ratio };
+  for (let j = 0; j < MPII_JOINT_COUNT; j++) ratio[j] = inMean[j] === 1 ? count[j]! / total : 0;
 }
 
 /** spec §2.1: Σ over 16 slots (0 in masked slots), terms = value * ratio, numpy pairwise order. */
-function weightedMean(values: ArrayLike<number>, inMean: readonly boolean[], ratio: Float64Array, offset = 0): number {
-  const terms = new Float64Array(MPII_JOINT_COUNT);
-  for (let j = 0; j < MPII_JOINT_COUNT; j++) terms[j] = inMean[j] ? values[offset + j]! * ratio[j]! : 0;
+function weightedMean(values: ArrayLike<number>, inMean: Uint8Array, ratio: Float64Array, terms: Float64Array, offset = 0): number {
+  for (let j = 0; j < MPII_JOINT_COUNT; j++) terms[j] = inMean[j] === 1 ? values[offset + j]! * ratio[j]! : 0;
   return 0 + numpyPairwiseSum(terms, 0, MPII_JOINT_COUNT);
 }
 
 /** A sentinel that carries weight makes mmpose's Mean meaningless (only possible in 1.x at 0.5). */
-function sentinelWeighs(inMean: readonly boolean[], computable: readonly boolean[], count: ArrayLike<number>): boolean {
-  for (let j = 0; j < MPII_JOINT_COUNT; j++) if (inMean[j] && !computable[j] && count[j]! > 0) return true;
+function sentinelWeighs(inMean: Uint8Array, computable: Uint8Array, count: ArrayLike<number>): boolean {
+  for (let j = 0; j < MPII_JOINT_COUNT; j++) if (inMean[j] === 1 && computable[j] === 0 && count[j]! > 0) return true;
   return false;
 }
 
@@ -241,7 +250,9 @@ const nullIfNaN = (v: number): number | null => (Number.isNaN(v) ? null : v);
 
 function buildReport(protocol: PckhProtocol, instances: number, tallies: PckhTallies, jointPredicted: readonly boolean[]): PckhReport {
   const { count, evaluated, hitCount, sweepHits } = tallies;
-  const { inMean, ratio } = meanWeights(count, jointPredicted);
+  const inMean = new Uint8Array(MPII_JOINT_COUNT);
+  const ratio = new Float64Array(MPII_JOINT_COUNT);
+  fillMeanWeights(count, jointPredicted, inMean, ratio);
 
   // The reported columns (groups, Mean, PCKh@0.1, per joint at 0.5 and 0.1) come from the one function
   // a bootstrap replicate calls too.
@@ -257,14 +268,15 @@ function buildReport(protocol: PckhProtocol, instances: number, tallies: PckhTal
       rawPckAll[i] = protocolPercent(protocol, sweepHits[i]!, count[j]!);
     }
   }
-  const computableSweep = new Array<boolean>(MPII_JOINT_COUNT);
-  for (let j = 0; j < MPII_JOINT_COUNT; j++) computableSweep[j] = jointPredicted[j] === true && count[j]! > 0;
+  const computableSweep = new Uint8Array(MPII_JOINT_COUNT);
+  for (let j = 0; j < MPII_JOINT_COUNT; j++) computableSweep[j] = jointPredicted[j] === true && count[j]! > 0 ? 1 : 0;
 
   const meanCurve = new Float64Array(PCKH_SWEEP_LENGTH);
+  const terms = new Float64Array(MPII_JOINT_COUNT);
   const sweepSentinel = sentinelWeighs(inMean, computableSweep, count);
   for (let r = 0; r < PCKH_SWEEP_LENGTH; r++) {
     // spec §2.1: the float32 pckAll value, widened, times the float64 ratio.
-    const v = weightedMean(rawPckAll, inMean, ratio, r * MPII_JOINT_COUNT);
+    const v = weightedMean(rawPckAll, inMean, ratio, terms, r * MPII_JOINT_COUNT);
     meanCurve[r] = sweepSentinel || !Number.isFinite(v) ? Number.NaN : v;
   }
 
@@ -272,7 +284,7 @@ function buildReport(protocol: PckhProtocol, instances: number, tallies: PckhTal
   for (let r = 0; r < PCKH_SWEEP_LENGTH; r++) {
     for (let j = 0; j < MPII_JOINT_COUNT; j++) {
       const i = r * MPII_JOINT_COUNT + j;
-      pckAll[i] = computableSweep[j] ? rawPckAll[i]! : Number.NaN;
+      pckAll[i] = computableSweep[j] === 1 ? rawPckAll[i]! : Number.NaN;
     }
   }
 
@@ -295,7 +307,7 @@ function buildReport(protocol: PckhProtocol, instances: number, tallies: PckhTal
       pckhAt01: nullIfNaN(columns[PCKH_COLUMN_JOINTS_AT_01_OFFSET + j]!),
       predicted: jointPredicted[j] === true,
     });
-    aucPerJoint.push(computableSweep[j] ? sweepAreaUnderCurve(pckAll, j, MPII_JOINT_COUNT) : null);
+    aucPerJoint.push(computableSweep[j] === 1 ? sweepAreaUnderCurve(pckAll, j, MPII_JOINT_COUNT) : null);
   }
 
   return {

@@ -1,0 +1,80 @@
+/**
+ * Per-(person, joint) PCKh outcomes, the unit every statistic over persons works on (bootstrap,
+ * McNemar, calibration, strata). One byte per (person, joint) of flags saying whether the joint is
+ * counted (jnt_count), evaluated at 0.5, a hit at 0.5, a hit at 0.1.
+ *
+ * Built by running posebench's own tally code (pckh-tally.ts) on each person alone, so every rule
+ * (0.x `<=`, 1.x `<`, float32 steps, the 1.x zero-head-box quirk, dropped 1.x instances, unpredicted
+ * joints) is the one computePckh applies; summing the flags over persons gives computePckh's tallies.
+ */
+import { MPII_JOINT_COUNT } from '../core/joints.ts';
+import type { PckhProtocol } from '../core/types.ts';
+import type { PckhInputs } from './pckh-inputs.ts';
+import { tallyMmpose0x, tallyMmpose1x, type TallyInputs } from './pckh-tally.ts';
+import { PCKH_AT_01_SWEEP_INDEX } from './threshold-sweep.ts';
+
+const J = MPII_JOINT_COUNT;
+
+/** Flag bits of PersonJointOutcomes.flags. */
+export const COUNTED = 1;
+export const EVALUATED = 2;
+export const HIT_05 = 4;
+export const HIT_01 = 8;
+
+export interface PersonJointOutcomes {
+  readonly protocol: PckhProtocol;
+  readonly persons: number;
+  readonly jointPredicted: readonly boolean[];
+  /** N*16 (index n*16 + j): COUNTED | EVALUATED | HIT_05 | HIT_01 bits. */
+  readonly flags: Uint8Array;
+}
+
+const ALL_PREDICTED: readonly boolean[] = new Array<boolean>(J).fill(true);
+
+export function personJointOutcomes(inputs: PckhInputs): PersonJointOutcomes {
+  const n = inputs.instanceCount;
+  const jointPredicted = inputs.jointPredicted ?? ALL_PREDICTED;
+  const tally = inputs.protocol === 'mmpose1x' ? tallyMmpose1x : tallyMmpose0x;
+  const flags = new Uint8Array(n * J);
+  const at01 = PCKH_AT_01_SWEEP_INDEX * J;
+  for (let p = 0; p < n; p++) {
+    // Views, not copies: the tally functions only read them.
+    const one: TallyInputs = {
+      instanceCount: 1,
+      predictions0Based: inputs.predictions0Based.subarray(p * J * 2, (p + 1) * J * 2),
+      gtPositions1Based: inputs.gtPositions1Based.subarray(p * J * 2, (p + 1) * J * 2),
+      visible: inputs.visible.subarray(p * J, (p + 1) * J),
+      headBoxes1Based: inputs.headBoxes1Based.subarray(p * 4, p * 4 + 4),
+      jointPredicted,
+    };
+    const t = tally(one);
+    for (let j = 0; j < J; j++) {
+      let f = 0;
+      if (t.count[j]! > 0) f |= COUNTED;
+      if (t.evaluated[j]! > 0) f |= EVALUATED;
+      if (t.hitCount[j]! > 0) f |= HIT_05;
+      if (t.sweepHits[at01 + j]! > 0) f |= HIT_01;
+      flags[p * J + j] = f;
+    }
+  }
+  return { protocol: inputs.protocol, persons: n, jointPredicted, flags };
+}
+
+/** Σ over persons of each flag, per joint: computePckh's count, evaluated, hitCount and pckAll[10] hits. */
+export function sumOutcomes(outcomes: PersonJointOutcomes): { count: Int32Array; evaluated: Int32Array; hitCount: Int32Array; hitCountAt01: Int32Array } {
+  const count = new Int32Array(J);
+  const evaluated = new Int32Array(J);
+  const hitCount = new Int32Array(J);
+  const hitCountAt01 = new Int32Array(J);
+  const { flags, persons } = outcomes;
+  for (let p = 0; p < persons; p++) {
+    for (let j = 0; j < J; j++) {
+      const f = flags[p * J + j]!;
+      if (f & COUNTED) count[j]!++;
+      if (f & EVALUATED) evaluated[j]!++;
+      if (f & HIT_05) hitCount[j]!++;
+      if (f & HIT_01) hitCountAt01[j]!++;
+    }
+  }
+  return { count, evaluated, hitCount, hitCountAt01 };
+}
