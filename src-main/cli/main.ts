@@ -28,6 +28,11 @@ Usage:
   posebench variants list|history|rename|hide|show|set-options|remove --dataset DIR [--db FILE] ...
   posebench serve [--dataset DIR] [--models DIR] [--port N] [--db FILE]
   posebench export --dataset DIR --format mpii-json|mpii-mat|coco --out FILE [--db FILE] [--force]
+  posebench compare --dataset DIR --variant A --variant B [--db FILE] [--protocol mmpose0x|mmpose1x]
+                 [--bootstrap B] [--seed S] [--format table|json]
+                                            Δ per column with paired-bootstrap intervals, McNemar + Holm
+  posebench stats --dataset DIR [--variant NAME ...] [--db FILE] [--protocol P] [--bootstrap B] [--seed S]
+                 [--format table|json]      intervals, score calibration and strata per variant
   posebench demo [--force]                  generate the embedded demo dataset and models
 
 Workspace: SQLite in $POSEBENCH_HOME (default: the user data directory), keyed by dataset path; --db overrides.
@@ -45,6 +50,8 @@ const COMMANDS: Record<string, () => Promise<CommandRunner>> = {
   variants: async () => (await import('./commands/variants-command.ts')).runVariantsCommand,
   serve: async () => (await import('./commands/serve-command.ts')).runServeCommand,
   export: async () => (await import('./commands/export-command.ts')).runExportCommand,
+  compare: async () => (await import('./commands/compare-command.ts')).runCompareCommand,
+  stats: async () => (await import('./commands/stats-command.ts')).runStatsCommand,
   demo: async () => (await import('./commands/demo-command.ts')).runDemoCommand,
 };
 
