@@ -1,130 +1,33 @@
 /**
  * The one typed API between the workbench UI and its hosts (web host, Electron).
  *
- * Every call is a `domain:verb` channel with a zod request schema (validated at every host boundary)
- * and a response type. Events flow engine → UI only. Hosts and the engine share this file; the
- * renderer imports it for types and for the schemas' inferred request types.
+ * Every call is a `domain:verb` channel with a zod request schema (request-schemas.ts, validated at
+ * every host boundary) and a response type (here). Events flow engine → UI only. The renderer imports
+ * this file, which holds only types and small tables: the schemas (and zod) stay on the Node side; the
+ * request types are inferred from them through type-only imports, which the compiler erases.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { PckhProtocol, Point2 } from '../core/types.ts';
+import type { correctionEditSchema, decoderOptionsSchema, requestSchemas } from './request-schemas.ts';
 
 /** Columns of the per-joint table, in the order the study (and mmpose) prints them. */
 export const METRIC_COLUMNS = ['Head', 'Shoulder', 'Elbow', 'Wrist', 'Hip', 'Knee', 'Ankle', 'PCKh', 'PCKh@0.1'] as const;
 export type MetricColumn = (typeof METRIC_COLUMNS)[number];
 
-const id = z.string().min(1).max(200);
-const jointIndex = z.number().int().min(0).max(15);
-const instanceIndex = z.number().int().min(0);
-const filePath = z.string().min(1).max(4096);
-
 /** The PCKh protocols the UI can show (spec §2 mmpose 0.x, §3 mmpose 1.x), default first. */
 export const PCKH_PROTOCOLS = ['mmpose0x', 'mmpose1x'] as const satisfies readonly PckhProtocol[];
 export const DEFAULT_PCKH_PROTOCOL: PckhProtocol = 'mmpose0x';
-/** Every metrics-bearing request names the protocol its numbers are computed under. */
-const protocol = z.enum(PCKH_PROTOCOLS).default(DEFAULT_PCKH_PROTOCOL);
 
-// ---------------------------------------------------------------------------------------------
-// Request schemas
-// ---------------------------------------------------------------------------------------------
-
-const finite = z.number().finite();
-/** A ground-truth edit in 0-based image pixels (the engine maps instanceIndex to the stored instance). */
-export const correctionEditSchema = z.discriminatedUnion('kind', [
-  // `burst`: consecutive joint edits with the same id (a held or repeated arrow key) are one undo step.
-  z.object({ kind: z.literal('joint'), joint: jointIndex, xy: z.tuple([finite, finite]), burst: z.string().regex(/^[A-Za-z0-9-]{1,64}$/).optional() }).strict(),
-  z.object({ kind: z.literal('visibility'), joint: jointIndex, visible: z.boolean() }).strict(),
-  z.object({ kind: z.literal('headbox'), box: z.tuple([finite, finite, finite, finite]) }).strict(),
-  // One pair, or several (the whole skeleton's left/right pairs): committed and undone as one edit.
-  z.object({ kind: z.literal('swap'), pairs: z.array(z.tuple([jointIndex, jointIndex])).min(1).max(8) }).strict(),
-]);
 export type CorrectionEditRequest = z.infer<typeof correctionEditSchema>;
-
-/** Decoder options set on a model variant; each wins over the model sidecar's value only when given (spec §5–§6). */
-export const decoderOptionsSchema = z
-  .object({
-    flipTest: z.boolean().optional(),
-    heatmapRefine: z.enum(['shift', 'dark', 'none']).optional(),
-    simccSplitRatio: z.number().finite().positive().max(64).optional(),
-    sigmaIsLogit: z.boolean().optional(),
-  })
-  .strict();
 export type DecoderOptionsRequest = z.infer<typeof decoderOptionsSchema>;
 
-const variantName = z.string().trim().min(1).max(200);
-
-export const requestSchemas = {
-  'workspace:get': z.object({}).strict(),
-  'workspace:open': z.object({ datasetDir: filePath.optional(), demo: z.boolean().optional() }).strict(),
-  'dataset:summary': z.object({}).strict(),
-  'variants:list': z.object({}).strict(),
-  'variants:addModel': z.object({ modelPath: filePath, name: z.string().max(200).optional(), decoderOptions: decoderOptionsSchema.optional() }).strict(),
-  'variants:details': z.object({ variantId: id }).strict(),
-  'variants:rename': z.object({ variantId: id, name: variantName }).strict(),
-  'variants:setHidden': z.object({ variantId: id, hidden: z.boolean() }).strict(),
-  'variants:setOptions': z.object({ variantId: id, decoderOptions: decoderOptionsSchema }).strict(),
-  'variants:remove': z.object({ variantId: id }).strict(),
-  'latency:measure': z.object({ variantId: id, runs: z.number().int().min(5).max(1000).default(50) }).strict(),
-  'variants:importPredictions': z
-    .object({ file: filePath, name: z.string().max(200).optional(), coordinateBase: z.union([z.literal(0), z.literal(1)]).optional() })
-    .strict(),
-  'metrics:table': z.object({ protocol }).strict(),
-  'metrics:curves': z.object({ variantIds: z.array(id).max(16).optional(), protocol }).strict(),
-  'failures:list': z
-    .object({ variantId: id, joint: jointIndex, offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(5000).default(200), protocol })
-    .strict(),
-  'instances:list': z
-    .object({
-      variantId: id.optional(),
-      joint: jointIndex.optional(),
-      outcome: z.enum(['all', 'hit', 'miss']).default('all'),
-      protocol,
-    })
-    .strict(),
-  'instance:get': z.object({ instanceIndex, variantIds: z.array(id).max(8).default([]), protocol }).strict(),
-  'compare:table': z.object({ variantIds: z.array(id).min(2).max(4), protocol }).strict(),
-  'compare:scatter': z.object({ protocol }).strict(),
-  'compare:filter': z
-    .object({ a: id, b: id, joint: jointIndex, relation: z.enum(['a-hit-b-miss', 'a-miss-b-hit', 'both-miss', 'both-hit']), protocol })
-    .strict(),
-  // rerun: start new runs even where a finished run of the same identity exists (default: reuse it).
-  'runs:start': z.object({ variantIds: z.array(id).min(1).max(16), rerun: z.boolean().default(false) }).strict(),
-  'runs:cancel': z.object({ runId: id }).strict(),
-  'runs:list': z.object({}).strict(),
-  'crops:status': z.object({}).strict(),
-  'thumbnails:get': z.object({ instanceIndices: z.array(instanceIndex).max(512), size: z.number().int().min(32).max(512).default(160) }).strict(),
-  // Ground-truth corrections (issue 6): one call = one committed edit (one transaction).
-  'corrections:instance': z.object({ instanceIndex }).strict(),
-  'corrections:apply': z.object({ instanceIndex, edit: correctionEditSchema }).strict(),
-  'corrections:undo': z.object({}).strict(),
-  'corrections:redo': z.object({}).strict(),
-  'corrections:history': z.object({}).strict(),
-  'corrections:reevaluate': z.object({ protocol }).strict(),
-  'export:annotations': z
-    .object({ format: z.enum(['mpii-json', 'mpii-mat', 'coco']), outFile: filePath, overwrite: z.boolean().default(false) })
-    .strict(),
-} as const;
-
 export type Channel = keyof typeof requestSchemas;
-export const CHANNELS = Object.keys(requestSchemas) as Channel[];
 /** What a caller passes (defaults optional). */
 export type RequestInput<C extends Channel> = z.input<(typeof requestSchemas)[C]>;
 /** What a handler receives (after validation, defaults applied). */
 export type Request<C extends Channel> = z.output<(typeof requestSchemas)[C]>;
 
-export function isChannel(value: unknown): value is Channel {
-  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(requestSchemas, value);
-}
-
-/** Validates a request for `channel`; throws ApiRequestError with a readable message. */
-export function parseRequest<C extends Channel>(channel: C, payload: unknown): Request<C> {
-  const result = requestSchemas[channel].safeParse(payload ?? {});
-  if (!result.success) {
-    const issues = result.error.issues.map((issue) => `${issue.path.join('.') || '(request)'}: ${issue.message}`).join('; ');
-    throw new ApiRequestError(`invalid request for ${channel}: ${issues}`);
-  }
-  return result.data as Request<C>;
-}
-
+/** A request the engine refuses (bad input, wrong state): its message is shown to the user as is. */
 export class ApiRequestError extends Error {
   override readonly name = 'ApiRequestError';
 }

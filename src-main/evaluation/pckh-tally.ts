@@ -7,14 +7,14 @@
  * thresholds, each distance is binned at the first threshold it passes (the thresholds increase, so it
  * passes all later ones too); a prefix sum then gives the hit counts per threshold.
  */
+import { headSizeOfBox } from '../core/geometry.ts';
 import { MPII_JOINT_COUNT } from '../core/joints.ts';
 import {
   firstPassedThresholdIndex,
   PCKH_SWEEP_LENGTH,
 } from './threshold-sweep.ts';
 
-/** SC_BIAS: head size = 0.6 × head-box diagonal (spec §0 item 2, §2 step 4). */
-export const HEAD_SIZE_FACTOR = 0.6;
+export { HEAD_SIZE_FACTOR } from '../core/geometry.ts';
 /** The main threshold (spec §2 item 11; 1.x `thr=0.5`). */
 export const PCKH_MAIN_THRESHOLD = 0.5;
 /** 1.x replaces head sizes <= 0 by this, in place, after the first call (spec §3 items 2 and 6). */
@@ -78,9 +78,7 @@ function accumulateSweep(sweep: Int32Array): void {
 /** spec §2 step 4 (both protocols): hs = 0.6 * ||(x2,y2) - (x1,y1)||, the norm first, in float64. */
 export function headSize(headBoxes1Based: Float64Array, n: number): number {
   const b = n * 4;
-  const dx = headBoxes1Based[b + 2]! - headBoxes1Based[b]!;
-  const dy = headBoxes1Based[b + 3]! - headBoxes1Based[b + 1]!;
-  return Math.sqrt(dx * dx + dy * dy) * HEAD_SIZE_FACTOR;
+  return headSizeOfBox(headBoxes1Based[b]!, headBoxes1Based[b + 1]!, headBoxes1Based[b + 2]!, headBoxes1Based[b + 3]!);
 }
 
 /**

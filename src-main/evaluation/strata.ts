@@ -4,7 +4,7 @@
  *    the PCKh normaliser itself; boundaries = the ⅓ and ⅔ quantiles over the persons evaluated);
  *  - persons per image (1 / 2–3 / 4+ annotated persons in the same image file);
  *  - whether the GT joint lies inside the model's crop (the mmpose test-time box: centre
- *    (cx, cy + 15s) in 0-based pixels, side 1.25·200·s, spec §4.1; crop-transform.ts builds it).
+ *    (cx, cy + 15s) in 0-based pixels, side 1.25·200·s, spec §4.1; core/geometry.ts personCropSquare).
  * MPII's mmpose annotation files carry no occlusion flags (`joints_vis` marks annotated joints, spec
  * §1.3), so there is no occlusion stratum.
  *
@@ -13,7 +13,7 @@
  */
 import { MPII_JOINT_COUNT, PCKH_EXCLUDED_FROM_MEAN } from '../core/joints.ts';
 import type { Point2 } from '../core/types.ts';
-import { mpiiCropTransform } from '../inference/preprocess/crop-transform.ts';
+import { personCropSquare } from '../core/geometry.ts';
 import { EVALUATED, HIT_05, type PersonJointOutcomes } from './person-tallies.ts';
 import { headSize } from './pckh-tally.ts';
 import { sortedQuantile } from './bootstrap.ts';
@@ -144,8 +144,8 @@ export interface CropPersonLike {
 
 /**
  * Per (person, joint): is the GT joint (1-based, N×16×2, converted to 0-based) inside the square crop
- * the model sees? The box is mmpose's (mpiiCropTransform, float32 like mmpose 0.x): x in
- * [cx − S/2, cx + S/2], y likewise. CROP_UNKNOWN where the GT is not finite or the person has no
+ * the model sees? The box is core/geometry.ts personCropSquare (float64; the warp's float32 box differs
+ * by rounding only): x in [cx − S/2, cx + S/2], y likewise. CROP_UNKNOWN where the GT is not finite or the person has no
  * usable scale.
  */
 export function gtInsideCrop(persons: readonly CropPersonLike[], gtPositions1Based: Float64Array): Uint8Array {
@@ -153,11 +153,11 @@ export function gtInsideCrop(persons: readonly CropPersonLike[], gtPositions1Bas
   persons.forEach((person, p) => {
     if (!(Number.isFinite(person.scale) && person.scale > 0)) return;
     if (person.center !== null && !(Number.isFinite(person.center[0]) && Number.isFinite(person.center[1]))) return;
-    const crop = mpiiCropTransform(person, { width: 256, height: 256 });
-    const x0 = crop.cx - crop.sideX / 2;
-    const x1 = crop.cx + crop.sideX / 2;
-    const y0 = crop.cy - crop.sideY / 2;
-    const y1 = crop.cy + crop.sideY / 2;
+    const crop = personCropSquare(person);
+    const x0 = crop.cx - crop.side / 2;
+    const x1 = crop.cx + crop.side / 2;
+    const y0 = crop.cy - crop.side / 2;
+    const y1 = crop.cy + crop.side / 2;
     for (let j = 0; j < J; j++) {
       const x = gtPositions1Based[(p * J + j) * 2]! - 1;
       const y = gtPositions1Based[(p * J + j) * 2 + 1]! - 1;

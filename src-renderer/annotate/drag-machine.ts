@@ -8,6 +8,7 @@
  * handle by (pointer delta) / scale from where it was when the button went down, so a drag of d screen
  * pixels at zoom s moves the joint by exactly d / s image pixels.
  */
+import { headSizeOfBox } from '../../src-main/core/geometry.ts';
 import type { Point2 } from '../../src-main/core/types.ts';
 
 /** A drag starts only once the pointer has moved this far (screen pixels) from where it went down. */
@@ -144,9 +145,9 @@ export function moveHeadCorner(box: HeadBox, corner: HeadCorner, xy: Point2): [n
   return [Math.min(xy[0], opposite[0]), Math.min(xy[1], opposite[1]), Math.max(xy[0], opposite[0]), Math.max(xy[1], opposite[1])];
 }
 
-/** spec §0.2: head size = 0.6 × head-box diagonal. */
+/** Head size of the box being edited (core/geometry.ts, the evaluation's own formula). */
 export function headSizeOf(box: HeadBox): number {
-  return 0.6 * Math.hypot(box[2] - box[0], box[3] - box[1]);
+  return headSizeOfBox(box[0], box[1], box[2], box[3]);
 }
 
 /**

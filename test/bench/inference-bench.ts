@@ -23,7 +23,7 @@ import type { PersonAnnotation } from '../../src-main/core/types.ts';
 import { ensureDemo } from '../../src-main/demo/ensure-demo.ts';
 import { openDataset } from '../../src-main/datasets/open-dataset.ts';
 import { benchPipeline, benchSessionRun, environmentInfo, summarise, type PipelineBenchResult } from '../../src-main/inference/engine/latency-bench.ts';
-import { inspectModel, type ModelInfo } from '../../src-main/inference/engine/model-inspect.ts';
+import { inspectModel } from '../../src-main/inference/engine/model-inspect.ts';
 import { prepareCrops } from '../../src-main/inference/engine/crop-prepare.ts';
 import { sharedPath } from '../support/shared-fixtures.ts';
 import { USE_SHARED, errorText, goal, note, round, tempDir, type BenchOptions, type Goal } from './bench-util.ts';

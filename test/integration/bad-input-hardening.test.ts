@@ -19,7 +19,6 @@ import {
   gtMat,
   imageFile,
   makeBadInputDemo,
-  readEntries,
   writeBadModels,
   type BadInputDemo,
   type BadModels,

@@ -11,7 +11,8 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseRequest, type Channel, type MetricsTable, type RequestInput, type Response, type RunSummary } from '../../src-main/api/contract.ts';
+import { type Channel, type MetricsTable, type RequestInput, type Response, type RunSummary } from '../../src-main/api/contract.ts';
+import { parseRequest } from '../../src-main/api/request-schemas.ts';
 import { ensureDemo, type EnsureDemoResult } from '../../src-main/demo/ensure-demo.ts';
 import { createEngineService } from '../../src-main/hosts/engine/engine-service.ts';
 import type { EngineService } from '../../src-main/hosts/engine/engine-server.ts';
@@ -154,6 +155,8 @@ describe('one run path: posebench eval and the app agree', () => {
     const db = path.join(dir, 'manifest.sqlite');
     const result = await runPosebench(['eval', '--dataset', demo.datasetDir, '--model', model, '--format', 'json', '--db', db, '--latency-runs', '7', '--protocol', 'mmpose1x']);
     expect(result.code, result.stderr).toBe(0);
+    // JSON read back: its shape is asserted field by field below.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const report = JSON.parse(result.stdout) as { manifest: Record<string, any>; latency: Record<string, number> };
     const m = report.manifest;
     const sidecar = JSON.parse(readFileSync(model.replace(/\.onnx$/, '.json'), 'utf8')) as { input: { mean: number[]; std: number[] } };
@@ -189,6 +192,7 @@ describe('one run path: posebench eval and the app agree', () => {
     writeFileSync(preds, JSON.stringify({ preds: persons.map((p) => p.joints) }));
     const imported = await runPosebench(['eval', '--dataset', demo.datasetDir, '--predictions', preds, '--coordinate-base', '1', '--format', 'json', '--db', db]);
     expect(imported.code, imported.stderr).toBe(0);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const im = (JSON.parse(imported.stdout) as { manifest: Record<string, any> }).manifest;
     expect(im['source']).toEqual({ kind: 'predictions', file: 'preds.json', path: preds, bytes: statSync(preds).size, sha256: sha256Of(preds), coordinate_base: 1 });
     expect([im['head'], im['decoder'], im['latency'], im['persons_done']]).toEqual([null, null, null, 200]);

@@ -11,7 +11,8 @@
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, session, utilityProcess, type IpcMainInvokeEvent, type MenuItemConstructorOptions } from 'electron';
-import { isChannel, isEventName, parseRequest, type Channel, type EventMap, type EventName, type RequestInput } from '../../api/contract.ts';
+import { isEventName, type Channel, type EventMap, type EventName, type RequestInput } from '../../api/contract.ts';
+import { isChannel, parseRequest } from '../../api/request-schemas.ts';
 import { EngineClient, type EnginePort } from '../engine/engine-client.ts';
 import type { EngineToHost } from '../engine/protocol.ts';
 import { defaultCacheDir } from '../engine/workspace-defaults.ts';

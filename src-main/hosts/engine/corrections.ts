@@ -6,6 +6,7 @@
  * swap is several correction rows in ONE transaction, tagged with a shared group note, and undone /
  * redone together). The in-memory view is then re-scored (EngineSession.refreshGroundTruth).
  */
+import { headSizeOfBox } from '../../core/geometry.ts';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import {
@@ -45,8 +46,6 @@ export class UserInputError extends Error {
   override readonly name = 'UserInputError';
 }
 
-/** spec §0.2: head size = 0.6 × head-box diagonal. */
-const HEAD_SIZE_FACTOR = 0.6;
 
 /** Note carried by every row of a grouped edit (e.g. swapping the whole skeleton). */
 const GROUP_PREFIX = 'posebench-group:';
@@ -86,7 +85,7 @@ export function instanceGroundTruth(session: EngineSession, instanceIndex: numbe
     instanceIndex,
     joints: state.joints.map((j) => ({ xy: j.xy ? [j.xy[0], j.xy[1]] : null, visible: j.visible })),
     headBox: box ? [box[0], box[1], box[2], box[3]] : null,
-    headSize: box ? HEAD_SIZE_FACTOR * Math.hypot(box[2] - box[0], box[3] - box[1]) : null,
+    headSize: box ? headSizeOfBox(box[0], box[1], box[2], box[3]) : null,
     corrected: correctionLog(ws, dataset.storeId!, { instanceId }).some((e) => e.status === 'active'),
     gtRevision: dataset.summary.gtRevision,
   };

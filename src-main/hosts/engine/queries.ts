@@ -20,6 +20,7 @@ import {
 import { ApiRequestError } from '../../api/contract.ts';
 import { MPII_JOINT_COUNT } from '../../core/joints.ts';
 import { headSize as headSizeFromBoxes } from '../../evaluation/pckh-tally.ts';
+import { personCropBox } from '../../core/geometry.ts';
 import type { PckhProtocol, PersonAnnotation, Point2 } from '../../core/types.ts';
 import { HIT, MISS, NOT_EVALUATED, type DatasetState, type VariantState } from './view-model.ts';
 
@@ -132,22 +133,9 @@ export function failuresList(dataset: DatasetState, variant: VariantState, joint
   };
 }
 
-/** Square crop of the person as the top-down pipeline sees it (spec §0.5: centre + 15s in y, side 1.25·200·s). */
+/** Square crop of the person as the top-down pipeline sees it (core/geometry.ts). */
 export function personCrop(person: PersonAnnotation): CropBox {
-  const side = 1.25 * 200 * person.scale;
-  if (person.center === null || !(side > 0)) {
-    const known = person.joints.filter((p): p is Point2 => p !== null);
-    if (known.length === 0) return [0, 0, 256];
-    const xs = known.map((p) => p[0]);
-    const ys = known.map((p) => p[1]);
-    const x0 = Math.min(...xs);
-    const y0 = Math.min(...ys);
-    const s = Math.max(Math.max(...xs) - x0, Math.max(...ys) - y0, 32) * 1.3;
-    return [round1((x0 + Math.max(...xs)) / 2 - s / 2), round1((y0 + Math.max(...ys)) / 2 - s / 2), round1(s)];
-  }
-  const cx = person.center[0];
-  const cy = person.center[1] + 15 * person.scale;
-  return [round1(cx - side / 2), round1(cy - side / 2), round1(side)];
+  return personCropBox(person);
 }
 
 export function instancesList(

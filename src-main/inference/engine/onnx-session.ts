@@ -165,7 +165,7 @@ async function runSession(
   try {
     return await session.run(feeds);
   } catch (error) {
-    throw new Error(`${path.basename(file)}: ONNX Runtime failed to run (${describeRuntimeError(error)})`);
+    throw new Error(`${path.basename(file)}: ONNX Runtime failed to run (${describeRuntimeError(error)})`, { cause: error });
   }
 }
 

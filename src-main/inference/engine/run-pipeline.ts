@@ -409,6 +409,7 @@ async function runNamingJoints(plan: ModelPlan, tensor: Float32Array, mirrored: 
     const crop = mirrored ? ' (on the mirrored crop of the flip test)' : '';
     throw new Error(
       `${error.where}: non-finite value ${error.value} at flat index ${error.flatIndex}: model output is NaN/Inf${at}${crop} (model diverged or broken export)`,
+      { cause: error },
     );
   }
 }
@@ -431,7 +432,7 @@ async function predictPerson(plan: ModelPlan, prepared: PreparedPerson): Promise
             flipIndex: plan.info.modelFlipIndex,
           });
   } catch (error) {
-    throw new Error(`${plan.info.name}: cannot decode outputs (${error instanceof Error ? error.message : String(error)})`);
+    throw new Error(`${plan.info.name}: cannot decode outputs (${error instanceof Error ? error.message : String(error)})`, { cause: error });
   }
   // Finite outputs can still decode to NaN/Inf (e.g. a soft-argmax whose exp overflows): same failure.
   const badJoint = decoded.keypoints.findIndex((k) => !Number.isFinite(k.x) || !Number.isFinite(k.y));

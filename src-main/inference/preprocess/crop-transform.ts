@@ -5,6 +5,7 @@
  * isotropically onto the model input (w×h). Image coordinates are 0-based pixels, an integer being the
  * centre of a pixel (OpenCV convention; no ±0.5 anywhere in mmpose's top-down path).
  */
+import { CENTER_Y_SHIFT, PIXEL_STD, TEST_PADDING } from '../../core/geometry.ts';
 import type { Point2 } from '../../core/types.ts';
 
 /** Row-major 2×3 affine [a, b, c, d, e, f]: x' = a·x + b·y + c, y' = d·x + e·y + f. */
@@ -56,9 +57,7 @@ export interface CropTransformOptions {
   readonly precision?: 'float32' | 'float64';
 }
 
-const PIXEL_STD = 200; // spec §4.1: pixel_std
-const TEST_PADDING = 1.25; // spec §4.1: padding ×1.25 at test time
-const CENTER_Y_SHIFT = 15; // spec §4.1: cy + 15·s
+// spec §4.1: pixel_std 200, padding ×1.25 at test time, cy + 15·s (one definition: core/geometry.ts).
 
 export function mpiiCropTransform(
   person: CropPerson,

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { PosebenchInputError } from '../../../src-main/core/errors.ts';
 import {
   describeTextOffset,
   findJsonSyntaxErrorOffset,

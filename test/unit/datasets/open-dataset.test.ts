@@ -1,7 +1,6 @@
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PosebenchInputError } from '../../../src-main/core/errors.ts';
 import { MPII_MAT_JOINT_NAMES } from '../../../src-main/core/joints.ts';
 import type { MatGroundTruth } from '../../../src-main/core/types.ts';
 import { headSize } from '../../../src-main/datasets/head-size.ts';

@@ -1,7 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PosebenchInputError } from '../../../src-main/core/errors.ts';
 import { importPredictions } from '../../../src-main/formats/predictions-import.ts';
 import { HAS_SHARED, sharedPath, skipWithoutShared } from '../../support/shared-fixtures.ts';
 import { encodeMatNumeric, makeTempDir, predsColumnMajor, removeDir, catchInputError } from './dataset-test-files.ts';

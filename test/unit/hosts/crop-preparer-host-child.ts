@@ -18,7 +18,7 @@ const persons = dataset.persons.flatMap((p, i) => Array.from({ length: 8 }, (_, 
 preparer.request({ key: 'host-child', persons, imagesDir: dataset.imagesDir, sizes: [{ width: 256, height: 256 }] });
 const made = () => readdirSync(dir, { recursive: true }).filter((name) => String(name).endsWith('.rgb')).length;
 const timer = setInterval(() => {
-  let count = 0;
+  let count: number;
   try {
     count = made();
   } catch {

@@ -3,7 +3,8 @@
  * inputs written here, not produced by the code under test.
  */
 import { describe, expect, it } from 'vitest';
-import { METRIC_COLUMNS, mediaKey, parseMediaKey, parseRequest, ApiRequestError, type MetricColumn } from '../../../src-main/api/contract.ts';
+import { METRIC_COLUMNS, mediaKey, parseMediaKey, ApiRequestError, type MetricColumn } from '../../../src-main/api/contract.ts';
+import { parseRequest } from '../../../src-main/api/request-schemas.ts';
 import type { PersonAnnotation } from '../../../src-main/core/types.ts';
 import { compareFilter, compareScatter, compareTable, failuresList, instanceDetail, instancesList, personCrop } from '../../../src-main/hosts/engine/queries.ts';
 import type { DatasetState, VariantEvaluation, VariantState } from '../../../src-main/hosts/engine/view-model.ts';

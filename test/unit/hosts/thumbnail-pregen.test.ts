@@ -184,7 +184,10 @@ describe('pre-generation order', () => {
   it('goes down from the last request while requests move down, up while they move up, then the other way', () => {
     const order = new PregenOrder(40);
     for (const i of [14, 15, 16, 17, 18, 19, 20]) order.noteRequest(i); // one row of 7, then the next
-    for (const i of [21, 22, 23, 24, 25, 26, 27]) order.markDone(i), order.noteRequest(i);
+    for (const i of [21, 22, 23, 24, 25, 26, 27]) {
+      order.markDone(i);
+      order.noteRequest(i);
+    }
     expect([order.take(), order.take(), order.take()]).toEqual([28, 29, 30]);
     // Scrolling up: rows 7–13, then 0–6 (cells of a row still come left to right).
     for (const i of [7, 8, 9, 10, 11, 12, 13, 0, 1, 2, 3, 4, 5, 6]) order.noteRequest(i);

@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { INFERENCE_CODE_VERSION } from '../../../src-main/inference/code-version.ts';
 import { PROJECT_ROOT } from '../../support/shared-fixtures.ts';
 
-const RECORDED = { version: 1, digest: '2a89127e7f35ab37' };
+const RECORDED = { version: 1, digest: '6e534fdde99a957b' };
 
 const INFERENCE = path.join(PROJECT_ROOT, 'src-main', 'inference');
 
@@ -24,7 +24,14 @@ function numericCodeFiles(): string[] {
     readdirSync(path.join(INFERENCE, folder))
       .filter((name) => name.endsWith('.ts'))
       .map((name) => path.join(INFERENCE, folder, name));
-  return [...inFolder('preprocess'), ...inFolder('decoders'), path.join(INFERENCE, 'flip-test.ts'), path.join(INFERENCE, 'engine', 'prepare-tensors.ts')].sort();
+  return [
+    ...inFolder('preprocess'),
+    ...inFolder('decoders'),
+    path.join(INFERENCE, 'flip-test.ts'),
+    path.join(INFERENCE, 'engine', 'prepare-tensors.ts'),
+    // The crop's constants (pixel_std, padding, the 15·s shift) live with the shared geometry.
+    path.join(INFERENCE, '..', 'core', 'geometry.ts'),
+  ].sort();
 }
 
 /** Code without comments and white space (string contents are kept). */

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeHeatmaps } from '../../../src-main/inference/decoders/heatmap.ts';
 import { cropTransformFromBox, mpiiCropTransform, type AffineMatrix } from '../../../src-main/inference/preprocess/crop-transform.ts';
 import { warpAffineBilinear } from '../../../src-main/inference/preprocess/warp-affine.ts';
-import { HAS_SHARED, sharedPath, skipWithoutShared } from '../../support/shared-fixtures.ts';
+import { HAS_SHARED, sharedPath } from '../../support/shared-fixtures.ts';
 import { compareBytes, craftTestImage, readRgb, seededRandom, writeRgbPng } from './image-fixtures.ts';
 import { HAS_OPENCV, OPENCV_PYTHON, openCvUsesFixedPointWarp, runOpenCvPython, skipWithoutOpenCv } from './opencv-python.ts';
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { mpiiCropTransform, type AffineMatrix } from '../../../src-main/inference/preprocess/crop-transform.ts';
 import { invertAffineLikeOpenCv, roundHalfEven, warpAffineBilinear } from '../../../src-main/inference/preprocess/warp-affine.ts';
 import { HAS_SHARED, sharedPath, skipWithoutShared } from '../../support/shared-fixtures.ts';
-import { compareBytes, craftTestImage, readRgb } from './image-fixtures.ts';
+import { compareBytes, readRgb } from './image-fixtures.ts';
 
 skipWithoutShared('warp vs ../shared/fixtures/mpii-goldens crops');
 

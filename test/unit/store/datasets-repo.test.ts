@@ -14,7 +14,7 @@ import {
 } from '../../../src-main/store/datasets-repo.ts';
 import { applyCorrection, correctionLog, effectiveAnnotations } from '../../../src-main/store/corrections-repo.ts';
 import { HAS_SHARED, sharedPath, skipWithoutShared } from '../../support/shared-fixtures.ts';
-import { tempWorkspace, toAnnotations, writeSyntheticDataset } from './store-fixtures.ts';
+import { tempWorkspace, writeSyntheticDataset } from './store-fixtures.ts';
 
 describe('registerDataset', () => {
   it('imports persons and gt so that they read back identical (bit for bit)', () => {
