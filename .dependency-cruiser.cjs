@@ -17,8 +17,8 @@ const LAYERS = {
   demo: { path: '^src-main/demo/', may: ['core', 'formats'] },
   workbench: { path: '^src-main/workbench/', may: ['core', 'formats', 'evaluation', 'store', 'datasets', 'inference', 'export', 'demo'] },
   api: { path: '^src-main/api/', may: ['core'] },
-  engine: { path: '^src-main/hosts/engine/', may: ['core', 'formats', 'evaluation', 'store', 'datasets', 'inference', 'export', 'demo', 'workbench', 'api'] },
-  hosts: { path: '^src-main/hosts/(web|electron)/', may: ['core', 'formats', 'evaluation', 'store', 'datasets', 'inference', 'export', 'demo', 'workbench', 'api', 'engine'] },
+  engine: { path: '^src-main/engine/', may: ['core', 'formats', 'evaluation', 'store', 'datasets', 'inference', 'export', 'demo', 'workbench', 'api'] },
+  hosts: { path: '^src-main/hosts/', may: ['core', 'formats', 'evaluation', 'store', 'datasets', 'inference', 'export', 'demo', 'workbench', 'api', 'engine'] },
   cli: { path: '^src-main/cli/', may: ['core', 'formats', 'evaluation', 'store', 'datasets', 'inference', 'export', 'demo', 'workbench', 'api', 'engine', 'hosts'] },
 };
 
@@ -28,8 +28,8 @@ const RENDERER_MAY_REACH = '^src-main/(api/contract\\.ts|core/(joints|types|geom
 /** Native modules (and Electron), each allowed in one place only. */
 const NATIVE = {
   'better-sqlite3': { where: '^src-main/store/', why: 'SQLite is the store layer\'s' },
-  'onnxruntime-node': { where: '^src-main/inference/engine/', why: 'ONNX Runtime is the inference runtime\'s' },
-  sharp: { where: '^src-main/(inference/engine/(image-decode|image-worker)\\.ts|hosts/engine/(thumbnails|crop-prepare-worker)\\.ts|demo/)', why: 'image decoding, thumbnails and the demo generator only' },
+  'onnxruntime-node': { where: '^src-main/inference/runtime/', why: 'ONNX Runtime is the inference runtime\'s' },
+  sharp: { where: '^src-main/(inference/runtime/(image-decode|image-worker)\\.ts|engine/background/(thumbnails/thumbnails|crop-preparation/crop-prepare-worker)\\.ts|demo/)', why: 'image decoding, thumbnails and the demo generator only' },
   electron: { where: '^src-main/hosts/electron/', why: 'only the Electron host may load electron (it cannot load under plain Node)' },
 };
 

@@ -22,11 +22,11 @@ export default defineConfig({
           index: at('./src-main/hosts/electron/main.ts'),
           'engine-utility': at('./src-main/hosts/electron/engine-utility.ts'),
           // resolved next to the inference code at run time (image-prefetcher.ts: ./image-worker.js)
-          'image-worker': at('./src-main/inference/engine/image-worker.ts'),
+          'image-worker': at('./src-main/inference/runtime/image-worker.ts'),
           // forked by the engine at the lowest priority (thumbnail-worker-client.ts: ./thumbnail-worker.js)
-          'thumbnail-worker': at('./src-main/hosts/engine/thumbnail-worker.ts'),
+          'thumbnail-worker': at('./src-main/engine/background/thumbnails/thumbnail-worker.ts'),
           // forked by the engine at the lowest priority (crop-preparer.ts: ./crop-prepare-worker.js)
-          'crop-prepare-worker': at('./src-main/hosts/engine/crop-prepare-worker.ts'),
+          'crop-prepare-worker': at('./src-main/engine/background/crop-preparation/crop-prepare-worker.ts'),
         },
         output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
       },

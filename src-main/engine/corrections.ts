@@ -6,7 +6,7 @@
  * swap is several correction rows in ONE transaction, tagged with a shared group note, and undone /
  * redone together). The in-memory view is then re-scored (EngineSession.refreshGroundTruth).
  */
-import { headSizeOfBox } from '../../core/geometry.ts';
+import { headSizeOfBox } from '../core/geometry.ts';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import {
@@ -20,11 +20,11 @@ import {
   type MetricColumn,
   type Reevaluation,
   type ReevaluationVariant,
-} from '../../api/contract.ts';
-import { humanJointName } from '../../core/joints.ts';
-import type { PckhProtocol } from '../../core/types.ts';
-import type { PckhReport } from '../../evaluation/pckh.ts';
-import { describeExport, exportAnnotations, type ExportFormat } from '../../export/export-annotations.ts';
+} from '../api/contract.ts';
+import { humanJointName } from '../core/joints.ts';
+import type { PckhProtocol } from '../core/types.ts';
+import type { PckhReport } from '../evaluation/pckh.ts';
+import { describeExport, exportAnnotations, type ExportFormat } from '../export/export-annotations.ts';
 import {
   applyCorrection,
   correctionHistory,
@@ -34,8 +34,8 @@ import {
   undoCorrection,
   type CorrectionEdit,
   type CorrectionEntry,
-} from '../../store/corrections-repo.ts';
-import { reevaluateRun } from '../../workbench/reevaluate.ts';
+} from '../store/corrections-repo.ts';
+import { reevaluateRun } from '../workbench/reevaluate.ts';
 import type { EngineSession } from './session.ts';
 
 /**

@@ -3,8 +3,8 @@
  * dispatches it to the handlers, and sends events. Transport-neutral: `engine-main.ts` adapts a
  * forked Node child, `hosts/electron/engine-utility.ts` an Electron utilityProcess.
  */
-import { type ApiHandlers, type Channel, type EventMap, type EventName } from '../../api/contract.ts';
-import { isChannel, parseRequest } from '../../api/request-schemas.ts';
+import { type ApiHandlers, type Channel, type EventMap, type EventName } from '../api/contract.ts';
+import { isChannel, parseRequest } from '../api/request-schemas.ts';
 import { toErrorPayload, type EngineConfig, type EngineToHost, type HostToEngine, type ResolvedMedia } from './protocol.ts';
 
 export interface EngineSidePort {

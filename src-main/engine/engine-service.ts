@@ -3,10 +3,10 @@
  */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { ApiRequestError, mediaKey, parseMediaKey, type ApiHandlers, type CropPreparationStatus } from '../../api/contract.ts';
+import { ApiRequestError, mediaKey, parseMediaKey, type ApiHandlers, type CropPreparationStatus } from '../api/contract.ts';
 import type { EmitEvent, EngineService } from './engine-server.ts';
 import type { EngineConfig, ResolvedMedia } from './protocol.ts';
-import { isInsideFolder } from './path-safety.ts';
+import { isInsideFolder } from '../core/path-safety.ts';
 import {
   compareFilter,
   compareScatter,
@@ -22,15 +22,15 @@ import {
 import { applyEdit, exportFromUi, historyOf, instanceGroundTruth, reevaluate, stepHistory } from './corrections.ts';
 import { RunManager } from './run-manager.ts';
 import { EngineSession } from './session.ts';
-import { ensureThumbnail, thumbnailPath } from './thumbnails.ts';
-import { createThumbnailService } from './thumbnail-service.ts';
-import { CropPreparer, type CropPrepareTarget } from './crop-preparer.ts';
-import { cropCacheRunOption } from '../../inference/engine/crop-cache.ts';
-import type { CropSize } from '../../inference/engine/crop-prepare.ts';
-import { openDataset } from '../../datasets/open-dataset.ts';
-import { getVariant } from '../../store/variants-repo.ts';
-import { modelVariantIdentity } from '../../workbench/run-variants.ts';
-import { variantStaleness } from '../../workbench/variant-management.ts';
+import { ensureThumbnail, thumbnailPath } from './background/thumbnails/thumbnails.ts';
+import { createThumbnailService } from './background/thumbnails/thumbnail-service.ts';
+import { CropPreparer, type CropPrepareTarget } from './background/crop-preparation/crop-preparer.ts';
+import { cropCacheRunOption } from '../inference/runtime/crop-cache.ts';
+import type { CropSize } from '../inference/runtime/crop-prepare.ts';
+import { openDataset } from '../datasets/open-dataset.ts';
+import { getVariant } from '../store/variants-repo.ts';
+import { modelVariantIdentity } from '../workbench/run-variants.ts';
+import { variantStaleness } from '../workbench/variant-management.ts';
 import { variantHandlers } from './variant-handlers.ts';
 
 const IMAGE_TYPES: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp', '.bmp': 'image/bmp' };
@@ -246,7 +246,7 @@ async function openInitialDataset(session: EngineSession, runs: RunManager, conf
 
 /** The demo: synthetic dataset + demo models; models without results are run right away. */
 async function openDemo(session: EngineSession, runs: RunManager, config: EngineConfig): Promise<void> {
-  const { ensureDemo } = await import('../../demo/ensure-demo.ts');
+  const { ensureDemo } = await import('../demo/ensure-demo.ts');
   const demo = await ensureDemo(config.projectRoot);
   runs.cancelAll();
   await runs.idle();

@@ -1,7 +1,7 @@
 /** PckhReport (evaluation/pckh.ts) → the engine's VariantEvaluation. */
-import { METRIC_COLUMNS, type MetricColumn } from '../../api/contract.ts';
-import { MPII_JOINT_COUNT } from '../../core/joints.ts';
-import type { PckhReport } from '../../evaluation/pckh.ts';
+import { METRIC_COLUMNS, type MetricColumn } from '../api/contract.ts';
+import { MPII_JOINT_COUNT } from '../core/joints.ts';
+import type { PckhReport } from '../evaluation/pckh.ts';
 import type { VariantEvaluation } from './view-model.ts';
 
 const J = MPII_JOINT_COUNT;

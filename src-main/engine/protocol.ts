@@ -3,7 +3,7 @@
  * (a forked Node child under the web host, an Electron utilityProcess in the app).
  * Plain structured-clone-able objects only.
  */
-import type { ApiErrorPayload, EventMap, EventName } from '../../api/contract.ts';
+import type { ApiErrorPayload, EventMap, EventName } from '../api/contract.ts';
 
 export interface EngineConfig {
   /** SQLite workspace file given with --db; undefined → one workspace per dataset folder (store/workspace-path.ts). */

@@ -1,6 +1,6 @@
 /**
  * Answers to the UI's read queries, computed from the in-memory view model (pure functions, tested
- * in test/unit/hosts/queries.test.ts).
+ * in test/unit/engine/queries.test.ts).
  */
 import {
   METRIC_COLUMNS,
@@ -16,12 +16,12 @@ import {
   type MetricsTable,
   type ScatterPoint,
   type VariantSummary,
-} from '../../api/contract.ts';
-import { ApiRequestError } from '../../api/contract.ts';
-import { MPII_JOINT_COUNT } from '../../core/joints.ts';
-import { headSize as headSizeFromBoxes } from '../../evaluation/pckh-tally.ts';
-import { personCropBox } from '../../core/geometry.ts';
-import type { PckhProtocol, PersonAnnotation, Point2 } from '../../core/types.ts';
+} from '../api/contract.ts';
+import { ApiRequestError } from '../api/contract.ts';
+import { MPII_JOINT_COUNT } from '../core/joints.ts';
+import { headSize as headSizeFromBoxes } from '../evaluation/pckh-tally.ts';
+import { personCropBox } from '../core/geometry.ts';
+import type { PckhProtocol, PersonAnnotation, Point2 } from '../core/types.ts';
 import { HIT, MISS, NOT_EVALUATED, type DatasetState, type VariantState } from './view-model.ts';
 
 const J = MPII_JOINT_COUNT;

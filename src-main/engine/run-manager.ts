@@ -3,11 +3,11 @@
  * itself is the one orchestration every host uses (workbench/run-variants.ts): run identity, reuse
  * and resume rules, the pipeline, scoring, latency and manifests are the CLI's, line for line.
  */
-import { ApiRequestError, type AddModelResult, type RunPlanItem, type RunSummary } from '../../api/contract.ts';
-import type { VariantDecoderOptions } from '../../core/types.ts';
-import { addModelVariant } from '../../workbench/model-variants.ts';
-import { describeDecoderOptions } from '../../workbench/run-identity.ts';
-import { runModelVariants, type RunVariantsEvent } from '../../workbench/run-variants.ts';
+import { ApiRequestError, type AddModelResult, type RunPlanItem, type RunSummary } from '../api/contract.ts';
+import type { VariantDecoderOptions } from '../core/types.ts';
+import { addModelVariant } from '../workbench/model-variants.ts';
+import { describeDecoderOptions } from '../workbench/run-identity.ts';
+import { runModelVariants, type RunVariantsEvent } from '../workbench/run-variants.ts';
 import type { EmitEvent } from './engine-server.ts';
 import { variantSummary } from './queries.ts';
 import type { EngineSession } from './session.ts';

@@ -9,27 +9,27 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { ApiRequestError, type DatasetSummary, type LatencySummary, type RunSummary, type WorkspaceState } from '../../api/contract.ts';
-import { MPII_JOINT_COUNT } from '../../core/joints.ts';
-import type { PckhProtocol } from '../../core/types.ts';
-import { buildPckhInputs, computePckh, type PckhReport } from '../../evaluation/pckh.ts';
-import { effectiveAnnotations } from '../../store/corrections-repo.ts';
-import { readRunPredictions } from '../../store/predictions-repo.ts';
-import { latestLatencyMeasurement, type LatencyMeasurement } from '../../store/latency-repo.ts';
-import { currentRun, listRunFailures } from '../../store/runs-repo.ts';
-import { getVariant, listVariants, type VariantRecord } from '../../store/variants-repo.ts';
-import type { Workspace } from '../../store/workspace.ts';
-import { evaluateRun, jointPredictedOfRun } from '../../workbench/evaluate-run.ts';
-import { decoderOptionsFrom, describeDecoderOptions } from '../../workbench/run-identity.ts';
-import type { ModelVariantRunResult } from '../../workbench/run-variants.ts';
-import { importPredictionsVariant } from '../../workbench/import-variant.ts';
-import { openWorkbench, type Workbench } from '../../workbench/workbench.ts';
+import { ApiRequestError, type DatasetSummary, type LatencySummary, type RunSummary, type WorkspaceState } from '../api/contract.ts';
+import { MPII_JOINT_COUNT } from '../core/joints.ts';
+import type { PckhProtocol } from '../core/types.ts';
+import { buildPckhInputs, computePckh, type PckhReport } from '../evaluation/pckh.ts';
+import { effectiveAnnotations } from '../store/corrections-repo.ts';
+import { readRunPredictions } from '../store/predictions-repo.ts';
+import { latestLatencyMeasurement, type LatencyMeasurement } from '../store/latency-repo.ts';
+import { currentRun, listRunFailures } from '../store/runs-repo.ts';
+import { getVariant, listVariants, type VariantRecord } from '../store/variants-repo.ts';
+import type { Workspace } from '../store/workspace.ts';
+import { evaluateRun, jointPredictedOfRun } from '../workbench/evaluate-run.ts';
+import { decoderOptionsFrom, describeDecoderOptions } from '../workbench/run-identity.ts';
+import type { ModelVariantRunResult } from '../workbench/run-variants.ts';
+import { importPredictionsVariant } from '../workbench/import-variant.ts';
+import { openWorkbench, type Workbench } from '../workbench/workbench.ts';
 import { evaluationFromReport } from './evaluation-adapter.ts';
 import type { EmitEvent } from './engine-server.ts';
 import type { EngineConfig } from './protocol.ts';
-import { stateFileFor } from './workspace-defaults.ts';
+import { stateFileFor } from '../store/workspace-path.ts';
 import type { DatasetState, VariantEvaluation, VariantState } from './view-model.ts';
-import type { OpenedDataset } from '../../datasets/open-dataset.ts';
+import type { OpenedDataset } from '../datasets/open-dataset.ts';
 
 /** A report for a protocol other than the dataset's, valid while its inputs are the same objects. */
 interface CachedEvaluation {

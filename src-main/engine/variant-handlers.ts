@@ -2,11 +2,11 @@
  * The variant-management channels (variants:details, rename, setHidden, setOptions, remove,
  * latency:measure) over the workbench's variant management, which the CLI uses too.
  */
-import type { ApiHandlers, LatencyHistoryItem, RunManifestView, VariantDetails } from '../../api/contract.ts';
-import { ApiRequestError } from '../../api/contract.ts';
-import type { LatencyMeasurement } from '../../store/latency-repo.ts';
-import { getVariant } from '../../store/variants-repo.ts';
-import { decoderOptionsFrom } from '../../workbench/run-identity.ts';
+import type { ApiHandlers, LatencyHistoryItem, RunManifestView, VariantDetails } from '../api/contract.ts';
+import { ApiRequestError } from '../api/contract.ts';
+import type { LatencyMeasurement } from '../store/latency-repo.ts';
+import { getVariant } from '../store/variants-repo.ts';
+import { decoderOptionsFrom } from '../workbench/run-identity.ts';
 import {
   describeRemoval,
   measureVariantLatency,
@@ -16,9 +16,9 @@ import {
   setVariantVisibility,
   variantHistory,
   variantStaleness,
-} from '../../workbench/variant-management.ts';
-import { inspectModelCached } from '../../workbench/model-variants.ts';
-import { digestFile } from '../../workbench/file-digest.ts';
+} from '../workbench/variant-management.ts';
+import { inspectModelCached } from '../workbench/model-variants.ts';
+import { digestFile } from '../workbench/file-digest.ts';
 import { variantSummary } from './queries.ts';
 import type { EngineSession } from './session.ts';
 import type { VariantState } from './view-model.ts';

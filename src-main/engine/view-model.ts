@@ -3,8 +3,8 @@
  * predictions and evaluation arrays. All UI queries (tables, failures, compare filters, overlays)
  * are answered from here with typed-array scans; SQLite is the durable copy.
  */
-import type { MetricColumn, VariantKind, VariantStatus, LatencySummary, DatasetSummary } from '../../api/contract.ts';
-import type { MatGroundTruth, PersonAnnotation, PckhProtocol } from '../../core/types.ts';
+import type { MetricColumn, VariantKind, VariantStatus, LatencySummary, DatasetSummary } from '../api/contract.ts';
+import type { MatGroundTruth, PersonAnnotation, PckhProtocol } from '../core/types.ts';
 
 export interface VariantEvaluation {
   readonly protocol: PckhProtocol;

@@ -5,7 +5,7 @@
  * never reused for new numbers.
  *
  * Bump it with any change to those files that can change a prediction. A test
- * (test/unit/inference-math/code-version.test.ts) digests those files with comments and white space
+ * (test/unit/inference/code-version.test.ts) digests those files with comments and white space
  * removed and fails when they changed but this number and its digest were not updated together.
  */
 export const INFERENCE_CODE_VERSION = 1;

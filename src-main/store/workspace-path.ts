@@ -83,3 +83,11 @@ export function workspacePathFor(
   const digest = createHash('sha256').update(real, 'utf8').digest('hex').slice(0, 16);
   return path.join(posebenchDataHome(env, context), 'workspaces', `${workspaceSlug(real)}-${digest}.sqlite`);
 }
+
+/**
+ * The engine's small state file (the last dataset opened): next to `--db FILE` when given (tests stay
+ * in their temp folder), else in posebench's data directory.
+ */
+export function stateFileFor(dbPath: string | undefined): string {
+  return dbPath !== undefined ? `${dbPath}.state.json` : path.join(posebenchDataHome(), 'state.json');
+}

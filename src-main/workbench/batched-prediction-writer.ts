@@ -1,7 +1,7 @@
 /**
  * Commits a run's predictions in small transactions while the pipeline runs, so a crash or quit
  * loses at most a batch per run, and resuming skips everything committed. Shared by the CLI's
- * model runs (model-variants.ts) and the engine's UI runs (hosts/engine/run-manager.ts).
+ * model runs (model-variants.ts) and the engine's UI runs (engine/run-manager.ts).
  */
 import { MPII_JOINT_COUNT } from '../core/joints.ts';
 import { writePredictions } from '../store/predictions-repo.ts';

@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { VariantDecoderOptions } from '../core/types.ts';
-import { inspectModel, type ModelInfo } from '../inference/engine/model-inspect.ts';
-import { sidecarPathFor } from '../inference/engine/model-sidecar.ts';
+import { inspectModel, type ModelInfo } from '../inference/runtime/model-inspect.ts';
+import { sidecarPathFor } from '../inference/runtime/model-sidecar.ts';
 import { createVariant, findVariantByName, listVariants, type VariantRecord } from '../store/variants-repo.ts';
 import { decoderOptionsFrom, describeDecoderOptions, sameDecoderOptions } from './run-identity.ts';
 import type { Workbench } from './workbench.ts';

@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { VARIANT_DECODER_OPTION_KEYS, type VariantDecoderOptions } from '../core/types.ts';
 import { INFERENCE_CODE_VERSION } from '../inference/code-version.ts';
-import type { ModelInfo } from '../inference/engine/model-inspect.ts';
+import type { ModelInfo } from '../inference/runtime/model-inspect.ts';
 
 export interface ModelRunIdentity {
   readonly kind: 'model';

@@ -6,8 +6,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { PckhProtocol } from '../core/types.ts';
-import type { ModelInfo } from '../inference/engine/model-inspect.ts';
-import { SINGLE_THREAD_SESSION_OPTIONS } from '../inference/engine/onnx-session.ts';
+import type { ModelInfo } from '../inference/runtime/model-inspect.ts';
+import { SINGLE_THREAD_SESSION_OPTIONS } from '../inference/runtime/onnx-session.ts';
 import type { DatasetRecord } from '../store/datasets-repo.ts';
 import { posebenchVersion, type PosebenchVersion } from './posebench-version.ts';
 import type { ModelRunIdentity, PredictionsRunIdentity } from './run-identity.ts';

@@ -16,10 +16,10 @@
  * Progress reaches the caller only through `onEvent`.
  */
 import type { PckhProtocol } from '../core/types.ts';
-import { cropCacheRunOption } from '../inference/engine/crop-cache.ts';
-import type { ModelInfo } from '../inference/engine/model-inspect.ts';
-import { benchSessionRunsInterleaved, onnxruntimeVersion, type LatencyDistribution } from '../inference/engine/latency-bench.ts';
-import { runModelsOverDataset, type PipelineProgress, type PipelineSummary } from '../inference/engine/run-pipeline.ts';
+import { cropCacheRunOption } from '../inference/runtime/crop-cache.ts';
+import type { ModelInfo } from '../inference/runtime/model-inspect.ts';
+import { benchSessionRunsInterleaved, onnxruntimeVersion, type LatencyDistribution } from '../inference/runtime/latency-bench.ts';
+import { runModelsOverDataset, type PipelineProgress, type PipelineSummary } from '../inference/runtime/run-pipeline.ts';
 import { effectiveAnnotations } from '../store/corrections-repo.ts';
 import { addLatencyMeasurement, latestLatencyMeasurement, type LatencyMeasurement } from '../store/latency-repo.ts';
 import { predictedInstanceIds } from '../store/predictions-repo.ts';

@@ -5,7 +5,7 @@
  */
 import type { VariantDecoderOptions } from '../core/types.ts';
 import { PosebenchInputError } from '../core/errors.ts';
-import { benchSessionRunsInterleaved, onnxruntimeVersion } from '../inference/engine/latency-bench.ts';
+import { benchSessionRunsInterleaved, onnxruntimeVersion } from '../inference/runtime/latency-bench.ts';
 import { addLatencyMeasurement, listLatencyMeasurements, type LatencyMeasurement } from '../store/latency-repo.ts';
 import { currentRun, listRunFailures, listRuns, listRunWarnings, type RunFailure, type RunRecord, type RunWarning } from '../store/runs-repo.ts';
 import {

@@ -3,8 +3,8 @@
  * Each run opens the folder from scratch; the OS file cache is warm after the first run.
  */
 import { performance } from 'node:perf_hooks';
-import type { DatasetSplit } from '../core/types.ts';
-import { openDataset } from './open-dataset.ts';
+import type { DatasetSplit } from '../../src-main/core/types.ts';
+import { openDataset } from '../../src-main/datasets/open-dataset.ts';
 
 export interface OpenDatasetTiming {
   readonly root: string;

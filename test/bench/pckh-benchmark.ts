@@ -2,8 +2,8 @@
  * Timing helper for the benchmark runner: PCKh (including the 51-threshold sweep) on given inputs.
  * Goal (spec'd by the project, not a test): 2958 × 16 joints in under 20 ms.
  */
-import { computePckh, type PckhReport } from './pckh.ts';
-import type { PckhInputs } from './pckh-inputs.ts';
+import { computePckh, type PckhReport } from '../../src-main/evaluation/pckh.ts';
+import type { PckhInputs } from '../../src-main/evaluation/pckh-inputs.ts';
 
 export interface PckhTiming {
   readonly iterations: number;

@@ -11,8 +11,8 @@ import { mediaKey, type InstanceDetail, type WorkspaceState } from '../../src-ma
 import { ensureDemo } from '../../src-main/demo/ensure-demo.ts';
 import { PROJECT_ROOT } from '../support/shared-fixtures.ts';
 import { startWebHost, type WebHost } from '../../src-main/hosts/web/web-host.ts';
-import { forkEngineSpawner } from '../../src-main/hosts/engine/fork-engine.ts';
-import type { EngineSpawner } from '../../src-main/hosts/engine/engine-client.ts';
+import { forkEngineSpawner } from '../../src-main/hosts/engine-client/fork-engine.ts';
+import type { EngineSpawner } from '../../src-main/hosts/engine-client/engine-client.ts';
 import { api, tempDir, waitFor } from './e2e-support.ts';
 
 /**

@@ -3,7 +3,7 @@
  * case of the issue's table: every bad input gives one clear line (file, entry/person or field, what
  * is wrong), no stack, no raw file bytes, no runtime source paths, and nothing hangs. The web-host
  * cases are in test/e2e/web-host-hardening.test.ts; the pipeline's image warnings (onWarning) in
- * test/unit/engine/input-hardening.test.ts.
+ * test/unit/inference/runtime/input-hardening.test.ts.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -20,7 +20,7 @@ import { importPredictionsVariant } from '../../workbench/import-variant.ts';
 import { toVariantReport } from '../variant-report.ts';
 import { DECODER_OPTION_FLAGS, decoderOptionsFromFlags } from '../decoder-option-flags.ts';
 import type { LatencyMeasurement } from '../../store/latency-repo.ts';
-import type { PipelineProgress } from '../../inference/engine/run-pipeline.ts';
+import type { PipelineProgress } from '../../inference/runtime/run-pipeline.ts';
 
 const FORMATS = ['table', 'json', 'csv'] as const;
 const PROTOCOLS = ['mmpose0x', 'mmpose1x'] as const;

@@ -1,7 +1,7 @@
 /** posebench inspect MODEL.onnx [--format json|table]: what the engine will do with a model. */
 import path from 'node:path';
 import { CliUsageError, oneOf, parseCommandArgs } from '../cli-args.ts';
-import { inspectModel } from '../../inference/engine/model-inspect.ts';
+import { inspectModel } from '../../inference/runtime/model-inspect.ts';
 import { humanJointName, MPII_JOINT_NAMES } from '../../core/joints.ts';
 
 export async function runInspectCommand(argv: string[]): Promise<number> {

@@ -8,9 +8,9 @@
 import path from 'node:path';
 import { CliUsageError, oneOf, parseCommandArgs } from '../cli-args.ts';
 import { openDataset } from '../../datasets/open-dataset.ts';
-import { cropCacheRunOption } from '../../inference/engine/crop-cache.ts';
-import { prepareCrops, type CropSize, type PrepareCropsProgress } from '../../inference/engine/crop-prepare.ts';
-import { inspectModel } from '../../inference/engine/model-inspect.ts';
+import { cropCacheRunOption } from '../../inference/runtime/crop-cache.ts';
+import { prepareCrops, type CropSize, type PrepareCropsProgress } from '../../inference/runtime/crop-prepare.ts';
+import { inspectModel } from '../../inference/runtime/model-inspect.ts';
 import { defaultCacheDir } from '../../store/workspace-path.ts';
 
 export async function runPrepareCommand(argv: string[]): Promise<number> {

@@ -3,7 +3,7 @@
  * (checked against the original mpii_gt_val.mat): 128-byte header, one miMATRIX per variable,
  * optionally each wrapped in its own miCOMPRESSED (zlib) element as MATLAB's `-v7` does, data of
  * 4 bytes or less as small data elements, char data as miUTF8.
- * scipy.io.loadmat and MATLAB read the result (test/unit/mat checks scipy when it is installed).
+ * scipy.io.loadmat and MATLAB read the result (test/unit/formats/mat checks scipy when it is installed).
  */
 import { deflateSync } from 'node:zlib';
 import { PosebenchInputError } from '../../core/errors.ts';

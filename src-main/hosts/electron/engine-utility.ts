@@ -3,9 +3,9 @@
  * same protocol as the Node child under the web host, over `process.parentPort`.
  */
 import type { ParentPort } from 'electron';
-import { serveEngine } from '../engine/engine-server.ts';
-import { createEngineService } from '../engine/engine-service.ts';
-import type { HostToEngine } from '../engine/protocol.ts';
+import { serveEngine } from '../../engine/engine-server.ts';
+import { createEngineService } from '../../engine/engine-service.ts';
+import type { HostToEngine } from '../../engine/protocol.ts';
 
 const parentPort = (process as NodeJS.Process & { parentPort?: ParentPort }).parentPort;
 if (parentPort === undefined) {

@@ -13,9 +13,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, session, utilityProcess, type IpcMainInvokeEvent, type MenuItemConstructorOptions } from 'electron';
 import { isEventName, type Channel, type EventMap, type EventName, type RequestInput } from '../../api/contract.ts';
 import { isChannel, parseRequest } from '../../api/request-schemas.ts';
-import { EngineClient, type EnginePort } from '../engine/engine-client.ts';
-import type { EngineToHost } from '../engine/protocol.ts';
-import { defaultCacheDir } from '../engine/workspace-defaults.ts';
+import { EngineClient, type EnginePort } from '../engine-client/engine-client.ts';
+import type { EngineToHost } from '../../engine/protocol.ts';
+import { defaultCacheDir } from '../../store/workspace-path.ts';
 import { handleMediaProtocol, registerMediaScheme } from './media-protocol.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));

@@ -5,8 +5,8 @@
  */
 import { readFile, realpath } from 'node:fs/promises';
 import { protocol } from 'electron';
-import type { EngineClient } from '../engine/engine-client.ts';
-import { isInsideFolder } from '../engine/path-safety.ts';
+import type { EngineClient } from '../engine-client/engine-client.ts';
+import { isInsideFolder } from '../../core/path-safety.ts';
 
 export const MEDIA_SCHEME = 'posebench-media';
 

@@ -7,7 +7,7 @@
  * a fresh engine is started (it reopens the last dataset from the workspace).
  */
 import type { Channel, EventMap, EventName, RequestInput, Response } from '../../api/contract.ts';
-import type { EngineConfig, EngineToHost, HostToEngine, ResolvedMedia } from './protocol.ts';
+import type { EngineConfig, EngineToHost, HostToEngine, ResolvedMedia } from '../../engine/protocol.ts';
 
 /** A running engine process seen from the host: Node ChildProcess or Electron UtilityProcess. */
 export interface EnginePort {

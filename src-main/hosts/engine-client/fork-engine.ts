@@ -4,9 +4,9 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { EnginePort, EngineSpawner } from './engine-client.ts';
-import type { EngineToHost } from './protocol.ts';
+import type { EngineToHost } from '../../engine/protocol.ts';
 
-const DEFAULT_ENTRY = fileURLToPath(new URL('./engine-main.ts', import.meta.url));
+const DEFAULT_ENTRY = fileURLToPath(new URL('../../engine/engine-main.ts', import.meta.url));
 
 export function forkEngineSpawner(entry: string = DEFAULT_ENTRY): EngineSpawner {
   return (): EnginePort => {

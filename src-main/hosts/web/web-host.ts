@@ -30,13 +30,13 @@ import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { type EventMap, type EventName } from '../../api/contract.ts';
 import { isChannel, parseRequest } from '../../api/request-schemas.ts';
-import { EngineClient, type EngineSpawner } from '../engine/engine-client.ts';
-import { forkEngineSpawner } from '../engine/fork-engine.ts';
-import { isInsideFolder } from '../engine/path-safety.ts';
+import { EngineClient, type EngineSpawner } from '../engine-client/engine-client.ts';
+import { forkEngineSpawner } from '../engine-client/fork-engine.ts';
+import { isInsideFolder } from '../../core/path-safety.ts';
 import { printableExcerpt } from '../../core/printable-excerpt.ts';
 import { describeV8Reason } from '../../formats/json-text.ts';
 import { generateToken, tokensEqual } from './token.ts';
-import { defaultCacheDir } from '../engine/workspace-defaults.ts';
+import { defaultCacheDir } from '../../store/workspace-path.ts';
 
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 

@@ -11,7 +11,7 @@
  *
  * OpenCV's (0,0) weight entry is stored as [32767, 0, 0, 1] (int16 saturation plus its sum fix-up);
  * for uint8 inputs that gives the same result as [32768, 0, 0, 0], which is what is used here.
- * The crafted-image test in test/unit/inference-math/warp-affine.test.ts checks equality with cv2.
+ * The crafted-image test in test/unit/inference/warp-affine.test.ts checks equality with cv2.
  */
 import type { AffineMatrix, CropTransform } from './crop-transform.ts';
 

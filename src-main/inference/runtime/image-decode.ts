@@ -26,7 +26,7 @@
  *
  * Both OpenCV and libvips decode JPEG with libjpeg(-turbo)'s default integer IDCT and fancy
  * upsampling, so the pixels match OpenCV's on baseline files (checked against the golden crops in
- * test/unit/engine/image-decode.test.ts).
+ * test/unit/inference/runtime/image-decode.test.ts).
  */
 import sharp from 'sharp';
 import { PosebenchInputError } from '../../core/errors.ts';

@@ -15,7 +15,7 @@ import sharp from 'sharp';
 import type { CropTransform } from '../preprocess/crop-transform.ts';
 import { cropCacheFileFor, imageIdentity, readCachedCropInto, writeCachedCrop } from './crop-cache.ts';
 import { decodeImageRgb, type DecodedImage } from './image-decode.ts';
-import { createHoldGate } from './hold-gate.ts';
+import { createHoldGate } from '../../core/hold-gate.ts';
 import type { ImageJob, ImageJobReply, PreparedPerson, WorkerInit, WorkerRequest } from './image-worker-protocol.ts';
 import { cropTransformsFor, failedPerson, tensorsFromCrops, warpCrop } from './prepare-tensors.ts';
 

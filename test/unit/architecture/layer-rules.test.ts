@@ -48,7 +48,7 @@ describe('layer rules (npm run lint)', () => {
 
   it('fails naming each planted violation', async () => {
     plant('src-main/evaluation/pckh.ts', `import Database from "better-sqlite3";\nimport * as ort from "onnxruntime-node";\nexport const planted = [Database, ort];`);
-    plant('src-main/formats/mpii-json.ts', `import { EngineSession } from "../hosts/engine/session.ts";\nexport const plantedHost = EngineSession;`);
+    plant('src-main/formats/mpii-json.ts', `import { EngineSession } from "../engine/session.ts";\nexport const plantedHost = EngineSession;`);
     plant('src-renderer/shared/format.ts', `import { readFileSync } from "fs";\nexport const plantedFs = readFileSync;`);
     plant('src-main/core/joints.ts', `import { openWorkbench } from "../workbench/workbench.ts";\nexport const plantedWorkbench = openWorkbench;`);
     plant('src-main/store/blobs.ts', `import sharp from 'sharp';\nexport const plantedSharp = sharp;`);

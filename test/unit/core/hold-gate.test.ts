@@ -1,6 +1,6 @@
 /** The hold gate both background workers pass before each unit of work. */
 import { describe, expect, it } from 'vitest';
-import { createHoldGate } from '../../../src-main/inference/engine/hold-gate.ts';
+import { createHoldGate } from '../../../src-main/core/hold-gate.ts';
 
 const settled = async (promise: Promise<void>): Promise<boolean> => {
   let done = false;

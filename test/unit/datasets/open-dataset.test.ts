@@ -6,7 +6,7 @@ import type { MatGroundTruth } from '../../../src-main/core/types.ts';
 import { headSize } from '../../../src-main/datasets/head-size.ts';
 import { encodeMpiiGtMat } from '../../../src-main/formats/mpii-gt-mat.ts';
 import { MAX_MISSING_IMAGE_WARNINGS } from '../../../src-main/datasets/image-index.ts';
-import { measureOpenDataset } from '../../../src-main/datasets/open-dataset-benchmark.ts';
+import { measureOpenDataset } from '../../bench/open-dataset-benchmark.ts';
 import { openDataset } from '../../../src-main/datasets/open-dataset.ts';
 import { HAS_SHARED, sharedPath, skipWithoutShared } from '../../support/shared-fixtures.ts';
 import { annotationPath, gtMatPath, makeJsonEntry, makeTempDir, removeDir, writeAnnotation, writeImageFiles, catchInputError } from './dataset-test-files.ts';

@@ -8,7 +8,7 @@ import type { MatGroundTruth, Point2 } from '../../../src-main/core/types.ts';
 import { ensureDemo } from '../../../src-main/demo/ensure-demo.ts';
 import { HARD_JOINTS, MARKER_COLORS } from '../../../src-main/demo/marker-colors.ts';
 import { readMpiiGtMat } from '../../../src-main/formats/mpii-gt-mat.ts';
-import { parseModelSidecar } from '../../../src-main/inference/engine/model-sidecar.ts';
+import { parseModelSidecar } from '../../../src-main/inference/runtime/model-sidecar.ts';
 import { IMAGENET_RGB, toNchwFloat32 } from '../../../src-main/inference/preprocess/normalize-input.ts';
 import {
   INPUT, createSession, cropToTensor, decodeToInput, inputToImage, pckhHits, readRgb, runModel, type SidecarLike,

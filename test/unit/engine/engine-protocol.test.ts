@@ -12,8 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Channel, type RequestInput, type Response } from '../../../src-main/api/contract.ts';
 import { parseRequest } from '../../../src-main/api/request-schemas.ts';
 import { ensureDemo } from '../../../src-main/demo/ensure-demo.ts';
-import { createEngineService } from '../../../src-main/hosts/engine/engine-service.ts';
-import type { EngineService } from '../../../src-main/hosts/engine/engine-server.ts';
+import { createEngineService } from '../../../src-main/engine/engine-service.ts';
+import type { EngineService } from '../../../src-main/engine/engine-server.ts';
 import { PROJECT_ROOT } from '../../support/shared-fixtures.ts';
 
 const J = 16;

@@ -6,9 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { METRIC_COLUMNS, mediaKey, parseMediaKey, ApiRequestError, type MetricColumn } from '../../../src-main/api/contract.ts';
 import { parseRequest } from '../../../src-main/api/request-schemas.ts';
 import type { PersonAnnotation } from '../../../src-main/core/types.ts';
-import { compareFilter, compareScatter, compareTable, failuresList, instanceDetail, instancesList, personCrop } from '../../../src-main/hosts/engine/queries.ts';
-import type { DatasetState, VariantEvaluation, VariantState } from '../../../src-main/hosts/engine/view-model.ts';
-import { isInsideFolder } from '../../../src-main/hosts/engine/path-safety.ts';
+import { compareFilter, compareScatter, compareTable, failuresList, instanceDetail, instancesList, personCrop } from '../../../src-main/engine/queries.ts';
+import type { DatasetState, VariantEvaluation, VariantState } from '../../../src-main/engine/view-model.ts';
+import { isInsideFolder } from '../../../src-main/core/path-safety.ts';
 
 const J = 16;
 const NE = 255;

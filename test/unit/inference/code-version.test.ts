@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { INFERENCE_CODE_VERSION } from '../../../src-main/inference/code-version.ts';
 import { PROJECT_ROOT } from '../../support/shared-fixtures.ts';
 
-const RECORDED = { version: 1, digest: '6e534fdde99a957b' };
+const RECORDED = { version: 1, digest: 'e5ec439d75f00b40' };
 
 const INFERENCE = path.join(PROJECT_ROOT, 'src-main', 'inference');
 
@@ -28,7 +28,7 @@ function numericCodeFiles(): string[] {
     ...inFolder('preprocess'),
     ...inFolder('decoders'),
     path.join(INFERENCE, 'flip-test.ts'),
-    path.join(INFERENCE, 'engine', 'prepare-tensors.ts'),
+    path.join(INFERENCE, 'runtime', 'prepare-tensors.ts'),
     // The crop's constants (pixel_std, padding, the 15·s shift) live with the shared geometry.
     path.join(INFERENCE, '..', 'core', 'geometry.ts'),
   ].sort();

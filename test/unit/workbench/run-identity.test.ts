@@ -1,6 +1,6 @@
 /** Run identity (issue 11 item 2): what makes two runs the same, and explicit options over the sidecar. */
 import { describe, expect, it } from 'vitest';
-import type { ModelInfo } from '../../../src-main/inference/engine/model-inspect.ts';
+import type { ModelInfo } from '../../../src-main/inference/runtime/model-inspect.ts';
 import {
   decoderOptionsFrom,
   describeDecoderOptions,

@@ -6,8 +6,8 @@
  * dataset or the models' input sizes change. (Holding by message, not SIGSTOP: a stopped process
  * would stay stopped for good if the engine died, never reading that its IPC channel closed.)
  */
-import { createHoldGate } from '../../inference/engine/hold-gate.ts';
-import { lowerOwnPriority } from './low-priority-process.ts';
+import { createHoldGate } from '../../../core/hold-gate.ts';
+import { lowerOwnPriority } from '../low-priority-process.ts';
 import type { CropPrepareMessage, CropPrepareRequest } from './crop-preparer.ts';
 
 lowerOwnPriority();
@@ -22,7 +22,7 @@ const sharp = (await import('sharp')).default;
 // One decoding thread: background work should not take both cores even when they are idle.
 sharp.concurrency(1);
 sharp.cache(false);
-const { prepareCrops } = await import('../../inference/engine/crop-prepare.ts');
+const { prepareCrops } = await import('../../../inference/runtime/crop-prepare.ts');
 
 const send = (message: CropPrepareMessage) => process.send?.(message);
 

@@ -13,8 +13,8 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import type { CropPerson, CropSize, PrepareCropsOptions, PrepareCropsProgress } from '../../inference/engine/crop-prepare.ts';
-import { forkLowPriorityWorker, workerEntryBeside } from './low-priority-process.ts';
+import type { CropPerson, CropSize, PrepareCropsOptions, PrepareCropsProgress } from '../../../inference/runtime/crop-prepare.ts';
+import { forkLowPriorityWorker, workerEntryBeside } from '../low-priority-process.ts';
 
 /** The job sent to the worker: prepareCrops' options without callbacks. */
 export type CropPrepareJob = Omit<PrepareCropsOptions, 'onProgress' | 'signal' | 'progressEveryMs'>;

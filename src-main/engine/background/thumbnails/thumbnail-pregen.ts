@@ -17,11 +17,11 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { ThumbOverlaySpec } from '../../api/contract.ts';
-import { personCrop } from './queries.ts';
+import type { ThumbOverlaySpec } from '../../../api/contract.ts';
+import { personCrop } from '../../queries.ts';
 import { thumbnailExists, thumbnailOverlayFor, thumbnailPath, type ThumbnailJob } from './thumbnails.ts';
 import type { ThumbnailQueue } from './thumbnail-queue.ts';
-import type { DatasetState, VariantState } from './view-model.ts';
+import type { DatasetState, VariantState } from '../../view-model.ts';
 
 /** What the pre-generator reads from the engine session (EngineSession has these). */
 export interface PregenSession {

@@ -12,8 +12,8 @@
  *   onwards, so that rows scrolled to later come from the disk cache.
  */
 import path from 'node:path';
-import type { ThumbOverlaySpec } from '../../api/contract.ts';
-import { personCrop } from './queries.ts';
+import type { ThumbOverlaySpec } from '../../../api/contract.ts';
+import { personCrop } from '../../queries.ts';
 import { ThumbnailPregenerator, thumbnailJobFor, type PregenSession, type PregenStatus, type PregenTarget } from './thumbnail-pregen.ts';
 import { ThumbnailQueue, type ThumbnailLane } from './thumbnail-queue.ts';
 import { ThumbnailWorkerClient } from './thumbnail-worker-client.ts';

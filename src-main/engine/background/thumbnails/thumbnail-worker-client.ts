@@ -7,7 +7,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { forkLowPriorityWorker, workerEntryBeside } from './low-priority-process.ts';
+import { forkLowPriorityWorker, workerEntryBeside } from '../low-priority-process.ts';
 import type { ThumbnailJob } from './thumbnails.ts';
 
 export interface WorkerRequest {

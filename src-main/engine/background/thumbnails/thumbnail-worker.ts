@@ -4,7 +4,7 @@
  * frames; thumbnails made at normal priority next to it cost a frame in ten, made here they take
  * only the time the browser leaves. Jobs arrive over the IPC channel (thumbnail-worker-client.ts).
  */
-import { lowerOwnPriority } from './low-priority-process.ts';
+import { lowerOwnPriority } from '../low-priority-process.ts';
 import type { WorkerReply, WorkerRequest } from './thumbnail-worker-client.ts';
 
 lowerOwnPriority();

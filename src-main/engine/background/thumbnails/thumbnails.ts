@@ -12,14 +12,14 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdir, rename, stat } from 'node:fs/promises';
-import { readRegularFile } from '../../core/regular-file.ts';
-import { MAX_IMAGE_FILE_BYTES, MAX_IMAGE_PIXELS } from '../../inference/engine/image-decode.ts';
+import { readRegularFile } from '../../../core/regular-file.ts';
+import { MAX_IMAGE_FILE_BYTES, MAX_IMAGE_PIXELS } from '../../../inference/runtime/image-decode.ts';
 import path from 'node:path';
 import sharp from 'sharp';
-import type { CropBox, ThumbOverlaySpec } from '../../api/contract.ts';
-import { MPII_JOINT_COUNT, MPII_SKELETON } from '../../core/joints.ts';
-import type { PersonAnnotation, Point2 } from '../../core/types.ts';
-import type { VariantState } from './view-model.ts';
+import type { CropBox, ThumbOverlaySpec } from '../../../api/contract.ts';
+import { MPII_JOINT_COUNT, MPII_SKELETON } from '../../../core/joints.ts';
+import type { PersonAnnotation, Point2 } from '../../../core/types.ts';
+import type { VariantState } from '../../view-model.ts';
 
 /** Skeletons to draw into a thumbnail, in 0-based image pixels. */
 export interface ThumbnailOverlay {

@@ -4,10 +4,10 @@
  * Usage: node --import tsx crop-preparer-host-child.ts <cache dir>
  */
 import { readdirSync } from 'node:fs';
-import { projectRoot } from '../../../src-main/core/project-root.ts';
-import { openDataset } from '../../../src-main/datasets/open-dataset.ts';
-import { ensureDemo } from '../../../src-main/demo/ensure-demo.ts';
-import { CropPreparer } from '../../../src-main/hosts/engine/crop-preparer.ts';
+import { projectRoot } from '../../../../src-main/core/project-root.ts';
+import { openDataset } from '../../../../src-main/datasets/open-dataset.ts';
+import { ensureDemo } from '../../../../src-main/demo/ensure-demo.ts';
+import { CropPreparer } from '../../../../src-main/engine/background/crop-preparation/crop-preparer.ts';
 
 const [dir] = process.argv.slice(2);
 if (dir === undefined) throw new Error('usage: crop-preparer-host-child.ts <cache dir>');

@@ -10,11 +10,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../../../src-main/core/project-root.ts';
-import type { PersonAnnotation } from '../../../src-main/core/types.ts';
-import { openDataset } from '../../../src-main/datasets/open-dataset.ts';
-import { ensureDemo } from '../../../src-main/demo/ensure-demo.ts';
-import { CropPreparer, type CropPrepareStatus, type CropPrepareTarget } from '../../../src-main/hosts/engine/crop-preparer.ts';
+import { projectRoot } from '../../../../src-main/core/project-root.ts';
+import type { PersonAnnotation } from '../../../../src-main/core/types.ts';
+import { openDataset } from '../../../../src-main/datasets/open-dataset.ts';
+import { ensureDemo } from '../../../../src-main/demo/ensure-demo.ts';
+import { CropPreparer, type CropPrepareStatus, type CropPrepareTarget } from '../../../../src-main/engine/background/crop-preparation/crop-preparer.ts';
 
 const HOST_CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'crop-preparer-host-child.ts');
 

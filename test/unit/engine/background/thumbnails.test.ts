@@ -8,10 +8,10 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { mediaKey, parseMediaKey } from '../../../src-main/api/contract.ts';
-import type { PersonAnnotation, Point2 } from '../../../src-main/core/types.ts';
-import { ensureThumbnail, thumbnailOverlayFor, thumbnailPath, type ThumbnailOverlay } from '../../../src-main/hosts/engine/thumbnails.ts';
-import type { VariantState } from '../../../src-main/hosts/engine/view-model.ts';
+import { mediaKey, parseMediaKey } from '../../../../src-main/api/contract.ts';
+import type { PersonAnnotation, Point2 } from '../../../../src-main/core/types.ts';
+import { ensureThumbnail, thumbnailOverlayFor, thumbnailPath, type ThumbnailOverlay } from '../../../../src-main/engine/background/thumbnails/thumbnails.ts';
+import type { VariantState } from '../../../../src-main/engine/view-model.ts';
 
 const J = 16;
 const dir = mkdtempSync(path.join(os.tmpdir(), 'posebench-thumbs-'));

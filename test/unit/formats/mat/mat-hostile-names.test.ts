@@ -3,9 +3,9 @@
  * thousands of bytes still gives a one-line message, names escaped and cut short.
  */
 import { describe, expect, it } from 'vitest';
-import { PosebenchInputError } from '../../../src-main/core/errors.ts';
-import { parseMat } from '../../../src-main/formats/mat/mat-reader.ts';
-import { parseMpiiGtMat } from '../../../src-main/formats/mpii-gt-mat.ts';
+import { PosebenchInputError } from '../../../../src-main/core/errors.ts';
+import { parseMat } from '../../../../src-main/formats/mat/mat-reader.ts';
+import { parseMpiiGtMat } from '../../../../src-main/formats/mpii-gt-mat.ts';
 import { C, T, element, matFile, matrix, numbers } from './mat-test-bytes.ts';
 
 function messageOf(run: () => unknown): string {

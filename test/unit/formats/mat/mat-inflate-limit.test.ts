@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { deflateSync } from 'node:zlib';
-import { PosebenchInputError } from '../../../src-main/core/errors.ts';
-import { maxInflatedBytes, parseMat } from '../../../src-main/formats/mat/mat-reader.ts';
+import { PosebenchInputError } from '../../../../src-main/core/errors.ts';
+import { maxInflatedBytes, parseMat } from '../../../../src-main/formats/mat/mat-reader.ts';
 import { C, T, compressed, element, matFile, matrix, numbers } from './mat-test-bytes.ts';
 
 const LABEL = 'bomb.mat';

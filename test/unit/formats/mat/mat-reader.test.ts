@@ -2,9 +2,9 @@ import { describe, it, expect } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseMat, readMatFile } from '../../../src-main/formats/mat/mat-reader.ts';
-import { PosebenchInputError } from '../../../src-main/core/errors.ts';
-import type { MatValue } from '../../../src-main/formats/mat/mat-types.ts';
+import { parseMat, readMatFile } from '../../../../src-main/formats/mat/mat-reader.ts';
+import { PosebenchInputError } from '../../../../src-main/core/errors.ts';
+import type { MatValue } from '../../../../src-main/formats/mat/mat-types.ts';
 import {
   C, FLAG_COMPLEX, FLAG_LOGICAL, T, ascii, charMatrix, compressed, concatBytes, element, header, matFile, matrix, numbers,
 } from './mat-test-bytes.ts';

@@ -5,13 +5,13 @@
  */
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { HAS_SHARED, sharedPath, skipWithoutShared } from '../../support/shared-fixtures.ts';
-import { parseMat, readMatFile } from '../../../src-main/formats/mat/mat-reader.ts';
-import { encodeMpiiGtMat, parseMpiiGtMat, readMpiiGtMat } from '../../../src-main/formats/mpii-gt-mat.ts';
-import { PosebenchInputError } from '../../../src-main/core/errors.ts';
-import { MPII_MAT_JOINT_NAMES } from '../../../src-main/core/joints.ts';
-import type { MatGroundTruth } from '../../../src-main/core/types.ts';
-import type { MatNumericArray } from '../../../src-main/formats/mat/mat-types.ts';
+import { HAS_SHARED, sharedPath, skipWithoutShared } from '../../../support/shared-fixtures.ts';
+import { parseMat, readMatFile } from '../../../../src-main/formats/mat/mat-reader.ts';
+import { encodeMpiiGtMat, parseMpiiGtMat, readMpiiGtMat } from '../../../../src-main/formats/mpii-gt-mat.ts';
+import { PosebenchInputError } from '../../../../src-main/core/errors.ts';
+import { MPII_MAT_JOINT_NAMES } from '../../../../src-main/core/joints.ts';
+import type { MatGroundTruth } from '../../../../src-main/core/types.ts';
+import type { MatNumericArray } from '../../../../src-main/formats/mat/mat-types.ts';
 
 skipWithoutShared('real MPII .mat files (mpii_gt_val.mat, bearpaw predictions)');
 

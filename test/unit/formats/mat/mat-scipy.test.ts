@@ -8,12 +8,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { encodeMat } from '../../../src-main/formats/mat/mat-writer.ts';
-import { readMatFile } from '../../../src-main/formats/mat/mat-reader.ts';
-import { encodeMpiiGtMat, readMpiiGtMat } from '../../../src-main/formats/mpii-gt-mat.ts';
-import { MPII_MAT_JOINT_NAMES } from '../../../src-main/core/joints.ts';
-import type { MatValue } from '../../../src-main/formats/mat/mat-types.ts';
-import { HAS_SHARED, sharedPath, skipWithoutShared } from '../../support/shared-fixtures.ts';
+import { encodeMat } from '../../../../src-main/formats/mat/mat-writer.ts';
+import { readMatFile } from '../../../../src-main/formats/mat/mat-reader.ts';
+import { encodeMpiiGtMat, readMpiiGtMat } from '../../../../src-main/formats/mpii-gt-mat.ts';
+import { MPII_MAT_JOINT_NAMES } from '../../../../src-main/core/joints.ts';
+import type { MatValue } from '../../../../src-main/formats/mat/mat-types.ts';
+import { HAS_SHARED, sharedPath, skipWithoutShared } from '../../../support/shared-fixtures.ts';
 
 const PYTHON = '/usr/bin/python3';
 skipWithoutShared('scipy check of the re-encoded original mpii_gt_val.mat');

@@ -1,8 +1,8 @@
 import { describe, it, expect } from 'vitest';
-import { encodeMat, DEFAULT_MAT_HEADER_TEXT } from '../../../src-main/formats/mat/mat-writer.ts';
-import { parseMat } from '../../../src-main/formats/mat/mat-reader.ts';
-import { PosebenchInputError } from '../../../src-main/core/errors.ts';
-import type { MatWritable } from '../../../src-main/formats/mat/mat-types.ts';
+import { encodeMat, DEFAULT_MAT_HEADER_TEXT } from '../../../../src-main/formats/mat/mat-writer.ts';
+import { parseMat } from '../../../../src-main/formats/mat/mat-reader.ts';
+import { PosebenchInputError } from '../../../../src-main/core/errors.ts';
+import type { MatWritable } from '../../../../src-main/formats/mat/mat-types.ts';
 import { C, T, charMatrix, concatBytes, element, header, matrix, numbers } from './mat-test-bytes.ts';
 
 /** Values chosen to exercise each class's range and float rounding. */

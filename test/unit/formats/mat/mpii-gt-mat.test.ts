@@ -1,11 +1,11 @@
 import { describe, it, expect } from 'vitest';
-import { encodeMpiiGtMat, parseMpiiGtMat } from '../../../src-main/formats/mpii-gt-mat.ts';
-import { parseMat } from '../../../src-main/formats/mat/mat-reader.ts';
-import { encodeMat } from '../../../src-main/formats/mat/mat-writer.ts';
-import { PosebenchInputError } from '../../../src-main/core/errors.ts';
-import { MPII_MAT_JOINT_NAMES } from '../../../src-main/core/joints.ts';
-import type { MatGroundTruth } from '../../../src-main/core/types.ts';
-import type { MatWritable } from '../../../src-main/formats/mat/mat-types.ts';
+import { encodeMpiiGtMat, parseMpiiGtMat } from '../../../../src-main/formats/mpii-gt-mat.ts';
+import { parseMat } from '../../../../src-main/formats/mat/mat-reader.ts';
+import { encodeMat } from '../../../../src-main/formats/mat/mat-writer.ts';
+import { PosebenchInputError } from '../../../../src-main/core/errors.ts';
+import { MPII_MAT_JOINT_NAMES } from '../../../../src-main/core/joints.ts';
+import type { MatGroundTruth } from '../../../../src-main/core/types.ts';
+import type { MatWritable } from '../../../../src-main/formats/mat/mat-types.ts';
 
 const LABEL = 'annotations/mpii_gt_val.mat';
 

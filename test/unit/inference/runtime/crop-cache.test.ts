@@ -6,10 +6,10 @@ import { mkdtemp, readFile, readdir, rm, stat, truncate, utimes, writeFile, mkdi
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../../../src-main/core/project-root.ts';
-import type { PersonAnnotation } from '../../../src-main/core/types.ts';
-import { openDataset } from '../../../src-main/datasets/open-dataset.ts';
-import { ensureDemo } from '../../../src-main/demo/ensure-demo.ts';
+import { projectRoot } from '../../../../src-main/core/project-root.ts';
+import type { PersonAnnotation } from '../../../../src-main/core/types.ts';
+import { openDataset } from '../../../../src-main/datasets/open-dataset.ts';
+import { ensureDemo } from '../../../../src-main/demo/ensure-demo.ts';
 import {
   cropCacheBudgetBytes,
   cropCacheHit,
@@ -21,12 +21,12 @@ import {
   readCachedCrop,
   writeCachedCrop,
   type ImageIdentity,
-} from '../../../src-main/inference/engine/crop-cache.ts';
-import { mpiiCropTransform } from '../../../src-main/inference/preprocess/crop-transform.ts';
-import { ImagePrefetcher } from '../../../src-main/inference/engine/image-prefetcher.ts';
-import { inspectModel, type ModelInfo } from '../../../src-main/inference/engine/model-inspect.ts';
-import { defaultImageWorkerCount, runModelsOverDataset, type PipelineResult } from '../../../src-main/inference/engine/run-pipeline.ts';
-import { HAS_SHARED, sharedPath } from '../../support/shared-fixtures.ts';
+} from '../../../../src-main/inference/runtime/crop-cache.ts';
+import { mpiiCropTransform } from '../../../../src-main/inference/preprocess/crop-transform.ts';
+import { ImagePrefetcher } from '../../../../src-main/inference/runtime/image-prefetcher.ts';
+import { inspectModel, type ModelInfo } from '../../../../src-main/inference/runtime/model-inspect.ts';
+import { defaultImageWorkerCount, runModelsOverDataset, type PipelineResult } from '../../../../src-main/inference/runtime/run-pipeline.ts';
+import { HAS_SHARED, sharedPath } from '../../../support/shared-fixtures.ts';
 
 let tempRoot = '';
 beforeAll(async () => {

@@ -7,13 +7,13 @@ import { copyFile, mkdir, mkdtemp, readdir, rm, stat, utimes, writeFile } from '
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../../../src-main/core/project-root.ts';
-import type { PersonAnnotation } from '../../../src-main/core/types.ts';
-import { openDataset } from '../../../src-main/datasets/open-dataset.ts';
-import { ensureDemo } from '../../../src-main/demo/ensure-demo.ts';
-import { prepareCrops, type PrepareCropsProgress } from '../../../src-main/inference/engine/crop-prepare.ts';
-import { inspectModel, type ModelInfo } from '../../../src-main/inference/engine/model-inspect.ts';
-import { runModelsOverDataset, type PipelineResult } from '../../../src-main/inference/engine/run-pipeline.ts';
+import { projectRoot } from '../../../../src-main/core/project-root.ts';
+import type { PersonAnnotation } from '../../../../src-main/core/types.ts';
+import { openDataset } from '../../../../src-main/datasets/open-dataset.ts';
+import { ensureDemo } from '../../../../src-main/demo/ensure-demo.ts';
+import { prepareCrops, type PrepareCropsProgress } from '../../../../src-main/inference/runtime/crop-prepare.ts';
+import { inspectModel, type ModelInfo } from '../../../../src-main/inference/runtime/model-inspect.ts';
+import { runModelsOverDataset, type PipelineResult } from '../../../../src-main/inference/runtime/run-pipeline.ts';
 
 const CROP_256 = 256 * 256 * 3;
 

@@ -13,15 +13,15 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseMpiiJson } from '../../../src-main/formats/mpii-json.ts';
-import { decodeOutputs } from '../../../src-main/inference/decoders/index.ts';
-import { decodeImageRgb } from '../../../src-main/inference/engine/image-decode.ts';
-import { toMpiiKeypoints } from '../../../src-main/inference/engine/joint-mapping.ts';
-import { inspectModel, type ModelInfo } from '../../../src-main/inference/engine/model-inspect.ts';
-import { ModelSession } from '../../../src-main/inference/engine/onnx-session.ts';
-import { prepareTensors } from '../../../src-main/inference/engine/prepare-tensors.ts';
-import { mpiiCropTransform } from '../../../src-main/inference/preprocess/crop-transform.ts';
-import { HAS_SHARED, sharedPath, skipWithoutShared } from '../../support/shared-fixtures.ts';
+import { parseMpiiJson } from '../../../../src-main/formats/mpii-json.ts';
+import { decodeOutputs } from '../../../../src-main/inference/decoders/index.ts';
+import { decodeImageRgb } from '../../../../src-main/inference/runtime/image-decode.ts';
+import { toMpiiKeypoints } from '../../../../src-main/inference/runtime/joint-mapping.ts';
+import { inspectModel, type ModelInfo } from '../../../../src-main/inference/runtime/model-inspect.ts';
+import { ModelSession } from '../../../../src-main/inference/runtime/onnx-session.ts';
+import { prepareTensors } from '../../../../src-main/inference/runtime/prepare-tensors.ts';
+import { mpiiCropTransform } from '../../../../src-main/inference/preprocess/crop-transform.ts';
+import { HAS_SHARED, sharedPath, skipWithoutShared } from '../../../support/shared-fixtures.ts';
 
 skipWithoutShared('engine: EfficientPose RT golden predictions');
 

@@ -8,8 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PosebenchInputError } from '../../../src-main/core/errors.ts';
-import { decodeImageRgb } from '../../../src-main/inference/engine/image-decode.ts';
+import { PosebenchInputError } from '../../../../src-main/core/errors.ts';
+import { decodeImageRgb } from '../../../../src-main/inference/runtime/image-decode.ts';
 
 let dir = '';
 beforeAll(async () => {

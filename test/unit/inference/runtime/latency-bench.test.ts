@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { parseMpiiJson } from '../../../src-main/formats/mpii-json.ts';
-import { benchPipeline, benchSessionRun, environmentInfo, summarise } from '../../../src-main/inference/engine/latency-bench.ts';
-import { inspectModel } from '../../../src-main/inference/engine/model-inspect.ts';
-import { HAS_SHARED, sharedPath, skipWithoutShared } from '../../support/shared-fixtures.ts';
+import { parseMpiiJson } from '../../../../src-main/formats/mpii-json.ts';
+import { benchPipeline, benchSessionRun, environmentInfo, summarise } from '../../../../src-main/inference/runtime/latency-bench.ts';
+import { inspectModel } from '../../../../src-main/inference/runtime/model-inspect.ts';
+import { HAS_SHARED, sharedPath, skipWithoutShared } from '../../../support/shared-fixtures.ts';
 
 skipWithoutShared('engine: latency of the bench models');
 

@@ -2,13 +2,13 @@ import { mkdtemp, readFile, rm, writeFile, copyFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PosebenchInputError } from '../../../src-main/core/errors.ts';
-import { COCO17_JOINT_NAMES, MPII_JOINT_NAMES } from '../../../src-main/core/joints.ts';
-import { mapModelJointsToMpii } from '../../../src-main/inference/engine/joint-mapping.ts';
-import { inspectModel, inferHeadFromOutputs } from '../../../src-main/inference/engine/model-inspect.ts';
-import { parseModelSidecar } from '../../../src-main/inference/engine/model-sidecar.ts';
-import { ModelSession } from '../../../src-main/inference/engine/onnx-session.ts';
-import { HAS_SHARED, sharedPath, skipWithoutShared } from '../../support/shared-fixtures.ts';
+import { PosebenchInputError } from '../../../../src-main/core/errors.ts';
+import { COCO17_JOINT_NAMES, MPII_JOINT_NAMES } from '../../../../src-main/core/joints.ts';
+import { mapModelJointsToMpii } from '../../../../src-main/inference/runtime/joint-mapping.ts';
+import { inspectModel, inferHeadFromOutputs } from '../../../../src-main/inference/runtime/model-inspect.ts';
+import { parseModelSidecar } from '../../../../src-main/inference/runtime/model-sidecar.ts';
+import { ModelSession } from '../../../../src-main/inference/runtime/onnx-session.ts';
+import { HAS_SHARED, sharedPath, skipWithoutShared } from '../../../support/shared-fixtures.ts';
 
 skipWithoutShared('engine: model inspection of the bench/real ONNX models');
 

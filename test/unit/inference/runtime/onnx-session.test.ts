@@ -6,9 +6,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PosebenchInputError } from '../../../src-main/core/errors.ts';
-import { encodeOnnxModel, type OnnxGraph } from '../../../src-main/demo/onnx-writer.ts';
-import { ModelSession } from '../../../src-main/inference/engine/onnx-session.ts';
+import { PosebenchInputError } from '../../../../src-main/core/errors.ts';
+import { encodeOnnxModel, type OnnxGraph } from '../../../../src-main/demo/onnx-writer.ts';
+import { ModelSession } from '../../../../src-main/inference/runtime/onnx-session.ts';
 
 let dir = '';
 beforeAll(async () => {

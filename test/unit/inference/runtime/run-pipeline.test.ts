@@ -5,18 +5,18 @@ import { cp, mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COCO17_JOINT_NAMES, MPII_JOINT_NAMES } from '../../../src-main/core/joints.ts';
-import type { PersonAnnotation } from '../../../src-main/core/types.ts';
-import { encodeOnnxModel } from '../../../src-main/demo/onnx-writer.ts';
-import { parseMpiiJson } from '../../../src-main/formats/mpii-json.ts';
-import { inspectModel, type ModelInfo } from '../../../src-main/inference/engine/model-inspect.ts';
+import { COCO17_JOINT_NAMES, MPII_JOINT_NAMES } from '../../../../src-main/core/joints.ts';
+import type { PersonAnnotation } from '../../../../src-main/core/types.ts';
+import { encodeOnnxModel } from '../../../../src-main/demo/onnx-writer.ts';
+import { parseMpiiJson } from '../../../../src-main/formats/mpii-json.ts';
+import { inspectModel, type ModelInfo } from '../../../../src-main/inference/runtime/model-inspect.ts';
 import {
   runModelsOverDataset,
   type PipelineFailure,
   type PipelineProgress,
   type PipelineResult,
-} from '../../../src-main/inference/engine/run-pipeline.ts';
-import { HAS_SHARED, sharedPath, skipWithoutShared } from '../../support/shared-fixtures.ts';
+} from '../../../../src-main/inference/runtime/run-pipeline.ts';
+import { HAS_SHARED, sharedPath, skipWithoutShared } from '../../../support/shared-fixtures.ts';
 
 skipWithoutShared('engine: pipeline over ../shared/fixtures/mpii');
 

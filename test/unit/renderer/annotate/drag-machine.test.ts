@@ -19,8 +19,8 @@ import {
   type DragInput,
   type DragState,
   type DragTarget,
-} from '../../../src-renderer/annotate/drag-machine.ts';
-import type { Point2 } from '../../../src-main/core/types.ts';
+} from '../../../../src-renderer/annotate/drag-machine.ts';
+import type { Point2 } from '../../../../src-main/core/types.ts';
 
 const WRIST: DragTarget = { kind: 'joint', joint: 15 };
 

@@ -5,7 +5,7 @@
  * the DOM members the loader uses (the unit tests run without a DOM).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ThumbLoader } from '../../../src-renderer/browse/thumb-loader.ts';
+import { ThumbLoader } from '../../../../src-renderer/browse/thumb-loader.ts';
 
 class FakeImg {
   readonly dataset: Record<string, string>;

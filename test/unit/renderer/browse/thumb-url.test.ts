@@ -3,8 +3,8 @@
  * any drawn coordinate (so the browser's cache cannot show a thumbnail from before a GT edit).
  */
 import { describe, expect, it } from 'vitest';
-import { parseMediaKey, type InstanceBrief } from '../../../src-main/api/contract.ts';
-import { coordinatesRev, thumbMediaKey } from '../../../src-renderer/browse/thumb-url.ts';
+import { parseMediaKey, type InstanceBrief } from '../../../../src-main/api/contract.ts';
+import { coordinatesRev, thumbMediaKey } from '../../../../src-renderer/browse/thumb-url.ts';
 
 const gt = Array.from({ length: 32 }, (_, k) => (k === 5 ? null : k * 1.5));
 const pred = Array.from({ length: 32 }, (_, k) => k + 0.25);
