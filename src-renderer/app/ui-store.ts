@@ -16,6 +16,8 @@ interface UiState {
   failures: { variantId: string | null; joint: number };
   browse: { variantId: string | null; joint: number | null; outcome: Outcome };
   compare: { variantIds: string[]; joint: number; relation: CompareRelation };
+  /** Runs: variants ticked for the next run and variants whose details row is open (kept across tab switches). */
+  runs: { checked: readonly string[]; expanded: readonly string[] };
   setView(view: ViewName): void;
   setProtocol(protocol: PckhProtocol): void;
   openInstanceView(index: number, variantIds: string[], focusJoint: number | null, list?: readonly number[]): void;
@@ -23,6 +25,7 @@ interface UiState {
   setFailures(patch: Partial<UiState['failures']>): void;
   setBrowse(patch: Partial<UiState['browse']>): void;
   setCompare(patch: Partial<UiState['compare']>): void;
+  setRuns(patch: Partial<UiState['runs']>): void;
 }
 
 const initialView = (): ViewName => {
@@ -56,6 +59,7 @@ export const useUi = create<UiState>((set) => ({
   failures: { variantId: null, joint: 15 },
   browse: { variantId: null, joint: null, outcome: 'all' },
   compare: { variantIds: [], joint: 15, relation: 'a-hit-b-miss' },
+  runs: { checked: [], expanded: [] },
   setView: (view) => {
     if (typeof window !== 'undefined') window.history.replaceState(null, '', `${window.location.pathname}${window.location.search}#${view}`);
     set({ view, openInstance: null });
@@ -69,4 +73,5 @@ export const useUi = create<UiState>((set) => ({
   setFailures: (patch) => set((s) => ({ failures: { ...s.failures, ...patch } })),
   setBrowse: (patch) => set((s) => ({ browse: { ...s.browse, ...patch } })),
   setCompare: (patch) => set((s) => ({ compare: { ...s.compare, ...patch } })),
+  setRuns: (patch) => set((s) => ({ runs: { ...s.runs, ...patch } })),
 }));

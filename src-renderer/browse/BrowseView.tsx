@@ -14,13 +14,13 @@ import { ThumbGrid } from './ThumbGrid.tsx';
 import type { ThumbOverlayStyle } from './thumb-url.ts';
 
 export function BrowseView() {
-  const { evaluated, all, order } = useVariants();
+  const { evaluated, visible, order } = useVariants();
   const { variantId, joint, outcome } = useUi((s) => s.browse);
   const setBrowse = useUi((s) => s.setBrowse);
   const protocol = useUi((s) => s.protocol);
   const openInstance = useUi((s) => s.openInstance);
   const openInstanceView = useUi((s) => s.openInstanceView);
-  const withPredictions = all.filter((v) => v.predictedCount > 0);
+  const withPredictions = visible.filter((v) => v.predictedCount > 0);
   const chosen = variantId !== null && withPredictions.some((v) => v.id === variantId) ? variantId : null;
   const list = useApi('instances:list', {
     ...(chosen !== null ? { variantId: chosen } : {}),

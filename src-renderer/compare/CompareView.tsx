@@ -10,7 +10,8 @@ import { useUi, type CompareRelation } from '../app/ui-store.ts';
 import { InstanceViewer } from '../annotate/InstanceViewer.tsx';
 import type { Viewport } from '../annotate/viewport.ts';
 import { variantColor } from '../shared/colors.ts';
-import { fmtDelta, fmtMs, fmtPct } from '../shared/format.ts';
+import { fmtDelta, fmtPct } from '../shared/format.ts';
+import { LatencyCell } from '../shared/LatencyCell.tsx';
 import { JointSelect } from '../shared/JointSelect.tsx';
 import { jointLabel } from '../shared/joint-order.ts';
 import { useVariants } from '../shared/useVariants.ts';
@@ -65,45 +66,49 @@ export function CompareView() {
           ))}
         </div>
       </div>
-      <div className="grid-2" style={{ gridTemplateColumns: 'minmax(0, 3fr) minmax(0, 2fr)', alignItems: 'start' }}>
+      <div className="grid-2 compare-grid">
         <section className="panel" aria-labelledby="delta-title">
           <h2 id="delta-title">
             Difference to baseline <span className="hint">percentage points</span>
           </h2>
           {table.data ? (
-            <table className="data" aria-label="Difference to baseline">
-              <thead>
-                <tr>
-                  <th scope="col">Variant</th>
-                  {METRIC_COLUMNS.map((c) => (
-                    <th scope="col" key={c}>
-                      {c}
+            <div className="table-scroll">
+              <table className="data" aria-label="Difference to baseline">
+                <thead>
+                  <tr>
+                    <th scope="col">Variant</th>
+                    {METRIC_COLUMNS.map((c) => (
+                      <th scope="col" key={c}>
+                        {c}
+                      </th>
+                    ))}
+                    <th scope="col" title="Single-thread session.run latency: median ± half the p5–p95 range">
+                      Latency (ms)
                     </th>
-                  ))}
-                  <th scope="col">Latency (ms)</th>
-                </tr>
-              </thead>
-              <tbody>
-                {table.data.rows.map((row, i) => (
-                  <tr key={row.variantId}>
-                    <th scope="row" style={{ textAlign: 'left', fontWeight: 500, color: 'var(--text)', position: 'static', background: 'transparent' }}>
-                      <span className="swatch" style={{ background: colorOf(row.variantId) }} aria-hidden="true" />
-                      {row.variantName}
-                    </th>
-                    {METRIC_COLUMNS.map((c) => {
-                      const delta = row.deltas[c];
-                      if (i === 0) return <td key={c}>{fmtPct(row.values[c])}</td>;
-                      return (
-                        <td key={c} className={delta === null || Math.abs(delta) < 0.005 ? undefined : delta > 0 ? 'pos' : 'neg'} title={fmtPct(row.values[c])}>
-                          {delta === null ? '–' : fmtDelta(delta)}
-                        </td>
-                      );
-                    })}
-                    <td>{fmtMs(row.latencyMs)}</td>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {table.data.rows.map((row, i) => (
+                    <tr key={row.variantId}>
+                      <th scope="row" style={{ textAlign: 'left', fontWeight: 500, color: 'var(--text)', position: 'static', background: 'transparent' }}>
+                        <span className="swatch" style={{ background: colorOf(row.variantId) }} aria-hidden="true" />
+                        {row.variantName}
+                      </th>
+                      {METRIC_COLUMNS.map((c) => {
+                        const delta = row.deltas[c];
+                        if (i === 0) return <td key={c}>{fmtPct(row.values[c])}</td>;
+                        return (
+                          <td key={c} className={delta === null || Math.abs(delta) < 0.005 ? undefined : delta > 0 ? 'pos' : 'neg'} title={fmtPct(row.values[c])}>
+                            {delta === null ? '–' : fmtDelta(delta)}
+                          </td>
+                        );
+                      })}
+                      <LatencyCell latency={row.latency} />
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           ) : (
             <div className="empty">{table.error?.message ?? 'Loading…'}</div>
           )}

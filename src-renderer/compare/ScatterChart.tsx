@@ -5,28 +5,39 @@ const WIDTH = 520;
 const HEIGHT = 260;
 const M = { left: 40, right: 16, top: 12, bottom: 34 };
 
-/** Latency (x) vs PCKh (y); Pareto-optimal points joined by a step line and drawn filled. */
+/**
+ * Latency (x) vs PCKh (y); Pareto-optimal points joined by a step line and drawn filled. Each point's
+ * p5–p95 latency range is a horizontal error bar, so overlapping bars say the speed order is noise.
+ */
 export const ScatterChart = memo(function ScatterChart({ points, colorOf, highlighted }: { points: readonly ScatterPoint[]; colorOf: (id: string) => string; highlighted: readonly string[] }) {
   if (points.length === 0) return <div className="empty">No variant has both a latency and a PCKh yet.</div>;
-  const maxX = niceCeil(Math.max(...points.map((p) => p.latencyMs)) * 1.1);
+  // The x range spans the error bars with some room, not 0..max: variants of similar speed would
+  // otherwise sit on one spot with bars too short to read.
+  const lo = Math.min(...points.map((p) => p.latencyP5Ms ?? p.latencyMs));
+  const hi = Math.max(...points.map((p) => p.latencyP95Ms ?? p.latencyMs));
+  const pad = Math.max((hi - lo) * 0.15, hi * 0.05, 1e-3);
+  const step = niceCeil((hi - lo + 2 * pad) / 5);
+  const minX = Math.max(0, Math.floor((lo - pad) / step) * step);
+  const maxX = Math.ceil((hi + pad) / step) * step;
   const ys = points.map((p) => p.pckh);
   const minY = Math.max(0, Math.floor((Math.min(...ys) - 5) / 10) * 10);
   const maxY = Math.min(100, Math.ceil((Math.max(...ys) + 3) / 10) * 10);
-  const x = (v: number) => M.left + ((WIDTH - M.left - M.right) * v) / maxX;
+  const x = (v: number) => M.left + ((WIDTH - M.left - M.right) * (v - minX)) / (maxX - minX);
   const y = (v: number) => M.top + (HEIGHT - M.top - M.bottom) * (1 - (v - minY) / Math.max(1, maxY - minY));
   const front = points.filter((p) => p.pareto).sort((a, b) => a.latencyMs - b.latencyMs);
   let frontPath = '';
   front.forEach((p, i) => {
     frontPath += `${i === 0 ? 'M' : 'L'}${x(p.latencyMs).toFixed(1)},${y(p.pckh).toFixed(1)}`;
   });
-  const step = niceCeil(maxX / 6);
   const xTicks: number[] = [];
-  for (let t = 0; t <= maxX + 1e-9; t += step) xTicks.push(t);
+  for (let i = 0; minX + i * step <= maxX + step * 1e-6; i++) xTicks.push(minX + i * step);
+  const decimals = step >= 1 ? 0 : step >= 0.1 ? 1 : 2;
+  const labels = placeLabels(points, x, y);
   const yTicks: number[] = [];
   for (let t = minY; t <= maxY; t += (maxY - minY) / 4) yTicks.push(t);
   return (
     <svg className="chart" viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-labelledby="scatter-svg-title" style={{ width: '100%', height: 'auto' }}>
-      <title id="scatter-svg-title">Latency (ms, single thread) vs PCKh (percent); Pareto front marked</title>
+      <title id="scatter-svg-title">Latency (ms, single thread; median with p5–p95 bars) vs PCKh (percent); Pareto front marked</title>
       {yTicks.map((t) => (
         <g key={t}>
           <line className="gridline" x1={M.left} x2={WIDTH - M.right} y1={y(t)} y2={y(t)} />
@@ -37,26 +48,22 @@ export const ScatterChart = memo(function ScatterChart({ points, colorOf, highli
       ))}
       {xTicks.map((t) => (
         <text key={t} x={x(t)} y={HEIGHT - M.bottom + 14} textAnchor="middle">
-          {t.toFixed(step < 1 ? 1 : 0)}
+          {t.toFixed(decimals)}
         </text>
       ))}
       <text x={(WIDTH + M.left) / 2} y={HEIGHT - 4} textAnchor="middle">
-        latency per instance (ms)
+        latency per instance (ms): median, bars p5–p95
       </text>
       <path d={frontPath} fill="none" stroke="#8c94a4" strokeDasharray="5 4" strokeWidth={1.2}>
         <title>Pareto front</title>
       </path>
       {points.map((p) => (
         <g key={p.variantId} opacity={highlighted.includes(p.variantId) ? 1 : 0.55}>
+          {p.latencyP5Ms !== null && p.latencyP95Ms !== null ? <ErrorBar x1={x(p.latencyP5Ms)} x2={x(p.latencyP95Ms)} y={y(p.pckh)} color={colorOf(p.variantId)} label={`${p.variantName}: p5–p95 ${p.latencyP5Ms.toFixed(2)}–${p.latencyP95Ms.toFixed(2)} ms`} /> : null}
           <circle cx={x(p.latencyMs)} cy={y(p.pckh)} r={6} fill={p.pareto ? colorOf(p.variantId) : 'none'} stroke={colorOf(p.variantId)} strokeWidth={2}>
-            <title>{`${p.variantName}: ${p.latencyMs.toFixed(2)} ms, PCKh ${p.pckh.toFixed(2)}${p.pareto ? ' (Pareto-optimal)' : ''}`}</title>
+            <title>{`${p.variantName}: ${p.latencyMs.toFixed(2)} ms median${p.latencyP5Ms !== null && p.latencyP95Ms !== null ? ` (p5–p95 ${p.latencyP5Ms.toFixed(2)}–${p.latencyP95Ms.toFixed(2)})` : ''}, PCKh ${p.pckh.toFixed(2)}${p.pareto ? ' (Pareto-optimal)' : ''}`}</title>
           </circle>
-          <text
-            x={x(p.latencyMs) > WIDTH * 0.7 ? x(p.latencyMs) - 9 : x(p.latencyMs) + 9}
-            y={y(p.pckh) - 7}
-            textAnchor={x(p.latencyMs) > WIDTH * 0.7 ? 'end' : 'start'}
-            style={{ fill: 'var(--text)' }}
-          >
+          <text x={labels.get(p.variantId)!.x} y={labels.get(p.variantId)!.y} textAnchor={labels.get(p.variantId)!.anchor} style={{ fill: 'var(--text)' }}>
             {p.variantName}
           </text>
         </g>
@@ -64,6 +71,52 @@ export const ScatterChart = memo(function ScatterChart({ points, colorOf, highli
     </svg>
   );
 });
+
+const LABEL_LINE = 12;
+const CHAR_WIDTH = 6.2; // 11 px sans-serif, roughly
+
+/**
+ * Name labels beside their error bar (right of its p95 end, or left of its p5 end near the right
+ * edge), on the bar's line; moved down a line at a time while they would overlap a label already
+ * placed, so variants of similar speed and accuracy stay readable.
+ */
+function placeLabels(points: readonly ScatterPoint[], x: (v: number) => number, y: (v: number) => number): Map<string, { x: number; y: number; anchor: 'start' | 'end' }> {
+  const placed: { left: number; right: number; y: number }[] = [];
+  const out = new Map<string, { x: number; y: number; anchor: 'start' | 'end' }>();
+  for (const p of [...points].sort((a, b) => b.pckh - a.pckh)) {
+    const width = p.variantName.length * CHAR_WIDTH;
+    const right = Math.max(x(p.latencyP95Ms ?? p.latencyMs), x(p.latencyMs) + 6) + 6;
+    const anchor = right + width > WIDTH - M.right ? 'end' : 'start';
+    const lx = anchor === 'end' ? Math.min(x(p.latencyP5Ms ?? p.latencyMs), x(p.latencyMs) - 6) - 6 : right;
+    const left = anchor === 'end' ? lx - width : lx;
+    let ly = y(p.pckh) + 4;
+    for (let moved = true; moved; ) {
+      moved = false;
+      for (const other of placed) {
+        if (left < other.right && other.left < left + width && Math.abs(ly - other.y) < LABEL_LINE) {
+          ly = other.y + LABEL_LINE;
+          moved = true;
+        }
+      }
+    }
+    placed.push({ left, right: left + width, y: ly });
+    out.set(p.variantId, { x: lx, y: ly, anchor });
+  }
+  return out;
+}
+
+/** A horizontal bar with end caps (drawn under the point's circle). */
+function ErrorBar({ x1, x2, y, color, label }: { x1: number; x2: number; y: number; color: string; label: string }) {
+  const cap = 5;
+  return (
+    <g className="error-bar" stroke={color} strokeWidth={1.5} aria-label={label} role="img">
+      <title>{label}</title>
+      <line x1={x1} x2={x2} y1={y} y2={y} />
+      <line x1={x1} x2={x1} y1={y - cap} y2={y + cap} />
+      <line x1={x2} x2={x2} y1={y - cap} y2={y + cap} />
+    </g>
+  );
+}
 
 function niceCeil(v: number): number {
   if (!(v > 0)) return 1;

@@ -1,6 +1,7 @@
 import { memo, useLayoutEffect, useMemo, useRef } from 'react';
 import type { MetricsTable as MetricsTableData } from '../../src-main/api/contract.ts';
-import { fmtMs, fmtPct } from '../shared/format.ts';
+import { fmtPct } from '../shared/format.ts';
+import { LatencyCell } from '../shared/LatencyCell.tsx';
 import { variantColor } from '../shared/colors.ts';
 import { perfMark } from '../shared/perf.ts';
 
@@ -15,9 +16,6 @@ export const MetricsTable = memo(function MetricsTable({ table }: { table: Metri
       for (const row of table.rows) max = Math.max(max, row.values[column] ?? -Infinity);
       result.set(column, max);
     }
-    let fastest = Infinity;
-    for (const row of table.rows) if (row.latencyMs !== null) fastest = Math.min(fastest, row.latencyMs);
-    result.set('latency', fastest);
     return result;
   }, [table]);
 
@@ -35,7 +33,7 @@ export const MetricsTable = memo(function MetricsTable({ table }: { table: Metri
               {column}
             </th>
           ))}
-          <th scope="col" title="Median single-thread latency per instance (model run only)">
+          <th scope="col" title="Single-thread session.run latency per instance: median ± half the p5–p95 range (hover a cell for the distribution). Marked only when the fastest variant's p95 is below every other variant's p5.">
             Latency (ms)
           </th>
           <th scope="col">N</th>
@@ -57,7 +55,8 @@ export const MetricsTable = memo(function MetricsTable({ table }: { table: Metri
                 </td>
               );
             })}
-            <td className={table.rows.length > 1 && row.latencyMs !== null && row.latencyMs === best.get('latency') ? 'best' : undefined}>{fmtMs(row.latencyMs)}</td>
+            {/* The engine marks the fastest only when the distributions separate: the medians' order alone may be noise. */}
+            <LatencyCell latency={row.latency} best={table.rows.length > 1 && row.latencyClearlyBest} />
             <td className="muted">{row.count}</td>
           </tr>
         ))}

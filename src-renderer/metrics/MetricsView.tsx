@@ -29,9 +29,15 @@ export function MetricsView() {
               {info.note}
             </span>
           ) : null}{' '}
-          <span className="hint">{info ? `${info.source} · ` : ''}GT revision {data.gtRevision ?? '–'} · threshold 0.5 × head size · best per column marked ▲</span>
+          <span className="hint">{info ? `${info.source} · ` : ''}GT revision {data.gtRevision ?? '–'} · threshold 0.5 × head size · best per column marked ▲ (latency only when clearly fastest)</span>
         </h2>
-        {data.rows.length === 0 ? <div className="empty">No evaluated variants yet. Add a model or import predictions, then start a run.</div> : <MetricsTable table={data} />}
+        {data.rows.length === 0 ? (
+          <div className="empty">No evaluated variants yet. Add a model or import predictions, then start a run.</div>
+        ) : (
+          <div className="table-scroll">
+            <MetricsTable table={data} />
+          </div>
+        )}
       </section>
       {data.rows.length > 0 ? (
         <div className="grid-2">

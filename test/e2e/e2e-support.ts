@@ -3,7 +3,7 @@
  * Debian's Chromium through playwright-core with a fresh profile, and console/page error capture.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -102,4 +102,62 @@ export async function cliEvalDemo(db: string, extraArgs: readonly string[] = [])
 
 export interface CliEvalJson {
   readonly variants: readonly { variant: string; metrics: Record<string, number | null>; latency_median_ms?: number | null }[];
+}
+
+/** The two window sizes every layout must fit (no horizontal overflow of the document). */
+export const VIEWPORTS = [
+  { width: 1024, height: 700 },
+  { width: 1440, height: 900 },
+] as const;
+
+/** A screenshot named `<name>-<w>x<h>.png` at each of `viewports`; returns the files. `before` runs after each resize (e.g. to scroll). */
+export async function screenshotsAt(
+  page: Page,
+  name: string,
+  viewports: readonly { width: number; height: number }[] = VIEWPORTS,
+  before?: () => Promise<void>,
+): Promise<string[]> {
+  const original = page.viewportSize();
+  const files: string[] = [];
+  try {
+    for (const viewport of viewports) {
+      await page.setViewportSize(viewport);
+      await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+      if (before) await before();
+      files.push(await screenshot(page, `${name}-${viewport.width}x${viewport.height}`));
+    }
+  } finally {
+    if (original) await page.setViewportSize(original);
+  }
+  return files;
+}
+
+/**
+ * Elements wider than their box where nothing should scroll sideways: the document and each view's
+ * scroll container (tables scroll inside their own `.table-scroll`). Empty when the layout fits.
+ */
+export function horizontalOverflow(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    const root = document.documentElement;
+    if (root.scrollWidth > root.clientWidth) out.push(`document ${root.scrollWidth} > ${root.clientWidth}`);
+    for (const view of document.querySelectorAll<HTMLElement>('.view, .view-split, .panel')) {
+      if (view.scrollWidth > view.clientWidth + 1) out.push(`${view.className} ${view.getAttribute('aria-labelledby') ?? ''} ${view.scrollWidth} > ${view.clientWidth}`);
+    }
+    return out;
+  });
+}
+
+/**
+ * A copy of a demo model under `dir` as `<baseName>.onnx` with its sidecar, `decoder` merged over
+ * the demo sidecar's (e.g. `{ flipTest: true }`). Returns the copy's path.
+ */
+export function copyDemoModel(modelFile: string, dir: string, baseName: string, decoder: Record<string, unknown>): string {
+  mkdirSync(dir, { recursive: true });
+  const target = path.join(dir, `${baseName}.onnx`);
+  copyFileSync(modelFile, target);
+  const sidecar = JSON.parse(readFileSync(modelFile.replace(/\.onnx$/, '.json'), 'utf8')) as { decoder?: Record<string, unknown> };
+  sidecar.decoder = { ...(sidecar.decoder ?? {}), ...decoder };
+  writeFileSync(path.join(dir, `${baseName}.json`), `${JSON.stringify(sidecar, null, 2)}\n`);
+  return target;
 }

@@ -1,0 +1,100 @@
+/** The two one-path forms of Runs: import a prediction file, open a dataset folder. */
+import { useState, type ReactNode } from 'react';
+import { useMutation } from '@tanstack/react-query';
+import { getBridge } from '../bridge/index.ts';
+
+/** A panel with one path field and a submit button; `extra` adds controls before the button. */
+function PathForm(props: {
+  id: string;
+  title: string;
+  fieldLabel: string;
+  placeholder: string;
+  submitLabel: string;
+  path: string;
+  setPath: (path: string) => void;
+  pending: boolean;
+  error: Error | null;
+  done: string | null;
+  onSubmit: () => void;
+  extra?: ReactNode;
+}) {
+  return (
+    <section className="panel" aria-labelledby={props.id}>
+      <h2 id={props.id}>{props.title}</h2>
+      <form
+        className="toolbar"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (props.path) props.onSubmit();
+        }}
+      >
+        <input type="text" aria-label={props.fieldLabel} placeholder={props.placeholder} value={props.path} onChange={(e) => props.setPath(e.target.value)} style={{ flex: 1, minWidth: 0 }} />
+        {props.extra}
+        <button type="submit" disabled={!props.path || props.pending}>
+          {props.submitLabel}
+        </button>
+      </form>
+      {props.error ? <div className="error-box">{props.error.message}</div> : null}
+      {props.done ? <div className="muted">{props.done}</div> : null}
+    </section>
+  );
+}
+
+export function ImportForm({ onDone }: { onDone: () => void }) {
+  const [file, setFile] = useState('');
+  const [base, setBase] = useState<0 | 1>(0);
+  const importer = useMutation({ mutationFn: () => getBridge().invoke('variants:importPredictions', { file, coordinateBase: base }), onSuccess: onDone });
+  return (
+    <PathForm
+      id="import-title"
+      title="Import predictions"
+      fieldLabel="Prediction file (.json or .mat)"
+      placeholder="/path/to/preds.json"
+      submitLabel="Import"
+      path={file}
+      setPath={setFile}
+      pending={importer.isPending}
+      error={importer.error}
+      done={importer.data ? `Imported ${importer.data.name}.` : null}
+      onSubmit={() => importer.mutate()}
+      extra={
+        <label>
+          base
+          <select aria-label="Coordinate base" value={base} onChange={(e) => setBase(e.target.value === '1' ? 1 : 0)}>
+            <option value={0}>0 (mmpose)</option>
+            <option value={1}>1 (MATLAB)</option>
+          </select>
+        </label>
+      }
+    />
+  );
+}
+
+export function OpenDatasetForm({ onDone }: { onDone: () => void }) {
+  const [dir, setDir] = useState('');
+  const open = useMutation({
+    mutationFn: (request: { datasetDir?: string; demo?: boolean }) => getBridge().invoke('workspace:open', request),
+    onSuccess: onDone,
+  });
+  return (
+    <section className="panel" aria-labelledby="open-title">
+      <h2 id="open-title">Dataset</h2>
+      <form
+        className="toolbar"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (dir) open.mutate({ datasetDir: dir });
+        }}
+      >
+        <input type="text" aria-label="Dataset folder" placeholder="/path/to/mpii" value={dir} onChange={(e) => setDir(e.target.value)} style={{ flex: 1, minWidth: 0 }} />
+        <button type="submit" disabled={!dir || open.isPending}>
+          Open folder
+        </button>
+        <button type="button" disabled={open.isPending} onClick={() => open.mutate({ demo: true })}>
+          Open demo
+        </button>
+      </form>
+      {open.error ? <div className="error-box">{open.error.message}</div> : null}
+    </section>
+  );
+}
