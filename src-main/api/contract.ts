@@ -361,10 +361,6 @@ export interface CropPreparationStatus {
   readonly note: string | null;
 }
 
-export interface ThumbnailsResult {
-  readonly keys: readonly string[];
-}
-
 /** One joint of the editable ground truth: its position is kept while it is marked missing. */
 export interface EditableJoint {
   readonly xy: Point2 | null;
@@ -469,7 +465,6 @@ export interface ResponseMap {
   'runs:cancel': RunSummary;
   'runs:list': readonly RunSummary[];
   'crops:status': CropPreparationStatus;
-  'thumbnails:get': ThumbnailsResult;
   'corrections:instance': InstanceGroundTruth;
   'corrections:apply': CorrectionResult;
   'corrections:undo': CorrectionResult;

@@ -80,7 +80,6 @@ export const requestSchemas = {
   'runs:cancel': z.object({ runId: id }).strict(),
   'runs:list': z.object({}).strict(),
   'crops:status': z.object({}).strict(),
-  'thumbnails:get': z.object({ instanceIndices: z.array(instanceIndex).max(512), size: z.number().int().min(32).max(512).default(160) }).strict(),
   // Ground-truth corrections (issue 6): one call = one committed edit (one transaction).
   'corrections:instance': z.object({ instanceIndex }).strict(),
   'corrections:apply': z.object({ instanceIndex, edit: correctionEditSchema }).strict(),

@@ -3,7 +3,7 @@
  */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { ApiRequestError, mediaKey, parseMediaKey, type ApiHandlers, type CropPreparationStatus } from '../api/contract.ts';
+import { ApiRequestError, parseMediaKey, type ApiHandlers, type CropPreparationStatus } from '../api/contract.ts';
 import type { EmitEvent, EngineService } from './engine-server.ts';
 import type { EngineConfig, ResolvedMedia } from './protocol.ts';
 import { isInsideFolder } from '../core/path-safety.ts';
@@ -16,13 +16,11 @@ import {
   instancesList,
   metricsCurves,
   metricsTable,
-  personCrop,
   variantSummary,
 } from './queries.ts';
 import { applyEdit, exportFromUi, historyOf, instanceGroundTruth, reevaluate, stepHistory } from './corrections.ts';
 import { RunManager } from './run-manager.ts';
 import { EngineSession } from './session.ts';
-import { ensureThumbnail, thumbnailPath } from './background/thumbnails/thumbnails.ts';
 import { createThumbnailService } from './background/thumbnails/thumbnail-service.ts';
 import { CropPreparer, type CropPrepareTarget } from './background/crop-preparation/crop-preparer.ts';
 import { cropCacheRunOption } from '../inference/runtime/crop-cache.ts';
@@ -120,17 +118,6 @@ export async function createEngineService(config: EngineConfig, emit: EmitEvent)
     'runs:cancel': async (req) => runs.cancel(req.runId),
     'runs:list': async () => runs.list(),
     'crops:status': async () => cropPreparationStatus(crops),
-    'thumbnails:get': async (req) => {
-      const dataset = session.requireDataset();
-      const keys = [];
-      for (const index of req.instanceIndices) {
-        const person = dataset.persons[index];
-        if (person === undefined) throw new ApiRequestError(`instance ${index} does not exist`);
-        await ensureThumbnail(path.join(dataset.imagesDir, person.image), personCrop(person), thumbnailPath(config.cacheDir, dataset.id, index, req.size), req.size);
-        keys.push(mediaKey.thumb(dataset.id, index, req.size));
-      }
-      return { keys };
-    },
     'corrections:instance': async (req) => instanceGroundTruth(session, req.instanceIndex),
     'corrections:apply': async (req) => {
       const result = applyEdit(session, req.instanceIndex, req.edit);

@@ -1,8 +1,8 @@
 /**
  * Thumbnails of one person: the top-down crop square (queries.personCrop), padded with black where it
  * leaves the image, resized with sharp and cached as JPEG under the cache folder. Made on first
- * request (thumbnail-service.ts schedules them: a low-priority process, requests before
- * pre-generation), or by `ensureThumbnail` here, in this process.
+ * request; thumbnail-service.ts schedules them (a low-priority process, requests before
+ * pre-generation, one at a time) and calls `makeThumbnail` here or in the worker.
  *
  * Browse asks for thumbnails with the skeletons drawn in (GT, and optionally one variant's
  * prediction, each in the colour the UI gives it): one `<img>` per grid cell instead of an image plus
@@ -41,29 +41,6 @@ export interface ThumbnailJob {
   readonly overlay: ThumbnailOverlay | null;
 }
 
-const jobs = new Map<string, Promise<string>>();
-
-/**
- * Thumbnails are made one at a time, newest request first. The engine makes them while the user
- * scrolls: run in parallel, a row of them takes both cores from the browser's frames (issue 5), and
- * the newest requests are the rows now on screen (older ones may have scrolled away).
- */
-const waiting: (() => void)[] = [];
-let busy = false;
-
-async function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
-  if (busy) await new Promise<void>((resolve) => waiting.push(resolve));
-  busy = true;
-  try {
-    return await work();
-  } finally {
-    // Hand the slot straight to the newest waiter, so no new caller slips in between.
-    const next = waiting.pop();
-    if (next !== undefined) next();
-    else busy = false;
-  }
-}
-
 /** The overlay a media key asks for, from the engine's current data (never from the key's own numbers). */
 export function thumbnailOverlayFor(person: PersonAnnotation, index: number, spec: ThumbOverlaySpec, variant: VariantState | null): ThumbnailOverlay {
   let pred: (Point2 | null)[] | null = null;
@@ -82,15 +59,6 @@ export function thumbnailOverlayFor(person: PersonAnnotation, index: number, spe
 export function thumbnailPath(cacheDir: string, datasetId: string, index: number, size: number, overlay: ThumbnailOverlay | null = null): string {
   const name = overlay === null ? `${index}.jpg` : `${index}-${overlayDigest(overlay)}.jpg`;
   return path.join(cacheDir, 'thumbnails', datasetId, String(size), name);
-}
-
-export function ensureThumbnail(imageFile: string, crop: CropBox, out: string, size: number, overlay: ThumbnailOverlay | null = null): Promise<string> {
-  let job = jobs.get(out);
-  if (job === undefined) {
-    job = cachedOrMake(imageFile, crop, out, size, overlay).finally(() => jobs.delete(out));
-    jobs.set(out, job);
-  }
-  return job;
 }
 
 /** Where the crop's image pixels land in the thumbnail: image (x, y) → (x0 + x·sx, y0 + y·sy). */
@@ -171,11 +139,6 @@ export async function thumbnailExists(out: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-async function cachedOrMake(imageFile: string, crop: CropBox, out: string, size: number, overlay: ThumbnailOverlay | null): Promise<string> {
-  if (await thumbnailExists(out)) return out;
-  return oneAtATime(() => makeThumbnail({ imageFile, crop, out, size, overlay }));
 }
 
 /** Makes the file now (no cache check, no queue): callers schedule. Written under a temporary name and renamed, so readers never see half a file. */
