@@ -5,10 +5,11 @@
  */
 import { useState } from 'react';
 import { useMutation } from '@tanstack/react-query';
+import type { AddModelResult } from '../../src-main/api/contract.ts';
 import { getBridge } from '../bridge/index.ts';
 import { DecoderOptionsFields, EMPTY_OPTIONS_DRAFT, optionsFromDraft, type DecoderOptionsDraft } from './DecoderOptionsFields.tsx';
 
-export function AddModelForm({ onDone }: { onDone: () => void }) {
+export function AddModelForm({ onDone }: { onDone: (result: AddModelResult) => void }) {
   const [path, setPath] = useState('');
   const [name, setName] = useState('');
   const [draft, setDraft] = useState<DecoderOptionsDraft>(EMPTY_OPTIONS_DRAFT);
@@ -51,7 +52,7 @@ export function AddModelForm({ onDone }: { onDone: () => void }) {
       {add.error ? <div className="error-box">{add.error.message}</div> : null}
       {result ? (
         <div className={result.created ? 'muted' : 'notice'} role="status" aria-label="Add model result">
-          {result.created ? `${result.message}. Tick it above and start a run.` : result.message}
+          {result.created ? `${result.message}: ticked above, start a run when ready.` : result.message}
         </div>
       ) : null}
     </section>

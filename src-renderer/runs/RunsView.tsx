@@ -112,7 +112,13 @@ export function RunsView() {
       </section>
 
       <div className="grid-2">
-        <AddModelForm onDone={refresh} />
+        <AddModelForm
+          onDone={(result) => {
+            // A new variant is ticked for the next run: adding a model is nearly always followed by running it.
+            if (result.created) setRuns({ checked: [...stored.checked.filter((id) => id !== result.variant.id), result.variant.id] });
+            refresh();
+          }}
+        />
         <div>
           <ImportForm onDone={refresh} />
           <OpenDatasetForm onDone={refresh} />

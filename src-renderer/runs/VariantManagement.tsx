@@ -134,7 +134,15 @@ export function VariantManagement({
       ) : null}
 
       {mode === 'remove' ? (
-        <div className="confirm" role="alertdialog" aria-label={`Remove ${variant.name}?`} aria-describedby={`remove-question-${variant.id}`}>
+        <div
+          className="confirm"
+          role="alertdialog"
+          aria-label={`Remove ${variant.name}?`}
+          aria-describedby={`remove-question-${variant.id}`}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') setMode('idle');
+          }}
+        >
           <p id={`remove-question-${variant.id}`}>{removalQuestion(details)}</p>
           <div className="toolbar" style={{ marginBottom: 0 }}>
             <button type="button" className="danger" disabled={remove.isPending} onClick={() => remove.mutate()} autoFocus>

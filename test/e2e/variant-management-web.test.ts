@@ -163,8 +163,10 @@ describe.skipIf(!HAS_CHROMIUM)('variant management in the browser (issue 11)', (
     const added = (await call<VariantSummary[]>('variants:list')).find((v) => v.name === NAME);
     expect(added).toBeDefined();
     variantId = added!.id;
-    await page.getByLabel(`Run ${NAME}`).check();
-    await page.getByRole('button', { name: /Start run/ }).click();
+    // The new variant is ticked for the next run, alone.
+    await page.getByLabel(`Run ${NAME}`).waitFor();
+    expect(await page.getByLabel(`Run ${NAME}`).isChecked()).toBe(true);
+    await page.getByRole('button', { name: 'Start run (1)' }).click();
     await waitFor('the new variant evaluated', async () => {
       const v = await variant();
       return v?.evaluated && v.status === 'ready' ? v : undefined;
@@ -254,6 +256,14 @@ describe.skipIf(!HAS_CHROMIUM)('variant management in the browser (issue 11)', (
     }, 20_000);
     // Without flip test the copy is the demo heatmap model as its own sidecar sets it: the same numbers.
     expect(flipOff).toEqual(await metricsRow('demo_heatmap_256'));
+
+    // Started again unchanged, the run reuses the last one and says so.
+    await openTab('Runs');
+    const runsBefore = (await call<RunSummary[]>('runs:list')).length;
+    await page.getByRole('button', { name: /Start run/ }).click();
+    await waitFor('the reusing run', async () => ((await call<RunSummary[]>('runs:list')).length > runsBefore ? true : undefined), 20_000);
+    await allSettled('the reusing run to settle');
+    await page.getByRole('group', { name: /^Run r\d+$/ }).first().getByText(`${RENAMED}: unchanged since its last run: reused`).waitFor();
     expectNoProblems();
   }, 300_000);
 
