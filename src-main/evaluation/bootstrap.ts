@@ -256,6 +256,62 @@ export function sortedQuantile(sorted: ArrayLike<number>, q: number): number {
   return a + (h - lo) * (sorted[hi]! - a);
 }
 
+/**
+ * sortedQuantile(sort(values), q) without sorting: the order statistics at ⌊h⌋ and ⌊h⌋ + 1 by
+ * selection (Hoare's quickselect, median-of-three pivots), O(n) instead of O(n log n); a bootstrap
+ * takes two quantiles of each of thousands of columns. Reorders `values`; `from` = an index below which
+ * every element is already ≤ every element at or after it (0 when unknown).
+ */
+export function selectQuantile(values: Float64Array, q: number, from = 0): number {
+  const n = values.length;
+  if (n === 0) return Number.NaN;
+  const h = (n - 1) * q;
+  const k = Math.floor(h);
+  const a = selectKth(values, k, from);
+  if (k + 1 >= n || h === k) return a;
+  // After selection everything after k is ≥ values[k]: the next order statistic is their minimum.
+  let b = values[k + 1]!;
+  for (let i = k + 2; i < n; i++) if (values[i]! < b) b = values[i]!;
+  return a + (h - k) * (b - a);
+}
+
+/**
+ * Puts the k-th smallest at index k, smaller-or-equal ones before and greater-or-equal ones after
+ * (quickselect with a three-way partition: replicate values have many ties, which a two-way partition
+ * would turn quadratic).
+ */
+function selectKth(x: Float64Array, k: number, from: number): number {
+  let left = from;
+  let right = x.length - 1;
+  while (right > left) {
+    const mid = (left + right) >>> 1;
+    const a = x[left]!;
+    const b = x[mid]!;
+    const c = x[right]!;
+    const pivot = a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
+    // [left, lt) < pivot, [lt, i) == pivot, (gt, right] > pivot.
+    let lt = left;
+    let gt = right;
+    let i = left;
+    while (i <= gt) {
+      const v = x[i]!;
+      if (v < pivot) swap(x, lt++, i++);
+      else if (v > pivot) swap(x, i, gt--);
+      else i++;
+    }
+    if (k < lt) right = lt - 1;
+    else if (k > gt) left = gt + 1;
+    else return pivot;
+  }
+  return x[k]!;
+}
+
+function swap(x: Float64Array, i: number, j: number): void {
+  const t = x[i]!;
+  x[i] = x[j]!;
+  x[j] = t;
+}
+
 /** Runs the bootstrap: every variant's columns and every pair's Δ, with percentile intervals. */
 export function pairedBootstrap(variants: readonly PersonJointOutcomes[], options: BootstrapOptions): BootstrapResult {
   const replicates = options.replicates ?? DEFAULT_BOOTSTRAP_REPLICATES;
@@ -272,45 +328,59 @@ export function pairedBootstrap(variants: readonly PersonJointOutcomes[], option
   prepared.replicate(ones, estimates);
 
   // values[(r * V + v) * C + c]
+  // Column-major: the B replicate values of (variant v, column c) are contiguous at (v·C + c)·B, so the
+  // quantiles read sequential memory.
   const values = new Float64Array(replicates * V * C);
+  const row = new Float64Array(V * C);
   const weights = new Int32Array(persons);
   const random = mulberry32(options.seed);
   for (let r = 0; r < replicates; r++) {
     drawResampleWeights(random, weights);
-    prepared.replicate(weights, values.subarray(r * V * C, (r + 1) * V * C));
+    prepared.replicate(weights, row);
+    for (let i = 0; i < V * C; i++) values[i * replicates + r] = row[i]!;
   }
 
   const alpha = 1 - confidence;
   const scratch = new Float64Array(replicates);
-  const intervals = (estimate: Float64Array, valueOf: (r: number, c: number) => number): ColumnIntervals => {
+  /** `fill(c)` writes column c's replicate values into scratch (NaN = not computable) . */
+  const intervals = (estimate: Float64Array, fill: (c: number) => void): ColumnIntervals => {
     const lo = new Float64Array(C);
     const hi = new Float64Array(C);
     const undefinedReplicates = new Int32Array(C);
     for (let c = 0; c < C; c++) {
+      fill(c);
       let k = 0;
       for (let r = 0; r < replicates; r++) {
-        const x = valueOf(r, c);
+        const x = scratch[r]!;
         if (Number.isNaN(x)) undefinedReplicates[c]!++;
         else scratch[k++] = x;
       }
-      const sorted = scratch.subarray(0, k).sort();
       const defined = !Number.isNaN(estimate[c]!) && k > 0;
-      lo[c] = defined ? sortedQuantile(sorted, alpha / 2) : Number.NaN;
-      hi[c] = defined ? sortedQuantile(sorted, 1 - alpha / 2) : Number.NaN;
+      const kept = scratch.subarray(0, k);
+      lo[c] = defined ? selectQuantile(kept, alpha / 2, 0) : Number.NaN;
+      // The upper quantile's order statistics lie at or after the lower one's, so the selection goes on
+      // in the part already partitioned above it.
+      hi[c] = defined ? selectQuantile(kept, 1 - alpha / 2, Math.floor((k - 1) * (alpha / 2))) : Number.NaN;
     }
     return { estimate, lo, hi, undefinedReplicates };
   };
+  const column = (v: number, c: number): Float64Array => values.subarray((v * C + c) * replicates, (v * C + c + 1) * replicates);
 
   const variantIntervals: ColumnIntervals[] = [];
   for (let v = 0; v < V; v++) {
-    variantIntervals.push(intervals(estimates.slice(v * C, (v + 1) * C), (r, c) => values[(r * V + v) * C + c]!));
+    variantIntervals.push(intervals(estimates.slice(v * C, (v + 1) * C), (c) => scratch.set(column(v, c))));
   }
   const pairs: PairIntervals[] = [];
   for (let a = 0; a < V; a++) {
     for (let b = a + 1; b < V; b++) {
       const estimate = new Float64Array(C);
       for (let c = 0; c < C; c++) estimate[c] = estimates[a * C + c]! - estimates[b * C + c]!;
-      pairs.push({ a, b, ...intervals(estimate, (r, c) => values[(r * V + a) * C + c]! - values[(r * V + b) * C + c]!) });
+      const fill = (c: number): void => {
+        const xa = column(a, c);
+        const xb = column(b, c);
+        for (let r = 0; r < replicates; r++) scratch[r] = xa[r]! - xb[r]!;
+      };
+      pairs.push({ a, b, ...intervals(estimate, fill) });
     }
   }
   return { persons, replicates, seed: options.seed, confidence, columnNames: BOOTSTRAP_COLUMN_NAMES, variants: variantIntervals, pairs };

@@ -3,15 +3,17 @@
  * McNemar, calibration, strata). One byte per (person, joint) of flags saying whether the joint is
  * counted (jnt_count), evaluated at 0.5, a hit at 0.5, a hit at 0.1.
  *
- * Built by running posebench's own tally code (pckh-tally.ts) on each person alone, so every rule
- * (0.x `<=`, 1.x `<`, float32 steps, the 1.x zero-head-box quirk, dropped 1.x instances, unpredicted
- * joints) is the one computePckh applies; summing the flags over persons gives computePckh's tallies.
+ * Built from computePckh's own per-(person, joint) hits and distances (and, for the one case those do
+ * not cover, from the tally code run on that person alone), so every rule (0.x `<=`, 1.x `<`, float32
+ * steps, the 1.x zero-head-box quirk, dropped 1.x instances, unpredicted joints) is the one computePckh
+ * applies; summing the flags over persons gives computePckh's tallies (tested on hard random cases).
  */
 import { MPII_JOINT_COUNT } from '../core/joints.ts';
 import type { PckhProtocol } from '../core/types.ts';
+import { computePckh, type PckhReport } from './pckh.ts';
 import type { PckhInputs } from './pckh-inputs.ts';
-import { tallyMmpose0x, tallyMmpose1x, type TallyInputs } from './pckh-tally.ts';
-import { PCKH_AT_01_SWEEP_INDEX } from './threshold-sweep.ts';
+import { headSize, HIT_NOT_EVALUATED, tallyMmpose0x, tallyMmpose1x, type TallyInputs } from './pckh-tally.ts';
+import { firstPassedThresholdIndex, PCKH_AT_01_SWEEP_INDEX } from './threshold-sweep.ts';
 
 const J = MPII_JOINT_COUNT;
 
@@ -31,32 +33,67 @@ export interface PersonJointOutcomes {
 
 const ALL_PREDICTED: readonly boolean[] = new Array<boolean>(J).fill(true);
 
-export function personJointOutcomes(inputs: PckhInputs): PersonJointOutcomes {
+/**
+ * The outcomes of every (person, joint). `report` = computePckh(inputs) when the caller has it (e.g. a
+ * scored variant): its hits and normalised errors are the tally code's own per-(person, joint) values,
+ * and the 0.1 hit is the sweep's comparison (firstPassedThresholdIndex, as pckh-tally.ts applies it) on
+ * the same stored distance. The one case the report cannot tell — 1.x persons with a zero-size head box,
+ * counted at 0.1 with a 1e6 normaliser but not evaluated at 0.5 (spec §3 item 6) — is tallied person by
+ * person with the tally code itself.
+ */
+export function personJointOutcomes(inputs: PckhInputs, report: PckhReport = computePckh(inputs)): PersonJointOutcomes {
   const n = inputs.instanceCount;
   const jointPredicted = inputs.jointPredicted ?? ALL_PREDICTED;
-  const tally = inputs.protocol === 'mmpose1x' ? tallyMmpose1x : tallyMmpose0x;
+  if (report.hits.length !== n * J) throw new RangeError(`personJointOutcomes: report has ${report.hits.length / J} persons, inputs ${n}`);
+  const comparison = inputs.protocol === 'mmpose1x' ? 'strict' : 'inclusive';
   const flags = new Uint8Array(n * J);
-  const at01 = PCKH_AT_01_SWEEP_INDEX * J;
   for (let p = 0; p < n; p++) {
-    // Views, not copies: the tally functions only read them.
-    const one: TallyInputs = {
-      instanceCount: 1,
-      predictions0Based: inputs.predictions0Based.subarray(p * J * 2, (p + 1) * J * 2),
-      gtPositions1Based: inputs.gtPositions1Based.subarray(p * J * 2, (p + 1) * J * 2),
-      visible: inputs.visible.subarray(p * J, (p + 1) * J),
-      headBoxes1Based: inputs.headBoxes1Based.subarray(p * 4, p * 4 + 4),
-      jointPredicted,
-    };
-    const t = tally(one);
+    if (inputs.protocol === 'mmpose1x' && headSize(inputs.headBoxes1Based, p) === 0) {
+      tallyOnePerson(inputs, jointPredicted, p, flags);
+      continue;
+    }
     for (let j = 0; j < J; j++) {
-      let f = 0;
-      if (t.count[j]! > 0) f |= COUNTED;
-      if (t.evaluated[j]! > 0) f |= EVALUATED;
-      if (t.hitCount[j]! > 0) f |= HIT_05;
-      if (t.sweepHits[at01 + j]! > 0) f |= HIT_01;
-      flags[p * J + j] = f;
+      const i = p * J + j;
+      const hit = report.hits[i]!;
+      if (hit === HIT_NOT_EVALUATED) continue;
+      let f = COUNTED | EVALUATED;
+      if (hit === 1) f |= HIT_05;
+      if (firstPassedThresholdIndex(report.normalizedErrors[i]!, comparison) <= PCKH_AT_01_SWEEP_INDEX) f |= HIT_01;
+      flags[i] = f;
     }
   }
+  return { protocol: inputs.protocol, persons: n, jointPredicted, flags };
+}
+
+/** pckh-tally.ts on person p alone (views, not copies: the tally functions only read them). */
+function tallyOnePerson(inputs: PckhInputs, jointPredicted: readonly boolean[], p: number, flags: Uint8Array): void {
+  const tally = inputs.protocol === 'mmpose1x' ? tallyMmpose1x : tallyMmpose0x;
+  const one: TallyInputs = {
+    instanceCount: 1,
+    predictions0Based: inputs.predictions0Based.subarray(p * J * 2, (p + 1) * J * 2),
+    gtPositions1Based: inputs.gtPositions1Based.subarray(p * J * 2, (p + 1) * J * 2),
+    visible: inputs.visible.subarray(p * J, (p + 1) * J),
+    headBoxes1Based: inputs.headBoxes1Based.subarray(p * 4, p * 4 + 4),
+    jointPredicted,
+  };
+  const t = tally(one);
+  const at01 = PCKH_AT_01_SWEEP_INDEX * J;
+  for (let j = 0; j < J; j++) {
+    let f = 0;
+    if (t.count[j]! > 0) f |= COUNTED;
+    if (t.evaluated[j]! > 0) f |= EVALUATED;
+    if (t.hitCount[j]! > 0) f |= HIT_05;
+    if (t.sweepHits[at01 + j]! > 0) f |= HIT_01;
+    flags[p * J + j] = f;
+  }
+}
+
+/** Every person through the tally code one by one: the slow reference personJointOutcomes is tested against. */
+export function personJointOutcomesByPerson(inputs: PckhInputs): PersonJointOutcomes {
+  const n = inputs.instanceCount;
+  const jointPredicted = inputs.jointPredicted ?? ALL_PREDICTED;
+  const flags = new Uint8Array(n * J);
+  for (let p = 0; p < n; p++) tallyOnePerson(inputs, jointPredicted, p, flags);
   return { protocol: inputs.protocol, persons: n, jointPredicted, flags };
 }
 

@@ -2,8 +2,9 @@
  * "Is the difference real" (issue 16): bootstrap intervals, paired Δ with McNemar/Holm, score
  * calibration and strata for the variants of an open workbench. The variants come from scoredVariants
  * (each scored from its current run exactly as every host does); the per-(person, joint) outcomes are
- * rebuilt from the same predictions and effective ground truth with posebench's own tally code and
- * checked against that report, so every number here is about the run the tables show.
+ * that report's hits and distances (with the inputs rebuilt from the same predictions and effective
+ * ground truth for the 1.x zero-head-box case) and are checked against its tallies, so every number
+ * here is about the run the tables show.
  *
  * The result shapes are plain JSON (numbers in percent, null where not computable): the CLI prints them
  * and an API channel can return them unchanged.
@@ -70,7 +71,8 @@ export function loadStatisticsData(wb: Workbench, options: StatisticsDataOptions
       ...(jointPredicted ? { jointPredicted } : {}),
     });
     gtPositions ??= inputs.gtPositions1Based;
-    const outcomes = personJointOutcomes(inputs);
+    // The scored report's own per-(person, joint) hits and distances (same predictions, same truth).
+    const outcomes = personJointOutcomes(inputs, s.report);
     checkAgainstReport(s.variant.name, outcomes, s.report);
     return { name: s.variant.name, report: s.report, outcomes, scores: predictions.scores };
   });

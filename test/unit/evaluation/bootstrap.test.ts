@@ -16,6 +16,7 @@ import {
   pairDelta,
   pairedBootstrap,
   prepareBootstrap,
+  selectQuantile,
   sortedQuantile,
 } from '../../../src-main/evaluation/bootstrap.ts';
 import {
@@ -28,7 +29,7 @@ import {
   type PckhInputs,
   type PckhReport,
 } from '../../../src-main/evaluation/pckh.ts';
-import { COUNTED, EVALUATED, HIT_01, HIT_05, personJointOutcomes, type PersonJointOutcomes } from '../../../src-main/evaluation/person-tallies.ts';
+import { COUNTED, EVALUATED, HIT_01, HIT_05, personJointOutcomes, personJointOutcomesByPerson, type PersonJointOutcomes } from '../../../src-main/evaluation/person-tallies.ts';
 
 const J = MPII_JOINT_COUNT;
 const PROTOCOLS: readonly PckhProtocol[] = ['mmpose0x', 'mmpose1x'];
@@ -144,7 +145,9 @@ describe('replicate columns are computePckh columns', () => {
       const inputs = hardRandomInputs(protocol, seed, 120);
       const report = computePckh(inputs);
       if (protocol === 'mmpose1x') expect(report.perJoint.some((r) => r.evaluated < r.count), 'a zero-size head box case').toBe(true);
-      const outcomes = personJointOutcomes(inputs);
+      const outcomes = personJointOutcomes(inputs, report);
+      // From the report's hits and distances = the tally code run person by person.
+      expect(Array.from(outcomes.flags)).toEqual(Array.from(personJointOutcomesByPerson(inputs).flags));
       const prepared = prepareBootstrap([outcomes]);
       const out = new Float64Array(PCKH_COLUMN_COUNT);
       prepared.replicate(new Int32Array(120).fill(1), out);
@@ -295,5 +298,25 @@ describe('multinomial weights', () => {
     const zeros = weights.filter((w) => w === 0).length / 1000;
     expect(zeros).toBeGreaterThan(0.32);
     expect(zeros).toBeLessThan(0.42);
+  });
+});
+
+describe('selectQuantile', () => {
+  it('equals sortedQuantile on values with many ties, for the quantiles an interval takes', () => {
+    const random = mulberry32(77);
+    for (let trial = 0; trial < 200; trial++) {
+      const n = 1 + Math.floor(random() * 300);
+      const distinct = 1 + Math.floor(random() * 12);
+      const values = Float64Array.from({ length: n }, () => Math.floor(random() * distinct) / 7 - 0.5);
+      const sorted = values.slice().sort();
+      for (const q of [0.025, 0.5, 0.975, 0, 1, 0.005]) {
+        expect(selectQuantile(values.slice(), q)).toBe(sortedQuantile(sorted, q));
+      }
+      // Upper quantile selected after the lower one, starting at the lower one's index (as the bootstrap does).
+      const work = values.slice();
+      const lower = selectQuantile(work, 0.025);
+      const upper = selectQuantile(work, 0.975, Math.floor((n - 1) * 0.025));
+      expect([lower, upper]).toEqual([sortedQuantile(sorted, 0.025), sortedQuantile(sorted, 0.975)]);
+    }
   });
 });
