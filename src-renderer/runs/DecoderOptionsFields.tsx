@@ -64,25 +64,22 @@ export function DecoderOptionsFields({
   return (
     <fieldset className="decoder-options">
       <legend>Decoder options</legend>
-      <label htmlFor={`${idPrefix}-flip`}>
-        Flip test
-        <select id={`${idPrefix}-flip`}
-          aria-label="Flip test" value={draft.flipTest} onChange={(e) => set('flipTest', e.target.value as DecoderOptionsDraft['flipTest'])}>
-          <option value="">{inherited(sidecar, 'flipTest', (v) => (v ? 'on' : 'off'))}</option>
-          <option value="on">on</option>
-          <option value="off">off</option>
-        </select>
-      </label>
-      <label htmlFor={`${idPrefix}-refine`} title="Heatmap heads: sub-pixel refinement of the argmax">
-        Heatmap refinement
-        <select id={`${idPrefix}-refine`}
-          aria-label="Heatmap refinement" value={draft.heatmapRefine} onChange={(e) => set('heatmapRefine', e.target.value as DecoderOptionsDraft['heatmapRefine'])}>
-          <option value="">{inherited(sidecar, 'heatmapRefine', (v) => REFINE_LABELS[String(v)] ?? String(v))}</option>
-          <option value="shift">0.25 shift</option>
-          <option value="dark">DARK</option>
-          <option value="none">none</option>
-        </select>
-      </label>
+      <Choice
+        id={`${idPrefix}-flip`}
+        label="Flip test"
+        title="Average with the prediction on the mirrored crop"
+        value={draft.flipTest}
+        onChange={(v) => set('flipTest', v)}
+        choices={[['', inherited(sidecar, 'flipTest', (v) => (v ? 'on' : 'off'))], ['on', 'on'], ['off', 'off']]}
+      />
+      <Choice
+        id={`${idPrefix}-refine`}
+        label="Heatmap refinement"
+        title="Heatmap heads: sub-pixel refinement of the argmax"
+        value={draft.heatmapRefine}
+        onChange={(v) => set('heatmapRefine', v)}
+        choices={[['', inherited(sidecar, 'heatmapRefine', (v) => REFINE_LABELS[String(v)] ?? String(v))], ['shift', '0.25 shift'], ['dark', 'DARK'], ['none', 'none']]}
+      />
       <label htmlFor={`${idPrefix}-split`} title="SimCC heads: bins per input pixel; empty keeps the sidecar's">
         SimCC split ratio
         <input
@@ -98,15 +95,38 @@ export function DecoderOptionsFields({
           style={{ width: 130 }}
         />
       </label>
-      <label htmlFor={`${idPrefix}-sigma`} title="RLE heads: the σ outputs are logits (a sigmoid is applied) rather than probabilities">
-        σ are logits
-        <select id={`${idPrefix}-sigma`}
-          aria-label="σ are logits" value={draft.sigmaIsLogit} onChange={(e) => set('sigmaIsLogit', e.target.value as DecoderOptionsDraft['sigmaIsLogit'])}>
-          <option value="">{inherited(sidecar, 'sigmaIsLogit', (v) => (v ? 'yes' : 'no'))}</option>
-          <option value="yes">yes</option>
-          <option value="no">no</option>
-        </select>
-      </label>
+      <Choice
+        id={`${idPrefix}-sigma`}
+        label="σ are logits"
+        title="RLE heads: the σ outputs are logits (a sigmoid is applied) rather than probabilities"
+        value={draft.sigmaIsLogit}
+        onChange={(v) => set('sigmaIsLogit', v)}
+        choices={[['', inherited(sidecar, 'sigmaIsLogit', (v) => (v ? 'yes' : 'no'))], ['yes', 'yes'], ['no', 'no']]}
+      />
     </fieldset>
+  );
+}
+
+/** A labelled select over a fixed set of values (the first being "sidecar's"). */
+function Choice<V extends string>(props: { id: string; label: string; title: string; value: V; onChange: (value: V) => void; choices: readonly (readonly [V, string])[] }) {
+  return (
+    <label htmlFor={props.id} title={props.title}>
+      {props.label}
+      <select
+        id={props.id}
+        aria-label={props.label}
+        value={props.value}
+        onChange={(e) => {
+          const chosen = props.choices.find(([value]) => value === e.target.value);
+          if (chosen) props.onChange(chosen[0]);
+        }}
+      >
+        {props.choices.map(([value, text]) => (
+          <option key={value} value={value}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
