@@ -7,6 +7,7 @@
  * request types are inferred from them through type-only imports, which the compiler erases.
  */
 import type { z } from 'zod';
+import type { RunManifest } from '../core/run-manifest.ts';
 import type { PckhProtocol, Point2 } from '../core/types.ts';
 import type { correctionEditSchema, decoderOptionsSchema, requestSchemas } from './request-schemas.ts';
 
@@ -81,27 +82,8 @@ export interface LatencyHistoryItem extends LatencySummary {
   readonly environment: Readonly<Record<string, unknown>>;
 }
 
-/** What produced a run's numbers (workbench/run-manifest.ts). */
-export interface RunManifestView {
-  readonly identityKey: string;
-  readonly source: { readonly kind: 'model' | 'predictions'; readonly file: string; readonly path: string; readonly bytes: number; readonly sha256: string; readonly coordinateBase?: 0 | 1 };
-  readonly head: string | null;
-  readonly decoder: Readonly<Record<string, unknown>> | null;
-  readonly input: { readonly width: number; readonly height: number; readonly color: string; readonly mean: readonly number[]; readonly std: readonly number[] } | null;
-  readonly keypoints: readonly string[] | null;
-  readonly protocol: PckhProtocol;
-  readonly dataset: { readonly root: string; readonly fingerprint: string; readonly gtRevision: number; readonly persons: number };
-  readonly posebench: { readonly version: string; readonly commit: string | null; readonly dirty: boolean | null };
-  readonly codeVersion: number | null;
-  readonly runtime: { readonly onnxruntimeNode: string | null; readonly node: string; readonly intraOpNumThreads: number; readonly interOpNumThreads: number };
-  readonly machine: { readonly cpuModel: string; readonly cores: number; readonly os: string };
-  readonly startedAt: string;
-  readonly finishedAt: string | null;
-  readonly personsDone: number;
-  readonly personsFailed: number;
-  readonly latency: { readonly n: number; readonly warmup: number; readonly medianMs: number; readonly p5Ms: number; readonly p95Ms: number; readonly iqrMs: number } | null;
-  readonly latencyError: string | null;
-}
+/** What produced a run's numbers (core/run-manifest.ts, written by workbench/run-manifest.ts). */
+export type RunManifestView = RunManifest;
 
 /** One stored run of a variant, for its history in Runs. */
 export interface StoredRunView {

@@ -66,3 +66,19 @@ export interface VariantDecoderOptions {
 }
 
 export const VARIANT_DECODER_OPTION_KEYS = ['flipTest', 'heatmapRefine', 'simccSplitRatio', 'sigmaIsLogit'] as const satisfies readonly (keyof VariantDecoderOptions)[];
+
+/**
+ * A latency distribution of single-thread `session.run` timings in ms (percentiles with numpy's
+ * linear interpolation): what a run stores and every view shows (median with its spread).
+ */
+export interface LatencyDistribution {
+  readonly n: number;
+  readonly warmup: number;
+  readonly medianMs: number;
+  readonly p5Ms: number;
+  readonly p25Ms: number;
+  readonly p75Ms: number;
+  readonly p95Ms: number;
+  readonly meanMs: number;
+  readonly minMs: number;
+}

@@ -2,7 +2,7 @@
  * The variant-management channels (variants:details, rename, setHidden, setOptions, remove,
  * latency:measure) over the workbench's variant management, which the CLI uses too.
  */
-import type { ApiHandlers, LatencyHistoryItem, RunManifestView, VariantDetails } from '../api/contract.ts';
+import type { ApiHandlers, LatencyHistoryItem, VariantDetails } from '../api/contract.ts';
 import { ApiRequestError } from '../api/contract.ts';
 import type { LatencyMeasurement } from '../store/latency-repo.ts';
 import { getVariant } from '../store/variants-repo.ts';
@@ -63,7 +63,7 @@ export function variantHandlers(session: EngineSession, changed: (reason: string
           finishedAt: run.finishedAt,
           current,
           error: run.error,
-          manifest: manifest as RunManifestView | null,
+          manifest,
           failures: failures.slice(0, 50).map((f) => f.reason),
           failureCount: failures.length,
           warnings: warnings.slice(0, 50).map((w) => w.message),

@@ -3,42 +3,31 @@
  * distribution (median, p5, p25, p75, p95, n) with the environment it was taken in. The variant's
  * latency shown in the views is its newest measurement; older ones stay as history.
  */
+import type { LatencyDistribution } from '../core/types.ts';
 import { nowIso, type Workspace } from './workspace.ts';
 
-export interface LatencyMeasurementInput {
+/** What was timed, and where: the variant, its run (null: a re-measurement) and the model identity. */
+interface MeasurementSource {
   readonly variantId: number;
   readonly runId: number | null;
   readonly identityKey: string | null;
   readonly modelSha256: string | null;
-  readonly n: number;
-  readonly warmup: number;
-  readonly medianMs: number;
-  readonly p5Ms: number;
-  readonly p25Ms: number;
-  readonly p75Ms: number;
-  readonly p95Ms: number;
-  readonly meanMs: number;
-  readonly minMs: number;
+}
+
+export interface LatencyMeasurementInput extends MeasurementSource, LatencyDistribution {
   /** CPU model, cores, OS, runtime versions, threads (stored as json). */
   readonly environment: Readonly<Record<string, unknown>>;
 }
 
-export interface LatencyMeasurement {
+/**
+ * A stored measurement. Figures carried over from before distributions were kept have n = 0 and
+ * only the median and p95 (the spread fields are null).
+ */
+export interface LatencyMeasurement
+  extends MeasurementSource,
+    Omit<LatencyDistribution, 'p5Ms' | 'p25Ms' | 'p75Ms' | 'meanMs' | 'minMs'>,
+    Record<'p5Ms' | 'p25Ms' | 'p75Ms' | 'meanMs' | 'minMs', number | null> {
   readonly id: number;
-  readonly variantId: number;
-  readonly runId: number | null;
-  readonly identityKey: string | null;
-  readonly modelSha256: string | null;
-  /** 0 for a figure carried over from before distributions were kept (median and p95 only). */
-  readonly n: number;
-  readonly warmup: number;
-  readonly medianMs: number;
-  readonly p5Ms: number | null;
-  readonly p25Ms: number | null;
-  readonly p75Ms: number | null;
-  readonly p95Ms: number;
-  readonly meanMs: number | null;
-  readonly minMs: number | null;
   readonly environment: Record<string, unknown>;
   readonly measuredAt: string;
 }

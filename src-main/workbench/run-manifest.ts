@@ -9,53 +9,11 @@ import type { PckhProtocol } from '../core/types.ts';
 import type { ModelInfo } from '../inference/runtime/model-inspect.ts';
 import { SINGLE_THREAD_SESSION_OPTIONS } from '../inference/runtime/onnx-session.ts';
 import type { DatasetRecord } from '../store/datasets-repo.ts';
-import { posebenchVersion, type PosebenchVersion } from './posebench-version.ts';
+import type { RunManifest } from '../core/run-manifest.ts';
+
+export type { ManifestLatency, ManifestSource, RunManifest } from '../core/run-manifest.ts';
+import { posebenchVersion } from './posebench-version.ts';
 import type { ModelRunIdentity, PredictionsRunIdentity } from './run-identity.ts';
-
-export interface ManifestSource {
-  readonly kind: 'model' | 'predictions';
-  /** File name (no folders) and the full path it was read from. */
-  readonly file: string;
-  readonly path: string;
-  readonly bytes: number;
-  readonly sha256: string;
-  /** Imported predictions only: 0- or 1-based coordinates in the file. */
-  readonly coordinateBase?: 0 | 1;
-}
-
-export interface ManifestLatency {
-  readonly n: number;
-  readonly warmup: number;
-  readonly medianMs: number;
-  readonly p5Ms: number;
-  readonly p95Ms: number;
-  readonly iqrMs: number;
-}
-
-export interface RunManifest {
-  readonly manifestVersion: 1;
-  readonly identityKey: string;
-  readonly source: ManifestSource;
-  /** Model runs only (null for imported predictions). */
-  readonly head: string | null;
-  readonly decoder: Readonly<Record<string, unknown>> | null;
-  readonly input: { readonly width: number; readonly height: number; readonly color: string; readonly mean: readonly number[]; readonly std: readonly number[] } | null;
-  readonly keypoints: readonly string[] | null;
-  /** The protocol the run was first scored under (every view can rescore under the other). */
-  readonly protocol: PckhProtocol;
-  readonly dataset: { readonly root: string; readonly fingerprint: string; readonly gtRevision: number; readonly persons: number };
-  readonly posebench: PosebenchVersion;
-  readonly codeVersion: number | null;
-  readonly runtime: { readonly onnxruntimeNode: string | null; readonly node: string; readonly intraOpNumThreads: number; readonly interOpNumThreads: number } ;
-  readonly machine: { readonly cpuModel: string; readonly cores: number; readonly os: string };
-  readonly startedAt: string;
-  readonly finishedAt: string | null;
-  readonly personsDone: number;
-  readonly personsFailed: number;
-  /** The single-thread session.run latency measured for this run, or why it could not be. */
-  readonly latency: ManifestLatency | null;
-  readonly latencyError: string | null;
-}
 
 /** The machine a run or a latency figure was taken on. */
 export function machineInfo(): RunManifest['machine'] {

@@ -2,6 +2,7 @@
  * Heatmap heads (spec §5.3 MSRA "default", §5.4 DARK). Heatmaps are K×H×W float32, row-major;
  * any stride works (w/W = 4 for SimpleBaseline/HRNet, 1 for EfficientPose's full-size maps).
  */
+import { firstArgmax } from './argmax.ts';
 import type { CropTransform } from '../preprocess/crop-transform.ts';
 import type { DecodedKeypoints, HeatmapRefine, MmposeVersion } from './decoder-types.ts';
 import { darkRefineJoint, modulatedLogHeatmap } from './dark.ts';
@@ -37,16 +38,7 @@ export function heatmapMaxima(heatmaps: Float32Array, joints: number, height: nu
   const ys = new Float64Array(joints);
   const scores = new Float64Array(joints);
   for (let k = 0; k < joints; k++) {
-    const base = k * plane;
-    let best = 0;
-    let bestValue = heatmaps[base]!;
-    for (let i = 1; i < plane; i++) {
-      const v = heatmaps[base + i]!;
-      if (v > bestValue || (bestValue !== bestValue && v === v)) {
-        best = i;
-        bestValue = v;
-      }
-    }
+    const [best, bestValue] = firstArgmax(heatmaps, k * plane, plane);
     scores[k] = bestValue;
     if (bestValue > 0) {
       xs[k] = best % width;

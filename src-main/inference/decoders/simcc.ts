@@ -2,6 +2,7 @@
  * SimCC / SimDR (spec §5.6; mmpose 1.x `SimCCLabel.decode` / `get_simcc_maximum`): one classification
  * vector per axis and joint, `splitRatio` bins per input pixel.
  */
+import { firstArgmax } from './argmax.ts';
 import type { CropTransform } from '../preprocess/crop-transform.ts';
 import type { DecodedKeypoints } from './decoder-types.ts';
 import { keypointsFromGrid } from './keypoint-mapping.ts';
@@ -49,17 +50,4 @@ export function decodeSimcc(
     ys[k] = (missing ? -1 : iy) / ratioY;
   }
   return keypointsFromGrid(xs, ys, scores, transform.inputWidth, transform.inputHeight, transform, options.sigma);
-}
-
-function firstArgmax(values: Float32Array, offset: number, length: number): [index: number, max: number] {
-  let best = 0;
-  let bestValue = values[offset]!;
-  for (let i = 1; i < length; i++) {
-    const v = values[offset + i]!;
-    if (v > bestValue || (bestValue !== bestValue && v === v)) {
-      best = i;
-      bestValue = v;
-    }
-  }
-  return [best, bestValue];
 }

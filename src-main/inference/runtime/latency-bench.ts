@@ -7,7 +7,7 @@
  */
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import type { PersonAnnotation } from '../../core/types.ts';
+import type { LatencyDistribution, PersonAnnotation } from '../../core/types.ts';
 import type { ModelInfo } from './model-inspect.ts';
 import { ModelSession, SINGLE_THREAD_SESSION_OPTIONS, elementCount } from './onnx-session.ts';
 import { runModelsOverDataset, type PipelinePauseControl } from './run-pipeline.ts';
@@ -47,18 +47,7 @@ export async function benchSessionRun(model: ModelInfo, options: BenchRunOptions
   }
 }
 
-/** A latency distribution: what a run stores and the views show (median with its spread). */
-export interface LatencyDistribution {
-  readonly n: number;
-  readonly warmup: number;
-  readonly medianMs: number;
-  readonly p5Ms: number;
-  readonly p25Ms: number;
-  readonly p75Ms: number;
-  readonly p95Ms: number;
-  readonly meanMs: number;
-  readonly minMs: number;
-}
+export type { LatencyDistribution } from '../../core/types.ts';
 
 /**
  * Percentile with linear interpolation between closest ranks, numpy's default (`method='linear'`,
