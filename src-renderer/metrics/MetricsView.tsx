@@ -29,7 +29,7 @@ export function MetricsView() {
               {info.note}
             </span>
           ) : null}{' '}
-          <span className="hint">{info ? `${info.source} · ` : ''}GT revision {data.gtRevision ?? '–'} · threshold 0.5 × head size · best per column marked ▲ (latency only when clearly fastest)</span>
+          <span className="hint">{info ? `${info.source} · ` : ''}GT revision {data.gtRevision ?? '–'} · threshold 0.5 × head size · best per column marked ▲</span>
         </h2>
         {data.rows.length === 0 ? (
           <div className="empty">No evaluated variants yet. Add a model or import predictions, then start a run.</div>
