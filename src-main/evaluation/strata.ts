@@ -12,6 +12,7 @@
  * 100·Σhits/Σevaluated — mmpose's PCKh up to the last bits (spec §2.1), which no stratum claims.
  */
 import { MPII_JOINT_COUNT, PCKH_EXCLUDED_FROM_MEAN } from '../core/joints.ts';
+import { personCropSquare } from '../core/geometry.ts';
 import type { Point2 } from '../core/types.ts';
 import { personCropSquare } from '../core/geometry.ts';
 import { EVALUATED, HIT_05, type PersonJointOutcomes } from './person-tallies.ts';
