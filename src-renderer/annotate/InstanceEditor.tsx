@@ -5,6 +5,7 @@
  * workspace by the engine before the view updates; the predictions of every evaluated variant stay
  * visible throughout.
  */
+import { OverlayLegend } from './OverlayLegend.tsx';
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { CorrectionEditRequest, InstanceGroundTruth } from '../../src-main/api/contract.ts';
@@ -325,28 +326,12 @@ export function InstanceEditor({ personCount, variantIds, variantOrder }: Props)
       ) : (
         <div className="empty">{detail.error ? detail.error.message : 'Loading…'}</div>
       )}
-      <footer className="editor-footer">
-        <span>
-          <span className="swatch" style={{ background: '#f5f5f5' }} aria-hidden="true" />
-          ground truth
-        </span>
-        {overlays.map((o) => {
-          const e = selected !== null ? o.prediction.normalizedErrors[selected] : null;
-          const hit = selected !== null ? o.prediction.hits[selected] : null;
-          return (
-            <span key={o.prediction.variantId}>
-              <span className="swatch" style={{ background: o.color }} aria-hidden="true" />
-              {o.prediction.variantName}
-              {selected !== null ? ` · ${e === null || e === undefined ? '–' : e.toFixed(3)} × head ${hit === null || hit === undefined ? '' : hit ? '(hit)' : '(miss)'}` : ''}
-            </span>
-          );
-        })}
-        {gtData?.headSize != null ? <span>head size {gtData.headSize.toFixed(1)} px · tolerance {(THRESHOLD * gtData.headSize).toFixed(1)} px</span> : null}
+      <OverlayLegend className="editor-footer" overlays={overlays} focusJoint={selected} headSize={gtData?.headSize ?? null} threshold={THRESHOLD}>
         {gtData ? <span>GT revision {gtData.gtRevision}</span> : null}
         <span role="status" aria-live="polite" className={status?.error ? 'error' : ''} style={{ color: status?.error ? 'var(--bad)' : undefined }}>
           {status?.text ?? ''}
         </span>
-      </footer>
+      </OverlayLegend>
     </section>
   );
 }

@@ -1,4 +1,5 @@
 /** The instance detail panel used by Failures and Browse: header, zoomable viewer, joint readout. */
+import { OverlayLegend } from './OverlayLegend.tsx';
 import { useEffect, useMemo } from 'react';
 import { useApi } from '../bridge/queries.ts';
 import { useUi } from '../app/ui-store.ts';
@@ -89,24 +90,7 @@ export function InstancePanel({ variantOrder }: Props) {
       ) : (
         <div className="empty">{detail.error ? detail.error.message : 'Loading…'}</div>
       )}
-      <footer>
-        <span>
-          <span className="swatch" style={{ background: '#f5f5f5' }} aria-hidden="true" />
-          ground truth
-        </span>
-        {overlays.map((o) => {
-          const e = focus !== null ? o.prediction.normalizedErrors[focus] : null;
-          const hit = focus !== null ? o.prediction.hits[focus] : null;
-          return (
-            <span key={o.prediction.variantId}>
-              <span className="swatch" style={{ background: o.color }} aria-hidden="true" />
-              {o.prediction.variantName}
-              {focus !== null ? ` · error ${e === null || e === undefined ? '–' : e.toFixed(3)} × head ${hit === null ? '' : hit ? '(hit)' : '(miss)'}` : ''}
-            </span>
-          );
-        })}
-        {detail.data ? <span>head size {detail.data.headSize.toFixed(1)} px</span> : null}
-      </footer>
+      <OverlayLegend overlays={overlays} focusJoint={focus} headSize={detail.data?.headSize ?? null} />
     </section>
   );
 }
