@@ -14,7 +14,6 @@
 import { MPII_JOINT_COUNT, PCKH_EXCLUDED_FROM_MEAN } from '../core/joints.ts';
 import { personCropSquare } from '../core/geometry.ts';
 import type { Point2 } from '../core/types.ts';
-import { personCropSquare } from '../core/geometry.ts';
 import { EVALUATED, HIT_05, type PersonJointOutcomes } from './person-tallies.ts';
 import { headSize } from './pckh-tally.ts';
 import { sortedQuantile } from './bootstrap.ts';
