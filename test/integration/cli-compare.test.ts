@@ -121,6 +121,17 @@ describe('posebench compare and stats on the demo dataset', () => {
     expect(again.stdout).toBe(result.stdout); // seeded: the same intervals
   }, 60_000);
 
+  it('compare --protocol mmpose1x: values equal eval --protocol mmpose1x bit for bit', async () => {
+    const scored = await runPosebench(['eval', ...ws(), '--predictions', path.join(dir, 'sharp.json'), '--name', 'sharp', '--coordinate-base', '0', '--protocol', 'mmpose1x', '--format', 'json']);
+    expect(scored.code, scored.stderr).toBe(0);
+    const eval1x = JSON.parse(scored.stdout) as EvalJson;
+    const result = await runPosebench(['compare', ...ws(), '--variant', 'sharp', '--variant', 'blurry', '--protocol', 'mmpose1x', '--bootstrap', '200', '--format', 'json']);
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout) as CompareJson;
+    expect(report.protocol).toBe('mmpose1x');
+    for (const key of TABLE_COLUMNS) expect({ key, a: report.columns.find((c) => c.name === key)!.a }).toEqual({ key, a: eval1x.metrics[key] });
+  }, 60_000);
+
   it('compare --format table marks the Δ whose interval excludes 0', async () => {
     const result = await runPosebench(['compare', ...ws(), '--variant', 'blurry', '--variant', 'sharp', '--bootstrap', '300']);
     expect(result.code, result.stderr).toBe(0);
