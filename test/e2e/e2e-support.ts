@@ -2,6 +2,7 @@
  * Shared set-up of the browser end-to-end tests: the renderer build, a web host on a temp workspace,
  * Debian's Chromium through playwright-core with a fresh profile, and console/page error capture.
  */
+import { trackBrowserProblems } from '../support/browser-problems.ts';
 import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -59,7 +60,17 @@ export async function openBrowser(): Promise<BrowserSession> {
     if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
   });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  return { context, page, problems, close: () => context.close() };
+  // Checked after every test by the global hook (test/support/console-error-hook.ts).
+  const untrack = trackBrowserProblems({ problems });
+  return {
+    context,
+    page,
+    problems,
+    close: async () => {
+      untrack();
+      await context.close();
+    },
+  };
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {
