@@ -3,7 +3,7 @@
  * original annotations, and export, over the core's corrections layer (store/corrections-repo.ts).
  *
  * Every call commits before it answers: one `corrections:apply` is one transaction (a multi-pair
- * swap is several correction rows in ONE transaction, tagged with a shared group note, and undone /
+ * swap is several correction rows in ONE transaction, tagged with a shared group key (a column), and undone /
  * redone together). The in-memory view is then re-scored (EngineSession.refreshGroundTruth).
  */
 import { headSizeOfBox } from '../core/geometry.ts';
@@ -48,7 +48,6 @@ export class UserInputError extends Error {
 
 
 /** Note carried by every row of a grouped edit (e.g. swapping the whole skeleton). */
-const GROUP_PREFIX = 'posebench-group:';
 
 export function historyOf(session: EngineSession): CorrectionHistory {
   const dataset = session.requireDataset();
@@ -122,14 +121,14 @@ export function applyEdit(session: EngineSession, instanceIndex: number, edit: C
   const instanceId = instanceIdOf(session, instanceIndex);
   asRequestError(() => {
     if (edit.kind === 'swap') {
-      const note = edit.pairs.length > 1 ? `${GROUP_PREFIX}${randomUUID()}` : undefined;
+      const groupKey = edit.pairs.length > 1 ? randomUUID() : undefined;
       // Nested transactions are savepoints: all pairs commit together or not at all.
       ws.db.transaction(() => {
-        for (const pair of edit.pairs) applyCorrection(ws, { instanceId, kind: 'swap', joints: pair, ...(note ? { note } : {}) });
+        for (const pair of edit.pairs) applyCorrection(ws, { instanceId, kind: 'swap', joints: pair, ...(groupKey ? { groupKey } : {}) });
       }).immediate();
     } else {
-      // A nudge burst shares one group note, so undo/redo step over it as over a multi-pair swap.
-      const burstNote = edit.kind === 'joint' && edit.burst !== undefined ? { note: `${GROUP_PREFIX}burst-${edit.burst}` } : {};
+      // A nudge burst shares one group key, so undo/redo step over it as over a multi-pair swap.
+      const burstNote = edit.kind === 'joint' && edit.burst !== undefined ? { groupKey: `burst-${edit.burst}` } : {};
       const core: CorrectionEdit =
         edit.kind === 'joint'
           ? { instanceId, kind: 'joint', joint: edit.joint, xy: [edit.xy[0], edit.xy[1]], ...burstNote }
@@ -144,7 +143,7 @@ export function applyEdit(session: EngineSession, instanceIndex: number, edit: C
 }
 
 function groupOf(entry: CorrectionEntry | null): string | null {
-  return entry?.note?.startsWith(GROUP_PREFIX) ? entry.note : null;
+  return entry?.groupKey ?? null;
 }
 
 /** Undo (or redo) one edit; a grouped edit is undone (redone) as a whole, in one transaction. */
@@ -158,7 +157,7 @@ export function stepHistory(session: EngineSession, direction: 'undo' | 'redo'):
       const group = groupOf(first);
       if (group !== null) {
         // Next in line: newest active (undo) or oldest undone (redo) of the dataset; same group → step again.
-        for (let next = nextInLine(correctionLog(ws, datasetId), direction); next !== null && next.note === group; next = nextInLine(correctionLog(ws, datasetId), direction)) {
+        for (let next = nextInLine(correctionLog(ws, datasetId), direction); next !== null && next.groupKey === group; next = nextInLine(correctionLog(ws, datasetId), direction)) {
           step(ws, datasetId);
         }
       }

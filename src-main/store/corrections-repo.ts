@@ -28,7 +28,12 @@ export type CorrectionKind = 'joint' | 'visibility' | 'headbox' | 'swap';
 /** Head box in 0-based pixels: top-left (x1, y1), bottom-right (x2, y2). */
 export type HeadBox = [x1: number, y1: number, x2: number, y2: number];
 
-export type CorrectionEdit = { readonly instanceId: number; readonly note?: string } & (
+export type CorrectionEdit = {
+  readonly instanceId: number;
+  readonly note?: string;
+  /** Edits sharing a group key are undone and redone together (a multi-pair swap, a burst of nudges). */
+  readonly groupKey?: string;
+} & (
   | { readonly kind: 'joint'; readonly joint: number; readonly xy: Point2 } // place or move; the joint becomes annotated
   | { readonly kind: 'visibility'; readonly joint: number; readonly visible: boolean } // annotated (evaluated) or not; keeps the position
   | { readonly kind: 'headbox'; readonly box: HeadBox }
@@ -61,6 +66,7 @@ export interface CorrectionEntry {
   readonly previousValue: unknown;
   readonly newValue: unknown;
   readonly note: string | null;
+  readonly groupKey: string | null;
   readonly createdAt: string;
   readonly undoneAt: string | null;
   readonly discardedAt: string | null;
@@ -100,6 +106,7 @@ interface CorrectionRow {
   previous_value_json: string;
   new_value_json: string;
   note: string | null;
+  group_key: string | null;
   created_at: string;
   undone_at: string | null;
   discarded_at: string | null;
@@ -119,6 +126,7 @@ function toEntry(row: CorrectionRow): CorrectionEntry {
     previousValue: JSON.parse(row.previous_value_json),
     newValue: JSON.parse(row.new_value_json),
     note: row.note,
+    groupKey: row.group_key,
     createdAt: row.created_at,
     undoneAt: row.undone_at,
     discardedAt: row.discarded_at,
@@ -281,10 +289,10 @@ export function applyCorrection(ws: Workspace, edit: CorrectionEdit): Correction
       db.prepare(`UPDATE corrections SET discarded_at = ? WHERE dataset_id = ? AND undone_at IS NOT NULL AND discarded_at IS NULL`).run(now, datasetId);
       const { id } = db
         .prepare(
-          `INSERT INTO corrections (dataset_id, instance_id, kind, joint, previous_value_json, new_value_json, note, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+          `INSERT INTO corrections (dataset_id, instance_id, kind, joint, previous_value_json, new_value_json, note, group_key, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
         )
-        .get(datasetId, edit.instanceId, edit.kind, joint, JSON.stringify(previous), JSON.stringify(next), edit.note ?? null, now) as { id: number };
+        .get(datasetId, edit.instanceId, edit.kind, joint, JSON.stringify(previous), JSON.stringify(next), edit.note ?? null, edit.groupKey ?? null, now) as { id: number };
       bumpGtRevision(db, datasetId);
       return entryById(db, id);
     })

@@ -194,6 +194,10 @@ ALTER TABLE variants DROP COLUMN latency_median_ms;
 ALTER TABLE variants DROP COLUMN latency_p95_ms;
 ALTER TABLE variants DROP COLUMN latency_env_json;
 
+-- Undo groups (a multi-pair swap, a burst of nudges) as a column, no longer a prefix of the note.
+ALTER TABLE corrections ADD COLUMN group_key TEXT;
+UPDATE corrections SET group_key = substr(note, length('posebench-group:') + 1), note = NULL WHERE note LIKE 'posebench-group:%';
+
 -- Persons scored with a warning (their image decoded with libjpeg warnings: "image damaged").
 CREATE TABLE run_warnings (
   run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,

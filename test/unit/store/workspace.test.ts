@@ -93,7 +93,7 @@ describe('openWorkspace', () => {
     closeWorkspace(ws);
   });
 
-  it('migrates a version-1 workspace: a variant\'s latency becomes the first entry of its history, finished runs are current', () => {
+  it('migrates a version-1 workspace: a variant\'s latency becomes the first entry of its history, finished runs are current, undo groups get their column', () => {
     const file = path.join(tempDir(), 'ws.sqlite');
     openWorkspace(file, { migrations: MIGRATIONS.slice(0, 1) }).db.close();
     const db = new Database(file);
@@ -102,7 +102,10 @@ describe('openWorkspace', () => {
              INSERT INTO variants (id, dataset_id, name, kind, source_path, latency_median_ms, latency_p95_ms, latency_env_json, created_at)
                VALUES (7, 1, 'm', 'model', '/m.onnx', 3.5, 4.25, '{"cpu":"x"}', '2026-01-01T00:00:00.000Z');
              INSERT INTO runs (id, dataset_id, variant_id, status, total, created_at, finished_at)
-               VALUES (3, 1, 7, 'done', 5, 't', '2026-01-02T00:00:00.000Z');`);
+               VALUES (3, 1, 7, 'done', 5, 't', '2026-01-02T00:00:00.000Z');
+             INSERT INTO instances (id, dataset_id, entry_index, image) VALUES (1, 1, 0, 'a.jpg');
+             INSERT INTO corrections (id, dataset_id, instance_id, kind, joint, previous_value_json, new_value_json, note, created_at)
+               VALUES (1, 1, 1, 'swap', 2, '{}', '{}', 'posebench-group:abc', 't'), (2, 1, 1, 'joint', 3, '{}', '{}', 'a remark', 't');`);
     db.close();
     const ws = openWorkspace(file);
     try {
@@ -110,6 +113,11 @@ describe('openWorkspace', () => {
       expect(listLatencyMeasurements(ws, 7)).toMatchObject([{ medianMs: 3.5, p95Ms: 4.25, n: 0, p5Ms: null, environment: { cpu: 'x' } }]);
       expect(currentRun(ws, 1, 7)?.id).toBe(3);
       expect(getVariant(ws, 7)).toMatchObject({ name: 'm', hidden: false, decoderOptions: {} });
+      // Undo groups move from the note prefix to their own column; other notes stay notes.
+      expect(ws.db.prepare('SELECT note, group_key AS groupKey FROM corrections ORDER BY id').all()).toEqual([
+        { note: null, groupKey: 'abc' },
+        { note: 'a remark', groupKey: null },
+      ]);
     } finally {
       closeWorkspace(ws);
     }
