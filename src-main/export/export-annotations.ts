@@ -10,12 +10,12 @@ import path from 'node:path';
 import { PosebenchInputError } from '../core/errors.ts';
 import type { ImageFileInfo } from '../core/types.ts';
 import { imageDimensions, type ImageDimensions } from '../datasets/image-dimensions.ts';
-import { effectiveAnnotations } from '../store/corrections-repo.ts';
+import { correctionLog, effectiveAnnotations } from '../store/corrections-repo.ts';
 import type { Workspace } from '../store/workspace.ts';
 import { writeFileAtomic, type AtomicWriteContent } from './atomic-write.ts';
 import { buildCocoKeypoints, cocoKeypointsChunks } from './export-coco.ts';
 import { mpiiJsonExportChunks } from './export-mpii-json.ts';
-import { mpiiMatExportBytes } from './export-mpii-mat.ts';
+import { mpiiMatExportBytes, roundedMatGroundTruth, type ComputedMatValues } from './export-mpii-mat.ts';
 import { COMPACT_PYTHON_LAYOUT, detectPythonJsonLayout, type PythonJsonLayout } from './python-json.ts';
 
 export const EXPORT_FORMATS = ['mpii-json', 'mpii-mat', 'coco'] as const;
@@ -51,6 +51,47 @@ export interface ExportSummary {
   readonly correctedEntries: number;
   /** COCO only: images written without width/height because the file is missing or unreadable. */
   readonly imagesWithoutSize: number;
+  /**
+   * Persons with an edited head box whose edit this format does not carry: the MPII json has no
+   * head-box field (mmpose reads head boxes from the gt `.mat`), so for mpii-json this counts every
+   * person with an active head-box correction; 0 for mpii-mat and coco (COCO keeps it in posebench_mpii).
+   */
+  readonly headBoxEditsNotWritten: number;
+}
+
+/** The corrections in effect, as what they computed: joints placed by a drag/nudge and head boxes edited. */
+export function computedCorrectionValues(workspace: Workspace, datasetId: number): ComputedMatValues {
+  const joints = new Map<number, Set<number>>();
+  const headBoxes = new Set<number>();
+  for (const entry of correctionLog(workspace, datasetId)) {
+    if (entry.status !== 'active') continue;
+    if (entry.kind === 'headbox') headBoxes.add(entry.entryIndex);
+    else if (entry.kind === 'joint' && entry.joint !== null) {
+      const set = joints.get(entry.entryIndex) ?? new Set<number>();
+      set.add(entry.joint);
+      joints.set(entry.entryIndex, set);
+    } else if (entry.kind === 'swap') {
+      // A swap moves a computed value to the other joint of the pair.
+      const pair = (entry.newValue as { joints?: unknown } | null)?.joints;
+      const set = joints.get(entry.entryIndex);
+      if (set === undefined || !Array.isArray(pair) || pair.length !== 2) continue;
+      const [a, b] = pair as [number, number];
+      const hadA = set.has(a);
+      const hadB = set.has(b);
+      set.delete(a);
+      set.delete(b);
+      if (hadA) set.add(b);
+      if (hadB) set.add(a);
+    }
+  }
+  return { joints, headBoxes };
+}
+
+/** Why a format lost edits, pointing to the one that keeps them; null when nothing was lost. */
+export function headBoxWarning(format: ExportFormat, headBoxEdits: number): string | null {
+  if (format !== 'mpii-json' || headBoxEdits === 0) return null;
+  const persons = headBoxEdits === 1 ? '1 person' : `${headBoxEdits} persons`;
+  return `head-box edits of ${persons} are not in this file: the MPII json has no head-box field (mmpose reads head boxes from the gt .mat); export mpii-mat as well to keep them`;
 }
 
 /** Canonical path of a file that may not exist yet: realpath of its folder + its name (or its own realpath). */
@@ -118,14 +159,15 @@ export function exportAnnotations(options: ExportAnnotationsOptions): ExportSumm
   const entryByInstance = new Map(effective.instances.map((instance) => [instance.id, instance.entryIndex]));
   const correctedEntries = new Set(effective.correctedInstanceIds.map((id) => entryByInstance.get(id) ?? -1));
 
+  const computed = computedCorrectionValues(options.workspace, options.datasetId);
   let content: AtomicWriteContent;
   let imagesWithoutSize = 0;
   switch (format) {
     case 'mpii-json':
-      content = mpiiJsonExportChunks(effective.annotations, sourceJsonLayout(dataset.annotationFile));
+      content = mpiiJsonExportChunks(effective.annotations, sourceJsonLayout(dataset.annotationFile), computed.joints);
       break;
     case 'mpii-mat':
-      content = mpiiMatExportBytes(effective.gt, dataset.root);
+      content = mpiiMatExportBytes(effective.gt === null ? null : roundedMatGroundTruth(effective.gt, computed), dataset.root);
       break;
     case 'coco': {
       const coco = buildCocoKeypoints({
@@ -133,6 +175,7 @@ export function exportAnnotations(options: ExportAnnotationsOptions): ExportSumm
         gt: effective.gt,
         imageSize: datasetImageSize(dataset),
         correctedEntries,
+        computed,
       });
       imagesWithoutSize = coco.imagesWithoutSize.length;
       content = cocoKeypointsChunks(coco.document);
@@ -147,6 +190,7 @@ export function exportAnnotations(options: ExportAnnotationsOptions): ExportSumm
     entries: effective.annotations.length,
     correctedEntries: correctedEntries.size,
     imagesWithoutSize,
+    headBoxEditsNotWritten: format === 'mpii-json' ? computed.headBoxes.size : 0,
   };
 }
 
@@ -157,5 +201,7 @@ export function describeExport(summary: ExportSummary): string {
   if (summary.imagesWithoutSize > 0) {
     text += `; ${summary.imagesWithoutSize} image(s) missing or unreadable, written without width/height`;
   }
+  const warning = headBoxWarning(summary.format, summary.headBoxEditsNotWritten);
+  if (warning !== null) text += `. Warning: ${warning}`;
   return text;
 }

@@ -18,16 +18,20 @@
  *   unknown fields.
  * - bbox: the square box mmpose itself derives from an MPII person (spec §4.1; 1.x
  *   `bbox_cs2xyxy(center, 200·s)`): centre (cx − 1, cy + 15·s − 1) in 0-based pixels, side 200·s,
- *   written as COCO `[x, y, w, h]` = [centre − 100·s, 200·s, 200·s]. It is not clipped to the image,
- *   so the centre and size survive a round trip (mmpose's COCO loader adds the same 1.25 padding).
+ *   written as COCO `[x, y, w, h]` = [centre − 100·s, 200·s, 200·s], clipped to the image where its
+ *   size is known (COCO boxes lie inside their image; the unclipped centre and scale stay in
+ *   `posebench_mpii`, so the MPII person survives a round trip). Numbers rounded to 1/1000 px.
  *   A person without a centre (json `[-1, -1]`) gets the tight box of its annotated joints instead,
  *   or `[0, 0, 0, 0]` if it has none.
+ * - Corrected joint positions and head boxes are rounded to 1/1000 px (a drag gives 1209.2106832851102).
  * - area = w · h of the bbox (MPII has no segmentation); iscrowd 0; category_id 1 (person).
  * - Ids: images 1..K in order of first appearance; annotation id = MPII entry index + 1.
  */
 import { COCO17_JOINT_NAMES, MPII_JOINT_NAMES, mpiiJointIndex } from '../core/joints.ts';
 import type { MatGroundTruth, PersonAnnotation, Point2 } from '../core/types.ts';
 import type { ImageDimensions } from '../datasets/image-dimensions.ts';
+import { roundExportCoordinate } from './export-mpii-json.ts';
+import type { ComputedMatValues } from './export-mpii-mat.ts';
 
 /** COCO person skeleton, 1-based keypoint indices, as in COCO's `person_keypoints_*.json`. */
 export const COCO17_SKELETON: readonly (readonly [number, number])[] = [
@@ -112,12 +116,14 @@ export interface CocoExportInput {
   readonly imageSize: (image: string) => ImageDimensions | null;
   /** Entry indices changed by corrections. */
   readonly correctedEntries?: ReadonlySet<number>;
+  /** Values corrections computed (rounded to 1/1000 px in the file). */
+  readonly computed?: ComputedMatValues;
 }
 
 const CONVENTIONS =
   'keypoints and bbox in 0-based pixels (MPII json value - 1, integer = pixel centre); ' +
   'v = 2 annotated in MPII, 0 not annotated (MPII has no face keypoints); ' +
-  'bbox = square 200*scale around (center_x - 1, center_y + 15*scale - 1), as mmpose derives it, not clipped; ' +
+  'bbox = square 200*scale around (center_x - 1, center_y + 15*scale - 1), as mmpose derives it, clipped to the image when its size is known; ' +
   'area = bbox w*h; posebench_mpii holds pelvis, thorax, upper_neck, head_top, the json center/scale and the head box';
 
 function keypointTriplet(point: Point2 | null | undefined): [number, number, number] {
@@ -149,16 +155,44 @@ function headBox0Based(gt: MatGroundTruth | null, n: number): [number, number, n
   return [at(0), at(1), at(2), at(3)];
 }
 
-export function cocoAnnotationFor(person: PersonAnnotation, imageId: number, gt: MatGroundTruth | null, corrected: boolean): CocoAnnotation {
-  const keypoints = COCO17_FROM_MPII.flatMap((j) => keypointTriplet(j === null ? null : person.joints[j]));
-  const numKeypoints = COCO17_FROM_MPII.filter((j) => j !== null && person.joints[j] != null).length;
-  const bbox = person.center !== null ? mpiiPersonBox(person.center, person.scale) : jointsBox(person.joints);
-  const headBox = headBox0Based(gt, person.entryIndex);
+/** The box clipped to the image `[0, W] × [0, H]`; coordinates rounded to 1/1000 px. */
+export function clipBoxToImage(box: CocoBox, size: ImageDimensions | null): CocoBox {
+  let [x, y, w, h] = box;
+  if (size !== null) {
+    const x2 = Math.min(Math.max(x + w, 0), size.width);
+    const y2 = Math.min(Math.max(y + h, 0), size.height);
+    x = Math.min(Math.max(x, 0), size.width);
+    y = Math.min(Math.max(y, 0), size.height);
+    w = x2 - x;
+    h = y2 - y;
+  }
+  return [roundExportCoordinate(x), roundExportCoordinate(y), roundExportCoordinate(w), roundExportCoordinate(h)];
+}
+
+export function cocoAnnotationFor(
+  person: PersonAnnotation,
+  imageId: number,
+  gt: MatGroundTruth | null,
+  corrected: boolean,
+  imageSize: ImageDimensions | null = null,
+  computed?: ComputedMatValues,
+): CocoAnnotation {
+  const computedJoints = computed?.joints.get(person.entryIndex);
+  const joints = computedJoints === undefined
+    ? person.joints
+    : person.joints.map((p, j): Point2 | null => (p !== null && computedJoints.has(j) ? [roundExportCoordinate(p[0]), roundExportCoordinate(p[1])] : p));
+  const keypoints = COCO17_FROM_MPII.flatMap((j) => keypointTriplet(j === null ? null : joints[j]));
+  const numKeypoints = COCO17_FROM_MPII.filter((j) => j !== null && joints[j] != null).length;
+  const bbox = clipBoxToImage(person.center !== null ? mpiiPersonBox(person.center, person.scale) : jointsBox(joints), imageSize);
+  let headBox = headBox0Based(gt, person.entryIndex);
+  if (headBox !== undefined && computed?.headBoxes.has(person.entryIndex) === true) {
+    headBox = headBox.map(roundExportCoordinate) as [number, number, number, number];
+  }
   const extension: PosebenchMpiiExtension = {
     entry_index: person.entryIndex,
     center: person.center === null ? null : [person.center[0], person.center[1]],
     scale: person.scale,
-    keypoints: MPII_JOINTS_NOT_IN_COCO.flatMap((j) => keypointTriplet(person.joints[j])),
+    keypoints: MPII_JOINTS_NOT_IN_COCO.flatMap((j) => keypointTriplet(joints[j])),
     ...(headBox === undefined ? {} : { head_box: headBox }),
     corrected,
   };
@@ -186,6 +220,7 @@ export function buildCocoKeypoints(input: CocoExportInput): CocoExportResult {
   const imageIds = new Map<string, number>();
   const imagesWithoutSize: string[] = [];
   const annotations: CocoAnnotation[] = [];
+  const sizes = new Map<number, ImageDimensions | null>();
   for (const person of input.persons) {
     let imageId = imageIds.get(person.image);
     if (imageId === undefined) {
@@ -193,6 +228,7 @@ export function buildCocoKeypoints(input: CocoExportInput): CocoExportResult {
       imageIds.set(person.image, imageId);
       const image: CocoImage = { id: imageId, file_name: person.image };
       const size = input.imageSize(person.image);
+      sizes.set(imageId, size);
       if (size !== null) {
         image.width = size.width;
         image.height = size.height;
@@ -201,7 +237,8 @@ export function buildCocoKeypoints(input: CocoExportInput): CocoExportResult {
       }
       images.push(image);
     }
-    annotations.push(cocoAnnotationFor(person, imageId, input.gt, input.correctedEntries?.has(person.entryIndex) ?? false));
+    const corrected = input.correctedEntries?.has(person.entryIndex) ?? false;
+    annotations.push(cocoAnnotationFor(person, imageId, input.gt, corrected, sizes.get(imageId) ?? null, input.computed));
   }
   const category: CocoCategory = {
     id: 1,

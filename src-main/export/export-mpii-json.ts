@@ -27,20 +27,43 @@ const FLOAT_FIELDS = new Set(['center', 'scale', 'joints']);
  * additionally keeps a source joint that had `joints_vis` 0 with real coordinates as read (the parser
  * treats it as missing, which would otherwise turn its coordinates into [-1, -1]).
  */
-export function mpiiJsonExportEntry(person: PersonAnnotation): Record<string, unknown> {
+export function mpiiJsonExportEntry(person: PersonAnnotation, computedJoints?: ReadonlySet<number>): Record<string, unknown> {
   const entry = mpiiJsonEntryFromPerson(person);
   const rawJoints = person.raw.joints;
   const rawVisible = person.raw.joints_vis;
-  if (!Array.isArray(rawJoints) || !Array.isArray(rawVisible) || !Array.isArray(entry.joints)) return entry;
+  if (!Array.isArray(entry.joints)) return entry;
   const joints = entry.joints as unknown[];
-  for (let j = 0; j < MPII_JOINT_COUNT; j++) {
-    const rawPoint: unknown = rawJoints[j];
-    if (person.joints[j] === null && rawVisible[j] === 0 && Array.isArray(rawPoint) && rawPoint.length === 2) {
-      joints[j] = [...(rawPoint as unknown[])];
+  if (Array.isArray(rawJoints) && Array.isArray(rawVisible)) {
+    for (let j = 0; j < MPII_JOINT_COUNT; j++) {
+      const rawPoint: unknown = rawJoints[j];
+      if (person.joints[j] === null && rawVisible[j] === 0 && Array.isArray(rawPoint) && rawPoint.length === 2) {
+        joints[j] = [...(rawPoint as unknown[])];
+      }
+    }
+  }
+  // A joint a correction placed (a drag gives 1209.2106832851102) is written rounded; every other
+  // coordinate stays as read.
+  for (const j of computedJoints ?? []) {
+    const point = joints[j];
+    if (person.joints[j] != null && Array.isArray(point) && point.length === 2) {
+      joints[j] = point.map((v: unknown) => (typeof v === 'number' ? roundExportCoordinate(v) : v));
     }
   }
   return entry;
 }
+
+/** Decimals kept for a corrected coordinate (1/1000 px; MPII's own annotations are whole pixels). */
+export const EXPORT_DECIMALS = 3;
+
+/** A corrected coordinate as exported: at most EXPORT_DECIMALS decimals, integers unchanged. */
+export function roundExportCoordinate(value: number): number {
+  if (!Number.isFinite(value) || Number.isInteger(value)) return value;
+  const scale = 10 ** EXPORT_DECIMALS;
+  const rounded = Math.round(value * scale) / scale;
+  return Object.is(rounded, -0) ? 0 : rounded;
+}
+
+
 
 /** Marks the float fields of an entry so they print as Python floats; other values are kept. */
 export function toPythonJsonEntry(entry: Record<string, unknown>): PythonJsonValue {
@@ -63,16 +86,17 @@ function toPythonValue(value: unknown, asFloat: boolean): PythonJsonValue {
 
 /** The exported entries, in dataset order (entry n = gt `.mat` column n). */
 export function mpiiJsonExportEntries(persons: readonly PersonAnnotation[]): Record<string, unknown>[] {
-  return persons.map(mpiiJsonExportEntry);
+  return persons.map((person) => mpiiJsonExportEntry(person));
 }
 
 /** The json text, in chunks of one entry, laid out like `layout` (default: `json.dumps` one-liner). */
 export function mpiiJsonExportChunks(
   persons: readonly PersonAnnotation[],
   layout: PythonJsonLayout = COMPACT_PYTHON_LAYOUT,
+  computedJoints?: ReadonlyMap<number, ReadonlySet<number>>,
 ): Generator<string> {
   function* entries(): Generator<PythonJsonValue> {
-    for (const person of persons) yield toPythonJsonEntry(mpiiJsonExportEntry(person));
+    for (const person of persons) yield toPythonJsonEntry(mpiiJsonExportEntry(person, computedJoints?.get(person.entryIndex)));
   }
   return pythonJsonListChunks(entries(), layout);
 }

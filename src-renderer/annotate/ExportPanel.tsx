@@ -80,7 +80,17 @@ export function ExportPanel() {
           </button>
         </div>
       </form>
-      <div role="status" aria-live="polite" className={result?.error ? 'error-box' : 'muted'} style={{ marginTop: 6, overflowWrap: 'anywhere' }}>
+      {format === 'mpii-json' ? (
+        <p className="muted" data-testid="export-headbox-note" style={{ margin: '6px 0 0' }}>
+          This format has no head boxes (mmpose reads them from the gt .mat): head-box edits go to <b>MPII gt .mat</b>.
+        </p>
+      ) : null}
+      <div
+        role="status"
+        aria-live="polite"
+        className={result?.error ? 'error-box' : result?.text.includes('Warning:') ? 'warn-note' : 'muted'}
+        style={{ marginTop: 6, overflowWrap: 'anywhere' }}
+      >
         {result?.text ?? ''}
       </div>
     </section>
