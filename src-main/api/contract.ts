@@ -7,6 +7,7 @@
  * request types are inferred from them through type-only imports, which the compiler erases.
  */
 import type { z } from 'zod';
+import type { UserErrorKind } from '../core/errors.ts';
 import type { RunManifest } from '../core/run-manifest.ts';
 import type { PckhProtocol, Point2 } from '../core/types.ts';
 import type { correctionEditSchema, decoderOptionsSchema, requestSchemas } from './request-schemas.ts';
@@ -27,11 +28,6 @@ export type Channel = keyof typeof requestSchemas;
 export type RequestInput<C extends Channel> = z.input<(typeof requestSchemas)[C]>;
 /** What a handler receives (after validation, defaults applied). */
 export type Request<C extends Channel> = z.output<(typeof requestSchemas)[C]>;
-
-/** A request the engine refuses (bad input, wrong state): its message is shown to the user as is. */
-export class ApiRequestError extends Error {
-  override readonly name = 'ApiRequestError';
-}
 
 // ---------------------------------------------------------------------------------------------
 // Response types
@@ -553,4 +549,6 @@ export function parseMediaKey(key: string): ParsedMediaKey | null {
 export interface ApiErrorPayload {
   readonly name: string;
   readonly message: string;
+  /** Set for user-facing errors (core/errors.ts UserError): what kind of mistake, for the UI and the HTTP status. */
+  readonly kind?: UserErrorKind;
 }

@@ -3,8 +3,9 @@
  * every host boundary (web host, Electron main, engine server). Node side only: the renderer gets the
  * request types through contract.ts's type-only imports, so zod stays out of its bundle.
  */
+import { UserError } from '../core/errors.ts';
 import { z } from 'zod';
-import { ApiRequestError, DEFAULT_PCKH_PROTOCOL, PCKH_PROTOCOLS, type Channel, type Request } from './contract.ts';
+import { DEFAULT_PCKH_PROTOCOL, PCKH_PROTOCOLS, type Channel, type Request } from './contract.ts';
 
 const id = z.string().min(1).max(200);
 const jointIndex = z.number().int().min(0).max(15);
@@ -98,12 +99,12 @@ export function isChannel(value: unknown): value is Channel {
   return typeof value === 'string' && Object.prototype.hasOwnProperty.call(requestSchemas, value);
 }
 
-/** Validates a request for `channel`; throws ApiRequestError with a readable message. */
+/** Validates a request for `channel`; throws a 'bad-request' UserError with a readable message. */
 export function parseRequest<C extends Channel>(channel: C, payload: unknown): Request<C> {
   const result = requestSchemas[channel].safeParse(payload ?? {});
   if (!result.success) {
     const issues = result.error.issues.map((issue) => `${issue.path.join('.') || '(request)'}: ${issue.message}`).join('; ');
-    throw new ApiRequestError(`invalid request for ${channel}: ${issues}`);
+    throw new UserError('bad-request', `invalid request for ${channel}: ${issues}`);
   }
   return result.data as Request<C>;
 }

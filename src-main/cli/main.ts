@@ -4,7 +4,7 @@
  * Errors go to stderr with a non-zero exit code (issue 2 item 6).
  */
 import { CliUsageError } from './cli-args.ts';
-import { PosebenchInputError } from '../core/errors.ts';
+import { TargetExistsError, UserError } from '../core/errors.ts';
 import { oneLine } from '../core/printable-excerpt.ts';
 
 const USAGE = `posebench — pose-model workbench (mmpose-exact PCKh, single-thread ONNX inference)
@@ -79,7 +79,12 @@ function reportError(error: unknown): number {
     process.stderr.write(`${error.message}\n\nRun "posebench --help" for usage.\n`);
     return 2;
   }
-  if (error instanceof PosebenchInputError) {
+  if (error instanceof TargetExistsError) {
+    // The remedy is the CLI's own flag (the app words it as its Overwrite box).
+    process.stderr.write(`posebench: ${oneLine(error.message)} (posebench export --force)\n`);
+    return 1;
+  }
+  if (error instanceof UserError) {
     process.stderr.write(`posebench: ${oneLine(error.message)}\n`);
     return 1;
   }

@@ -6,11 +6,11 @@
  * swap is several correction rows in ONE transaction, tagged with a shared group key (a column), and undone /
  * redone together). The in-memory view is then re-scored (EngineSession.refreshGroundTruth).
  */
+import { TargetExistsError, UserError } from '../core/errors.ts';
 import { headSizeOfBox } from '../core/geometry.ts';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import {
-  ApiRequestError,
   METRIC_COLUMNS,
   type CorrectionEditRequest,
   type CorrectionHistory,
@@ -38,13 +38,6 @@ import {
 import { reevaluateRun } from '../workbench/reevaluate.ts';
 import type { EngineSession } from './session.ts';
 
-/**
- * A mistake in what the user typed (e.g. an export path): answered as a normal failed call, which the
- * UI shows next to the field (ApiRequestError is for malformed requests and answered with HTTP 400).
- */
-export class UserInputError extends Error {
-  override readonly name = 'UserInputError';
-}
 
 
 /** Note carried by every row of a grouped edit (e.g. swapping the whole skeleton). */
@@ -64,7 +57,7 @@ export function historyOf(session: EngineSession): CorrectionHistory {
 
 function instanceIdOf(session: EngineSession, instanceIndex: number): number {
   const id = session.instanceIds[instanceIndex];
-  if (id === undefined) throw new ApiRequestError(`instance ${instanceIndex} does not exist (the dataset has ${session.instanceIds.length})`);
+  if (id === undefined) throw new UserError('not-found', `instance ${instanceIndex} does not exist (the dataset has ${session.instanceIds.length})`);
   return id;
 }
 
@@ -110,7 +103,7 @@ function asRequestError<T>(work: () => T): T {
   try {
     return work();
   } catch (error) {
-    if (error instanceof RangeError) throw new ApiRequestError(error.message);
+    if (error instanceof RangeError) throw new UserError('bad-request', error.message);
     throw error;
   }
 }
@@ -222,16 +215,14 @@ export function reevaluate(session: EngineSession, protocol: PckhProtocol = sess
 export function exportFromUi(session: EngineSession, format: ExportFormat, outFile: string, overwrite: boolean): ExportResult {
   const dataset = session.requireDataset();
   const workbench = session.workbench;
-  if (workbench === null) throw new ApiRequestError('no workspace is open');
-  if (!path.isAbsolute(outFile)) throw new UserInputError(`output path must be absolute, got ${JSON.stringify(outFile)}`);
+  if (workbench === null) throw new UserError('conflict', 'no workspace is open');
+  if (!path.isAbsolute(outFile)) throw new UserError('bad-request', `output path must be absolute, got ${JSON.stringify(outFile)}`);
   let summary;
   try {
     summary = exportAnnotations({ workspace: session.requireWs(), datasetId: dataset.storeId!, dataset: workbench.dataset, format, outFile, overwrite });
   } catch (error) {
-    // The core words its "already exists" hint for the CLI; the UI has a checkbox instead.
-    if (error instanceof Error && error.message.includes('(posebench export --force)')) {
-      throw new UserInputError(error.message.replace('(posebench export --force)', '(tick "Overwrite")'));
-    }
+    // The remedy is the app's own: its Overwrite box (the CLI says --force).
+    if (error instanceof TargetExistsError) throw new UserError('conflict', `${error.message} (tick "Overwrite")`);
     throw error;
   }
   return { ...summary, message: describeExport(summary) };

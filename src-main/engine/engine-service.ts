@@ -1,9 +1,10 @@
 /**
  * The engine: implements every API channel (ApiHandlers) over the core, in pure Node.
  */
+import { UserError } from '../core/errors.ts';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { ApiRequestError, parseMediaKey, type ApiHandlers, type CropPreparationStatus } from '../api/contract.ts';
+import { parseMediaKey, type ApiHandlers, type CropPreparationStatus } from '../api/contract.ts';
 import type { EmitEvent, EngineService } from './engine-server.ts';
 import type { EngineConfig, ResolvedMedia } from './protocol.ts';
 import { isInsideFolder } from '../core/path-safety.ts';
@@ -71,7 +72,7 @@ export async function createEngineService(config: EngineConfig, emit: EmitEvent)
         runs.cancelAll();
         await runs.idle();
         session.openDatasetFolder(req.datasetDir, false, opened);
-      } else throw new ApiRequestError('workspace:open needs datasetDir or demo: true');
+      } else throw new UserError('bad-request', 'workspace:open needs datasetDir or demo: true');
       changed('dataset opened');
       return session.workspaceState();
     },

@@ -3,6 +3,7 @@
  * (a forked Node child under the web host, an Electron utilityProcess in the app).
  * Plain structured-clone-able objects only.
  */
+import { UserError } from '../core/errors.ts';
 import type { ApiErrorPayload, EventMap, EventName } from '../api/contract.ts';
 
 export interface EngineConfig {
@@ -42,6 +43,7 @@ export type EngineToHost =
   | { readonly type: 'event'; readonly event: EventName; readonly payload: EventMap[EventName] };
 
 export function toErrorPayload(error: unknown): ApiErrorPayload {
+  if (error instanceof UserError) return { name: error.name, message: error.message, kind: error.kind };
   if (error instanceof Error) return { name: error.name, message: error.message };
   return { name: 'Error', message: String(error) };
 }

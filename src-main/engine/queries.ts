@@ -2,6 +2,7 @@
  * Answers to the UI's read queries, computed from the in-memory view model (pure functions, tested
  * in test/unit/engine/queries.test.ts).
  */
+import { UserError } from '../core/errors.ts';
 import {
   METRIC_COLUMNS,
   mediaKey,
@@ -17,7 +18,6 @@ import {
   type ScatterPoint,
   type VariantSummary,
 } from '../api/contract.ts';
-import { ApiRequestError } from '../api/contract.ts';
 import { MPII_JOINT_COUNT } from '../core/joints.ts';
 import { headSize as headSizeFromBoxes } from '../evaluation/pckh-tally.ts';
 import { personCropBox } from '../core/geometry.ts';
@@ -108,29 +108,96 @@ export function metricsCurves(variants: Iterable<VariantState>, onlyIds?: readon
 export function failuresList(dataset: DatasetState, variant: VariantState, joint: number, offset: number, limit: number): FailuresList {
   const evaluation = requireEvaluation(variant);
   const n = dataset.persons.length;
-  const rows: { index: number; error: number }[] = [];
+  // Evaluated instances and their errors (non-finite = unpredicted: +Infinity, worst of all).
+  const indices = new Uint32Array(n);
+  const errors = new Float64Array(n);
+  let total = 0;
   let missCount = 0;
   for (let i = 0; i < n; i++) {
     const hit = evaluation.hits[i * J + joint];
     if (hit === NOT_EVALUATED || hit === undefined) continue;
     if (hit === MISS) missCount++;
     const error = evaluation.normalizedErrors[i * J + joint]!;
-    rows.push({ index: i, error: Number.isFinite(error) ? error : Number.POSITIVE_INFINITY });
+    indices[total] = i;
+    errors[total] = Number.isFinite(error) ? error : Number.POSITIVE_INFINITY;
+    total++;
   }
-  rows.sort((a, b) => b.error - a.error || a.index - b.index);
+  const page = worstFirst(indices.subarray(0, total), errors.subarray(0, total), offset, limit);
   return {
     variantId: variant.id,
     joint,
-    total: rows.length,
+    total,
     missCount,
-    items: rows.slice(offset, offset + limit).map(({ index, error }) => ({
-      instanceIndex: index,
-      image: dataset.persons[index]!.image,
-      normalizedError: Number.isFinite(error) ? error : null,
-      hit: evaluation.hits[index * J + joint] === HIT,
-      predicted: predictedJoint(variant, index, joint),
-    })),
+    items: Array.from(page, (k) => {
+      const index = indices[k]!;
+      const error = errors[k]!;
+      return {
+        instanceIndex: index,
+        image: dataset.persons[index]!.image,
+        normalizedError: Number.isFinite(error) ? error : null,
+        hit: evaluation.hits[index * J + joint] === HIT,
+        predicted: predictedJoint(variant, index, joint),
+      };
+    }),
   };
+}
+
+/**
+ * Positions k (into `indices`/`errors`) of the page [offset, offset + limit) in the order worst
+ * error first, then lower instance index — the order of a full sort, found by keeping only the
+ * offset + limit worst in a bounded heap (150,000 persons, a page of 200: no sort of them all).
+ */
+function worstFirst(indices: Uint32Array, errors: Float64Array, offset: number, limit: number): Uint32Array {
+  const total = indices.length;
+  const start = Math.min(Math.max(0, offset), total);
+  const keep = Math.min(total, start + Math.max(0, limit));
+  if (keep <= start) return new Uint32Array(0);
+  /** Whether position a comes before position b in the list (worse, or as bad with a lower index). */
+  const before = (a: number, b: number): boolean => errors[a]! > errors[b]! || (errors[a] === errors[b] && indices[a]! < indices[b]!);
+  let chosen: Uint32Array;
+  if (keep * 4 >= total) {
+    chosen = new Uint32Array(total);
+    for (let k = 0; k < total; k++) chosen[k] = k;
+  } else {
+    // Heap of the `keep` earliest positions seen so far; its root is the latest of them.
+    const heap = new Uint32Array(keep);
+    let size = 0;
+    const siftDown = (from: number): void => {
+      let i = from;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let latest = i;
+        if (l < size && before(heap[latest]!, heap[l]!)) latest = l;
+        if (r < size && before(heap[latest]!, heap[r]!)) latest = r;
+        if (latest === i) return;
+        const t = heap[i]!;
+        heap[i] = heap[latest]!;
+        heap[latest] = t;
+        i = latest;
+      }
+    };
+    for (let k = 0; k < total; k++) {
+      if (size < keep) {
+        let i = size++;
+        heap[i] = k;
+        while (i > 0) {
+          const parent = (i - 1) >> 1;
+          if (!before(heap[parent]!, heap[i]!)) break;
+          const t = heap[i]!;
+          heap[i] = heap[parent]!;
+          heap[parent] = t;
+          i = parent;
+        }
+      } else if (before(k, heap[0]!)) {
+        heap[0] = k;
+        siftDown(0);
+      }
+    }
+    chosen = heap;
+  }
+  chosen.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
+  return chosen.slice(start, keep);
 }
 
 /** Square crop of the person as the top-down pipeline sees it (core/geometry.ts). */
@@ -177,7 +244,7 @@ export function instancesList(
  */
 export function instanceDetail(dataset: DatasetState, variants: readonly VariantState[], index: number, protocol: PckhProtocol = dataset.protocol): InstanceDetail {
   const person = dataset.persons[index];
-  if (person === undefined) throw new ApiRequestError(`instance ${index} does not exist (the dataset has ${dataset.persons.length})`);
+  if (person === undefined) throw new UserError('not-found', `instance ${index} does not exist (the dataset has ${dataset.persons.length})`);
   const gt = dataset.gt;
   let headBox: [number, number, number, number] = [0, 0, 0, 0];
   const counted: boolean[] = new Array<boolean>(J).fill(false);
@@ -286,7 +353,7 @@ export function compareFilter(a: VariantState, b: VariantState, joint: number, r
 }
 
 function requireEvaluation(v: VariantState) {
-  if (v.evaluation === null) throw new ApiRequestError(`variant "${v.name}" has no evaluation yet: run it first`);
+  if (v.evaluation === null) throw new UserError('conflict', `variant "${v.name}" has no evaluation yet: run it first`);
   return v.evaluation;
 }
 

@@ -3,7 +3,8 @@
  * itself is the one orchestration every host uses (workbench/run-variants.ts): run identity, reuse
  * and resume rules, the pipeline, scoring, latency and manifests are the CLI's, line for line.
  */
-import { ApiRequestError, type AddModelResult, type RunPlanItem, type RunSummary } from '../api/contract.ts';
+import { UserError } from '../core/errors.ts';
+import { type AddModelResult, type RunPlanItem, type RunSummary } from '../api/contract.ts';
 import type { VariantDecoderOptions } from '../core/types.ts';
 import { addModelVariant } from '../workbench/model-variants.ts';
 import { describeDecoderOptions } from '../workbench/run-identity.ts';
@@ -47,8 +48,8 @@ export class RunManager {
     const dataset = this.session.requireDataset();
     const variants = variantIds.map((id) => this.session.requireVariant(id));
     for (const v of variants) {
-      if (v.kind !== 'model') throw new ApiRequestError(`variant "${v.name}" holds imported predictions; only model variants can be run`);
-      if (v.status === 'running') throw new ApiRequestError(`variant "${v.name}" is already running`);
+      if (v.kind !== 'model') throw new UserError('bad-request', `variant "${v.name}" holds imported predictions; only model variants can be run`);
+      if (v.status === 'running') throw new UserError('conflict', `variant "${v.name}" is already running`);
     }
     const id = `r${this.nextRun++}`;
     const entry: RunEntry = {
@@ -78,7 +79,7 @@ export class RunManager {
 
   cancel(runId: string): RunSummary {
     const entry = this.session.runs.get(runId);
-    if (entry === undefined) throw new ApiRequestError(`unknown run ${JSON.stringify(runId)}`);
+    if (entry === undefined) throw new UserError('not-found', `unknown run ${JSON.stringify(runId)}`);
     entry.controller?.abort();
     return publicSummary(entry);
   }

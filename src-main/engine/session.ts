@@ -6,10 +6,11 @@
  * Engine-side glue over the core (datasets, evaluation, formats, store, inference). The orchestration
  * layer `src-main/workbench/` may take this over; until then it lives here.
  */
+import { UserError } from '../core/errors.ts';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { ApiRequestError, type DatasetSummary, type LatencySummary, type RunSummary, type WorkspaceState } from '../api/contract.ts';
+import { type DatasetSummary, type LatencySummary, type RunSummary, type WorkspaceState } from '../api/contract.ts';
 import { MPII_JOINT_COUNT } from '../core/joints.ts';
 import type { PckhProtocol } from '../core/types.ts';
 import { buildPckhInputs, computePckh, type PckhReport } from '../evaluation/pckh.ts';
@@ -310,7 +311,7 @@ export class EngineSession {
 
   importPredictionsFile(file: string, name: string | undefined, coordinateBase: 0 | 1): { variant: VariantState; action: 'new' | 'reuse' | 'replaced' } {
     const dataset = this.requireDataset();
-    if (this.workbench === null) throw new ApiRequestError('no workspace is open');
+    if (this.workbench === null) throw new UserError('conflict', 'no workspace is open');
     const imported = importPredictionsVariant(this.workbench, { file, coordinateBase, protocol: dataset.protocol, name });
     const variant = this.reloadVariant(imported.variant.id);
     this.applyReport(variant, imported.report);
@@ -322,12 +323,12 @@ export class EngineSession {
   }
 
   requireDataset(): DatasetState {
-    if (this.dataset === null) throw new ApiRequestError('no dataset is open: open a dataset folder first');
+    if (this.dataset === null) throw new UserError('conflict', 'no dataset is open: open a dataset folder first');
     return this.dataset;
   }
 
   requireWorkbench(): Workbench {
-    if (this.workbench === null) throw new ApiRequestError('no workspace is open');
+    if (this.workbench === null) throw new UserError('conflict', 'no workspace is open');
     return this.workbench;
   }
 
@@ -337,13 +338,13 @@ export class EngineSession {
   }
 
   requireWs(): Workspace {
-    if (this.ws === null) throw new ApiRequestError('no workspace is open');
+    if (this.ws === null) throw new UserError('conflict', 'no workspace is open');
     return this.ws;
   }
 
   requireVariant(id: string): VariantState {
     const variant = this.variants.get(id);
-    if (variant === undefined) throw new ApiRequestError(`unknown variant ${JSON.stringify(id)}`);
+    if (variant === undefined) throw new UserError('not-found', `unknown variant ${JSON.stringify(id)}`);
     return variant;
   }
 

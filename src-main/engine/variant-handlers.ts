@@ -2,8 +2,8 @@
  * The variant-management channels (variants:details, rename, setHidden, setOptions, remove,
  * latency:measure) over the workbench's variant management, which the CLI uses too.
  */
+import { UserError } from '../core/errors.ts';
 import type { ApiHandlers, LatencyHistoryItem, VariantDetails } from '../api/contract.ts';
-import { ApiRequestError } from '../api/contract.ts';
 import type { LatencyMeasurement } from '../store/latency-repo.ts';
 import { getVariant } from '../store/variants-repo.ts';
 import { decoderOptionsFrom } from '../workbench/run-identity.ts';
@@ -28,11 +28,11 @@ type VariantChannels = 'variants:details' | 'variants:rename' | 'variants:setHid
 export function variantHandlers(session: EngineSession, changed: (reason: string) => void): Pick<ApiHandlers, VariantChannels> {
   const stored = (id: string): { variant: VariantState; storeId: number } => {
     const variant = session.requireVariant(id);
-    if (variant.storeId === null) throw new ApiRequestError(`variant "${variant.name}" is not stored in the workspace`);
+    if (variant.storeId === null) throw new UserError('not-found', `variant "${variant.name}" is not stored in the workspace`);
     return { variant, storeId: variant.storeId };
   };
   const idle = (variant: VariantState, what: string) => {
-    if (variant.status === 'running') throw new ApiRequestError(`"${variant.name}" is running: cancel its run before you ${what}`);
+    if (variant.status === 'running') throw new UserError('conflict', `"${variant.name}" is running: cancel its run before you ${what}`);
   };
   return {
     'variants:details': async (req) => {

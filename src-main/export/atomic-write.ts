@@ -21,7 +21,7 @@ import {
   writeSync,
 } from 'node:fs';
 import path from 'node:path';
-import { PosebenchInputError } from '../core/errors.ts';
+import { PosebenchInputError, TargetExistsError } from '../core/errors.ts';
 
 export interface AtomicWriteOptions {
   /** Replace an existing file at the target path. Default false: an existing target is an error. */
@@ -66,7 +66,8 @@ function fsyncFolder(folder: string): void {
 }
 
 function existsError(target: string): PosebenchInputError {
-  return new PosebenchInputError({ file: target }, 'already exists; choose another path or allow overwriting it (posebench export --force)');
+  // Each host words the remedy (--force, the Overwrite box): core/errors.ts TargetExistsError.
+  return new TargetExistsError(target);
 }
 
 /** Checks the target before anything is written, so the common mistakes fail fast with a clear message. */

@@ -84,6 +84,17 @@ describe('web host boundaries', () => {
     expect(extra.status).toBe(400);
   });
 
+  it('carries the kind of a user-facing error over the wire: bad request 400, unknown variant and wrong state answered (200) with their kind', async () => {
+    const token = { 'x-posebench-token': host.token };
+    const invalid = (await (await post('failures:list', { variantId: 'v1', joint: 99 }, token)).json()) as { error: { kind?: string } };
+    expect(invalid.error.kind).toBe('bad-request');
+    const missing = await post('variants:details', { variantId: 'v-nope' }, token);
+    expect(missing.status).toBe(200);
+    expect(((await missing.json()) as { ok: boolean; error: { name: string; kind?: string; message: string } }).error).toMatchObject({ name: 'UserError', kind: 'not-found', message: 'unknown variant "v-nope"' });
+    const cancel = await post('runs:cancel', { runId: 'r999' }, token);
+    expect(((await cancel.json()) as { error: { kind?: string } }).error.kind).toBe('not-found');
+  });
+
   it('rejects a foreign Host header (DNS rebinding)', async () => {
     const http = await import('node:http');
     const status = await new Promise<number>((resolve, reject) => {

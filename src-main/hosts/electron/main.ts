@@ -11,9 +11,10 @@
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, session, utilityProcess, type IpcMainInvokeEvent, type MenuItemConstructorOptions } from 'electron';
+import { UserError } from '../../core/errors.ts';
 import { isEventName, type Channel, type EventMap, type EventName, type RequestInput } from '../../api/contract.ts';
 import { isChannel, parseRequest } from '../../api/request-schemas.ts';
-import { EngineClient, type EnginePort } from '../engine-client/engine-client.ts';
+import { EngineCallError, EngineClient, type EnginePort } from '../engine-client/engine-client.ts';
 import type { EngineToHost } from '../../engine/protocol.ts';
 import { defaultCacheDir } from '../../store/workspace-path.ts';
 import { handleMediaProtocol, registerMediaScheme } from './media-protocol.ts';
@@ -84,13 +85,14 @@ function trustedSender(event: IpcMainInvokeEvent): boolean {
 
 ipcMain.handle('posebench:invoke', async (event, channel: unknown, request: unknown) => {
   if (!trustedSender(event)) return { ok: false, error: { name: 'Forbidden', message: 'IPC from an untrusted frame' } };
-  if (!isChannel(channel)) return { ok: false, error: { name: 'ApiRequestError', message: `unknown channel ${String(channel)}` } };
+  if (!isChannel(channel)) return { ok: false, error: { name: 'UserError', kind: 'bad-request', message: `unknown channel ${String(channel)}` } };
   try {
     const validated = parseRequest(channel, request);
     return { ok: true, result: await engine.callUntyped(channel, validated) };
   } catch (error) {
     const err = error instanceof Error ? error : new Error(String(error));
-    return { ok: false, error: { name: err.name, message: err.message } };
+    const kind = error instanceof EngineCallError || error instanceof UserError ? error.kind : undefined;
+    return { ok: false, error: { name: err.name, message: err.message, ...(kind ? { kind } : {}) } };
   }
 });
 

@@ -6,6 +6,7 @@
  * If the engine exits unexpectedly, every in-flight request is rejected with EngineCrashedError and
  * a fresh engine is started (it reopens the last dataset from the workspace).
  */
+import type { UserErrorKind } from '../../core/errors.ts';
 import type { Channel, EventMap, EventName, RequestInput, Response } from '../../api/contract.ts';
 import type { EngineConfig, EngineToHost, HostToEngine, ResolvedMedia } from '../../engine/protocol.ts';
 
@@ -23,10 +24,12 @@ export class EngineCrashedError extends Error {
   override readonly name = 'EngineCrashedError';
 }
 
+/** An error the engine answered a call with: its name, message and, for user-facing ones, their kind. */
 export class EngineCallError extends Error {
   constructor(
     readonly remoteName: string,
     message: string,
+    readonly kind?: UserErrorKind,
   ) {
     super(message);
     this.name = remoteName;
@@ -149,7 +152,7 @@ export class EngineClient {
           case 'initFailed':
             if (!settled) {
               settled = true;
-              reject(new EngineCallError(message.error.name, message.error.message));
+              reject(new EngineCallError(message.error.name, message.error.message, message.error.kind));
             }
             return;
           case 'result': {
@@ -157,7 +160,7 @@ export class EngineClient {
             if (pending === undefined) return;
             this.pending.delete(message.id);
             if (message.ok) pending.resolve(message.result);
-            else pending.reject(new EngineCallError(message.error.name, message.error.message));
+            else pending.reject(new EngineCallError(message.error.name, message.error.message, message.error.kind));
             return;
           }
           case 'event':

@@ -30,7 +30,8 @@ import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { type EventMap, type EventName } from '../../api/contract.ts';
 import { isChannel, parseRequest } from '../../api/request-schemas.ts';
-import { EngineClient, type EngineSpawner } from '../engine-client/engine-client.ts';
+import { EngineCallError, EngineClient, type EngineSpawner } from '../engine-client/engine-client.ts';
+import { UserError } from '../../core/errors.ts';
 import { forkEngineSpawner } from '../engine-client/fork-engine.ts';
 import { isInsideFolder } from '../../core/path-safety.ts';
 import { printableExcerpt } from '../../core/printable-excerpt.ts';
@@ -141,12 +142,12 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
     const given = headerValue(req.headers['x-posebench-token']);
     if (!tokensEqual(given, token)) return sendJson(res, 401, { ok: false, error: { name: 'Unauthorized', message: 'missing or wrong token' } });
     if (!isJsonContentType(req.headers['content-type'])) {
-      return sendJson(res, 415, { ok: false, error: { name: 'ApiRequestError', message: 'the request body must be Content-Type: application/json' } });
+      return sendJson(res, 415, { ok: false, error: { name: 'UserError', kind: 'bad-request', message: 'the request body must be Content-Type: application/json' } });
     }
     const channel = safeDecodeURIComponent(url.pathname.slice('/api/'.length));
-    if (channel === undefined) return sendJson(res, 400, { ok: false, error: { name: 'ApiRequestError', message: 'bad request: malformed %-encoding in the channel' } });
+    if (channel === undefined) return sendJson(res, 400, { ok: false, error: { name: 'UserError', kind: 'bad-request', message: 'bad request: malformed %-encoding in the channel' } });
     if (!isChannel(channel)) {
-      return sendJson(res, 404, { ok: false, error: { name: 'ApiRequestError', message: `unknown channel ${printableExcerpt(channel)}` } });
+      return sendJson(res, 404, { ok: false, error: { name: 'UserError', kind: 'bad-request', message: `unknown channel ${printableExcerpt(channel)}` } });
     }
     let payload: unknown;
     try {
@@ -154,10 +155,10 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
       payload = body.length === 0 ? {} : JSON.parse(body);
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
-        return sendJson(res, 413, { ok: false, error: { name: 'ApiRequestError', message: error.message } }, { connection: 'close' });
+        return sendJson(res, 413, { ok: false, error: { name: 'UserError', kind: 'bad-request', message: error.message } }, { connection: 'close' });
       }
       const reason = error instanceof SyntaxError ? describeV8Reason(error.message) : printableExcerpt(String(error));
-      return sendJson(res, 400, { ok: false, error: { name: 'ApiRequestError', message: `bad request body: ${reason}` } });
+      return sendJson(res, 400, { ok: false, error: { name: 'UserError', kind: 'bad-request', message: `bad request body: ${reason}` } });
     }
     try {
       const request = parseRequest(channel, payload); // host-boundary validation
@@ -165,7 +166,9 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
       sendJson(res, 200, { ok: true, result });
     } catch (error) {
       const err = error instanceof Error ? error : new Error(String(error));
-      sendJson(res, err.name === 'ApiRequestError' ? 400 : 200, { ok: false, error: { name: err.name, message: err.message } });
+      // A malformed request is the caller's fault (400); any other refusal is a normal answer the UI shows.
+      const kind = error instanceof EngineCallError || error instanceof UserError ? error.kind : undefined;
+      sendJson(res, kind === 'bad-request' ? 400 : 200, { ok: false, error: { name: err.name, message: err.message, ...(kind ? { kind } : {}) } });
     }
   }
 

@@ -3,7 +3,8 @@
  * inputs written here, not produced by the code under test.
  */
 import { describe, expect, it } from 'vitest';
-import { METRIC_COLUMNS, mediaKey, parseMediaKey, ApiRequestError, type MetricColumn } from '../../../src-main/api/contract.ts';
+import { METRIC_COLUMNS, mediaKey, parseMediaKey, type MetricColumn } from '../../../src-main/api/contract.ts';
+import { UserError } from '../../../src-main/core/errors.ts';
 import { parseRequest } from '../../../src-main/api/request-schemas.ts';
 import type { PersonAnnotation } from '../../../src-main/core/types.ts';
 import { compareFilter, compareScatter, compareTable, failuresList, instanceDetail, instancesList, personCrop } from '../../../src-main/engine/queries.ts';
@@ -111,7 +112,7 @@ describe('compare queries', () => {
 
   it('refuses to compare a variant that has not been evaluated', () => {
     const pending = { ...variant('p', { pckh: 1, latency: 1 }), evaluation: null };
-    expect(() => compareTable([pending, variant('q', { pckh: 1, latency: 1 })])).toThrow(ApiRequestError);
+    expect(() => compareTable([pending, variant('q', { pckh: 1, latency: 1 })])).toThrow(UserError);
   });
 });
 
@@ -136,6 +137,25 @@ describe('failures and instances', () => {
     expect(all.items[1]!.normalizedError).toBe(3.5);
     expect(all.items.map((i) => i.hit)).toEqual([false, false, false, true]);
     expect(failuresList(ds, v, 15, 1, 2).items.map((i) => i.instanceIndex)).toEqual([3, 1]);
+  });
+
+  it('pages a long list in the order of a full sort (ties by instance index, unknown errors first)', () => {
+    // 3000 instances, errors from 7 values (many ties), some NaN, some not evaluated.
+    const n = 3000;
+    const values = [0.05, 0.3, 0.3, 0.5, 0.75, 1.25, Number.NaN];
+    const rows = Array.from({ length: n }, (_, i) => ({ e: values[(i * 7919) % 7]!, h: i % 11 === 0 ? NE : (i * 31) % 3 === 0 ? 0 : 1 }));
+    const v = variant('v', { pckh: 50, latency: 1, hits: rows.map((r) => hitsFor(r.h)), errors: rows.map((r) => errorsFor(r.e)) });
+    const expected = rows
+      .map((r, index) => ({ index, e: Number.isNaN(r.e) ? Number.POSITIVE_INFINITY : r.e, h: r.h }))
+      .filter((r) => r.h !== NE)
+      .sort((a, b) => b.e - a.e || a.index - b.index)
+      .map((r) => r.index);
+    const ds = dataset(n);
+    for (const [offset, limit] of [[0, 200], [0, 1], [150, 200], [2500, 200], [0, 5000], [2700, 10], [5000, 10], [0, 0]] as const) {
+      const page = failuresList(ds, v, 15, offset, limit);
+      expect(page.total).toBe(expected.length);
+      expect(page.items.map((i) => i.instanceIndex), `offset ${offset} limit ${limit}`).toEqual(expected.slice(offset, offset + limit));
+    }
   });
 
   it('filters the browse list by outcome on a joint', () => {
@@ -187,7 +207,7 @@ describe('contract helpers', () => {
     expect(parseRequest('failures:list', { variantId: 'v1', joint: 15 })).toEqual({ variantId: 'v1', joint: 15, offset: 0, limit: 200, protocol: 'mmpose0x' });
     expect(() => parseRequest('failures:list', { variantId: 'v1', joint: 16 })).toThrow(/joint/);
     expect(() => parseRequest('compare:table', { variantIds: ['a'] })).toThrow(/variantIds/);
-    expect(() => parseRequest('runs:list', { extra: true })).toThrow(ApiRequestError);
+    expect(() => parseRequest('runs:list', { extra: true })).toThrow(UserError);
   });
 
   it('keeps paths inside a folder, refusing siblings with a common prefix', () => {
