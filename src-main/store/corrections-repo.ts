@@ -15,7 +15,9 @@ import {
   bumpGtRevision,
   getDataset,
   loadOriginalInstances,
-  packGroundTruth,
+  loadPackedOriginals,
+  originalInstanceAt,
+  registeredPackedOriginals,
   type InstanceRecord,
   type OriginalInstance,
 } from './datasets-repo.ts';
@@ -400,36 +402,82 @@ function applyToInstance(original: OriginalInstance, state: InstanceState, touch
 /**
  * Originals with the active corrections applied, in dataset order: the ground truth evaluation and
  * export use. Joints no correction touched keep their original values bit for bit.
+ *
+ * Kept per connection and dataset while nothing it depends on changed: the gt revision (bumped by
+ * every edit, undo, redo and re-import, by any process), the dataset's fingerprint and import time,
+ * the current instances and the corrections log (count and newest id of each, checked on every
+ * call). Importing a variant, scoring a run and opening the engine each asked for it, and at 150,000
+ * persons a read costs seconds. Callers share the result: treat it as read-only.
  */
 export function effectiveAnnotations(ws: Workspace, datasetId: number): EffectiveGroundTruth {
   return ws.db
     .transaction(() => {
       const dataset = getDataset(ws, datasetId);
-      const originals = loadOriginalInstances(ws, datasetId);
-      const byInstance = new Map<number, Pick<CorrectionRow, 'kind' | 'joint' | 'new_value_json'>[]>();
-      for (const row of activeRowsFor(ws.db, 'dataset_id', datasetId)) {
-        const list = byInstance.get(row.instance_id) ?? [];
-        list.push(row);
-        byInstance.set(row.instance_id, list);
-      }
-      const corrected: number[] = [];
-      const results = originals.map((original) => {
-        const rows = byInstance.get(original.instance.id);
-        if (!rows) return { annotation: original.annotation, gt: original.gt };
-        corrected.push(original.instance.id);
-        const touched = untouched();
-        let state = initialState(original);
-        for (const row of rows) state = replay(state, row.kind, row.joint, JSON.parse(row.new_value_json), touched);
-        return applyToInstance(original, state, touched);
-      });
-      return {
-        datasetId,
-        gtRevision: dataset.gtRevision,
-        instances: originals.map((o) => o.instance),
-        annotations: results.map((r) => r.annotation),
-        gt: packGroundTruth(dataset.gtJointNames, results.map((r) => r.gt)),
-        correctedInstanceIds: corrected,
-      };
+      const stamp = effectiveStamp(ws.db, datasetId, dataset);
+      const perDataset = effectiveCache.get(ws.db);
+      const cached = perDataset?.get(datasetId);
+      if (cached !== undefined && cached.stamp === stamp) return cached.value;
+      const value = computeEffectiveAnnotations(ws, datasetId, dataset);
+      if (perDataset === undefined) effectiveCache.set(ws.db, new Map([[datasetId, { stamp, value }]]));
+      else perDataset.set(datasetId, { stamp, value });
+      return value;
     })
     .deferred();
+}
+
+const effectiveCache = new WeakMap<Database.Database, Map<number, { stamp: string; value: EffectiveGroundTruth }>>();
+
+/** What the effective ground truth of a dataset depends on, as one string (read inside the caller's transaction). */
+function effectiveStamp(db: Database.Database, datasetId: number, dataset: ReturnType<typeof getDataset>): string {
+  const instances = db
+    .prepare('SELECT COUNT(*) AS n, COALESCE(MAX(id), 0) AS maxId, COALESCE(SUM(id), 0) AS sumId FROM instances WHERE dataset_id = ? AND retired_at IS NULL')
+    .get(datasetId) as { n: number; maxId: number; sumId: number };
+  const corrections = db
+    .prepare(`SELECT COUNT(*) AS n, COALESCE(MAX(id), 0) AS maxId FROM corrections WHERE dataset_id = ? AND ${ACTIVE}`)
+    .get(datasetId) as { n: number; maxId: number };
+  return [dataset.gtRevision, dataset.fingerprint, dataset.importedAt, dataset.gtJointNames?.join(',') ?? '', instances.n, instances.maxId, instances.sumId, corrections.n, corrections.maxId].join('|');
+}
+
+function computeEffectiveAnnotations(ws: Workspace, datasetId: number, dataset: ReturnType<typeof getDataset>): EffectiveGroundTruth {
+  const packed = registeredPackedOriginals(ws, dataset) ?? loadPackedOriginals(ws, datasetId);
+  const byInstance = new Map<number, Pick<CorrectionRow, 'kind' | 'joint' | 'new_value_json'>[]>();
+  for (const row of activeRowsFor(ws.db, 'dataset_id', datasetId)) {
+    const list = byInstance.get(row.instance_id) ?? [];
+    list.push(row);
+    byInstance.set(row.instance_id, list);
+  }
+  const annotations = packed.annotations;
+  let gt = packed.gt;
+  if (gt !== null && packed.shared === true && byInstance.size > 0) {
+    gt = { positions1Based: gt.positions1Based.slice(), missing: gt.missing.slice(), headBoxes1Based: gt.headBoxes1Based.slice() };
+  }
+  const corrected: number[] = [];
+  if (byInstance.size > 0) {
+    packed.instances.forEach((instance, n) => {
+      const rows = byInstance.get(instance.id);
+      if (!rows) return;
+      corrected.push(instance.id);
+      const original = originalInstanceAt(packed, n);
+      const touched = untouched();
+      let state = initialState(original);
+      for (const row of rows) state = replay(state, row.kind, row.joint, JSON.parse(row.new_value_json), touched);
+      const result = applyToInstance(original, state, touched);
+      annotations[n] = result.annotation;
+      if (gt !== null && result.gt !== null) {
+        gt.positions1Based.set(result.gt.positions1Based, n * J * 2);
+        gt.missing.set(result.gt.missing, n * J);
+        gt.headBoxes1Based.set(result.gt.headBox1Based, n * 4);
+      }
+    });
+  }
+  return {
+    datasetId,
+    gtRevision: dataset.gtRevision,
+    instances: packed.instances,
+    annotations,
+    gt: dataset.gtJointNames === null || gt === null
+      ? null
+      : { count: packed.instances.length, jointNames: [...dataset.gtJointNames], positions1Based: gt.positions1Based, missing: gt.missing, headBoxes1Based: gt.headBoxes1Based },
+    correctedInstanceIds: corrected,
+  };
 }

@@ -270,7 +270,7 @@ export function registerDataset(ws: Workspace, input: DatasetToRegister): Regist
     insertOriginal.run({ instance_id: id, ...originalValues(person, input.gt) });
   };
 
-  return db
+  const result = db
     .transaction((): RegisterDatasetResult => {
       const existing = db.prepare('SELECT * FROM datasets WHERE root = ? AND split = ?').get(root, input.split) as DatasetRow | undefined;
 
@@ -312,6 +312,60 @@ export function registerDataset(ws: Workspace, input: DatasetToRegister): Regist
       };
     })
     .immediate();
+  rememberRegisteredOriginals(ws, result.dataset, input);
+  return result;
+}
+
+/**
+ * The persons just registered, kept (by reference) as the originals of their dataset: after
+ * registration the workspace's originals hold exactly these values (created, unchanged since the
+ * import of the same bytes, or re-imported from them), so the first effective-ground-truth read
+ * takes them instead of decoding every row again (150,000 persons: seconds, and a second copy in
+ * memory). Valid while the dataset's fingerprint and import time are those of this registration;
+ * only when every value survives the workspace's encoding unchanged (joints_vis as bytes).
+ */
+const registeredOriginals = new WeakMap<Database.Database, Map<number, { fingerprint: string; importedAt: string; persons: readonly PersonAnnotation[]; gt: MatGroundTruth | null }>>();
+
+function rememberRegisteredOriginals(ws: Workspace, dataset: DatasetRecord, input: DatasetToRegister): void {
+  let perDataset = registeredOriginals.get(ws.db);
+  if (perDataset === undefined) registeredOriginals.set(ws.db, (perDataset = new Map()));
+  perDataset.delete(dataset.id);
+  const persons = input.persons;
+  for (let n = 0; n < persons.length; n += 1) {
+    const person = persons[n]!;
+    if (person.entryIndex !== n) return;
+    for (const v of person.jointsVisible) if (!(Number.isInteger(v) && v >= 0 && v <= 255) || Object.is(v, -0)) return;
+  }
+  perDataset.set(dataset.id, { fingerprint: dataset.fingerprint, importedAt: dataset.importedAt, persons, gt: input.gt });
+}
+
+/**
+ * The originals kept by registerDataset for this dataset, when the workspace still holds them
+ * (same fingerprint and import time, the current instances one per entry with the same images);
+ * else undefined (read them with loadPackedOriginals). The arrays are shared: `shared` says so.
+ */
+export function registeredPackedOriginals(ws: Workspace, dataset: DatasetRecord): PackedOriginals | undefined {
+  const kept = registeredOriginals.get(ws.db)?.get(dataset.id);
+  if (kept === undefined || kept.fingerprint !== dataset.fingerprint || kept.importedAt !== dataset.importedAt) return undefined;
+  const rows = ws.db
+    .prepare('SELECT id, entry_index, image FROM instances WHERE dataset_id = ? AND retired_at IS NULL ORDER BY entry_index')
+    .raw(true)
+    .all(dataset.id) as [number, number, string][];
+  const persons = kept.persons;
+  if (rows.length !== persons.length) return undefined;
+  const instances: InstanceRecord[] = new Array<InstanceRecord>(rows.length);
+  for (let n = 0; n < rows.length; n += 1) {
+    const [id, entryIndex, image] = rows[n]!;
+    if (entryIndex !== n || image !== persons[n]!.image) return undefined;
+    instances[n] = { id, entryIndex, image };
+  }
+  const gt = kept.gt;
+  return {
+    instances,
+    annotations: persons.slice(),
+    gt: gt === null ? null : { positions1Based: gt.positions1Based, missing: gt.missing, headBoxes1Based: gt.headBoxes1Based },
+    shared: true,
+  };
 }
 
 function reimportOriginals(
@@ -374,43 +428,133 @@ export interface OriginalInstance {
   readonly gt: { positions1Based: Float64Array; missing: Uint8Array; headBox1Based: Float64Array } | null;
 }
 
-/** Current instances of a dataset in entry order, or only `onlyInstanceId` (a cheap single-instance read). */
-export function loadOriginalInstances(ws: Workspace, datasetId: number, onlyInstanceId?: number): OriginalInstance[] {
-  const base = `SELECT i.id, i.entry_index, i.image, ${ORIGINAL_COLUMNS}
+/** Columns of one original row, in the order of ORIGINAL_SELECT (statements in raw mode: arrays, no per-row objects). */
+type OriginalRowArray = [
+  id: number, entry_index: number, image: string, raw_json: string, center_x: number | null, center_y: number | null, scale: number,
+  joints: Buffer, joints_vis: Buffer, gt_positions: Buffer | null, gt_missing: Buffer | null, gt_headbox: Buffer | null,
+];
+
+const ORIGINAL_SELECT = `SELECT i.id, i.entry_index, i.image, ${ORIGINAL_COLUMNS}
        FROM instances i JOIN original_annotations o ON o.instance_id = i.id
        WHERE i.dataset_id = ? AND i.retired_at IS NULL`;
+
+function checkBlobSize(blob: Uint8Array, elementSize: number, what: string): void {
+  if (blob.byteLength % elementSize !== 0) {
+    throw new Error(`workspace blob ${what} has ${blob.byteLength} bytes, not a multiple of ${elementSize}`);
+  }
+}
+
+/**
+ * The annotation of one original row. `raw` (the json entry as imported) is parsed on first access
+ * and kept: most readers never look at it (the 0.x protocol, Browse, the engine's views), and parsing
+ * 150,000 entries up front cost seconds and hundreds of MB.
+ */
+function annotationOfRow(row: OriginalRowArray): PersonAnnotation {
+  const [, entryIndex, image, rawJson, centerX, centerY, scale, jointsBlob, visBlob] = row;
+  checkBlobSize(jointsBlob, 8, 'joints');
+  const values = jointsBlob.byteLength / 8;
+  const joints: (Point2 | null)[] = [];
+  for (let j = 0; j < J; j += 1) {
+    const x = j * 2 < values ? jointsBlob.readDoubleLE(j * 16) : Number.NaN;
+    const y = j * 2 + 1 < values ? jointsBlob.readDoubleLE(j * 16 + 8) : Number.NaN;
+    joints.push(Number.isNaN(x) || Number.isNaN(y) ? null : [x, y]);
+  }
+  return {
+    entryIndex,
+    image,
+    center: centerX === null || centerY === null ? null : [centerX, centerY],
+    scale,
+    joints,
+    jointsVisible: Array.from(visBlob),
+    get raw(): Record<string, unknown> {
+      const parsed = JSON.parse(rawJson) as Record<string, unknown>;
+      Object.defineProperty(this, 'raw', { value: parsed, enumerable: true, writable: true, configurable: true });
+      return parsed;
+    },
+  };
+}
+
+function gtOfRow(row: OriginalRowArray): OriginalInstance['gt'] {
+  const [, , , , , , , , , positions, missing, headBox] = row;
+  if (!positions || !missing || !headBox) return null;
+  return {
+    positions1Based: float64FromBlob(positions, 'gt_positions'),
+    missing: uint8FromBlob(missing),
+    headBox1Based: float64FromBlob(headBox, 'gt_headbox'),
+  };
+}
+
+/** Current instances of a dataset in entry order, or only `onlyInstanceId` (a cheap single-instance read). */
+export function loadOriginalInstances(ws: Workspace, datasetId: number, onlyInstanceId?: number): OriginalInstance[] {
   const rows = (
     onlyInstanceId === undefined
-      ? ws.db.prepare(`${base} ORDER BY i.entry_index`).all(datasetId)
-      : ws.db.prepare(`${base} AND i.id = ?`).all(datasetId, onlyInstanceId)
-  ) as (OriginalValues & { id: number; entry_index: number; image: string })[];
-  return rows.map((row) => {
-    const jointsFlat = float64FromBlob(row.joints, 'joints');
-    const joints: (Point2 | null)[] = [];
-    for (let j = 0; j < J; j += 1) {
-      const x = jointsFlat[j * 2] ?? Number.NaN;
-      const y = jointsFlat[j * 2 + 1] ?? Number.NaN;
-      joints.push(Number.isNaN(x) || Number.isNaN(y) ? null : [x, y]);
+      ? ws.db.prepare(`${ORIGINAL_SELECT} ORDER BY i.entry_index`).raw(true).all(datasetId)
+      : ws.db.prepare(`${ORIGINAL_SELECT} AND i.id = ?`).raw(true).all(datasetId, onlyInstanceId)
+  ) as OriginalRowArray[];
+  return rows.map((row) => ({ instance: { id: row[0], entryIndex: row[1], image: row[2] }, annotation: annotationOfRow(row), gt: gtOfRow(row) }));
+}
+
+/**
+ * Every current instance's originals in entry order, with the gt values packed straight into the
+ * `.mat` layout (person n = instances[n]) instead of three small arrays per instance: the bulk read
+ * behind the effective ground truth (150,000 persons). `gt` is null when any instance has none.
+ */
+export interface PackedOriginals {
+  readonly instances: InstanceRecord[];
+  readonly annotations: PersonAnnotation[];
+  readonly gt: { readonly positions1Based: Float64Array; readonly missing: Uint8Array; readonly headBoxes1Based: Float64Array } | null;
+  /** The gt arrays belong to someone else (the opened dataset): copy before writing into them. */
+  readonly shared?: boolean;
+}
+
+export function loadPackedOriginals(ws: Workspace, datasetId: number): PackedOriginals {
+  const rows = ws.db.prepare(`${ORIGINAL_SELECT} ORDER BY i.entry_index`).raw(true).all(datasetId) as OriginalRowArray[];
+  const count = rows.length;
+  const instances: InstanceRecord[] = new Array<InstanceRecord>(count);
+  const annotations: PersonAnnotation[] = new Array<PersonAnnotation>(count);
+  const positions1Based = new Float64Array(count * J * 2);
+  const missing = new Uint8Array(count * J);
+  const headBoxes1Based = new Float64Array(count * 4);
+  const positionBytes = new Uint8Array(positions1Based.buffer);
+  const headBoxBytes = new Uint8Array(headBoxes1Based.buffer);
+  let allHaveGt = true;
+  for (let n = 0; n < count; n += 1) {
+    const row = rows[n]!;
+    instances[n] = { id: row[0], entryIndex: row[1], image: row[2] };
+    annotations[n] = annotationOfRow(row);
+    const [, , , , , , , , , positions, missingBlob, headBox] = row;
+    if (!positions || !missingBlob || !headBox) {
+      allHaveGt = false;
+      continue;
     }
-    const annotation: PersonAnnotation = {
-      entryIndex: row.entry_index,
-      image: row.image,
-      center: row.center_x === null || row.center_y === null ? null : [row.center_x, row.center_y],
-      scale: row.scale,
-      joints,
-      jointsVisible: Array.from(uint8FromBlob(row.joints_vis)),
-      raw: JSON.parse(row.raw_json) as Record<string, unknown>,
-    };
-    const gt =
-      row.gt_positions && row.gt_missing && row.gt_headbox
-        ? {
-            positions1Based: float64FromBlob(row.gt_positions, 'gt_positions'),
-            missing: uint8FromBlob(row.gt_missing),
-            headBox1Based: float64FromBlob(row.gt_headbox, 'gt_headbox'),
-          }
-        : null;
-    return { instance: { id: row.id, entryIndex: row.entry_index, image: row.image }, annotation, gt };
-  });
+    if (!allHaveGt) continue;
+    // Bytes copied as they are (bit for bit, NaN payloads included), as float64FromBlob would.
+    checkBlobSize(positions, 8, 'gt_positions');
+    checkBlobSize(headBox, 8, 'gt_headbox');
+    if (positions.byteLength > J * 2 * 8 || missingBlob.byteLength > J || headBox.byteLength > 4 * 8) {
+      throw new Error(`${ws.file}: instance ${row[0]} has gt values of the wrong size`);
+    }
+    positionBytes.set(positions, n * J * 2 * 8);
+    missing.set(missingBlob, n * J);
+    headBoxBytes.set(headBox, n * 4 * 8);
+  }
+  return { instances, annotations, gt: allHaveGt ? { positions1Based, missing, headBoxes1Based } : null };
+}
+
+/** Instance n of packed originals in the per-instance form (its own copies of the gt values). */
+export function originalInstanceAt(packed: PackedOriginals, n: number): OriginalInstance {
+  const gt = packed.gt;
+  return {
+    instance: packed.instances[n]!,
+    annotation: packed.annotations[n]!,
+    gt: gt === null
+      ? null
+      : {
+          positions1Based: gt.positions1Based.slice(n * J * 2, (n + 1) * J * 2),
+          missing: gt.missing.slice(n * J, (n + 1) * J),
+          headBox1Based: gt.headBoxes1Based.slice(n * 4, n * 4 + 4),
+        },
+  };
 }
 
 /** The originals as imported, in dataset order. */

@@ -71,28 +71,35 @@ export function readRunPredictions(ws: Workspace, runId: number): RunPredictions
   return ws.db
     .transaction((): RunPredictions => {
       const run = getRun(ws, runId);
+      // Raw rows (arrays) and one scratch buffer: no object and no ArrayBuffer per row (150,000 rows).
       const rows = ws.db
         .prepare(
-          `SELECT i.id, i.entry_index AS entryIndex, i.image, p.xy_score AS xyScore
+          `SELECT i.id, i.entry_index, i.image, p.xy_score
            FROM instances i LEFT JOIN predictions p ON p.run_id = ? AND p.instance_id = i.id
            WHERE i.dataset_id = ? AND i.retired_at IS NULL ORDER BY i.entry_index`,
         )
-        .all(runId, run.datasetId) as (InstanceRecord & { xyScore: Buffer | null })[];
+        .raw(true)
+        .all(runId, run.datasetId) as [number, number, string, Buffer | null][];
       const n = rows.length;
       const coords = new Float32Array(n * J * 2).fill(Number.NaN);
       const scores = new Float32Array(n * J).fill(Number.NaN);
       const coordBits = new Uint32Array(coords.buffer);
       const scoreBits = new Uint32Array(scores.buffer);
       const present = new Uint8Array(n);
+      const scratch = new Uint8Array(PREDICTION_FLOATS_PER_INSTANCE * 4);
+      const source = new Uint32Array(scratch.buffer);
+      const instances: InstanceRecord[] = new Array<InstanceRecord>(n);
       let presentCount = 0;
-      rows.forEach((row, index) => {
-        if (!row.xyScore) return;
-        const values = float32FromBlob(row.xyScore, 'xy_score');
-        if (values.length !== PREDICTION_FLOATS_PER_INSTANCE) {
-          throw new Error(`${ws.file}: run ${runId} instance ${row.id} has ${values.length} prediction values`);
+      for (let index = 0; index < n; index += 1) {
+        const [id, entryIndex, image, blob] = rows[index]!;
+        instances[index] = { id, entryIndex, image };
+        if (!blob) continue;
+        if (blob.byteLength % 4 !== 0) throw new Error(`workspace blob xy_score has ${blob.byteLength} bytes, not a multiple of 4`);
+        if (blob.byteLength !== scratch.byteLength) {
+          throw new Error(`${ws.file}: run ${runId} instance ${id} has ${blob.byteLength / 4} prediction values`);
         }
         // Copied as 32-bit patterns: a trip through JS numbers could canonicalise NaN payloads.
-        const source = new Uint32Array(values.buffer);
+        scratch.set(blob);
         for (let j = 0; j < J; j += 1) {
           coordBits[(index * J + j) * 2] = source[j * 3]!;
           coordBits[(index * J + j) * 2 + 1] = source[j * 3 + 1]!;
@@ -100,8 +107,8 @@ export function readRunPredictions(ws: Workspace, runId: number): RunPredictions
         }
         present[index] = 1;
         presentCount += 1;
-      });
-      return { instances: rows.map(({ id, entryIndex, image }) => ({ id, entryIndex, image })), coords, scores, present, presentCount };
+      }
+      return { instances, coords, scores, present, presentCount };
     })
     .deferred();
 }

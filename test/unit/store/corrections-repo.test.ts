@@ -10,6 +10,7 @@ import {
   redoCorrection,
   undoCorrection,
 } from '../../../src-main/store/corrections-repo.ts';
+import { closeWorkspace, openWorkspace } from '../../../src-main/store/workspace.ts';
 import { tempWorkspace, writeSyntheticDataset } from './store-fixtures.ts';
 
 function setup(count = 4) {
@@ -167,5 +168,70 @@ describe('corrections: kinds', () => {
     expect(() => applyCorrection(ws, { kind: 'swap', instanceId: id, joints: [4, 4] })).toThrow(RangeError);
     expect(() => applyCorrection(ws, { kind: 'joint', instanceId: 999_999, joint: 2, xy: [1, 1] })).toThrow(/no instance/);
     expect(correctionLog(ws, datasetId)).toEqual([]);
+  });
+});
+
+describe('effective ground truth: the registered persons, the rows and the kept result agree', () => {
+  /** Another connection to the same file: nothing registered or kept there, every row decoded. */
+  function fromRows(ws: { file: string }, datasetId: number) {
+    const other = openWorkspace(ws.file);
+    try {
+      return effectiveAnnotations(other, datasetId);
+    } finally {
+      closeWorkspace(other);
+    }
+  }
+
+  function expectSame(a: ReturnType<typeof effectiveAnnotations>, b: ReturnType<typeof effectiveAnnotations>): void {
+    expect(a.instances).toEqual(b.instances);
+    expect(a.annotations).toEqual(b.annotations);
+    expect(a.annotations.map((p) => p.raw)).toEqual(b.annotations.map((p) => p.raw));
+    expect(a.correctedInstanceIds).toEqual(b.correctedInstanceIds);
+    expect(a.gtRevision).toBe(b.gtRevision);
+    expect(Buffer.from(a.gt!.positions1Based.buffer).equals(Buffer.from(b.gt!.positions1Based.buffer))).toBe(true);
+    expect(Buffer.from(a.gt!.missing).equals(Buffer.from(b.gt!.missing))).toBe(true);
+    expect(Buffer.from(a.gt!.headBoxes1Based.buffer).equals(Buffer.from(b.gt!.headBoxes1Based.buffer))).toBe(true);
+  }
+
+  it('gives the same values with and without corrections, and follows every edit, undo and redo', () => {
+    const { ws, datasetId, instances, input } = setup(30);
+    const positionsBefore = Float64Array.from(input.gt!.positions1Based);
+    expectSame(effectiveAnnotations(ws, datasetId), fromRows(ws, datasetId));
+    expect(effectiveAnnotations(ws, datasetId)).toBe(effectiveAnnotations(ws, datasetId)); // kept while nothing changed
+
+    applyCorrection(ws, { kind: 'joint', instanceId: instances[4]!.id, joint: 9, xy: [20.5, 30.25] });
+    applyCorrection(ws, { kind: 'visibility', instanceId: instances[7]!.id, joint: 2, visible: false });
+    applyCorrection(ws, { kind: 'headbox', instanceId: instances[7]!.id, box: [1, 2, 30, 40] });
+    applyCorrection(ws, { kind: 'swap', instanceId: instances[11]!.id, joints: [10, 15] });
+    const corrected = effectiveAnnotations(ws, datasetId);
+    expect(corrected.annotations[4]!.joints[9]).toEqual([20.5, 30.25]);
+    expect(corrected.gt!.positions1Based[(4 * 16 + 9) * 2]).toBe(21.5);
+    expectSame(corrected, fromRows(ws, datasetId));
+    // The registered persons and gt arrays (shared with the caller's opened dataset) are not written.
+    expect(Buffer.from(input.gt!.positions1Based.buffer).equals(Buffer.from(positionsBefore.buffer))).toBe(true);
+    expect(input.persons[4]!.joints[9]).not.toEqual([20.5, 30.25]);
+
+    undoCorrection(ws, datasetId);
+    const undone = effectiveAnnotations(ws, datasetId);
+    expect(undone).not.toBe(corrected);
+    expect(undone.correctedInstanceIds).toEqual([instances[4]!.id, instances[7]!.id]);
+    expectSame(undone, fromRows(ws, datasetId));
+    redoCorrection(ws, datasetId);
+    expectSame(effectiveAnnotations(ws, datasetId), fromRows(ws, datasetId));
+    expect(effectiveAnnotations(ws, datasetId).correctedInstanceIds).toHaveLength(3);
+  });
+
+  it('sees an edit made through another connection', () => {
+    const { ws, datasetId, instances } = setup(6);
+    const before = effectiveAnnotations(ws, datasetId);
+    const other = openWorkspace(ws.file);
+    try {
+      applyCorrection(other, { kind: 'joint', instanceId: instances[1]!.id, joint: 0, xy: [5, 6] });
+    } finally {
+      closeWorkspace(other);
+    }
+    const after = effectiveAnnotations(ws, datasetId);
+    expect(after).not.toBe(before);
+    expect(after.annotations[1]!.joints[0]).toEqual([5, 6]);
   });
 });
