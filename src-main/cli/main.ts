@@ -17,6 +17,7 @@ Usage:
                  [--rerun]                   run again although an identical finished run exists (default: reuse it)
                  [--latency-runs N]          single-thread session.run timings per model (default 50; 0 skips)
                  [--max-failed-share S]      exit 1 when more than this share of a variant's persons failed (default 0.05)
+                 [--ci [--bootstrap B] [--seed S]]  95 % paired-bootstrap interval of every column ("ci" in json)
                  [--no-crop-cache]           decode and crop every image again (default: reuse cached crops)
   posebench eval --demo                     every demo model on the embedded demo dataset
   posebench prepare (--dataset DIR | --demo) (--model FILE.onnx ... | --input WxH ...) [--db FILE] [--format table|json]

@@ -33,6 +33,9 @@ export interface VariantReport {
   readonly maxFailedShare?: number;
   /** Persons scored with a warning (damaged image): image, entry, message. */
   readonly warnings?: readonly { readonly image: string; readonly entry: number; readonly kind: string; readonly message: string }[];
+  /** --ci: the 95 % percentile bootstrap interval of each column (and joint), and how it was drawn. */
+  readonly ci?: Readonly<Record<string, readonly [number | null, number | null]>>;
+  readonly ciSettings?: { readonly bootstrap: number; readonly seed: number; readonly confidence: number };
   /** Where the numbers come from (workbench/run-manifest.ts). */
   readonly manifest?: Readonly<Record<string, unknown>> | null;
 }
@@ -64,6 +67,7 @@ export function toJsonReport(report: VariantReport): Record<string, unknown> {
     ...(report.failedInstances !== undefined ? { failed_instances: report.failedInstances } : {}),
     ...(report.failedShare !== undefined ? { failed_share: report.failedShare, max_failed_share: report.maxFailedShare ?? null } : {}),
     ...(report.warnings !== undefined ? { warnings: report.warnings } : {}),
+    ...(report.ci !== undefined ? { ci: report.ci, ci_settings: report.ciSettings ?? null } : {}),
     ...(report.manifest !== undefined ? { manifest: report.manifest === null ? null : snakeCaseKeys(report.manifest) } : {}),
   };
 }

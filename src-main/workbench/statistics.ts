@@ -9,6 +9,7 @@
  * The result shapes are plain JSON (numbers in percent, null where not computable): the CLI prints them
  * and an API channel can return them unchanged.
  */
+import { missingGroundTruthError } from '../datasets/dataset-layout.ts';
 import { MPII_JOINT_COUNT, MPII_JOINT_NAMES } from '../core/joints.ts';
 import { PosebenchInputError } from '../core/errors.ts';
 import type { PckhProtocol } from '../core/types.ts';
@@ -55,9 +56,7 @@ export interface StatisticsDataOptions {
 export function loadStatisticsData(wb: Workbench, options: StatisticsDataOptions): StatisticsData {
   const scored = scoredVariants(wb, { protocol: options.protocol, ...(options.names !== undefined ? { names: options.names } : {}) });
   const truth = effectiveAnnotations(wb.workspace, wb.datasetRecord.id);
-  if (truth.gt === null) {
-    throw new PosebenchInputError({ file: wb.workspace.file }, 'the dataset has no gt .mat (head boxes), so PCKh statistics cannot be computed');
-  }
+  if (truth.gt === null) throw missingGroundTruthError(wb.datasetRecord);
   const gt = truth.gt;
   let gtPositions: Float64Array | null = null;
   const variants = scored.map((s): StatisticsVariant => {

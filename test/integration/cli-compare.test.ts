@@ -91,6 +91,26 @@ describe('posebench compare and stats on the demo dataset', () => {
     if (dir !== '') rmSync(dir, { recursive: true, force: true });
   });
 
+  it('eval --ci adds each column\'s interval, equal to the one stats/compare give for the same seed', async () => {
+    const args = ['eval', ...ws(), '--predictions', path.join(dir, 'sharp.json'), '--name', 'sharp', '--coordinate-base', '0', '--format', 'json', '--ci', '--bootstrap', '300', '--seed', '3'];
+    const first = await runPosebench(args);
+    expect(first.code, first.stderr).toBe(0);
+    const report = JSON.parse(first.stdout) as EvalJson & { ci: Record<string, [number, number]>; ci_settings: { bootstrap: number; seed: number; confidence: number } };
+    expect(report.ci_settings).toEqual({ bootstrap: 300, seed: 3, confidence: 0.95 });
+    expect(Object.keys(report.ci)).toEqual([...TABLE_COLUMNS, ...report.per_joint.map((j) => j.name)]);
+    for (const column of TABLE_COLUMNS) {
+      const [lo, hi] = report.ci[column]!;
+      expect(lo).toBeLessThanOrEqual(report.metrics[column]!);
+      expect(hi).toBeGreaterThanOrEqual(report.metrics[column]!);
+    }
+    const stats = await runPosebench(['stats', ...ws(), '--variant', 'sharp', '--bootstrap', '300', '--seed', '3', '--format', 'json']);
+    expect(stats.code, stats.stderr).toBe(0);
+    const columns = (JSON.parse(stats.stdout) as { variants: { columns: { name: string; ci: [number, number] }[] }[] }).variants[0]!.columns;
+    expect(Object.fromEntries(columns.map((c) => [c.name, c.ci]))).toEqual(report.ci);
+    // Deterministic: the same seed gives the same bytes.
+    expect((await runPosebench(args)).stdout).toBe(first.stdout);
+  }, 120_000);
+
   it('compare --format json: every column, values equal to eval bit for bit, Δ = a − b, McNemar + Holm on the 9 table columns', async () => {
     const result = await runPosebench(['compare', ...ws(), '--variant', 'sharp', '--variant', 'blurry', '--bootstrap', '500', '--seed', '7', '--format', 'json']);
     expect(result.code, result.stderr).toBe(0);

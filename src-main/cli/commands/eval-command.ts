@@ -2,7 +2,8 @@
  * posebench eval (--dataset DIR | --demo) (--predictions FILE [--coordinate-base 0|1] | --model FILE.onnx ...)
  *                [--protocol mmpose0x|mmpose1x] [--format table|json|csv] [--db FILE] [--name NAME]
  *                [--flip-test | --no-flip-test] [--heatmap-refine shift|dark|none] [--simcc-split-ratio R]
- *                [--sigma-is-logit | --no-sigma-is-logit] [--rerun] [--max-failed-share S] [--latency-runs N] [--no-crop-cache]
+ *                [--sigma-is-logit | --no-sigma-is-logit] [--rerun] [--max-failed-share S]
+ *                [--ci [--bootstrap B] [--seed S]]   95 % paired-bootstrap intervals per column [--latency-runs N] [--no-crop-cache]
  *
  * Model runs go through the one orchestration every host uses (workbench/run-variants.ts): decoder
  * options given here win over the model's sidecar; options not given leave the sidecar's in force.
@@ -12,6 +13,8 @@
 import path from 'node:path';
 import { CliUsageError, oneOf, parseCommandArgs, positiveInteger } from '../cli-args.ts';
 import { DEFAULT_LATENCY_RUNS } from '../../workbench/run-variants.ts';
+import { DEFAULT_BOOTSTRAP_REPLICATES } from '../../evaluation/bootstrap.ts';
+import { DEFAULT_STATISTICS_SEED } from './compare-command.ts';
 import { oneLine } from '../../core/printable-excerpt.ts';
 import { formatCsv, formatTable, toJsonReport, type VariantReport } from '../report-format.ts';
 import type { PckhProtocol } from '../../core/types.ts';
@@ -39,6 +42,9 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
     ...DECODER_OPTION_FLAGS,
     rerun: { type: 'boolean' },
     'max-failed-share': { type: 'string' },
+    ci: { type: 'boolean' },
+    bootstrap: { type: 'string' },
+    seed: { type: 'string' },
     'latency-runs': { type: 'string' },
     'no-crop-cache': { type: 'boolean' },
   });
@@ -51,6 +57,9 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
   const decoderOptions = decoderOptionsFromFlags(values);
   const latencyRuns = positiveInteger('latency-runs', values['latency-runs'], DEFAULT_LATENCY_RUNS);
   const maxFailedShare = shareArgument(values['max-failed-share']);
+  const replicates = positiveInteger('bootstrap', values.bootstrap, DEFAULT_BOOTSTRAP_REPLICATES);
+  const seed = positiveInteger('seed', values.seed, DEFAULT_STATISTICS_SEED);
+  if (values.ci && replicates < 1) throw new CliUsageError('--bootstrap must be at least 1');
 
   let datasetRoot = values.dataset;
   if (values.demo) {
@@ -122,6 +131,15 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
           manifest: result.manifest ? { ...result.manifest } : null,
         }));
         if (result.warnings.length > 0) process.stderr.write(`${result.variant.name}: ${result.warnings.length} persons scored on damaged images (listed under "warnings" in --format json)\n`);
+      }
+    }
+    if (values.ci === true && reports.length > 0) {
+      // Paired percentile bootstrap over persons (workbench/statistics.ts), on the same runs just reported.
+      const { loadStatisticsData, variantStatistics } = await import('../../workbench/statistics.ts');
+      const statistics = variantStatistics(loadStatisticsData(workbench, { protocol, names: reports.map((r) => r.variant) }), { replicates, seed });
+      for (const [index, report] of reports.entries()) {
+        const columns = statistics.variants[index]?.columns ?? [];
+        reports[index] = { ...report, ci: Object.fromEntries(columns.map((c) => [c.name, c.ci])), ciSettings: { bootstrap: replicates, seed, confidence: statistics.confidence } };
       }
     }
     if (reports.length > 0) process.stdout.write(renderReports(reports, format));
