@@ -149,12 +149,6 @@ export function listRuns(ws: Workspace, filter: { datasetId?: number; variantId?
   return rows.map(toRecord);
 }
 
-/** Newest run of a variant on a dataset, optionally only with one of the given statuses. */
-export function latestRun(ws: Workspace, datasetId: number, variantId: number, statuses?: readonly RunStatus[]): RunRecord | undefined {
-  const runs = listRuns(ws, { datasetId, variantId }).filter((run) => !statuses || statuses.includes(run.status));
-  return runs.at(-1);
-}
-
 /**
  * Moves a run to a new status. 'running' sets started_at (first time only); 'done'/'cancelled'/'failed'
  * set finished_at; `error` is kept for 'failed' (and cleared when the run is resumed).
@@ -237,9 +231,4 @@ export function listRunWarnings(ws: Workspace, runId: number): RunWarning[] {
        FROM run_warnings w JOIN instances i ON i.id = w.instance_id WHERE w.run_id = ? ORDER BY i.entry_index, w.kind`,
     )
     .all(runId) as RunWarning[];
-}
-
-/** Deletes a run and everything it produced. */
-export function deleteRun(ws: Workspace, runId: number): void {
-  ws.db.prepare('DELETE FROM runs WHERE id = ?').run(runId);
 }

@@ -11,7 +11,7 @@ import { effectiveAnnotations } from '../store/corrections-repo.ts';
 import { replaceJointErrorRows } from '../store/joint-errors-repo.ts';
 import { upsertMetricsRow } from '../store/metrics-repo.ts';
 import { readRunPredictions } from '../store/predictions-repo.ts';
-import { getRun, listRunFailures } from '../store/runs-repo.ts';
+import { getRun } from '../store/runs-repo.ts';
 import type { Workspace } from '../store/workspace.ts';
 
 export interface RunEvaluation {
@@ -79,8 +79,4 @@ export function reportForStorage(report: PckhReport): Record<string, unknown> {
       aucMean: report.curve.aucMean,
     },
   };
-}
-
-export function failedInstanceCount(ws: Workspace, runId: number): number {
-  return listRunFailures(ws, runId).length;
 }

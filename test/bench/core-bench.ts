@@ -15,7 +15,7 @@ import { openDataset } from '../../src-main/datasets/open-dataset.ts';
 import { timePckh } from './pckh-benchmark.ts';
 import { buildPckhInputs } from '../../src-main/evaluation/pckh.ts';
 import { importPredictions } from '../../src-main/formats/predictions-import.ts';
-import { benchmarkVariantWrite } from '../../src-main/store/variant-results.ts';
+import { benchmarkVariantWrite } from './variant-write-benchmark.ts';
 import { sharedPath } from '../support/shared-fixtures.ts';
 import { USE_SHARED, goal, note, round, tempDir, type BenchOptions, type Goal } from './bench-util.ts';
 import { perturbedGtPredictions, writeRepeatedDataset } from './synthetic-dataset.ts';

@@ -1,17 +1,11 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listInstances, registerDataset } from '../../../src-main/store/datasets-repo.ts';
-import {
-  hitsVersusMisses,
-  instanceJointErrors,
-  instancesByMissCount,
-  worstInstancesForJoint,
-  writeJointErrors,
-} from '../../../src-main/store/joint-errors-repo.ts';
-import { latestMetrics, listMetrics, saveMetrics } from '../../../src-main/store/metrics-repo.ts';
+import { replaceJointErrorRows } from '../../../src-main/store/joint-errors-repo.ts';
+import { upsertMetricsRow } from '../../../src-main/store/metrics-repo.ts';
 import { predictedInstanceIds } from '../../../src-main/store/predictions-repo.ts';
 import { createRun, getRun, setRunStatus } from '../../../src-main/store/runs-repo.ts';
-import { benchmarkVariantWrite, storeVariantResults } from '../../../src-main/store/variant-results.ts';
+import { storeVariantResults } from '../../../src-main/store/variant-results.ts';
 import { createVariant } from '../../../src-main/store/variants-repo.ts';
 import { seededRandom, tempWorkspace, writeSyntheticDataset } from './store-fixtures.ts';
 
@@ -38,67 +32,30 @@ function setup() {
 }
 
 describe('joint errors', () => {
-  it('rank the instances of a run on one joint, worst first, unknown-size misses first', () => {
-    const { ws, instances, instanceIds, runs, gtRevision } = setup();
-    const [a] = runs;
-    writeJointErrors(ws, a!.run.id, { instanceIds, normalizedErrors: a!.normalizedErrors, hits: a!.hits, evaluated: a!.evaluated, gtRevision });
-    expect(getRun(ws, a!.run.id).errorsGtRevision).toBe(gtRevision);
-
-    for (const joint of [2, 7, 13]) {
-      const ranked = worstInstancesForJoint(ws, a!.run.id, joint);
-      const expected = instances
-        .map((instance, n) => ({ n, instance, error: a!.normalizedErrors[n * 16 + joint]! }))
-        .filter(({ n }) => a!.evaluated[n * 16 + joint] === 1)
-        .sort((x, y) => (Number.isNaN(y.error) ? 1 : 0) - (Number.isNaN(x.error) ? 1 : 0) || y.error - x.error);
-      expect(ranked.map((r) => r.instanceId)).toEqual(expected.map((e) => e.instance.id));
-      expect(ranked.map((r) => r.normalizedError)).toEqual(expected.map((e) => (Number.isNaN(e.error) ? null : e.error)));
-      expect(ranked.map((r) => r.hit)).toEqual(expected.map((e) => e.error <= 0.5));
-    }
-    expect(worstInstancesForJoint(ws, a!.run.id, 7)).toHaveLength(N - 1);
-    expect(worstInstancesForJoint(ws, a!.run.id, 2)[0]).toMatchObject({ instanceId: instanceIds[5], normalizedError: null, hit: false });
-    const page = worstInstancesForJoint(ws, a!.run.id, 13, { limit: 5, offset: 5, onlyMisses: true });
-    const misses = worstInstancesForJoint(ws, a!.run.id, 13).filter((r) => !r.hit);
-    expect(page).toEqual(misses.slice(5, 10));
-    expect(() => worstInstancesForJoint(ws, a!.run.id, 16)).toThrow(RangeError);
-  });
-
-  it('find where run A hits and run B misses, per joint and over all joints', () => {
-    const { ws, instanceIds, runs, gtRevision } = setup();
-    for (const r of runs) writeJointErrors(ws, r.run.id, { instanceIds, normalizedErrors: r.normalizedErrors, hits: r.hits, evaluated: r.evaluated, gtRevision });
-    const [a, b] = runs as [(typeof runs)[0], (typeof runs)[0]];
-
-    const expectedFor = (joints: number[]) => {
-      const rows: { instanceId: number; joint: number; missRunError: number | null }[] = [];
-      for (let n = 0; n < N; n += 1) {
-        for (const j of joints) {
-          const k = n * 16 + j;
-          if (a.evaluated[k] && a.hits[k] === 1 && b.hits[k] === 0) {
-            rows.push({ instanceId: instanceIds[n]!, joint: j, missRunError: Number.isNaN(b.normalizedErrors[k]!) ? null : b.normalizedErrors[k]! });
-          }
-        }
-      }
-      return rows.sort((x, y) => (y.missRunError ?? Infinity) - (x.missRunError ?? Infinity) || x.instanceId - y.instanceId || x.joint - y.joint);
-    };
-    const oneJoint = hitsVersusMisses(ws, { hitRunId: a.run.id, missRunId: b.run.id, joint: 11 });
-    expect(oneJoint.length).toBeGreaterThan(0);
-    expect(oneJoint.map(({ instanceId, joint, missRunError }) => ({ instanceId, joint, missRunError }))).toEqual(expectedFor([11]));
-    const allJoints = hitsVersusMisses(ws, { hitRunId: a.run.id, missRunId: b.run.id });
-    expect(allJoints.map(({ instanceId, joint, missRunError }) => ({ instanceId, joint, missRunError }))).toEqual(
-      expectedFor(Array.from({ length: 16 }, (_, j) => j)),
-    );
-    expect(allJoints.every((row) => row.hitRunError !== null && row.hitRunError <= 0.5)).toBe(true);
-  });
-
-  it('list one instance per joint and rank instances by miss count', () => {
+  it('stores one row per evaluated joint; a non-finite error is NULL (a miss of unknown size); replacing drops the old rows', () => {
     const { ws, instanceIds, runs, gtRevision } = setup();
     const a = runs[0]!;
-    writeJointErrors(ws, a.run.id, { instanceIds, normalizedErrors: a.normalizedErrors, hits: a.hits, evaluated: a.evaluated, gtRevision });
-    const perJoint = instanceJointErrors(ws, a.run.id, instanceIds[3]!);
-    expect(perJoint.map((r) => r.joint)).toEqual([0, 1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13, 14, 15]);
-    const ranked = instancesByMissCount(ws, a.run.id);
-    const missCount = (n: number) => Array.from({ length: 16 }, (_, j) => n * 16 + j).filter((k) => a.evaluated[k] && !a.hits[k]).length;
-    const expected = instanceIds.map((id, n) => ({ id, n, misses: missCount(n) })).filter((e) => e.misses > 0).sort((x, y) => y.misses - x.misses || x.n - y.n);
-    expect(ranked.map((r) => [r.instanceId, r.misses])).toEqual(expected.map((e) => [e.id, e.misses]));
+    ws.db.transaction(() => replaceJointErrorRows(ws.db, a.run.id, { instanceIds, normalizedErrors: a.normalizedErrors, hits: a.hits, evaluated: a.evaluated, gtRevision })).immediate();
+    const rows = ws.db.prepare('SELECT joint, instance_id AS instanceId, normalized_error AS error, hit FROM joint_errors WHERE run_id = ? ORDER BY instance_id, joint').all(a.run.id) as {
+      joint: number;
+      instanceId: number;
+      error: number | null;
+      hit: number;
+    }[];
+    expect(rows).toHaveLength(N * 16 - 1); // person 3's joint 7 was not evaluated
+    expect(rows.find((r) => r.instanceId === instanceIds[3] && r.joint === 7)).toBeUndefined();
+    expect(rows.find((r) => r.instanceId === instanceIds[5] && r.joint === 2)).toMatchObject({ error: null, hit: 0 });
+    const sample = rows.find((r) => r.instanceId === instanceIds[9] && r.joint === 4)!;
+    expect([sample.error, sample.hit]).toEqual([a.normalizedErrors[9 * 16 + 4], a.hits[9 * 16 + 4]]);
+    // Replaced wholesale (a re-score after a GT edit).
+    ws.db.transaction(() => replaceJointErrorRows(ws.db, a.run.id, { instanceIds: instanceIds.slice(0, 1), normalizedErrors: new Float64Array(16), hits: new Uint8Array(16).fill(1), gtRevision })).immediate();
+    expect(ws.db.prepare('SELECT COUNT(*) AS n FROM joint_errors WHERE run_id = ?').get(a.run.id)).toEqual({ n: 16 });
+  });
+
+  it('refuses arrays of the wrong length', () => {
+    const { ws, instanceIds, runs, gtRevision } = setup();
+    const a = runs[0]!;
+    expect(() => replaceJointErrorRows(ws.db, a.run.id, { instanceIds, normalizedErrors: a.normalizedErrors.subarray(1), hits: a.hits, gtRevision })).toThrow(RangeError);
   });
 });
 
@@ -115,8 +72,8 @@ describe('storeVariantResults', () => {
       finalStatus: 'done',
     });
     expect(getRun(ws, a.run.id)).toMatchObject({ status: 'done', done: N, errorsGtRevision: gtRevision });
-    expect(worstInstancesForJoint(ws, a.run.id, 0)).toHaveLength(N);
-    expect(latestMetrics(ws, a.run.id, 'mmpose0x')?.report).toEqual({ PCKh: 88.5, Head: null });
+    expect(ws.db.prepare('SELECT COUNT(*) AS n FROM joint_errors WHERE run_id = ? AND joint = 0').get(a.run.id)).toEqual({ n: N });
+    expect(JSON.parse((ws.db.prepare("SELECT report_json FROM metrics WHERE run_id = ? AND protocol = 'mmpose0x'").get(a.run.id) as { report_json: string }).report_json)).toEqual({ PCKh: 88.5, Head: null });
   });
 
   it('writes nothing when any part fails', () => {
@@ -135,24 +92,22 @@ describe('storeVariantResults', () => {
     expect(getRun(ws, b.run.id)).toMatchObject({ status: 'running', done: 0 });
   });
 
-  it('is usable as a benchmark (small size here; the 2958-person goal is measured by the bench command)', () => {
-    const result = benchmarkVariantWrite({ persons: 50, repeats: 2 });
-    expect(result.jointErrorRows).toBe(800);
-    expect(result.writeMs).toHaveLength(2);
-    expect(result.writeMs.every((ms) => ms > 0)).toBe(true);
-  });
 });
 
 describe('metrics', () => {
-  it('keep one report per run, protocol and gt revision; the newest revision is the latest', () => {
+  it('keep one report per run, protocol and gt revision (a re-score replaces it)', () => {
     const { ws, runs } = setup();
     const runId = runs[0]!.run.id;
-    saveMetrics(ws, { runId, protocol: 'mmpose0x', gtRevision: 0, report: { PCKh: 1 } });
-    saveMetrics(ws, { runId, protocol: 'mmpose0x', gtRevision: 0, report: { PCKh: 2 } });
-    saveMetrics(ws, { runId, protocol: 'mmpose0x', gtRevision: 3, report: { PCKh: 3 } });
-    saveMetrics(ws, { runId, protocol: 'mmpose1x', gtRevision: 0, report: { PCK: 4 } });
-    expect(latestMetrics(ws, runId, 'mmpose0x')?.report).toEqual({ PCKh: 3 });
-    expect(latestMetrics(ws, runId, 'mmpose0x', 0)?.report).toEqual({ PCKh: 2 });
-    expect(listMetrics(ws, runId).map((m) => [m.protocol, m.gtRevision])).toEqual([['mmpose0x', 0], ['mmpose0x', 3], ['mmpose1x', 0]]);
+    const save = (protocol: string, gtRevision: number, report: unknown) => upsertMetricsRow(ws.db, { runId, protocol, gtRevision, report });
+    save('mmpose0x', 0, { PCKh: 1 });
+    save('mmpose0x', 0, { PCKh: 2 });
+    save('mmpose0x', 3, { PCKh: 3 });
+    save('mmpose1x', 0, { PCK: 4 });
+    const rows = ws.db.prepare('SELECT protocol, gt_revision AS rev, report_json AS json FROM metrics WHERE run_id = ? ORDER BY protocol, gt_revision').all(runId) as { protocol: string; rev: number; json: string }[];
+    expect(rows.map((r) => [r.protocol, r.rev, JSON.parse(r.json)])).toEqual([
+      ['mmpose0x', 0, { PCKh: 2 }],
+      ['mmpose0x', 3, { PCKh: 3 }],
+      ['mmpose1x', 0, { PCK: 4 }],
+    ]);
   });
 });
