@@ -7,7 +7,8 @@ import { headSize } from '../../../src-main/datasets/head-size.ts';
 import { encodeMpiiGtMat } from '../../../src-main/formats/mpii-gt-mat.ts';
 import { MAX_MISSING_IMAGE_WARNINGS } from '../../../src-main/datasets/image-index.ts';
 import { measureOpenDataset } from '../../bench/open-dataset-benchmark.ts';
-import { openDataset } from '../../../src-main/datasets/open-dataset.ts';
+import { openDataset, parsePersons } from '../../../src-main/datasets/open-dataset.ts';
+import { parseMpiiJson } from '../../../src-main/formats/mpii-json.ts';
 import { HAS_SHARED, sharedPath, skipWithoutShared } from '../../support/shared-fixtures.ts';
 import { annotationPath, gtMatPath, makeJsonEntry, makeTempDir, removeDir, writeAnnotation, writeImageFiles, catchInputError } from './dataset-test-files.ts';
 
@@ -288,6 +289,52 @@ describe('openDataset on hand-built folders', () => {
         if (c.entry !== undefined) expect(error.message).toContain(`entry ${c.entry}`);
         expect(error.message).toMatch(c.text);
       });
+    }
+  });
+});
+
+describe('parsePersons: entry by entry, the same persons and errors as parseMpiiJson', () => {
+  const entries = [0, 1, 2].map((n) => ({
+    image: `im ${n} "quoted" \\ back.jpg`,
+    center: [100.5 + n, 200],
+    scale: 1.5,
+    joints: Array.from({ length: 16 }, (_, j) => (j === 3 ? [-1, -1] : [10 + j, 20.25 + n])),
+    joints_vis: Array.from({ length: 16 }, (_, j) => (j === 3 || j === 7 ? 0 : 1)),
+    extra: { nested: [[1, { a: ']' }]], text: '{[' },
+  }));
+
+  it('gives parseMpiiJson\'s persons (raw parsed on first access) for compact and spaced text', () => {
+    for (const text of [JSON.stringify(entries), JSON.stringify(entries, null, 2), ` \n[ ${entries.map((e) => JSON.stringify(e)).join(' ,\r\n\t')} ] \n`, '[]', ' [ ] ']) {
+      const expected = parseMpiiJson(text, 'a.json');
+      const persons = parsePersons(text, 'a.json');
+      expect(persons).toEqual(expected);
+      expect(persons.map((p) => p.raw)).toEqual(expected.map((p) => p.raw));
+      if (persons.length > 0) expect(persons[0]!.raw).toBe(persons[0]!.raw);
+    }
+  });
+
+  it('reports exactly parseMpiiJson\'s error for malformed text and bad entries', () => {
+    const good = JSON.stringify(entries);
+    const bad = [
+      good.slice(0, -1), // cut
+      `${good}x`,
+      good.replace('"scale":1.5', '"scale":"1.5"'),
+      good.replace('"joints_vis":[', '"joints_vis":[7,'),
+      good.replace('[{', '[{]'),
+      '{"a": 1}',
+      '[1, 2]',
+      good.replace('100.5', 'NaN'),
+      '',
+    ];
+    for (const text of bad) {
+      let expected = '';
+      try {
+        parseMpiiJson(text, 'a.json');
+      } catch (error) {
+        expected = (error as Error).message;
+      }
+      expect(expected, text.slice(0, 40)).not.toBe('');
+      expect(() => parsePersons(text, 'a.json')).toThrow(expected);
     }
   });
 });
