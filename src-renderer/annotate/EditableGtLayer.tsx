@@ -85,6 +85,20 @@ export const EditableGtLayer = memo(function EditableGtLayer({ gt, scale, select
         </g>
       ) : null}
       {circleAt && headSize !== null && headSize > 0 && circleJoint !== null ? (
+        // A dark outline under the white dashes keeps the circle visible on light photos.
+        <circle
+          cx={circleAt[0]}
+          cy={circleAt[1]}
+          r={threshold * headSize}
+          fill="none"
+          stroke="rgba(0,0,0,0.75)"
+          strokeWidth={3}
+          vectorEffect="non-scaling-stroke"
+          pointerEvents="none"
+          aria-hidden="true"
+        />
+      ) : null}
+      {circleAt && headSize !== null && headSize > 0 && circleJoint !== null ? (
         <circle
           cx={circleAt[0]}
           cy={circleAt[1]}

@@ -155,10 +155,31 @@ export const InstanceViewer = memo(function InstanceViewer({ detail, overlays, f
           fit
         </button>
       </div>
+      {natural && natural.w === 0 ? (
+        <div className="image-missing" role="note">
+          image missing: {detail.image} is not in the dataset's images folder (or cannot be read); joints are drawn without it
+        </div>
+      ) : null}
       {view ? (
         <svg role="group" aria-label={`Instance ${detail.instanceIndex} overlay`}>
           <g transform={`translate(${view.tx} ${view.ty}) scale(${view.scale})`}>
-            {natural && natural.w > 0 ? <image href={url} x={0} y={0} width={natural.w} height={natural.h} style={{ imageRendering: s > 3 ? 'pixelated' : 'auto' }} /> : null}
+            {/* posebench's coordinates are 0-based with an integer at a pixel's centre: pixel i covers
+                [i − 0.5, i + 0.5], so the image starts at −0.5 and joints drawn (and hit) at integer
+                coordinates sit on pixel centres. */}
+            {natural && natural.w > 0 ? <image href={url} x={-0.5} y={-0.5} width={natural.w} height={natural.h} style={{ imageRendering: s > 3 ? 'pixelated' : 'auto' }} /> : null}
+            {!gtLayer && focusGt && detail.headSize > 0 ? (
+              <circle
+                cx={focusGt[0]}
+                cy={focusGt[1]}
+                r={threshold * detail.headSize}
+                fill="none"
+                stroke="rgba(0,0,0,0.75)"
+                strokeWidth={3}
+                vectorEffect="non-scaling-stroke"
+                pointerEvents="none"
+                aria-hidden="true"
+              />
+            ) : null}
             {!gtLayer && focusGt && detail.headSize > 0 ? (
               <circle
                 cx={focusGt[0]}

@@ -2,6 +2,7 @@ import { lazy, Suspense, useEffect, useState } from 'react';
 import { useApi, useEngineInvalidation } from '../bridge/queries.ts';
 import { getBridge } from '../bridge/index.ts';
 import { useUi, type ViewName } from './ui-store.ts';
+import { useUrlSync } from './url-sync.ts';
 import { MetricsView } from '../metrics/MetricsView.tsx';
 import { fmtDuration } from '../shared/format.ts';
 import { PCKH_PROTOCOLS, type EventMap } from '../../src-main/api/contract.ts';
@@ -25,6 +26,7 @@ const TABS: readonly { view: ViewName; label: string }[] = [
 
 export function App() {
   useEngineInvalidation();
+  useUrlSync();
   const view = useUi((s) => s.view);
   const setView = useUi((s) => s.setView);
   const protocol = useUi((s) => s.protocol);

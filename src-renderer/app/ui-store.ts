@@ -2,6 +2,7 @@
 import { create } from 'zustand';
 import { DEFAULT_PCKH_PROTOCOL, PCKH_PROTOCOLS } from '../../src-main/api/contract.ts';
 import type { PckhProtocol } from '../../src-main/core/types.ts';
+import { parseRoute, type RouteState } from './url-state.ts';
 
 export type ViewName = 'metrics' | 'failures' | 'browse' | 'compare' | 'runs' | 'annotate';
 export type Outcome = 'all' | 'hit' | 'miss';
@@ -28,10 +29,22 @@ interface UiState {
   setRuns(patch: Partial<UiState['runs']>): void;
 }
 
-const initialView = (): ViewName => {
-  const hash = typeof window === 'undefined' ? '' : window.location.hash.replace('#', '');
-  return (['metrics', 'failures', 'browse', 'compare', 'runs', 'annotate'] as const).find((v) => v === hash) ?? 'metrics';
-};
+/** The state the page's URL names (a reload, a copied link). */
+const initialRoute = (): RouteState => parseRoute(typeof window === 'undefined' ? '' : window.location.hash);
+
+/** The UI state a route names, over `current` (fields the route does not name are kept). */
+export function uiStateFromRoute(route: RouteState, current: Pick<UiState, 'failures' | 'browse' | 'compare' | 'protocol'>): Partial<UiState> {
+  const failures = { ...current.failures, ...route.failures };
+  const browse = { ...current.browse, ...route.browse };
+  const compare = { ...current.compare, ...route.compare };
+  let openInstance: UiState['openInstance'] = null;
+  if (route.open !== undefined && route.view === 'failures') {
+    openInstance = { index: route.open, variantIds: failures.variantId ? [failures.variantId] : [], focusJoint: failures.joint, list: [] };
+  } else if (route.open !== undefined && route.view === 'browse') {
+    openInstance = { index: route.open, variantIds: browse.variantId ? [browse.variantId] : [], focusJoint: browse.joint, list: [] };
+  }
+  return { view: route.view, protocol: route.protocol ?? current.protocol, failures, browse, compare, openInstance };
+}
 
 const PROTOCOL_STORAGE_KEY = 'posebench.pckhProtocol';
 
@@ -53,17 +66,15 @@ function storeProtocol(protocol: PckhProtocol): void {
 }
 
 export const useUi = create<UiState>((set) => ({
-  view: initialView(),
-  protocol: storedProtocol(),
-  openInstance: null,
-  failures: { variantId: null, joint: 15 },
-  browse: { variantId: null, joint: null, outcome: 'all' },
-  compare: { variantIds: [], joint: 15, relation: 'a-hit-b-miss' },
+  ...(uiStateFromRoute(initialRoute(), {
+    protocol: storedProtocol(),
+    failures: { variantId: null, joint: 15 },
+    browse: { variantId: null, joint: null, outcome: 'all' },
+    compare: { variantIds: [], joint: 15, relation: 'a-hit-b-miss' },
+  }) as Pick<UiState, 'view' | 'protocol' | 'failures' | 'browse' | 'compare' | 'openInstance'>),
   runs: { checked: [], expanded: [] },
-  setView: (view) => {
-    if (typeof window !== 'undefined') window.history.replaceState(null, '', `${window.location.pathname}${window.location.search}#${view}`);
-    set({ view, openInstance: null });
-  },
+  // The URL follows the state (url-sync.ts).
+  setView: (view) => set({ view, openInstance: null }),
   setProtocol: (protocol) => {
     storeProtocol(protocol);
     set({ protocol });

@@ -36,7 +36,14 @@ export function BrowseView() {
   // Stable while the choice is: the grid's rows are memoised on it.
   const overlay = useMemo<ThumbOverlayStyle>(() => ({ gtColor: GT_COLOR, variantId: chosen, predColor }), [chosen, predColor]);
   const [selected, setSelected] = useState(0);
-  useEffect(() => setSelected(0), [list.data]);
+  useEffect(() => {
+    // After a new list, the selection is the open instance when it is in the list (a reload with
+    // `open=` in the URL), else the first.
+    const current = useUi.getState().openInstance;
+    const at = current ? indices.indexOf(current.index) : -1;
+    setSelected(Math.max(0, at));
+    if (current && at >= 0 && current.list !== indices) openInstanceView(current.index, current.variantIds, current.focusJoint, indices);
+  }, [list.data]);
 
   const open = useCallback(
     (position: number) => {
@@ -44,6 +51,15 @@ export function BrowseView() {
       if (item) openInstanceView(item.instanceIndex, chosen ? [chosen] : [], joint, indices);
     },
     [items, chosen, joint, indices, openInstanceView],
+  );
+
+  const select = useCallback(
+    (position: number) => {
+      setSelected(position);
+      // Arrow keys keep an open pane on the selected instance.
+      if (useUi.getState().openInstance !== null) open(position);
+    },
+    [open],
   );
 
   return (
@@ -64,7 +80,14 @@ export function BrowseView() {
             {list.data ? `${list.data.total} instances` : 'loading…'}
           </span>
         </div>
-        <ThumbGrid items={items} datasetId={datasetId} overlay={overlay} selected={selected} onSelect={setSelected} onOpen={open} />
+        <ThumbGrid
+          items={items}
+          datasetId={datasetId}
+          overlay={overlay}
+          selected={selected}
+          onSelect={select}
+          onOpen={open}
+        />
       </div>
       {openInstance ? <InstancePanel variantOrder={order} /> : null}
     </div>

@@ -2,7 +2,7 @@
  * Failures: pick a joint and a variant; instances sorted by normalised error, worst first. One click
  * opens the instance with the PCKh tolerance circle (0.5 × head size) around the GT joint.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useApi } from '../bridge/queries.ts';
 import { useUi } from '../app/ui-store.ts';
 import { InstancePanel } from '../annotate/InstancePanel.tsx';
@@ -19,6 +19,7 @@ export function FailuresView() {
   const protocol = useUi((s) => s.protocol);
   const openInstance = useUi((s) => s.openInstance);
   const openInstanceView = useUi((s) => s.openInstanceView);
+  const closeInstance = useUi((s) => s.closeInstance);
   const [limit, setLimit] = useState(PAGE);
   const chosen = variantId !== null && evaluated.some((v) => v.id === variantId) ? variantId : (evaluated[0]?.id ?? null);
 
@@ -26,6 +27,39 @@ export function FailuresView() {
 
   const list = useApi('failures:list', { variantId: chosen ?? '', joint, offset: 0, limit, protocol }, { enabled: chosen !== null });
   const indices = useMemo(() => (list.data?.items ?? []).map((item) => item.instanceIndex), [list.data]);
+  const tbody = useRef<HTMLTableSectionElement>(null);
+
+  // The pane follows the current list (it never shows an instance of another joint or variant).
+  const listReady = list.data !== undefined && !list.isPlaceholderData && list.isSuccess;
+  useEffect(() => {
+    if (!listReady || openInstance === null || chosen === null) return;
+    // No variant: restored from a URL that named none (the default variant is shown).
+    const sameVariant = openInstance.variantIds.length === 0 || (openInstance.variantIds.length === 1 && openInstance.variantIds[0] === chosen);
+    const sameContext = sameVariant && openInstance.focusJoint === joint;
+    const sameList = openInstance.list.length === indices.length && openInstance.list.every((v, i) => v === indices[i]);
+    if (sameContext && sameList) return;
+    // Another joint or variant: its worst instance (the top row). The same pair with a longer list
+    // ("Show more", a reload restoring `open=`): the open instance stays when the list has it.
+    const target = sameContext && indices.includes(openInstance.index) ? openInstance.index : indices[0];
+    if (target === undefined) closeInstance();
+    else openInstanceView(target, [chosen], joint, indices);
+  }, [listReady, indices, chosen, joint, openInstance, openInstanceView, closeInstance]);
+
+  // The open instance's row stays in sight (after a reload with `open=` too).
+  const openIndex = openInstance?.index ?? null;
+  useEffect(() => {
+    if (openIndex === null) return;
+    tbody.current?.querySelector<HTMLTableRowElement>('tr[aria-selected="true"]')?.scrollIntoView({ block: 'nearest' });
+  }, [openIndex, indices]);
+
+  const openAt = (position: number) => {
+    const index = indices[position];
+    if (index === undefined || chosen === null) return;
+    openInstanceView(index, [chosen], joint, indices);
+    const row = tbody.current?.querySelectorAll<HTMLTableRowElement>('tr')[position];
+    row?.focus();
+    row?.scrollIntoView({ block: 'nearest' });
+  };
 
   if (!loading && evaluated.length === 0) return <div className="view"><div className="empty">No evaluated variants yet.</div></div>;
   const data = list.data;
@@ -52,7 +86,7 @@ export function FailuresView() {
                 <th scope="col">Result</th>
               </tr>
             </thead>
-            <tbody>
+            <tbody ref={tbody}>
               {(data?.items ?? []).map((item, rank) => (
                 <tr
                   key={item.instanceIndex}
@@ -62,6 +96,10 @@ export function FailuresView() {
                   onClick={() => openInstanceView(item.instanceIndex, chosen ? [chosen] : [], joint, indices)}
                   onKeyDown={(e) => {
                     if (e.key === 'Enter') openInstanceView(item.instanceIndex, chosen ? [chosen] : [], joint, indices);
+                    else if (e.key === 'ArrowDown') openAt(rank + 1);
+                    else if (e.key === 'ArrowUp') openAt(rank - 1);
+                    else return;
+                    e.preventDefault();
                   }}
                 >
                   <td className="muted">{rank + 1}</td>

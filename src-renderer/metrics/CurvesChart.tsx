@@ -5,6 +5,24 @@ import { DISPLAY_JOINT_ORDER, jointLabel } from '../shared/joint-order.ts';
 import { Legend } from './JointBarChart.tsx';
 import { PercentGridlines } from '../shared/PercentGridlines.tsx';
 
+/**
+ * Area under a PCKh-vs-threshold curve by the trapezoid rule over the thresholds, divided by their
+ * span: the engine's sweepAreaUnderCurve, in the same order of operations. Null where a point is null.
+ */
+export function curveAuc(thresholds: readonly number[], values: readonly (number | null)[]): number | null {
+  if (thresholds.length < 2 || values.length !== thresholds.length) return null;
+  let previous = values[0];
+  if (previous === null || previous === undefined) return null;
+  let area = 0;
+  for (let r = 1; r < thresholds.length; r++) {
+    const current = values[r];
+    if (current === null || current === undefined) return null;
+    area += (thresholds[r]! - thresholds[r - 1]!) * (previous + current) * 0.5;
+    previous = current;
+  }
+  return area / (thresholds[thresholds.length - 1]! - thresholds[0]!);
+}
+
 const WIDTH = 640;
 const HEIGHT = 250;
 const MARGIN = { left: 34, right: 10, top: 10, bottom: 30 };
@@ -19,6 +37,9 @@ export const CurvesChart = memo(function CurvesChart({ curves }: { curves: Metri
   const x = (t: number) => MARGIN.left + (plotW * t) / maxT;
   const y = (v: number) => MARGIN.top + plotH * (1 - v / 100);
   const label = joint === 'mean' ? 'mean of 14 joints' : jointLabel(joint);
+  // The legend's AUC is the curve shown: the mean's (from the engine) or the selected joint's.
+  const aucOf = (series: MetricsCurves['series'][number]): number | null =>
+    joint === 'mean' ? series.auc : curveAuc(thresholds, series.perJoint[joint] ?? []);
   return (
     <>
       <div className="toolbar">
@@ -59,12 +80,13 @@ export const CurvesChart = memo(function CurvesChart({ curves }: { curves: Metri
           });
           return (
             <path key={series.variantId} d={d} fill="none" stroke={variantColor(v)} strokeWidth={1.8}>
-              <title>{`${series.variantName} (AUC ${series.auc?.toFixed(2) ?? '–'})`}</title>
+              <title>{`${series.variantName} (AUC ${aucOf(series)?.toFixed(2) ?? '–'}, ${label})`}</title>
             </path>
           );
         })}
       </svg>
-      <Legend names={curves.series.map((s) => `${s.variantName} · AUC ${s.auc?.toFixed(1) ?? '–'}`)} />
+      <Legend names={curves.series.map((s) => `${s.variantName} · AUC ${aucOf(s)?.toFixed(1) ?? '–'}`)} />
+      <div className="muted" data-testid="curves-auc-note">AUC of {label}, thresholds 0–{maxT}</div>
     </>
   );
 });
