@@ -11,10 +11,9 @@
  * - A worker that dies is started again (a few times): it finds the crops already made.
  * - Without a worker entry (a bundle without it) or a cache, nothing is prepared: runs decode.
  */
-import type { ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import type { CropPerson, CropSize, PrepareCropsOptions, PrepareCropsProgress } from '../../../inference/runtime/crop-prepare.ts';
-import { forkLowPriorityWorker, workerEntryBeside } from '../low-priority-process.ts';
+import { workerEntryBeside } from '../low-priority-process.ts';
+import { WorkerProcess } from '../worker-process.ts';
 
 /** The job sent to the worker: prepareCrops' options without callbacks. */
 export type CropPrepareJob = Omit<PrepareCropsOptions, 'onProgress' | 'signal' | 'progressEveryMs'>;
@@ -69,25 +68,23 @@ const MAX_STARTS_PER_TARGET = 5;
 
 export class CropPreparer {
   private target: CropPrepareTarget | null = null;
-  private child: ChildProcess | null = null;
+  private readonly worker: WorkerProcess<CropPrepareRequest, Exclude<CropPrepareMessage, { readonly ready: true }>>;
   private state: CropPrepareState = 'idle';
   private progress: PrepareCropsProgress | null = null;
   private error: string | null = null;
   private starts = 0;
   /** The current worker has loaded and been given its job: it reads hold/continue from then on. */
-  private childReady = false;
+  private jobSent = false;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
-  private readonly entry: string | null;
 
   constructor(private readonly options: CropPreparerOptions) {
-    const entry = options.entry === undefined ? workerEntryBeside(import.meta.url, 'crop-prepare-worker') : options.entry;
-    this.entry = entry !== null && existsSync(entry) ? entry : null;
+    this.worker = new WorkerProcess(options.entry === undefined ? workerEntryBeside(import.meta.url, 'crop-prepare-worker') : options.entry);
   }
 
   /** Whether preparation can happen at all (a cache and a worker entry). */
   get available(): boolean {
-    return !this.closed && this.options.cache !== null && this.entry !== null;
+    return !this.closed && this.options.cache !== null && this.worker.present;
   }
 
   /** Prepares `target` (replacing other work), or nothing when it is already being / was prepared. */
@@ -112,7 +109,7 @@ export class CropPreparer {
       progress: this.progress,
       error: this.error,
       starts: this.starts,
-      pid: this.child?.pid,
+      pid: this.worker.pid,
     };
   }
 
@@ -131,7 +128,7 @@ export class CropPreparer {
     }
     const may = this.options.mayWork();
     if (may && this.state === 'held') {
-      if (this.child === null) this.startChild(this.target);
+      if (!this.worker.running) this.startChild(this.target);
       else {
         this.send({ continue: true });
         this.state = 'running';
@@ -144,62 +141,55 @@ export class CropPreparer {
 
   private send(request: CropPrepareRequest): void {
     // Before 'ready' the worker may not listen yet; the state is sent with the job instead.
-    if (!this.childReady && !('job' in request)) return;
-    const child = this.child;
-    if (child === null || !child.connected) return; // gone: its exit handler decides
-    child.send(request, (error) => {
-      void error; // a worker dying meanwhile: its exit handler decides
-    });
+    if (!this.jobSent && !('job' in request)) return;
+    this.worker.send(request); // a worker gone meanwhile: its exit handler decides
   }
 
   private startChild(target: CropPrepareTarget): void {
     const cache = this.options.cache;
-    if (this.entry === null || cache === null) return;
+    if (!this.worker.present || cache === null) return;
     if (this.starts >= MAX_STARTS_PER_TARGET) {
       this.fail(`the crop-preparation worker was started ${this.starts} times without finishing`);
       return;
     }
     this.starts += 1;
-    let child: ChildProcess;
+    // Only what a crop needs crosses the IPC channel (not the joints of every person).
+    const persons = target.persons.map(({ entryIndex, image, center, scale }) => ({ entryIndex, image, center, scale }));
+    const job: CropPrepareJob = { persons, imagesDir: target.imagesDir, sizes: target.sizes, cacheDir: cache.dir, budgetBytes: cache.budgetBytes };
+    this.jobSent = false;
     try {
-      child = forkLowPriorityWorker(this.entry);
+      this.worker.start({
+        onReady: () => {
+          this.error = null; // an earlier worker's death is history once this one runs
+          this.send({ job });
+          this.jobSent = true;
+          if (this.state === 'held') this.send({ hold: true });
+        },
+        onMessage: (message) => {
+          if ('progress' in message) this.progress = message.progress;
+          else if ('done' in message) {
+            this.progress = message.done;
+            this.error = null;
+            this.state = 'done';
+            this.endChild();
+          } else this.fail(message.error);
+        },
+        onExit: (code, signal) => {
+          // Killed by something else, or crashed: try again at the next tick (bounded by MAX_STARTS).
+          if (this.state === 'running') this.state = 'held';
+          if (code !== 0 && this.state === 'held') this.error = `the crop-preparation worker exited (${signal ?? code})`;
+        },
+        // An error from a send to a worker that just died (channel closed) is followed by its exit
+        // (a restart); only a process that never started is a failure here.
+        onError: (error, started) => {
+          if (!started) this.fail(error.message);
+        },
+      });
     } catch (error) {
       this.fail(`cannot start the crop-preparation worker (${error instanceof Error ? error.message : String(error)})`);
       return;
     }
-    this.child = child;
-    this.childReady = false;
     this.state = 'running';
-    // Only what a crop needs crosses the IPC channel (not the joints of every person).
-    const persons = target.persons.map(({ entryIndex, image, center, scale }) => ({ entryIndex, image, center, scale }));
-    const job: CropPrepareJob = { persons, imagesDir: target.imagesDir, sizes: target.sizes, cacheDir: cache.dir, budgetBytes: cache.budgetBytes };
-    child.on('message', (message: CropPrepareMessage) => {
-      if (this.child !== child) return;
-      if ('ready' in message) {
-        this.error = null; // an earlier worker's death is history once this one runs
-        this.send({ job });
-        this.childReady = true;
-        if (this.state === 'held') this.send({ hold: true });
-      } else if ('progress' in message) this.progress = message.progress;
-      else if ('done' in message) {
-        this.progress = message.done;
-        this.error = null;
-        this.state = 'done';
-        this.endChild();
-      } else this.fail(message.error);
-    });
-    child.on('exit', (code, signal) => {
-      if (this.child !== child) return;
-      this.child = null;
-      // Killed by something else, or crashed: try again at the next tick (bounded by MAX_STARTS).
-      if (this.state === 'running') this.state = 'held';
-      if (code !== 0 && this.state === 'held') this.error = `the crop-preparation worker exited (${signal ?? code})`;
-    });
-    // 'error' also comes from a send to a worker that just died (channel closed): its 'exit' decides
-    // then (a restart). Only a process that never started is a failure here.
-    child.on('error', (error) => {
-      if (this.child === child && child.pid === undefined) this.fail(error.message);
-    });
   }
 
   private fail(message: string): void {
@@ -209,9 +199,7 @@ export class CropPreparer {
   }
 
   private endChild(): void {
-    const child = this.child;
-    this.child = null;
-    child?.kill();
+    this.worker.stop();
   }
 
   private ensureTimer(): void {

@@ -5,9 +5,8 @@
  * bundle, where it must be an entry of its own; when it is not there, `usable` is false and the
  * caller makes thumbnails itself.
  */
-import type { ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { forkLowPriorityWorker, workerEntryBeside } from '../low-priority-process.ts';
+import { workerEntryBeside } from '../low-priority-process.ts';
+import { WorkerProcess } from '../worker-process.ts';
 import type { ThumbnailJob } from './thumbnails.ts';
 
 export interface WorkerRequest {
@@ -29,37 +28,35 @@ export function thumbnailWorkerEntry(): string {
 }
 
 export class ThumbnailWorkerClient {
-  private child: ChildProcess | null = null;
+  private readonly worker: WorkerProcess<WorkerRequest, Exclude<WorkerReply, { readonly ready: true }>>;
   private nextId = 1;
   private readonly pending = new Map<number, { sentAt: number; resolve: (ms: number) => void; reject: (error: Error) => void }>();
-  /** When the current worker said it was ready (null: starting). */
-  private readyAt: number | null = null;
-  private crashes = 0;
+  /** Forks that never gave a process (counted with the worker's unexpected exits). */
+  private failedStarts = 0;
   private closed = false;
-  private readonly present: boolean;
 
-  constructor(private readonly entry: string | null = thumbnailWorkerEntry()) {
-    this.present = entry !== null && existsSync(entry);
+  constructor(entry: string | null = thumbnailWorkerEntry()) {
+    this.worker = new WorkerProcess(entry);
   }
 
   /** False when there is no worker file (a bundle without it), it kept crashing, or after close(). */
   get usable(): boolean {
-    return !this.closed && this.present && this.crashes < MAX_CRASHES;
+    return !this.closed && this.worker.present && this.worker.unexpectedExits + this.failedStarts < MAX_CRASHES;
   }
 
   /** Started and has loaded its code (jobs sent before then wait for its start-up). */
   get ready(): boolean {
-    return this.child !== null && this.readyAt !== null;
+    return this.worker.ready;
   }
 
   /** Starts the worker if it is not running (no job). */
   warmUp(): void {
-    if (this.usable && this.child === null) this.start();
+    if (this.usable && !this.worker.running) this.start();
   }
 
   /** The worker's process id, once started (tests check its priority). */
   get pid(): number | undefined {
-    return this.child?.pid;
+    return this.worker.pid;
   }
 
   /**
@@ -68,51 +65,45 @@ export class ThumbnailWorkerClient {
    */
   make(job: ThumbnailJob): Promise<number> {
     if (!this.usable) return Promise.reject(new Error('the thumbnail worker is not available'));
-    const child = this.child ?? this.start();
+    if (!this.worker.running) this.start();
     const id = this.nextId++;
     return new Promise<number>((resolve, reject) => {
       this.pending.set(id, { sentAt: Date.now(), resolve, reject });
-      try {
-        child.send({ id, job } satisfies WorkerRequest);
-      } catch (error) {
+      if (!this.worker.send({ id, job })) {
         this.pending.delete(id);
-        reject(error instanceof Error ? error : new Error(String(error)));
+        reject(new Error('the thumbnail worker is not running'));
       }
     });
   }
 
   close(): void {
     this.closed = true;
-    this.child?.kill();
-    this.child = null;
+    this.worker.stop();
     this.failPending(new Error('the thumbnail worker was closed'));
   }
 
-  private start(): ChildProcess {
-    const entry = this.entry!;
-    const child = forkLowPriorityWorker(entry);
-    this.readyAt = null;
-    child.on('message', (reply: WorkerReply) => {
-      if ('ready' in reply) {
-        if (this.child === child) this.readyAt = Date.now();
-        return;
-      }
-      const waiter = this.pending.get(reply.id);
-      if (waiter === undefined) return;
-      this.pending.delete(reply.id);
-      if (reply.ok) waiter.resolve(Date.now() - Math.max(waiter.sentAt, this.readyAt ?? Date.now()));
-      else waiter.reject(new Error(reply.error));
-    });
-    const gone = (why: string) => {
-      if (this.child !== child) return;
-      this.child = null;
-      if (!this.closed) this.crashes += 1;
-      this.failPending(new Error(`the thumbnail worker ${why}`));
-    };
-    child.on('exit', (code, signal) => gone(`exited (${signal ?? code})`));
-    child.on('error', (error) => gone(`failed: ${error.message}`));
-    this.child = child;
-    return child;
+  private start(): void {
+    try {
+      this.worker.start({
+        onMessage: (reply) => {
+          const waiter = this.pending.get(reply.id);
+          if (waiter === undefined) return;
+          this.pending.delete(reply.id);
+          if (reply.ok) waiter.resolve(Date.now() - Math.max(waiter.sentAt, this.worker.readyAt ?? Date.now()));
+          else waiter.reject(new Error(reply.error));
+        },
+        onExit: (code, signal) => this.failPending(new Error(`the thumbnail worker exited (${signal ?? code})`)),
+        onError: (error, started) => {
+          if (started) return; // its exit follows
+          this.failedStarts += 1;
+          this.worker.stop();
+          this.failPending(new Error(`the thumbnail worker failed: ${error.message}`));
+        },
+      });
+    } catch (error) {
+      this.failedStarts += 1;
+      this.failPending(error instanceof Error ? error : new Error(String(error)));
+    }
   }
 
   private failPending(error: Error): void {
