@@ -430,7 +430,8 @@ export interface ResponseMap {
   'variants:setOptions': VariantSummary;
   'variants:remove': { readonly removed: string; readonly message: string };
   'latency:measure': LatencyHistoryItem;
-  'variants:importPredictions': VariantSummary;
+  /** `message`: whether the file was new, unchanged (reused) or replaced an earlier import of that name. */
+  'variants:importPredictions': VariantSummary & { readonly message?: string };
   'metrics:table': MetricsTable;
   'metrics:curves': MetricsCurves;
   'failures:list': FailuresList;

@@ -87,9 +87,15 @@ export async function createEngineService(config: EngineConfig, emit: EmitEvent)
       return added;
     },
     'variants:importPredictions': async (req) => {
-      const { variant } = session.importPredictionsFile(req.file, req.name, req.coordinateBase ?? 0);
+      const { variant, action } = session.importPredictionsFile(req.file, req.name, req.coordinateBase ?? 0);
       changed('predictions imported');
-      return variantSummary(variant);
+      const message =
+        action === 'reuse'
+          ? `${variant.name}: the file is unchanged since its last import; its numbers are reused`
+          : action === 'replaced'
+            ? `${variant.name}: the file changed since its last import; its predictions were replaced and scored again`
+            : `Imported ${variant.name}`;
+      return { ...variantSummary(variant), message };
     },
     ...variantHandlers(session, changed),
     // Metrics-bearing calls: every variant scored under the requested protocol (session.scored*).

@@ -17,12 +17,17 @@ import { jointLabel } from '../shared/joint-order.ts';
 import { useVariants } from '../shared/useVariants.ts';
 import { ScatterChart } from './ScatterChart.tsx';
 
+// Short option texts (the variants are named in the A and B pickers above), so nothing is cut off.
 const RELATIONS: readonly { value: CompareRelation; label: (a: string, b: string) => string }[] = [
-  { value: 'a-hit-b-miss', label: (a, b) => `${a} hits, ${b} misses` },
-  { value: 'a-miss-b-hit', label: (a, b) => `${a} misses, ${b} hits` },
+  { value: 'a-hit-b-miss', label: () => 'A hits, B misses' },
+  { value: 'a-miss-b-hit', label: () => 'A misses, B hits' },
   { value: 'both-miss', label: () => 'both miss' },
   { value: 'both-hit', label: () => 'both hit' },
 ];
+
+function scatterIds(points: readonly { variantId: string }[] | undefined): Set<string> {
+  return new Set((points ?? []).map((p) => p.variantId));
+}
 
 export function CompareView() {
   const { evaluated, order } = useVariants();
@@ -45,7 +50,12 @@ export function CompareView() {
   const enough = selected.length >= 2;
   const table = useApi('compare:table', { variantIds: selected, protocol }, { enabled: enough });
   const scatter = useApi('compare:scatter', { protocol });
-  const [a, b] = [selected[0] ?? '', selected[1] ?? ''];
+  // The filter's pair: any two of the chosen variants (default the first two).
+  const [pair, setPair] = useState<readonly [string | null, string | null]>([null, null]);
+  const a = pair[0] !== null && selected.includes(pair[0]) ? pair[0] : (selected[0] ?? '');
+  const bChoice = pair[1] !== null && selected.includes(pair[1]) && pair[1] !== a ? pair[1] : null;
+  const b = bChoice ?? selected.find((id) => id !== a) ?? '';
+  const withoutLatency = evaluated.filter((v) => !(scatterIds(scatter.data).has(v.id)));
   const filter = useApi('compare:filter', { a, b, joint, relation, protocol }, { enabled: enough });
   const [instance, setInstance] = useState<number | null>(null);
   useEffect(() => setInstance(filter.data?.instanceIndices[0] ?? null), [filter.data]);
@@ -118,12 +128,38 @@ export function CompareView() {
             Speed vs accuracy <span className="hint">Pareto front joined</span>
           </h2>
           {scatter.data ? <ScatterChart points={scatter.data} colorOf={colorOf} highlighted={selected} /> : <div className="empty">Loading…</div>}
+          {scatter.data && withoutLatency.length > 0 ? (
+            <p className="muted" data-testid="scatter-missing-note" style={{ margin: '4px 0 0' }}>
+              Not in the scatter (no latency):{' '}
+              {withoutLatency.map((v) => `${v.name}${v.kind === 'predictions' ? ' (imported predictions)' : ''}`).join(', ')}.
+            </p>
+          ) : null}
         </section>
       </div>
       <section className="panel" style={{ flex: 1, minHeight: 380, display: 'grid', gridTemplateColumns: '300px 1fr', gap: 12, marginBottom: 0 }} aria-label="Instance comparison">
         <div className="column" style={{ minHeight: 0 }}>
-          <div className="toolbar stack">
+          <div className="toolbar stack compare-filter">
             <JointSelect value={joint} onChange={(j) => setCompare({ joint: j ?? 15 })} />
+            <label>
+              A
+              <select aria-label="Filter variant A" value={a} onChange={(e) => setPair([e.target.value, b === e.target.value ? a : b])}>
+                {selected.map((id) => (
+                  <option key={id} value={id}>
+                    {nameOf(id)}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              B
+              <select aria-label="Filter variant B" value={b} onChange={(e) => setPair([a === e.target.value ? b : a, e.target.value])}>
+                {selected.map((id) => (
+                  <option key={id} value={id}>
+                    {nameOf(id)}
+                  </option>
+                ))}
+              </select>
+            </label>
             <label>
               Filter
               <select aria-label="Filter" value={relation} onChange={(e) => setCompare({ relation: e.target.value as CompareRelation })}>

@@ -63,7 +63,7 @@ export const ScatterChart = memo(function ScatterChart({ points, colorOf, highli
           <circle cx={x(p.latencyMs)} cy={y(p.pckh)} r={6} fill={p.pareto ? colorOf(p.variantId) : 'none'} stroke={colorOf(p.variantId)} strokeWidth={2}>
             <title>{`${p.variantName}: ${p.latencyMs.toFixed(2)} ms median${p.latencyP5Ms !== null && p.latencyP95Ms !== null ? ` (p5–p95 ${p.latencyP5Ms.toFixed(2)}–${p.latencyP95Ms.toFixed(2)})` : ''}, PCKh ${p.pckh.toFixed(2)}${p.pareto ? ' (Pareto-optimal)' : ''}`}</title>
           </circle>
-          <text x={labels.get(p.variantId)!.x} y={labels.get(p.variantId)!.y} textAnchor={labels.get(p.variantId)!.anchor} style={{ fill: 'var(--text)' }}>
+          <text className="scatter-label" x={labels.get(p.variantId)!.x} y={labels.get(p.variantId)!.y} textAnchor={labels.get(p.variantId)!.anchor} style={{ fill: 'var(--text)', fontSize: 11 }}>
             {p.variantName}
           </text>
         </g>
@@ -72,35 +72,75 @@ export const ScatterChart = memo(function ScatterChart({ points, colorOf, highli
   );
 });
 
-const LABEL_LINE = 12;
-const CHAR_WIDTH = 6.2; // 11 px sans-serif, roughly
+const LABEL_LINE = 13;
+const LABEL_HEIGHT = 12;
+const CHAR_WIDTH = 6.6; // 11 px sans-serif, generously (a label must not be clipped or overlap)
+
+interface LabelBox {
+  readonly left: number;
+  readonly right: number;
+  readonly top: number;
+  readonly bottom: number;
+}
+
+export interface PlacedLabel {
+  readonly x: number;
+  readonly y: number;
+  readonly anchor: 'start' | 'end';
+  readonly box: LabelBox;
+}
+
+const overlaps = (a: LabelBox, b: LabelBox) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
 
 /**
- * Name labels beside their error bar (right of its p95 end, or left of its p5 end near the right
- * edge), on the bar's line; moved down a line at a time while they would overlap a label already
- * placed, so variants of similar speed and accuracy stay readable.
+ * Name labels, none overlapping another label or a point and none leaving the chart: tried beside
+ * the point's error bar (right of its p95 end, then left of its p5 end), then right / left of the
+ * point just above and below its bar, then further up and down a line at a time.
+ * Points are placed from the most accurate down. Exported for tests.
  */
-function placeLabels(points: readonly ScatterPoint[], x: (v: number) => number, y: (v: number) => number): Map<string, { x: number; y: number; anchor: 'start' | 'end' }> {
-  const placed: { left: number; right: number; y: number }[] = [];
-  const out = new Map<string, { x: number; y: number; anchor: 'start' | 'end' }>();
-  for (const p of [...points].sort((a, b) => b.pckh - a.pckh)) {
+export function placeLabels(
+  points: readonly ScatterPoint[],
+  x: (v: number) => number,
+  y: (v: number) => number,
+  bounds: { left: number; right: number; top: number; bottom: number } = { left: 0, right: WIDTH, top: 0, bottom: HEIGHT - M.bottom + 2 },
+): Map<string, PlacedLabel> {
+  const placed: LabelBox[] = [];
+  // Every point's circle is an obstacle for every label.
+  const circles: LabelBox[] = points.map((p) => ({ left: x(p.latencyMs) - 7, right: x(p.latencyMs) + 7, top: y(p.pckh) - 7, bottom: y(p.pckh) + 7 }));
+  const out = new Map<string, PlacedLabel>();
+  for (const p of [...points].sort((a, b) => b.pckh - a.pckh || a.latencyMs - b.latencyMs)) {
     const width = p.variantName.length * CHAR_WIDTH;
-    const right = Math.max(x(p.latencyP95Ms ?? p.latencyMs), x(p.latencyMs) + 6) + 6;
-    const anchor = right + width > WIDTH - M.right ? 'end' : 'start';
-    const lx = anchor === 'end' ? Math.min(x(p.latencyP5Ms ?? p.latencyMs), x(p.latencyMs) - 6) - 6 : right;
-    const left = anchor === 'end' ? lx - width : lx;
-    let ly = y(p.pckh) + 4;
-    for (let moved = true; moved; ) {
-      moved = false;
-      for (const other of placed) {
-        if (left < other.right && other.left < left + width && Math.abs(ly - other.y) < LABEL_LINE) {
-          ly = other.y + LABEL_LINE;
-          moved = true;
-        }
+    const px = x(p.latencyMs);
+    const py = y(p.pckh);
+    const barRight = Math.max(x(p.latencyP95Ms ?? p.latencyMs), px + 6) + 6;
+    const barLeft = Math.min(x(p.latencyP5Ms ?? p.latencyMs), px - 6) - 6;
+    const candidates: { x: number; y: number; anchor: 'start' | 'end' }[] = [
+      { x: barRight, y: py + 4, anchor: 'start' },
+      { x: barLeft, y: py + 4, anchor: 'end' },
+    ];
+    for (let k = 1; k <= 8; k++) {
+      for (const dy of [-k * LABEL_LINE, k * LABEL_LINE]) {
+        candidates.push({ x: px + 8, y: py + 4 + dy, anchor: 'start' }, { x: px - 8, y: py + 4 + dy, anchor: 'end' });
       }
     }
-    placed.push({ left, right: left + width, y: ly });
-    out.set(p.variantId, { x: lx, y: ly, anchor });
+    const boxOf = (c: { x: number; y: number; anchor: 'start' | 'end' }): LabelBox => {
+      const left = c.anchor === 'start' ? c.x : c.x - width;
+      return { left, right: left + width, top: c.y - LABEL_HEIGHT + 2, bottom: c.y + 2 };
+    };
+    const fits = (box: LabelBox) =>
+      box.left >= bounds.left && box.right <= bounds.right && box.top >= bounds.top && box.bottom <= bounds.bottom &&
+      !placed.some((other) => overlaps(box, other)) && !circles.some((circle) => overlaps(box, circle));
+    let chosen = candidates.find((c) => fits(boxOf(c)));
+    if (chosen === undefined) {
+      // Nothing free: the first candidate kept inside the chart.
+      const first = candidates[0]!;
+      const box = boxOf(first);
+      const shift = Math.min(0, bounds.right - box.right) + Math.max(0, bounds.left - box.left);
+      chosen = { ...first, x: first.x + shift };
+    }
+    const box = boxOf(chosen);
+    placed.push(box);
+    out.set(p.variantId, { ...chosen, box });
   }
   return out;
 }

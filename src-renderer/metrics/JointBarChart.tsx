@@ -4,6 +4,9 @@ import { variantColor } from '../shared/colors.ts';
 import { DISPLAY_JOINT_ORDER, SHORT_JOINT_LABELS, jointLabel } from '../shared/joint-order.ts';
 import { PercentGridlines } from '../shared/PercentGridlines.tsx';
 
+/** Pelvis and thorax: mmpose's MPII PCKh leaves them out of the mean. */
+const OUTSIDE_MEAN: readonly number[] = [6, 7];
+
 const WIDTH = 640;
 const HEIGHT = 250;
 const MARGIN = { left: 34, right: 8, top: 10, bottom: 40 };
@@ -23,8 +26,14 @@ export const JointBarChart = memo(function JointBarChart({ table }: { table: Met
         <PercentGridlines left={MARGIN.left} right={WIDTH - MARGIN.right} y={y} />
         {DISPLAY_JOINT_ORDER.map((joint, slot) => {
           const x0 = MARGIN.left + slot * groupW + 2;
+          const outsideMean = OUTSIDE_MEAN.includes(joint);
           return (
             <g key={joint}>
+              {outsideMean ? (
+                <rect className="outside-mean" x={x0 - 2} y={MARGIN.top} width={groupW} height={plotH} fill="rgba(255,255,255,0.06)">
+                  <title>{`${jointLabel(joint)}: not in the mean (PCKh), as in mmpose's MPII evaluation`}</title>
+                </rect>
+              ) : null}
               {rows.map((row, v) => {
                 const raw = row.pckh[joint];
                 if (raw === null || raw === undefined) return null;

@@ -4,9 +4,13 @@ import { PROTOCOL_INFO } from '../shared/protocol-info.ts';
 import { MetricsTable } from './MetricsTable.tsx';
 import { JointBarChart } from './JointBarChart.tsx';
 import { CurvesChart } from './CurvesChart.tsx';
+import { PerJointTable } from './PerJointTable.tsx';
+import { useVariants } from '../shared/useVariants.ts';
 
 export function MetricsView() {
   const protocol = useUi((s) => s.protocol);
+  const setView = useUi((s) => s.setView);
+  const { visible } = useVariants();
   // Keep the last table on screen while the other protocol's loads (no flash of "Loading…").
   const table = useApi('metrics:table', { protocol }, { placeholderData: (previous) => previous });
   const curves = useApi('metrics:curves', { protocol }, { placeholderData: (previous) => previous });
@@ -32,7 +36,15 @@ export function MetricsView() {
           <span className="hint">{info ? `${info.source} · ` : ''}GT revision {data.gtRevision ?? '–'} · threshold 0.5 × head size · best per column marked ▲</span>
         </h2>
         {data.rows.length === 0 ? (
-          <div className="empty">No evaluated variants yet. Add a model or import predictions, then start a run.</div>
+          <div className="empty" data-testid="metrics-empty">
+            {visible.length > 0
+              ? `No variant is evaluated yet: ${visible.length === 1 ? 'one is' : `${visible.length} are`} registered; start a run in `
+              : 'No variants yet: add a model or import predictions in '}
+            <button type="button" className="link" onClick={() => setView('runs')}>
+              Runs
+            </button>
+            {visible.length > 0 ? '.' : ', then start a run.'}
+          </div>
         ) : (
           <div className="table-scroll">
             <MetricsTable table={data} />
@@ -40,9 +52,21 @@ export function MetricsView() {
         )}
       </section>
       {data.rows.length > 0 ? (
+        <section className="panel" aria-labelledby="per-joint-title">
+          <h2 id="per-joint-title">
+            Per joint, right and left <span className="hint">PCKh@0.5 · pelvis and thorax are not in the mean</span>
+          </h2>
+          <div className="table-scroll">
+            <PerJointTable table={data} />
+          </div>
+        </section>
+      ) : null}
+      {data.rows.length > 0 ? (
         <div className="grid-2">
           <section className="panel" aria-labelledby="joint-bars-title">
-            <h2 id="joint-bars-title">PCKh by joint</h2>
+            <h2 id="joint-bars-title">
+              PCKh by joint <span className="hint">pelvis and thorax (shaded) do not count in the mean</span>
+            </h2>
             <JointBarChart table={data} />
           </section>
           <section className="panel" aria-labelledby="curves-title">

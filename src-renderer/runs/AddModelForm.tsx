@@ -4,12 +4,13 @@
  * its message is shown either way (never a plain "Added" for a model that was not added).
  */
 import { useState } from 'react';
+import { useClearedError } from './PathForms.tsx';
 import { useMutation } from '@tanstack/react-query';
 import type { AddModelResult } from '../../src-main/api/contract.ts';
 import { getBridge } from '../bridge/index.ts';
 import { DecoderOptionsFields, EMPTY_OPTIONS_DRAFT, optionsFromDraft, type DecoderOptionsDraft } from './DecoderOptionsFields.tsx';
 
-export function AddModelForm({ onDone }: { onDone: (result: AddModelResult) => void }) {
+export function AddModelForm({ onDone, clearErrors }: { onDone: (result: AddModelResult) => void; clearErrors: number }) {
   const [path, setPath] = useState('');
   const [name, setName] = useState('');
   const [draft, setDraft] = useState<DecoderOptionsDraft>(EMPTY_OPTIONS_DRAFT);
@@ -23,6 +24,7 @@ export function AddModelForm({ onDone }: { onDone: (result: AddModelResult) => v
       }),
     onSuccess: onDone,
   });
+  useClearedError(add, clearErrors);
   const result = add.data;
   return (
     <section className="panel" aria-labelledby="add-model-title">

@@ -1,5 +1,5 @@
 /** The two one-path forms of Runs: import a prediction file, open a dataset folder. */
-import { useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useMutation } from '@tanstack/react-query';
 import { getBridge } from '../bridge/index.ts';
 
@@ -40,10 +40,11 @@ function PathForm(props: {
   );
 }
 
-export function ImportForm({ onDone }: { onDone: () => void }) {
+export function ImportForm({ onDone, clearErrors }: { onDone: () => void; clearErrors: number }) {
   const [file, setFile] = useState('');
   const [base, setBase] = useState<0 | 1>(0);
   const importer = useMutation({ mutationFn: () => getBridge().invoke('variants:importPredictions', { file, coordinateBase: base }), onSuccess: onDone });
+  useClearedError(importer, clearErrors);
   return (
     <PathForm
       id="import-title"
@@ -55,7 +56,7 @@ export function ImportForm({ onDone }: { onDone: () => void }) {
       setPath={setFile}
       pending={importer.isPending}
       error={importer.error}
-      done={importer.data ? `Imported ${importer.data.name}.` : null}
+      done={importer.data ? `${importer.data.message ?? `Imported ${importer.data.name}`}.` : null}
       onSubmit={() => importer.mutate()}
       extra={
         <label>
@@ -70,12 +71,24 @@ export function ImportForm({ onDone }: { onDone: () => void }) {
   );
 }
 
-export function OpenDatasetForm({ onDone }: { onDone: () => void }) {
+/** An error box stays until the next success anywhere on Runs (`epoch` counts them). */
+export function useClearedError(mutation: { isError: boolean; reset: () => void }, epoch: number): void {
+  const seen = useRef(epoch);
+  useEffect(() => {
+    // Only a new success clears the error, not the error itself arriving.
+    if (seen.current === epoch) return;
+    seen.current = epoch;
+    if (mutation.isError) mutation.reset();
+  });
+}
+
+export function OpenDatasetForm({ onDone, clearErrors }: { onDone: () => void; clearErrors: number }) {
   const [dir, setDir] = useState('');
   const open = useMutation({
     mutationFn: (request: { datasetDir?: string; demo?: boolean }) => getBridge().invoke('workspace:open', request),
     onSuccess: onDone,
   });
+  useClearedError(open, clearErrors);
   return (
     <section className="panel" aria-labelledby="open-title">
       <h2 id="open-title">Dataset</h2>

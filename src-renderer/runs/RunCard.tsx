@@ -20,11 +20,30 @@ export function describePlanItem(item: RunPlanItem): string {
   }
 }
 
+/**
+ * Persons predicted and to predict, counted over the variants' totals, not over this run's share: a
+ * run resuming 98 of 200 starts at 102 / 200, a reused variant counts as done. `done` is the run's
+ * own progress (persons it went through).
+ */
+export function runProgressOverVariants(plan: readonly RunPlanItem[], done: number, runTotal: number): { done: number; total: number } {
+  if (plan.length === 0) return { done, total: runTotal };
+  let predicted = 0;
+  let total = 0;
+  for (const item of plan) {
+    predicted += item.total - item.toRun + Math.min(done, item.toRun);
+    total += item.total;
+  }
+  return { done: predicted, total };
+}
+
 export function RunCard({ run, live, names, onCancel }: { run: RunSummary; live: RunProgress | undefined; names: readonly string[]; onCancel: () => void }) {
-  const done = live?.done ?? run.done;
-  const total = live?.total ?? run.total;
+  const counted = runProgressOverVariants(run.plan, live?.done ?? run.done, live?.total ?? run.total);
+  const done = counted.done;
+  const total = counted.total;
   const pct = total > 0 ? (100 * done) / total : 0;
   const isRunning = run.status === 'running';
+  const several = run.plan.length > 1;
+  const stopped = run.status === 'cancelled';
   return (
     <div className="run-card" aria-label={`Run ${run.id}`} role="group">
       <div style={{ minWidth: 0 }}>
@@ -47,8 +66,9 @@ export function RunCard({ run, live, names, onCancel }: { run: RunSummary; live:
           <div style={{ width: `${pct}%` }} />
         </div>
         <div className="muted" style={{ fontSize: 12, marginTop: 2 }}>
-          {done} / {total} instances
+          {done} / {total} persons predicted{several ? ` (over ${run.plan.length} variants)` : ''}
           {isRunning && live ? ` · ${live.instancesPerSecond.toFixed(1)}/s · ETA ${fmtDuration(live.etaSeconds)}` : ''}
+          {stopped && done < total ? ' · kept; Start run resumes with the rest' : ''}
           {run.failed > 0 ? ` · ${run.failed} failed` : ''}
         </div>
       </div>

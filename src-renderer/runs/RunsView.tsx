@@ -11,7 +11,7 @@ import { useUi } from '../app/ui-store.ts';
 import { useVariants } from '../shared/useVariants.ts';
 import { AddModelForm } from './AddModelForm.tsx';
 import { CropPreparationNote } from './CropPreparationNote.tsx';
-import { ImportForm, OpenDatasetForm } from './PathForms.tsx';
+import { ImportForm, OpenDatasetForm, useClearedError } from './PathForms.tsx';
 import { RunCard, type RunProgress } from './RunCard.tsx';
 import { VariantsTable } from './VariantsTable.tsx';
 import './runs.css';
@@ -44,12 +44,24 @@ export function RunsView() {
     };
   }, []);
 
-  const refresh = () => void client.invalidateQueries();
+  // Every success on this page counts: an error box from an earlier attempt goes with the next one.
+  const [successes, setSuccesses] = useState(0);
+  const refresh = () => {
+    setSuccesses((n) => n + 1);
+    void client.invalidateQueries();
+  };
   const start = useMutation({
     mutationFn: (request: { variantIds: string[]; rerun: boolean }) => getBridge().invoke('runs:start', request),
     onSuccess: refresh,
   });
+  useClearedError(start, successes);
   const cancel = useMutation({ mutationFn: (runId: string) => getBridge().invoke('runs:cancel', { runId }), onSuccess: refresh });
+  // Runs of this dataset only (the engine's list spans the session): a run whose variants are all
+  // unknown here belongs to a dataset opened before.
+  const known = new Set(all.map((v) => v.id));
+  const datasetRuns = (runs.data ?? []).filter((run) => run.variantIds.some((id) => known.has(id)));
+  const nameOf = (run: { plan: readonly { variantId: string; variantName: string }[] }, id: string) =>
+    all.find((v) => v.id === id)?.name ?? run.plan.find((item) => item.variantId === id)?.variantName ?? id;
 
   const models = all.filter((v) => v.kind === 'model');
   const running = all.some((v) => v.status === 'running');
@@ -105,14 +117,15 @@ export function RunsView() {
 
       <section className="panel" aria-labelledby="runs-title">
         <h2 id="runs-title">Runs</h2>
-        {(runs.data ?? []).length === 0 ? <div className="muted">No runs in this session yet.</div> : null}
-        {(runs.data ?? []).map((run) => (
-          <RunCard key={run.id} run={run} live={progress[run.id]} names={run.variantIds.map((id) => all.find((v) => v.id === id)?.name ?? id)} onCancel={() => cancel.mutate(run.id)} />
+        {datasetRuns.length === 0 ? <div className="muted">No runs on this dataset in this session yet.</div> : null}
+        {datasetRuns.map((run) => (
+          <RunCard key={run.id} run={run} live={progress[run.id]} names={run.variantIds.map((id) => nameOf(run, id))} onCancel={() => cancel.mutate(run.id)} />
         ))}
       </section>
 
       <div className="grid-2">
         <AddModelForm
+          clearErrors={successes}
           onDone={(result) => {
             // A new variant is ticked for the next run: adding a model is nearly always followed by running it.
             if (result.created) setRuns({ checked: [...stored.checked.filter((id) => id !== result.variant.id), result.variant.id] });
@@ -120,8 +133,8 @@ export function RunsView() {
           }}
         />
         <div>
-          <ImportForm onDone={refresh} />
-          <OpenDatasetForm onDone={refresh} />
+          <ImportForm onDone={refresh} clearErrors={successes} />
+          <OpenDatasetForm onDone={refresh} clearErrors={successes} />
         </div>
       </div>
     </div>

@@ -11,6 +11,8 @@ import type { RunSummary, VariantSummary } from '../../src-main/api/contract.ts'
 import { ensureDemo } from '../../src-main/demo/ensure-demo.ts';
 import { PROJECT_ROOT } from '../support/shared-fixtures.ts';
 import { startWebHost, type WebHost } from '../../src-main/hosts/web/web-host.ts';
+import { writeFileSync } from 'node:fs';
+import { writeSyntheticDataset } from '../unit/export/export-test-support.ts';
 import { api, ensureRendererBuilt, HAS_CHROMIUM, horizontalOverflow, openBrowser, screenshotsAt, tempDir, VIEWPORTS, waitFor, type BrowserSession } from './e2e-support.ts';
 
 if (!HAS_CHROMIUM) console.warn('[skip] newcomer e2e: /usr/bin/chromium is missing (apt-get install chromium)');
@@ -225,5 +227,89 @@ describe.skipIf(!HAS_CHROMIUM)('the app as a newcomer meets it (web host, demo)'
     await status.getByText(/Warning: head-box edits of 1 person are not in this file.*mpii-mat/).waitFor();
     expect(await status.getAttribute('class')).toContain('warn-note');
     await api(host.url, host.token, 'corrections:undo', {});
+  });
+
+  it('Metrics: a per-joint table with right and left side by side; pelvis and thorax marked as outside the mean', async () => {
+    await page.goto(`${host.url}#metrics`);
+    const table = page.getByRole('table', { name: 'Right and left, per body part' });
+    await table.waitFor();
+    const rows = table.locator('tbody tr');
+    expect(await rows.count()).toBe(10); // 6 left/right pairs + head top, upper neck, pelvis, thorax = 16 joints
+    const metrics = await api<{ perJoint: { variantName: string; pckh: (number | null)[] }[] }>(host.url, host.token, 'metrics:table', {});
+    const wrist = await rows.filter({ has: page.getByRole('rowheader', { name: 'wrist', exact: true }) }).locator('td').allInnerTexts();
+    // Columns: R, L per variant; MPII right wrist 10, left wrist 15.
+    metrics.perJoint.forEach((row, v) => {
+      expect(wrist[2 * v]).toBe(row.pckh[10]!.toFixed(2));
+      expect(wrist[2 * v + 1]).toBe(row.pckh[15]!.toFixed(2));
+    });
+    for (const part of ['pelvis', 'thorax']) {
+      await table.getByRole('rowheader', { name: `${part} not in the mean` }).waitFor();
+    }
+    await page.locator('#joint-bars-title').getByText('pelvis and thorax (shaded) do not count in the mean').waitFor();
+    expect(await page.locator('section[aria-labelledby="joint-bars-title"] rect.outside-mean').count()).toBe(2);
+  });
+
+  it('Compare: the filter compares any chosen pair of 3 variants; scatter labels do not overlap', async () => {
+    await page.goto(`${host.url}#compare`);
+    const chips = page.getByRole('group', { name: 'Variants to compare' });
+    await chips.getByRole('button', { name: variants[2]!.name }).click();
+    await page.getByRole('table', { name: 'Difference to baseline' }).locator('tbody tr').nth(2).waitFor();
+    await page.getByRole('combobox', { name: 'Filter variant A' }).selectOption({ label: variants[2]!.name });
+    await page.getByRole('combobox', { name: 'Filter variant B' }).selectOption({ label: variants[0]!.name });
+    await page.getByRole('combobox', { name: 'Filter', exact: true }).selectOption('both-miss');
+    const expected = await api<{ total: number }>(host.url, host.token, 'compare:filter', { a: variants[2]!.id, b: variants[0]!.id, joint: 15, relation: 'both-miss' });
+    await page.getByText(`${expected.total} instances on left wrist`).waitFor();
+    const options = await page.getByRole('combobox', { name: 'Filter', exact: true }).locator('option').allInnerTexts();
+    expect(options).toEqual(['A hits, B misses', 'A misses, B hits', 'both miss', 'both hit']);
+    const boxes = await page.locator('text.scatter-label').evaluateAll((els) => els.map((el) => (el as SVGTextElement).getBoundingClientRect().toJSON() as DOMRect));
+    expect(boxes.length).toBe(variants.length);
+    const svg = await page.getByRole('img', { name: /Latency .* vs PCKh/ }).boundingBox();
+    for (const [i, box] of boxes.entries()) {
+      expect(box.left).toBeGreaterThanOrEqual(svg!.x - 0.5);
+      expect(box.right).toBeLessThanOrEqual(svg!.x + svg!.width + 0.5);
+      for (const other of boxes.slice(i + 1)) {
+        const overlap = box.left < other.right - 0.5 && other.left < box.right - 0.5 && box.top < other.bottom - 0.5 && other.top < box.bottom - 0.5;
+        expect(overlap).toBe(false);
+      }
+    }
+  });
+
+  it('imported predictions: a re-import says it was unchanged; Compare notes they are not in the scatter', async () => {
+    const dataset = await api<{ personCount: number }>(host.url, host.token, 'dataset:summary', {});
+    const preds: number[][][] = [];
+    for (let i = 0; i < dataset.personCount; i++) {
+      const gt = await api<{ joints: { xy: [number, number] | null }[] }>(host.url, host.token, 'corrections:instance', { instanceIndex: i });
+      preds.push(gt.joints.map((joint) => (joint.xy ? [joint.xy[0] + 2, joint.xy[1] - 1] : [0, 0])));
+    }
+    const file = path.join(tempDir('posebench-newcomer-preds-'), 'gt-shifted.json');
+    writeFileSync(file, JSON.stringify({ preds }));
+    await page.goto(`${host.url}#runs`);
+    const form = page.locator('section[aria-labelledby="import-title"]');
+    await form.getByRole('textbox').fill(file);
+    await form.getByRole('button', { name: 'Import' }).click();
+    await form.getByText(/Imported gt-shifted/).waitFor({ timeout: 60_000 });
+    await form.getByRole('button', { name: 'Import' }).click();
+    await form.getByText(/gt-shifted: the file is unchanged since its last import; its numbers are reused/).waitFor({ timeout: 60_000 });
+    await page.goto(`${host.url}#compare`);
+    await page.getByTestId('scatter-missing-note').getByText(/gt-shifted \(imported predictions\)/).waitFor();
+  });
+
+  it('another dataset: Runs lists only its runs; a missing image says so in the Failures pane', async () => {
+    const root = tempDir('posebench-newcomer-synthetic-');
+    await writeSyntheticDataset(root);
+    await api(host.url, host.token, 'workspace:open', { datasetDir: root });
+    const preds = [0, 1, 2, 3].map((n) => Array.from({ length: 16 }, (_, j) => [100 + 20 * j + n - 0.5 + 3, 50 + 10 * j - 0.75]));
+    const file = path.join(root, '..', `${path.basename(root)}-preds.json`);
+    writeFileSync(file, JSON.stringify({ preds }));
+    await api(host.url, host.token, 'variants:importPredictions', { file, coordinateBase: 0 });
+    await page.goto(`${host.url}#runs`);
+    await page.getByText('No runs on this dataset in this session yet.').waitFor();
+    expect(await page.getByRole('group', { name: /^Run / }).count()).toBe(0);
+    // Person 3's image (img_c.png) has no file.
+    await page.goto(`${host.url}#failures?fj=15&open=3`);
+    await page.getByRole('region', { name: 'Instance 3' }).waitFor();
+    await page.getByRole('note').getByText(/image missing: img_c\.png/).waitFor();
+    await screenshotsAt(page, 'newcomer-failures-image-missing', [VIEWPORTS[0]]);
+    await api(host.url, host.token, 'workspace:open', { demo: true });
   });
 });
