@@ -4,12 +4,14 @@
  * the `.mat` head boxes), so evaluation can run from the workspace alone.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { PosebenchInputError } from '../core/errors.ts';
 import { MPII_JOINT_COUNT } from '../core/joints.ts';
 import type { DatasetLayout, DatasetSplit, MatGroundTruth, PersonAnnotation, Point2 } from '../core/types.ts';
 import { blobOf, float64FromBlob, uint8FromBlob } from './blobs.ts';
+import { findFileDigest, saveFileDigest, type FileIdentity } from './file-digests-repo.ts';
 import { nowIso, type Workspace } from './workspace.ts';
 import { canonicalDatasetRoot } from './workspace-path.ts';
 
@@ -72,8 +74,13 @@ export interface RegisterDatasetResult {
   readonly message: string;
 }
 
-/** sha256 over the annotation json's bytes and the gt `.mat`'s bytes (content, not mtime: a touch is no change). */
-export function datasetFingerprint(annotationFile: string, gtMatFile: string | null): string {
+/**
+ * sha256 over the annotation json's bytes and the gt `.mat`'s bytes (content, not mtime: a touch is no
+ * change). With a workspace, each file's sha256 is kept there by file identity (path, size, mtime,
+ * ctime, inode; file-digests-repo.ts, as for model files): reopening an unchanged 150,000-person
+ * folder reads neither file again for this; any change to the identity (a touch too) is a rehash.
+ */
+export function datasetFingerprint(annotationFile: string, gtMatFile: string | null, ws?: Workspace): string {
   const hash = createHash('sha256');
   for (const [label, file] of [['json', annotationFile], ['mat', gtMatFile]] as const) {
     hash.update(`${label}:`);
@@ -81,16 +88,40 @@ export function datasetFingerprint(annotationFile: string, gtMatFile: string | n
       hash.update('none;');
       continue;
     }
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(file);
-    } catch (error) {
-      throw new PosebenchInputError({ file }, `cannot read for the workspace fingerprint: ${(error as Error).message}`);
-    }
-    hash.update(createHash('sha256').update(bytes).digest('hex')).update(';');
+    hash.update(fileSha256(file, ws)).update(';');
   }
   return hash.digest('hex');
 }
+
+function fileSha256(file: string, ws: Workspace | undefined): string {
+  const before = ws === undefined ? undefined : identityOfFile(file);
+  if (ws !== undefined && before !== undefined) {
+    const known = findFileDigest(ws, before);
+    if (known !== undefined) return known;
+  }
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (error) {
+    throw new PosebenchInputError({ file }, `cannot read for the workspace fingerprint: ${(error as Error).message}`);
+  }
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  // Kept only when the file did not change while it was read.
+  if (ws !== undefined && before !== undefined) {
+    const after = identityOfFile(file);
+    if (after !== undefined && identityKey(after) === identityKey(before)) saveFileDigest(ws, before, sha256);
+  }
+  return sha256;
+}
+
+function identityOfFile(file: string): FileIdentity | undefined {
+  const resolved = path.resolve(file);
+  const info = statSync(resolved, { bigint: true, throwIfNoEntry: false });
+  if (info === undefined) return undefined;
+  return { path: resolved, size: Number(info.size), mtimeMs: Number(info.mtimeNs) / 1e6, ctimeMs: Number(info.ctimeNs) / 1e6, inode: info.ino.toString() };
+}
+
+const identityKey = (identity: FileIdentity): string => [identity.path, identity.size, identity.mtimeMs, identity.ctimeMs, identity.inode].join('\u0000');
 
 interface DatasetRow {
   id: number;
@@ -255,7 +286,7 @@ function sameOriginal(a: OriginalValues, b: OriginalValues): boolean {
 export function registerDataset(ws: Workspace, input: DatasetToRegister): RegisterDatasetResult {
   validateImport(input);
   const root = canonicalDatasetRoot(input.root);
-  const fingerprint = input.fingerprint ?? datasetFingerprint(input.annotationFile, input.gtMatFile);
+  const fingerprint = input.fingerprint ?? datasetFingerprint(input.annotationFile, input.gtMatFile, ws);
   const jointNamesJson = input.gt ? JSON.stringify(input.gt.jointNames) : null;
   const db = ws.db;
   const now = nowIso();

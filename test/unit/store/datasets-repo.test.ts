@@ -5,6 +5,7 @@ import { PosebenchInputError } from '../../../src-main/core/errors.ts';
 import { parseMpiiJson } from '../../../src-main/formats/mpii-json.ts';
 import { readMpiiGtMat } from '../../../src-main/formats/mpii-gt-mat.ts';
 import {
+  datasetFingerprint,
   findDataset,
   listDatasets,
   listInstances,
@@ -49,6 +50,28 @@ describe('registerDataset', () => {
     // A touched but identical file is no change (the fingerprint is the content).
     writeFileSync(input.annotationFile, readFileSync(input.annotationFile));
     expect(registerDataset(ws, input).status).toBe('unchanged');
+  });
+
+  it('fingerprints by content, keeping each file\'s sha256 by its identity (path, size, mtime, ctime, inode)', () => {
+    const ws = tempWorkspace();
+    const { input } = writeSyntheticDataset(path.join(ws.dir, 'mpii'), 5);
+    const plain = datasetFingerprint(input.annotationFile, input.gtMatFile);
+    expect(datasetFingerprint(input.annotationFile, input.gtMatFile, ws)).toBe(plain);
+    const digests = () => (ws.db.prepare('SELECT path FROM file_digests ORDER BY path').pluck().all() as string[]).map((p) => path.basename(p));
+    expect(digests()).toEqual([path.basename(input.annotationFile), path.basename(input.gtMatFile!)].sort());
+    // Kept: the same value without reading (a kept digest stands for the file while its identity is unchanged).
+    expect(datasetFingerprint(input.annotationFile, input.gtMatFile, ws)).toBe(plain);
+    // A rewrite of the same size (other content) changes the identity (mtime/ctime), so it is hashed again.
+    const text = readFileSync(input.annotationFile, 'utf8');
+    const same = text.replace(/"scale":\s*([0-9])/, (m, d: string) => m.replace(d, d === '9' ? '8' : String(Number(d) + 1)));
+    expect(same.length).toBe(text.length);
+    expect(same).not.toBe(text);
+    writeFileSync(input.annotationFile, same);
+    expect(datasetFingerprint(input.annotationFile, input.gtMatFile, ws)).toBe(datasetFingerprint(input.annotationFile, input.gtMatFile));
+    expect(datasetFingerprint(input.annotationFile, input.gtMatFile, ws)).not.toBe(plain);
+    // A touch (same bytes) is a rehash with the same fingerprint.
+    writeFileSync(input.annotationFile, text);
+    expect(datasetFingerprint(input.annotationFile, input.gtMatFile, ws)).toBe(plain);
   });
 
   it('re-imports changed annotation files, keeps instance ids and corrections, and says what changed', () => {
