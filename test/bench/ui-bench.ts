@@ -29,8 +29,8 @@ import { defaultCacheDir } from '../../src-main/store/workspace-path.ts';
 import { errorText, goal, note, round, stats, tempDir, type BenchOptions, type Goal } from './bench-util.ts';
 import { perturbedGtPredictions, writeRepeatedDataset } from './synthetic-dataset.ts';
 
-const CHROMIUM = process.env['POSEBENCH_CHROMIUM'] ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
+export const CHROMIUM = process.env['POSEBENCH_CHROMIUM'] ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
   '--disable-sync', '--disable-quic', '--no-first-run',
 ];
@@ -41,12 +41,12 @@ const FRAME_LIMIT_MS = 16.7;
 const FRAME_JITTER_MS = 0.5;
 const LONG_TASK_LIMIT_MS = 50;
 const METRICS_RENDER_LIMIT_MS = 100;
-const VIEWPORT = { width: 1280, height: 800 };
+export const VIEWPORT = { width: 1280, height: 800 };
 
 // Selectors and marks the benchmark relies on (src-renderer): tab hashes #metrics/#browse/#runs,
 // the grid `[role=grid][aria-label=Instances]` with `.thumb` cells, the table
 // `table[aria-label="PCKh per joint"]`, chart SVGs labelled by joint-bar-svg-title / curves-svg-title.
-const GRID_SELECTOR = '[role="grid"][aria-label="Instances"]';
+export const GRID_SELECTOR = '[role="grid"][aria-label="Instances"]';
 const METRICS_TABLE_SELECTOR = 'table[aria-label="PCKh per joint"]';
 const METRICS_CHART_SELECTORS = ['svg[aria-labelledby="joint-bar-svg-title"]', 'svg[aria-labelledby="curves-svg-title"]'];
 
@@ -58,7 +58,7 @@ export interface UiBenchResult {
 type Skippable<T> = T | { skipped: string };
 
 /** Minimal shape of the playwright-core API used here (typed locally: it is a dev dependency). */
-interface PwPage {
+export interface PwPage {
   goto(url: string, options?: { waitUntil?: 'load' | 'domcontentloaded'; timeout?: number }): Promise<unknown>;
   reload(options?: { waitUntil?: 'load' | 'domcontentloaded'; timeout?: number }): Promise<unknown>;
   evaluate<R, A = undefined>(fn: (arg: A) => R | Promise<R>, arg?: A): Promise<R>;
@@ -68,11 +68,11 @@ interface PwPage {
   on(event: 'console', listener: (message: { type(): string; text(): string }) => void): void;
   close(): Promise<void>;
 }
-interface PwContext {
+export interface PwContext {
   newPage(): Promise<PwPage>;
   close(): Promise<void>;
 }
-interface PwChromium {
+export interface PwChromium {
   launchPersistentContext(userDataDir: string, options: Record<string, unknown>): Promise<PwContext>;
 }
 
@@ -197,7 +197,7 @@ export async function runUiBench(options: BenchOptions): Promise<UiBenchResult> 
 
 // ---- set-up -------------------------------------------------------------------------------------
 
-async function buildRenderer(outDir: string): Promise<void> {
+export async function buildRenderer(outDir: string): Promise<void> {
   const root = projectRoot();
   const viteBin = path.join(root, 'node_modules', 'vite', 'bin', 'vite.js');
   await new Promise<void>((resolve, reject) => {
@@ -254,7 +254,7 @@ async function prepareWorkspace(tmp: string): Promise<WorkspaceSetup> {
 
 // ---- in-page probes (serialised into the page: no closures over this module) --------------------
 
-interface ProbeConfig {
+export interface ProbeConfig {
   readonly expectedRows: number;
   readonly tableSelector: string;
   readonly chartSelectors: readonly string[];
@@ -267,7 +267,7 @@ interface PageProbes {
 }
 
 /** Runs before the app: records when API responses are parsed, long tasks, and the metrics view's first complete frame. */
-function installPageProbes(config: ProbeConfig): void {
+export function installPageProbes(config: ProbeConfig): void {
   const probes: PageProbes = { api: {}, longTasks: [], metrics: { dataAt: null, domAt: null, paintedAt: null } };
   (window as unknown as { __benchProbes: PageProbes }).__benchProbes = probes;
   const originalJson = Response.prototype.json;
@@ -338,7 +338,7 @@ async function measureMetricsView(page: PwPage, url: string, options: BenchOptio
 }
 
 /** Where the pass's thumbnails come from (the JSON says which pass is which). */
-type ThumbnailCondition =
+export type ThumbnailCondition =
   /** Rows never seen, scrolled right after the page opened: the engine makes their thumbnails as they appear, or has just pre-generated them (it starts when the grid asks for its first thumbnails). */
   | 'cold'
   /** Rows this page has shown before: the browser has their thumbnails. */
@@ -346,7 +346,7 @@ type ThumbnailCondition =
   /** A fresh browser (empty caches) over rows it never saw, after the engine's pre-generation finished: thumbnails come from the engine's disk cache. */
   | 'pre-generated';
 
-interface ScrollPass {
+export interface ScrollPass {
   readonly label: string;
   readonly thumbnails: ThumbnailCondition;
   readonly stepPxPerFrame: number;
@@ -375,7 +375,7 @@ interface GridResult {
   readonly appMarkScrollFrames: ReturnType<typeof stats> | null;
 }
 
-interface PassPlan {
+export interface PassPlan {
   readonly label: string;
   readonly thumbnails: ThumbnailCondition;
   readonly step: number;
@@ -457,7 +457,7 @@ async function measureGridScroll(firstPage: PwPage, url: string, options: BenchO
 }
 
 /** Browse on a fresh navigation, its first thumbnails given time to arrive (the baseline is an idle page). */
-async function openGrid(page: PwPage, url: string): Promise<Skippable<{ total: number | null; columns: number | null }>> {
+export async function openGrid(page: PwPage, url: string): Promise<Skippable<{ total: number | null; columns: number | null }>> {
   await page.goto(freshUrl(url, 'browse'), { waitUntil: 'load', timeout: 30_000 });
   await page.waitForFunction((selector: string) => document.querySelectorAll(`${selector} .thumb`).length > 0, GRID_SELECTOR, { timeout: 30_000 });
   const opened = await page.evaluate((selector: string) => {
@@ -474,7 +474,7 @@ async function openGrid(page: PwPage, url: string): Promise<Skippable<{ total: n
 }
 
 /** What a frame costs here when nothing changes (headless compositor cadence). */
-async function idleFrames(page: PwPage): Promise<number[]> {
+export async function idleFrames(page: PwPage): Promise<number[]> {
   return page.evaluate(async () => {
     const nextFrame = () => new Promise<number>((resolve) => requestAnimationFrame(resolve));
     const idle: number[] = [];
@@ -497,7 +497,7 @@ function countThumbnails(folder: string): number {
 }
 
 /** One pass: the grid's scrollTop advances a fixed step per frame; rAF intervals are the frame times. */
-async function scrollPass(page: PwPage, plan: PassPlan, thumbnailCache: string): Promise<ScrollPass> {
+export async function scrollPass(page: PwPage, plan: PassPlan, thumbnailCache: string): Promise<ScrollPass> {
   const engineCacheAtStart = countThumbnails(thumbnailCache);
   const measured = await page.evaluate(async ({ selector, pass }: { selector: string; pass: PassPlan }) => {
     const grid = document.querySelector<HTMLElement>(selector);
@@ -635,7 +635,7 @@ let navigation = 0;
  * The host URL with a view hash and a unique query parameter: without it, going from `#metrics`
  * to `#browse` on the same URL is a same-document navigation, and the app reads the hash only at start.
  */
-function freshUrl(hostUrl: string, view: string): string {
+export function freshUrl(hostUrl: string, view: string): string {
   const url = new URL(hostUrl);
   navigation += 1;
   url.searchParams.set('bench', String(navigation));
