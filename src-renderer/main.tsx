@@ -2,6 +2,8 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { App } from './app/App.tsx';
+import { NoTokenPage } from './app/NoTokenPage.tsx';
+import { readLaunchToken } from './bridge/web-transport.ts';
 import { createQueryClient } from './bridge/queries.ts';
 import { perfMark } from './shared/perf.ts';
 import './app/styles.css';
@@ -17,10 +19,16 @@ try {
 
 const container = document.getElementById('root');
 if (container === null) throw new Error('index.html has no #root element');
+// In a browser without the token `posebench serve` printed nothing would answer: one page says so.
+const withoutToken = window.posebench === undefined && readLaunchToken() === '';
 createRoot(container).render(
   <StrictMode>
-    <QueryClientProvider client={createQueryClient()}>
-      <App />
-    </QueryClientProvider>
+    {withoutToken ? (
+      <NoTokenPage />
+    ) : (
+      <QueryClientProvider client={createQueryClient()}>
+        <App />
+      </QueryClientProvider>
+    )}
   </StrictMode>,
 );

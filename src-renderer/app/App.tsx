@@ -3,6 +3,7 @@ import { useApi, useEngineInvalidation } from '../bridge/queries.ts';
 import { getBridge } from '../bridge/index.ts';
 import { useUi, type ViewName } from './ui-store.ts';
 import { useUrlSync } from './url-sync.ts';
+import { useConnection } from '../bridge/connection.ts';
 import { MetricsView } from '../metrics/MetricsView.tsx';
 import { fmtDuration } from '../shared/format.ts';
 import { PCKH_PROTOCOLS, type EventMap } from '../../src-main/api/contract.ts';
@@ -33,6 +34,7 @@ export function App() {
   const setProtocol = useUi((s) => s.setProtocol);
   const workspace = useApi('workspace:get', {});
   const dataset = workspace.data?.dataset ?? null;
+  const connection = useConnection((s) => s.state);
 
   return (
     <div className="app">
@@ -71,6 +73,12 @@ export function App() {
           </select>
         </label>
       </header>
+      {connection === 'lost' ? (
+        <div className="connection-lost" role="alert">
+          The posebench server stopped: restart it (<code>npx posebench serve</code>) and open the URL it prints.
+          Retrying in the background…
+        </div>
+      ) : null}
       <main className="main" role="tabpanel" aria-label={TABS.find((t) => t.view === view)?.label} style={{ minHeight: 0, overflow: 'hidden' }}>
         {workspace.error ? <div className="view"><div className="error-box">{workspace.error.message}</div></div> : null}
         <Suspense fallback={<div className="empty">Loading…</div>}>

@@ -4,6 +4,7 @@
  */
 import type { Channel, EventMap, EventName, RequestInput, Response } from '../../src-main/api/contract.ts';
 import { BridgeError, type Bridge } from './bridge.ts';
+import { setConnection } from './connection.ts';
 
 const TOKEN_STORAGE_KEY = 'posebench.token';
 
@@ -21,6 +22,8 @@ export function createWebBridge(token: string): Bridge {
   const listeners = new Map<EventName, Set<(payload: never) => void>>();
   let socket: WebSocket | null = null;
   let retryMs = 500;
+  /** Closes since the socket was last open: one is a blip (reconnected at once), two say the server is gone. */
+  let failures = 0;
 
   const connect = (): void => {
     const wsUrl = new URL('/events', window.location.href);
@@ -30,6 +33,8 @@ export function createWebBridge(token: string): Bridge {
     socket = new WebSocket(wsUrl);
     socket.onopen = () => {
       retryMs = 500;
+      failures = 0;
+      setConnection('ok');
     };
     socket.onmessage = (message) => {
       if (typeof message.data !== 'string') return;
@@ -38,7 +43,9 @@ export function createWebBridge(token: string): Bridge {
     };
     socket.onclose = () => {
       socket = null;
-      // Reconnect (the host may still be starting or was briefly busy).
+      failures += 1;
+      if (failures >= 2) setConnection('lost');
+      // Reconnect with backoff (the host may still be starting, was briefly busy, or is restarted).
       window.setTimeout(connect, retryMs);
       retryMs = Math.min(retryMs * 2, 10_000);
     };
@@ -50,11 +57,17 @@ export function createWebBridge(token: string): Bridge {
   return {
     kind: 'web',
     async invoke<C extends Channel>(channel: C, request: RequestInput<C>): Promise<Response<C>> {
-      const response = await fetch(`/api/${encodeURIComponent(channel)}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-posebench-token': token },
-        body: JSON.stringify(request ?? {}),
-      });
+      let response: globalThis.Response;
+      try {
+        response = await fetch(`/api/${encodeURIComponent(channel)}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-posebench-token': token },
+          body: JSON.stringify(request ?? {}),
+        });
+      } catch {
+        setConnection('lost');
+        throw new BridgeError('TransportError', 'the posebench server is not answering');
+      }
       let body: { ok: boolean; result?: unknown; error?: { name: string; message: string } };
       try {
         body = (await response.json()) as typeof body;

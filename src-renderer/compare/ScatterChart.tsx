@@ -102,7 +102,8 @@ export function placeLabels(
   points: readonly ScatterPoint[],
   x: (v: number) => number,
   y: (v: number) => number,
-  bounds: { left: number; right: number; top: number; bottom: number } = { left: 0, right: WIDTH, top: 0, bottom: HEIGHT - M.bottom + 2 },
+  // Inside the plot area sideways (the y-axis numbers sit left of it).
+  bounds: { left: number; right: number; top: number; bottom: number } = { left: M.left + 2, right: WIDTH, top: 0, bottom: HEIGHT - M.bottom + 2 },
 ): Map<string, PlacedLabel> {
   const placed: LabelBox[] = [];
   // Every point's circle is an obstacle for every label.

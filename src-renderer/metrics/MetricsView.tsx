@@ -52,16 +52,6 @@ export function MetricsView() {
         )}
       </section>
       {data.rows.length > 0 ? (
-        <section className="panel" aria-labelledby="per-joint-title">
-          <h2 id="per-joint-title">
-            Per joint, right and left <span className="hint">PCKh@0.5 · pelvis and thorax are not in the mean</span>
-          </h2>
-          <div className="table-scroll">
-            <PerJointTable table={data} />
-          </div>
-        </section>
-      ) : null}
-      {data.rows.length > 0 ? (
         <div className="grid-2">
           <section className="panel" aria-labelledby="joint-bars-title">
             <h2 id="joint-bars-title">
@@ -74,6 +64,16 @@ export function MetricsView() {
             {curves.data ? <CurvesChart curves={curves.data} /> : <div className="empty">Loading curves…</div>}
           </section>
         </div>
+      ) : null}
+      {data.rows.length > 0 ? (
+        <section className="panel" aria-labelledby="per-joint-title">
+          <h2 id="per-joint-title">
+            Per joint, right and left <span className="hint">PCKh@0.5 · pelvis and thorax are not in the mean</span>
+          </h2>
+          <div className="table-scroll">
+            <PerJointTable table={data} />
+          </div>
+        </section>
       ) : null}
     </div>
   );

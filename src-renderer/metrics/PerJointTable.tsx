@@ -58,9 +58,9 @@ export const PerJointTable = memo(function PerJointTable({ table }: { table: Met
           <tr key={part.label} className={part.outsideMean ? 'outside-mean' : undefined}>
             <th scope="row">
               {part.label}
+              {part.outsideMean ? ' ' : null}
               {part.outsideMean ? (
-                <span className="hint" title="mmpose's MPII PCKh leaves pelvis and thorax out of the mean">
-                  {' '}
+                <span className="outside-mean-tag" title="mmpose's MPII PCKh leaves pelvis and thorax out of the mean">
                   not in the mean
                 </span>
               ) : null}
@@ -68,12 +68,12 @@ export const PerJointTable = memo(function PerJointTable({ table }: { table: Met
             {rows.map((row, v) =>
               part.left === null
                 ? [
-                    <td key={`${row.variantId}-c`} colSpan={2} style={{ textAlign: 'center' }}>
+                    <td key={`${row.variantId}-c`} className="r" colSpan={2} style={{ textAlign: 'center' }}>
                       {fmtPct(value(v, part.right))}
                     </td>,
                   ]
                 : [
-                    <td key={`${row.variantId}-r`}>{fmtPct(value(v, part.right))}</td>,
+                    <td key={`${row.variantId}-r`} className="r">{fmtPct(value(v, part.right))}</td>,
                     <td key={`${row.variantId}-l`}>{fmtPct(value(v, part.left))}</td>,
                   ],
             )}

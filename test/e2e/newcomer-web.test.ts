@@ -13,6 +13,7 @@ import { PROJECT_ROOT } from '../support/shared-fixtures.ts';
 import { startWebHost, type WebHost } from '../../src-main/hosts/web/web-host.ts';
 import { writeFileSync } from 'node:fs';
 import { writeSyntheticDataset } from '../unit/export/export-test-support.ts';
+import { takeBrowserProblems } from '../support/browser-problems.ts';
 import { api, ensureRendererBuilt, HAS_CHROMIUM, horizontalOverflow, openBrowser, screenshotsAt, tempDir, VIEWPORTS, waitFor, type BrowserSession } from './e2e-support.ts';
 
 if (!HAS_CHROMIUM) console.warn('[skip] newcomer e2e: /usr/bin/chromium is missing (apt-get install chromium)');
@@ -40,9 +41,10 @@ describe.skipIf(!HAS_CHROMIUM)('the app as a newcomer meets it (web host, demo)'
     await page.goto(host.url);
   }, 300_000);
 
+  let hostClosed = false;
   afterAll(async () => {
     await browser?.close();
-    await host?.close();
+    if (!hostClosed) await host?.close();
   });
 
   const tab = async (name: string) => {
@@ -311,5 +313,34 @@ describe.skipIf(!HAS_CHROMIUM)('the app as a newcomer meets it (web host, demo)'
     await page.getByRole('note').getByText(/image missing: img_c\.png/).waitFor();
     await screenshotsAt(page, 'newcomer-failures-image-missing', [VIEWPORTS[0]]);
     await api(host.url, host.token, 'workspace:open', { demo: true });
+  });
+
+  it('a page opened without the token says to use the URL posebench serve printed (and calls nothing)', async () => {
+    const other = await browser.context.newPage();
+    try {
+      const calls: string[] = [];
+      other.on('request', (request) => {
+        if (request.url().includes('/api/') || request.url().includes('/events')) calls.push(request.url());
+      });
+      await other.goto(new URL('/', host.url).toString());
+      await other.getByText('This page needs the address that').waitFor();
+      await other.getByText('http://127.0.0.1:PORT/?token=…').waitFor();
+      expect(calls).toEqual([]);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('when the server stops, a banner says so (the socket keeps retrying)', async () => {
+    await page.goto(`${host.url}#metrics`);
+    await page.getByRole('table', { name: 'PCKh per joint' }).waitFor();
+    await host.close();
+    hostClosed = true;
+    const banner = page.getByRole('alert').filter({ hasText: 'The posebench server stopped' });
+    await banner.waitFor({ timeout: 20_000 });
+    await screenshotsAt(page, 'newcomer-server-stopped', [VIEWPORTS[0]]);
+    // The only console errors are the page's failed reconnects.
+    const problems = takeBrowserProblems();
+    expect(problems.filter((p) => !/WebSocket|ERR_CONNECTION_REFUSED|Failed to load resource/.test(p))).toEqual([]);
   });
 });
