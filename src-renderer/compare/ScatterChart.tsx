@@ -93,7 +93,7 @@ export interface PlacedLabel {
 const overlaps = (a: LabelBox, b: LabelBox) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
 
 /**
- * Name labels, none overlapping another label or a point and none leaving the chart: tried beside
+ * Name labels, none overlapping another label, a point or an error bar and none leaving the chart: tried beside
  * the point's error bar (right of its p95 end, then left of its p5 end), then right / left of the
  * point just above and below its bar, then further up and down a line at a time.
  * Points are placed from the most accurate down. Exported for tests.
@@ -108,6 +108,10 @@ export function placeLabels(
   const placed: LabelBox[] = [];
   // Every point's circle is an obstacle for every label.
   const circles: LabelBox[] = points.map((p) => ({ left: x(p.latencyMs) - 7, right: x(p.latencyMs) + 7, top: y(p.pckh) - 7, bottom: y(p.pckh) + 7 }));
+  // And every error bar (with its end caps).
+  const bars: LabelBox[] = points
+    .filter((p) => p.latencyP5Ms !== null && p.latencyP95Ms !== null)
+    .map((p) => ({ left: x(p.latencyP5Ms!) - 1, right: x(p.latencyP95Ms!) + 1, top: y(p.pckh) - 5, bottom: y(p.pckh) + 5 }));
   const out = new Map<string, PlacedLabel>();
   for (const p of [...points].sort((a, b) => b.pckh - a.pckh || a.latencyMs - b.latencyMs)) {
     const width = p.variantName.length * CHAR_WIDTH;
@@ -130,7 +134,7 @@ export function placeLabels(
     };
     const fits = (box: LabelBox) =>
       box.left >= bounds.left && box.right <= bounds.right && box.top >= bounds.top && box.bottom <= bounds.bottom &&
-      !placed.some((other) => overlaps(box, other)) && !circles.some((circle) => overlaps(box, circle));
+      !placed.some((other) => overlaps(box, other)) && !circles.some((circle) => overlaps(box, circle)) && !bars.some((bar) => overlaps(box, bar));
     let chosen = candidates.find((c) => fits(boxOf(c)));
     if (chosen === undefined) {
       // Nothing free: the first candidate kept inside the chart.

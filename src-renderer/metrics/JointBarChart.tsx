@@ -30,7 +30,7 @@ export const JointBarChart = memo(function JointBarChart({ table }: { table: Met
           return (
             <g key={joint}>
               {outsideMean ? (
-                <rect className="outside-mean" x={x0 - 2} y={MARGIN.top} width={groupW} height={plotH} fill="rgba(255,255,255,0.06)">
+                <rect className="outside-mean" x={x0 - 2} y={MARGIN.top} width={groupW} height={plotH} fill="rgba(255,255,255,0.1)">
                   <title>{`${jointLabel(joint)}: not in the mean (PCKh), as in mmpose's MPII evaluation`}</title>
                 </rect>
               ) : null}

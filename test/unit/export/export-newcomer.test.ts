@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runExportCommand } from '../../../src-main/cli/commands/export-command.ts';
 import { clipBoxToImage, cocoAnnotationFor, type CocoKeypointsFile } from '../../../src-main/export/export-coco.ts';
 import { describeExport, exportAnnotations, headBoxWarning, type ExportFormat } from '../../../src-main/export/export-annotations.ts';
 import { roundExportCoordinate } from '../../../src-main/export/export-mpii-json.ts';
@@ -125,5 +126,26 @@ describe('export after a drag and a head-box edit (synthetic dataset, real works
       expect(x + w).toBeLessThanOrEqual(image.width);
       expect(y + h).toBeLessThanOrEqual(image.height);
     }
+  });
+
+  it('posebench export --format mpii-json says the head-box edit is not written and points to mpii-mat', async () => {
+    const db = path.join(work, 'workspace.sqlite');
+    workbench.close();
+    const lines: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    try {
+      expect(await runExportCommand(['--dataset', root, '--db', db, '--format', 'mpii-json', '--out', path.join(work, 'cli.json')])).toBe(0);
+      expect(await runExportCommand(['--dataset', root, '--db', db, '--format', 'mpii-mat', '--out', path.join(work, 'cli.mat')])).toBe(0);
+    } finally {
+      spy.mockRestore();
+      workbench = openWorkbench({ datasetRoot: root, dbFile: db });
+    }
+    const text = lines.join('');
+    expect(text).toMatch(/posebench export: wrote mpii-json .*Warning: head-box edits of 1 person are not in this file.*export mpii-mat/);
+    expect(text).toMatch(/posebench export: wrote mpii-mat /);
+    expect(text.match(/Warning/g)).toHaveLength(1);
   });
 });

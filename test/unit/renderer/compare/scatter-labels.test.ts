@@ -27,6 +27,9 @@ function check(points: ScatterPoint[]) {
       const cy = y(p.pckh);
       const hitsCircle = box.left < cx + 6 && cx - 6 < box.right && box.top < cy + 6 && cy - 6 < box.bottom;
       expect(hitsCircle, `${points[i]!.variantName} over ${p.variantName}'s point`).toBe(false);
+      const bar = { left: x(p.latencyP5Ms!), right: x(p.latencyP95Ms!), top: cy - 4, bottom: cy + 4 };
+      const hitsBar = box.left < bar.right && bar.left < box.right && box.top < bar.bottom && bar.top < box.bottom;
+      expect(hitsBar, `${points[i]!.variantName} over ${p.variantName}'s error bar`).toBe(false);
     }
   }
 }
