@@ -37,6 +37,26 @@ function awkwardFloats(count: number, seed: number): Float32Array {
 const bitsOf = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
 
 describe('predictions', () => {
+  it('writes batches across the 500-row statement chunks bit-exact, later duplicates winning, failures cleared', () => {
+    const { ws, run, instances } = setup(1203);
+    recordRunFailure(ws, run.id, instances[700]!.id, 'image missing');
+    const xyScore = awkwardFloats(instances.length * PREDICTION_FLOATS_PER_INSTANCE, 5);
+    // Every instance once, then instance 3 again with other values: the second write is kept.
+    const ids = [...instances.map((i) => i.id), instances[3]!.id];
+    const values = new Float32Array(ids.length * 48);
+    values.set(xyScore, 0);
+    values.fill(7.5, instances.length * 48);
+    writePredictions(ws, run.id, { instanceIds: ids, xyScore: values });
+    const all = readRunPredictions(ws, run.id);
+    expect(all.presentCount).toBe(1203);
+    expect(getRun(ws, run.id).done).toBe(1203);
+    expect(listRunFailures(ws, run.id)).toEqual([]);
+    for (const k of [0, 499, 500, 501, 999, 1000, 1202]) {
+      expect(bitsOf(readPrediction(ws, run.id, instances[k]!.id)!), `instance ${k}`).toEqual(bitsOf(xyScore.subarray(k * 48, k * 48 + 48)));
+    }
+    expect(Array.from(readPrediction(ws, run.id, instances[3]!.id)!)).toEqual(new Array<number>(48).fill(7.5));
+  });
+
   it('round-trip bit-exact as float32, single and as a whole run in dataset order', () => {
     const { ws, run, instances } = setup(6);
     const xyScore = awkwardFloats(instances.length * PREDICTION_FLOATS_PER_INSTANCE, 11);
