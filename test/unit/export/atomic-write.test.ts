@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PosebenchInputError } from '../../../src-main/core/errors.ts';
+import { PosebenchInputError, TargetExistsError } from '../../../src-main/core/errors.ts';
 import { writeFileAtomic } from '../../../src-main/export/atomic-write.ts';
 import { makeTempDir, removeDir } from './export-test-support.ts';
 
@@ -31,7 +31,9 @@ describe('writeFileAtomic', () => {
   it('refuses an existing target without overwrite and leaves it untouched', () => {
     writeFileSync(target(), 'original');
     expect(() => writeFileAtomic(target(), 'new')).toThrow(PosebenchInputError);
-    expect(() => writeFileAtomic(target(), 'new')).toThrow(/out\.json: already exists; .*--force/);
+    expect(() => writeFileAtomic(target(), 'new')).toThrow(TargetExistsError);
+    // The message names the file; each host adds its own remedy (--force, the Overwrite box).
+    expect(() => writeFileAtomic(target(), 'new')).toThrow(/out\.json: already exists; choose another path or allow overwriting it$/);
     expect(readFileSync(target(), 'utf8')).toBe('original');
     expect(readdirSync(dir)).toEqual(['out.json']);
   });
