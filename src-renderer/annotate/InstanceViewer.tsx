@@ -78,24 +78,39 @@ export const InstanceViewer = memo(function InstanceViewer({ detail, overlays, f
     };
   }, [url, detail.imageExists]);
 
+  // Whether the user zoomed or panned since the last fit: until then the view follows the viewer's size.
+  const moved = useRef(false);
+  const userView = useCallback(
+    (next: Viewport) => {
+      moved.current = true;
+      setView(next);
+    },
+    [setView],
+  );
+
   const fit = useCallback(() => {
+    moved.current = false;
     if (size.width > 0 && size.height > 0) setView(fitBox(detail.crop, size.width, size.height));
   }, [detail.crop, size.width, size.height, setView]);
 
-  // Fit on a new instance or the first measured size (uncontrolled, or controlled without a view yet).
+  // Fit on a new instance, and again whenever the viewer's free space changes (the layout settling
+  // after the view opens, a window resize) as long as the user has not zoomed or panned.
   const fittedFor = useRef<string>('');
   useEffect(() => {
-    const key = `${detail.instanceIndex}:${size.width > 0}`;
-    if (size.width === 0 || fittedFor.current === key) return;
+    if (size.width === 0 || size.height === 0) return;
+    const key = `${detail.instanceIndex}:${size.width}x${size.height}`;
+    if (fittedFor.current === key) return;
+    const sameInstance = fittedFor.current.startsWith(`${detail.instanceIndex}:`);
     fittedFor.current = key;
+    if (sameInstance && moved.current) return;
     fit();
-  }, [detail.instanceIndex, size.width, fit]);
+  }, [detail.instanceIndex, size.width, size.height, fit]);
 
   const onWheel = useCallback(
     (event: React.WheelEvent) => {
       if (!view) return;
       const rect = containerRef.current!.getBoundingClientRect();
-      setView(zoomAt(view, Math.exp(-event.deltaY * 0.0015), event.clientX - rect.left, event.clientY - rect.top));
+      userView(zoomAt(view, Math.exp(-event.deltaY * 0.0015), event.clientX - rect.left, event.clientY - rect.top));
     },
     [view, setView],
   );
@@ -111,7 +126,7 @@ export const InstanceViewer = memo(function InstanceViewer({ detail, overlays, f
   const onPointerMove = (event: React.PointerEvent) => {
     const start = drag.current;
     if (!start) return;
-    setView({ scale: start.view.scale, tx: start.view.tx + event.clientX - start.x, ty: start.view.ty + event.clientY - start.y });
+    userView({ scale: start.view.scale, tx: start.view.tx + event.clientX - start.x, ty: start.view.ty + event.clientY - start.y });
   };
   const endDrag = () => {
     drag.current = null;
@@ -121,8 +136,8 @@ export const InstanceViewer = memo(function InstanceViewer({ detail, overlays, f
     if (!view) return;
     const cx = size.width / 2;
     const cy = size.height / 2;
-    if (event.key === '+' || event.key === '=') setView(zoomAt(view, 1.25, cx, cy));
-    else if (event.key === '-') setView(zoomAt(view, 0.8, cx, cy));
+    if (event.key === '+' || event.key === '=') userView(zoomAt(view, 1.25, cx, cy));
+    else if (event.key === '-') userView(zoomAt(view, 0.8, cx, cy));
     else if (event.key === '0') fit();
     else return;
     event.preventDefault();
@@ -145,10 +160,10 @@ export const InstanceViewer = memo(function InstanceViewer({ detail, overlays, f
       aria-label={label ?? `Instance ${detail.instanceIndex} image, zoom with + and −, 0 to fit`}
     >
       <div className="zoom-controls">
-        <button type="button" aria-label="Zoom in" onClick={() => view && setView(zoomAt(view, 1.25, size.width / 2, size.height / 2))}>
+        <button type="button" aria-label="Zoom in" onClick={() => view && userView(zoomAt(view, 1.25, size.width / 2, size.height / 2))}>
           +
         </button>
-        <button type="button" aria-label="Zoom out" onClick={() => view && setView(zoomAt(view, 0.8, size.width / 2, size.height / 2))}>
+        <button type="button" aria-label="Zoom out" onClick={() => view && userView(zoomAt(view, 0.8, size.width / 2, size.height / 2))}>
           −
         </button>
         <button type="button" aria-label="Fit person" onClick={fit}>

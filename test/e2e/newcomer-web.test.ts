@@ -215,6 +215,27 @@ describe.skipIf(!HAS_CHROMIUM)('the app as a newcomer meets it (web host, demo)'
     expect(await page.locator('.instance-panel svg circle[stroke="rgba(0,0,0,0.75)"]').count()).toBeGreaterThan(0);
   });
 
+  it('Annotate: the image fills the editor as its free space changes, until the user zooms', async () => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(`${host.url}#annotate?ai=2`);
+    await page.getByRole('region', { name: 'Annotate instance 2' }).waitFor();
+    const transform = () => page.locator('.editor .viewer svg > g').first().getAttribute('transform');
+    const scaleOf = async () => Number(/scale\(([\d.]+)\)/.exec((await transform()) ?? '')?.[1]);
+    await waitFor('a fitted view', async () => ((await scaleOf()) > 0 ? true : undefined), 10_000);
+    const large = await scaleOf();
+    await page.setViewportSize({ width: 1024, height: 700 });
+    await waitFor('a refit to the smaller editor', async () => ((await scaleOf()) < large ? true : undefined), 10_000);
+    await page.locator('.editor').getByRole('button', { name: 'Zoom in' }).click();
+    const zoomed = await scaleOf();
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await settle(page);
+    await settle(page);
+    expect(await scaleOf()).toBe(zoomed);
+    await page.locator('.editor').getByRole('button', { name: 'Fit person' }).click();
+    await waitFor('fit again', async () => (Math.abs((await scaleOf()) - large) < 1e-6 ? true : undefined), 10_000);
+    await page.setViewportSize({ width: 1400, height: 900 });
+  });
+
   it('Export panel: an mpii-json export with a head-box edit warns and points to mpii-mat', async () => {
     const gt = await api<{ headBox: [number, number, number, number] | null }>(host.url, host.token, 'corrections:instance', { instanceIndex: 3 });
     expect(gt.headBox).not.toBeNull();
