@@ -34,6 +34,10 @@ Usage:
                                             Δ per column with paired-bootstrap intervals, McNemar + Holm
   posebench stats --dataset DIR [--variant NAME ...] [--db FILE] [--protocol P] [--bootstrap B] [--seed S]
                  [--format table|json]      intervals, score calibration and strata per variant
+  posebench analyze --dataset DIR [--variant NAME ...] [--db FILE] [--protocol P] [--inversion 0.5] [--jitter 1.0]
+                 [--format table|json|csv]  why joints fail: hit/jitter/inversion/swap/miss, PCKh if each were fixed
+  posebench qc --dataset DIR [--db FILE] [--variant NAME ...] [--min-predictors N] [--limit N] [--format table|json|csv]
+                                            ground-truth review queue: suspect labels from the predictors' agreement
   posebench demo [--force]                  generate the embedded demo dataset and models
 
 Workspace: SQLite in $POSEBENCH_HOME (default: the user data directory), keyed by dataset path; --db overrides.
@@ -53,6 +57,8 @@ const COMMANDS: Record<string, () => Promise<CommandRunner>> = {
   export: async () => (await import('./commands/export-command.ts')).runExportCommand,
   compare: async () => (await import('./commands/compare-command.ts')).runCompareCommand,
   stats: async () => (await import('./commands/stats-command.ts')).runStatsCommand,
+  analyze: async () => (await import('./commands/analyze-command.ts')).runAnalyzeCommand,
+  qc: async () => (await import('./commands/qc-command.ts')).runQcCommand,
   demo: async () => (await import('./commands/demo-command.ts')).runDemoCommand,
 };
 

@@ -1,0 +1,424 @@
+/**
+ * Is the ground truth wrong? (issue 15) A review queue of suspect annotations, from the agreement of
+ * several predictors (variants and imported prediction sets) with each other and against the GT, plus
+ * checks that need no predictor. Every distance is in head sizes h of the person (0.6 × head-box
+ * diagonal, as PCKh), positions in 0-based pixels.
+ *
+ * Kinds (each suspect names its joints and a proposed fix; decisions are a later step, see GtReviewDecision):
+ *  - flip_pair / flip_upper_body / flip_lower_body / flip_whole_person: for a left/right pair, at least
+ *    max(2, ⌈2n/3⌉) of the n predictors are inversions against the GT (each joint of the pair nearer the
+ *    GT's *other* joint than its own, one of them within `inversion` h of it) — so they agree with each
+ *    other; pairs grouped by body half. Fix: swap those pairs (whole person: all six).
+ *  - displaced_joint: as many predictors agree with each other (within `agreement` h of their median)
+ *    and that median is more than `displaced` h from the GT joint (and not on another person of the
+ *    image). Fix: move the joint to the median.
+ *  - wrong_person: the predictors' medians are far (> `displaced` h) from this GT on most joints but
+ *    within `wrongPerson` h_q of another annotated person q of the image. Fix: none (look at it).
+ *  - joint_outside_image (image size known), head_box_degenerate (zero or non-finite), head_box_off_head
+ *    (the box holds neither head top nor upper neck), duplicate_person (two annotations of one image
+ *    nearly the same): no predictor needed. Fixes: mark missing / none.
+ *
+ * score: predictor kinds: Σ over the joints concerned of (agreeing predictors / n) × the evidence in head
+ * sizes (capped; displaced joints also × how tightly the predictors agree × the squared share of the
+ * person's other joints the predictors put on the GT); checks: a fixed weight. Sorted by score, descending.
+ *
+ * Pure: typed arrays in, plain JSON-ready data out.
+ */
+import { MPII_FLIP_PAIRS, MPII_JOINT_COUNT, MPII_JOINT_NAMES } from '../core/joints.ts';
+import { personsByImage, type GroundTruthGeometry } from './error-classes.ts';
+
+const J = MPII_JOINT_COUNT;
+
+export type SuspectKind =
+  | 'flip_pair'
+  | 'flip_upper_body'
+  | 'flip_lower_body'
+  | 'flip_whole_person'
+  | 'displaced_joint'
+  | 'wrong_person'
+  | 'joint_outside_image'
+  | 'head_box_degenerate'
+  | 'head_box_off_head'
+  | 'duplicate_person';
+
+export const FLIP_KINDS: readonly SuspectKind[] = ['flip_pair', 'flip_upper_body', 'flip_lower_body', 'flip_whole_person'];
+
+export type SuspectProposal =
+  /** Swap the left/right GT joints of these pairs (MPII joint names, [right, left]). */
+  | { readonly action: 'swap_pairs'; readonly pairs: readonly (readonly [string, string])[] }
+  /** Move the GT joint to the predictors' median, 0-based pixels. */
+  | { readonly action: 'move_joint'; readonly joint: string; readonly to: readonly [number, number] }
+  /** Mark these GT joints missing (not annotated). */
+  | { readonly action: 'mark_missing'; readonly joints: readonly string[] }
+  /** No automatic fix: a person has to look (reason says what). */
+  | { readonly action: 'none'; readonly reason: string };
+
+export interface GtSuspect {
+  /** Stable key of the suspect: `${index}:${kind}:${joints joined by ','}` (what a decision refers to). */
+  readonly id: string;
+  /** 0-based dataset entry (json index = gt `.mat` column). */
+  readonly index: number;
+  readonly image: string;
+  readonly kind: SuspectKind;
+  readonly score: number;
+  /** MPII joint names concerned (empty for whole-annotation checks). */
+  readonly joints: readonly string[];
+  /** Predictors supporting it (0 for checks without predictors) out of `of`. */
+  readonly predictors: number;
+  readonly of: number;
+  /** The evidence, in head sizes where a distance (e.g. {distance_h, spread_h} or {other_index}). */
+  readonly evidence: Readonly<Record<string, number | string | null>>;
+  readonly proposal: SuspectProposal;
+}
+
+/**
+ * What a reviewer decided about a suspect (a later step stores these; the queue then leaves decided
+ * suspects out while their evidence is unchanged). `suspect_id` is GtSuspect.id.
+ */
+export interface GtReviewDecision {
+  readonly suspect_id: string;
+  readonly index: number;
+  readonly kind: SuspectKind;
+  /** label_right: the GT stays; fixed: the proposal (or a manual edit) was applied; later: skip for now. */
+  readonly verdict: 'label_right' | 'fixed' | 'later';
+  /** GT revision the decision was made on. */
+  readonly gt_revision: number;
+  readonly decided_at: string;
+  readonly note: string | null;
+}
+
+export interface PredictorSet {
+  readonly name: string;
+  /** N*16*2 0-based pixels; NaN where not predicted. */
+  readonly coords: ArrayLike<number>;
+}
+
+export interface GtReviewInput {
+  readonly geometry: GroundTruthGeometry;
+  /** N*4 head boxes, 1-based (x1, y1, x2, y2), as in the gt `.mat`. */
+  readonly headBoxes1Based: Float64Array;
+  readonly predictors: readonly PredictorSet[];
+  /** Image sizes where known (images absent from it are not checked for joints outside). */
+  readonly imageSizes?: ReadonlyMap<string, { readonly width: number; readonly height: number }>;
+}
+
+export interface GtReviewOptions {
+  /** Fewer predictors than this: no predictor-based suspects (default 2). */
+  readonly minPredictors: number;
+  /** A predictor inverts a pair when each joint is within this many h of the other GT joint (0.5). */
+  readonly inversion: number;
+  /** Predictors agree when within this many h of their median (0.25). */
+  readonly agreement: number;
+  /** A displaced label: the median is further than this many h from the GT joint (0.75). */
+  readonly displaced: number;
+  /** Wrong person: the medians are within this many h_q of another person q (0.5). */
+  readonly wrongPerson: number;
+  /** Duplicate: mean joint distance of two annotations below this many h (0.15). */
+  readonly duplicate: number;
+}
+
+export const DEFAULT_GT_REVIEW_OPTIONS: GtReviewOptions = {
+  minPredictors: 2,
+  inversion: 0.5,
+  agreement: 0.25,
+  displaced: 0.75,
+  wrongPerson: 0.5,
+  duplicate: 0.15,
+};
+
+export interface GtReviewResult {
+  readonly predictors: readonly string[];
+  readonly persons: number;
+  readonly suspects: readonly GtSuspect[];
+}
+
+/** Majority a suspect needs among n predictors: max(2, ⌈2n/3⌉). */
+export function requiredAgreement(n: number): number {
+  return Math.max(2, Math.ceil((2 * n) / 3));
+}
+
+/** Head-box check: the box widened by this share of its width/height on each side. */
+export const HEAD_BOX_MARGIN = 0.25;
+
+const LOWER_PAIRS = new Set([0, 1, 2]); // indices into MPII_FLIP_PAIRS: ankles, knees, hips
+const round4 = (v: number): number => Math.round(v * 1e4) / 1e4;
+
+function dist(ax: number, ay: number, bx: number, by: number): number {
+  const dx = ax - bx;
+  const dy = ay - by;
+  return Math.sqrt(dx * dx + dy * dy);
+}
+
+function median(values: number[]): number {
+  values.sort((a, b) => a - b);
+  const m = values.length >> 1;
+  return values.length % 2 === 1 ? values[m]! : 0.5 * (values[m - 1]! + values[m]!);
+}
+
+export function reviewGroundTruth(input: GtReviewInput, options: Partial<GtReviewOptions> = {}): GtReviewResult {
+  const o: GtReviewOptions = { ...DEFAULT_GT_REVIEW_OPTIONS, ...options };
+  const { geometry, predictors } = input;
+  const n = geometry.persons;
+  for (const set of predictors) {
+    if (set.coords.length !== n * J * 2) throw new RangeError(`reviewGroundTruth: predictor "${set.name}" has ${set.coords.length / (J * 2)} persons, the ground truth ${n}`);
+  }
+  const sameImage = personsByImage(geometry.images);
+  const suspects: GtSuspect[] = [];
+  const usePredictors = predictors.length >= Math.max(2, o.minPredictors);
+  for (let p = 0; p < n; p++) {
+    checkPerson(input, o, p, sameImage[p]!, suspects);
+    if (usePredictors) reviewPerson(input, o, p, sameImage[p]!, suspects);
+  }
+  suspects.sort((a, b) => b.score - a.score || a.index - b.index || a.kind.localeCompare(b.kind));
+  return { predictors: predictors.map((s) => s.name), persons: n, suspects };
+}
+
+function makeSuspect(geometry: GroundTruthGeometry, p: number, kind: SuspectKind, score: number, joints: readonly number[], predictors: number, of: number, evidence: Record<string, number | string | null>, proposal: SuspectProposal): GtSuspect {
+  const names = joints.map((j) => MPII_JOINT_NAMES[j]!);
+  return { id: `${p}:${kind}:${names.join(',')}`, index: p, image: geometry.images[p]!, kind, score: round4(score), joints: names, predictors, of, evidence, proposal };
+}
+
+/** Checks without predictors: head box, joints outside the image, duplicates. */
+function checkPerson(input: GtReviewInput, o: GtReviewOptions, p: number, group: readonly number[], out: GtSuspect[]): void {
+  const { geometry, headBoxes1Based: box } = input;
+  const gt = geometry.joints0Based;
+  const h = geometry.headSizes[p]!;
+  const [x1, y1, x2, y2] = [box[4 * p]!, box[4 * p + 1]!, box[4 * p + 2]!, box[4 * p + 3]!];
+  const annotated = (j: number): boolean => Number.isFinite(gt[2 * (p * J + j)]!) && Number.isFinite(gt[2 * (p * J + j) + 1]!);
+  const hasAny = Array.from({ length: J }, (_, j) => j).some(annotated);
+  if (!(Number.isFinite(h) && h > 0)) {
+    if (hasAny) out.push(makeSuspect(geometry, p, 'head_box_degenerate', 3, [], 0, 0, { head_size: Number.isFinite(h) ? h : null }, { action: 'none', reason: 'the head box is empty or not finite: draw it again' }));
+    return;
+  }
+  // Head box (1-based) holds neither head top nor upper neck (joints 0-based: +1).
+  // MPII's boxes are drawn from head top to upper neck, so those joints sit on its edges (in the val
+  // set 1-99 % of them within 16 % of the box size outside): the box is widened by HEAD_BOX_MARGIN.
+  const mx = HEAD_BOX_MARGIN * Math.abs(x2 - x1);
+  const my = HEAD_BOX_MARGIN * Math.abs(y2 - y1);
+  const inBox = (j: number): boolean => {
+    const x = gt[2 * (p * J + j)]! + 1;
+    const y = gt[2 * (p * J + j) + 1]! + 1;
+    return x >= Math.min(x1, x2) - mx && x <= Math.max(x1, x2) + mx && y >= Math.min(y1, y2) - my && y <= Math.max(y1, y2) + my;
+  };
+  const headJoints = [9, 8].filter(annotated);
+  if (headJoints.length > 0 && !headJoints.some(inBox)) {
+    const cx = 0.5 * (x1 + x2) - 1;
+    const cy = 0.5 * (y1 + y2) - 1;
+    const off = Math.min(...headJoints.map((j) => dist(gt[2 * (p * J + j)]!, gt[2 * (p * J + j) + 1]!, cx, cy) / h));
+    out.push(makeSuspect(geometry, p, 'head_box_off_head', 1 + Math.min(off, 3), headJoints, 0, 0, { distance_h: round4(off) },
+      { action: 'none', reason: 'the head box holds neither head top nor upper neck: check the box and those joints' }));
+  }
+  // Joints outside the image (pixel centres 0..w-1; the image spans -0.5..w-0.5).
+  const size = input.imageSizes?.get(geometry.images[p]!);
+  if (size !== undefined) {
+    const outside: number[] = [];
+    let worst = 0;
+    for (let j = 0; j < J; j++) {
+      if (!annotated(j)) continue;
+      const x = gt[2 * (p * J + j)]!;
+      const y = gt[2 * (p * J + j) + 1]!;
+      const excess = Math.max(-0.5 - x, x - (size.width - 0.5), -0.5 - y, y - (size.height - 0.5), 0);
+      if (excess > 0) {
+        outside.push(j);
+        worst = Math.max(worst, excess / h);
+      }
+    }
+    if (outside.length > 0) {
+      out.push(makeSuspect(geometry, p, 'joint_outside_image', 1 + Math.min(worst, 2), outside, 0, 0, { excess_h: round4(worst), width: size.width, height: size.height },
+        { action: 'mark_missing', joints: outside.map((j) => MPII_JOINT_NAMES[j]!) }));
+    }
+  }
+  // Duplicate annotation: an earlier person of the image nearly the same (reported on the later one).
+  for (const q of group) {
+    if (q >= p) break;
+    const hq = geometry.headSizes[q]!;
+    const scale = Number.isFinite(hq) && hq > 0 ? Math.min(h, hq) : h;
+    let sum = 0;
+    let common = 0;
+    for (let j = 0; j < J; j++) {
+      const a = 2 * (p * J + j);
+      const b = 2 * (q * J + j);
+      const d = dist(gt[a]!, gt[a + 1]!, gt[b]!, gt[b + 1]!);
+      if (Number.isFinite(d)) {
+        sum += d;
+        common++;
+      }
+    }
+    if (common >= 3 && sum / common / scale <= o.duplicate) {
+      out.push(makeSuspect(geometry, p, 'duplicate_person', 3, [], 0, 0, { other_index: q, mean_distance_h: round4(sum / common / scale), common_joints: common },
+        { action: 'none', reason: `annotated twice: entry ${q} is nearly the same person` }));
+    }
+  }
+}
+
+/** Predictor-based suspects of one person. */
+function reviewPerson(input: GtReviewInput, o: GtReviewOptions, p: number, group: readonly number[], out: GtSuspect[]): void {
+  const { geometry, predictors } = input;
+  const gt = geometry.joints0Based;
+  const h = geometry.headSizes[p]!;
+  if (!(Number.isFinite(h) && h > 0)) return;
+  const total = predictors.length;
+  const need = requiredAgreement(total);
+  const gx = (q: number, j: number): number => gt[2 * (q * J + j)]!;
+  const gy = (q: number, j: number): number => gt[2 * (q * J + j) + 1]!;
+  const annotated = (q: number, j: number): boolean => Number.isFinite(gx(q, j)) && Number.isFinite(gy(q, j));
+  const px = (k: number, j: number): number => predictors[k]!.coords[2 * (p * J + j)]!;
+  const py = (k: number, j: number): number => predictors[k]!.coords[2 * (p * J + j) + 1]!;
+  const predicted = (k: number, j: number): boolean => Number.isFinite(px(k, j)) && Number.isFinite(py(k, j));
+
+  // 1. Left/right inversions per pair.
+  const flagged: { pair: number; inverting: number; margin: number }[] = [];
+  MPII_FLIP_PAIRS.forEach(([a, b], pairIndex) => {
+    if (!annotated(p, a) || !annotated(p, b)) return;
+    let inverting = 0;
+    let marginSum = 0;
+    for (let k = 0; k < total; k++) {
+      if (!predicted(k, a) || !predicted(k, b)) continue;
+      const aOwn = dist(px(k, a), py(k, a), gx(p, a), gy(p, a));
+      const aMirror = dist(px(k, a), py(k, a), gx(p, b), gy(p, b));
+      const bOwn = dist(px(k, b), py(k, b), gx(p, b), gy(p, b));
+      const bMirror = dist(px(k, b), py(k, b), gx(p, a), gy(p, a));
+      // Both joints nearer the other GT joint than their own, one of them within `inversion` h of it
+      // (a predictor that is right about one joint of the pair and unsure about the other still counts).
+      if (Math.min(aMirror, bMirror) <= o.inversion * h && aMirror < aOwn && bMirror < bOwn) {
+        inverting++;
+        marginSum += Math.min(aOwn - aMirror, bOwn - bMirror) / h;
+      }
+    }
+    if (inverting >= need) flagged.push({ pair: pairIndex, inverting, margin: marginSum / inverting });
+  });
+  const flippedJoints = new Set<number>();
+  if (flagged.length > 0) {
+    const lower = flagged.filter((f) => LOWER_PAIRS.has(f.pair));
+    const upper = flagged.filter((f) => !LOWER_PAIRS.has(f.pair));
+    const emit = (kind: SuspectKind, items: typeof flagged, swapAll: boolean): void => {
+      const joints = items.flatMap((f) => [...MPII_FLIP_PAIRS[f.pair]!]).sort((x, y) => x - y);
+      const score = items.reduce((s, f) => s + (f.inverting / total) * Math.min(1 + f.margin, 2), 0);
+      const inverting = Math.min(...items.map((f) => f.inverting));
+      const pairs = (swapAll ? MPII_FLIP_PAIRS.map((_, i) => i) : items.map((f) => f.pair)).map((i) => {
+        const [a, b] = MPII_FLIP_PAIRS[i]!;
+        return [MPII_JOINT_NAMES[a]!, MPII_JOINT_NAMES[b]!] as const;
+      });
+      const margin = items.reduce((s, f) => s + f.margin, 0) / items.length;
+      out.push(makeSuspect(geometry, p, kind, score, joints, inverting, total, { pairs_inverted: items.length, margin_h: round4(margin) }, { action: 'swap_pairs', pairs }));
+    };
+    if (lower.length > 0 && upper.length > 0 && flagged.length >= 3) emit('flip_whole_person', flagged, true);
+    else {
+      for (const half of [lower, upper]) {
+        if (half.length >= 2) emit(half === lower ? 'flip_lower_body' : 'flip_upper_body', half, false);
+        else for (const f of half) emit('flip_pair', [f], false);
+      }
+    }
+    for (const f of flagged) for (const j of MPII_FLIP_PAIRS[f.pair]!) flippedJoints.add(j);
+  }
+
+  // 2. The predictors' consensus per joint: median of all, then of those within `agreement` h of it.
+  const consensus: ({ x: number; y: number; agreeing: number; spread: number } | null)[] = [];
+  for (let j = 0; j < J; j++) {
+    const xs: number[] = [];
+    const ys: number[] = [];
+    for (let k = 0; k < total; k++) {
+      if (!predicted(k, j)) continue;
+      xs.push(px(k, j));
+      ys.push(py(k, j));
+    }
+    if (xs.length < need) {
+      consensus.push(null);
+      continue;
+    }
+    const mx = median(xs.slice());
+    const my = median(ys.slice());
+    const ax: number[] = [];
+    const ay: number[] = [];
+    for (let i = 0; i < xs.length; i++) {
+      if (dist(xs[i]!, ys[i]!, mx, my) <= o.agreement * h) {
+        ax.push(xs[i]!);
+        ay.push(ys[i]!);
+      }
+    }
+    if (ax.length < need) {
+      consensus.push(null);
+      continue;
+    }
+    const cx = median(ax.slice());
+    const cy = median(ay.slice());
+    let spread = 0;
+    for (let i = 0; i < ax.length; i++) spread = Math.max(spread, dist(ax[i]!, ay[i]!, cx, cy) / h);
+    consensus.push({ x: cx, y: cy, agreeing: ax.length, spread });
+  }
+
+  // Is the consensus of joint j on another person q of the image (same joint or its mirror)?
+  const onOther = (j: number, x: number, y: number): number => {
+    const m = MPII_FLIP_PAIRS.find(([a, b]) => a === j || b === j);
+    const mirror = m === undefined ? j : m[0] === j ? m[1] : m[0];
+    for (const q of group) {
+      if (q === p) continue;
+      const hq = geometry.headSizes[q]!;
+      if (!(Number.isFinite(hq) && hq > 0)) continue;
+      for (const jj of [j, mirror]) {
+        if (annotated(q, jj) && dist(x, y, gx(q, jj), gy(q, jj)) <= o.wrongPerson * hq) return q;
+      }
+    }
+    return -1;
+  };
+
+  // 3. Wrong person: far from this GT on most joints, on another person there.
+  let compared = 0;
+  const far: number[] = [];
+  const others = new Map<number, number>();
+  for (let j = 0; j < J; j++) {
+    const c = consensus[j];
+    if (c === null || c === undefined || !annotated(p, j)) continue;
+    compared++;
+    if (dist(c.x, c.y, gx(p, j), gy(p, j)) > o.displaced * h) {
+      far.push(j);
+      const q = onOther(j, c.x, c.y);
+      if (q >= 0) others.set(q, (others.get(q) ?? 0) + 1);
+    }
+  }
+  let wrongPerson = false;
+  if (compared >= 4 && far.length > compared / 2) {
+    let best = -1;
+    let bestCount = 0;
+    for (const [q, count] of others) {
+      if (count > bestCount) {
+        best = q;
+        bestCount = count;
+      }
+    }
+    if (best >= 0 && bestCount > far.length / 2) {
+      wrongPerson = true;
+      const agreeing = Math.min(...far.map((j) => consensus[j]!.agreeing));
+      out.push(makeSuspect(geometry, p, 'wrong_person', (agreeing / total) * (bestCount / compared) * 4, far, agreeing, total,
+        { other_index: best, joints_far: far.length, joints_compared: compared, joints_on_other: bestCount },
+        { action: 'none', reason: `the predictors follow entry ${best} of this image: check which person this annotation (and its centre/scale) belongs to` }));
+    }
+  }
+
+  // 4. Displaced labels. `context`: the share of the person's other annotated joints on which the
+  // consensus is within `inversion` h of the GT — a joint the predictors contradict on a person they
+  // otherwise get right is more likely a label error than a hard image.
+  if (wrongPerson) return;
+  let near = 0;
+  let annotatedJoints = 0;
+  for (let j = 0; j < J; j++) {
+    const c = consensus[j];
+    if (!annotated(p, j)) continue;
+    annotatedJoints++;
+    if (c !== null && c !== undefined && dist(c.x, c.y, gx(p, j), gy(p, j)) <= o.inversion * h) near++;
+  }
+  for (let j = 0; j < J; j++) {
+    const c = consensus[j];
+    if (c === null || c === undefined || !annotated(p, j) || flippedJoints.has(j)) continue;
+    const d = dist(c.x, c.y, gx(p, j), gy(p, j)) / h;
+    if (d <= o.displaced) continue;
+    if (onOther(j, c.x, c.y) >= 0) continue;
+    // Agreeing predictors, the distance (capped at 2 h: further is more often the predictors' mistake)
+    // and how tightly they agree (spread 0 → × 1, spread at the agreement radius → × 0.5).
+    const tightness = 1 - c.spread / (2 * o.agreement);
+    const context = annotatedJoints > 1 ? near / (annotatedJoints - 1) : 0;
+    out.push(makeSuspect(geometry, p, 'displaced_joint', (c.agreeing / total) * Math.min(d, 2) * tightness * context * context, [j], c.agreeing, total,
+      { distance_h: round4(d), spread_h: round4(c.spread), context: round4(context) },
+      { action: 'move_joint', joint: MPII_JOINT_NAMES[j]!, to: [round4(c.x), round4(c.y)] }));
+  }
+}

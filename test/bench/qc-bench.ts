@@ -1,0 +1,254 @@
+/**
+ * Issue 15, measured (never asserted in timed tests): how well the ground-truth review queue finds
+ * label errors, and how fast `analyze` + `qc` are.
+ *
+ * With ../shared: the MPII val GT (2958 persons) and the five published prediction sets as predictors.
+ * A seeded 2 % of the persons (among those the clean queue raises nothing on: an error injected there
+ * may be a fix) get a label error in a copy of the GT — one third a single left/right pair swapped (a
+ * pair whose joints are more than 0.5 h apart: closer ones change no PCKh verdict), one third a whole-person or upper-body flip (alternately), one third one joint displaced by
+ * 1–2 head sizes in a random direction — and the queue is run on that copy. Reported per kind: recall
+ * and precision of the top K and top 2K suspects of the whole queue (K = number injected); a suspect is
+ * true when it is on an injected person and names the injected error (a flip kind naming the swapped
+ * pair / any flip kind for a flip; displaced_joint naming the moved joint). Also the unmodified val
+ * set's queue: its size, kinds and top 10. Without ../shared: the demo repeated to 2958 persons with five
+ * perturbed-GT predictor sets (`source` says so).
+ *
+ * Timing (goal < 1 s): both analyses on 2958 persons × 5 predictors as the CLI does them minus SQLite —
+ * PCKh, per-person outcomes, error classes and what-if PCKh per variant, then the review queue.
+ */
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { projectRoot } from '../../src-main/core/project-root.ts';
+import { mulberry32 } from '../../src-main/core/seeded-random.ts';
+import { MPII_FLIP_PAIRS, MPII_JOINT_COUNT, MPII_JOINT_NAMES } from '../../src-main/core/joints.ts';
+import type { MatGroundTruth } from '../../src-main/core/types.ts';
+import { openDataset, type OpenedDataset } from '../../src-main/datasets/open-dataset.ts';
+import { ensureDemo } from '../../src-main/demo/ensure-demo.ts';
+import { classifyErrors, personsByImage, summarizeErrorClasses, type GroundTruthGeometry } from '../../src-main/evaluation/error-classes.ts';
+import { FLIP_KINDS, reviewGroundTruth, type GtSuspect, type PredictorSet } from '../../src-main/evaluation/gt-review.ts';
+import { buildPckhInputs, computePckh, predictionsFromBase } from '../../src-main/evaluation/pckh.ts';
+import { personJointOutcomes } from '../../src-main/evaluation/person-tallies.ts';
+import { importPredictions } from '../../src-main/formats/predictions-import.ts';
+import { groundTruthGeometry } from '../../src-main/workbench/analysis.ts';
+import { sharedPath } from '../support/shared-fixtures.ts';
+import { USE_SHARED, goal, note, round, stats, tempDir, type BenchOptions, type Goal } from './bench-util.ts';
+import { perturbedGtPredictions, writeRepeatedDataset } from './synthetic-dataset.ts';
+
+const J = MPII_JOINT_COUNT;
+const GOAL_MS = 1000;
+const INJECTED_SHARE = 0.02;
+const SEED = 15;
+
+type InjectedKind = 'pair_swap' | 'flip' | 'displaced';
+
+interface Injection {
+  readonly person: number;
+  readonly kind: InjectedKind;
+  /** pair_swap: the pair's joints; flip: the pairs swapped (joints); displaced: the joint. */
+  readonly joints: readonly number[];
+  readonly detail: string;
+}
+
+export async function runQcBench(options: BenchOptions): Promise<{ report: Record<string, unknown>; goals: Goal[] }> {
+  const temp = tempDir('qc');
+  try {
+    const { dataset, predictors, source } = await prepare(temp.dir);
+    const gt = dataset.gt as MatGroundTruth;
+    const { geometry, headBoxes1Based } = groundTruthGeometry(dataset.persons, gt);
+
+    // Timing: analyze (every variant) + qc, as the CLI computes them.
+    const runs = options.quick ? 2 : 5;
+    const analyzeMs: number[] = [];
+    const qcMs: number[] = [];
+    let pckhs: (number | null)[] = [];
+    for (let r = 0; r < runs; r++) {
+      const t0 = performance.now();
+      const sameImage = personsByImage(geometry.images);
+      pckhs = predictors.map((set) => {
+        const inputs = buildPckhInputs({ protocol: 'mmpose0x', persons: dataset.persons, gt, predictions0Based: set.coords as Float32Array });
+        const report = computePckh(inputs);
+        const outcomes = personJointOutcomes(inputs, report);
+        const classes = classifyErrors(geometry, set.coords, report.hits, undefined, sameImage);
+        return summarizeErrorClasses(outcomes, classes, report.perJoint.map((j) => j.count)).pckh_if_inversions_fixed;
+      });
+      const t1 = performance.now();
+      reviewGroundTruth({ geometry, headBoxes1Based, predictors });
+      const t2 = performance.now();
+      analyzeMs.push(t1 - t0);
+      qcMs.push(t2 - t1);
+    }
+    const totalMs = analyzeMs.map((a, i) => a + qcMs[i]!);
+
+    // The unmodified set.
+    const clean = reviewGroundTruth({ geometry, headBoxes1Based, predictors });
+    const cleanKinds: Record<string, number> = {};
+    for (const s of clean.suspects) cleanKinds[s.kind] = (cleanKinds[s.kind] ?? 0) + 1;
+
+    // Injected errors.
+    const { injected, joints0Based } = inject(geometry, new Set(clean.suspects.map((s) => s.index)));
+    const modified: GroundTruthGeometry = { ...geometry, joints0Based };
+    const review = reviewGroundTruth({ geometry: modified, headBoxes1Based, predictors });
+    const k = injected.length;
+    const evaluation = evaluateQueue(review.suspects, injected, [k, 2 * k]);
+    const goals: Goal[] = [
+      goal('qc: analyze + qc, 2958 persons x 5 predictors (median of runs)', stats(totalMs).medianMs, 'ms', GOAL_MS, {
+        note: `${source.dataset}; analyze ${stats(analyzeMs).medianMs} ms + qc ${stats(qcMs).medianMs} ms`,
+      }),
+    ];
+    for (const [kind, want] of [['pair_swap', 0.9], ['flip', 0.9], ['displaced', 0.8]] as const) {
+      const recall = evaluation[`top_${2 * k}`]!.per_kind[kind]!.recall;
+      // Goals are upper bounds: report the recall shortfall 1 − recall against 1 − want.
+      goals.push(goal(`qc: 1 - recall@2K of injected ${kind} (recall goal >= ${want})`, recall === null ? null : 1 - recall, 'share', round(1 - want, 3), { note: `recall@2K ${recall === null ? '—' : round(recall, 3)}` }));
+    }
+    const report = {
+      source,
+      persons: geometry.persons,
+      predictors: predictors.map((p) => p.name),
+      runs,
+      analyzeMs: stats(analyzeMs),
+      qcMs: stats(qcMs),
+      totalMs: stats(totalMs),
+      pckhIfInversionsFixed: pckhs.map((v) => (v === null ? null : round(v, 2))),
+      unmodified: {
+        suspects: clean.suspects.length,
+        byKind: cleanKinds,
+        top10: clean.suspects.slice(0, 10).map((s) => ({ index: s.index, image: s.image, kind: s.kind, score: s.score, joints: s.joints, votes: `${s.predictors}/${s.of}` })),
+      },
+      injected: {
+        seed: SEED,
+        count: k,
+        byKind: countBy(injected.map((i) => i.kind)),
+        suspects: review.suspects.length,
+        ...evaluation,
+        // Where each injected error is in the queue (1-based rank of its first matching suspect; null: not found).
+        ranks: injected.map((inj) => {
+          const at = review.suspects.findIndex((s) => matches(s, inj));
+          const found = review.suspects[at];
+          return { index: inj.person, kind: inj.kind, detail: inj.detail, rank: at >= 0 ? at + 1 : null, ...(found !== undefined ? { as: found.kind, score: found.score, votes: found.predictors, evidence: found.evidence } : {}) };
+        }),
+      },
+    };
+    return { report, goals };
+  } finally {
+    temp.remove();
+  }
+}
+
+function countBy(values: readonly string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const v of values) out[v] = (out[v] ?? 0) + 1;
+  return out;
+}
+
+/** Does a suspect name the injected error? */
+function matches(s: GtSuspect, inj: Injection): boolean {
+  if (s.index !== inj.person) return false;
+  if (inj.kind === 'displaced') return s.kind === 'displaced_joint' && s.joints.includes(MPII_JOINT_NAMES[inj.joints[0]!]!);
+  if (!FLIP_KINDS.includes(s.kind)) return false;
+  if (inj.kind === 'pair_swap') return s.joints.includes(MPII_JOINT_NAMES[inj.joints[0]!]!);
+  return true;
+}
+
+function evaluateQueue(suspects: readonly GtSuspect[], injected: readonly Injection[], cuts: readonly number[]): Record<string, { precision: number | null; per_kind: Record<InjectedKind, { injected: number; recall: number | null; precision: number | null; suspects_of_kind: number }> }> {
+  const result: Record<string, { precision: number | null; per_kind: Record<InjectedKind, { injected: number; recall: number | null; precision: number | null; suspects_of_kind: number }> }> = {};
+  const kindOfSuspect = (s: GtSuspect): InjectedKind | null => (s.kind === 'displaced_joint' ? 'displaced' : s.kind === 'flip_pair' ? 'pair_swap' : FLIP_KINDS.includes(s.kind) ? 'flip' : null);
+  for (const cut of cuts) {
+    const top = suspects.slice(0, cut);
+    const truePositive = top.filter((s) => injected.some((inj) => matches(s, inj)));
+    const perKind = {} as Record<InjectedKind, { injected: number; recall: number | null; precision: number | null; suspects_of_kind: number }>;
+    for (const kind of ['pair_swap', 'flip', 'displaced'] as const) {
+      const ofKind = injected.filter((i) => i.kind === kind);
+      const found = ofKind.filter((inj) => top.some((s) => matches(s, inj))).length;
+      // Precision per kind: of the top suspects whose kind answers this injected kind, the share that are injected errors.
+      const answering = top.filter((s) => kindOfSuspect(s) === kind || (kind === 'pair_swap' && kindOfSuspect(s) !== null && kindOfSuspect(s) !== 'displaced' && injected.some((inj) => inj.kind === 'pair_swap' && matches(s, inj))));
+      const answeringTrue = answering.filter((s) => injected.some((inj) => matches(s, inj)));
+      perKind[kind] = {
+        injected: ofKind.length,
+        recall: ofKind.length > 0 ? round(found / ofKind.length, 3) : null,
+        precision: answering.length > 0 ? round(answeringTrue.length / answering.length, 3) : null,
+        suspects_of_kind: answering.length,
+      };
+    }
+    result[`top_${cut}`] = { precision: top.length > 0 ? round(truePositive.length / top.length, 3) : null, per_kind: perKind };
+  }
+  return result;
+}
+
+/** A seeded 2 % of the persons get one label error each, in a copy of the GT joints. */
+function inject(geometry: GroundTruthGeometry, alreadySuspect: ReadonlySet<number>): { injected: Injection[]; joints0Based: Float64Array } {
+  const random = mulberry32(SEED);
+  const joints0Based = geometry.joints0Based.slice();
+  const n = geometry.persons;
+  const annotated = (p: number, j: number): boolean => Number.isFinite(joints0Based[2 * (p * J + j)]!);
+  const count = Math.round(INJECTED_SHARE * n);
+  const order = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const r = Math.floor(random() * (i + 1));
+    [order[i], order[r]] = [order[r]!, order[i]!];
+  }
+  const swapPair = (p: number, a: number, b: number): void => {
+    for (let axis = 0; axis < 2; axis++) {
+      const ia = 2 * (p * J + a) + axis;
+      const ib = 2 * (p * J + b) + axis;
+      [joints0Based[ia], joints0Based[ib]] = [joints0Based[ib]!, joints0Based[ia]!];
+    }
+  };
+  const injected: Injection[] = [];
+  let flipToggle = 0;
+  for (const p of order) {
+    if (injected.length >= count) break;
+    const h = geometry.headSizes[p]!;
+    // Persons the clean queue already raises are left out: an "error" injected there may be a fix.
+    if (!(Number.isFinite(h) && h > 0) || alreadySuspect.has(p)) continue;
+    const kind: InjectedKind = (['pair_swap', 'flip', 'displaced'] as const)[injected.length % 3]!;
+    const pairs = MPII_FLIP_PAIRS.map((pair, i) => ({ pair, i })).filter(({ pair: [a, b] }) => annotated(p, a) && annotated(p, b));
+    if (kind === 'pair_swap') {
+      // A pair whose two GT joints lie within 0.5 h of each other: swapping it changes no PCKh verdict.
+      const apart = pairs.filter(({ pair: [a, b] }) => Math.hypot(joints0Based[2 * (p * J + a)]! - joints0Based[2 * (p * J + b)]!, joints0Based[2 * (p * J + a) + 1]! - joints0Based[2 * (p * J + b) + 1]!) > 0.5 * h);
+      if (apart.length === 0) continue;
+      const { pair: [a, b] } = apart[Math.floor(random() * apart.length)]!;
+      swapPair(p, a, b);
+      injected.push({ person: p, kind, joints: [a, b], detail: `${MPII_JOINT_NAMES[a]}<->${MPII_JOINT_NAMES[b]}` });
+    } else if (kind === 'flip') {
+      const whole = flipToggle++ % 2 === 0;
+      const chosen = pairs.filter(({ i }) => whole || i >= 3);
+      if (chosen.length < 2) continue;
+      for (const { pair: [a, b] } of chosen) swapPair(p, a, b);
+      injected.push({ person: p, kind, joints: chosen.flatMap(({ pair }) => [...pair]), detail: `${whole ? 'whole person' : 'upper body'} (${chosen.length} pairs)` });
+    } else {
+      const candidates = Array.from({ length: J }, (_, j) => j).filter((j) => annotated(p, j));
+      if (candidates.length === 0) continue;
+      const j = candidates[Math.floor(random() * candidates.length)]!;
+      const distance = (1 + random()) * h;
+      const angle = random() * 2 * Math.PI;
+      joints0Based[2 * (p * J + j)]! += distance * Math.cos(angle);
+      joints0Based[2 * (p * J + j) + 1]! += distance * Math.sin(angle);
+      injected.push({ person: p, kind, joints: [j], detail: `${MPII_JOINT_NAMES[j]} moved ${(distance / h).toFixed(2)} h` });
+    }
+  }
+  return { injected, joints0Based };
+}
+
+async function prepare(tmp: string): Promise<{ dataset: OpenedDataset; predictors: PredictorSet[]; source: { dataset: string; predictors: string } }> {
+  if (USE_SHARED) {
+    const dataset = openDataset(sharedPath('fixtures', 'mpii-val'));
+    const published: [string, 0 | 1][] = [
+      ['newell', 1], ['tompson', 1], ['bearpaw-hg_s1_b1', 0], ['bearpaw-hg_s2_b1', 0], ['bearpaw-hg_s8_b1', 0],
+    ];
+    const predictors = published.map(([name, base]): PredictorSet => {
+      const imported = importPredictions(sharedPath('fixtures', 'mpii-predictions', `${name}.json`), { coordinateBase: base, expectedCount: dataset.persons.length });
+      return { name, coords: imported.predictions0Based };
+    });
+    return { dataset, predictors, source: { dataset: '../shared/fixtures/mpii-val', predictors: 'the 5 published MPII val prediction sets' } };
+  }
+  note('qc: ../shared is absent: using a 2958-person folder repeated from the embedded demo with 5 perturbed-GT predictors');
+  const demo = await ensureDemo(projectRoot());
+  const root = path.join(tmp, 'synthetic-val');
+  writeRepeatedDataset({ source: demo.datasetDir, out: root, persons: 2958, images: false });
+  const dataset = openDataset(root);
+  const predictors = Array.from({ length: 5 }, (_, k): PredictorSet => {
+    const { preds } = perturbedGtPredictions(dataset, 0.1 + 0.03 * k, 300 + k);
+    return { name: `perturbed-gt-${k}`, coords: predictionsFromBase(preds.flat(2), 0) };
+  });
+  return { dataset, predictors, source: { dataset: 'synthetic: the demo dataset repeated to 2958 persons (no ../shared)', predictors: '5 perturbed-GT sets (seeded)' } };
+}
