@@ -90,6 +90,14 @@ export async function runQcBench(options: BenchOptions): Promise<{ report: Recor
     const review = reviewGroundTruth({ geometry: modified, headBoxes1Based, predictors });
     const k = injected.length;
     const evaluation = evaluateQueue(review.suspects, injected, [k, 2 * k]);
+    // The queue filtered to the kinds answering each injected kind (as a UI filter would): recall of its
+    // top K_kind and 2 K_kind, K_kind = errors of that kind injected.
+    const withinKind = Object.fromEntries((['pair_swap', 'flip', 'displaced'] as const).map((kind) => {
+      const ofKind = injected.filter((i) => i.kind === kind);
+      const list = review.suspects.filter((s) => (kind === 'displaced' ? s.kind === 'displaced_joint' : kind === 'pair_swap' ? s.kind === 'flip_pair' : FLIP_KINDS.includes(s.kind)));
+      const recall = (cut: number): number => round(ofKind.filter((inj) => list.slice(0, cut).some((s) => matches(s, inj))).length / ofKind.length, 3);
+      return [kind, { injected: ofKind.length, suspects_of_kind: list.length, recall_at_k: recall(ofKind.length), recall_at_2k: recall(2 * ofKind.length) }];
+    }));
     const goals: Goal[] = [
       goal('qc: analyze + qc, 2958 persons x 5 predictors (median of runs)', stats(totalMs).medianMs, 'ms', GOAL_MS, {
         note: `${source.dataset}; analyze ${stats(analyzeMs).medianMs} ms + qc ${stats(qcMs).medianMs} ms`,
@@ -120,6 +128,7 @@ export async function runQcBench(options: BenchOptions): Promise<{ report: Recor
         byKind: countBy(injected.map((i) => i.kind)),
         suspects: review.suspects.length,
         ...evaluation,
+        within_kind: withinKind,
         // Where each injected error is in the queue (1-based rank of its first matching suspect; null: not found).
         ranks: injected.map((inj) => {
           const at = review.suspects.findIndex((s) => matches(s, inj));
