@@ -41,7 +41,7 @@ export async function runQcCommand(argv: string[]): Promise<number> {
       process.stderr.write(`posebench qc: ${review.predictors.length} predictor(s) with a finished run, fewer than --min-predictors ${minPredictors}: only the checks that need no predictor were made\n`);
     }
     const shown: GroundTruthReview = limit > 0 ? { ...review, suspects: review.suspects.slice(0, limit) } : review;
-    const text = format === 'json' ? `${JSON.stringify(shown, null, 2)}\n` : format === 'csv' ? formatQcCsv(shown) : formatQcTable(shown, review.suspects.length);
+    const text = format === 'json' ? `${JSON.stringify(shown, null, 2)}\n` : format === 'csv' ? formatQcCsv(shown) : formatQcTable(shown, review.suspects);
     process.stdout.write(text);
     return 0;
   } finally {
@@ -69,10 +69,11 @@ export function formatQcCsv(review: GroundTruthReview): string {
   return `${rows.map((row) => row.map(csvCell).join(',')).join('\n')}\n`;
 }
 
-export function formatQcTable(review: GroundTruthReview, total: number): string {
+export function formatQcTable(review: GroundTruthReview, all: readonly GtSuspect[] = review.suspects): string {
+  const total = all.length;
   const lines: string[] = [`${review.persons} persons, ${review.predictors.length} predictors (${review.predictors.join(', ') || 'none'}), ${total} suspects${review.suspects.length < total ? ` (first ${review.suspects.length} shown)` : ''}`];
   const counts = new Map<string, number>();
-  for (const s of review.suspects) counts.set(s.kind, (counts.get(s.kind) ?? 0) + 1);
+  for (const s of all) counts.set(s.kind, (counts.get(s.kind) ?? 0) + 1);
   if (counts.size > 0) lines.push(`by kind: ${[...counts].map(([k, n]) => `${k} ${n}`).join(', ')}`);
   lines.push('', [pad('score', 7, true), pad('index', 6, true), pad('image', 14), pad('kind', 19), pad('votes', 5, true), ' joints / proposal'].join(' '));
   for (const s of review.suspects) {
