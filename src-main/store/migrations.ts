@@ -220,9 +220,32 @@ CREATE TABLE file_digests (
 ) WITHOUT ROWID;
 `;
 
+/**
+ * Ground-truth review decisions (issue 15): what a reviewer said about a suspect of the review queue
+ * (workbench/gt-review-queue.ts). Rows are never updated: the newest row of a suspect is its decision,
+ * older ones are its history. `evidence_key` digests the person's effective annotation and the
+ * predictors' current runs when decided, so a suspect whose GT or predictions changed since comes back.
+ */
+const reviewDecisionsSchema = `
+CREATE TABLE gt_review_decisions (
+  id INTEGER PRIMARY KEY,
+  dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+  instance_id INTEGER NOT NULL REFERENCES instances(id) ON DELETE CASCADE,
+  suspect_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  verdict TEXT NOT NULL CHECK (verdict IN ('label_right', 'fixed', 'later')),
+  gt_revision INTEGER NOT NULL,
+  evidence_key TEXT NOT NULL,
+  note TEXT,
+  decided_at TEXT NOT NULL
+);
+CREATE INDEX gt_review_decisions_by_suspect ON gt_review_decisions(dataset_id, suspect_id, id);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', up: (db) => db.exec(initialSchema) },
   { version: 2, name: 'run identity, manifests, latency history, variant options', up: (db) => db.exec(runIdentitySchema) },
+  { version: 3, name: 'ground-truth review decisions', up: (db) => db.exec(reviewDecisionsSchema) },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -13,7 +13,7 @@ import { posebenchDataHome, workspacePathFor, workspaceSlug } from '../../../src
 import { tempDir } from './store-fixtures.ts';
 
 const EXPECTED_TABLES = [
-  'corrections', 'datasets', 'file_digests', 'instances', 'joint_errors', 'latency_measurements', 'metrics',
+  'corrections', 'datasets', 'file_digests', 'gt_review_decisions', 'instances', 'joint_errors', 'latency_measurements', 'metrics',
   'original_annotations', 'predictions', 'run_failures', 'run_warnings', 'runs', 'variants',
 ];
 
@@ -109,7 +109,7 @@ describe('openWorkspace', () => {
     db.close();
     const ws = openWorkspace(file);
     try {
-      expect(ws.migrated).toEqual([2]);
+      expect(ws.migrated).toEqual(MIGRATIONS.slice(1).map((m) => m.version));
       expect(listLatencyMeasurements(ws, 7)).toMatchObject([{ medianMs: 3.5, p95Ms: 4.25, n: 0, p5Ms: null, environment: { cpu: 'x' } }]);
       expect(currentRun(ws, 1, 7)?.id).toBe(3);
       expect(getVariant(ws, 7)).toMatchObject({ name: 'm', hidden: false, decoderOptions: {} });
