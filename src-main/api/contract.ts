@@ -418,6 +418,168 @@ export interface ExportResult {
   readonly message: string;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Issue 15: error classes and the ground-truth review queue; issue 16: intervals and paired tests.
+// Shapes mirror the workbench's plain-JSON results (workbench/analysis.ts, gt-review-queue.ts,
+// statistics.ts; snake_case as the CLI prints them): the engine returns them unchanged, so the
+// compiler checks that they stay the same, plus the variant ids the UI keys on.
+// ---------------------------------------------------------------------------------------------
+
+export const ERROR_CLASSES = ['hit', 'jitter', 'inversion', 'swap', 'miss'] as const;
+export type ErrorClassName = (typeof ERROR_CLASSES)[number];
+
+export interface JointErrorClasses extends Readonly<Record<ErrorClassName, number>> {
+  readonly name: string;
+  readonly count: number;
+  /** Joints classified (= evaluated at 0.5). */
+  readonly evaluated: number;
+  readonly pckh: number | null;
+  readonly pckh_if_inversions_fixed: number | null;
+  readonly pckh_if_swaps_fixed: number | null;
+  readonly pckh_if_jitter_fixed: number | null;
+}
+
+export interface VariantErrorClasses {
+  readonly variantId: string;
+  readonly name: string;
+  readonly pckh: number | null;
+  readonly pckh_if_inversions_fixed: number | null;
+  readonly pckh_if_swaps_fixed: number | null;
+  readonly pckh_if_jitter_fixed: number | null;
+  /** Over the 14 Mean joints. */
+  readonly totals: Readonly<Record<ErrorClassName, number>>;
+  /** 16 joints, MPII order. */
+  readonly per_joint: readonly JointErrorClasses[];
+}
+
+export interface ErrorClassesReport {
+  readonly protocol: PckhProtocol;
+  readonly persons: number;
+  readonly thresholds: { readonly inversion: number; readonly swap: number; readonly jitter: number };
+  readonly variants: readonly VariantErrorClasses[];
+  readonly notes: readonly string[];
+}
+
+export const REVIEW_SUSPECT_KINDS = [
+  'flip_pair',
+  'flip_upper_body',
+  'flip_lower_body',
+  'flip_whole_person',
+  'displaced_joint',
+  'wrong_person',
+  'joint_outside_image',
+  'head_box_degenerate',
+  'head_box_off_head',
+  'duplicate_person',
+] as const;
+export type ReviewSuspectKind = (typeof REVIEW_SUSPECT_KINDS)[number];
+
+export type ReviewProposal =
+  | { readonly action: 'swap_pairs'; readonly pairs: readonly (readonly [string, string])[] }
+  | { readonly action: 'move_joint'; readonly joint: string; readonly to: readonly [number, number] }
+  | { readonly action: 'mark_missing'; readonly joints: readonly string[] }
+  | { readonly action: 'none'; readonly reason: string };
+
+/** label_right: the GT stays (rejected); fixed: the proposal was applied (accepted); later: deferred. */
+export type ReviewVerdict = 'label_right' | 'fixed' | 'later';
+
+export interface ReviewDecisionView {
+  readonly verdict: ReviewVerdict;
+  readonly gt_revision: number;
+  readonly decided_at: string;
+  readonly note: string | null;
+}
+
+export interface ReviewSuspect {
+  /** `${index}:${kind}:${joints}`: what a decision refers to. */
+  readonly id: string;
+  /** 0-based dataset entry = the instance index of every other view. */
+  readonly index: number;
+  readonly image: string;
+  readonly kind: ReviewSuspectKind;
+  readonly score: number;
+  readonly joints: readonly string[];
+  /** Predictors that agree, of `of` (0 of 0: a check that needs no predictor). */
+  readonly predictors: number;
+  readonly of: number;
+  readonly evidence: Readonly<Record<string, number | string | null>>;
+  readonly proposal: ReviewProposal;
+  /** The decision that still applies (same GT of this person, same predictor runs), else null: open. */
+  readonly decision: ReviewDecisionView | null;
+}
+
+export interface ReviewQueueView {
+  readonly predictors: readonly string[];
+  readonly persons: number;
+  readonly gt_revision: number;
+  /** Score descending, as `posebench qc`; decided ones included (the UI filters). */
+  readonly suspects: readonly ReviewSuspect[];
+}
+
+export interface ReviewDecideResult {
+  readonly suspectId: string;
+  readonly decision: ReviewDecisionView;
+  /** The correction an accepted proposal made (undo works on it), else null. */
+  readonly correction: CorrectionResult | null;
+  readonly message: string;
+}
+
+/** [lo, hi] percentile interval, percent; null ends where not computable. */
+export type Interval = readonly [number | null, number | null];
+
+export interface ColumnInterval {
+  /** A METRIC_COLUMNS name, then the 16 MPII joint names (at 0.5). */
+  readonly name: string;
+  readonly value: number | null;
+  readonly ci: Interval;
+}
+
+export interface VariantIntervals {
+  readonly variantId: string;
+  readonly name: string;
+  readonly columns: readonly ColumnInterval[];
+}
+
+export interface StatisticsIntervals {
+  readonly protocol: PckhProtocol;
+  readonly persons: number;
+  readonly bootstrap: number;
+  readonly seed: number;
+  readonly confidence: number;
+  readonly variants: readonly VariantIntervals[];
+  readonly notes: readonly string[];
+}
+
+export interface PairColumn {
+  readonly name: string;
+  readonly a: number | null;
+  readonly b: number | null;
+  readonly a_ci: Interval;
+  readonly b_ci: Interval;
+  /** a − b */
+  readonly delta: number | null;
+  readonly delta_ci: Interval;
+  readonly delta_excludes_zero: boolean;
+  readonly mcnemar_p: number | null;
+  readonly holm_p: number | null;
+  readonly mcnemar: { readonly b: number; readonly c: number; readonly pairs: number; readonly threshold: number } | null;
+}
+
+export interface PairComparison {
+  readonly aId: string;
+  readonly bId: string;
+  /** Variant names (as `posebench compare` prints them). */
+  readonly a: string;
+  readonly b: string;
+  readonly protocol: PckhProtocol;
+  readonly persons: number;
+  readonly bootstrap: number;
+  readonly seed: number;
+  readonly confidence: number;
+  readonly columns: readonly PairColumn[];
+  readonly notes: readonly string[];
+}
+
 export interface ResponseMap {
   'workspace:get': WorkspaceState;
   'workspace:open': WorkspaceState;
@@ -451,6 +613,11 @@ export interface ResponseMap {
   'corrections:history': CorrectionHistory;
   'corrections:reevaluate': Reevaluation;
   'export:annotations': ExportResult;
+  'analysis:errorClasses': ErrorClassesReport;
+  'review:queue': ReviewQueueView;
+  'review:decide': ReviewDecideResult;
+  'stats:variant': StatisticsIntervals;
+  'stats:compare': PairComparison;
 }
 
 export type Response<C extends Channel> = ResponseMap[C];

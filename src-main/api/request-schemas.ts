@@ -41,6 +41,10 @@ export const decoderOptionsSchema = z
   .strict();
 
 const variantName = z.string().trim().min(1).max(200);
+// The CLI's defaults (B = 2000, seed 1: `posebench stats` / `compare`), so both hosts print the same
+// intervals unless asked otherwise; a test compares them.
+const bootstrapReplicates = z.number().int().min(1).max(20_000).default(2000);
+const bootstrapSeed = z.number().int().min(0).max(2 ** 32 - 1).default(1);
 
 export const requestSchemas = {
   'workspace:get': z.object({}).strict(),
@@ -91,6 +95,15 @@ export const requestSchemas = {
   'export:annotations': z
     .object({ format: z.enum(['mpii-json', 'mpii-mat', 'coco']), outFile: filePath, overwrite: z.boolean().default(false) })
     .strict(),
+  // Issue 15: why joints fail, and whether the ground truth is wrong.
+  'analysis:errorClasses': z.object({ protocol }).strict(),
+  'review:queue': z.object({}).strict(),
+  // accept: apply the suspect's proposal as one correction (undo works), then record it as fixed;
+  // reject: the label is right; defer: later. The suspect must be in the current queue.
+  'review:decide': z.object({ suspectId: z.string().min(1).max(400), verdict: z.enum(['accept', 'reject', 'defer']), note: z.string().max(2000).optional() }).strict(),
+  // Issue 16: bootstrap intervals (same seed, same numbers as `posebench stats` / `compare`).
+  'stats:variant': z.object({ protocol, bootstrap: bootstrapReplicates, seed: bootstrapSeed }).strict(),
+  'stats:compare': z.object({ a: id, b: id, protocol, bootstrap: bootstrapReplicates, seed: bootstrapSeed }).strict(),
 } as const;
 
 export const CHANNELS = Object.keys(requestSchemas) as Channel[];

@@ -31,6 +31,7 @@ import { getVariant } from '../store/variants-repo.ts';
 import { modelVariantIdentity } from '../workbench/run-variants.ts';
 import { variantStaleness } from '../workbench/variant-management.ts';
 import { variantHandlers } from './variant-handlers.ts';
+import { analysisHandlers } from './analysis-handlers.ts';
 
 const IMAGE_TYPES: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp', '.bmp': 'image/bmp' };
 
@@ -98,6 +99,7 @@ export async function createEngineService(config: EngineConfig, emit: EmitEvent)
       return { ...variantSummary(variant), message };
     },
     ...variantHandlers(session, changed),
+    ...analysisHandlers(session, changed),
     // Metrics-bearing calls: every variant scored under the requested protocol (session.scored*).
     'metrics:table': async (req) => metricsTable(session.dataset, session.dataset ? session.visibleScoredVariants(req.protocol) : [], req.protocol),
     'metrics:curves': async (req) => metricsCurves(session.dataset ? session.visibleScoredVariants(req.protocol) : [], req.variantIds),

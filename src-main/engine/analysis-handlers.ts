@@ -1,0 +1,86 @@
+/**
+ * Issue 15 and 16 channels over the workbench functions the CLI calls (analyze, qc, stats, compare):
+ * error classes, the ground-truth review queue with its decisions, bootstrap intervals and paired
+ * tests. One code path per number: the engine adds variant ids and applies accepted proposals through
+ * the corrections path (corrections.ts: one committed edit, undo works), nothing else.
+ */
+import { randomUUID } from 'node:crypto';
+import { UserError } from '../core/errors.ts';
+import type { ApiHandlers, CorrectionResult, ReviewVerdict } from '../api/contract.ts';
+import { humanJointName } from '../core/joints.ts';
+import { analyzeErrors } from '../workbench/analysis.ts';
+import { proposalEdits, recordDecision, reviewQueue, type ReviewQueueItem } from '../workbench/gt-review-queue.ts';
+import { compareVariants, loadStatisticsData, variantStatistics } from '../workbench/statistics.ts';
+import { applyCorrection } from '../store/corrections-repo.ts';
+import { applyEdit, historyOf } from './corrections.ts';
+import type { EngineSession } from './session.ts';
+
+type AnalysisChannels = 'analysis:errorClasses' | 'review:queue' | 'review:decide' | 'stats:variant' | 'stats:compare';
+
+const VERDICTS: Record<'accept' | 'reject' | 'defer', ReviewVerdict> = { accept: 'fixed', reject: 'label_right', defer: 'later' };
+
+export function analysisHandlers(session: EngineSession, changed: (reason: string) => void): Pick<ApiHandlers, AnalysisChannels> {
+  /** Variant names are unique per dataset: the workbench's results name variants, the UI keys on ids. */
+  const idOfName = (name: string): string => {
+    for (const variant of session.variants.values()) if (variant.name === name) return variant.id;
+    throw new UserError('not-found', `variant "${name}" is not loaded in the engine`);
+  };
+  const nameOfId = (id: string): string => session.requireVariant(id).name;
+
+  return {
+    'analysis:errorClasses': async (req) => {
+      session.requireDataset();
+      const report = analyzeErrors(session.requireWorkbench(), { protocol: req.protocol });
+      return { ...report, variants: report.variants.map((v) => ({ variantId: idOfName(v.name), ...v })) };
+    },
+    'review:queue': async () => {
+      session.requireDataset();
+      return reviewQueue(session.requireWorkbench());
+    },
+    'review:decide': async (req) => {
+      session.requireDataset();
+      const wb = session.requireWorkbench();
+      const suspect = reviewQueue(wb).suspects.find((s) => s.id === req.suspectId);
+      if (suspect === undefined) throw new UserError('not-found', `suspect ${req.suspectId} is not in the review queue (the ground truth or the predictions changed): reload the queue`);
+      const verdict = VERDICTS[req.verdict];
+      const correction = req.verdict === 'accept' ? applyProposal(session, suspect) : null;
+      // After the fix: the decision is judged on the corrected annotation, so undoing the fix brings the suspect back.
+      const decision = recordDecision(wb, suspect, { suspectId: suspect.id, verdict, note: req.note ?? null });
+      changed(correction !== null ? 'review proposal applied' : 'review decision');
+      const what = req.verdict === 'accept' ? `applied: ${correction?.message ?? ''}` : req.verdict === 'reject' ? 'label kept as it is' : 'left for later';
+      return { suspectId: suspect.id, decision, correction, message: `${suspect.kind} at instance ${suspect.index}: ${what}` };
+    },
+    'stats:variant': async (req) => {
+      session.requireDataset();
+      const data = loadStatisticsData(session.requireWorkbench(), { protocol: req.protocol });
+      const { bootstrapResult: _typedArrays, variants, ...report } = variantStatistics(data, { replicates: req.bootstrap, seed: req.seed });
+      return { ...report, variants: variants.map((v) => ({ variantId: idOfName(v.name), name: v.name, columns: v.columns })) };
+    },
+    'stats:compare': async (req) => {
+      session.requireDataset();
+      const a = nameOfId(req.a);
+      const b = nameOfId(req.b);
+      const data = loadStatisticsData(session.requireWorkbench(), { protocol: req.protocol, names: [a, b] });
+      return { aId: req.a, bId: req.b, ...compareVariants(data, a, b, { replicates: req.bootstrap, seed: req.seed }) };
+    },
+  };
+}
+
+/** The suspect's proposal as one committed correction (a group when several rows), or a request error when there is none. */
+function applyProposal(session: EngineSession, suspect: ReviewQueueItem): CorrectionResult {
+  const edits = proposalEdits(suspect);
+  if (edits === null) throw new UserError('bad-request', `${suspect.kind} at instance ${suspect.index} has no automatic fix: edit it by hand, then reject or defer it`);
+  if (edits.kind === 'swap') return applyEdit(session, suspect.index, { kind: 'swap', pairs: edits.pairs.map(([a, b]) => [a, b] as [number, number]) });
+  if (edits.kind === 'joint') return applyEdit(session, suspect.index, { kind: 'joint', joint: edits.joint, xy: [edits.xy[0], edits.xy[1]] });
+  if (edits.joints.length === 1) return applyEdit(session, suspect.index, { kind: 'visibility', joint: edits.joints[0]!, visible: false });
+  // Several joints marked missing: one undo step, as a multi-pair swap is (a shared group key).
+  const ws = session.requireWs();
+  const instanceId = session.instanceIds[suspect.index];
+  if (instanceId === undefined) throw new UserError('not-found', `instance ${suspect.index} does not exist`);
+  const groupKey = randomUUID();
+  ws.db.transaction(() => {
+    for (const joint of edits.joints) applyCorrection(ws, { instanceId, kind: 'visibility', joint, visible: false, groupKey });
+  }).immediate();
+  session.refreshGroundTruth();
+  return { history: historyOf(session), instanceIndex: suspect.index, message: `instance ${suspect.index}: marked ${edits.joints.map(humanJointName).join(', ')} missing` };
+}
