@@ -34,6 +34,9 @@ Usage:
                                             Δ per column with paired-bootstrap intervals, McNemar + Holm
   posebench stats --dataset DIR [--variant NAME ...] [--db FILE] [--protocol P] [--bootstrap B] [--seed S]
                  [--format table|json]      intervals, score calibration and strata per variant
+  posebench report --dataset DIR [--variant NAME ...] [--db FILE] [--protocol P] [--ci [--bootstrap B] [--seed S]]
+                 --format markdown|latex|csv|html --out FILE
+                                            paper-ready tables (MPII toolkit and mmpose layouts); html adds charts
   posebench analyze --dataset DIR [--variant NAME ...] [--db FILE] [--protocol P] [--inversion 0.5] [--jitter 1.0]
                  [--format table|json|csv]  why joints fail: hit/jitter/inversion/swap/miss, PCKh if each were fixed
   posebench qc --dataset DIR [--db FILE] [--variant NAME ...] [--min-predictors N] [--limit N] [--format table|json|csv]
@@ -57,6 +60,7 @@ const COMMANDS: Record<string, () => Promise<CommandRunner>> = {
   export: async () => (await import('./commands/export-command.ts')).runExportCommand,
   compare: async () => (await import('./commands/compare-command.ts')).runCompareCommand,
   stats: async () => (await import('./commands/stats-command.ts')).runStatsCommand,
+  report: async () => (await import('./commands/report-command.ts')).runReportCommand,
   analyze: async () => (await import('./commands/analyze-command.ts')).runAnalyzeCommand,
   qc: async () => (await import('./commands/qc-command.ts')).runQcCommand,
   demo: async () => (await import('./commands/demo-command.ts')).runDemoCommand,
