@@ -24,11 +24,15 @@ import { toVariantReport } from '../variant-report.ts';
 import { DECODER_OPTION_FLAGS, decoderOptionsFromFlags } from '../decoder-option-flags.ts';
 import type { LatencyMeasurement } from '../../store/latency-repo.ts';
 import type { PipelineProgress } from '../../inference/runtime/run-pipeline.ts';
+import { runEvalCocoIfCoco } from './eval-coco.ts';
 
 const FORMATS = ['table', 'json', 'csv'] as const;
 const PROTOCOLS = ['mmpose0x', 'mmpose1x'] as const;
 
 export async function runEvalCommand(argv: string[]): Promise<number> {
+  // A COCO keypoint folder (annotations/*.json, not an MPII layout) has its own eval (eval-coco.ts).
+  const coco = await runEvalCocoIfCoco(argv);
+  if (coco !== null) return coco;
   const { values } = parseCommandArgs('eval', argv, {
     dataset: { type: 'string' },
     demo: { type: 'boolean' },

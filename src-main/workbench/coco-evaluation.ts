@@ -1,0 +1,93 @@
+/**
+ * Evaluation of a COCO keypoint results file against a COCO dataset folder: pycocotools' ten numbers
+ * (evaluation/coco-oks-eval.ts), the per-keypoint answers (evaluation/coco-keypoint-analysis.ts) and
+ * the per-group / per-keypoint AP of mmpose's KeypointPartitionMetric (evaluation/coco-partition-ap.ts).
+ * The one function every host calls for these numbers (the CLI now; the engine's views later).
+ *
+ * Nothing is stored: COCO datasets have no workspace yet (the MPII workbench's variants, runs and
+ * corrections are keyed to MPII persons).
+ */
+import { PosebenchInputError, type InputWarning } from '../core/errors.ts';
+import { readRegularFileSync } from '../core/regular-file.ts';
+import { detectCocoDataset, openCocoDataset, type OpenedCocoDataset } from '../datasets/coco-dataset.ts';
+import { analyzeCocoKeypoints, type KeypointAnalysis } from '../evaluation/coco-keypoint-analysis.ts';
+import { cocoResultsToDetections, evaluateCocoKeypoints, type CocoKeypointStats } from '../evaluation/coco-oks-eval.ts';
+import { keypointGroups, partitionStats, type PartitionInput } from '../evaluation/coco-partition-ap.ts';
+import { parseCocoResultsFile } from '../formats/coco-keypoints.ts';
+
+export { detectCocoDataset, openCocoDataset, type OpenedCocoDataset };
+
+export interface CocoPartitionResult {
+  readonly name: string;
+  readonly keypoints: readonly string[];
+  readonly stats: CocoKeypointStats;
+}
+
+export interface CocoEvaluationReport {
+  readonly predictionsFile: string;
+  readonly category: string;
+  readonly keypoints: readonly string[];
+  readonly sigmaSource: 'file' | 'coco';
+  /** GT persons that count in the 'all' area range (not crowd, num_keypoints > 0). */
+  readonly instances: number;
+  /** Detections of the keypoint category in the results file. */
+  readonly detections: number;
+  /** pycocotools' stats (fractions; −1 where it gives −1). */
+  readonly stats: CocoKeypointStats;
+  readonly analysis: KeypointAnalysis;
+  /** AP restricted to each single keypoint (KeypointPartitionMetric with one keypoint), or null when not computed. */
+  readonly keypointStats: readonly CocoKeypointStats[] | null;
+  /** face / arms / legs for COCO-17 names (none on other sets), or null when not computed. */
+  readonly groups: readonly CocoPartitionResult[] | null;
+  readonly warnings: readonly InputWarning[];
+}
+
+export interface CocoEvaluationOptions {
+  /** Compute the partition APs (one more COCOeval per keypoint and per group). Default true. */
+  readonly partitions?: boolean;
+}
+
+export function evaluateCocoPredictions(dataset: OpenedCocoDataset, predictionsFile: string, options: CocoEvaluationOptions = {}): CocoEvaluationReport {
+  let text: string;
+  try {
+    text = readRegularFileSync(predictionsFile, 'COCO results file').toString('utf8');
+  } catch (error) {
+    if (error instanceof PosebenchInputError) throw error;
+    throw new PosebenchInputError({ file: predictionsFile }, `cannot read file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  const { annotations, sigmas } = dataset;
+  const results = parseCocoResultsFile(text, predictionsFile, annotations);
+  const imageIds = annotations.images.map((im) => im.id);
+  const evaluation = evaluateCocoKeypoints({
+    imageIds,
+    gts: annotations.annotations,
+    dts: cocoResultsToDetections(results.results, results.areaFromBbox),
+    sigmas,
+  });
+  const names = annotations.category.keypoints;
+  const analysis = analyzeCocoKeypoints(evaluation, names, sigmas);
+  let keypointStats: CocoKeypointStats[] | null = null;
+  let groups: CocoPartitionResult[] | null = null;
+  if (options.partitions !== false) {
+    const input: PartitionInput = { imageIds, gts: annotations.annotations, results: results.results, sigmas };
+    keypointStats = names.map((_, k) => partitionStats(input, [k]));
+    groups = keypointGroups(names).map((group) => ({
+      name: group.name,
+      keypoints: group.indices.map((k) => names[k]!),
+      stats: partitionStats(input, group.indices),
+    }));
+  }
+  return {
+    predictionsFile,
+    category: annotations.category.name,
+    keypoints: names,
+    sigmaSource: dataset.sigmaSource,
+    instances: analysis.persons,
+    detections: results.results.length,
+    stats: evaluation.stats,
+    analysis,
+    keypointStats,
+    groups,
+    warnings: [...results.warnings],
+  };
+}
