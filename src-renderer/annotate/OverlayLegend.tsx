@@ -29,11 +29,11 @@ export function OverlayLegend({ overlays, focusJoint, headSize, threshold = PCKH
       {overlays.map((o) => {
         const error = focusJoint !== null ? o.prediction.normalizedErrors[focusJoint] : null;
         const hit = focusJoint !== null ? o.prediction.hits[focusJoint] : null;
+        const text = `${o.prediction.variantName}${focusJoint !== null ? ` · error ${error === null || error === undefined ? '–' : error.toFixed(3)} × head${hit === null || hit === undefined ? '' : hit ? ' (hit)' : ' (miss)'}` : ''}`;
         return (
-          <span key={o.prediction.variantId}>
+          <span key={o.prediction.variantId} title={text}>
             <span className="swatch" style={{ background: o.color }} aria-hidden="true" />
-            {o.prediction.variantName}
-            {focusJoint !== null ? ` · error ${error === null || error === undefined ? '–' : error.toFixed(3)} × head${hit === null || hit === undefined ? '' : hit ? ' (hit)' : ' (miss)'}` : ''}
+            {text}
           </span>
         );
       })}
