@@ -14,11 +14,13 @@ import {
   type CocoKeypointStats,
   type OksGroundTruth,
 } from '../../../src-main/evaluation/coco-oks-eval.ts';
+import { keypointGroups, partitionStats } from '../../../src-main/evaluation/coco-partition-ap.ts';
 import { parseCocoKeypointFile, parseCocoResultsFile } from '../../../src-main/formats/coco-keypoints.ts';
 import { randomCocoCase, type RandomCocoCase } from '../../support/coco-random-cases.ts';
 import { HAS_SHARED, PROJECT_ROOT, sharedPath } from '../../support/shared-fixtures.ts';
 
 const CASES = 600;
+const PARTITION_CASES = 100;
 
 /** Why the pycocotools cross-check cannot run here, or null when it can. */
 function referenceUnavailable(): string | null {
@@ -89,6 +91,31 @@ describe.skipIf(UNAVAILABLE !== null)(`OKS AP/AR equals pycocotools bit for bit 
       writeFileSync(resFile, JSON.stringify(c.results));
       return { gt: gtFile, res: resFile, sigmas: c.sigmas };
     });
+    // KeypointPartitionMetric cross-check: the first PARTITION_CASES cases cut by mmpose's rule (GT
+    // keypoints cut, num_keypoints recounted; results cut, without boxes; sigmas cut) into files that
+    // pycocotools evaluates as they are; partitionStats must give the same numbers from the full files.
+    const partitions = cases.slice(0, PARTITION_CASES).map((c, i) => {
+      const names = (c.gt.categories[0] as { keypoints: string[] }).keypoints;
+      const group = keypointGroups(names)[i % 3]?.indices ?? [i % names.length, (i + 2) % names.length];
+      const indices = i % 2 === 0 ? group : [i % names.length];
+      const cutKeypoints = (k: number[]): number[] => indices.flatMap((j) => [k[3 * j]!, k[3 * j + 1]!, k[3 * j + 2]!]);
+      const gt = {
+        ...c.gt,
+        categories: c.gt.categories.map((cat) => ({ ...cat, keypoints: indices.map((j) => names[j]), sigmas: undefined })),
+        annotations: (c.gt.annotations as { keypoints: number[] }[]).map((a) => {
+          const keypoints = cutKeypoints(a.keypoints);
+          return { ...a, keypoints, num_keypoints: indices.filter((_, n) => keypoints[3 * n + 2]! > 0).length };
+        }),
+      };
+      const results = (c.results as { keypoints: number[]; bbox?: number[] }[]).map(({ bbox: _bbox, ...r }) => ({ ...r, keypoints: cutKeypoints(r.keypoints) }));
+      const fullSigmas = c.sigmas ?? Array.from(COCO17_SIGMAS);
+      const gtFile = path.join(dir, `part-gt-${i}.json`);
+      const resFile = path.join(dir, `part-res-${i}.json`);
+      writeFileSync(gtFile, JSON.stringify(gt));
+      writeFileSync(resFile, JSON.stringify(results));
+      manifest.push({ gt: gtFile, res: resFile, sigmas: indices.map((j) => fullSigmas[j]!) });
+      return indices;
+    });
     const manifestFile = path.join(dir, 'cases.json');
     writeFileSync(manifestFile, JSON.stringify(manifest));
     const run = spawnSync('python3', [path.join(PROJECT_ROOT, 'test', 'support', 'coco_ref_batch.py'), sharedPath('reference'), manifestFile], {
@@ -97,7 +124,7 @@ describe.skipIf(UNAVAILABLE !== null)(`OKS AP/AR equals pycocotools bit for bit 
     });
     expect(run.status, run.stderr).toBe(0);
     const expected = JSON.parse(run.stdout) as (Record<string, number> & { error?: string })[];
-    expect(expected.length).toBe(CASES);
+    expect(expected.length).toBe(CASES + PARTITION_CASES);
 
     let exact = 0;
     const mismatches: string[] = [];
@@ -118,6 +145,19 @@ describe.skipIf(UNAVAILABLE !== null)(`OKS AP/AR equals pycocotools bit for bit 
       for (const r of c.results as { image_id: number }[]) perImage.set(r.image_id, (perImage.get(r.image_id) ?? 0) + 1);
       if ([...perImage.values()].some((n) => n > 20)) coverage.overMaxDets++;
     });
+    let partitionExact = 0;
+    partitions.forEach((indices, i) => {
+      const c = cases[i]!;
+      const gt = parseCocoKeypointFile(JSON.stringify(c.gt), 'gt.json');
+      const res = parseCocoResultsFile(JSON.stringify(c.results), 'res.json', gt);
+      const got = partitionStats({ imageIds: gt.images.map((im) => im.id), gts: gt.annotations, results: res.results, sigmas: gt.category.sigmas ?? COCO17_SIGMAS }, indices);
+      const want = expected[CASES + i]!;
+      expect(want.error, `partition case ${i + 1}`).toBeUndefined();
+      const bad = COCO_STAT_NAMES.filter((name) => !Object.is(got[name], want[name]));
+      if (bad.length === 0) partitionExact++;
+      else mismatches.push(`partition case ${i + 1} (${indices.join(',')}): ${bad.map((n) => `${n} ${got[n]} vs ${want[n]}`).join(', ')}`);
+    });
+    console.log(`[coco-oks] partition AP: ${partitionExact}/${PARTITION_CASES} cases bit-identical to pycocotools on mmpose-cut files`);
     console.log(`[coco-oks] ${exact}/${CASES} cases bit-identical to pycocotools; coverage ${JSON.stringify(coverage)}`);
     expect(mismatches.slice(0, 10)).toEqual([]);
     expect(exact).toBe(CASES);
