@@ -7,11 +7,12 @@
  *   bv, bj, bo, open     Browse: overlay variant, joint, outcome, open instance
  *   cv, cj, cr           Compare: variants (comma-separated), joint, filter
  *   ai, aj               Annotate: instance, selected joint
+ *   am, rk, rd           Annotate: mode (review), review kind filter, decided suspects listed
  *
  * The page's own query string (the web host's token) is left as it is. A change of view or of the
  * open instance is a new history entry (back goes to it); other selections replace the current one.
  */
-import { PCKH_PROTOCOLS } from '../../src-main/api/contract.ts';
+import { PCKH_PROTOCOLS, REVIEW_SUSPECT_KINDS, type ReviewSuspectKind } from '../../src-main/api/contract.ts';
 import type { PckhProtocol } from '../../src-main/core/types.ts';
 
 export const VIEW_NAMES = ['metrics', 'failures', 'browse', 'compare', 'runs', 'annotate'] as const;
@@ -25,7 +26,7 @@ export interface RouteState {
   failures?: { joint?: number; variantId?: string };
   browse?: { variantId?: string | null; joint?: number | null; outcome?: (typeof OUTCOMES)[number] };
   compare?: { variantIds?: string[]; joint?: number; relation?: (typeof RELATIONS)[number] };
-  annotate?: { instance?: number; joint?: number | null };
+  annotate?: { instance?: number; joint?: number | null; review?: boolean; reviewKind?: ReviewSuspectKind | null; showDecided?: boolean };
   /** Instance open in the Failures / Browse pane. */
   open?: number;
 }
@@ -75,6 +76,10 @@ export function parseRoute(hash: string): RouteState {
     const instance = intIn(params.get('ai'), Number.MAX_SAFE_INTEGER);
     if (instance !== undefined) route.annotate.instance = instance;
     if (params.has('aj')) route.annotate.joint = intIn(params.get('aj'), JOINTS) ?? null;
+    if (params.get('am') === 'review') route.annotate.review = true;
+    const kind = REVIEW_SUSPECT_KINDS.find((k) => k === params.get('rk'));
+    if (kind !== undefined) route.annotate.reviewKind = kind;
+    if (params.get('rd') === '1') route.annotate.showDecided = true;
   }
   return route;
 }
@@ -97,6 +102,11 @@ export function formatRoute(route: RouteState): string {
   } else if (route.view === 'annotate' && route.annotate) {
     if (route.annotate.instance !== undefined) params.set('ai', String(route.annotate.instance));
     if (route.annotate.joint !== undefined && route.annotate.joint !== null) params.set('aj', String(route.annotate.joint));
+    if (route.annotate.review === true) {
+      params.set('am', 'review');
+      if (route.annotate.reviewKind) params.set('rk', route.annotate.reviewKind);
+      if (route.annotate.showDecided === true) params.set('rd', '1');
+    }
   }
   if ((route.view === 'failures' || route.view === 'browse') && route.open !== undefined) params.set('open', String(route.open));
   const query = params.toString();

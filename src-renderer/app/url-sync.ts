@@ -17,13 +17,17 @@ function currentRoute(): RouteState {
     failures: { joint: ui.failures.joint, ...(ui.failures.variantId ? { variantId: ui.failures.variantId } : {}) },
     browse: { variantId: ui.browse.variantId, joint: ui.browse.joint, outcome: ui.browse.outcome },
     compare: { variantIds: ui.compare.variantIds, joint: ui.compare.joint, relation: ui.compare.relation },
-    annotate: { instance: annotate.instanceIndex, joint: annotate.selectedJoint },
+    annotate: { instance: annotate.instanceIndex, joint: annotate.selectedJoint, review: annotate.mode === 'review', reviewKind: annotate.reviewKind, showDecided: annotate.showDecided },
     ...(ui.openInstance ? { open: ui.openInstance.index } : {}),
   };
 }
 
 /** Applies the annotate part of the URL once at start (the store's defaults are not URL-aware). */
 function applyAnnotate(route: RouteState): void {
+  if (route.view === 'annotate') {
+    useAnnotate.getState().setMode(route.annotate?.review === true ? 'review' : 'edit');
+    useAnnotate.getState().setReview({ reviewKind: route.annotate?.reviewKind ?? null, showDecided: route.annotate?.showDecided === true });
+  }
   if (route.annotate?.instance !== undefined) useAnnotate.getState().openInEditor(route.annotate.instance, route.annotate.joint ?? null);
   else if (route.annotate?.joint !== undefined) useAnnotate.getState().selectJoint(route.annotate.joint);
 }

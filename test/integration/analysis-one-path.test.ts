@@ -7,50 +7,24 @@
  * variant count), and variant ids against names. Then a review: accepting a planted L/R flip is a
  * correction that undo takes back (the suspect returns), and a rejection outlives an engine restart.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Channel, type RequestInput, type Response } from '../../src-main/api/contract.ts';
 import { parseRequest } from '../../src-main/api/request-schemas.ts';
-import { mulberry32 } from '../../src-main/core/seeded-random.ts';
 import { ensureDemo, type EnsureDemoResult } from '../../src-main/demo/ensure-demo.ts';
 import { createEngineService } from '../../src-main/engine/engine-service.ts';
 import type { EngineService } from '../../src-main/engine/engine-server.ts';
 import { runPosebench } from '../support/run-cli.ts';
 import { PROJECT_ROOT } from '../support/shared-fixtures.ts';
-
-interface Entry { joints: [number, number][]; joints_vis: number[]; scale: number }
-
-/** The planted pair: the first person with both joints of a pair annotated and far apart (as cli-analyze-qc). */
-function plantedPair(entries: Entry[]): { index: number; a: number; b: number } {
-  const pairs = [[0, 5], [1, 4], [10, 15], [11, 14]] as const;
-  for (let index = 0; index < entries.length; index++) {
-    const e = entries[index]!;
-    for (const [a, b] of pairs) {
-      const [ax, ay] = e.joints[a]!;
-      const [bx, by] = e.joints[b]!;
-      if (e.joints_vis[a] === 1 && e.joints_vis[b] === 1 && Math.hypot(ax - bx, ay - by) > 0.4 * e.scale * 200) return { index, a, b };
-    }
-  }
-  throw new Error('no person with a far-apart annotated pair in the demo');
-}
-
-function writePredictions(file: string, entries: Entry[], noise: number, seed: number, planted: { index: number; a: number; b: number }): void {
-  const random = mulberry32(seed);
-  const preds = entries.map((e, i) => {
-    const joints = e.joints.map(([x, y]) => [x - 1 + noise * e.scale * 20 * (random() - 0.5), y - 1 + noise * e.scale * 20 * (random() - 0.5)]);
-    if (i === planted.index) [joints[planted.a], joints[planted.b]] = [joints[planted.b]!, joints[planted.a]!];
-    return joints;
-  });
-  writeFileSync(file, JSON.stringify({ preds }));
-}
+import { plantedPair, readEntries, type PlantedPair, writePlantedPredictions } from '../support/planted-flip.ts';
 
 describe('issues 15/16: the app and the CLI agree on error classes, the review queue and intervals', () => {
   let dir = '';
   let db = '';
   let demo: EnsureDemoResult;
-  let planted = { index: -1, a: -1, b: -1 };
+  let planted: PlantedPair = { index: -1, a: -1, b: -1 };
   let service: EngineService | null = null;
 
   const startEngine = async (): Promise<EngineService> =>
@@ -71,10 +45,10 @@ describe('issues 15/16: the app and the CLI agree on error classes, the review q
     demo = await ensureDemo(PROJECT_ROOT);
     dir = mkdtempSync(path.join(os.tmpdir(), 'posebench-analysis-one-path-'));
     db = path.join(dir, 'ws.sqlite');
-    const entries = JSON.parse(readFileSync(path.join(demo.datasetDir, 'annotations', 'mpii_val.json'), 'utf8')) as Entry[];
+    const entries = readEntries(demo.datasetDir);
     planted = plantedPair(entries);
     for (const [k, name] of ['a', 'b', 'c'].entries()) {
-      writePredictions(path.join(dir, `${name}.json`), entries, 0.3 + 0.2 * k, 10 + k, planted);
+      writePlantedPredictions(path.join(dir, `${name}.json`), entries, 0.3 + 0.2 * k, 10 + k, planted);
       await cliJson(['eval', '--predictions', path.join(dir, `${name}.json`), '--name', name, '--coordinate-base', '0']);
     }
     service = await startEngine();
