@@ -1,5 +1,5 @@
 /**
- * `npm start` on a machine that cannot download Electron's binary (this one: no network but the npm
+ * `npm start` (bin/start-desktop.js) on a machine that cannot download Electron's binary (this one: no network but the npm
  * registry): it runs Electron's real installer, prints the one-paragraph explanation and serves the UI
  * at a printed URL within 30 s; the test fetches the app's HTML there, then stops the process group.
  *
@@ -17,6 +17,7 @@ import { inspectElectron } from '../../bin/start-desktop/start-flow.ts';
 import { tempDir } from '../e2e/e2e-support.ts';
 import { PROJECT_ROOT } from '../support/shared-fixtures.ts';
 
+const packageJson = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
 const files = { readText: (f: string) => (existsSync(f) ? readFileSync(f, 'utf8') : null), exists: existsSync };
 const electron = inspectElectron(files, path.join(PROJECT_ROOT, 'node_modules', 'electron'));
 if (electron.kind === 'present') console.warn(`[skip] npm start fallback: Electron's binary is installed here (${electron.executable}), so npm start opens the app.`);
@@ -36,7 +37,13 @@ describe.skipIf(electron.kind === 'present')('npm start without a downloadable E
     const offline = !(await githubResolves());
     if (!offline) env['ELECTRON_MIRROR'] = 'http://127.0.0.1:9/';
     const started = Date.now();
-    const child = spawn('npm', ['start', '--', '--no-open'], { cwd: PROJECT_ROOT, env, detached: process.platform !== 'win32', stdio: ['ignore', 'pipe', 'pipe'] });
+    // What `npm start -- --no-open` runs (package.json), without npm's shell in between.
+    const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'start-desktop.js'), '--no-open'], {
+      cwd: PROJECT_ROOT,
+      env,
+      detached: process.platform !== 'win32',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString('utf8')));
@@ -62,6 +69,7 @@ describe.skipIf(electron.kind === 'present')('npm start without a downloadable E
       expect(paragraph).toMatch(offline ? /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT/ : /ECONNREFUSED/);
       expect(paragraph).toContain('ELECTRON_MIRROR');
       expect(paragraph).toContain('node node_modules/electron/install.js');
+      expect(packageJson.scripts.start).toBe('node bin/start-desktop.js');
       expect(paragraph).toContain('the same UI opens in your browser (posebench serve)');
       expect(stdout).toContain("running Electron's installer (node node_modules/electron/install.js)");
 
@@ -73,7 +81,8 @@ describe.skipIf(electron.kind === 'present')('npm start without a downloadable E
     } finally {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
-        if (process.platform === 'win32') child.kill();
+        // The whole tree: the start script, posebench serve and its engine.
+        if (process.platform === 'win32') spawn('taskkill', ['/pid', String(child.pid), '/T', '/F']);
         else process.kill(-child.pid!, 'SIGTERM');
         await exited;
       }

@@ -45,8 +45,13 @@ function spawnEngine(): EnginePort {
   const child = utilityProcess.fork(ENGINE_ENTRY, [], {
     serviceName: 'posebench-engine',
     stdio: 'inherit',
-    // better-sqlite3 built for Electron's ABI (npm run rebuild:electron), when present.
-    env: { ...process.env, POSEBENCH_SQLITE_BINDING: process.env.POSEBENCH_SQLITE_BINDING ?? electronSqliteBinding() },
+    // better-sqlite3 built for Electron's ABI (npm start / npm run rebuild:electron fetch it). Packaged,
+    // POSEBENCH_ROOT names the app's own folder so the engine reports posebench's version.
+    env: {
+      ...process.env,
+      POSEBENCH_SQLITE_BINDING: process.env.POSEBENCH_SQLITE_BINDING ?? electronSqliteBinding(),
+      ...(app.isPackaged ? { POSEBENCH_ROOT: app.getAppPath() } : {}),
+    },
   });
   return {
     send: (message) => child.postMessage(message),
@@ -59,6 +64,9 @@ function spawnEngine(): EnginePort {
 }
 
 function electronSqliteBinding(): string {
+  // Installers ship the same Electron build as a resource (electron-builder.yml extraResources), so
+  // node_modules keeps one build per runtime and nothing is rebuilt in place.
+  if (app.isPackaged) return path.join(process.resourcesPath, 'better-sqlite3', 'better_sqlite3.node');
   return path.join(PROJECT_ROOT, 'node_modules', '.electron-abi', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
 }
 
