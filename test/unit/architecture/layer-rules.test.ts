@@ -33,7 +33,7 @@ describe('layer rules (npm run lint)', () => {
   beforeAll(() => {
     rmSync(COPY, { recursive: true, force: true });
     mkdirSync(COPY, { recursive: true });
-    for (const item of ['src-main', 'src-renderer', 'tsconfig.json', 'package.json', '.dependency-cruiser.cjs']) {
+    for (const item of ['src-main', 'src-renderer', 'tsconfig.json', 'tsconfig.base.json', 'package.json', '.dependency-cruiser.cjs']) {
       cpSync(path.join(PROJECT_ROOT, item), path.join(COPY, item), { recursive: true });
     }
   });
