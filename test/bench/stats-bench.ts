@@ -6,6 +6,7 @@
  * (seeded noise) to make 8. Without it: a 2958-person folder repeated from the embedded demo and eight
  * perturbed-GT sets (`source` says so). The per-(person, joint) outcomes are built once per variant
  * (timed apart: `prepareMs`); the goal is on preparation + bootstrap.
+ * Then the same 8 sets as variants of a workspace for the report goal (report-bench.ts).
  */
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -20,6 +21,7 @@ import { personJointOutcomes, type PersonJointOutcomes } from '../../src-main/ev
 import { importPredictions } from '../../src-main/formats/predictions-import.ts';
 import { sharedPath } from '../support/shared-fixtures.ts';
 import { USE_SHARED, goal, note, round, stats, tempDir, type BenchOptions, type Goal } from './bench-util.ts';
+import { runReportBench } from './report-bench.ts';
 import { perturbedGtPredictions, writeRepeatedDataset } from './synthetic-dataset.ts';
 
 const MPII_VAL_PERSONS = 2958;
@@ -87,12 +89,14 @@ export async function runStatsBench(options: BenchOptions): Promise<StatsBenchRe
       // What was computed: the first variant's PCKh interval.
       firstVariantPckhInterval: meanInterval.map((v) => round(v, 3)),
     };
+    const reportBench = runReportBench({ datasetRoot: dataset.root, sets, dir: temp.dir, runs });
     const goals = [
       goal('stats: paired bootstrap B=2000, 2958 persons x 8 variants, all columns + 28 pairs (median of runs, incl. outcomes)', total.medianMs, 'ms', GOAL_MS, {
         note: `${source.dataset}; outcomes ${stats(prepareMs).medianMs} ms + bootstrap ${stats(bootstrapMs).medianMs} ms`,
       }),
+      ...reportBench.goals,
     ];
-    return { report, goals };
+    return { report: { ...report, report: reportBench.report }, goals };
   } finally {
     temp.remove();
   }

@@ -15,7 +15,7 @@ const CSS = `
 :root{color-scheme:light;--fg:#1b1f24;--muted:#57606a;--line:#d0d7de;--head:#f6f8fa}
 *{box-sizing:border-box}
 body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:var(--fg);background:#fff}
-main{max-width:1180px;margin:0 auto;padding:24px 20px 48px}
+main{max-width:1360px;margin:0 auto;padding:24px 20px 48px}
 h1{font-size:22px;margin:0 0 4px}
 h2{font-size:17px;margin:28px 0 8px;padding-bottom:4px;border-bottom:1px solid var(--line)}
 p.meta{color:var(--muted);margin:0 0 8px}
@@ -26,7 +26,7 @@ th,td{padding:4px 8px;border-bottom:1px solid var(--line);white-space:nowrap}
 th{background:var(--head);font-weight:600;text-align:left}
 td.num,th.num{text-align:right}
 td.best{font-weight:700}
-.ci{color:var(--muted);font-size:12px;margin-left:4px;font-weight:400}
+.ci{display:block;color:var(--muted);font-size:11px;font-weight:400;line-height:1.2}
 .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,430px),1fr));gap:18px 28px}
 figure{margin:0}
 figcaption{font-weight:600;margin-bottom:4px}

@@ -2,15 +2,16 @@
  * The paper-ready report (issue 16 item 4), built once from an open workbench; the renderers
  * (render-markdown/latex/csv/html.ts) only format it, so every format shows the same numbers.
  *
- * Where each number comes from (one code path per number, the one the other commands use):
- *  - PCKh columns, per joint, the 51-threshold curve and its AUC: scoredVariants → the variant's
- *    current run scored under the protocol (what `eval --format json` prints);
+ * Where each number comes from (one code path per number, the one the other commands use; the variants
+ * are read and scored once, read-only, by report-data.ts):
+ *  - PCKh columns, per joint, the 51-threshold curve and its AUC: computePckh over the variant's
+ *    current run under the protocol (what `eval --format json` prints);
  *  - the MPII toolkit's Head / UBody columns: evaluation/mpii-toolkit-columns.ts over that report;
  *  - intervals (--ci): variantStatistics (what `eval --ci` and `stats` print for the same seed);
  *  - latency: the variant's newest stored measurement (median, p5–p95, n), as Metrics shows it;
  *  - parameters: the sum of the ONNX graph's initializer element counts (formats/onnx-parameters.ts);
- *  - error classes: analyzeErrors (`posebench analyze`); calibration: variantCalibration over the
- *    statistics outcomes and the run's stored scores (`posebench stats`);
+ *  - error classes: analyzeErrors' steps (`posebench analyze`); calibration: variantCalibration over
+ *    the per-person outcomes and the run's stored scores (`posebench stats`);
  *  - manifests: the runs' stored manifests.
  * No clock is read: the same workspace and seed give the same model.
  */
@@ -18,17 +19,17 @@ import path from 'node:path';
 import { MPII_JOINT_NAMES } from '../../core/joints.ts';
 import type { PckhProtocol } from '../../core/types.ts';
 import { DEFAULT_BOOTSTRAP_REPLICATES } from '../../evaluation/bootstrap.ts';
-import { variantCalibration, type CalibrationSummary } from '../../evaluation/calibration.ts';
+import type { CalibrationSummary } from '../../evaluation/calibration.ts';
 import { mpiiToolkitColumns, type MpiiToolkitColumn } from '../../evaluation/mpii-toolkit-columns.ts';
 import { PCKH_METRIC_KEYS, type PckhMetricKey } from '../../evaluation/pckh.ts';
 import { PCKH_SWEEP_THRESHOLDS } from '../../evaluation/threshold-sweep.ts';
 import { PosebenchInputError } from '../../core/errors.ts';
-import { analyzeErrors, type ErrorAnalysisVariant } from '../analysis.ts';
+import type { VariantErrorSummary } from '../../evaluation/error-classes.ts';
 import type { RunManifest } from '../run-manifest.ts';
-import { scoredVariants } from '../scored-variants.ts';
-import { loadStatisticsData, variantStatistics } from '../statistics.ts';
+import { variantStatistics } from '../statistics.ts';
 import type { Workbench } from '../workbench.ts';
 import { modelParameters, type ModelParameters } from './model-parameters.ts';
+import { loadReportData } from './report-data.ts';
 
 export const DEFAULT_REPORT_SEED = 1;
 
@@ -67,7 +68,7 @@ export interface ReportVariant {
   readonly latency: ReportLatency | null;
   readonly parameters: ModelParameters;
   /** Error classes over the 14 Mean joints (posebench analyze). */
-  readonly errors: ErrorAnalysisVariant['totals'];
+  readonly errors: VariantErrorSummary['totals'];
   /** null when the run stored no scores. */
   readonly calibration: CalibrationSummary | null;
   readonly manifest: RunManifest | null;
@@ -87,18 +88,13 @@ export interface ReportModel {
 const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
 export function buildReportModel(wb: Workbench, options: ReportOptions): ReportModel {
-  const scored = scoredVariants(wb, { protocol: options.protocol, ...(options.names !== undefined && options.names.length > 0 ? { names: options.names } : {}) });
-  if (scored.length === 0) throw new PosebenchInputError({ file: wb.workspace.file }, 'no variant with a finished run to report (run `posebench eval` first)');
-  const names = scored.map((s) => s.variant.name);
-  const data = loadStatisticsData(wb, { protocol: options.protocol, names });
-  const errors = analyzeErrors(wb, { protocol: options.protocol, names });
+  const data = loadReportData(wb, options.protocol, options.names);
+  if (data.variants.length === 0) throw new PosebenchInputError({ file: wb.workspace.file }, 'no variant with a finished run to report (run `posebench eval` first)');
   const replicates = options.replicates ?? DEFAULT_BOOTSTRAP_REPLICATES;
   const seed = options.seed ?? DEFAULT_REPORT_SEED;
-  const statistics = options.ci === true ? variantStatistics(data, { replicates, seed }) : null;
+  const statistics = options.ci === true ? variantStatistics(data.statisticsData(), { replicates, seed }) : null;
 
-  const variants = scored.map((s, i): ReportVariant => {
-    const outcomes = data.variants[i]!;
-    const calibration = variantCalibration(outcomes.outcomes, outcomes.scores).overall;
+  const variants = data.variants.map((s, i): ReportVariant => {
     const columns = statistics?.variants[i]?.columns ?? null;
     const latency = s.latency;
     return {
@@ -112,8 +108,8 @@ export function buildReportModel(wb: Workbench, options: ReportOptions): ReportM
       meanCurve: Array.from(s.report.curve.mean, finite),
       latency: latency === null ? null : { n: latency.n, medianMs: latency.medianMs, p5Ms: latency.p5Ms, p95Ms: latency.p95Ms },
       parameters: s.variant.kind === 'model' ? modelParameters(s.variant.sourcePath) : { count: null, reason: 'imported predictions (no model file)' },
-      errors: errors.variants[i]!.totals,
-      calibration: calibration !== null && calibration.n > 0 ? calibration : null,
+      errors: s.errors.totals,
+      calibration: s.calibration,
       manifest: s.manifest,
     };
   });
@@ -128,7 +124,7 @@ export function buildReportModel(wb: Workbench, options: ReportOptions): ReportM
 
   return {
     dataset: path.basename(wb.dataset.root),
-    persons: data.persons,
+    persons: data.variants[0]!.report.instances,
     protocol: options.protocol,
     thresholds: Array.from(PCKH_SWEEP_THRESHOLDS),
     ci: statistics === null ? null : { bootstrap: statistics.bootstrap, seed: statistics.seed, confidence: statistics.confidence },
