@@ -22,6 +22,7 @@ import {
 import { applyEdit, exportFromUi, historyOf, instanceGroundTruth, reevaluate, stepHistory } from './corrections.ts';
 import { RunManager } from './run-manager.ts';
 import { EngineSession } from './session.ts';
+import { createBackgroundPriority } from './background/background-priority.ts';
 import { createThumbnailService } from './background/thumbnails/thumbnail-service.ts';
 import { CropPreparer, type CropPrepareTarget } from './background/crop-preparation/crop-preparer.ts';
 import { cropCacheRunOption } from '../inference/runtime/crop-cache.ts';
@@ -38,15 +39,14 @@ const IMAGE_TYPES: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'im
 export async function createEngineService(config: EngineConfig, emit: EmitEvent): Promise<EngineService> {
   const session = new EngineSession(config, emit);
   const runs = new RunManager(session, emit);
-  // Browse's thumbnails: low-priority worker, requests before pre-generation, paused during runs.
-  const runActive = () => runs.list().some((run) => run.status === 'running');
-  const thumbnails = createThumbnailService({ cacheDir: config.cacheDir, session, runActive });
-
-  // Crops for the models' input sizes, made ahead at the lowest priority: runs then decode no image.
-  const crops = new CropPreparer({
-    cache: cropCacheOrNull(config.cacheDir),
-    mayWork: () => !runActive() && thumbnails.pregenStatus().state !== 'running',
+  // Runs first, then Browse's thumbnails, their pre-generation, crop preparation: one rule.
+  const priority = createBackgroundPriority({
+    runActive: () => runs.list().some((run) => run.status === 'running'),
+    thumbnailPregenRunning: () => thumbnails.pregenStatus().state === 'running',
   });
+  const thumbnails = createThumbnailService({ cacheDir: config.cacheDir, session, priority });
+  // Crops for the models' input sizes, made ahead: runs then decode no image.
+  const crops = new CropPreparer({ cache: cropCacheOrNull(config.cacheDir), mayWork: () => priority.mayPrepareCrops() });
   let cropTargetUpdate: Promise<void> = Promise.resolve();
   const updateCropPreparation = () => {
     cropTargetUpdate = cropTargetUpdate

@@ -34,7 +34,8 @@ export interface PregenOptions {
   readonly session: PregenSession;
   readonly queue: ThumbnailQueue;
   /** True while a model run is active: pre-generation waits. */
-  readonly runActive: () => boolean;
+  /** False while the CPU belongs to something else (background-priority.ts: a model run). */
+  readonly mayWork: () => boolean;
   /**
    * When > 0, each job waits until no UI request came for this long: asked before each job, it is
    * > 0 while thumbnails are made in the engine's own process, at normal priority, next to the browser.
@@ -289,7 +290,7 @@ export class ThumbnailPregenerator {
   private async run(pass: Pass): Promise<void> {
     const { cacheDir, session, queue } = this.options;
     while (this.live(pass)) {
-      if (this.options.runActive() || Date.now() - this.lastRequestAt < this.quietMs()) {
+      if (!this.options.mayWork() || Date.now() - this.lastRequestAt < this.quietMs()) {
         pass.state = 'paused';
         await sleep(this.pollMs);
         continue;

@@ -2,8 +2,8 @@
  * Browse's thumbnails in the engine (issue 5: scrolling 3000 instances at 60 fps on two cores):
  * - made in a child process at the lowest CPU priority (thumbnail-worker.ts), so that while the
  *   user scrolls, the browser's frames come first and thumbnails take the time left over. Made in
- *   this process instead, at normal priority: while a model run is active (it would leave the
- *   worker next to nothing and the grid would stay empty), for a while after the worker took over a
+ *   this process instead, at normal priority: while the priority rule keeps the worker off
+ *   (background-priority.ts: a model run is active), for a while after the worker took over a
  *   second for one thumbnail (other programs keep the CPU busy: same reason), UI requests while the
  *   worker starts (Browse's first screen does not wait for it), and everything when there is no
  *   worker (a bundle without its entry);
@@ -13,6 +13,7 @@
  */
 import path from 'node:path';
 import type { ThumbOverlaySpec } from '../../../api/contract.ts';
+import type { BackgroundPriority } from '../background-priority.ts';
 import { personCrop } from '../../queries.ts';
 import { ThumbnailPregenerator, thumbnailJobFor, type PregenSession, type PregenStatus, type PregenTarget } from './thumbnail-pregen.ts';
 import { ThumbnailQueue, type ThumbnailLane } from './thumbnail-queue.ts';
@@ -22,7 +23,8 @@ import { makeThumbnail, thumbnailPath, type ThumbnailJob } from './thumbnails.ts
 export interface ThumbnailServiceOptions {
   readonly cacheDir: string;
   readonly session: PregenSession;
-  readonly runActive: () => boolean;
+  /** When the worker and pre-generation may work (background-priority.ts). */
+  readonly priority: Pick<BackgroundPriority, 'mayUseThumbnailWorker' | 'mayPregenerateThumbnails'>;
   /** The low-priority worker; null: every thumbnail is made in this process. Default: the real one. */
   readonly worker?: ThumbnailWorkerClient | null;
   /** Without a worker, pre-generation waits until the UI has asked for nothing for this long. */
@@ -50,7 +52,7 @@ const WORKER_STARVED_MS = 1000;
 const STARVED_BACKOFF_MS = 5000;
 
 export function createThumbnailService(options: ThumbnailServiceOptions): ThumbnailService {
-  const { cacheDir, session, runActive } = options;
+  const { cacheDir, session, priority } = options;
   const worker = options.worker === undefined ? new ThumbnailWorkerClient() : options.worker;
   const counts = { worker: { request: 0, background: 0 }, inProcess: { request: 0, background: 0 } };
   let starvedUntil = 0;
@@ -63,7 +65,7 @@ export function createThumbnailService(options: ThumbnailServiceOptions): Thumbn
       worker!.warmUp();
       return false;
     };
-    if (workerUsable() && !runActive() && (lane === 'background' || (Date.now() >= starvedUntil && workerReady()))) {
+    if (workerUsable() && priority.mayUseThumbnailWorker() && (lane === 'background' || (Date.now() >= starvedUntil && workerReady()))) {
       try {
         const took = await worker!.make(job);
         counts.worker[lane] += 1;
@@ -82,7 +84,7 @@ export function createThumbnailService(options: ThumbnailServiceOptions): Thumbn
     cacheDir,
     session,
     queue,
-    runActive,
+    mayWork: () => priority.mayPregenerateThumbnails(),
     quietMs: () => (workerUsable() ? 0 : quietMs),
     ...(options.maxPerTarget !== undefined ? { maxPerTarget: options.maxPerTarget } : {}),
   });

@@ -13,6 +13,7 @@ import type { ThumbOverlaySpec } from '../../../../src-main/api/contract.ts';
 import type { PersonAnnotation, Point2 } from '../../../../src-main/core/types.ts';
 import { ThumbnailPregenerator, PregenOrder, thumbnailJobFor, type PregenSession, type PregenTarget } from '../../../../src-main/engine/background/thumbnails/thumbnail-pregen.ts';
 import { ThumbnailQueue, type ThumbnailLane } from '../../../../src-main/engine/background/thumbnails/thumbnail-queue.ts';
+import { createBackgroundPriority, UNCONTENDED } from '../../../../src-main/engine/background/background-priority.ts';
 import { createThumbnailService } from '../../../../src-main/engine/background/thumbnails/thumbnail-service.ts';
 import { ThumbnailWorkerClient } from '../../../../src-main/engine/background/thumbnails/thumbnail-worker-client.ts';
 import { makeThumbnail, type ThumbnailJob } from '../../../../src-main/engine/background/thumbnails/thumbnails.ts';
@@ -25,6 +26,9 @@ const imagesDir = path.join(root, 'images');
 let cacheCount = 0;
 const newCache = (): string => path.join(root, `cache-${++cacheCount}`);
 afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** The engine's rule while a model run is active. */
+const RUN_ACTIVE = createBackgroundPriority({ runActive: () => true, thumbnailPregenRunning: () => false });
 
 beforeAll(async () => {
   mkdirSync(imagesDir, { recursive: true });
@@ -206,13 +210,13 @@ describe('thumbnail pre-generation', () => {
     const s = session();
     s.dataset = dataset('d1', s.dataset!.persons, ['img2.jpg']); // persons 2, 5, 8, 11 have no image
     const onDemandCache = newCache();
-    const onDemand = createThumbnailService({ cacheDir: onDemandCache, session: s, runActive: () => false, worker: null });
+    const onDemand = createThumbnailService({ cacheDir: onDemandCache, session: s, priority: UNCONTENDED, worker: null });
     for (let i = 0; i < PERSONS; i++) if (i % 3 !== 2) await onDemand.forMedia(i, 64, WITH_V1);
     onDemand.close();
 
     const pregenCache = newCache();
     const queue = new ThumbnailQueue((job) => makeThumbnail(job));
-    const pregen = new ThumbnailPregenerator({ cacheDir: pregenCache, session: s, queue, runActive: () => false });
+    const pregen = new ThumbnailPregenerator({ cacheDir: pregenCache, session: s, queue, mayWork: () => true });
     const first = thumbnailJobFor(pregenCache, s, targetOf(WITH_V1), 0)!;
     await queue.ensure(first, 'request'); // what the UI's request for person 0 does
     pregen.noteRequest(targetOf(WITH_V1), 0, first.out);
@@ -230,7 +234,7 @@ describe('thumbnail pre-generation', () => {
     const cache = newCache();
     const held = heldMaker();
     const queue = new ThumbnailQueue(held.make);
-    const pregen = new ThumbnailPregenerator({ cacheDir: cache, session: s, queue, runActive: () => false });
+    const pregen = new ThumbnailPregenerator({ cacheDir: cache, session: s, queue, mayWork: () => true });
     pregen.noteRequest(targetOf(GT_ONLY), 0, thumbnailJobFor(cache, s, targetOf(GT_ONLY), 0)!.out);
     await until('the first background job', () => held.started.length === 1);
     await held.releaseNext();
@@ -264,7 +268,7 @@ describe('thumbnail pre-generation', () => {
     const cache = newCache();
     const held = heldMaker();
     const queue = new ThumbnailQueue(held.make);
-    const pregen = new ThumbnailPregenerator({ cacheDir: cache, session: s, queue, runActive: () => false });
+    const pregen = new ThumbnailPregenerator({ cacheDir: cache, session: s, queue, mayWork: () => true });
     const jobOf = (i: number) => thumbnailJobFor(cache, s, targetOf(GT_ONLY), i)!;
     pregen.noteRequest(targetOf(GT_ONLY), 0, jobOf(0).out);
     await until('pre-generation of person 1', () => held.started.length === 1);
@@ -297,7 +301,7 @@ describe('thumbnail pre-generation', () => {
       made.push(job.out);
       await makeThumbnail(job);
     });
-    const pregen = new ThumbnailPregenerator({ cacheDir: cache, session: s, queue, runActive: () => running, maxPerTarget: 3, pollMs: 10 });
+    const pregen = new ThumbnailPregenerator({ cacheDir: cache, session: s, queue, mayWork: () => !running, maxPerTarget: 3, pollMs: 10 });
     pregen.noteRequest(targetOf(GT_ONLY), 0, thumbnailJobFor(cache, s, targetOf(GT_ONLY), 0)!.out);
     await until('the pass to pause', () => pregen.status().state === 'paused');
     await new Promise((resolve) => setTimeout(resolve, 60));
@@ -313,7 +317,7 @@ describe('thumbnail pre-generation', () => {
     const s = session();
     const cache = newCache();
     const queue = new ThumbnailQueue((job) => makeThumbnail(job));
-    const pregen = new ThumbnailPregenerator({ cacheDir: cache, session: s, queue, runActive: () => false });
+    const pregen = new ThumbnailPregenerator({ cacheDir: cache, session: s, queue, mayWork: () => true });
     pregen.noteRequest(targetOf(GT_ONLY), 0, thumbnailJobFor(cache, s, targetOf(GT_ONLY), 0)!.out);
     await pregen.settled();
     expect(pregen.status()).toMatchObject({ state: 'done', made: PERSONS - 1, passes: 1 });
@@ -340,7 +344,7 @@ describe('the low-priority thumbnail worker', () => {
     const workerCache = newCache();
     const worker = new ThumbnailWorkerClient();
     expect(worker.usable).toBe(true);
-    const service = createThumbnailService({ cacheDir: workerCache, session: s, runActive: () => false, worker });
+    const service = createThumbnailService({ cacheDir: workerCache, session: s, priority: UNCONTENDED, worker });
     try {
       // While the worker starts, a request is made here; once it is ready, there.
       const early = await service.forMedia(2, 96, GT_ONLY);
@@ -386,7 +390,7 @@ describe('the low-priority thumbnail worker', () => {
       },
       close: () => undefined,
     } as unknown as ThumbnailWorkerClient;
-    const busy = createThumbnailService({ cacheDir: newCache(), session: s, runActive: () => false, worker: slow });
+    const busy = createThumbnailService({ cacheDir: newCache(), session: s, priority: UNCONTENDED, worker: slow });
     try {
       await busy.forMedia(1, 64, undefined); // plain thumbnails: no pre-generation in the way
       expect(busy.counts().worker.request).toBe(1);
@@ -401,7 +405,7 @@ describe('the low-priority thumbnail worker', () => {
   it('is not used while a model run is active, and a missing worker file means thumbnails are made here', async () => {
     const s = session();
     const worker = new ThumbnailWorkerClient();
-    const during = createThumbnailService({ cacheDir: newCache(), session: s, runActive: () => true, worker });
+    const during = createThumbnailService({ cacheDir: newCache(), session: s, priority: RUN_ACTIVE, worker });
     try {
       await during.forMedia(1, 64, GT_ONLY);
       expect(during.counts()).toEqual({ worker: { request: 0, background: 0 }, inProcess: { request: 1, background: 0 } });
@@ -411,7 +415,7 @@ describe('the low-priority thumbnail worker', () => {
     }
     const missing = new ThumbnailWorkerClient(path.join(root, 'no-such-worker.js'));
     expect(missing.usable).toBe(false);
-    const without = createThumbnailService({ cacheDir: newCache(), session: s, runActive: () => false, worker: missing });
+    const without = createThumbnailService({ cacheDir: newCache(), session: s, priority: UNCONTENDED, worker: missing });
     try {
       const file = await without.forMedia(2, 64, GT_ONLY);
       expect(existsSync(file)).toBe(true);
