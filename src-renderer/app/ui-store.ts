@@ -17,6 +17,8 @@ interface UiState {
   failures: { variantId: string | null; joint: number };
   browse: { variantId: string | null; joint: number | null; outcome: Outcome };
   compare: { variantIds: string[]; joint: number; relation: CompareRelation };
+  /** Metrics: bootstrap intervals shown (issue 16), error classes and what-if PCKh shown (issue 15). */
+  metrics: { intervals: boolean; errorClasses: boolean };
   /** Runs: variants ticked for the next run and variants whose details row is open (kept across tab switches). */
   runs: { checked: readonly string[]; expanded: readonly string[] };
   setView(view: ViewName): void;
@@ -26,6 +28,7 @@ interface UiState {
   setFailures(patch: Partial<UiState['failures']>): void;
   setBrowse(patch: Partial<UiState['browse']>): void;
   setCompare(patch: Partial<UiState['compare']>): void;
+  setMetrics(patch: Partial<UiState['metrics']>): void;
   setRuns(patch: Partial<UiState['runs']>): void;
 }
 
@@ -33,8 +36,9 @@ interface UiState {
 const initialRoute = (): RouteState => parseRoute(typeof window === 'undefined' ? '' : window.location.hash);
 
 /** The UI state a route names, over `current` (fields the route does not name are kept). */
-export function uiStateFromRoute(route: RouteState, current: Pick<UiState, 'failures' | 'browse' | 'compare' | 'protocol'>): Partial<UiState> {
+export function uiStateFromRoute(route: RouteState, current: Pick<UiState, 'failures' | 'browse' | 'compare' | 'protocol' | 'metrics'>): Partial<UiState> {
   const failures = { ...current.failures, ...route.failures };
+  const metrics = route.view === 'metrics' ? { intervals: route.metrics?.intervals === true, errorClasses: route.metrics?.errorClasses === true } : current.metrics;
   const browse = { ...current.browse, ...route.browse };
   const compare = { ...current.compare, ...route.compare };
   let openInstance: UiState['openInstance'] = null;
@@ -43,7 +47,7 @@ export function uiStateFromRoute(route: RouteState, current: Pick<UiState, 'fail
   } else if (route.open !== undefined && route.view === 'browse') {
     openInstance = { index: route.open, variantIds: browse.variantId ? [browse.variantId] : [], focusJoint: browse.joint, list: [] };
   }
-  return { view: route.view, protocol: route.protocol ?? current.protocol, failures, browse, compare, openInstance };
+  return { view: route.view, protocol: route.protocol ?? current.protocol, failures, browse, compare, metrics, openInstance };
 }
 
 const PROTOCOL_STORAGE_KEY = 'posebench.pckhProtocol';
@@ -71,7 +75,8 @@ export const useUi = create<UiState>((set) => ({
     failures: { variantId: null, joint: 15 },
     browse: { variantId: null, joint: null, outcome: 'all' },
     compare: { variantIds: [], joint: 15, relation: 'a-hit-b-miss' },
-  }) as Pick<UiState, 'view' | 'protocol' | 'failures' | 'browse' | 'compare' | 'openInstance'>),
+    metrics: { intervals: false, errorClasses: false },
+  }) as Pick<UiState, 'view' | 'protocol' | 'failures' | 'browse' | 'compare' | 'metrics' | 'openInstance'>),
   runs: { checked: [], expanded: [] },
   // The URL follows the state (url-sync.ts).
   setView: (view) => set({ view, openInstance: null }),
@@ -84,5 +89,6 @@ export const useUi = create<UiState>((set) => ({
   setFailures: (patch) => set((s) => ({ failures: { ...s.failures, ...patch } })),
   setBrowse: (patch) => set((s) => ({ browse: { ...s.browse, ...patch } })),
   setCompare: (patch) => set((s) => ({ compare: { ...s.compare, ...patch } })),
+  setMetrics: (patch) => set((s) => ({ metrics: { ...s.metrics, ...patch } })),
   setRuns: (patch) => set((s) => ({ runs: { ...s.runs, ...patch } })),
 }));

@@ -3,6 +3,7 @@
  * link restore it. The hash is the route; the query after `?` carries the view's selections:
  *
  *   protocol             PCKh protocol (every view)
+ *   ci, ec               Metrics: bootstrap intervals, error classes shown
  *   fj, fv, open         Failures: joint, variant, open instance
  *   bv, bj, bo, open     Browse: overlay variant, joint, outcome, open instance
  *   cv, cj, cr           Compare: variants (comma-separated), joint, filter
@@ -24,6 +25,7 @@ export interface RouteState {
   view: RouteView;
   protocol?: PckhProtocol;
   failures?: { joint?: number; variantId?: string };
+  metrics?: { intervals?: boolean; errorClasses?: boolean };
   browse?: { variantId?: string | null; joint?: number | null; outcome?: (typeof OUTCOMES)[number] };
   compare?: { variantIds?: string[]; joint?: number; relation?: (typeof RELATIONS)[number] };
   annotate?: { instance?: number; joint?: number | null; review?: boolean; reviewKind?: ReviewSuspectKind | null; showDecided?: boolean };
@@ -49,7 +51,11 @@ export function parseRoute(hash: string): RouteState {
   const protocol = PCKH_PROTOCOLS.find((p) => p === params.get('protocol'));
   if (protocol !== undefined) route.protocol = protocol;
   const open = intIn(params.get('open'), Number.MAX_SAFE_INTEGER);
-  if (view === 'failures') {
+  if (view === 'metrics' && (params.get('ci') === '1' || params.get('ec') === '1')) {
+    route.metrics = {};
+    if (params.get('ci') === '1') route.metrics.intervals = true;
+    if (params.get('ec') === '1') route.metrics.errorClasses = true;
+  } else if (view === 'failures') {
     route.failures = {};
     const joint = intIn(params.get('fj'), JOINTS);
     if (joint !== undefined) route.failures.joint = joint;
@@ -88,7 +94,10 @@ export function parseRoute(hash: string): RouteState {
 export function formatRoute(route: RouteState): string {
   const params = new URLSearchParams();
   if (route.protocol !== undefined) params.set('protocol', route.protocol);
-  if (route.view === 'failures' && route.failures) {
+  if (route.view === 'metrics' && route.metrics) {
+    if (route.metrics.intervals === true) params.set('ci', '1');
+    if (route.metrics.errorClasses === true) params.set('ec', '1');
+  } else if (route.view === 'failures' && route.failures) {
     if (route.failures.joint !== undefined) params.set('fj', String(route.failures.joint));
     if (route.failures.variantId) params.set('fv', route.failures.variantId);
   } else if (route.view === 'browse' && route.browse) {

@@ -14,6 +14,7 @@ function currentRoute(): RouteState {
   return {
     view: ui.view,
     protocol: ui.protocol,
+    metrics: { intervals: ui.metrics.intervals, errorClasses: ui.metrics.errorClasses },
     failures: { joint: ui.failures.joint, ...(ui.failures.variantId ? { variantId: ui.failures.variantId } : {}) },
     browse: { variantId: ui.browse.variantId, joint: ui.browse.joint, outcome: ui.browse.outcome },
     compare: { variantIds: ui.compare.variantIds, joint: ui.compare.joint, relation: ui.compare.relation },

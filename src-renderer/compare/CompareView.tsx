@@ -4,7 +4,10 @@
  * (one shared zoom/pan).
  */
 import { useEffect, useMemo, useState } from 'react';
-import { METRIC_COLUMNS } from '../../src-main/api/contract.ts';
+import { METRIC_COLUMNS, type CompareRow, type PairColumn } from '../../src-main/api/contract.ts';
+import type { PckhProtocol } from '../../src-main/core/types.ts';
+import { fmtInterval, intervalLookup } from '../metrics/intervals.ts';
+import '../metrics/metrics.css';
 import { useApi } from '../bridge/queries.ts';
 import { useUi, type CompareRelation } from '../app/ui-store.ts';
 import { InstanceViewer } from '../annotate/InstanceViewer.tsx';
@@ -50,6 +53,12 @@ export function CompareView() {
   const enough = selected.length >= 2;
   const table = useApi('compare:table', { variantIds: selected, protocol }, { enabled: enough });
   const scatter = useApi('compare:scatter', { protocol });
+  // PCKh intervals for the scatter's vertical bars (issue 16): the same call as Metrics' toggle.
+  const stats = useApi('stats:variant', { protocol });
+  const pckhInterval = useMemo(() => {
+    const lookup = stats.data ? intervalLookup(stats.data) : null;
+    return (variantId: string) => lookup?.column(variantId, 'PCKh');
+  }, [stats.data]);
   // The filter's pair: any two of the chosen variants (default the first two).
   const [pair, setPair] = useState<readonly [string | null, string | null]>([null, null]);
   const a = pair[0] !== null && selected.includes(pair[0]) ? pair[0] : (selected[0] ?? '');
@@ -79,7 +88,7 @@ export function CompareView() {
       <div className="grid-2 compare-grid">
         <section className="panel" aria-labelledby="delta-title">
           <h2 id="delta-title">
-            Difference to baseline <span className="hint">percentage points</span>
+            Difference to baseline <span className="hint">percentage points · ● the 95% interval of Δ excludes 0 (hover: interval, McNemar / Holm p)</span>
           </h2>
           {table.data ? (
             <div className="table-scroll">
@@ -104,15 +113,7 @@ export function CompareView() {
                         <span className="swatch" style={{ background: colorOf(row.variantId) }} aria-hidden="true" />
                         {row.variantName}
                       </th>
-                      {METRIC_COLUMNS.map((c) => {
-                        const delta = row.deltas[c];
-                        if (i === 0) return <td key={c}>{fmtPct(row.values[c])}</td>;
-                        return (
-                          <td key={c} className={delta === null || Math.abs(delta) < 0.005 ? undefined : delta > 0 ? 'pos' : 'neg'} title={fmtPct(row.values[c])}>
-                            {delta === null ? '–' : fmtDelta(delta)}
-                          </td>
-                        );
-                      })}
+                      {i === 0 ? METRIC_COLUMNS.map((c) => <td key={c}>{fmtPct(row.values[c])}</td>) : <DeltaCells row={row} baselineId={table.data.rows[0]!.variantId} protocol={protocol} />}
                       <LatencyCell latency={row.latency} />
                     </tr>
                   ))}
@@ -125,9 +126,9 @@ export function CompareView() {
         </section>
         <section className="panel" aria-labelledby="scatter-title">
           <h2 id="scatter-title">
-            Speed vs accuracy <span className="hint">Pareto front joined</span>
+            Speed vs accuracy <span className="hint">Pareto front joined{stats.data ? ' · vertical bars: PCKh 95% intervals' : ''}</span>
           </h2>
-          {scatter.data ? <ScatterChart points={scatter.data} colorOf={colorOf} highlighted={selected} /> : <div className="empty">Loading…</div>}
+          {scatter.data ? <ScatterChart points={scatter.data} colorOf={colorOf} highlighted={selected} pckhInterval={pckhInterval} /> : <div className="empty">Loading…</div>}
           {scatter.data && withoutLatency.length > 0 ? (
             <p className="muted" data-testid="scatter-missing-note" style={{ margin: '4px 0 0' }}>
               Not in the scatter (no latency):{' '}
@@ -195,6 +196,46 @@ export function CompareView() {
       </section>
     </div>
   );
+}
+
+/**
+ * A row's Δ to the baseline, each marked when its paired-bootstrap interval excludes 0, with the
+ * interval and McNemar's p (Holm-adjusted over the 9 columns) on hover: `stats:compare` (row = A,
+ * baseline = B), the function `posebench compare` runs.
+ */
+function DeltaCells({ row, baselineId, protocol }: { row: CompareRow; baselineId: string; protocol: PckhProtocol }) {
+  const pair = useApi('stats:compare', { a: row.variantId, b: baselineId, protocol });
+  const columns = useMemo(() => new Map((pair.data?.columns ?? []).map((c) => [c.name, c])), [pair.data]);
+  return (
+    <>
+      {METRIC_COLUMNS.map((c) => {
+        const delta = row.deltas[c];
+        const test = columns.get(c);
+        const classes = [delta === null || Math.abs(delta) < 0.005 ? '' : delta > 0 ? 'pos' : 'neg', test?.delta_excludes_zero ? 'sig' : ''].join(' ').trim();
+        return (
+          <td key={c} className={classes || undefined} title={deltaTitle(fmtPct(row.values[c]), test, pair.data?.confidence)} data-column={c} data-significant={test ? String(test.delta_excludes_zero) : undefined}>
+            {delta === null ? '–' : fmtDelta(delta)}
+            {test?.delta_excludes_zero ? <span className="sig-mark" aria-label="interval excludes 0"> ●</span> : null}
+          </td>
+        );
+      })}
+    </>
+  );
+}
+
+function fmtP(p: number): string {
+  return p === 0 ? '0' : p < 1e-4 ? p.toExponential(1) : p.toPrecision(3);
+}
+
+function deltaTitle(value: string, test: PairColumn | undefined, confidence: number | undefined): string {
+  if (test === undefined) return value;
+  const level = Math.round((confidence ?? 0.95) * 100);
+  const ci = fmtInterval(test.delta_ci);
+  const lines = [`${value}; Δ ${test.delta === null ? '–' : fmtDelta(test.delta)}${ci ? `, ${level}% interval ${ci}` : ''}${test.delta_excludes_zero ? ' (excludes 0)' : ' (includes 0)'}`];
+  if (test.mcnemar_p !== null && test.holm_p !== null) {
+    lines.push(`McNemar p = ${fmtP(test.mcnemar_p)}, Holm p = ${fmtP(test.holm_p)}${test.mcnemar ? ` (joints hit only by this variant: ${test.mcnemar.b}, only by the baseline: ${test.mcnemar.c})` : ''}`);
+  }
+  return lines.join('\n');
 }
 
 function LinkedPanes({ instance, variantIds, joint, colorOf }: { instance: number; variantIds: readonly string[]; joint: number; colorOf: (id: string) => string }) {

@@ -1,5 +1,14 @@
 import { memo } from 'react';
-import type { ScatterPoint } from '../../src-main/api/contract.ts';
+import type { Interval, ScatterPoint } from '../../src-main/api/contract.ts';
+
+/** A variant's PCKh bootstrap interval (issue 16), when known. */
+export type PckhInterval = (variantId: string) => Interval | undefined;
+const noInterval: PckhInterval = () => undefined;
+
+/** The interval's ends when both are known. */
+function ends(ci: Interval | undefined): readonly [number, number] | null {
+  return ci !== undefined && ci[0] !== null && ci[1] !== null ? [ci[0], ci[1]] : null;
+}
 
 const WIDTH = 520;
 const HEIGHT = 260;
@@ -7,9 +16,20 @@ const M = { left: 40, right: 16, top: 12, bottom: 34 };
 
 /**
  * Latency (x) vs PCKh (y); Pareto-optimal points joined by a step line and drawn filled. Each point's
- * p5–p95 latency range is a horizontal error bar, so overlapping bars say the speed order is noise.
+ * p5–p95 latency range is a horizontal error bar, so overlapping bars say the speed order is noise;
+ * with `pckhInterval`, its PCKh bootstrap interval is a vertical one (the same reading for accuracy).
  */
-export const ScatterChart = memo(function ScatterChart({ points, colorOf, highlighted }: { points: readonly ScatterPoint[]; colorOf: (id: string) => string; highlighted: readonly string[] }) {
+export const ScatterChart = memo(function ScatterChart({
+  points,
+  colorOf,
+  highlighted,
+  pckhInterval = noInterval,
+}: {
+  points: readonly ScatterPoint[];
+  colorOf: (id: string) => string;
+  highlighted: readonly string[];
+  pckhInterval?: PckhInterval;
+}) {
   if (points.length === 0) return <div className="empty">No variant has both a latency and a PCKh yet.</div>;
   // The x range spans the error bars with some room, not 0..max: variants of similar speed would
   // otherwise sit on one spot with bars too short to read.
@@ -19,7 +39,7 @@ export const ScatterChart = memo(function ScatterChart({ points, colorOf, highli
   const step = niceCeil((hi - lo + 2 * pad) / 5);
   const minX = Math.max(0, Math.floor((lo - pad) / step) * step);
   const maxX = Math.ceil((hi + pad) / step) * step;
-  const ys = points.map((p) => p.pckh);
+  const ys = points.flatMap((p) => [p.pckh, ...(ends(pckhInterval(p.variantId)) ?? [])]);
   const minY = Math.max(0, Math.floor((Math.min(...ys) - 5) / 10) * 10);
   const maxY = Math.min(100, Math.ceil((Math.max(...ys) + 3) / 10) * 10);
   const x = (v: number) => M.left + ((WIDTH - M.left - M.right) * (v - minX)) / (maxX - minX);
@@ -32,7 +52,7 @@ export const ScatterChart = memo(function ScatterChart({ points, colorOf, highli
   const xTicks: number[] = [];
   for (let i = 0; minX + i * step <= maxX + step * 1e-6; i++) xTicks.push(minX + i * step);
   const decimals = step >= 1 ? 0 : step >= 0.1 ? 1 : 2;
-  const labels = placeLabels(points, x, y);
+  const labels = placeLabels(points, x, y, undefined, pckhInterval);
   const yTicks: number[] = [];
   for (let t = minY; t <= maxY; t += (maxY - minY) / 4) yTicks.push(t);
   return (
@@ -59,6 +79,9 @@ export const ScatterChart = memo(function ScatterChart({ points, colorOf, highli
       </path>
       {points.map((p) => (
         <g key={p.variantId} opacity={highlighted.includes(p.variantId) ? 1 : 0.55}>
+          {ends(pckhInterval(p.variantId)) !== null ? (
+            <VerticalBar x={x(p.latencyMs)} y1={y(ends(pckhInterval(p.variantId))![1])} y2={y(ends(pckhInterval(p.variantId))![0])} color={colorOf(p.variantId)} label={`${p.variantName}: PCKh 95% interval ${ends(pckhInterval(p.variantId))!.map((v) => v.toFixed(2)).join('–')}`} />
+          ) : null}
           {p.latencyP5Ms !== null && p.latencyP95Ms !== null ? <ErrorBar x1={x(p.latencyP5Ms)} x2={x(p.latencyP95Ms)} y={y(p.pckh)} color={colorOf(p.variantId)} label={`${p.variantName}: p5–p95 ${p.latencyP5Ms.toFixed(2)}–${p.latencyP95Ms.toFixed(2)} ms`} /> : null}
           <circle cx={x(p.latencyMs)} cy={y(p.pckh)} r={6} fill={p.pareto ? colorOf(p.variantId) : 'none'} stroke={colorOf(p.variantId)} strokeWidth={2}>
             <title>{`${p.variantName}: ${p.latencyMs.toFixed(2)} ms median${p.latencyP5Ms !== null && p.latencyP95Ms !== null ? ` (p5–p95 ${p.latencyP5Ms.toFixed(2)}–${p.latencyP95Ms.toFixed(2)})` : ''}, PCKh ${p.pckh.toFixed(2)}${p.pareto ? ' (Pareto-optimal)' : ''}`}</title>
@@ -104,6 +127,7 @@ export function placeLabels(
   y: (v: number) => number,
   // Inside the plot area sideways (the y-axis numbers sit left of it).
   bounds: { left: number; right: number; top: number; bottom: number } = { left: M.left + 2, right: WIDTH, top: 0, bottom: HEIGHT - M.bottom + 2 },
+  pckhInterval: PckhInterval = noInterval,
 ): Map<string, PlacedLabel> {
   const placed: LabelBox[] = [];
   // Every point's circle is an obstacle for every label.
@@ -112,6 +136,11 @@ export function placeLabels(
   const bars: LabelBox[] = points
     .filter((p) => p.latencyP5Ms !== null && p.latencyP95Ms !== null)
     .map((p) => ({ left: x(p.latencyP5Ms!) - 1, right: x(p.latencyP95Ms!) + 1, top: y(p.pckh) - 5, bottom: y(p.pckh) + 5 }));
+  // And every PCKh interval bar (vertical, with its caps).
+  for (const p of points) {
+    const ci = ends(pckhInterval(p.variantId));
+    if (ci !== null) bars.push({ left: x(p.latencyMs) - 5, right: x(p.latencyMs) + 5, top: y(ci[1]) - 1, bottom: y(ci[0]) + 1 });
+  }
   const out = new Map<string, PlacedLabel>();
   for (const p of [...points].sort((a, b) => b.pckh - a.pckh || a.latencyMs - b.latencyMs)) {
     const width = p.variantName.length * CHAR_WIDTH;
@@ -148,6 +177,19 @@ export function placeLabels(
     out.set(p.variantId, { ...chosen, box });
   }
   return out;
+}
+
+/** A vertical bar with end caps: the PCKh interval (drawn under the point's circle). */
+function VerticalBar({ x, y1, y2, color, label }: { x: number; y1: number; y2: number; color: string; label: string }) {
+  const cap = 4;
+  return (
+    <g className="error-bar ci-bar-y" stroke={color} strokeWidth={1.5} aria-label={label} role="img">
+      <title>{label}</title>
+      <line x1={x} x2={x} y1={y1} y2={y2} />
+      <line x1={x - cap} x2={x + cap} y1={y1} y2={y1} />
+      <line x1={x - cap} x2={x + cap} y1={y2} y2={y2} />
+    </g>
+  );
 }
 
 /** A horizontal bar with end caps (drawn under the point's circle). */

@@ -3,6 +3,7 @@ import type { MetricsTable } from '../../src-main/api/contract.ts';
 import { variantColor } from '../shared/colors.ts';
 import { DISPLAY_JOINT_ORDER, SHORT_JOINT_LABELS, jointLabel } from '../shared/joint-order.ts';
 import { PercentGridlines } from '../shared/PercentGridlines.tsx';
+import { fmtInterval, type IntervalLookup } from './intervals.ts';
 
 /** Pelvis and thorax: mmpose's MPII PCKh leaves them out of the mean. */
 const OUTSIDE_MEAN: readonly number[] = [6, 7];
@@ -11,8 +12,8 @@ const WIDTH = 640;
 const HEIGHT = 250;
 const MARGIN = { left: 34, right: 8, top: 10, bottom: 40 };
 
-/** Grouped bars: PCKh per joint, one bar per variant. */
-export const JointBarChart = memo(function JointBarChart({ table }: { table: MetricsTable }) {
+/** Grouped bars: PCKh per joint, one bar per variant; with `intervals`, bootstrap error bars (issue 16). */
+export const JointBarChart = memo(function JointBarChart({ table, intervals = null }: { table: MetricsTable; intervals?: IntervalLookup | null }) {
   const rows = table.perJoint;
   const plotW = WIDTH - MARGIN.left - MARGIN.right;
   const plotH = HEIGHT - MARGIN.top - MARGIN.bottom;
@@ -38,10 +39,23 @@ export const JointBarChart = memo(function JointBarChart({ table }: { table: Met
                 const raw = row.pckh[joint];
                 if (raw === null || raw === undefined) return null;
                 const value = raw;
+                const ci = intervals?.joint(row.variantId, joint);
+                const cx = x0 + v * barW + Math.max(1, barW - 0.5) / 2;
+                const label = `${row.variantName} · ${jointLabel(joint)}: ${value.toFixed(2)}${ci ? ` ${fmtInterval(ci)}` : ''}`;
                 return (
-                  <rect key={row.variantId} x={x0 + v * barW} y={y(value)} width={Math.max(1, barW - 0.5)} height={Math.max(0, y(0) - y(value))} fill={variantColor(v)}>
-                    <title>{`${row.variantName} · ${jointLabel(joint)}: ${value.toFixed(2)}`}</title>
-                  </rect>
+                  <g key={row.variantId}>
+                    <rect x={x0 + v * barW} y={y(value)} width={Math.max(1, barW - 0.5)} height={Math.max(0, y(0) - y(value))} fill={variantColor(v)}>
+                      <title>{label}</title>
+                    </rect>
+                    {ci && ci[0] !== null && ci[1] !== null ? (
+                      <g className="ci-bar" data-joint={joint}>
+                        <line x1={cx} x2={cx} y1={y(ci[1])} y2={y(ci[0])} />
+                        <line x1={cx - 2} x2={cx + 2} y1={y(ci[1])} y2={y(ci[1])} />
+                        <line x1={cx - 2} x2={cx + 2} y1={y(ci[0])} y2={y(ci[0])} />
+                        <title>{label}</title>
+                      </g>
+                    ) : null}
+                  </g>
                 );
               })}
               <text x={x0 + groupW / 2 - 2} y={HEIGHT - MARGIN.bottom + 12} textAnchor="end" transform={`rotate(-40 ${x0 + groupW / 2 - 2} ${HEIGHT - MARGIN.bottom + 12})`}>

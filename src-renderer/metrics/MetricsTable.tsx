@@ -4,9 +4,13 @@ import { fmtPct } from '../shared/format.ts';
 import { LatencyCell } from '../shared/LatencyCell.tsx';
 import { variantColor } from '../shared/colors.ts';
 import { perfMark } from '../shared/perf.ts';
+import { fmtInterval, type IntervalLookup } from './intervals.ts';
 
-/** The per-joint table as the study prints it: one row per variant, best per column marked. */
-export const MetricsTable = memo(function MetricsTable({ table }: { table: MetricsTableData }) {
+/**
+ * The per-joint table as the study prints it: one row per variant, best per column marked; with
+ * `intervals`, each value's bootstrap interval under it (issue 16).
+ */
+export const MetricsTable = memo(function MetricsTable({ table, intervals = null }: { table: MetricsTableData; intervals?: IntervalLookup | null }) {
   const started = useRef(performance.now());
   started.current = performance.now();
   const best = useMemo(() => {
@@ -49,9 +53,16 @@ export const MetricsTable = memo(function MetricsTable({ table }: { table: Metri
             {table.columns.map((column) => {
               const value = row.values[column];
               const isBest = table.rows.length > 1 && value !== null && value === best.get(column);
+              const ci = intervals ? fmtInterval(intervals.column(row.variantId, column)) : '';
               return (
-                <td key={column} className={isBest ? 'best' : undefined} data-column={column} aria-label={isBest ? `${fmtPct(value)} (best)` : undefined}>
-                  {fmtPct(value)}
+                <td key={column} className={[isBest ? 'best' : '', ci !== '' ? 'with-ci' : ''].join(' ').trim() || undefined} data-column={column} aria-label={isBest ? `${fmtPct(value)} (best)` : undefined}>
+                  {ci !== '' ? <span className="v">{fmtPct(value)}</span> : fmtPct(value)}
+                  {ci !== '' ? (
+                    <span className="ci" title={`${Math.round((intervals?.confidence ?? 0.95) * 100)}% paired-bootstrap interval over persons (${intervals?.bootstrap} replicates)`}>
+                      {' '}
+                      {ci}
+                    </span>
+                  ) : null}
                 </td>
               );
             })}

@@ -13,7 +13,7 @@ import { ensureDemo } from '../../src-main/demo/ensure-demo.ts';
 import { startWebHost, type WebHost } from '../../src-main/hosts/web/web-host.ts';
 import { plantedPair, readEntries, writePlantedPredictions, type PlantedPair } from '../support/planted-flip.ts';
 import { PROJECT_ROOT } from '../support/shared-fixtures.ts';
-import { api, ensureRendererBuilt, HAS_CHROMIUM, horizontalOverflow, openBrowser, screenshotsAt, tempDir, type BrowserSession } from './e2e-support.ts';
+import { api, ensureRendererBuilt, HAS_CHROMIUM, horizontalOverflow, openBrowser, screenshotsAt, tempDir, waitFor, type BrowserSession } from './e2e-support.ts';
 
 if (!HAS_CHROMIUM) console.warn('[skip] review/stats e2e: /usr/bin/chromium is missing (apt-get install chromium)');
 
@@ -34,7 +34,7 @@ describe.skipIf(!HAS_CHROMIUM)('review and statistics in the browser (web host)'
     host = await startWebHost({ dataset: demoDir, db: path.join(dir, 'workspace.sqlite'), log: () => undefined });
     for (const [k, name] of ['noisy-a', 'noisy-b', 'noisy-c'].entries()) {
       const file = path.join(dir, `${name}.json`);
-      writePlantedPredictions(file, entries, 0.3 + 0.25 * k, 20 + k, planted);
+      writePlantedPredictions(file, entries, 0.5 + 0.5 * k, 20 + k, planted);
       await call('variants:importPredictions', { file, name, coordinateBase: 0 });
     }
     browser = await openBrowser();
@@ -106,4 +106,66 @@ describe.skipIf(!HAS_CHROMIUM)('review and statistics in the browser (web host)'
       expect(await horizontalOverflow(page)).toEqual([]);
     }
   }, 180_000);
+
+  it('Metrics: intervals under each value and as error bars, error classes stacked per joint with what-if PCKh; the URL keeps both', async () => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(`${host.url}#metrics`);
+    await page.getByRole('checkbox', { name: '95% intervals' }).check();
+    await page.locator('table[aria-label="PCKh per joint"] td[data-column="PCKh"] .ci').first().waitFor();
+    const cell = await page.locator('table[aria-label="PCKh per joint"] td[data-column="PCKh"]').first().textContent();
+    expect(cell).toMatch(/^\d+\.\d{2} \[\d+\.\d, \d+\.\d\]$/);
+    const stats = await call<{ variants: { name: string; columns: { name: string; value: number; ci: [number, number] }[] }[] }>('stats:variant', { protocol: 'mmpose0x' });
+    const first = stats.variants[0]!.columns.find((c) => c.name === 'PCKh')!;
+    expect(cell).toBe(`${first.value.toFixed(2)} [${first.ci[0].toFixed(1)}, ${first.ci[1].toFixed(1)}]`);
+    expect(await page.locator('svg g.ci-bar').count()).toBeGreaterThan(0);
+    await page.getByRole('checkbox', { name: 'error classes' }).check();
+    await page.locator('table[aria-label="What-if PCKh"] tbody tr').first().waitFor();
+    expect(await page.locator('table[aria-label="What-if PCKh"] tbody tr').count()).toBe(3);
+    await expect.poll(() => page.url()).toMatch(/#metrics\?(.*&)?ci=1&ec=1/);
+    await page.reload();
+    await page.locator('table[aria-label="What-if PCKh"]').waitFor();
+    expect(await page.getByRole('checkbox', { name: '95% intervals' }).isChecked()).toBe(true);
+    await screenshotsAt(page, 'metrics-intervals-error-classes');
+    await screenshotsAt(page, 'metrics-error-classes-scrolled', undefined, async () => {
+      await page.locator('#error-classes-title').scrollIntoViewIfNeeded();
+    });
+    for (const width of [1024, 1440]) {
+      await page.setViewportSize({ width, height: width === 1024 ? 700 : 900 });
+      expect(await horizontalOverflow(page)).toEqual([]);
+    }
+  }, 180_000);
+
+  it('Compare: a Δ whose interval excludes 0 is marked, the p-values on hover; the scatter has PCKh interval bars', async () => {
+    // Demo models too: the scatter shows variants with a latency (imported predictions have none).
+    const demo = await ensureDemo(PROJECT_ROOT);
+    const added: string[] = [];
+    for (const file of demo.modelFiles) added.push((await call<{ variant: { id: string } }>('variants:addModel', { modelPath: file })).variant.id);
+    await call('runs:start', { variantIds: added });
+    await waitFor('the demo models run', async () => {
+      const runs = await call<{ status: string }[]>('runs:list');
+      return runs.length > 0 && runs.every((r) => r.status !== 'running') ? runs : undefined;
+    }, 240_000);
+    const variants = await call<{ id: string; name: string }[]>('variants:list');
+    const id = (name: string) => variants.find((v) => v.name === name)!.id;
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(`${host.url}#compare?cv=${[id('noisy-a'), id('noisy-c'), ...added.slice(0, 2)].join(',')}`);
+    const row = page.locator('table[aria-label="Difference to baseline"] tbody tr').nth(1);
+    await row.locator('td[data-significant]').first().waitFor();
+    const pair = await call<{ columns: { name: string; delta_excludes_zero: boolean; holm_p: number | null }[] }>('stats:compare', { a: id('noisy-c'), b: id('noisy-a') });
+    for (const column of ['PCKh', 'PCKh@0.1', 'Wrist']) {
+      const expected = pair.columns.find((c) => c.name === column)!;
+      const cell = row.locator(`td[data-column="${column}"]`);
+      expect(await cell.getAttribute('data-significant')).toBe(String(expected.delta_excludes_zero));
+      expect(await cell.locator('.sig-mark').count()).toBe(expected.delta_excludes_zero ? 1 : 0);
+      expect(await cell.getAttribute('title')).toMatch(/interval \[-?\d+\.\d, -?\d+\.\d\][\s\S]*McNemar p = [\d.e+-]+, Holm p = /);
+    }
+    expect(pair.columns.find((c) => c.name === 'PCKh@0.1')!.delta_excludes_zero).toBe(true); // noise 0.5 vs 1.5: a real difference
+    await page.locator('svg g.ci-bar-y').first().waitFor();
+    expect(await page.locator('svg g.ci-bar-y').count()).toBe(demo.modelFiles.length);
+    await screenshotsAt(page, 'compare-intervals');
+    for (const width of [1024, 1440]) {
+      await page.setViewportSize({ width, height: width === 1024 ? 700 : 900 });
+      expect(await horizontalOverflow(page)).toEqual([]);
+    }
+  }, 360_000);
 });
