@@ -9,7 +9,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { browserOpener, installerEnv, nodeEffects, rendererNeedsBuild, servedUrl } from '../../../bin/start-desktop/node-effects.ts';
+import { main } from '../../../bin/start-desktop/main.ts';
+import { browserOpener, installerEnv, nodeEffects, openInBrowser, rendererNeedsBuild, servedUrl } from '../../../bin/start-desktop/node-effects.ts';
 import { projectLayout, reasonLine, startDesktop, type StartEffects, type StartOutcome } from '../../../bin/start-desktop/start-flow.ts';
 
 type Installer = 'fails' | 'succeeds' | 'does-nothing';
@@ -309,6 +310,25 @@ describe('npm start helpers', () => {
     expect(browserOpener('darwin', url)).toEqual({ command: 'open', args: [url] });
     expect(browserOpener('win32', url)).toEqual({ command: 'cmd', args: ['/c', 'start', '""', url] });
     expect(browserOpener('linux', url)).toEqual({ command: 'xdg-open', args: [url] });
+  });
+
+  it('without an opener on the PATH, says to open the printed URL', async () => {
+    const saved = process.env['PATH'];
+    process.env['PATH'] = mkdtempSync(path.join(os.tmpdir(), 'posebench-empty-path-'));
+    roots.push(process.env['PATH']);
+    let said = '';
+    try {
+      openInBrowser('http://127.0.0.1:5000/?token=abc', (t) => void (said += t), 'linux');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    } finally {
+      process.env['PATH'] = saved;
+    }
+    expect(said).toBe('posebench: could not run xdg-open to open a browser; open the URL above yourself.\n');
+  });
+
+  it('the command line: --help, and an unknown option is a usage error', async () => {
+    expect(await main(['--help'])).toBe(0);
+    expect(await main(['--bogus'])).toBe(2);
   });
 
   it('finds the URL posebench serve prints', () => {
