@@ -23,14 +23,12 @@ import {
   type JointErrorSummary,
 } from '../evaluation/error-classes.ts';
 import { reviewGroundTruth, type GtReviewOptions, type GtReviewResult, type PredictorSet } from '../evaluation/gt-review.ts';
-import { buildPckhInputs } from '../evaluation/pckh.ts';
-import { personJointOutcomes } from '../evaluation/person-tallies.ts';
 import { effectiveAnnotations } from '../store/corrections-repo.ts';
 import { readRunPredictions } from '../store/predictions-repo.ts';
 import { currentRun } from '../store/runs-repo.ts';
 import { listVariants } from '../store/variants-repo.ts';
 import { jointPredictedOfRun } from './evaluate-run.ts';
-import { scoredVariants } from './scored-variants.ts';
+import { scoredOutcomes } from './scored-outcomes.ts';
 import type { Workbench } from './workbench.ts';
 
 const J = MPII_JOINT_COUNT;
@@ -85,23 +83,11 @@ export function analyzeErrors(wb: Workbench, options: ErrorAnalysisOptions): Err
     ...(options.thresholds?.swap !== undefined ? { swap: options.thresholds.swap } : {}),
     ...(options.thresholds?.jitter !== undefined ? { jitter: options.thresholds.jitter } : {}),
   };
-  const scored = scoredVariants(wb, { protocol: options.protocol, ...(options.names !== undefined ? { names: options.names } : {}) });
-  const truth = effectiveAnnotations(wb.workspace, wb.datasetRecord.id);
-  if (truth.gt === null) throw missingGroundTruthError(wb.datasetRecord);
-  const gt = truth.gt;
+  const { truth, gt, variants: loaded } = scoredOutcomes(wb, { protocol: options.protocol, ...(options.names !== undefined ? { names: options.names } : {}) });
   const { geometry } = groundTruthGeometry(truth.annotations, gt);
   const sameImage = personsByImage(geometry.images);
-  const variants = scored.map((s): ErrorAnalysisVariant => {
-    const predictions = readRunPredictions(wb.workspace, s.run.id);
-    const jointPredicted = jointPredictedOfRun(s.run.options);
-    const inputs = buildPckhInputs({
-      protocol: options.protocol,
-      persons: truth.annotations,
-      gt,
-      predictions0Based: predictions.coords,
-      ...(jointPredicted ? { jointPredicted } : {}),
-    });
-    const outcomes = personJointOutcomes(inputs, s.report);
+  const variants = loaded.map((s): ErrorAnalysisVariant => {
+    const { predictions, outcomes } = s;
     const classification = classifyErrors(geometry, predictions.coords, s.report.hits, thresholds, sameImage);
     const summary = summarizeErrorClasses(outcomes, classification, s.report.perJoint.map((j) => j.count));
     // The what-if columns with nothing flipped are the report's own values (same tallies, same code).

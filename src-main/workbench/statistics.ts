@@ -9,7 +9,6 @@
  * The result shapes are plain JSON (numbers in percent, null where not computable): the CLI prints them
  * and an API channel can return them unchanged.
  */
-import { missingGroundTruthError } from '../datasets/dataset-layout.ts';
 import { MPII_JOINT_COUNT, MPII_JOINT_NAMES } from '../core/joints.ts';
 import { PosebenchInputError } from '../core/errors.ts';
 import type { PckhProtocol } from '../core/types.ts';
@@ -17,12 +16,9 @@ import { pairedBootstrap, pairDelta, type BootstrapResult, type ColumnIntervals 
 import { COVERAGE_DROPS, variantCalibration, type CalibrationSummary } from '../evaluation/calibration.ts';
 import { columnTests } from '../evaluation/mcnemar.ts';
 import { buildPckhInputs, PCKH_COLUMN_JOINTS_OFFSET, PCKH_METRIC_KEYS, type PckhReport } from '../evaluation/pckh.ts';
-import { personJointOutcomes, sumOutcomes, type PersonJointOutcomes } from '../evaluation/person-tallies.ts';
+import { sumOutcomes, type PersonJointOutcomes } from '../evaluation/person-tallies.ts';
 import { cropStrata, crowdStrata, gtInsideCrop, headSizes, headSizeStrata, OCCLUSION_NOTE, personsPerImage, type Stratification } from '../evaluation/strata.ts';
-import { effectiveAnnotations } from '../store/corrections-repo.ts';
-import { readRunPredictions } from '../store/predictions-repo.ts';
-import { jointPredictedOfRun } from './evaluate-run.ts';
-import { scoredVariants } from './scored-variants.ts';
+import { scoredOutcomes } from './scored-outcomes.ts';
 import type { Workbench } from './workbench.ts';
 
 const J = MPII_JOINT_COUNT;
@@ -54,27 +50,12 @@ export interface StatisticsDataOptions {
 }
 
 export function loadStatisticsData(wb: Workbench, options: StatisticsDataOptions): StatisticsData {
-  const scored = scoredVariants(wb, { protocol: options.protocol, ...(options.names !== undefined ? { names: options.names } : {}) });
-  const truth = effectiveAnnotations(wb.workspace, wb.datasetRecord.id);
-  if (truth.gt === null) throw missingGroundTruthError(wb.datasetRecord);
-  const gt = truth.gt;
-  let gtPositions: Float64Array | null = null;
-  const variants = scored.map((s): StatisticsVariant => {
-    const predictions = readRunPredictions(wb.workspace, s.run.id);
-    const jointPredicted = jointPredictedOfRun(s.run.options);
-    const inputs = buildPckhInputs({
-      protocol: options.protocol,
-      persons: truth.annotations,
-      gt,
-      predictions0Based: predictions.coords,
-      ...(jointPredicted ? { jointPredicted } : {}),
-    });
-    gtPositions ??= inputs.gtPositions1Based;
-    // The scored report's own per-(person, joint) hits and distances (same predictions, same truth).
-    const outcomes = personJointOutcomes(inputs, s.report);
-    checkAgainstReport(s.variant.name, outcomes, s.report);
-    return { name: s.variant.name, report: s.report, outcomes, scores: predictions.scores };
+  const { truth, gt, variants: loaded } = scoredOutcomes(wb, options);
+  const variants = loaded.map((s): StatisticsVariant => {
+    checkAgainstReport(s.variant.name, s.outcomes, s.report);
+    return { name: s.variant.name, report: s.report, outcomes: s.outcomes, scores: s.predictions.scores };
   });
+  const gtPositions = loaded[0]?.inputs.gtPositions1Based ?? null;
   const persons = truth.annotations.length;
   return {
     workspaceFile: wb.workspace.file,
