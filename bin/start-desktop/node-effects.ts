@@ -61,18 +61,20 @@ export function runCollecting(command: string, args: readonly string[], options:
   });
 }
 
-/** Kills the child when this process is told to stop, so no server or app outlives `npm start`. */
+/**
+ * Stops the child when this process is told to stop, so no server or app outlives `npm start`. Both
+ * become SIGTERM: after Ctrl+C the terminal has already sent SIGINT to the child too, and posebench
+ * serve listens for each signal once, so a second SIGINT would kill it before it closes its engine.
+ */
 function forwardSignals(child: ChildProcess): () => void {
-  const forward = (signal: NodeJS.Signals) => () => {
-    child.kill(signal);
+  const stop = () => {
+    child.kill('SIGTERM');
   };
-  const onInt = forward('SIGINT');
-  const onTerm = forward('SIGTERM');
-  process.on('SIGINT', onInt);
-  process.on('SIGTERM', onTerm);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   return () => {
-    process.off('SIGINT', onInt);
-    process.off('SIGTERM', onTerm);
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
   };
 }
 

@@ -109,7 +109,8 @@ export function packageVersion(files: FileView, packageDir: string): string {
 /** The same test Electron's install.js makes (path.txt, dist/version, the executable). */
 export function inspectElectron(files: FileView, electronDir: string, overrideDistPath?: string): ElectronState {
   const version = packageVersion(files, electronDir);
-  const relative = files.readText(path.join(electronDir, 'path.txt'));
+  // electron/index.js falls back to 'electron' under ELECTRON_OVERRIDE_DIST_PATH without a path.txt.
+  const relative = files.readText(path.join(electronDir, 'path.txt')) ?? (overrideDistPath ? 'electron' : null);
   if (relative === null) return { kind: 'absent', version, why: 'no node_modules/electron/path.txt: it was never downloaded' };
   const executable = overrideDistPath ? path.join(overrideDistPath, relative) : path.join(electronDir, 'dist', relative);
   if (!overrideDistPath) {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../../bin/start-desktop/main.ts';
 import { browserOpener, installerEnv, nodeEffects, openInBrowser, rendererNeedsBuild, servedUrl } from '../../../bin/start-desktop/node-effects.ts';
-import { projectLayout, reasonLine, startDesktop, type StartEffects, type StartOutcome } from '../../../bin/start-desktop/start-flow.ts';
+import { inspectElectron, projectLayout, reasonLine, startDesktop, type StartEffects, type StartOutcome } from '../../../bin/start-desktop/start-flow.ts';
 
 type Installer = 'fails' | 'succeeds' | 'does-nothing';
 type Prebuild = 'succeeds' | 'fails' | 'no-file';
@@ -188,6 +188,17 @@ describe('npm start: Electron binary', () => {
     expect(outcome).toMatchObject({ kind: 'served', reason: 'electron-binary' });
     expect(rec.err).toContain('could not download it: it finished, but no node_modules/electron/path.txt');
     expect(rec.serves).toEqual([false]);
+  });
+
+  it('ELECTRON_OVERRIDE_DIST_PATH is honoured as electron/index.js does (no path.txt needed)', () => {
+    const project = fakeProject();
+    project.setElectron('39.0.0', false);
+    const override = path.join(project.root, 'my-electron');
+    const files = nodeEffects({ projectRoot: project.root });
+    const electronDir = projectLayout(project.root).electronDir;
+    expect(inspectElectron(files, electronDir, override)).toMatchObject({ kind: 'absent', why: `${path.join(override, 'electron')} is missing` });
+    write(path.join(override, 'electron'), '');
+    expect(inspectElectron(files, electronDir, override)).toEqual({ kind: 'present', version: '39.0.0', executable: path.join(override, 'electron') });
   });
 
   it('a binary of another Electron version counts as absent', async () => {
