@@ -580,6 +580,17 @@ export interface PairComparison {
   readonly notes: readonly string[];
 }
 
+/** Report formats of `posebench report` (workbench/report/build-report.ts REPORT_FORMATS). */
+export const REPORT_FORMATS = ['markdown', 'latex', 'csv', 'html'] as const;
+
+/** A built report (text in every format): the UI saves it as a download. */
+export interface BuiltReportView {
+  readonly fileName: string;
+  readonly mime: string;
+  readonly text: string;
+  readonly bytes: number;
+}
+
 export interface ResponseMap {
   'workspace:get': WorkspaceState;
   'workspace:open': WorkspaceState;
@@ -618,6 +629,7 @@ export interface ResponseMap {
   'review:decide': ReviewDecideResult;
   'stats:variant': StatisticsIntervals;
   'stats:compare': PairComparison;
+  'report:build': BuiltReportView;
 }
 
 export type Response<C extends Channel> = ResponseMap[C];

@@ -5,7 +5,7 @@
  */
 import { UserError } from '../core/errors.ts';
 import { z } from 'zod';
-import { DEFAULT_PCKH_PROTOCOL, PCKH_PROTOCOLS, type Channel, type Request } from './contract.ts';
+import { DEFAULT_PCKH_PROTOCOL, PCKH_PROTOCOLS, REPORT_FORMATS, type Channel, type Request } from './contract.ts';
 
 const id = z.string().min(1).max(200);
 const jointIndex = z.number().int().min(0).max(15);
@@ -104,6 +104,8 @@ export const requestSchemas = {
   // Issue 16: bootstrap intervals (same seed, same numbers as `posebench stats` / `compare`).
   'stats:variant': z.object({ protocol, bootstrap: bootstrapReplicates, seed: bootstrapSeed }).strict(),
   'stats:compare': z.object({ a: id, b: id, protocol, bootstrap: bootstrapReplicates, seed: bootstrapSeed }).strict(),
+  // The report `posebench report` writes (ci: --ci), returned for the UI to save.
+  'report:build': z.object({ format: z.enum(REPORT_FORMATS), protocol, ci: z.boolean().default(false), bootstrap: bootstrapReplicates, seed: bootstrapSeed }).strict(),
 } as const;
 
 export const CHANNELS = Object.keys(requestSchemas) as Channel[];

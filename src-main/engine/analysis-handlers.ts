@@ -1,7 +1,7 @@
 /**
- * Issue 15 and 16 channels over the workbench functions the CLI calls (analyze, qc, stats, compare):
- * error classes, the ground-truth review queue with its decisions, bootstrap intervals and paired
- * tests. One code path per number: the engine adds variant ids and applies accepted proposals through
+ * Issue 15 and 16 channels over the workbench functions the CLI calls (analyze, qc, stats, compare,
+ * report): error classes, the ground-truth review queue with its decisions, bootstrap intervals and
+ * paired tests, the exported report. One code path per number: the engine adds variant ids and applies accepted proposals through
  * the corrections path (corrections.ts: one committed edit, undo works), nothing else.
  */
 import { randomUUID } from 'node:crypto';
@@ -11,11 +11,12 @@ import { humanJointName } from '../core/joints.ts';
 import { analyzeErrors } from '../workbench/analysis.ts';
 import { proposalEdits, recordDecision, reviewQueue, type ReviewQueueItem } from '../workbench/gt-review-queue.ts';
 import { compareVariants, loadStatisticsData, variantStatistics } from '../workbench/statistics.ts';
+import { buildReport } from '../workbench/report/build-report.ts';
 import { applyCorrection } from '../store/corrections-repo.ts';
 import { applyEdit, historyOf } from './corrections.ts';
 import type { EngineSession } from './session.ts';
 
-type AnalysisChannels = 'analysis:errorClasses' | 'review:queue' | 'review:decide' | 'stats:variant' | 'stats:compare';
+type AnalysisChannels = 'analysis:errorClasses' | 'review:queue' | 'review:decide' | 'stats:variant' | 'stats:compare' | 'report:build';
 
 const VERDICTS: Record<'accept' | 'reject' | 'defer', ReviewVerdict> = { accept: 'fixed', reject: 'label_right', defer: 'later' };
 
@@ -62,6 +63,11 @@ export function analysisHandlers(session: EngineSession, changed: (reason: strin
       const b = nameOfId(req.b);
       const data = loadStatisticsData(session.requireWorkbench(), { protocol: req.protocol, names: [a, b] });
       return { aId: req.a, bId: req.b, ...compareVariants(data, a, b, { replicates: req.bootstrap, seed: req.seed }) };
+    },
+    'report:build': async (req) => {
+      session.requireDataset();
+      const report = buildReport(session.requireWorkbench(), { format: req.format, protocol: req.protocol, ci: req.ci, replicates: req.bootstrap, seed: req.seed });
+      return { fileName: report.fileName, mime: report.mime, text: report.bytes.toString('utf8'), bytes: report.bytes.length };
     },
   };
 }

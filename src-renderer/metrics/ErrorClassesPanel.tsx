@@ -35,7 +35,7 @@ const MARGIN = { left: 34, right: 8, top: 10, bottom: 40 };
 
 /** Round the axis up to a readable step so the tallest stack fills most of the plot. */
 function axisMax(maxShare: number): number {
-  for (const step of [1, 2, 5, 10, 20, 25, 50, 100]) if (maxShare <= step) return step;
+  for (const step of [1, 2, 5, 10, 20, 25, 40, 50, 60, 75, 100]) if (maxShare <= step) return step;
   return 100;
 }
 

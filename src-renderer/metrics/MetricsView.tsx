@@ -9,6 +9,7 @@ import { PerJointTable } from './PerJointTable.tsx';
 import { useVariants } from '../shared/useVariants.ts';
 import { ErrorClassChart, WhatIfTable } from './ErrorClassesPanel.tsx';
 import { intervalLookup } from './intervals.ts';
+import { ReportExport } from './ReportExport.tsx';
 import './metrics.css';
 
 export function MetricsView() {
@@ -72,6 +73,7 @@ export function MetricsView() {
               </label>
               {toggles.intervals && stats.isFetching ? <span>computing intervals…</span> : null}
               {toggles.intervals && stats.error ? <span className="error">{stats.error.message}</span> : null}
+              <ReportExport protocol={protocol} ci={toggles.intervals} />
             </div>
             <div className="table-scroll">
               <MetricsTable table={data} intervals={intervals} />
@@ -87,7 +89,7 @@ export function MetricsView() {
           {classes.error ? <div className="error-box">{classes.error.message}</div> : null}
           {classes.data ? (
             <div className="grid-2">
-              <div>
+              <div className="chart-cap">
                 <ErrorClassChart report={classes.data} colorIndex={colorIndex} />
               </div>
               <div className="table-scroll">

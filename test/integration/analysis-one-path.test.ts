@@ -4,10 +4,10 @@
  * where the hosts could drift apart: under mmpose1x (json entries re-read), after a ground-truth
  * correction made in the app (the CLI reads it from the shared workspace), the engine's intervals over
  * every variant against the CLI's over one (one resample of persons per replicate, whatever the
- * variant count), and variant ids against names. Then a review: accepting a planted L/R flip is a
+ * variant count), variant ids against names, and the exported report against `posebench report`. Then a review: accepting a planted L/R flip is a
  * correction that undo takes back (the suspect returns), and a rejection outlives an engine restart.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -89,6 +89,16 @@ describe('issues 15/16: the app and the CLI agree on error classes, the review q
     // The defaults are the CLI's (B = 2000, seed 1).
     const defaults = await call('stats:compare', { a: id('c'), b: id('a') });
     expect([defaults.bootstrap, defaults.seed]).toEqual([2000, 1]);
+
+    // Metrics → Export report: the bytes `posebench report` writes.
+    for (const format of ['html', 'latex'] as const) {
+      const out = path.join(dir, `report.${format}`);
+      const printed = await runPosebench(['report', '--dataset', demo.datasetDir, '--db', db, '--protocol', 'mmpose1x', '--ci', '--bootstrap', '300', '--seed', '3', '--format', format, '--out', out]);
+      expect(printed.code, printed.stderr).toBe(0);
+      const built = await call('report:build', { format, protocol: 'mmpose1x', ci: true, bootstrap: 300, seed: 3 });
+      expect(built.text).toBe(readFileSync(out, 'utf8'));
+      expect(built.bytes).toBe(Buffer.byteLength(built.text));
+    }
   }, 180_000);
 
   it('review: the queue is qc; accepting the planted flip is an undoable correction; a rejection survives a restart', async () => {
