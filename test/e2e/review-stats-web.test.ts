@@ -5,6 +5,7 @@
  * with intervals and error classes, Compare's Δ marks. Console errors fail the test (global hook);
  * screenshots at 1024×700 and 1440×900 go to test-artifacts/screenshots/, with no sideways overflow.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -95,6 +96,12 @@ describe.skipIf(!HAS_CHROMIUM)('review and statistics in the browser (web host)'
     expect(queue.suspects.find((s) => s.id === id)?.decision?.verdict).toBe('label_right');
     expect((await call<InstanceGroundTruth>('corrections:instance', { instanceIndex: planted.index })).joints).toEqual(before.joints);
 
+    // CSV export of the queue shown, with the decision.
+    const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+    const csv = readFileSync((await csvDownload.path())!, 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('rank,index,image,kind,score,joints,predictors,of,proposal,evidence,decision,decided_at');
+    expect(csv.find((line) => line.includes(`,${planted.index},`) && line.includes('label_right'))).toBeDefined();
+
     // Filter by kind: the URL keeps it.
     await page.getByLabel('Suspect kind').selectOption('flip_pair');
     await expect.poll(() => page.url()).toContain('rk=flip_pair');
@@ -122,6 +129,13 @@ describe.skipIf(!HAS_CHROMIUM)('review and statistics in the browser (web host)'
     await page.locator('table[aria-label="What-if PCKh"] tbody tr').first().waitFor();
     expect(await page.locator('table[aria-label="What-if PCKh"] tbody tr').count()).toBe(3);
     await expect.poll(() => page.url()).toMatch(/#metrics\?(.*&)?ci=1&ec=1/);
+    // Export report: the engine's report (with intervals, as the toggle shows them), downloaded.
+    await page.getByLabel('Report format').selectOption('markdown');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export report' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^posebench-report-.*mmpose0x\.md$/);
+    const markdown = readFileSync((await download.path())!, 'utf8');
+    for (const name of ['noisy-a', 'noisy-b', 'noisy-c']) expect(markdown).toContain(name);
+    expect(markdown).toMatch(/bootstrap/i);
     await page.reload();
     await page.locator('table[aria-label="What-if PCKh"]').waitFor();
     expect(await page.getByRole('checkbox', { name: '95% intervals' }).isChecked()).toBe(true);
