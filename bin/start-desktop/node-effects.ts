@@ -171,7 +171,9 @@ export function nodeEffects(options: NodeEffectsOptions): StartEffects {
   async function serve(open: boolean): Promise<number> {
     const built = path.join(root, 'out', 'renderer', 'index.html');
     const builtMtime = existsSync(built) ? statSync(built).mtimeMs : null;
-    if (rendererNeedsBuild(builtMtime, Math.max(newestMtime(path.join(root, 'src-renderer')), newestMtime(path.join(root, 'src-main', 'api'))))) {
+    // The renderer's sources and what it may import from src-main (ARCHITECTURE.md: api, core).
+    const sources = ['src-renderer', path.join('src-main', 'api'), path.join('src-main', 'core')].map((dir) => newestMtime(path.join(root, dir)));
+    if (rendererNeedsBuild(builtMtime, Math.max(...sources))) {
       out('posebench: building the web UI (vite build)…\n');
       const result = await runCollecting(node, [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'vite.renderer.config.ts', '--logLevel', 'warn'], { cwd: root, echo: out });
       if (!result.ok) {

@@ -183,7 +183,7 @@ async function fallBack(effects: StartEffects, options: StartOptions, reason: 'e
   return { kind: 'served', reason, exitCode };
 }
 
-/** Ensures the Electron build of better-sqlite3; returns the plan and whether it is usable. */
+/** Ensures the Electron build of better-sqlite3; false (after explaining) when it cannot be had. */
 async function ensureSqlite(effects: StartEffects, layout: ProjectLayout, plan: SqliteBuildPlan): Promise<boolean> {
   const wanted: SqliteStamp = { electron: plan.electronVersion, betterSqlite3: plan.sqliteVersion, platform: plan.platform, arch: plan.arch };
   const state = inspectSqliteBuild(effects, layout, wanted);
