@@ -22,6 +22,8 @@ type RunEntry = Mutable<RunSummary> & { controller?: AbortController };
 export class RunManager {
   private nextRun = 1;
   private readonly active = new Set<Promise<void>>();
+  /** Every run of this engine's life, by id (newest listed first). */
+  private readonly entries = new Map<string, RunEntry>();
 
   constructor(
     private readonly session: EngineSession,
@@ -41,7 +43,7 @@ export class RunManager {
   }
 
   list(): RunSummary[] {
-    return [...this.session.runs.values()].map(publicSummary).reverse();
+    return [...this.entries.values()].map(publicSummary).reverse();
   }
 
   start(variantIds: readonly string[], rerun = false): RunSummary {
@@ -66,7 +68,7 @@ export class RunManager {
       error: null,
       controller: new AbortController(),
     };
-    this.session.runs.set(id, entry);
+    this.entries.set(id, entry);
     for (const v of variants) {
       v.status = 'running';
       v.error = null;
@@ -78,14 +80,14 @@ export class RunManager {
   }
 
   cancel(runId: string): RunSummary {
-    const entry = this.session.runs.get(runId);
+    const entry = this.entries.get(runId);
     if (entry === undefined) throw new UserError('not-found', `unknown run ${JSON.stringify(runId)}`);
     entry.controller?.abort();
     return publicSummary(entry);
   }
 
   cancelAll(): void {
-    for (const entry of this.session.runs.values()) entry.controller?.abort();
+    for (const entry of this.entries.values()) entry.controller?.abort();
   }
 
   async idle(): Promise<void> {

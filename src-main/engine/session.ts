@@ -1,67 +1,76 @@
 /**
- * The engine's workspace session: the opened dataset, its variants and runs, in memory for fast UI
- * queries and in the SQLite workspace for durability (predictions per run; evaluations are recomputed
- * from them on open, which takes milliseconds).
+ * The engine's workspace session: the open workspace and dataset and the variants' in-memory state
+ * (predictions and scores, for fast UI queries); the SQLite workspace holds what must survive
+ * (predictions per run; evaluations are recomputed from them on open, which takes milliseconds).
  *
- * Engine-side glue over the core (datasets, evaluation, formats, store, inference). The orchestration
- * layer `src-main/workbench/` may take this over; until then it lives here.
+ * Its jobs are in their own modules: reading a stored variant (stored-variant.ts), scoring under
+ * either protocol (protocol-evaluations.ts), keeping stored rows at the GT revision
+ * (stored-evaluation-refresh.ts), remembering the last dataset (last-dataset.ts). Runs are the run
+ * manager's (run-manager.ts).
  */
 import { UserError } from '../core/errors.ts';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type DatasetSummary, type LatencySummary, type RunSummary, type WorkspaceState } from '../api/contract.ts';
-import { MPII_JOINT_COUNT } from '../core/joints.ts';
+import { type DatasetSummary, type WorkspaceState } from '../api/contract.ts';
 import type { PckhProtocol } from '../core/types.ts';
-import { buildPckhInputs, computePckh, type PckhReport } from '../evaluation/pckh.ts';
+import type { PckhReport } from '../evaluation/pckh.ts';
 import { effectiveAnnotations } from '../store/corrections-repo.ts';
-import { readRunPredictions } from '../store/predictions-repo.ts';
-import { latestLatencyMeasurement, type LatencyMeasurement } from '../store/latency-repo.ts';
-import { currentRun, listRunFailures } from '../store/runs-repo.ts';
+import { currentRun } from '../store/runs-repo.ts';
 import { getVariant, listVariants, type VariantRecord } from '../store/variants-repo.ts';
 import type { Workspace } from '../store/workspace.ts';
-import { evaluateRun, jointPredictedOfRun } from '../workbench/evaluate-run.ts';
-import { decoderOptionsFrom, describeDecoderOptions } from '../workbench/run-identity.ts';
 import type { ModelVariantRunResult } from '../workbench/run-variants.ts';
 import { importPredictionsVariant } from '../workbench/import-variant.ts';
 import { openWorkbench, type Workbench } from '../workbench/workbench.ts';
 import { evaluationFromReport } from './evaluation-adapter.ts';
 import type { EmitEvent } from './engine-server.ts';
+import { readLastDataset, rememberLastDataset, type LastDataset } from './last-dataset.ts';
 import type { EngineConfig } from './protocol.ts';
-import { stateFileFor } from '../store/workspace-path.ts';
+import { ProtocolEvaluations } from './protocol-evaluations.ts';
+import { StoredEvaluationRefresh } from './stored-evaluation-refresh.ts';
+import { readStoredVariant } from './stored-variant.ts';
 import type { DatasetState, VariantEvaluation, VariantState } from './view-model.ts';
 import type { OpenedDataset } from '../datasets/open-dataset.ts';
 
-/** A report for a protocol other than the dataset's, valid while its inputs are the same objects. */
-interface CachedEvaluation {
-  readonly gtRevision: number;
-  readonly predictions: Float32Array;
-  readonly jointPredicted: readonly boolean[];
-  readonly evaluation: VariantEvaluation;
-}
-
-const J = MPII_JOINT_COUNT;
-const ALL_PREDICTED: readonly boolean[] = new Array<boolean>(J).fill(true);
 const DEFAULT_PROTOCOL: PckhProtocol = 'mmpose0x';
 
 export class EngineSession {
-  workbench: Workbench | null = null;
-  ws: Workspace | null = null;
-  dataset: DatasetState | null = null;
+  private currentWorkbench: Workbench | null = null;
+  private currentDataset: DatasetState | null = null;
+  private instanceIdList: number[] = [];
   readonly variants = new Map<string, VariantState>();
-  /** store instance id per dataset index (entry order). */
-  instanceIds: number[] = [];
-  readonly runs = new Map<string, { -readonly [K in keyof RunSummary]: RunSummary[K] } & { controller?: AbortController }>();
-  /**
-   * Evaluations under the other protocol, keyed `${variantId}|${protocol}`, computed on first request.
-   * The dataset's own protocol lives in `variant.evaluation` (kept current by evaluate/applyReport).
-   */
-  private readonly otherProtocolEvaluations = new Map<string, CachedEvaluation>();
+  private readonly evaluations = new ProtocolEvaluations();
+  private readonly storedRefresh = new StoredEvaluationRefresh(
+    () => {
+      const ws = this.ws;
+      const dataset = this.currentDataset;
+      if (ws === null || dataset === null || dataset.storeId === null) return null;
+      return { ws, datasetStoreId: dataset.storeId, protocol: dataset.protocol, gtRevision: dataset.summary.gtRevision, variants: this.variants.values() };
+    },
+    (variant, error) => this.emit('workspace:changed', { reason: `stored metrics of ${variant.name} not refreshed: ${error instanceof Error ? error.message : String(error)}` }),
+  );
 
   constructor(
     readonly config: EngineConfig,
     readonly emit: EmitEvent,
   ) {}
+
+  /** The open workbench (workspace + dataset record), or null. */
+  get workbench(): Workbench | null {
+    return this.currentWorkbench;
+  }
+
+  get ws(): Workspace | null {
+    return this.currentWorkbench?.workspace ?? null;
+  }
+
+  get dataset(): DatasetState | null {
+    return this.currentDataset;
+  }
+
+  /** Store instance id per dataset index (entry order). */
+  get instanceIds(): readonly number[] {
+    return this.instanceIdList;
+  }
 
   workspaceState(): WorkspaceState {
     return { dbPath: this.ws?.file ?? this.config.dbPath ?? '', dataset: this.dataset?.summary ?? null };
@@ -74,13 +83,13 @@ export class EngineSession {
    */
   openDatasetFolder(dir: string, isDemo: boolean, alreadyOpened?: OpenedDataset): void {
     const workbench = openWorkbench({ datasetRoot: dir, dbFile: this.config.dbPath, ...(alreadyOpened ? { opened: alreadyOpened } : {}) });
-    this.workbench?.close();
-    this.workbench = workbench;
-    this.ws = workbench.workspace;
+    this.currentWorkbench?.close();
+    this.currentWorkbench = workbench;
+    const ws = workbench.workspace;
     const opened = workbench.dataset;
     const storeId = workbench.datasetRecord.id;
-    const truth = effectiveAnnotations(this.ws, storeId);
-    this.instanceIds = truth.instances.map((i) => i.id);
+    const truth = effectiveAnnotations(ws, storeId);
+    this.instanceIdList = truth.instances.map((i) => i.id);
     const missingImages = new Set<string>();
     for (const [name, info] of opened.images) if (!info.exists) missingImages.add(name);
     const missingImageCount = missingImages.size;
@@ -101,7 +110,7 @@ export class EngineSession {
       gtRevision: truth.gtRevision,
       correctedInstanceCount: truth.correctedInstanceIds.length,
     };
-    this.dataset = {
+    this.currentDataset = {
       id,
       storeId,
       root: opened.root,
@@ -114,53 +123,18 @@ export class EngineSession {
       missingImages,
     };
     this.variants.clear();
-    this.otherProtocolEvaluations.clear();
-    for (const record of listVariants(this.ws, { datasetId: storeId })) this.loadStoredVariant(record);
-    this.rememberLastDataset(opened.root, isDemo);
+    this.evaluations.clear();
+    for (const record of listVariants(ws, { datasetId: storeId })) this.loadStoredVariant(record);
+    rememberLastDataset(this.config.dbPath, { root: opened.root, isDemo });
     // Stored errors/metrics older than the GT revision (e.g. the engine was killed right after an
     // edit) are re-scored shortly; the in-memory numbers above are already current.
-    this.scheduleStoredRefresh();
+    this.storedRefresh.schedule();
   }
 
   /** The in-memory state of a stored variant: its current run's predictions, scored; its newest latency. */
   loadStoredVariant(record: VariantRecord): VariantState {
-    const ws = this.requireWs();
-    const dataset = this.requireDataset();
-    const run = currentRun(ws, dataset.storeId!, record.id);
-    const jointPredicted = (run ? jointPredictedOfRun(run.options) : undefined) ?? jointPredictedOf(record.sidecar);
-    const previous = this.variants.get(`v${record.id}`);
-    const variant: VariantState = {
-      id: `v${record.id}`,
-      storeId: record.id,
-      name: record.name,
-      kind: record.kind === 'model' ? 'model' : 'predictions',
-      sourcePath: record.sourcePath,
-      status: run ? 'ready' : 'pending',
-      error: null,
-      latency: latencySummary(latestLatencyMeasurement(ws, record.id, run?.identityKey ?? undefined) ?? latestLatencyMeasurement(ws, record.id)),
-      hidden: record.hidden,
-      optionsLabel: describeDecoderOptions(decoderOptionsFrom(record.decoderOptions)),
-      stale: previous?.stale ?? null,
-      currentRunId: run?.id ?? null,
-      currentIdentityKey: run?.identityKey ?? null,
-      predictions: null,
-      predictedCount: 0,
-      failureCount: 0,
-      jointPredicted,
-      evaluation: null,
-    };
-    if (run) {
-      const stored = readRunPredictions(ws, run.id);
-      if (stored.instances.length === dataset.persons.length) {
-        variant.predictions = stored.coords;
-        variant.predictedCount = stored.presentCount;
-        variant.failureCount = listRunFailures(ws, run.id).length;
-        this.evaluate(variant);
-      } else {
-        variant.status = 'pending';
-        variant.error = 'stored predictions belong to an earlier version of the annotations; run again';
-      }
-    }
+    const variant = readStoredVariant(this.requireWs(), this.requireDataset(), record, this.variants.get(`v${record.id}`));
+    if (variant.predictions !== null) this.evaluate(variant);
     this.variants.set(variant.id, variant);
     return variant;
   }
@@ -191,14 +165,13 @@ export class EngineSession {
   /**
    * After a ground-truth edit, undo or redo: re-reads the effective ground truth and re-scores every
    * variant in memory, so every view shows numbers for the new revision at once. The stored joint
-   * errors and metrics rows follow shortly after (scheduleStoredRefresh); they are derived data, and
-   * opening a workspace re-scores from the stored predictions anyway.
+   * errors and metrics rows follow shortly after (stored-evaluation-refresh.ts).
    */
   refreshGroundTruth(): void {
     const ws = this.requireWs();
     const dataset = this.requireDataset();
     const truth = effectiveAnnotations(ws, dataset.storeId!);
-    this.dataset = {
+    this.currentDataset = {
       ...dataset,
       persons: truth.annotations,
       gt: truth.gt,
@@ -206,43 +179,13 @@ export class EngineSession {
     };
     for (const variant of this.variants.values()) if (variant.predictions !== null) this.evaluate(variant);
     // Other-protocol reports are recomputed on their next request (the GT revision keys them anyway).
-    this.otherProtocolEvaluations.clear();
-    this.scheduleStoredRefresh();
+    this.evaluations.clear();
+    this.storedRefresh.schedule();
   }
 
-  private storedRefreshTimer: ReturnType<typeof setTimeout> | null = null;
-
-  /** Re-scores the stored runs (joint_errors + metrics rows) against the effective GT, coalescing bursts of edits. */
-  scheduleStoredRefresh(delayMs = 250): void {
-    if (this.storedRefreshTimer !== null) clearTimeout(this.storedRefreshTimer);
-    this.storedRefreshTimer = setTimeout(() => {
-      this.storedRefreshTimer = null;
-      this.refreshStoredEvaluations();
-    }, delayMs);
-  }
-
-  /** Stored runs re-scored now (the timer's work; also run on close so nothing stays stale). */
+  /** Re-scores the stored runs now (tests; close does it for a pending refresh). */
   refreshStoredEvaluations(): number {
-    if (this.storedRefreshTimer !== null) {
-      clearTimeout(this.storedRefreshTimer);
-      this.storedRefreshTimer = null;
-    }
-    const ws = this.ws;
-    const dataset = this.dataset;
-    if (ws === null || dataset === null || dataset.storeId === null) return 0;
-    let count = 0;
-    for (const variant of this.variants.values()) {
-      if (variant.storeId === null || variant.status === 'running') continue;
-      const run = currentRun(ws, dataset.storeId, variant.storeId);
-      if (!run || run.errorsGtRevision === dataset.summary.gtRevision) continue;
-      try {
-        evaluateRun(ws, run.id, dataset.protocol);
-        count += 1;
-      } catch (error) {
-        this.emit('workspace:changed', { reason: `stored metrics of ${variant.name} not refreshed: ${error instanceof Error ? error.message : String(error)}` });
-      }
-    }
-    return count;
+    return this.storedRefresh.now();
   }
 
   /** Latest finished store run of a variant (the one its numbers come from). */
@@ -254,43 +197,13 @@ export class EngineSession {
 
   /** Computes PCKh for a variant with predictions (needs the gt `.mat`), under the dataset's protocol. */
   evaluate(variant: VariantState): void {
-    variant.evaluation = this.computeEvaluation(variant, this.requireDataset().protocol);
-  }
-
-  private computeEvaluation(variant: VariantState, protocol: PckhProtocol): VariantEvaluation | null {
     const dataset = this.requireDataset();
-    if (variant.predictions === null || dataset.gt === null) return null;
-    const report = computePckh(
-      buildPckhInputs({
-        protocol,
-        persons: dataset.persons,
-        gt: dataset.gt,
-        predictions0Based: variant.predictions,
-        jointPredicted: variant.jointPredicted,
-        sources: { predictions: variant.sourcePath },
-      }),
-    );
-    return evaluationFromReport(report);
+    variant.evaluation = this.evaluations.compute(dataset, variant, dataset.protocol);
   }
 
-  /**
-   * A variant's evaluation under `protocol` (null before it has predictions). The dataset's protocol
-   * is the one kept on the variant; the other is computed on demand and cached per (variant,
-   * protocol, GT revision), and recomputed when a new run replaces the predictions.
-   */
+  /** A variant's evaluation under `protocol` (null before it has predictions); see protocol-evaluations.ts. */
   evaluationFor(variant: VariantState, protocol: PckhProtocol): VariantEvaluation | null {
-    const dataset = this.requireDataset();
-    if (protocol === dataset.protocol || variant.evaluation === null || variant.predictions === null) return variant.evaluation;
-    const key = `${variant.id}|${protocol}`;
-    const gtRevision = dataset.summary.gtRevision;
-    const cached = this.otherProtocolEvaluations.get(key);
-    if (cached !== undefined && cached.gtRevision === gtRevision && cached.predictions === variant.predictions && cached.jointPredicted === variant.jointPredicted) {
-      return cached.evaluation;
-    }
-    const evaluation = this.computeEvaluation(variant, protocol);
-    if (evaluation === null) return null;
-    this.otherProtocolEvaluations.set(key, { gtRevision, predictions: variant.predictions, jointPredicted: variant.jointPredicted, evaluation });
-    return evaluation;
+    return this.evaluations.under(this.requireDataset(), variant, protocol);
   }
 
   /** The variant as the queries see it under `protocol`: the same state with that protocol's evaluation. */
@@ -304,6 +217,11 @@ export class EngineSession {
     return [...this.variants.values()].map((variant) => this.scored(variant, protocol));
   }
 
+  /** Visible variants (hidden ones leave every table, chart and filter), scored under `protocol`. */
+  visibleScoredVariants(protocol: PckhProtocol): VariantState[] {
+    return this.scoredVariants(protocol).filter((variant) => !variant.hidden);
+  }
+
   /** A variant by id, scored under `protocol`. */
   requireScoredVariant(id: string, protocol: PckhProtocol): VariantState {
     return this.scored(this.requireVariant(id), protocol);
@@ -311,8 +229,7 @@ export class EngineSession {
 
   importPredictionsFile(file: string, name: string | undefined, coordinateBase: 0 | 1): { variant: VariantState; action: 'new' | 'reuse' | 'replaced' } {
     const dataset = this.requireDataset();
-    if (this.workbench === null) throw new UserError('conflict', 'no workspace is open');
-    const imported = importPredictionsVariant(this.workbench, { file, coordinateBase, protocol: dataset.protocol, name });
+    const imported = importPredictionsVariant(this.requireWorkbench(), { file, coordinateBase, protocol: dataset.protocol, name });
     const variant = this.reloadVariant(imported.variant.id);
     this.applyReport(variant, imported.report);
     return { variant, action: imported.action };
@@ -323,23 +240,17 @@ export class EngineSession {
   }
 
   requireDataset(): DatasetState {
-    if (this.dataset === null) throw new UserError('conflict', 'no dataset is open: open a dataset folder first');
-    return this.dataset;
+    if (this.currentDataset === null) throw new UserError('conflict', 'no dataset is open: open a dataset folder first');
+    return this.currentDataset;
   }
 
   requireWorkbench(): Workbench {
-    if (this.workbench === null) throw new UserError('conflict', 'no workspace is open');
-    return this.workbench;
-  }
-
-  /** Visible variants (hidden ones leave every table, chart and filter), scored under `protocol`. */
-  visibleScoredVariants(protocol: PckhProtocol): VariantState[] {
-    return this.scoredVariants(protocol).filter((variant) => !variant.hidden);
+    if (this.currentWorkbench === null) throw new UserError('conflict', 'no workspace is open');
+    return this.currentWorkbench;
   }
 
   requireWs(): Workspace {
-    if (this.ws === null) throw new UserError('conflict', 'no workspace is open');
-    return this.ws;
+    return this.requireWorkbench().workspace;
   }
 
   requireVariant(id: string): VariantState {
@@ -348,53 +259,18 @@ export class EngineSession {
     return variant;
   }
 
-  lastDataset(): { root: string; isDemo: boolean } | null {
-    try {
-      const state = JSON.parse(readFileSync(stateFileFor(this.config.dbPath), 'utf8')) as { lastDataset?: { root: string; isDemo: boolean } };
-      if (state.lastDataset && existsSync(state.lastDataset.root)) return state.lastDataset;
-    } catch {
-      // no state yet
-    }
-    return null;
+  lastDataset(): LastDataset | null {
+    return readLastDataset(this.config.dbPath);
   }
 
-  private rememberLastDataset(root: string, isDemo: boolean): void {
-    const file = stateFileFor(this.config.dbPath);
-    try {
-      mkdirSync(path.dirname(file), { recursive: true });
-      writeFileSync(file, JSON.stringify({ lastDataset: { root, isDemo } }, null, 2));
-    } catch {
-      // best effort: the app still works, it just will not reopen this folder next time
-    }
-  }
-
+  /** Closes the workspace; a pending refresh of stored rows is done first. Runs are stopped by the run manager. */
   close(): void {
-    for (const run of this.runs.values()) run.controller?.abort();
     try {
-      if (this.storedRefreshTimer !== null) this.refreshStoredEvaluations();
+      if (this.storedRefresh.pending) this.storedRefresh.now();
     } catch {
       // derived data: re-scored on the next open anyway
     }
-    this.workbench?.close();
-    this.workbench = null;
-    this.ws = null;
+    this.currentWorkbench?.close();
+    this.currentWorkbench = null;
   }
-}
-
-function jointPredictedOf(sidecar: Record<string, unknown> | null): readonly boolean[] {
-  const value = sidecar?.['jointPredicted'];
-  if (Array.isArray(value) && value.length === J && value.every((v) => typeof v === 'boolean')) return value as boolean[];
-  return ALL_PREDICTED;
-}
-
-function latencySummary(measurement: LatencyMeasurement | undefined): LatencySummary | null {
-  if (measurement === undefined) return null;
-  return {
-    medianMs: measurement.medianMs,
-    p5Ms: measurement.p5Ms,
-    p25Ms: measurement.p25Ms,
-    p75Ms: measurement.p75Ms,
-    p95Ms: measurement.p95Ms,
-    n: measurement.n,
-  };
 }
