@@ -9,35 +9,23 @@
  * "bootstrap", "seed", "confidence", "columns": [{"name", "a", "b", "a_ci", "b_ci", "delta",
  * "delta_ci", "delta_excludes_zero", "mcnemar_p", "holm_p", "mcnemar"}], "notes"}; values in percent.
  */
-import type { PckhProtocol } from '../../core/types.ts';
-import { DEFAULT_BOOTSTRAP_REPLICATES } from '../../evaluation/bootstrap.ts';
 import { compareVariants, loadStatisticsData, type CompareReport } from '../../workbench/statistics.ts';
 import { openWorkbench } from '../../workbench/workbench.ts';
-import { CliUsageError, oneOf, parseCommandArgs, positiveInteger } from '../cli-args.ts';
+import { CliUsageError, oneOf, parseCommandArgs } from '../cli-args.ts';
+import { STATISTICS_OPTIONS, statisticsSettings } from '../statistics-options.ts';
 
-const PROTOCOLS = ['mmpose0x', 'mmpose1x'] as const;
+export { DEFAULT_STATISTICS_SEED } from '../statistics-options.ts';
+
 const FORMATS = ['table', 'json'] as const;
-export const DEFAULT_STATISTICS_SEED = 1;
 
 export async function runCompareCommand(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs('compare', argv, {
-    dataset: { type: 'string' },
-    db: { type: 'string' },
-    variant: { type: 'string', multiple: true },
-    protocol: { type: 'string' },
-    bootstrap: { type: 'string' },
-    seed: { type: 'string' },
-    format: { type: 'string' },
-  });
+  const { values } = parseCommandArgs('compare', argv, { ...STATISTICS_OPTIONS, format: { type: 'string' } });
   if (values.dataset === undefined) throw new CliUsageError('posebench compare needs --dataset DIR');
   const names = values.variant ?? [];
   if (names.length !== 2) throw new CliUsageError(`posebench compare needs exactly two --variant NAME (got ${names.length})`);
   if (names[0] === names[1]) throw new CliUsageError(`posebench compare needs two different variants (got "${names[0]}" twice)`);
-  const protocol: PckhProtocol = oneOf('protocol', values.protocol, PROTOCOLS, 'mmpose0x');
   const format = oneOf('format', values.format, FORMATS, 'table');
-  const replicates = positiveInteger('bootstrap', values.bootstrap, DEFAULT_BOOTSTRAP_REPLICATES);
-  if (replicates < 1) throw new CliUsageError('--bootstrap must be at least 1');
-  const seed = positiveInteger('seed', values.seed, DEFAULT_STATISTICS_SEED);
+  const { protocol, replicates, seed } = statisticsSettings(values);
 
   const workbench = openWorkbench({ datasetRoot: values.dataset, dbFile: values.db });
   try {

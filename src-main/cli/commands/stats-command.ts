@@ -9,32 +9,19 @@
  * "confidence", "variants": [{"name", "columns": [{"name", "value", "ci"}], "calibration", "strata"}],
  * "notes"}; src-main/workbench/statistics.ts has the exact shapes.
  */
-import type { PckhProtocol } from '../../core/types.ts';
-import { DEFAULT_BOOTSTRAP_REPLICATES } from '../../evaluation/bootstrap.ts';
 import { loadStatisticsData, variantStatistics, type StatisticsReport } from '../../workbench/statistics.ts';
 import { openWorkbench } from '../../workbench/workbench.ts';
-import { CliUsageError, oneOf, parseCommandArgs, positiveInteger } from '../cli-args.ts';
-import { DEFAULT_STATISTICS_SEED, formatPercent, pad } from './compare-command.ts';
+import { CliUsageError, oneOf, parseCommandArgs } from '../cli-args.ts';
+import { STATISTICS_OPTIONS, statisticsSettings } from '../statistics-options.ts';
+import { formatPercent, pad } from './compare-command.ts';
 
-const PROTOCOLS = ['mmpose0x', 'mmpose1x'] as const;
 const FORMATS = ['table', 'json'] as const;
 
 export async function runStatsCommand(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs('stats', argv, {
-    dataset: { type: 'string' },
-    db: { type: 'string' },
-    variant: { type: 'string', multiple: true },
-    protocol: { type: 'string' },
-    bootstrap: { type: 'string' },
-    seed: { type: 'string' },
-    format: { type: 'string' },
-  });
+  const { values } = parseCommandArgs('stats', argv, { ...STATISTICS_OPTIONS, format: { type: 'string' } });
   if (values.dataset === undefined) throw new CliUsageError('posebench stats needs --dataset DIR');
-  const protocol: PckhProtocol = oneOf('protocol', values.protocol, PROTOCOLS, 'mmpose0x');
   const format = oneOf('format', values.format, FORMATS, 'table');
-  const replicates = positiveInteger('bootstrap', values.bootstrap, DEFAULT_BOOTSTRAP_REPLICATES);
-  if (replicates < 1) throw new CliUsageError('--bootstrap must be at least 1');
-  const seed = positiveInteger('seed', values.seed, DEFAULT_STATISTICS_SEED);
+  const { protocol, replicates, seed } = statisticsSettings(values);
 
   const workbench = openWorkbench({ datasetRoot: values.dataset, dbFile: values.db });
   try {
