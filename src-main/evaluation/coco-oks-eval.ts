@@ -16,7 +16,7 @@
  *
  * Pure: plain data in, plain data out.
  */
-import { numpySum } from './pairwise-sum.ts';
+import { numpyPairwiseSum, numpySum } from './pairwise-sum.ts';
 
 /** A ground-truth person as COCOeval sees it (cocoeval.py:107–111, 209–216). */
 export interface OksGroundTruth {
@@ -116,16 +116,14 @@ export function cocoResultsToDetections(results: readonly CocoResultEntry[], are
       area = bb[2]! * bb[3]!;
     } else {
       const k = r.keypoints;
-      let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
-      for (let i = 0; i + 1 < k.length; i += 3) {
+      // np.min / np.max over x = s[0::3], y = s[1::3] (coco.py:354–356); Math.min/max propagate NaN as they do
+      let x0 = k[0]!, x1 = x0, y0 = k[1]!, y1 = y0;
+      for (let i = 3; i + 1 < k.length; i += 3) {
         const x = k[i]!, y = k[i + 1]!;
-        // np.min / np.max propagate NaN (coco.py:356)
-        if (Number.isNaN(x)) x0 = x1 = NaN;
-        if (Number.isNaN(y)) y0 = y1 = NaN;
-        if (x < x0) x0 = x;
-        if (x > x1) x1 = x;
-        if (y < y0) y0 = y;
-        if (y > y1) y1 = y;
+        x0 = Math.min(x0, x);
+        x1 = Math.max(x1, x);
+        y0 = Math.min(y0, y);
+        y1 = Math.max(y1, y);
       }
       area = (x1 - x0) * (y1 - y0);
     }
@@ -134,15 +132,60 @@ export function cocoResultsToDetections(results: readonly CocoResultEntry[], are
 }
 
 /**
- * Indices 0..n−1 ordered by descending `keyOf(i)`, equal keys keeping their order: numpy's
- * `argsort(-x, kind='mergesort')` (stable; cocoeval.py:197, 259, 366). JS's sort is stable (ES2019).
+ * Indices 0..n−1 ordered by descending key, equal keys keeping their order: numpy's
+ * `argsort(-x, kind='mergesort')` (stable; cocoeval.py:197, 259, 366). Any stable sort gives the same
+ * order, so this is a plain bottom-up merge sort on typed arrays (no comparator closures: the global
+ * sort over 100,000 detections is on the AP benchmark's path); insertion sort for short runs.
  */
-export function stableDescendingOrder(n: number, keyOf: (i: number) => number): number[] {
-  const order = Array.from({ length: n }, (_, i) => i);
-  order.sort((a, b) => {
-    const ka = keyOf(a), kb = keyOf(b);
-    return kb > ka ? 1 : kb < ka ? -1 : 0;
-  });
+export function stableDescendingOrder(keys: ArrayLike<number>): ArrayLike<number> {
+  const n = keys.length;
+  if (n <= 32) {
+    // one image's detections: a plain array (small typed arrays cost more to allocate than to sort)
+    const small: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const key = keys[i]!;
+      let j = i - 1;
+      small.push(i);
+      while (j >= 0 && keys[small[j]!]! < key) {
+        small[j + 1] = small[j]!;
+        j--;
+      }
+      small[j + 1] = i;
+    }
+    return small;
+  }
+  let order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  const RUN = 16;
+  // insertion sort within runs of RUN: move left only past strictly smaller keys (stable)
+  for (let lo = 0; lo < n; lo += RUN) {
+    const hi = Math.min(lo + RUN, n);
+    for (let i = lo + 1; i < hi; i++) {
+      const idx = order[i]!;
+      const key = keys[idx]!;
+      let j = i - 1;
+      while (j >= lo && keys[order[j]!]! < key) {
+        order[j + 1] = order[j]!;
+        j--;
+      }
+      order[j + 1] = idx;
+    }
+  }
+  let buffer = new Int32Array(n);
+  for (let width = RUN; width < n; width *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * width) {
+      const mid = Math.min(lo + width, n), hi = Math.min(lo + 2 * width, n);
+      let a = lo, b = mid, out = lo;
+      // take from the right run only when its key is strictly greater (stable)
+      while (a < mid && b < hi) {
+        if (keys[order[b]!]! > keys[order[a]!]!) buffer[out++] = order[b++]!;
+        else buffer[out++] = order[a++]!;
+      }
+      while (a < mid) buffer[out++] = order[a++]!;
+      while (b < hi) buffer[out++] = order[b++]!;
+    }
+    [order, buffer] = [buffer, order];
+  }
   return order;
 }
 
@@ -151,15 +194,31 @@ export function stableDescendingOrder(n: number, keyOf: (i: number) => number): 
  * and cut to maxDets. Row-major [D × G].
  */
 export function computeOks(gts: readonly OksGroundTruth[], dts: readonly OksDetection[], sigmas: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(gts.length * dts.length);
+  computeOksInto(gts, dts, oksScratch(sigmas), out, 0);
+  return out;
+}
+
+interface OksScratch {
+  readonly K: number;
+  /** vars = (sigmas * 2)**2 (cocoeval.py:206); numpy squares by multiplication. */
+  readonly vars: Float64Array;
+  readonly e: Float64Array;
+  readonly terms: Float64Array;
+}
+
+function oksScratch(sigmas: ArrayLike<number>): OksScratch {
   const K = sigmas.length;
-  const G = gts.length, D = dts.length;
-  const ious = new Float64Array(D * G);
-  if (G === 0 || D === 0) return ious;
-  // vars = (sigmas * 2)**2 (cocoeval.py:206); numpy squares by multiplication.
   const vars = new Float64Array(K);
   for (let k = 0; k < K; k++) { const s2 = sigmas[k]! * 2; vars[k] = s2 * s2; }
-  const e = new Float64Array(K);
-  const terms = new Float64Array(K);
+  return { K, vars, e: new Float64Array(K), terms: new Float64Array(K) };
+}
+
+/** computeOks into out[offset …] (row-major [D × G]), with buffers reused across images. */
+function computeOksInto(gts: readonly OksGroundTruth[], dts: readonly OksDetection[], scratch: OksScratch, out: Float64Array, offset: number): void {
+  const { K, vars, e, terms } = scratch;
+  const G = gts.length, D = dts.length;
+  if (G === 0 || D === 0) return;
   for (let j = 0; j < G; j++) {
     const gt = gts[j]!;
     const g = gt.keypoints;
@@ -187,30 +246,28 @@ export function computeOks(gts: readonly OksGroundTruth[], dts: readonly OksDete
         e[k] = (dx * dx + dy * dy) / vars[k]! / scale / 2;
       }
       // keep labelled keypoints only when there are any (cocoeval.py:230–231), then
-      // np.sum(np.exp(-e)) / e.shape[0] (cocoeval.py:232): numpy's pairwise sum.
+      // np.sum(np.exp(-e)) / e.shape[0] (cocoeval.py:232): 0.0 + numpy's pairwise sum
       let n = 0;
       for (let k = 0; k < K; k++) if (k1 === 0 || g[3 * k + 2]! > 0) terms[n++] = Math.exp(-e[k]!);
-      ious[i * G + j] = numpySum(terms.subarray(0, n)) / n;
+      out[offset + i * G + j] = (0 + numpyPairwiseSum(terms, 0, n)) / n;
     }
   }
-  return ious;
 }
 
 /** One image's evaluation for one area range (evaluateImg's dict, cocoeval.py:301–313). */
 export interface ImageAreaEvaluation {
   /** GT indices (into the image's GT list, file order) in the order evaluateImg sorted them (ignored last). */
   readonly gtOrder: readonly number[];
-  /** Per GT in gtOrder: ignored in this area range (cocoeval.py:250–254). */
-  readonly gtIgnore: Uint8Array;
-  /** [T × D]: matched GT's position in gtOrder, or −1 (the dtMatches, as positions). */
-  readonly dtMatch: Int32Array;
+  /** Per GT in gtOrder: 1 when ignored in this area range (cocoeval.py:250–254). */
+  readonly gtIgnore: readonly number[];
   /** [T × G]: matched detection's index (into the image's sorted detections), or −1. */
-  readonly gtMatch: Int32Array;
-  /** [T × D]: the final dtIgnore (cocoeval.py:294, 298–299). */
-  readonly dtIgnore: Uint8Array;
-  /** [T × D]: whether pycocotools counts this detection as matched (dtm ≠ 0: a GT with id 0 does not count). */
-  readonly dtMatched: Uint8Array;
+  readonly gtMatch: readonly number[];
 }
+
+/** What a detection counts as at one threshold and area range (dtCodes). */
+export const DT_IGNORED = 0;
+export const DT_TRUE_POSITIVE = 1;
+export const DT_FALSE_POSITIVE = 2;
 
 /** One image's inputs and results. */
 export interface ImageEvaluation {
@@ -219,8 +276,10 @@ export interface ImageEvaluation {
   readonly gts: readonly OksGroundTruth[];
   /** The image's detections sorted by score (stable), cut to maxDets. */
   readonly dts: readonly OksDetection[];
-  /** [D × G] OKS, G in file order. */
-  readonly oks: Float64Array;
+  /** Index of this image's first detection in the evaluation's detection order (dtCodes, oks rows). */
+  readonly dtOffset: number;
+  /** Start of this image's [D × G] OKS block (G in file order) in the evaluation's `oks`. */
+  readonly oksOffset: number;
   /** Per area range (all, medium, large). */
   readonly areas: readonly ImageAreaEvaluation[];
 }
@@ -229,6 +288,15 @@ export interface CocoKeypointEvaluation {
   readonly stats: CocoKeypointStats;
   /** Images with a GT or a detection (evaluateImg returns None for the others, cocoeval.py:247–248). */
   readonly images: readonly ImageEvaluation[];
+  /** Every image's [D × G] OKS block, at its oksOffset. */
+  readonly oks: Float64Array;
+  /**
+   * Per area range, [N × T]: what detection n (images in id order, each image's in score order)
+   * counts as at threshold t: DT_IGNORED (dtIgnore, cocoeval.py:294, 298–299), DT_TRUE_POSITIVE
+   * (matched: dtm ≠ 0, so a match with a GT of id 0 does not count, cocoeval.py:295, 375) or
+   * DT_FALSE_POSITIVE.
+   */
+  readonly dtCodes: readonly Uint8Array[];
   /** precision [T × R × A] (K = M = 1), −1 where no GT counts (cocoeval.py:334). */
   readonly precision: Float64Array;
   /** recall [T × A], −1 where no GT counts. */
@@ -247,52 +315,76 @@ export interface CocoKeypointEvalInput {
 const T = OKS_THRESHOLDS.length;
 const R = RECALL_THRESHOLDS.length;
 const A = AREA_RANGES.length;
+/** min(t, 1 − 1e-10) per threshold (cocoeval.py:276). */
+const MATCH_FLOOR = Array.from(OKS_THRESHOLDS, (t) => Math.min(t, 1 - 1e-10));
 
-/** evaluateImg (cocoeval.py:235–313) for one area range. */
-function evaluateImageArea(gts: readonly OksGroundTruth[], dts: readonly OksDetection[], oks: Float64Array, range: readonly [number, number]): ImageAreaEvaluation {
+/**
+ * evaluateImg (cocoeval.py:235–313) for one image and area range. Writes the detections' codes into
+ * `codes` ([N × T], this image's rows from dtOffset): the per-image results of 100,000 detections are
+ * kept in one typed array per area range, not in thousands of small arrays (whose allocation and
+ * promotion by the garbage collector cost more than the evaluation).
+ */
+function evaluateImageArea(
+  gts: readonly OksGroundTruth[], dts: readonly OksDetection[], oks: Float64Array, oksOffset: number,
+  bestOks: Float64Array, range: readonly [number, number], codes: Uint8Array, dtOffset: number,
+): ImageAreaEvaluation {
   const G = gts.length, D = dts.length;
-  const [lo, hi] = range;
-  // ignore flag (cocoeval.py:107–111) and area range (cocoeval.py:250–254)
-  const ignoreOf = gts.map((g) => (g.iscrowd || g.numKeypoints === 0 || g.area < lo || g.area > hi ? 1 : 0));
-  // gt sorted ignore last, stably (cocoeval.py:257)
+  const lo = range[0], hi = range[1];
+  // ignore flag (cocoeval.py:107–111) and area range (cocoeval.py:250–254); gt sorted ignore last,
+  // stably (cocoeval.py:257)
   const gtOrder: number[] = [];
-  for (let j = 0; j < G; j++) if (ignoreOf[j] === 0) gtOrder.push(j);
-  for (let j = 0; j < G; j++) if (ignoreOf[j] === 1) gtOrder.push(j);
-  const gtIgnore = Uint8Array.from(gtOrder, (j) => ignoreOf[j]!);
-  const crowd = Uint8Array.from(gtOrder, (j) => (gts[j]!.iscrowd ? 1 : 0));
-  const dtMatch = new Int32Array(T * D).fill(-1);
-  const gtMatch = new Int32Array(T * G).fill(-1);
-  const dtIgnore = new Uint8Array(T * D);
-  const dtMatched = new Uint8Array(T * D);
+  let regular = 0;
+  for (let j = 0; j < G; j++) {
+    const g = gts[j]!;
+    if (!(g.iscrowd || g.numKeypoints === 0 || g.area < lo || g.area > hi)) { gtOrder.push(j); regular++; }
+  }
+  for (let j = 0; j < G; j++) {
+    const g = gts[j]!;
+    if (g.iscrowd || g.numKeypoints === 0 || g.area < lo || g.area > hi) gtOrder.push(j);
+  }
+  const gtIgnore: number[] = [];
+  for (let g = 0; g < G; g++) gtIgnore.push(g >= regular ? 1 : 0);
+  const gtMatch: number[] = [];
+  for (let i = 0; i < T * G; i++) gtMatch.push(-1);
+  // Every detection starts unmatched (dtm = 0): a false positive, or ignored outside the area range
+  // (cocoeval.py:269–271, 298–299).
+  const base = dtOffset * T;
+  for (let d = 0; d < D; d++) {
+    const area = dts[d]!.area;
+    const code = area < lo || area > hi ? DT_IGNORED : DT_FALSE_POSITIVE;
+    for (let at = base + d * T, end = at + T; at < end; at++) codes[at] = code;
+  }
   if (G > 0 && D > 0) {
     for (let t = 0; t < T; t++) {
+      const floor = MATCH_FLOOR[t]!;
       for (let d = 0; d < D; d++) {
-        let best = Math.min(OKS_THRESHOLDS[t]!, 1 - 1e-10); // cocoeval.py:276
+        // below the threshold on every GT: matches nothing (each GT `continue`s at cocoeval.py:286)
+        if (bestOks[d]! < floor) continue;
+        let best = floor; // cocoeval.py:276
         let m = -1;
+        const row = oksOffset + d * G;
         for (let g = 0; g < G; g++) {
           // already matched and not a crowd (cocoeval.py:280)
-          if (gtMatch[t * G + g]! >= 0 && crowd[g] === 0) continue;
+          if (gtMatch[t * G + g]! >= 0 && !gts[gtOrder[g]!]!.iscrowd) continue;
           // matched to a regular GT and reached the ignored ones (cocoeval.py:283)
           if (m > -1 && gtIgnore[m] === 0 && gtIgnore[g] === 1) break;
-          const value = oks[d * G + gtOrder[g]!]!;
+          const value = oks[row + gtOrder[g]!]!;
           if (value < best) continue; // cocoeval.py:286 (as there, a NaN OKS is not "<" and matches)
           best = value;
           m = g;
         }
         if (m === -1) continue;
-        dtIgnore[t * D + d] = gtIgnore[m]!; // cocoeval.py:294
-        dtMatch[t * D + d] = m;
-        dtMatched[t * D + d] = gts[gtOrder[m]!]!.id !== 0 ? 1 : 0; // dtm = gt id (cocoeval.py:295)
         gtMatch[t * G + m] = d;
+        // dtIgnore = gtIg[m] (cocoeval.py:294); dtm = the GT's id (cocoeval.py:295), which counts as a
+        // match only when non-zero (cocoeval.py:375): a GT with id 0 leaves the detection "unmatched",
+        // so the area rule still applies to it (cocoeval.py:299)
+        const at = base + d * T + t;
+        if (gtIgnore[m] === 1) codes[at] = DT_IGNORED;
+        else if (gts[gtOrder[m]!]!.id !== 0) codes[at] = DT_TRUE_POSITIVE;
       }
     }
   }
-  // unmatched detections outside the area range are ignored (cocoeval.py:298–299)
-  for (let d = 0; d < D; d++) {
-    const area = dts[d]!.area;
-    if (area < lo || area > hi) for (let t = 0; t < T; t++) if (dtMatched[t * D + d] === 0) dtIgnore[t * D + d] = 1;
-  }
-  return { gtOrder, gtIgnore, dtMatch, gtMatch, dtIgnore, dtMatched };
+  return { gtOrder, gtIgnore, gtMatch };
 }
 
 /**
@@ -301,9 +393,8 @@ function evaluateImageArea(gts: readonly OksGroundTruth[], dts: readonly OksDete
  */
 export function evaluateCocoKeypoints(input: CocoKeypointEvalInput): CocoKeypointEvaluation {
   const K = input.sigmas.length;
-  for (const p of [...input.gts, ...input.dts]) {
-    if (p.keypoints.length !== 3 * K) throw new Error(`a person has ${p.keypoints.length / 3} keypoints, the sigmas ${K}`);
-  }
+  for (const p of input.gts) if (p.keypoints.length !== 3 * K) throw new Error(`a person has ${p.keypoints.length / 3} keypoints, the sigmas ${K}`);
+  for (const p of input.dts) if (p.keypoints.length !== 3 * K) throw new Error(`a detection has ${p.keypoints.length / 3} keypoints, the sigmas ${K}`);
   // p.imgIds = np.unique(...) (cocoeval.py:134): sorted, duplicates removed
   const imageIds = [...new Set(input.imageIds)].sort((a, b) => a - b);
   const gtsOf = new Map<number, OksGroundTruth[]>();
@@ -311,20 +402,48 @@ export function evaluateCocoKeypoints(input: CocoKeypointEvalInput): CocoKeypoin
   for (const g of input.gts) pushTo(gtsOf, g.imageId, g);
   for (const d of input.dts) pushTo(dtsOf, d.imageId, d);
 
-  const images: ImageEvaluation[] = [];
+  // images with a GT or a detection; their detections sorted by score, stable, cut to maxDets
+  // (cocoeval.py:197–200, 247–248, 259–260)
+  const kept: { imageId: number; gts: OksGroundTruth[]; dts: OksDetection[]; dtOffset: number; oksOffset: number }[] = [];
+  let N = 0, P = 0;
+  const scores: number[] = [];
   for (const imageId of imageIds) {
     const gts = gtsOf.get(imageId) ?? [];
     const all = dtsOf.get(imageId) ?? [];
-    if (gts.length === 0 && all.length === 0) continue; // evaluateImg → None (cocoeval.py:247–248)
-    // sorted by score, stable, cut to maxDets (cocoeval.py:197–200, 259–260)
-    const order = stableDescendingOrder(all.length, (i) => all[i]!.score);
-    const dts = order.slice(0, MAX_DETECTIONS).map((i) => all[i]!);
-    const oks = computeOks(gts, dts, input.sigmas);
-    const areas = AREA_RANGES.map((range) => evaluateImageArea(gts, dts, oks, range));
-    images.push({ imageId, gts, dts, oks, areas });
+    if (gts.length === 0 && all.length === 0) continue;
+    scores.length = 0;
+    for (const d of all) scores.push(d.score);
+    const order = stableDescendingOrder(scores);
+    const dts: OksDetection[] = [];
+    for (let i = 0; i < order.length && i < MAX_DETECTIONS; i++) dts.push(all[order[i]!]!);
+    kept.push({ imageId, gts, dts, dtOffset: N, oksOffset: P });
+    N += dts.length;
+    P += dts.length * gts.length;
   }
-  const { precision, recall } = accumulate(images);
-  return { stats: summarize(precision, recall), images, precision, recall };
+  const oks = new Float64Array(P);
+  const dtCodes = AREA_RANGES.map(() => new Uint8Array(N * T));
+  const scratch = oksScratch(input.sigmas);
+  const bestOks = new Float64Array(MAX_DETECTIONS);
+  const images: ImageEvaluation[] = [];
+  for (const im of kept) {
+    const G = im.gts.length, D = im.dts.length;
+    computeOksInto(im.gts, im.dts, scratch, oks, im.oksOffset);
+    // best OKS per detection (NaN counts as a possible match: Python's `<` is false for it)
+    for (let d = 0; d < D; d++) {
+      let best = -Infinity;
+      for (let g = 0; g < G; g++) {
+        const value = oks[im.oksOffset + d * G + g]!;
+        if (Number.isNaN(value)) best = Infinity;
+        else if (value > best) best = value;
+      }
+      bestOks[d] = best;
+    }
+    const areas: ImageAreaEvaluation[] = [];
+    for (let a = 0; a < A; a++) areas.push(evaluateImageArea(im.gts, im.dts, oks, im.oksOffset, bestOks, AREA_RANGES[a]!, dtCodes[a]!, im.dtOffset));
+    images.push({ imageId: im.imageId, gts: im.gts, dts: im.dts, dtOffset: im.dtOffset, oksOffset: im.oksOffset, areas });
+  }
+  const { precision, recall } = accumulate(images, dtCodes, N);
+  return { stats: summarize(precision, recall), images, oks, dtCodes, precision, recall };
 }
 
 function pushTo<V>(map: Map<number, V[]>, key: number, value: V): void {
@@ -334,28 +453,18 @@ function pushTo<V>(map: Map<number, V[]>, key: number, value: V): void {
 }
 
 /** accumulate() for K = M = 1 (cocoeval.py:315–420). */
-function accumulate(images: readonly ImageEvaluation[]): { precision: Float64Array; recall: Float64Array } {
+function accumulate(images: readonly ImageEvaluation[], dtCodes: readonly Uint8Array[], N: number): { precision: Float64Array; recall: Float64Array } {
   const precision = new Float64Array(T * R * A).fill(-1);
   const recall = new Float64Array(T * A).fill(-1);
   if (images.length === 0) return { precision, recall }; // E empty (cocoeval.py:360–361)
   // dtScores concatenated over images (already sorted and cut per image, cocoeval.py:362), then one
   // stable argsort of −score (cocoeval.py:366). The same for every area range: only dtIgnore differs.
-  const N = images.reduce((n, im) => n + im.dts.length, 0);
   const scores = new Float64Array(N);
-  const imageOf = new Int32Array(N);
-  const indexIn = new Int32Array(N);
-  let n = 0;
-  images.forEach((im, ii) => {
-    im.dts.forEach((d, di) => {
-      scores[n] = d.score;
-      imageOf[n] = ii;
-      indexIn[n] = di;
-      n++;
-    });
-  });
-  const order = stableDescendingOrder(N, (i) => scores[i]!);
+  for (const im of images) for (let d = 0; d < im.dts.length; d++) scores[im.dtOffset + d] = im.dts[d]!.score;
+  const order = stableDescendingOrder(scores);
   const rc = new Float64Array(N);
   const pr = new Float64Array(N);
+  const sorted = new Uint8Array(T * N);
   for (let a = 0; a < A; a++) {
     let npig = 0; // count of non-ignored GT (cocoeval.py:371–372)
     for (const im of images) {
@@ -363,35 +472,33 @@ function accumulate(images: readonly ImageEvaluation[]): { precision: Float64Arr
       for (let g = 0; g < ig.length; g++) if (ig[g] === 0) npig++;
     }
     if (npig === 0) continue; // cocoeval.py:373–374
+    // dtm / dtIg in score order (cocoeval.py:369–370), as [T × N] rows
+    const codes = dtCodes[a]!;
+    for (let s = 0; s < N; s++) {
+      const from = order[s]! * T;
+      for (let t = 0; t < T; t++) sorted[t * N + s] = codes[from + t]!;
+    }
     for (let t = 0; t < T; t++) {
-      // tp/fp cumsums in sorted order (cocoeval.py:375–379): integer counts, exact in float64
+      // tp/fp cumsums (cocoeval.py:378–379): integer counts, exact in float64
       let tp = 0, fp = 0;
+      const base = t * N;
       for (let s = 0; s < N; s++) {
-        const i = order[s]!;
-        const ev = images[imageOf[i]!]!.areas[a]!;
-        const D = images[imageOf[i]!]!.dts.length;
-        const at = t * D + indexIn[i]!;
-        if (ev.dtIgnore[at] === 0) {
-          if (ev.dtMatched[at] === 1) tp++;
-          else fp++;
-        }
+        const code = sorted[base + s]!;
+        if (code === 1) tp++;
+        else if (code === 2) fp++;
         rc[s] = tp / npig; // cocoeval.py:384
         pr[s] = tp / (fp + tp + EPS); // cocoeval.py:385: (fp + tp) + spacing(1)
       }
       recall[t * A + a] = N > 0 ? rc[N - 1]! : 0; // cocoeval.py:389–392
       // precision envelope, right to left (cocoeval.py:398–400)
       for (let i = N - 1; i > 0; i--) if (pr[i]! > pr[i - 1]!) pr[i - 1] = pr[i]!;
-      // q[ri] = pr[searchsorted(rc, recThr, 'left')], zeros past the end (cocoeval.py:402–408)
+      // q[ri] = pr[searchsorted(rc, recThr, 'left')]; the first index past the end raises IndexError,
+      // which leaves the rest of q at 0 (cocoeval.py:402–408)
       let lowFrom = 0;
       for (let r = 0; r < R; r++) {
         const pi = searchsortedLeft(rc, N, RECALL_THRESHOLDS[r]!, lowFrom);
         lowFrom = pi;
         precision[(t * R + r) * A + a] = pi < N ? pr[pi]! : 0;
-        if (pi >= N) {
-          // the IndexError stops the loop; the rest of q stays 0
-          for (let r2 = r + 1; r2 < R; r2++) precision[(t * R + r2) * A + a] = 0;
-          break;
-        }
       }
     }
   }

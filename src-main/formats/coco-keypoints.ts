@@ -36,7 +36,7 @@ export interface CocoPersonAnnotation {
   readonly id: number;
   readonly imageId: number;
   /** x, y, v per keypoint (3·K values); all zeros for a crowd region given without keypoints. */
-  readonly keypoints: Float64Array;
+  readonly keypoints: readonly number[];
   readonly numKeypoints: number;
   readonly area: number;
   readonly bbox: readonly [number, number, number, number];
@@ -57,7 +57,7 @@ export interface CocoKeypointFile {
 /** One entry of a results file, for the keypoint category. */
 export interface CocoResultRecord {
   readonly imageId: number;
-  readonly keypoints: Float64Array;
+  readonly keypoints: readonly number[];
   readonly score: number;
   readonly bbox?: readonly number[] | undefined;
   /** Position in the results list. */
@@ -101,16 +101,18 @@ class Reader {
     return value;
   }
 
-  numbers(value: unknown, field: string, length: number | null, what: string): Float64Array {
+  /**
+   * A list of finite numbers, returned as the parsed array itself (no copy: keypoint lists of 100,000
+   * results stay plain on-heap arrays, which allocate and read faster than as many small typed arrays).
+   */
+  numbers(value: unknown, field: string, length: number | null, what: string): number[] {
     if (!Array.isArray(value)) this.fail(field, `expected ${what}, got ${describe(value)}`);
     if (length !== null && value.length !== length) this.fail(field, `has ${value.length} values, expected ${what}`);
-    const out = new Float64Array(value.length);
     for (let i = 0; i < value.length; i++) {
       const v: unknown = value[i];
       if (typeof v !== 'number' || !Number.isFinite(v)) this.fail(field, `value ${i} is ${describe(v)}, expected a number`);
-      out[i] = v;
     }
-    return out;
+    return value as number[];
   }
 
   list(data: Json, key: string): unknown[] {
@@ -165,7 +167,7 @@ export function parseCocoKeypointFile(text: string, file: string): CocoKeypointF
     const iscrowd = iscrowdRaw === 1 || iscrowdRaw === true;
     // crowd regions often come without keypoints: they then have none labelled (all zeros)
     const keypoints = raw['keypoints'] === undefined && iscrowd
-      ? new Float64Array(3 * K)
+      ? new Array<number>(3 * K).fill(0)
       : r.numbers(raw['keypoints'], `${at}.keypoints`, 3 * K, `${3 * K} values (x, y, v for each of the category's ${K} keypoints)`);
     let labelled = 0;
     for (let k = 0; k < K; k++) if (keypoints[3 * k + 2]! > 0) labelled++;
@@ -221,7 +223,7 @@ function readKeypointCategory(r: Reader, categories: unknown[]): CocoKeypointCat
   }
   let sigmas: Float64Array | null = null;
   if (raw['sigmas'] !== undefined) {
-    sigmas = r.numbers(raw['sigmas'], `${at}.sigmas`, K, `${K} sigmas, one per keypoint`);
+    sigmas = Float64Array.from(r.numbers(raw['sigmas'], `${at}.sigmas`, K, `${K} sigmas, one per keypoint`));
     const bad = sigmas.findIndex((s) => !(s > 0));
     if (bad >= 0) r.fail(`${at}.sigmas`, `sigma ${bad} (${keypoints[bad]}) is ${sigmas[bad]}; sigmas must be positive`);
   }
@@ -252,7 +254,7 @@ export function parseCocoResultsFile(text: string, file: string, annotations: Pi
     const imageId = r.number(raw['image_id'], `${at}.image_id`);
     if (!imageIds.has(imageId)) r.fail(`${at}.image_id`, `image ${imageId} is not in the annotation file's images`);
     const categoryId = raw['category_id'] === undefined ? annotations.category.id : r.number(raw['category_id'], `${at}.category_id`);
-    let bbox: Float64Array | undefined;
+    let bbox: number[] | undefined;
     if (areaFromBbox) bbox = r.numbers(raw['bbox'], `${at}.bbox`, 4, '4 values [x, y, width, height] (the first entry has a bbox, so pycocotools takes every area from the boxes)');
     if (categoryId !== annotations.category.id) {
       otherCategories++;
@@ -260,7 +262,7 @@ export function parseCocoResultsFile(text: string, file: string, annotations: Pi
     }
     const keypoints = r.numbers(raw['keypoints'], `${at}.keypoints`, 3 * K, `${3 * K} values (x, y, score for each of the ${K} keypoints of "${annotations.category.name}")`);
     const score = r.number(raw['score'], `${at}.score`);
-    results.push({ imageId, keypoints, score, bbox: bbox === undefined ? undefined : Array.from(bbox), entry: i });
+    results.push({ imageId, keypoints, score, bbox, entry: i });
   });
   const warnings: InputWarning[] = [];
   if (otherCategories > 0) warnings.push(makeWarning({ file }, `${otherCategories} results of other categories than ${annotations.category.id} are left out`));

@@ -5,14 +5,14 @@
  * Progress and notes go to stderr. Exit code 0 even when goals are missed (this is a report);
  * non-zero only when the harness itself crashes.
  *
- * Options: --only core,inference,ui,stats,scale,qc (default all)   --quick (smaller run counts, rough numbers)
+ * Options: --only core,inference,ui,stats,scale,qc,coco (default all)   --quick (smaller run counts, rough numbers)
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { USE_SHARED, errorText, note, round, type BenchOptions, type Goal } from './bench-util.ts';
 
-const GROUPS = ['core', 'inference', 'ui', 'stats', 'scale', 'qc'] as const;
+const GROUPS = ['core', 'inference', 'ui', 'stats', 'scale', 'qc', 'coco'] as const;
 type Group = (typeof GROUPS)[number];
 
 interface GroupOutcome {
@@ -35,6 +35,8 @@ async function runGroup(group: Group, options: BenchOptions): Promise<GroupOutco
       return (await import('./scale-bench.ts')).runScaleBench(options);
     case 'qc':
       return (await import('./qc-bench.ts')).runQcBench(options);
+    case 'coco':
+      return (await import('./coco-bench.ts')).runCocoBench(options);
   }
 }
 

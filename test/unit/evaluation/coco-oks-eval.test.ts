@@ -59,7 +59,13 @@ describe('numpy conventions', () => {
   });
   it('argsort(-score, mergesort): descending, ties in input order', () => {
     const scores = [0.5, 0.9, 0.5, 0.9, 0.1, 0.5];
-    expect(stableDescendingOrder(scores.length, (i) => scores[i]!)).toEqual([1, 3, 0, 2, 5, 4]);
+    expect(Array.from(stableDescendingOrder(scores))).toEqual([1, 3, 0, 2, 5, 4]);
+    // long inputs (merge passes) with many ties against JS's stable sort
+    for (const n of [17, 100, 1000, 4097]) {
+      const keys = Array.from({ length: n }, (_, i) => ((i * 7919) % 13) / 4);
+      const want = keys.map((_, i) => i).sort((a, b) => keys[b]! - keys[a]!);
+      expect(Array.from(stableDescendingOrder(keys))).toEqual(want);
+    }
   });
 });
 

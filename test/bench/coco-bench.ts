@@ -1,0 +1,144 @@
+/**
+ * The 'coco' benchmark group (issue 18): a synthetic COCO val2017-sized keypoint folder — 5,000
+ * images, 6,352 persons (crowd regions and persons without labelled keypoints among them, a
+ * segmentation polygon each so the json is about as large as the real one), an image folder of empty
+ * files — and a results file with 20 detections in every image.
+ *
+ * Goals: open the folder < 1 s; OKS AP/AR (pycocotools' COCOeval, evaluation/coco-oks-eval.ts) over
+ * 6,352 persons × 20 detections per image < 200 ms. Also reported: reading the results file, and the
+ * whole `eval` report (per-keypoint answers and the 20 partition APs).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { COCO17_JOINT_NAMES } from '../../src-main/core/joints.ts';
+import { mulberry32 } from '../../src-main/core/seeded-random.ts';
+import { detectCocoDataset, openCocoDataset } from '../../src-main/datasets/coco-dataset.ts';
+import { cocoResultsToDetections, evaluateCocoKeypoints } from '../../src-main/evaluation/coco-oks-eval.ts';
+import { parseCocoResultsFile } from '../../src-main/formats/coco-keypoints.ts';
+import { evaluateCocoPredictions } from '../../src-main/workbench/coco-evaluation.ts';
+import { goal, note, round, stats, tempDir, type BenchOptions, type Goal } from './bench-util.ts';
+
+const IMAGES = 5000;
+const PERSONS = 6352;
+const DETECTIONS_PER_IMAGE = 20;
+const K = COCO17_JOINT_NAMES.length;
+
+/** Writes the synthetic folder and results file; returns their paths. */
+export function writeSyntheticCoco(dir: string, options: { images?: number; persons?: number; detectionsPerImage?: number } = {}): { root: string; results: string } {
+  const images = options.images ?? IMAGES;
+  const persons = options.persons ?? PERSONS;
+  const perImage = options.detectionsPerImage ?? DETECTIONS_PER_IMAGE;
+  const rand = mulberry32(18);
+  const root = path.join(dir, 'coco');
+  mkdirSync(path.join(root, 'annotations'), { recursive: true });
+  mkdirSync(path.join(root, 'val2017'), { recursive: true });
+  const imageList = Array.from({ length: images }, (_, i) => ({ id: 1000 + i * 7, file_name: `${String(1000 + i * 7).padStart(12, '0')}.jpg`, width: 640, height: 480 }));
+  for (const im of imageList) writeFileSync(path.join(root, 'val2017', im.file_name), '');
+  const annotations: object[] = [];
+  const byImage = new Map<number, number[][]>();
+  for (let p = 0; p < persons; p++) {
+    const image = imageList[Math.floor(rand() * images)]!;
+    const h = 30 + rand() * 300, w = h * (0.3 + rand() * 0.4);
+    const x = rand() * 400, y = rand() * 200;
+    const crowd = rand() < 0.01;
+    const keypoints: number[] = [];
+    let labelled = 0;
+    for (let k = 0; k < K; k++) {
+      if (!crowd && rand() < 0.7) {
+        keypoints.push(Math.round(x + rand() * w), Math.round(y + rand() * h), 2);
+        labelled++;
+      } else keypoints.push(0, 0, 0);
+    }
+    const segmentation = [Array.from({ length: 40 }, (_, i) => round(i % 2 === 0 ? x + rand() * w : y + rand() * h, 2))];
+    annotations.push({ segmentation, num_keypoints: labelled, area: round(w * h * 0.6, 4), iscrowd: crowd ? 1 : 0, keypoints, image_id: image.id, bbox: [round(x, 2), round(y, 2), round(w, 2), round(h, 2)], category_id: 1, id: 100000 + p });
+    if (!crowd && labelled > 0) {
+      const list = byImage.get(image.id) ?? [];
+      list.push(keypoints);
+      byImage.set(image.id, list);
+    }
+  }
+  writeFileSync(path.join(root, 'annotations', 'person_keypoints_val2017.json'), JSON.stringify({
+    images: imageList,
+    annotations,
+    categories: [{ supercategory: 'person', id: 1, name: 'person', keypoints: COCO17_JOINT_NAMES, skeleton: [[16, 14], [14, 12], [17, 15], [15, 13]] }],
+  }));
+  const results: object[] = [];
+  for (const im of imageList) {
+    const gts = byImage.get(im.id) ?? [];
+    for (let d = 0; d < perImage; d++) {
+      const source = gts[d % Math.max(1, gts.length)];
+      const keypoints: number[] = [];
+      for (let k = 0; k < K; k++) {
+        if (source !== undefined && d < gts.length * 2) keypoints.push(round(source[3 * k]! + (rand() - 0.5) * 12, 2), round(source[3 * k + 1]! + (rand() - 0.5) * 12, 2), round(rand(), 3));
+        else keypoints.push(round(rand() * 600, 2), round(rand() * 450, 2), round(rand(), 3));
+      }
+      results.push({ image_id: im.id, category_id: 1, keypoints, score: round(rand(), 4) });
+    }
+  }
+  const resultsFile = path.join(dir, 'results.json');
+  writeFileSync(resultsFile, JSON.stringify(results));
+  return { root, results: resultsFile };
+}
+
+export async function runCocoBench(options: BenchOptions): Promise<{ report: Record<string, unknown>; goals: Goal[] }> {
+  const temp = tempDir('coco');
+  try {
+    note(`coco: writing ${IMAGES} images / ${PERSONS} persons and ${IMAGES * DETECTIONS_PER_IMAGE} detections`);
+    const { root, results } = writeSyntheticCoco(temp.dir);
+    const runs = options.quick ? 3 : 7;
+
+    const openTimes: number[] = [];
+    let opened = openCocoDataset(detectCocoDataset(root)!);
+    for (let r = 0; r < runs; r++) {
+      const t0 = performance.now();
+      opened = openCocoDataset(detectCocoDataset(root)!);
+      openTimes.push(performance.now() - t0);
+    }
+    const { readFileSync } = await import('node:fs');
+    const parseTimes: number[] = [];
+    let parsed = parseCocoResultsFile(readFileSync(results, 'utf8'), results, opened.annotations);
+    for (let r = 0; r < runs; r++) {
+      const t0 = performance.now();
+      parsed = parseCocoResultsFile(readFileSync(results, 'utf8'), results, opened.annotations);
+      parseTimes.push(performance.now() - t0);
+    }
+    const imageIds = opened.annotations.images.map((im) => im.id);
+    const apTimes: number[] = [];
+    let ap = 0;
+    for (let r = 0; r < runs + 1; r++) {
+      const t0 = performance.now();
+      const evaluation = evaluateCocoKeypoints({ imageIds, gts: opened.annotations.annotations, dts: cocoResultsToDetections(parsed.results, parsed.areaFromBbox), sigmas: opened.sigmas });
+      const ms = performance.now() - t0;
+      if (r > 0) apTimes.push(ms); // the first run warms the JIT
+      ap = evaluation.stats.AP;
+    }
+    const fullTimes: number[] = [];
+    for (let r = 0; r < (options.quick ? 1 : 3); r++) {
+      const t0 = performance.now();
+      evaluateCocoPredictions(opened, results);
+      fullTimes.push(performance.now() - t0);
+    }
+    const open = stats(openTimes), evalStats = stats(apTimes);
+    const report = {
+      images: IMAGES,
+      persons: opened.annotations.annotations.length,
+      detections: parsed.results.length,
+      openMs: open,
+      readResultsMs: stats(parseTimes),
+      oksApMs: evalStats,
+      fullReportMs: stats(fullTimes),
+      ap: round(ap, 6),
+      note: 'synthetic COCO val2017-sized folder (segmentation polygons included, empty image files); fullReport = eval --predictions: results read, AP/AR, per-keypoint answers and 20 partition APs',
+    };
+    return {
+      report,
+      goals: [
+        goal('coco: open a 5,000-image / 6,352-person COCO keypoint folder', open.medianMs, 'ms', 1000),
+        goal('coco: OKS AP/AR over 6,352 persons × 20 detections per image (pycocotools COCOeval)', evalStats.medianMs, 'ms', 200),
+      ],
+    };
+  } finally {
+    temp.remove();
+  }
+}
