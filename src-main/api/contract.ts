@@ -200,11 +200,15 @@ export interface FailureItem {
   readonly normalizedError: number | null;
   readonly hit: boolean;
   readonly predicted: boolean;
+  /** Error class (issue 15, as `posebench analyze`); null without a gt `.mat`. */
+  readonly errorClass: ErrorClassName | null;
 }
 
 export interface FailuresList {
   readonly variantId: string;
   readonly joint: number;
+  /** The class filter applied (total and items are of that class), or null. */
+  readonly errorClass: ErrorClassName | null;
   /** Instances where the joint is annotated (visible in the protocol). */
   readonly total: number;
   readonly missCount: number;

@@ -5,7 +5,7 @@
  */
 import { UserError } from '../core/errors.ts';
 import { z } from 'zod';
-import { DEFAULT_PCKH_PROTOCOL, PCKH_PROTOCOLS, REPORT_FORMATS, type Channel, type Request } from './contract.ts';
+import { DEFAULT_PCKH_PROTOCOL, ERROR_CLASSES, PCKH_PROTOCOLS, REPORT_FORMATS, type Channel, type Request } from './contract.ts';
 
 const id = z.string().min(1).max(200);
 const jointIndex = z.number().int().min(0).max(15);
@@ -64,7 +64,15 @@ export const requestSchemas = {
   'metrics:table': z.object({ protocol }).strict(),
   'metrics:curves': z.object({ variantIds: z.array(id).max(16).optional(), protocol }).strict(),
   'failures:list': z
-    .object({ variantId: id, joint: jointIndex, offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(5000).default(200), protocol })
+    .object({
+      variantId: id,
+      joint: jointIndex,
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(5000).default(200),
+      protocol,
+      // Only joints of this error class (issue 15).
+      errorClass: z.enum(ERROR_CLASSES).optional(),
+    })
     .strict(),
   'instances:list': z
     .object({

@@ -104,7 +104,7 @@ export async function createEngineService(config: EngineConfig, emit: EmitEvent)
     'metrics:table': async (req) => metricsTable(session.dataset, session.dataset ? session.visibleScoredVariants(req.protocol) : [], req.protocol),
     'metrics:curves': async (req) => metricsCurves(session.dataset ? session.visibleScoredVariants(req.protocol) : [], req.variantIds),
     'failures:list': async (req) =>
-      failuresList(session.requireDataset(), session.requireScoredVariant(req.variantId, req.protocol), req.joint, req.offset, req.limit),
+      failuresList(session.requireDataset(), session.requireScoredVariant(req.variantId, req.protocol), req.joint, req.offset, req.limit, req.errorClass ?? null),
     'instances:list': async (req) =>
       instancesList(
         session.requireDataset(),

@@ -9,6 +9,7 @@ import {
   type CompareFilterResult,
   type CompareTable,
   type CropBox,
+  type ErrorClassName,
   type FailuresList,
   type InstanceDetail,
   type InstancesList,
@@ -23,6 +24,7 @@ import { headSize as headSizeFromBoxes } from '../evaluation/pckh-tally.ts';
 import { personCropBox } from '../core/geometry.ts';
 import type { PckhProtocol, PersonAnnotation, Point2 } from '../core/types.ts';
 import { HIT, MISS, NOT_EVALUATED, type DatasetState, type VariantState } from './view-model.ts';
+import { ERROR_CLASS_CODES, errorClassCodes, errorClassName } from './error-class-cache.ts';
 
 const J = MPII_JOINT_COUNT;
 
@@ -105,9 +107,11 @@ export function metricsCurves(variants: Iterable<VariantState>, onlyIds?: readon
 }
 
 /** Instances where `joint` is evaluated, worst normalised error first; unpredicted joints first of all. */
-export function failuresList(dataset: DatasetState, variant: VariantState, joint: number, offset: number, limit: number): FailuresList {
+export function failuresList(dataset: DatasetState, variant: VariantState, joint: number, offset: number, limit: number, errorClass: ErrorClassName | null = null): FailuresList {
   const evaluation = requireEvaluation(variant);
   const n = dataset.persons.length;
+  const classes = errorClassCodes(dataset, variant);
+  const wanted = errorClass === null ? null : ERROR_CLASS_CODES[errorClass];
   // Evaluated instances and their errors (non-finite = unpredicted: +Infinity, worst of all).
   const indices = new Uint32Array(n);
   const errors = new Float64Array(n);
@@ -116,6 +120,7 @@ export function failuresList(dataset: DatasetState, variant: VariantState, joint
   for (let i = 0; i < n; i++) {
     const hit = evaluation.hits[i * J + joint];
     if (hit === NOT_EVALUATED || hit === undefined) continue;
+    if (wanted !== null && classes?.[i * J + joint] !== wanted) continue;
     if (hit === MISS) missCount++;
     const error = evaluation.normalizedErrors[i * J + joint]!;
     indices[total] = i;
@@ -126,6 +131,7 @@ export function failuresList(dataset: DatasetState, variant: VariantState, joint
   return {
     variantId: variant.id,
     joint,
+    errorClass,
     total,
     missCount,
     items: Array.from(page, (k) => {
@@ -137,6 +143,7 @@ export function failuresList(dataset: DatasetState, variant: VariantState, joint
         normalizedError: Number.isFinite(error) ? error : null,
         hit: evaluation.hits[index * J + joint] === HIT,
         predicted: predictedJoint(variant, index, joint),
+        errorClass: errorClassName(classes?.[index * J + joint]),
       };
     }),
   };

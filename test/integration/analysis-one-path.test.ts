@@ -73,6 +73,17 @@ describe('issues 15/16: the app and the CLI agree on error classes, the review q
     const cliClasses = await cliJson<{ variants: unknown[] }>(['analyze', '--protocol', 'mmpose1x']);
     expect(classes.variants.map(({ variantId: _id, ...v }) => v)).toEqual(cliClasses.variants);
     expect(classes.variants.map((v) => v.variantId)).toEqual(['a', 'b', 'c'].map(id));
+    // Failures filtered by class: the same classes, person by person (every joint of variant c).
+    const c = classes.variants[2]!;
+    for (let joint = 0; joint < 16; joint++) {
+      const all = await call('failures:list', { variantId: id('c'), joint, protocol: 'mmpose1x', limit: 5000 });
+      for (const name of ['hit', 'jitter', 'inversion', 'swap', 'miss'] as const) {
+        const only = await call('failures:list', { variantId: id('c'), joint, protocol: 'mmpose1x', limit: 5000, errorClass: name });
+        expect(only.total, `${name} joint ${joint}`).toBe(c.per_joint[joint]![name]);
+        expect(only.items.every((item) => item.errorClass === name)).toBe(true);
+        expect(all.items.filter((item) => item.errorClass === name).length).toBe(only.total);
+      }
+    }
 
     const stats = await call('stats:variant', { protocol: 'mmpose1x', bootstrap: 400, seed: 7 });
     expect(stats.variants.map((v) => v.name)).toEqual(['a', 'b', 'c']);
