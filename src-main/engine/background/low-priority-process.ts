@@ -65,3 +65,13 @@ export function lowerOwnPriority(): void {
     // no autogroup scheduling (kernel option off, or cgroups decide): nice is what counts
   }
 }
+
+/**
+ * Sends a message to the engine from a worker. The engine may be gone (killed, or a Ctrl+C reached
+ * both at once): without a callback, `process.send` on a closed channel raises an uncaught
+ * ERR_IPC_CHANNEL_CLOSED in the worker; here it is dropped, and the worker leaves on 'disconnect'.
+ */
+export function sendToEngine(message: unknown): void {
+  if (typeof process.send !== 'function' || !process.connected) return;
+  process.send(message, undefined, undefined, () => undefined);
+}

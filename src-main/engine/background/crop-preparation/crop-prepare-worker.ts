@@ -7,7 +7,7 @@
  * would stay stopped for good if the engine died, never reading that its IPC channel closed.)
  */
 import { createHoldGate } from '../../../core/hold-gate.ts';
-import { lowerOwnPriority } from '../low-priority-process.ts';
+import { lowerOwnPriority, sendToEngine } from '../low-priority-process.ts';
 import type { CropPrepareMessage, CropPrepareRequest } from './crop-preparer.ts';
 
 lowerOwnPriority();
@@ -24,7 +24,7 @@ sharp.concurrency(1);
 sharp.cache(false);
 const { prepareCrops } = await import('../../../inference/runtime/crop-prepare.ts');
 
-const send = (message: CropPrepareMessage) => process.send?.(message);
+const send = (message: CropPrepareMessage) => sendToEngine(message);
 
 /** Held while a model run is active (the engine says so). */
 const gate = createHoldGate();

@@ -4,7 +4,7 @@
  * frames; thumbnails made at normal priority next to it cost a frame in ten, made here they take
  * only the time the browser leaves. Jobs arrive over the IPC channel (thumbnail-worker-client.ts).
  */
-import { lowerOwnPriority } from '../low-priority-process.ts';
+import { lowerOwnPriority, sendToEngine } from '../low-priority-process.ts';
 import type { WorkerReply, WorkerRequest } from './thumbnail-worker-client.ts';
 
 lowerOwnPriority();
@@ -17,13 +17,13 @@ if (typeof process.send !== 'function') {
 // Loaded after the priority is lowered: the threads sharp and libvips start inherit it.
 const { makeThumbnail } = await import('./thumbnails.ts');
 
-process.send({ ready: true } satisfies WorkerReply);
+sendToEngine({ ready: true } satisfies WorkerReply);
 
 process.on('message', (message: WorkerRequest) => {
   void makeThumbnail(message.job).then(
     (): WorkerReply => ({ id: message.id, ok: true }),
     (error: unknown): WorkerReply => ({ id: message.id, ok: false, error: error instanceof Error ? error.message : String(error) }),
-  ).then((reply) => process.send?.(reply));
+  ).then((reply) => sendToEngine(reply));
 });
 
 // The engine owns our lifetime.
