@@ -132,7 +132,7 @@ describe('posebench report on the demo dataset', () => {
     const models = await runPosebench(['eval', ...ws(), ...demo.modelFiles.flatMap((m) => ['--model', m]), '--latency-runs', '10', '--format', 'json']);
     expect(models.code, models.stderr).toBe(0);
     for (const v of (JSON.parse(models.stdout) as { variants: EvalVariantJson[] }).variants) evals.set(v.variant, v);
-    writeNoisyPredictions(path.join(dir, 'noisy.json'), path.join(demo.datasetDir, 'annotations', 'mpii_val.json'), 2.5, 5);
+    writeNoisyPredictions(path.join(dir, 'noisy.json'), path.join(demo.datasetDir, 'annotations', 'mpii_val.json'), 1.2, 5);
     const imported = await runPosebench(['eval', ...ws(), '--predictions', path.join(dir, 'noisy.json'), '--coordinate-base', '0', '--name', 'noisy', '--format', 'json']);
     expect(imported.code, imported.stderr).toBe(0);
     evals.set('noisy', JSON.parse(imported.stdout) as EvalVariantJson);

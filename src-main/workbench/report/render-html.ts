@@ -26,7 +26,7 @@ th,td{padding:4px 8px;border-bottom:1px solid var(--line);white-space:nowrap}
 th{background:var(--head);font-weight:600;text-align:left}
 td.num,th.num{text-align:right}
 td.best{font-weight:700}
-.ci{display:block;color:var(--muted);font-size:11px;font-weight:400;line-height:1.2}
+.ci{display:block;color:var(--muted);font-size:11px;font-weight:400;line-height:1.2;white-space:normal}
 .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,430px),1fr));gap:18px 28px}
 figure{margin:0}
 figcaption{font-weight:600;margin-bottom:4px}
