@@ -1,6 +1,6 @@
 /** UI state (not server data): current view and selections. */
 import { create } from 'zustand';
-import { DEFAULT_PCKH_PROTOCOL, PCKH_PROTOCOLS } from '../../src-main/api/contract.ts';
+import { DEFAULT_PCKH_PROTOCOL, PCKH_PROTOCOLS, type ErrorClassName } from '../../src-main/api/contract.ts';
 import type { PckhProtocol } from '../../src-main/core/types.ts';
 import { parseRoute, type RouteState } from './url-state.ts';
 
@@ -14,7 +14,8 @@ interface UiState {
   protocol: PckhProtocol;
   /** Instance open in the detail panel, with the variants to overlay and the joint to focus. */
   openInstance: { index: number; variantIds: string[]; focusJoint: number | null; list: readonly number[] } | null;
-  failures: { variantId: string | null; joint: number };
+  /** errorClass: only joints of this class (issue 15), null: all. */
+  failures: { variantId: string | null; joint: number; errorClass: ErrorClassName | null };
   browse: { variantId: string | null; joint: number | null; outcome: Outcome };
   compare: { variantIds: string[]; joint: number; relation: CompareRelation };
   /** Metrics: bootstrap intervals shown (issue 16), error classes and what-if PCKh shown (issue 15). */
@@ -72,7 +73,7 @@ function storeProtocol(protocol: PckhProtocol): void {
 export const useUi = create<UiState>((set) => ({
   ...(uiStateFromRoute(initialRoute(), {
     protocol: storedProtocol(),
-    failures: { variantId: null, joint: 15 },
+    failures: { variantId: null, joint: 15, errorClass: null },
     browse: { variantId: null, joint: null, outcome: 'all' },
     compare: { variantIds: [], joint: 15, relation: 'a-hit-b-miss' },
     metrics: { intervals: false, errorClasses: false },

@@ -4,7 +4,7 @@
  *
  *   protocol             PCKh protocol (every view)
  *   ci, ec               Metrics: bootstrap intervals, error classes shown
- *   fj, fv, open         Failures: joint, variant, open instance
+ *   fj, fv, fc, open     Failures: joint, variant, error class, open instance
  *   bv, bj, bo, open     Browse: overlay variant, joint, outcome, open instance
  *   cv, cj, cr           Compare: variants (comma-separated), joint, filter
  *   ai, aj               Annotate: instance, selected joint
@@ -13,7 +13,7 @@
  * The page's own query string (the web host's token) is left as it is. A change of view or of the
  * open instance is a new history entry (back goes to it); other selections replace the current one.
  */
-import { PCKH_PROTOCOLS, REVIEW_SUSPECT_KINDS, type ReviewSuspectKind } from '../../src-main/api/contract.ts';
+import { ERROR_CLASSES, PCKH_PROTOCOLS, REVIEW_SUSPECT_KINDS, type ErrorClassName, type ReviewSuspectKind } from '../../src-main/api/contract.ts';
 import type { PckhProtocol } from '../../src-main/core/types.ts';
 
 export const VIEW_NAMES = ['metrics', 'failures', 'browse', 'compare', 'runs', 'annotate'] as const;
@@ -24,7 +24,7 @@ export const RELATIONS = ['a-hit-b-miss', 'a-miss-b-hit', 'both-miss', 'both-hit
 export interface RouteState {
   view: RouteView;
   protocol?: PckhProtocol;
-  failures?: { joint?: number; variantId?: string };
+  failures?: { joint?: number; variantId?: string; errorClass?: ErrorClassName | null };
   metrics?: { intervals?: boolean; errorClasses?: boolean };
   browse?: { variantId?: string | null; joint?: number | null; outcome?: (typeof OUTCOMES)[number] };
   compare?: { variantIds?: string[]; joint?: number; relation?: (typeof RELATIONS)[number] };
@@ -61,6 +61,8 @@ export function parseRoute(hash: string): RouteState {
     if (joint !== undefined) route.failures.joint = joint;
     const variant = params.get('fv');
     if (variant) route.failures.variantId = variant;
+    const errorClass = ERROR_CLASSES.find((c) => c === params.get('fc'));
+    if (errorClass !== undefined) route.failures.errorClass = errorClass;
     if (open !== undefined) route.open = open;
   } else if (view === 'browse') {
     route.browse = {};
@@ -100,6 +102,7 @@ export function formatRoute(route: RouteState): string {
   } else if (route.view === 'failures' && route.failures) {
     if (route.failures.joint !== undefined) params.set('fj', String(route.failures.joint));
     if (route.failures.variantId) params.set('fv', route.failures.variantId);
+    if (route.failures.errorClass) params.set('fc', route.failures.errorClass);
   } else if (route.view === 'browse' && route.browse) {
     if (route.browse.variantId) params.set('bv', route.browse.variantId);
     if (route.browse.joint !== undefined && route.browse.joint !== null) params.set('bj', String(route.browse.joint));

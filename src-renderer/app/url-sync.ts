@@ -15,7 +15,7 @@ function currentRoute(): RouteState {
     view: ui.view,
     protocol: ui.protocol,
     metrics: { intervals: ui.metrics.intervals, errorClasses: ui.metrics.errorClasses },
-    failures: { joint: ui.failures.joint, ...(ui.failures.variantId ? { variantId: ui.failures.variantId } : {}) },
+    failures: { joint: ui.failures.joint, ...(ui.failures.variantId ? { variantId: ui.failures.variantId } : {}), errorClass: ui.failures.errorClass },
     browse: { variantId: ui.browse.variantId, joint: ui.browse.joint, outcome: ui.browse.outcome },
     compare: { variantIds: ui.compare.variantIds, joint: ui.compare.joint, relation: ui.compare.relation },
     annotate: { instance: annotate.instanceIndex, joint: annotate.selectedJoint, review: annotate.mode === 'review', reviewKind: annotate.reviewKind, showDecided: annotate.showDecided },

@@ -1,8 +1,10 @@
 /**
  * Failures: pick a joint and a variant; instances sorted by normalised error, worst first. One click
- * opens the instance with the PCKh tolerance circle (0.5 × head size) around the GT joint.
+ * opens the instance with the PCKh tolerance circle (0.5 × head size) around the GT joint. A class
+ * filter (issue 15) keeps the joints of one error class (jitter, inversion, swap, miss, hit).
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { ERROR_CLASSES } from '../../src-main/api/contract.ts';
 import { useApi } from '../bridge/queries.ts';
 import { useUi } from '../app/ui-store.ts';
 import { InstancePanel } from '../annotate/InstancePanel.tsx';
@@ -14,7 +16,7 @@ const PAGE = 300;
 
 export function FailuresView() {
   const { evaluated, order, loading } = useVariants();
-  const { variantId, joint } = useUi((s) => s.failures);
+  const { variantId, joint, errorClass } = useUi((s) => s.failures);
   const setFailures = useUi((s) => s.setFailures);
   const protocol = useUi((s) => s.protocol);
   const openInstance = useUi((s) => s.openInstance);
@@ -23,9 +25,9 @@ export function FailuresView() {
   const [limit, setLimit] = useState(PAGE);
   const chosen = variantId !== null && evaluated.some((v) => v.id === variantId) ? variantId : (evaluated[0]?.id ?? null);
 
-  useEffect(() => setLimit(PAGE), [chosen, joint]);
+  useEffect(() => setLimit(PAGE), [chosen, joint, errorClass]);
 
-  const list = useApi('failures:list', { variantId: chosen ?? '', joint, offset: 0, limit, protocol }, { enabled: chosen !== null });
+  const list = useApi('failures:list', { variantId: chosen ?? '', joint, offset: 0, limit, protocol, ...(errorClass !== null ? { errorClass } : {}) }, { enabled: chosen !== null });
   const indices = useMemo(() => (list.data?.items ?? []).map((item) => item.instanceIndex), [list.data]);
   const tbody = useRef<HTMLTableSectionElement>(null);
 
@@ -69,10 +71,23 @@ export function FailuresView() {
         <div className="toolbar">
           <JointSelect value={joint} onChange={(j) => setFailures({ joint: j ?? 15 })} />
           <VariantSelect value={chosen} onChange={(id) => setFailures({ variantId: id })} variants={evaluated} />
+          <label title="Error classes (as posebench analyze): jitter within 1 head size, inversion = the person's mirrored joint, swap = another person's joint">
+            Class
+            <select aria-label="Error class" value={errorClass ?? ''} onChange={(e) => setFailures({ errorClass: ERROR_CLASSES.find((c) => c === e.target.value) ?? null })}>
+              <option value="">all</option>
+              {ERROR_CLASSES.map((c) => (
+                <option key={c} value={c}>
+                  {c}
+                </option>
+              ))}
+            </select>
+          </label>
         </div>
         {data ? (
           <div className="muted" style={{ marginBottom: 6 }} aria-live="polite">
-            {jointLabel(joint)}: {data.missCount} misses of {data.total} annotated ({data.total > 0 ? ((100 * data.missCount) / data.total).toFixed(1) : '0'}%)
+            {data.errorClass !== null
+              ? `${jointLabel(joint)}: ${data.total} ${data.errorClass === 'hit' ? 'hits' : `${data.errorClass} errors`}`
+              : `${jointLabel(joint)}: ${data.missCount} misses of ${data.total} annotated (${data.total > 0 ? ((100 * data.missCount) / data.total).toFixed(1) : '0'}%)`}
           </div>
         ) : null}
         <div className="list-scroll">
@@ -84,6 +99,7 @@ export function FailuresView() {
                 <th scope="col">Image</th>
                 <th scope="col" title="distance / head size">Error</th>
                 <th scope="col">Result</th>
+                <th scope="col" title="Error class, as posebench analyze">Class</th>
               </tr>
             </thead>
             <tbody ref={tbody}>
@@ -107,6 +123,7 @@ export function FailuresView() {
                   <td className="mono">{item.image}</td>
                   <td>{item.normalizedError === null ? (item.predicted ? '∞' : 'not predicted') : item.normalizedError.toFixed(3)}</td>
                   <td className={item.hit ? 'pos' : 'neg'}>{item.hit ? 'hit' : 'miss'}</td>
+                  <td className="muted">{item.hit ? '' : (item.errorClass ?? '')}</td>
                 </tr>
               ))}
             </tbody>

@@ -140,6 +140,20 @@ describe.skipIf(!HAS_CHROMIUM)('review and statistics in the browser (web host)'
     await page.locator('table[aria-label="What-if PCKh"]').waitFor();
     expect(await page.getByRole('checkbox', { name: '95% intervals' }).isChecked()).toBe(true);
     await screenshotsAt(page, 'metrics-intervals-error-classes');
+    // Failures filtered by an error class: every row is of that class, and the URL keeps it.
+    const noisyC = (await call<{ id: string; name: string }[]>('variants:list')).find((v) => v.name === 'noisy-c')!.id;
+    await page.goto(`${host.url}#failures?fj=15&fv=${encodeURIComponent(noisyC)}`);
+    await page.locator('table[aria-label^="Failures for"]').waitFor();
+    await page.getByRole('combobox', { name: 'Error class' }).selectOption('jitter');
+    await expect.poll(() => page.url()).toContain('fc=jitter');
+    const rows = page.locator('table[aria-label^="Failures for"] tbody tr');
+    await rows.first().waitFor();
+    const shown = await rows.locator('td:last-child').allTextContents();
+    expect(shown.length).toBeGreaterThan(0);
+    expect(new Set(shown)).toEqual(new Set(['jitter']));
+    await screenshotsAt(page, 'failures-error-class');
+    await page.goto(`${host.url}#metrics?ci=1&ec=1`);
+    await page.locator('table[aria-label="What-if PCKh"]').waitFor();
     await screenshotsAt(page, 'metrics-error-classes-scrolled', undefined, async () => {
       await page.locator('#error-classes-title').scrollIntoViewIfNeeded();
     });

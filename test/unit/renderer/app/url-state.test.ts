@@ -7,6 +7,8 @@ describe('url-state', () => {
     const routes: RouteState[] = [
       { view: 'metrics', protocol: 'mmpose1x' },
       { view: 'failures', protocol: 'mmpose0x', failures: { joint: 15, variantId: 'v 2/ä' }, open: 185 },
+      { view: 'failures', failures: { joint: 3, variantId: 'v1', errorClass: 'inversion' } },
+      { view: 'metrics', metrics: { intervals: true, errorClasses: true } },
       { view: 'browse', browse: { variantId: 'abc', joint: 3, outcome: 'miss' }, open: 4 },
       { view: 'compare', compare: { variantIds: ['a', 'b', 'c'], joint: 10, relation: 'both-miss' } },
       { view: 'annotate', annotate: { instance: 7, joint: 15 } },
@@ -18,6 +20,7 @@ describe('url-state', () => {
       expect(parsed.view).toBe(route.view);
       if (route.protocol) expect(parsed.protocol).toBe(route.protocol);
       if (route.failures) expect(parsed.failures).toEqual(route.failures);
+      if (route.metrics) expect(parsed.metrics).toEqual(route.metrics);
       if (route.browse) expect(parsed.browse).toEqual(route.browse);
       if (route.compare) expect(parsed.compare).toEqual(route.compare);
       if (route.annotate) expect(parsed.annotate).toEqual(route.annotate);
