@@ -203,7 +203,6 @@ interface OksScratch {
   readonly K: number;
   /** vars = (sigmas * 2)**2 (cocoeval.py:206); numpy squares by multiplication. */
   readonly vars: Float64Array;
-  readonly e: Float64Array;
   readonly terms: Float64Array;
 }
 
@@ -211,12 +210,12 @@ function oksScratch(sigmas: ArrayLike<number>): OksScratch {
   const K = sigmas.length;
   const vars = new Float64Array(K);
   for (let k = 0; k < K; k++) { const s2 = sigmas[k]! * 2; vars[k] = s2 * s2; }
-  return { K, vars, e: new Float64Array(K), terms: new Float64Array(K) };
+  return { K, vars, terms: new Float64Array(K) };
 }
 
 /** computeOks into out[offset …] (row-major [D × G]), with buffers reused across images. */
 function computeOksInto(gts: readonly OksGroundTruth[], dts: readonly OksDetection[], scratch: OksScratch, out: Float64Array, offset: number): void {
-  const { K, vars, e, terms } = scratch;
+  const { K, vars, terms } = scratch;
   const G = gts.length, D = dts.length;
   if (G === 0 || D === 0) return;
   for (let j = 0; j < G; j++) {
@@ -231,7 +230,11 @@ function computeOksInto(gts: readonly OksGroundTruth[], dts: readonly OksDetecti
     const scale = gt.area + EPS; // (gt['area'] + np.spacing(1)), cocoeval.py:229
     for (let i = 0; i < D; i++) {
       const d = dts[i]!.keypoints;
+      let n = 0;
       for (let k = 0; k < K; k++) {
+        // with labelled keypoints, e is kept for those only (cocoeval.py:230–231): the others are
+        // never summed, so they are not computed
+        if (k1 > 0 && !(g[3 * k + 2]! > 0)) continue;
         const xd = d[3 * k]!, yd = d[3 * k + 1]!;
         let dx: number, dy: number;
         if (k1 > 0) {
@@ -242,13 +245,10 @@ function computeOksInto(gts: readonly OksGroundTruth[], dts: readonly OksDetecti
           dx = Math.max(0, x0 - xd) + Math.max(0, xd - x1);
           dy = Math.max(0, y0 - yd) + Math.max(0, yd - y1);
         }
-        // e = (dx**2 + dy**2) / vars / (area + eps) / 2, left to right (cocoeval.py:229)
-        e[k] = (dx * dx + dy * dy) / vars[k]! / scale / 2;
+        // e = (dx**2 + dy**2) / vars / (area + eps) / 2, left to right (cocoeval.py:229); exp(-e)
+        terms[n++] = Math.exp(-((dx * dx + dy * dy) / vars[k]! / scale / 2));
       }
-      // keep labelled keypoints only when there are any (cocoeval.py:230–231), then
       // np.sum(np.exp(-e)) / e.shape[0] (cocoeval.py:232): 0.0 + numpy's pairwise sum
-      let n = 0;
-      for (let k = 0; k < K; k++) if (k1 === 0 || g[3 * k + 2]! > 0) terms[n++] = Math.exp(-e[k]!);
       out[offset + i * G + j] = (0 + numpyPairwiseSum(terms, 0, n)) / n;
     }
   }
