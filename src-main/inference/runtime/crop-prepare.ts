@@ -16,7 +16,7 @@ import path from 'node:path';
 import type { PersonAnnotation } from '../../core/types.ts';
 import type { CropTransform } from '../preprocess/crop-transform.ts';
 import { cropCacheFileFor, cropCacheHit, imageIdentity, pruneCropCache, writeCachedCrop } from './crop-cache.ts';
-import { decodeImageRgb, type RgbImage } from './image-decode.ts';
+import { decodeImageRgb, type DecodedImage } from './image-decode.ts';
 import type { WorkerInit } from './image-worker-protocol.ts';
 import { cropTransformsFor, warpCrop } from './prepare-tensors.ts';
 
@@ -63,6 +63,11 @@ export interface PrepareCropsProgress {
   /** Crops that cannot be made (no centre in the json, or an invalid scale), per person and size. */
   readonly cropsImpossible: number;
   readonly failedImages: number;
+  /**
+   * Images whose decoder warned (a truncated or corrupt JPEG): none of their crops are cached, so the
+   * run decodes them itself and reports the warning, as it would without preparation.
+   */
+  readonly imagesWithDecodeWarnings: number;
   /** The first few failures, as "image: reason" (or why crops cannot be written). */
   readonly failures: readonly string[];
   /** Null while running. */
@@ -83,6 +88,7 @@ export async function prepareCrops(options: PrepareCropsOptions): Promise<Prepar
     cropsFound: 0,
     cropsImpossible: 0,
     failedImages: 0,
+    imagesWithDecodeWarnings: 0,
     failures: [] as string[],
     end: null as PrepareCropsEnd | null,
   };
@@ -108,14 +114,14 @@ export async function prepareCrops(options: PrepareCropsOptions): Promise<Prepar
       break;
     }
     const imagePath = path.join(options.imagesDir, image);
-    let decoded: RgbImage | null = null;
+    let decoded: DecodedImage | null = null;
     try {
       const identity = imageIdentity(imagePath);
       if (identity === null) {
         await decodeImageRgb(imagePath); // throws, naming the file and why (missing, unreadable)
         throw new Error('the image changed while it was being prepared');
       }
-      for (const person of persons) {
+      thisImage: for (const person of persons) {
         let transforms: Record<string, CropTransform>;
         try {
           transforms = cropTransformsFor(person, init);
@@ -148,6 +154,10 @@ export async function prepareCrops(options: PrepareCropsOptions): Promise<Prepar
           if (decoded === null) {
             decoded = await decodeImageRgb(imagePath);
             state.imagesDecoded += 1;
+            if (decoded.warnings.length > 0) {
+              state.imagesWithDecodeWarnings += 1;
+              break thisImage;
+            }
           }
           const writeError = writeCachedCrop(file, warpCrop(decoded, transform));
           if (writeError !== null) {

@@ -127,7 +127,9 @@ async function handleJob(job: ImageJob): Promise<void> {
     reply = { jobId: job.jobId, ok: false, reason: error instanceof Error ? error.message : String(error) };
   }
   port?.postMessage(reply, transfer);
-  // After the reply: the inference thread already has its tensors.
+  // After the reply: the inference thread already has its tensors. An image the decoder warned about
+  // is not cached: a later run decodes it again and reports the warning (a cached crop would hide it).
+  if ((image as DecodedImage | null)?.warnings.length ?? 0) return;
   for (const { file, data } of toWrite) writeCachedCrop(file, data);
 }
 

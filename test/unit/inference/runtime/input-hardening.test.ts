@@ -14,6 +14,7 @@ import { PosebenchInputError } from '../../../../src-main/core/errors.ts';
 import { MPII_JOINT_NAMES } from '../../../../src-main/core/joints.ts';
 import type { PersonAnnotation } from '../../../../src-main/core/types.ts';
 import { parseMpiiJson } from '../../../../src-main/formats/mpii-json.ts';
+import { prepareCrops } from '../../../../src-main/inference/runtime/crop-prepare.ts';
 import { decodeImageRgb, MAX_IMAGE_FILE_BYTES, MAX_IMAGE_PIXELS } from '../../../../src-main/inference/runtime/image-decode.ts';
 import { inspectModel } from '../../../../src-main/inference/runtime/model-inspect.ts';
 import { describeRuntimeError, ModelSession } from '../../../../src-main/inference/runtime/onnx-session.ts';
@@ -194,6 +195,23 @@ describe('pipeline', () => {
       },
     ]);
     expect(warnings[0]!.message).not.toMatch(/\n/);
+  }, 60_000);
+
+  it('a damaged JPEG is never served from the crop cache: prepared or run before, every run still warns', async () => {
+    const images = path.join(dir, 'damaged-cached-images');
+    execFileSync('cp', ['-r', path.join(demo.datasetDir, 'images'), images]);
+    const original = await readFile(imageFile(demo.datasetDir, 3));
+    await writeFile(path.join(images, path.basename(imageFile(demo.datasetDir, 3))), Buffer.concat([original.subarray(0, Math.floor(original.length * 0.6)), Buffer.from([0xff, 0xd9])]));
+    const some = (await persons()).slice(0, 5);
+    const model = await inspectModel(demo.modelFiles.find((file) => file.includes('regression_256'))!);
+    const cropCache = { dir: path.join(dir, 'damaged-crop-cache'), budgetBytes: 1 << 30 };
+    const prepared = await prepareCrops({ persons: some, imagesDir: images, cacheDir: cropCache.dir, budgetBytes: cropCache.budgetBytes, sizes: [{ width: model.input.width, height: model.input.height }] });
+    expect(prepared).toMatchObject({ imagesWithDecodeWarnings: 1, failedImages: 0, end: 'done' });
+    for (let run = 0; run < 2; run++) {
+      const warnings: PipelineWarning[] = [];
+      const summary = await runModelsOverDataset({ models: [model], persons: some, imagesDir: images, imageWorkers: 1, cropCache, onResult: () => undefined, onWarning: (w) => warnings.push(w) });
+      expect({ run, images: warnings.map((w) => w.image), fromCache: summary.cropsFromCache }).toEqual({ run, images: ['000000004.jpg'], fromCache: some.length - 1 });
+    }
   }, 60_000);
 
   it('a model that outputs NaN: each person fails with "model output is NaN/Inf at joint <name>"', async () => {
