@@ -20,7 +20,7 @@ export function renderCsv(model: ReportModel): string {
   const header = [
     'variant', 'kind', 'protocol', 'persons',
     ...PCKH_METRIC_KEYS.flatMap((k) => [k, ...ciHeader(k)]),
-    ...MPII_TOOLKIT_COLUMNS.map((c) => `mpii_${c}`),
+    ...MPII_TOOLKIT_COLUMNS.flatMap((c) => [`mpii_${c}`, ...(c === 'Head' || c === 'UBody' ? ciHeader(`mpii_${c}`) : [])]),
     'latency_median_ms', 'latency_p5_ms', 'latency_p95_ms', 'latency_n',
     'parameters', 'model_sha256',
     ...joints.flatMap((j) => [j, ...ciHeader(j), `${j}@0.1`, `${j}_count`]),
@@ -29,7 +29,10 @@ export function renderCsv(model: ReportModel): string {
   const rows = model.variants.map((v) => [
     v.name, v.kind, model.protocol, v.instances,
     ...PCKH_METRIC_KEYS.flatMap((k) => [v.metrics[k], ...ci(v, k)]),
-    ...MPII_TOOLKIT_COLUMNS.map((c) => v.toolkit[c]),
+    ...MPII_TOOLKIT_COLUMNS.flatMap((c) => [
+      v.toolkit[c],
+      ...(withCi && (c === 'Head' || c === 'UBody') ? [v.toolkitCi?.[c][0] ?? null, v.toolkitCi?.[c][1] ?? null] : []),
+    ]),
     v.latency?.medianMs ?? null, v.latency?.p5Ms ?? null, v.latency?.p95Ms ?? null, v.latency?.n ?? null,
     v.parameters.count, v.manifest?.source.sha256 ?? null,
     ...v.perJoint.flatMap((j) => [j.pckh, ...ci(v, j.name), j.pckhAt01, j.count]),

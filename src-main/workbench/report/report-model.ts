@@ -7,7 +7,8 @@
  *  - PCKh columns, per joint, the 51-threshold curve and its AUC: computePckh over the variant's
  *    current run under the protocol (what `eval --format json` prints);
  *  - the MPII toolkit's Head / UBody columns: evaluation/mpii-toolkit-columns.ts over that report;
- *  - intervals (--ci): variantStatistics (what `eval --ci` and `stats` print for the same seed);
+ *  - intervals (--ci): variantStatistics (what `eval --ci` and `stats` print for the same seed); the
+ *    toolkit's Head and UBody: evaluation/mpii-toolkit-bootstrap.ts on the same resamples;
  *  - latency: the variant's newest stored measurement (median, p5–p95, n), as Metrics shows it;
  *  - parameters: the sum of the ONNX graph's initializer element counts (formats/onnx-parameters.ts);
  *  - error classes: analyzeErrors' steps (`posebench analyze`); calibration: variantCalibration over
@@ -20,6 +21,7 @@ import { MPII_JOINT_NAMES } from '../../core/joints.ts';
 import type { PckhProtocol } from '../../core/types.ts';
 import { DEFAULT_BOOTSTRAP_REPLICATES } from '../../evaluation/bootstrap.ts';
 import type { CalibrationSummary } from '../../evaluation/calibration.ts';
+import { toolkitIntervals, type ToolkitIntervals } from '../../evaluation/mpii-toolkit-bootstrap.ts';
 import { mpiiToolkitColumns, type MpiiToolkitColumn } from '../../evaluation/mpii-toolkit-columns.ts';
 import { PCKH_METRIC_KEYS, type PckhMetricKey } from '../../evaluation/pckh.ts';
 import { PCKH_SWEEP_THRESHOLDS } from '../../evaluation/threshold-sweep.ts';
@@ -63,6 +65,8 @@ export interface ReportVariant {
   readonly perJoint: readonly { readonly name: string; readonly count: number; readonly pckh: number | null; readonly pckhAt01: number | null }[];
   /** Column name (PCKH_METRIC_KEYS, then joint names) → interval; null without --ci. */
   readonly ci: Readonly<Record<string, Interval>> | null;
+  /** The toolkit's own Head and UBody intervals (same resamples); null without --ci. */
+  readonly toolkitCi: ToolkitIntervals | null;
   /** The mean curve at the 51 thresholds (null where not computable). */
   readonly meanCurve: readonly (number | null)[];
   readonly latency: ReportLatency | null;
@@ -92,7 +96,11 @@ export function buildReportModel(wb: Workbench, options: ReportOptions): ReportM
   if (data.variants.length === 0) throw new PosebenchInputError({ file: wb.workspace.file }, 'no variant with a finished run to report (run `posebench eval` first)');
   const replicates = options.replicates ?? DEFAULT_BOOTSTRAP_REPLICATES;
   const seed = options.seed ?? DEFAULT_REPORT_SEED;
-  const statistics = options.ci === true ? variantStatistics(data.statisticsData(), { replicates, seed }) : null;
+  const statisticsData = options.ci === true ? data.statisticsData() : null;
+  const statistics = statisticsData === null ? null : variantStatistics(statisticsData, { replicates, seed });
+  const toolkitCi = statisticsData === null || statistics === null
+    ? null
+    : toolkitIntervals(statisticsData.variants.map((v) => v.outcomes), { replicates, seed, confidence: statistics.confidence });
 
   const variants = data.variants.map((s, i): ReportVariant => {
     const columns = statistics?.variants[i]?.columns ?? null;
@@ -105,6 +113,7 @@ export function buildReportModel(wb: Workbench, options: ReportOptions): ReportM
       toolkit: mpiiToolkitColumns(s.report),
       perJoint: s.report.perJoint.map((j) => ({ name: j.name, count: j.count, pckh: j.pckh, pckhAt01: j.pckhAt01 })),
       ci: columns === null ? null : Object.fromEntries(columns.map((c) => [c.name, c.ci])),
+      toolkitCi: toolkitCi?.[i] ?? null,
       meanCurve: Array.from(s.report.curve.mean, finite),
       latency: latency === null ? null : { n: latency.n, medianMs: latency.medianMs, p5Ms: latency.p5Ms, p95Ms: latency.p95Ms },
       parameters: s.variant.kind === 'model' ? modelParameters(s.variant.sourcePath) : { count: null, reason: 'imported predictions (no model file)' },
@@ -120,7 +129,7 @@ export function buildReportModel(wb: Workbench, options: ReportOptions): ReportM
     'Latency: the newest single-thread onnxruntime session.run measurement of each model (median, p5–p95, n timings); imported predictions have none.',
     'Parameters: the sum of the element counts of the ONNX graph\'s initializers (weights stored as constants); FLOPs are not computed.',
   ];
-  if (statistics !== null) notes.push(`Intervals: ${Math.round(statistics.confidence * 100)} % paired percentile bootstrap over persons, B = ${statistics.bootstrap}, seed ${statistics.seed} (posebench stats); the toolkit's Head, UBody and AUC have no interval.`);
+  if (statistics !== null) notes.push(`Intervals: ${Math.round(statistics.confidence * 100)} % paired percentile bootstrap over persons, B = ${statistics.bootstrap}, seed ${statistics.seed} (posebench stats); the toolkit's Head and UBody from the same resamples; AUC has no interval.`);
 
   return {
     dataset: path.basename(wb.dataset.root),

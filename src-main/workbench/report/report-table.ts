@@ -30,9 +30,9 @@ export interface ReportTable {
 /** genTablePCK prints %1.1f; mmpose's study tables 2 decimals. */
 const DECIMALS: Record<TableLayout, number> = { mpii: 1, mmpose: 2 };
 
-/** The bootstrap column behind each toolkit column (null: no interval). */
-const TOOLKIT_CI_COLUMN: Record<MpiiToolkitColumn, PckhMetricKey | null> = {
-  Head: null, Shoulder: 'Shoulder', Elbow: 'Elbow', Wrist: 'Wrist', Hip: 'Hip', Knee: 'Knee', Ankle: 'Ankle', UBody: null, Total: 'PCKh', AUC: null,
+/** The interval behind each toolkit column: mmpose's column, the toolkit's own (Head, UBody), or none (AUC). */
+const TOOLKIT_CI_COLUMN: Record<MpiiToolkitColumn, PckhMetricKey | 'toolkit' | null> = {
+  Head: 'toolkit', Shoulder: 'Shoulder', Elbow: 'Elbow', Wrist: 'Wrist', Hip: 'Hip', Knee: 'Knee', Ankle: 'Ankle', UBody: 'toolkit', Total: 'PCKh', AUC: null,
 };
 
 const MMPOSE_LABELS: Record<PckhMetricKey, string> = {
@@ -84,7 +84,9 @@ export function variantTable(model: ReportModel, layout: TableLayout): ReportTab
           value: (v) => v.toolkit[c],
           ci: (v) => {
             const key = TOOLKIT_CI_COLUMN[c];
-            return key === null ? null : intervalText(v.ci?.[key], d);
+            if (key === null) return null;
+            if (key === 'toolkit') return c === 'Head' || c === 'UBody' ? intervalText(v.toolkitCi?.[c], d) : null;
+            return intervalText(v.ci?.[key], d);
           },
         }))
       : PCKH_METRIC_KEYS.map((k) => ({ header: MMPOSE_LABELS[k], value: (v) => v.metrics[k], ci: (v) => intervalText(v.ci?.[k], d) }));

@@ -1,10 +1,14 @@
 /**
  * The MPII toolkit's columns (genTablePCK.m / computePCK.m) from a computePckh report, checked against
- * the toolkit's definitions computed independently from the report's per-(person, joint) hits.
+ * the toolkit's definitions computed independently from the report's per-(person, joint) hits; and
+ * their bootstrap intervals, drawn on pairedBootstrap's resamples.
  */
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../../src-main/core/seeded-random.ts';
-import { HIT_NOT_EVALUATED, computePckh } from '../../../src-main/evaluation/pckh.ts';
+import { pairedBootstrap } from '../../../src-main/evaluation/bootstrap.ts';
+import { HIT_NOT_EVALUATED, PCKH_COLUMN_JOINTS_OFFSET, computePckh } from '../../../src-main/evaluation/pckh.ts';
+import { personJointOutcomes } from '../../../src-main/evaluation/person-tallies.ts';
+import { toolkitIntervals } from '../../../src-main/evaluation/mpii-toolkit-bootstrap.ts';
 import { mpiiToolkitColumns, TOOLKIT_UPPER_BODY_JOINTS } from '../../../src-main/evaluation/mpii-toolkit-columns.ts';
 import type { PckhInputs } from '../../../src-main/evaluation/pckh-inputs.ts';
 import type { PckhProtocol } from '../../../src-main/core/types.ts';
@@ -57,5 +61,34 @@ describe.each(['mmpose0x', 'mmpose1x'] as PckhProtocol[])('mpiiToolkitColumns (%
     expect(columns.UBody).toBeNull();
     expect(columns.Wrist).toBeNull();
     expect(columns.Head).not.toBeNull();
+  });
+});
+
+describe.each(['mmpose0x', 'mmpose1x'] as PckhProtocol[])('toolkitIntervals (%s)', (protocol) => {
+  it('the same resamples as pairedBootstrap: with the neck a copy of the head top, Head\'s interval is head_top\'s', () => {
+    const inputs = randomInputs(protocol, 400, 11);
+    const base = personJointOutcomes(inputs, computePckh(inputs));
+    const flags = base.flags.slice();
+    for (let p = 0; p < base.persons; p++) flags[p * 16 + 8] = flags[p * 16 + 9]!;
+    const outcomes = { ...base, flags };
+    const [toolkit] = toolkitIntervals([outcomes], { replicates: 300, seed: 5 });
+    const boot = pairedBootstrap([outcomes], { replicates: 300, seed: 5 });
+    const c = PCKH_COLUMN_JOINTS_OFFSET + 9;
+    expect(toolkit!.Head).toEqual([boot.variants[0]!.lo[c], boot.variants[0]!.hi[c]]);
+  });
+
+  it('UBody and Head intervals contain the estimate; no interval for a joint not predicted', () => {
+    const inputs = { ...randomInputs(protocol, 300, 13), jointPredicted: Array.from({ length: 16 }, (_, j) => j !== 10) };
+    const report = computePckh(inputs);
+    const [t] = toolkitIntervals([personJointOutcomes(inputs, report)], { replicates: 200, seed: 1 });
+    const columns = mpiiToolkitColumns(report);
+    expect(t!.Head[0]!).toBeLessThanOrEqual(columns.Head!);
+    expect(t!.Head[1]!).toBeGreaterThanOrEqual(columns.Head!);
+    expect(t!.UBody).toEqual([null, null]);
+    const full = randomInputs(protocol, 300, 13);
+    const fullReport = computePckh(full);
+    const [u] = toolkitIntervals([personJointOutcomes(full, fullReport)], { replicates: 200, seed: 1 });
+    expect(u!.UBody[0]!).toBeLessThanOrEqual(mpiiToolkitColumns(fullReport).UBody!);
+    expect(u!.UBody[1]!).toBeGreaterThanOrEqual(mpiiToolkitColumns(fullReport).UBody!);
   });
 });

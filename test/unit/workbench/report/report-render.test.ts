@@ -20,6 +20,7 @@ function variant(name: string, base: number, options: { latency?: number | null;
     toolkit: { Head: base, Shoulder: base - 1, Elbow: base - 2, Wrist: null, Hip: base - 4, Knee: base - 5, Ankle: base - 6, UBody: base - 2.5, Total: base - 3, AUC: base - 20 },
     perJoint: MPII_JOINT_NAMES.map((n, j) => ({ name: n, count: 10, pckh: j === 15 ? null : base - j / 10, pckhAt01: base / 3 })),
     ci: { PCKh: [base - 4, base - 2] },
+    toolkitCi: { Head: [base - 1, base + 0.5], UBody: [null, null] },
     meanCurve: Array.from(PCKH_SWEEP_THRESHOLDS, (t) => Math.min(base, 400 * t)),
     latency: options.latency === undefined || options.latency === null ? null : { n: 50, medianMs: options.latency, p5Ms: options.latency * 0.9, p95Ms: options.latency * 1.3 },
     parameters: { count: options.params ?? null, reason: options.params === undefined ? 'imported predictions (no model file)' : null },
@@ -57,6 +58,8 @@ describe('report renderers', () => {
     expect(t.rows.map((r) => r.cells[9]!.best)).toEqual([true, true, false]); // 5.00 vs 5.00 (5.001)
     expect(t.rows.map((r) => r.cells[10]!.text)).toEqual(['1.23 M', '999', 'n/a']);
     expect(t.rows[0]!.cells[7]!.interval).toBe('[86.00, 88.00]');
+    const mpii = variantTable(MODEL, 'mpii');
+    expect(mpii.rows[0]!.cells.map((c) => c.interval).slice(0, 10)).toEqual(['[89.0, 90.5]', null, null, null, null, null, null, null, '[86.0, 88.0]', null]);
   });
 
   it('latex: escaped specials, and every tabular row has as many cells as the column spec', () => {
