@@ -21,18 +21,27 @@ type AnalysisChannels = 'analysis:errorClasses' | 'review:queue' | 'review:decid
 const VERDICTS: Record<'accept' | 'reject' | 'defer', ReviewVerdict> = { accept: 'fixed', reject: 'label_right', defer: 'later' };
 
 export function analysisHandlers(session: EngineSession, changed: (reason: string) => void): Pick<ApiHandlers, AnalysisChannels> {
-  /** Variant names are unique per dataset: the workbench's results name variants, the UI keys on ids. */
-  const idOfName = (name: string): string => {
+  /**
+   * Variant names are unique per dataset: the workbench's results name variants, the UI keys on ids.
+   * A variant the engine has not loaded (stored by a CLI run a moment ago) has no id yet: it is left
+   * out until the engine reloads it, as every other table of the UI does.
+   */
+  const idOfName = (name: string): string | null => {
     for (const variant of session.variants.values()) if (variant.name === name) return variant.id;
-    throw new UserError('not-found', `variant "${name}" is not loaded in the engine`);
+    return null;
   };
+  const withIds = <T extends { readonly name: string }>(items: readonly T[]): (T & { readonly variantId: string })[] =>
+    items.flatMap((item) => {
+      const variantId = idOfName(item.name);
+      return variantId === null ? [] : [{ ...item, variantId }];
+    });
   const nameOfId = (id: string): string => session.requireVariant(id).name;
 
   return {
     'analysis:errorClasses': async (req) => {
       session.requireDataset();
       const report = analyzeErrors(session.requireWorkbench(), { protocol: req.protocol });
-      return { ...report, variants: report.variants.map((v) => ({ variantId: idOfName(v.name), ...v })) };
+      return { ...report, variants: withIds(report.variants) };
     },
     'review:queue': async () => {
       session.requireDataset();
@@ -55,7 +64,7 @@ export function analysisHandlers(session: EngineSession, changed: (reason: strin
       session.requireDataset();
       const data = loadStatisticsData(session.requireWorkbench(), { protocol: req.protocol });
       const { bootstrapResult: _typedArrays, variants, ...report } = variantStatistics(data, { replicates: req.bootstrap, seed: req.seed });
-      return { ...report, variants: variants.map((v) => ({ variantId: idOfName(v.name), name: v.name, columns: v.columns })) };
+      return { ...report, variants: withIds(variants).map((v) => ({ variantId: v.variantId, name: v.name, columns: v.columns })) };
     },
     'stats:compare': async (req) => {
       session.requireDataset();

@@ -93,6 +93,8 @@ export function ReviewPanel() {
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (inTextField(event.target)) return;
+      // A drag in the editor owns the keyboard until it ends (Esc puts the joint back there).
+      if (document.querySelector('.editor:not([data-drag-phase="idle"])') !== null) return;
       const input = reviewInputForKey(event);
       if (input === null) return;
       // Before any focused button sees it: Enter and Space would also click it.
