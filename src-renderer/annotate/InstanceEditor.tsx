@@ -6,34 +6,21 @@
  * visible throughout.
  */
 import { OverlayLegend } from './OverlayLegend.tsx';
-import { useQueryClient } from '@tanstack/react-query';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
 import type { CorrectionEditRequest, InstanceGroundTruth } from '../../src-main/api/contract.ts';
 import { MPII_FLIP_INDEX, MPII_FLIP_PAIRS } from '../../src-main/core/joints.ts';
 import type { Point2 } from '../../src-main/core/types.ts';
-import { getBridge } from '../bridge/index.ts';
 import { useApi } from '../bridge/queries.ts';
 import { useUi } from '../app/ui-store.ts';
 import { variantColor } from '../shared/colors.ts';
 import { JointSelect } from '../shared/JointSelect.tsx';
 import { jointLabel } from '../shared/joint-order.ts';
 import { useAnnotate } from './annotate-store.ts';
-import {
-  createPreviewStore,
-  dragTransition,
-  historyCommandForKey,
-  IDLE,
-  moveHeadCorner,
-  nextNudgeBurst,
-  nudgeOffset,
-  type NudgeBurst,
-  type DragEffect,
-  type DragInput,
-  type DragState,
-  type DragTarget,
-} from './drag-machine.ts';
+import { createPreviewStore, dragTransition, IDLE, moveHeadCorner, type DragEffect, type DragInput, type DragState, type DragTarget } from './drag-machine.ts';
 import { EditableGtLayer, type DragPreview } from './EditableGtLayer.tsx';
 import { InstanceViewer } from './InstanceViewer.tsx';
+import { useCorrectionCommands } from './use-correction-commands.ts';
+import { useEditorInput } from './use-editor-input.ts';
 
 const THRESHOLD = 0.5;
 
@@ -43,10 +30,7 @@ interface Props {
   readonly variantOrder: readonly string[];
 }
 
-const inTextField = (target: EventTarget | null): boolean => (target as HTMLElement | null)?.closest?.('input, select, textarea') != null;
-
 export function InstanceEditor({ personCount, variantIds, variantOrder }: Props) {
-  const client = useQueryClient();
   const index = useAnnotate((s) => Math.min(s.instanceIndex, Math.max(0, personCount - 1)));
   const selected = useAnnotate((s) => s.selectedJoint);
   const openInEditor = useAnnotate((s) => s.openInEditor);
@@ -55,8 +39,6 @@ export function InstanceEditor({ personCount, variantIds, variantOrder }: Props)
   const detail = useApi('instance:get', { instanceIndex: index, variantIds: [...variantIds], protocol });
   const gt = useApi('corrections:instance', { instanceIndex: index });
   const history = useApi('corrections:history', {});
-  const [status, setStatus] = useState<{ text: string; error: boolean } | null>(null);
-  const [busy, setBusy] = useState(false);
 
   const preview = useMemo(() => createPreviewStore<DragPreview | null>(null), []);
   const machine = useRef<DragState>(IDLE);
@@ -82,36 +64,18 @@ export function InstanceEditor({ personCount, variantIds, variantOrder }: Props)
     preview.set(null);
   }, [index, preview]);
 
-  const refresh = useCallback(async () => {
-    await Promise.all([
-      client.invalidateQueries({ queryKey: ['corrections:instance'] }),
-      client.invalidateQueries({ queryKey: ['corrections:history'] }),
-      client.invalidateQueries({ queryKey: ['instance:get'] }),
-    ]);
-  }, [client]);
-
-  // The arrow-key nudge run in progress (see nextNudgeBurst); any other edit or an undo/redo ends it.
-  const nudgeBurst = useRef<NudgeBurst | null>(null);
-  const burstCounter = useRef(0);
-  const commitEdit = useCallback(
-    async (edit: CorrectionEditRequest, keepPreview: boolean) => {
-      if (edit.kind !== 'joint' || edit.burst === undefined) nudgeBurst.current = null;
-      setBusy(true);
-      try {
-        const result = await getBridge().invoke('corrections:apply', { instanceIndex: latest.current.index, edit });
-        if (keepPreview) awaitedRevision.current = result.history.gtRevision;
-        setStatus({ text: `${result.message} · saved (GT revision ${result.history.gtRevision})`, error: false });
-        await refresh();
-      } catch (error) {
-        awaitedRevision.current = null;
-        preview.set(null);
-        setStatus({ text: error instanceof Error ? error.message : String(error), error: true });
-      } finally {
-        setBusy(false);
-      }
+  const { status, busy, commitEdit, runHistory, nudge } = useCorrectionCommands({
+    currentIndex: () => latest.current.index,
+    onCommittedWithPreview: (gtRevision) => {
+      awaitedRevision.current = gtRevision;
     },
-    [refresh, preview],
-  );
+    onEditFailed: () => {
+      awaitedRevision.current = null;
+      preview.set(null);
+    },
+    openInstance: openInEditor,
+    historyAllowed: () => machine.current.phase === 'idle',
+  });
 
   const runEffects = useCallback(
     (effects: readonly DragEffect[]) => {
@@ -159,82 +123,17 @@ export function InstanceEditor({ personCount, variantIds, variantOrder }: Props)
     [dispatch, selectJoint],
   );
 
-  const runHistory = useHistoryRunner(async (command) => {
-    if (machine.current.phase !== 'idle') return;
-    nudgeBurst.current = null;
-    setBusy(true);
-    try {
-      const result = await getBridge().invoke(command === 'undo' ? 'corrections:undo' : 'corrections:redo', {});
-      setStatus({ text: `${result.message} · GT revision ${result.history.gtRevision}`, error: false });
-      if (result.instanceIndex !== null && result.instanceIndex !== latest.current.index) openInEditor(result.instanceIndex);
-      await refresh();
-    } catch (error) {
-      setStatus({ text: error instanceof Error ? error.message : String(error), error: true });
-    } finally {
-      setBusy(false);
-    }
-  });
-
-  // Pointer moves / releases anywhere, Esc, arrows and undo/redo keys.
-  useEffect(() => {
-    const onMove = (e: PointerEvent) => {
-      if (machine.current.phase !== 'idle') dispatch({ type: 'pointermove', pointerId: e.pointerId, x: e.clientX, y: e.clientY });
-    };
-    const onUp = (e: PointerEvent) => {
-      if (machine.current.phase !== 'idle') dispatch({ type: 'pointerup', pointerId: e.pointerId, x: e.clientX, y: e.clientY });
-    };
-    const onCancel = (e: PointerEvent) => {
-      if (machine.current.phase !== 'idle') dispatch({ type: 'pointercancel', pointerId: e.pointerId });
-    };
-    const onKey = (e: KeyboardEvent) => {
-      if (machine.current.phase !== 'idle') {
-        if (e.key === 'Escape') {
-          dispatch({ type: 'keydown', key: e.key });
-          e.preventDefault();
-          e.stopPropagation();
-        }
-        return;
-      }
-      if (inTextField(e.target)) return;
-      const command = historyCommandForKey(e);
-      if (command !== null) {
-        e.preventDefault();
-        runHistory(command, 'key');
-        return;
-      }
-      const offset = nudgeOffset(e.key, e.shiftKey);
+  useEditorInput({
+    dragState: () => machine.current,
+    dispatch,
+    runHistory,
+    nudgeTarget: () => {
       const { selected: joint, gt: current } = latest.current;
-      if (offset !== null && joint !== null && !e.ctrlKey && !e.metaKey && !e.altKey) {
-        const xy = current?.joints[joint]?.xy;
-        if (!xy) return;
-        e.preventDefault();
-        const burst = nextNudgeBurst(
-          nudgeBurst.current,
-          { instance: latest.current.index, joint, shownXy: xy, offset },
-          performance.now(),
-          () => `nudge-${Date.now().toString(36)}-${(burstCounter.current += 1)}`,
-        );
-        nudgeBurst.current = burst;
-        void commitEdit({ kind: 'joint', joint, xy: burst.xy, burst: burst.id }, false);
-      }
-    };
-    window.addEventListener('pointermove', onMove);
-    window.addEventListener('pointerup', onUp);
-    window.addEventListener('pointercancel', onCancel);
-    window.addEventListener('keydown', onKey, true);
-    const offMenu = getBridge().on('edit:command', ({ command }) => {
-      // Edit ▸ Undo in the desktop menu: in a text field it is the field's own undo.
-      if (inTextField(document.activeElement)) document.execCommand(command);
-      else runHistory(command, 'menu');
-    });
-    return () => {
-      window.removeEventListener('pointermove', onMove);
-      window.removeEventListener('pointerup', onUp);
-      window.removeEventListener('pointercancel', onCancel);
-      window.removeEventListener('keydown', onKey, true);
-      offMenu();
-    };
-  }, [dispatch, runHistory, commitEdit]);
+      const xy = joint === null ? undefined : current?.joints[joint]?.xy;
+      return joint !== null && xy ? { joint, xy } : null;
+    },
+    nudge,
+  });
 
   const overlays = useMemo(
     () => (detail.data?.predictions ?? []).map((prediction) => ({ prediction, color: variantColor(Math.max(0, variantOrder.indexOf(prediction.variantId))) })),
@@ -340,21 +239,4 @@ function editForCommit(target: DragTarget, to: Point2, gt: InstanceGroundTruth |
   if (target.kind === 'joint') return { kind: 'joint', joint: target.joint, xy: [to[0], to[1]] };
   if (!gt?.headBox) return null;
   return { kind: 'headbox', box: moveHeadCorner(gt.headBox, target.corner, to) };
-}
-
-/**
- * Undo/redo can arrive from a key, a button or the desktop Edit menu (whose accelerator may fire for
- * the same key press): a command from a different source within 300 ms of the last is a duplicate.
- */
-function useHistoryRunner(run: (command: 'undo' | 'redo') => Promise<void>) {
-  const last = useRef<{ at: number; source: string; command: string } | null>(null);
-  const runRef = useRef(run);
-  runRef.current = run;
-  return useCallback((command: 'undo' | 'redo', source: 'key' | 'menu' | 'button') => {
-    const now = performance.now();
-    const previous = last.current;
-    if (previous && previous.command === command && previous.source !== source && source !== 'button' && now - previous.at < 300) return;
-    last.current = { at: now, source, command };
-    void runRef.current(command);
-  }, []);
 }
