@@ -39,7 +39,7 @@ svg .line{fill:none;stroke-width:2}
 svg .errbar{stroke:#24292f;stroke-width:1.2;fill:none}
 svg .front{fill:none;stroke:#8c959f;stroke-dasharray:4 3;stroke-width:1.5}
 svg .diagonal{stroke:#8c959f;stroke-dasharray:4 3}
-svg .point-label{fill:var(--fg);font-size:11px}
+svg .point-label{fill:var(--fg);font-size:11px;paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}
 .legend{display:flex;flex-wrap:wrap;gap:4px 16px;margin:4px 0 10px;padding:0;list-style:none}
 .legend li{display:flex;align-items:center;gap:6px}
 .swatch{width:12px;height:12px;border-radius:2px;display:inline-block}
