@@ -95,6 +95,9 @@ export const COCO17_SIGMAS: Float64Array = Float64Array.from(
   (s) => s / 10.0,
 );
 
+/** exp(−e) is +0 for every e above this (the true value is below half the smallest subnormal). */
+const EXP_UNDERFLOW = 746;
+
 /** np.spacing(1): the gap after 1.0 (cocoeval.py:229, 385). */
 const EPS = Number.EPSILON;
 
@@ -245,8 +248,11 @@ function computeOksInto(gts: readonly OksGroundTruth[], dts: readonly OksDetecti
           dx = Math.max(0, x0 - xd) + Math.max(0, xd - x1);
           dy = Math.max(0, y0 - yd) + Math.max(0, yd - y1);
         }
-        // e = (dx**2 + dy**2) / vars / (area + eps) / 2, left to right (cocoeval.py:229); exp(-e)
-        terms[n++] = Math.exp(-((dx * dx + dy * dy) / vars[k]! / scale / 2));
+        // e = (dx**2 + dy**2) / vars / (area + eps) / 2, left to right (cocoeval.py:229); exp(-e),
+        // which is exactly 0 in float64 beyond e ≈ 745.13 (below the smallest subnormal) in numpy and
+        // V8 alike: far-apart pairs, most of them, skip the exp
+        const e = (dx * dx + dy * dy) / vars[k]! / scale / 2;
+        terms[n++] = e > EXP_UNDERFLOW ? 0 : Math.exp(-e);
       }
       // np.sum(np.exp(-e)) / e.shape[0] (cocoeval.py:232): 0.0 + numpy's pairwise sum
       out[offset + i * G + j] = (0 + numpyPairwiseSum(terms, 0, n)) / n;
