@@ -80,6 +80,8 @@ export const requestSchemas = {
       joint: jointIndex.optional(),
       outcome: z.enum(['all', 'hit', 'miss']).default('all'),
       protocol,
+      // With a variant: only persons whose joint (any joint without one) is of this error class (issue 15).
+      errorClass: z.enum(ERROR_CLASSES).optional(),
     })
     .strict(),
   'instance:get': z.object({ instanceIndex, variantIds: z.array(id).max(8).default([]), protocol }).strict(),

@@ -111,6 +111,7 @@ export async function createEngineService(config: EngineConfig, emit: EmitEvent)
         req.variantId !== undefined ? session.requireScoredVariant(req.variantId, req.protocol) : null,
         req.joint,
         req.outcome,
+        req.errorClass ?? null,
       ),
     'instance:get': async (req) =>
       instanceDetail(

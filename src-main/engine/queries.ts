@@ -217,10 +217,22 @@ export function instancesList(
   variant: VariantState | null,
   joint: number | undefined,
   outcome: 'all' | 'hit' | 'miss',
+  errorClass: ErrorClassName | null = null,
 ): InstancesList {
   const items: InstancesList['items'][number][] = [];
   const evaluation = variant?.evaluation ?? null;
+  const classes = errorClass !== null && variant !== null ? errorClassCodes(dataset, variant) : null;
+  const wantedClass = errorClass === null ? null : ERROR_CLASS_CODES[errorClass];
   dataset.persons.forEach((person, index) => {
+    if (classes !== null && wantedClass !== null) {
+      if (joint !== undefined) {
+        if (classes[index * J + joint] !== wantedClass) return;
+      } else {
+        let found = false;
+        for (let j = 0; j < J && !found; j++) found = classes[index * J + j] === wantedClass;
+        if (!found) return;
+      }
+    }
     if (outcome !== 'all' && evaluation !== null) {
       const wanted = outcome === 'hit' ? HIT : MISS;
       if (joint !== undefined) {

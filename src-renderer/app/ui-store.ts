@@ -16,7 +16,8 @@ interface UiState {
   openInstance: { index: number; variantIds: string[]; focusJoint: number | null; list: readonly number[] } | null;
   /** errorClass: only joints of this class (issue 15), null: all. */
   failures: { variantId: string | null; joint: number; errorClass: ErrorClassName | null };
-  browse: { variantId: string | null; joint: number | null; outcome: Outcome };
+  /** errorClass: only persons with a joint of this error class (issue 15; needs a variant). */
+  browse: { variantId: string | null; joint: number | null; outcome: Outcome; errorClass: ErrorClassName | null };
   compare: { variantIds: string[]; joint: number; relation: CompareRelation };
   /** Metrics: bootstrap intervals shown (issue 16), error classes and what-if PCKh shown (issue 15). */
   metrics: { intervals: boolean; errorClasses: boolean };
@@ -74,7 +75,7 @@ export const useUi = create<UiState>((set) => ({
   ...(uiStateFromRoute(initialRoute(), {
     protocol: storedProtocol(),
     failures: { variantId: null, joint: 15, errorClass: null },
-    browse: { variantId: null, joint: null, outcome: 'all' },
+    browse: { variantId: null, joint: null, outcome: 'all', errorClass: null },
     compare: { variantIds: [], joint: 15, relation: 'a-hit-b-miss' },
     metrics: { intervals: false, errorClasses: false },
   }) as Pick<UiState, 'view' | 'protocol' | 'failures' | 'browse' | 'compare' | 'metrics' | 'openInstance'>),

@@ -5,7 +5,7 @@
  *   protocol             PCKh protocol (every view)
  *   ci, ec               Metrics: bootstrap intervals, error classes shown
  *   fj, fv, fc, open     Failures: joint, variant, error class, open instance
- *   bv, bj, bo, open     Browse: overlay variant, joint, outcome, open instance
+ *   bv, bj, bo, bc, open Browse: overlay variant, joint, outcome, error class, open instance
  *   cv, cj, cr           Compare: variants (comma-separated), joint, filter
  *   ai, aj               Annotate: instance, selected joint
  *   am, rk, rd           Annotate: mode (review), review kind filter, decided suspects listed
@@ -26,7 +26,7 @@ export interface RouteState {
   protocol?: PckhProtocol;
   failures?: { joint?: number; variantId?: string; errorClass?: ErrorClassName | null };
   metrics?: { intervals?: boolean; errorClasses?: boolean };
-  browse?: { variantId?: string | null; joint?: number | null; outcome?: (typeof OUTCOMES)[number] };
+  browse?: { variantId?: string | null; joint?: number | null; outcome?: (typeof OUTCOMES)[number]; errorClass?: ErrorClassName | null };
   compare?: { variantIds?: string[]; joint?: number; relation?: (typeof RELATIONS)[number] };
   annotate?: { instance?: number; joint?: number | null; review?: boolean; reviewKind?: ReviewSuspectKind | null; showDecided?: boolean };
   /** Instance open in the Failures / Browse pane. */
@@ -70,6 +70,8 @@ export function parseRoute(hash: string): RouteState {
     if (params.has('bj')) route.browse.joint = intIn(params.get('bj'), JOINTS) ?? null;
     const outcome = OUTCOMES.find((o) => o === params.get('bo'));
     if (outcome !== undefined) route.browse.outcome = outcome;
+    const browseClass = ERROR_CLASSES.find((c) => c === params.get('bc'));
+    if (browseClass !== undefined) route.browse.errorClass = browseClass;
     if (open !== undefined) route.open = open;
   } else if (view === 'compare') {
     route.compare = {};
@@ -107,6 +109,7 @@ export function formatRoute(route: RouteState): string {
     if (route.browse.variantId) params.set('bv', route.browse.variantId);
     if (route.browse.joint !== undefined && route.browse.joint !== null) params.set('bj', String(route.browse.joint));
     if (route.browse.outcome !== undefined && route.browse.outcome !== 'all') params.set('bo', route.browse.outcome);
+    if (route.browse.errorClass) params.set('bc', route.browse.errorClass);
   } else if (route.view === 'compare' && route.compare) {
     if (route.compare.variantIds && route.compare.variantIds.length > 0) params.set('cv', route.compare.variantIds.join(','));
     if (route.compare.joint !== undefined) params.set('cj', String(route.compare.joint));

@@ -16,7 +16,7 @@ function currentRoute(): RouteState {
     protocol: ui.protocol,
     metrics: { intervals: ui.metrics.intervals, errorClasses: ui.metrics.errorClasses },
     failures: { joint: ui.failures.joint, ...(ui.failures.variantId ? { variantId: ui.failures.variantId } : {}), errorClass: ui.failures.errorClass },
-    browse: { variantId: ui.browse.variantId, joint: ui.browse.joint, outcome: ui.browse.outcome },
+    browse: { variantId: ui.browse.variantId, joint: ui.browse.joint, outcome: ui.browse.outcome, errorClass: ui.browse.errorClass },
     compare: { variantIds: ui.compare.variantIds, joint: ui.compare.joint, relation: ui.compare.relation },
     annotate: { instance: annotate.instanceIndex, joint: annotate.selectedJoint, review: annotate.mode === 'review', reviewKind: annotate.reviewKind, showDecided: annotate.showDecided },
     ...(ui.openInstance ? { open: ui.openInstance.index } : {}),

@@ -1,9 +1,11 @@
 /**
  * Browse: a virtualised grid of person thumbnails (lazily generated and cached by the engine, with the
- * GT and the chosen variant's skeleton drawn in; ThumbGrid.tsx); filters by variant, joint and hit/miss; arrow keys move,
+ * GT and the chosen variant's skeleton drawn in; ThumbGrid.tsx); filters by variant, joint and hit/miss
+ * or error class (jitter / inversion / swap / gross miss, issue 15); arrow keys move,
  * Enter opens the instance with zoom and pan.
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
+import { ERROR_CLASSES } from '../../src-main/api/contract.ts';
 import { useApi } from '../bridge/queries.ts';
 import { useUi, type Outcome } from '../app/ui-store.ts';
 import { InstancePanel } from '../annotate/InstancePanel.tsx';
@@ -15,7 +17,7 @@ import type { ThumbOverlayStyle } from './thumb-url.ts';
 
 export function BrowseView() {
   const { evaluated, visible, order } = useVariants();
-  const { variantId, joint, outcome } = useUi((s) => s.browse);
+  const { variantId, joint, outcome, errorClass } = useUi((s) => s.browse);
   const setBrowse = useUi((s) => s.setBrowse);
   const protocol = useUi((s) => s.protocol);
   const openInstance = useUi((s) => s.openInstance);
@@ -26,8 +28,9 @@ export function BrowseView() {
     ...(chosen !== null ? { variantId: chosen } : {}),
     ...(joint !== null ? { joint } : {}),
     outcome: chosen !== null ? outcome : 'all',
-    // hit/miss depend on the protocol; without a hit/miss filter the list does not.
-    ...(chosen !== null && outcome !== 'all' ? { protocol } : {}),
+    // hit/miss and error classes depend on the protocol; without those filters the list does not.
+    ...(chosen !== null && (outcome !== 'all' || errorClass !== null) ? { protocol } : {}),
+    ...(chosen !== null && errorClass !== null ? { errorClass } : {}),
   });
   const items = list.data?.items ?? [];
   const datasetId = list.data?.datasetId ?? '';
@@ -70,10 +73,25 @@ export function BrowseView() {
           <JointSelect value={joint} onChange={(j) => setBrowse({ joint: j })} allowAny />
           <label>
             Result
-            <select aria-label="Result" value={outcome} disabled={chosen === null || !evaluated.some((v) => v.id === chosen)} onChange={(e) => setBrowse({ outcome: e.target.value as Outcome })}>
+            <select
+              aria-label="Result"
+              value={errorClass !== null ? `class:${errorClass}` : outcome}
+              disabled={chosen === null || !evaluated.some((v) => v.id === chosen)}
+              onChange={(e) => {
+                // One picker: hit/miss, or a class of miss (issue 15), which needs no hit/miss filter.
+                const value = e.target.value;
+                const cls = ERROR_CLASSES.find((c) => `class:${c}` === value) ?? null;
+                setBrowse(cls !== null ? { outcome: 'all', errorClass: cls } : { outcome: value as Outcome, errorClass: null });
+              }}
+            >
               <option value="all">all</option>
               <option value="hit">hits</option>
               <option value="miss">misses</option>
+              {ERROR_CLASSES.filter((c) => c !== 'hit').map((c) => (
+                <option key={c} value={`class:${c}`} title="error class, as posebench analyze">
+                  {c === 'miss' ? 'gross misses' : `${c} errors`}
+                </option>
+              ))}
             </select>
           </label>
           <span className="muted" aria-live="polite">

@@ -152,6 +152,11 @@ describe.skipIf(!HAS_CHROMIUM)('review and statistics in the browser (web host)'
     expect(shown.length).toBeGreaterThan(0);
     expect(new Set(shown)).toEqual(new Set(['jitter']));
     await screenshotsAt(page, 'failures-error-class');
+    // Browse: persons with a jitter error on any joint.
+    const browsed = await call<{ total: number }>('instances:list', { variantId: noisyC, errorClass: 'jitter' });
+    await page.goto(`${host.url}#browse?bv=${encodeURIComponent(noisyC)}&bc=jitter`);
+    await expect.poll(() => page.locator('.toolbar [aria-live="polite"]').first().textContent()).toBe(`${browsed.total} instances`);
+    expect(await page.getByRole('combobox', { name: 'Result' }).inputValue()).toBe('class:jitter');
     await page.goto(`${host.url}#metrics?ci=1&ec=1`);
     await page.locator('table[aria-label="What-if PCKh"]').waitFor();
     await screenshotsAt(page, 'metrics-error-classes-scrolled', undefined, async () => {

@@ -83,6 +83,9 @@ describe('issues 15/16: the app and the CLI agree on error classes, the review q
         expect(only.items.every((item) => item.errorClass === name)).toBe(true);
         expect(all.items.filter((item) => item.errorClass === name).length).toBe(only.total);
       }
+      // Browse's filter: persons whose joint is of the class.
+      const browsed = await call('instances:list', { variantId: id('c'), joint, protocol: 'mmpose1x', errorClass: 'inversion' });
+      expect(browsed.total).toBe(c.per_joint[joint]!.inversion);
     }
 
     const stats = await call('stats:variant', { protocol: 'mmpose1x', bootstrap: 400, seed: 7 });

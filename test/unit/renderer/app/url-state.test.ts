@@ -10,6 +10,7 @@ describe('url-state', () => {
       { view: 'failures', failures: { joint: 3, variantId: 'v1', errorClass: 'inversion' } },
       { view: 'metrics', metrics: { intervals: true, errorClasses: true } },
       { view: 'browse', browse: { variantId: 'abc', joint: 3, outcome: 'miss' }, open: 4 },
+      { view: 'browse', browse: { variantId: 'abc', errorClass: 'swap' } },
       { view: 'compare', compare: { variantIds: ['a', 'b', 'c'], joint: 10, relation: 'both-miss' } },
       { view: 'annotate', annotate: { instance: 7, joint: 15 } },
       { view: 'annotate', annotate: { instance: 3, review: true, reviewKind: 'flip_pair', showDecided: true } },
