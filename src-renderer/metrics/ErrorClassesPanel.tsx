@@ -13,6 +13,9 @@ import { variantColor } from '../shared/colors.ts';
 import { fmtPct } from '../shared/format.ts';
 import { DISPLAY_JOINT_ORDER, SHORT_JOINT_LABELS, jointLabel } from '../shared/joint-order.ts';
 
+/** Pelvis and thorax: outside mmpose's MPII mean. */
+const OUTSIDE_MEAN: readonly number[] = [6, 7];
+
 const ERROR_KINDS: readonly Exclude<ErrorClassName, 'hit'>[] = ['jitter', 'inversion', 'swap', 'miss'];
 export const CLASS_COLORS: Readonly<Record<ErrorClassName, string>> = {
   hit: '#5ad17a',
@@ -46,8 +49,12 @@ const byPosition: ColorIndex = (_id, fallback) => fallback;
 export const ErrorClassChart = memo(function ErrorClassChart({ report, colorIndex = byPosition }: { report: ErrorClassesReport; colorIndex?: ColorIndex }) {
   const variants = report.variants;
   const share = (count: number, evaluated: number) => (evaluated > 0 ? (100 * count) / evaluated : 0);
+  // The axis fits the 14 mean joints: pelvis and thorax (shaded, outside the mean) are often not
+  // predicted at all (100 % misses), which would squash every other bar; theirs are cut at the top.
   let maxShare = 0;
-  for (const v of variants) for (const j of v.per_joint) maxShare = Math.max(maxShare, share(j.evaluated - j.hit, j.evaluated));
+  for (const v of variants) v.per_joint.forEach((j, joint) => {
+    if (!OUTSIDE_MEAN.includes(joint)) maxShare = Math.max(maxShare, share(j.evaluated - j.hit, j.evaluated));
+  });
   const top = axisMax(maxShare);
   const plotW = WIDTH - MARGIN.left - MARGIN.right;
   const plotH = HEIGHT - MARGIN.top - MARGIN.bottom;
@@ -71,6 +78,11 @@ export const ErrorClassChart = memo(function ErrorClassChart({ report, colorInde
           const x0 = MARGIN.left + slot * groupW + 2;
           return (
             <g key={joint}>
+              {OUTSIDE_MEAN.includes(joint) ? (
+                <rect className="outside-mean" x={x0 - 2} y={MARGIN.top} width={groupW} height={plotH} fill="rgba(255,255,255,0.1)">
+                  <title>{`${jointLabel(joint)}: not in the mean (PCKh); bars above the axis are cut`}</title>
+                </rect>
+              ) : null}
               {variants.map((v, k) => {
                 const j = v.per_joint[joint];
                 if (j === undefined || j.evaluated === 0) return null;
@@ -82,8 +94,9 @@ export const ErrorClassChart = memo(function ErrorClassChart({ report, colorInde
                   <g key={v.variantId} data-variant={v.variantId} data-joint={joint}>
                     {ERROR_KINDS.map((c) => {
                       const h = share(j[c], j.evaluated);
-                      if (h <= 0) return null;
-                      const rect = <rect key={c} className={`class-${c}`} x={x} y={y(base + h)} width={w} height={Math.max(0.5, y(base) - y(base + h))} fill={CLASS_COLORS[c]}><title>{tip}</title></rect>;
+                      if (h <= 0 || base >= top) return null;
+                      const end = Math.min(top, base + h);
+                      const rect = <rect key={c} className={`class-${c}`} x={x} y={y(end)} width={w} height={Math.max(0.5, y(base) - y(end))} fill={CLASS_COLORS[c]}><title>{tip}</title></rect>;
                       base += h;
                       return rect;
                     })}
