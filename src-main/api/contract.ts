@@ -16,9 +16,8 @@ import type { correctionEditSchema, decoderOptionsSchema, requestSchemas } from 
 export const METRIC_COLUMNS = ['Head', 'Shoulder', 'Elbow', 'Wrist', 'Hip', 'Knee', 'Ankle', 'PCKh', 'PCKh@0.1'] as const;
 export type MetricColumn = (typeof METRIC_COLUMNS)[number];
 
-/** The PCKh protocols the UI can show (spec §2 mmpose 0.x, §3 mmpose 1.x), default first. */
-export const PCKH_PROTOCOLS = ['mmpose0x', 'mmpose1x'] as const satisfies readonly PckhProtocol[];
-export const DEFAULT_PCKH_PROTOCOL: PckhProtocol = 'mmpose0x';
+/** The PCKh protocols the UI can show, default first (defined once in core/types.ts). */
+export { DEFAULT_PCKH_PROTOCOL, PCKH_PROTOCOLS } from '../core/types.ts';
 
 export type CorrectionEditRequest = z.infer<typeof correctionEditSchema>;
 export type DecoderOptionsRequest = z.infer<typeof decoderOptionsSchema>;

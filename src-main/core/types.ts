@@ -13,6 +13,10 @@ export type Point2 = [x: number, y: number];
 export type DatasetLayout = 'mmpose' | 'hrnet';
 export type DatasetSplit = 'val' | 'train';
 export type PckhProtocol = 'mmpose0x' | 'mmpose1x';
+/** Every PCKh protocol (spec §2 mmpose 0.x, §3 mmpose 1.x), the default first. */
+export const PCKH_PROTOCOLS = ['mmpose0x', 'mmpose1x'] as const satisfies readonly PckhProtocol[];
+/** mmpose 0.x, the numbers the study and the published MPII tables use (spec §2). */
+export const DEFAULT_PCKH_PROTOCOL: PckhProtocol = 'mmpose0x';
 
 /** One person entry of an mmpose/HRNet MPII json, converted to 0-based pixels. */
 export interface PersonAnnotation {

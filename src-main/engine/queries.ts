@@ -8,7 +8,6 @@ import {
   mediaKey,
   type CompareFilterResult,
   type CompareTable,
-  type CropBox,
   type ErrorClassName,
   type FailuresList,
   type InstanceDetail,
@@ -22,7 +21,7 @@ import {
 import { MPII_JOINT_COUNT } from '../core/joints.ts';
 import { headSize as headSizeFromBoxes } from '../evaluation/pckh-tally.ts';
 import { personCropBox } from '../core/geometry.ts';
-import type { PckhProtocol, PersonAnnotation, Point2 } from '../core/types.ts';
+import { DEFAULT_PCKH_PROTOCOL, type PckhProtocol, type Point2 } from '../core/types.ts';
 import { HIT, MISS, NOT_EVALUATED, type DatasetState, type VariantState } from './view-model.ts';
 import { ERROR_CLASS_CODES, errorClassCodes, errorClassName } from './error-class-cache.ts';
 
@@ -207,11 +206,6 @@ function worstFirst(indices: Uint32Array, errors: Float64Array, offset: number, 
   return chosen.slice(start, keep);
 }
 
-/** Square crop of the person as the top-down pipeline sees it (core/geometry.ts). */
-export function personCrop(person: PersonAnnotation): CropBox {
-  return personCropBox(person);
-}
-
 export function instancesList(
   dataset: DatasetState,
   variant: VariantState | null,
@@ -248,7 +242,7 @@ export function instancesList(
       instanceIndex: index,
       image: person.image,
       imageExists: !dataset.missingImages.has(person.image),
-      crop: personCrop(person),
+      crop: personCropBox(person),
       gt: flatJoints(person.joints),
       pred: variant?.predictions ? flatPredictions(variant.predictions, index) : null,
     });
@@ -282,7 +276,7 @@ export function instanceDetail(dataset: DatasetState, variants: readonly Variant
     image: person.image,
     imageExists: !dataset.missingImages.has(person.image),
     imageKey: mediaKey.image(dataset.id, person.image),
-    crop: personCrop(person),
+    crop: personCropBox(person),
     center: person.center,
     scale: person.scale,
     headSize,
@@ -313,7 +307,7 @@ export function instanceDetail(dataset: DatasetState, variants: readonly Variant
  * GT joints shown in the UI, 0-based: the `.mat` positions (what the 0.x protocol scores) when there
  * is a gt `.mat` and the protocol is 0.x, the json joints otherwise (what 1.x scores, spec §3).
  */
-export function gtJoints(dataset: DatasetState, index: number, protocol: PckhProtocol = 'mmpose0x'): (Point2 | null)[] {
+export function gtJoints(dataset: DatasetState, index: number, protocol: PckhProtocol = DEFAULT_PCKH_PROTOCOL): (Point2 | null)[] {
   const gt = dataset.gt;
   const person = dataset.persons[index]!;
   if (gt === null || protocol === 'mmpose1x') return person.joints.map((p) => (p === null ? null : [p[0], p[1]]));

@@ -12,7 +12,7 @@ import { UserError } from '../core/errors.ts';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { type DatasetSummary, type WorkspaceState } from '../api/contract.ts';
-import type { PckhProtocol } from '../core/types.ts';
+import { DEFAULT_PCKH_PROTOCOL, type PckhProtocol } from '../core/types.ts';
 import type { PckhReport } from '../evaluation/pckh.ts';
 import { effectiveAnnotations } from '../store/corrections-repo.ts';
 import { currentRun } from '../store/runs-repo.ts';
@@ -30,8 +30,6 @@ import { StoredEvaluationRefresh } from './stored-evaluation-refresh.ts';
 import { readStoredVariant } from './stored-variant.ts';
 import type { DatasetState, VariantEvaluation, VariantState } from './view-model.ts';
 import type { OpenedDataset } from '../datasets/open-dataset.ts';
-
-const DEFAULT_PROTOCOL: PckhProtocol = 'mmpose0x';
 
 export class EngineSession {
   private currentWorkbench: Workbench | null = null;
@@ -104,7 +102,7 @@ export class EngineSession {
       personCount: truth.annotations.length,
       imageCount: opened.images.size,
       missingImageCount,
-      protocol: DEFAULT_PROTOCOL,
+      protocol: DEFAULT_PCKH_PROTOCOL,
       warningCount: warnings.length,
       warnings: warnings.slice(0, 50),
       gtRevision: truth.gtRevision,
@@ -118,7 +116,7 @@ export class EngineSession {
       isDemo,
       persons: truth.annotations,
       gt: truth.gt,
-      protocol: DEFAULT_PROTOCOL,
+      protocol: DEFAULT_PCKH_PROTOCOL,
       summary,
       missingImages,
     };

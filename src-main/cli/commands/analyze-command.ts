@@ -10,13 +10,12 @@
  * "pckh_if_swaps_fixed", "pckh_if_jitter_fixed"}]}], "notes"}; src-main/evaluation/error-classes.ts
  * defines the classes.
  */
-import type { PckhProtocol } from '../../core/types.ts';
+import { DEFAULT_PCKH_PROTOCOL, PCKH_PROTOCOLS, type PckhProtocol } from '../../core/types.ts';
 import { analyzeErrors, type ErrorAnalysisReport } from '../../workbench/analysis.ts';
 import { openWorkbench } from '../../workbench/workbench.ts';
 import { CliUsageError, oneOf, parseCommandArgs } from '../cli-args.ts';
 import { formatPercent, pad } from './compare-command.ts';
 
-const PROTOCOLS = ['mmpose0x', 'mmpose1x'] as const;
 const FORMATS = ['table', 'json', 'csv'] as const;
 
 export function positiveNumber(flag: string, value: string | undefined, fallback: number): number {
@@ -37,7 +36,7 @@ export async function runAnalyzeCommand(argv: string[]): Promise<number> {
     format: { type: 'string' },
   });
   if (values.dataset === undefined) throw new CliUsageError('posebench analyze needs --dataset DIR');
-  const protocol: PckhProtocol = oneOf('protocol', values.protocol, PROTOCOLS, 'mmpose0x');
+  const protocol: PckhProtocol = oneOf('protocol', values.protocol, PCKH_PROTOCOLS, DEFAULT_PCKH_PROTOCOL);
   const format = oneOf('format', values.format, FORMATS, 'table');
   const inversion = positiveNumber('inversion', values.inversion, 0.5);
   const jitter = positiveNumber('jitter', values.jitter, 1.0);

@@ -17,7 +17,7 @@ import { DEFAULT_BOOTSTRAP_REPLICATES } from '../../evaluation/bootstrap.ts';
 import { DEFAULT_STATISTICS_SEED } from './compare-command.ts';
 import { oneLine } from '../../core/printable-excerpt.ts';
 import { formatCsv, formatTable, toJsonReport, type VariantReport } from '../report-format.ts';
-import type { PckhProtocol } from '../../core/types.ts';
+import { DEFAULT_PCKH_PROTOCOL, PCKH_PROTOCOLS, type PckhProtocol } from '../../core/types.ts';
 import { openWorkbench } from '../../workbench/workbench.ts';
 import { importPredictionsVariant } from '../../workbench/import-variant.ts';
 import { toVariantReport } from '../variant-report.ts';
@@ -27,7 +27,6 @@ import type { PipelineProgress } from '../../inference/runtime/run-pipeline.ts';
 import { runEvalCocoIfCoco } from './eval-coco.ts';
 
 const FORMATS = ['table', 'json', 'csv'] as const;
-const PROTOCOLS = ['mmpose0x', 'mmpose1x'] as const;
 
 export async function runEvalCommand(argv: string[]): Promise<number> {
   // A COCO keypoint folder (annotations/*.json, not an MPII layout) has its own eval (eval-coco.ts).
@@ -53,7 +52,7 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
     'no-crop-cache': { type: 'boolean' },
   });
   const format = oneOf('format', values.format, FORMATS, 'table');
-  const protocol: PckhProtocol = oneOf('protocol', values.protocol, PROTOCOLS, 'mmpose0x');
+  const protocol: PckhProtocol = oneOf('protocol', values.protocol, PCKH_PROTOCOLS, DEFAULT_PCKH_PROTOCOL);
   const coordinateBase = oneOf('coordinate-base', values['coordinate-base'], ['0', '1'], '0') === '1' ? 1 : 0;
   const predictionFiles = values.predictions ?? [];
   let modelFiles = values.model ?? [];

@@ -7,7 +7,8 @@ import { METRIC_COLUMNS, mediaKey, parseMediaKey, type MetricColumn } from '../.
 import { UserError } from '../../../src-main/core/errors.ts';
 import { parseRequest } from '../../../src-main/api/request-schemas.ts';
 import type { PersonAnnotation } from '../../../src-main/core/types.ts';
-import { compareFilter, compareScatter, compareTable, failuresList, instanceDetail, instancesList, personCrop } from '../../../src-main/engine/queries.ts';
+import { compareFilter, compareScatter, compareTable, failuresList, instanceDetail, instancesList } from '../../../src-main/engine/queries.ts';
+import { personCropBox } from '../../../src-main/core/geometry.ts';
 import type { DatasetState, VariantEvaluation, VariantState } from '../../../src-main/engine/view-model.ts';
 import { isInsideFolder } from '../../../src-main/core/path-safety.ts';
 
@@ -171,7 +172,7 @@ describe('failures and instances', () => {
 
   it('crops the person as the top-down pipeline does: centre + 15·s in y, side 1.25·200·s', () => {
     // s = 2: side 500, centre (300, 200 + 30) → x0 = 50, y0 = -20
-    expect(personCrop(person(0, [300, 200], 2))).toEqual([50, -20, 500]);
+    expect(personCropBox(person(0, [300, 200], 2))).toEqual([50, -20, 500]);
   });
 
   it('gives an instance with head size from the head box and refuses unknown indices', () => {

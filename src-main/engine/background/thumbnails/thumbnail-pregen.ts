@@ -18,7 +18,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { ThumbOverlaySpec } from '../../../api/contract.ts';
-import { personCrop } from '../../queries.ts';
+import { personCropBox } from '../../../core/geometry.ts';
 import { thumbnailExists, thumbnailOverlayFor, thumbnailPath, type ThumbnailJob } from './thumbnails.ts';
 import type { ThumbnailQueue } from './thumbnail-queue.ts';
 import type { DatasetState, VariantState } from '../../view-model.ts';
@@ -95,7 +95,7 @@ export function thumbnailJobFor(cacheDir: string, session: PregenSession, target
   const overlay = thumbnailOverlayFor(person, index, { ...target.spec, rev: '' }, variant);
   return {
     imageFile: path.join(dataset.imagesDir, person.image),
-    crop: personCrop(person),
+    crop: personCropBox(person),
     out: thumbnailPath(cacheDir, dataset.id, index, target.size, overlay),
     size: target.size,
     overlay,

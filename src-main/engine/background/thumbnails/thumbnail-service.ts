@@ -14,7 +14,7 @@
 import path from 'node:path';
 import type { ThumbOverlaySpec } from '../../../api/contract.ts';
 import type { BackgroundPriority } from '../background-priority.ts';
-import { personCrop } from '../../queries.ts';
+import { personCropBox } from '../../../core/geometry.ts';
 import { ThumbnailPregenerator, thumbnailJobFor, type PregenSession, type PregenStatus, type PregenTarget } from './thumbnail-pregen.ts';
 import { ThumbnailQueue, type ThumbnailLane } from './thumbnail-queue.ts';
 import { ThumbnailWorkerClient } from './thumbnail-worker-client.ts';
@@ -97,7 +97,7 @@ export function createThumbnailService(options: ThumbnailServiceOptions): Thumbn
       if (person === undefined) return Promise.reject(new Error('no such instance'));
       if (spec === undefined) {
         const out = thumbnailPath(cacheDir, dataset.id, index, size);
-        return queue.ensure({ imageFile: path.join(dataset.imagesDir, person.image), crop: personCrop(person), out, size, overlay: null }, 'request');
+        return queue.ensure({ imageFile: path.join(dataset.imagesDir, person.image), crop: personCropBox(person), out, size, overlay: null }, 'request');
       }
       const target: PregenTarget = { datasetId: dataset.id, size, spec: { gtColor: spec.gtColor, variantId: spec.variantId, predColor: spec.predColor } };
       // With its image missing, the job is made all the same: the caller gets sharp's error as before.

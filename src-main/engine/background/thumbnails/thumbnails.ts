@@ -1,5 +1,5 @@
 /**
- * Thumbnails of one person: the top-down crop square (queries.personCrop), padded with black where it
+ * Thumbnails of one person: the top-down crop square (core/geometry.ts personCropBox), padded with black where it
  * leaves the image, resized with sharp and cached as JPEG under the cache folder. Made on first
  * request; thumbnail-service.ts schedules them (a low-priority process, requests before
  * pre-generation, one at a time) and calls `makeThumbnail` here or in the worker.
