@@ -1,7 +1,8 @@
 /**
  * Issues 15/16 in Chromium through the web host: the ground-truth review (a planted L/R flip raised
  * by three imported prediction sets: accept with Enter → the swap correction exists, Ctrl+Z restores
- * the label and the suspect returns, D keeps the label and the decision survives a reload), Metrics
+ * the label and the suspect returns, D keeps the label and the decision survives a reload, accepted
+ * after all the swap is in the exported mpii-json), Metrics
  * with intervals and error classes, Compare's Δ marks. Console errors fail the test (global hook);
  * screenshots at 1024×700 and 1440×900 go to test-artifacts/screenshots/, with no sideways overflow.
  */
@@ -23,12 +24,13 @@ describe.skipIf(!HAS_CHROMIUM)('review and statistics in the browser (web host)'
   let browser: BrowserSession;
   let page: Page;
   let planted: PlantedPair;
+  let demoDir = '';
   const call = <T,>(channel: string, body: unknown = {}) => api<T>(host.url, host.token, channel, body);
 
   beforeAll(async () => {
     await ensureRendererBuilt();
     const dir = tempDir('posebench-e2e-review-');
-    const demoDir = (await ensureDemo(PROJECT_ROOT)).datasetDir;
+    demoDir = (await ensureDemo(PROJECT_ROOT)).datasetDir;
     const entries = readEntries(demoDir);
     planted = plantedPair(entries);
     // The demo folder as a plain dataset (no demo models): the three imported sets are the only predictors.
@@ -112,6 +114,23 @@ describe.skipIf(!HAS_CHROMIUM)('review and statistics in the browser (web host)'
       await page.setViewportSize({ width, height: width === 1024 ? 700 : 900 });
       expect(await horizontalOverflow(page)).toEqual([]);
     }
+
+    // A change of mind: accept it after all, then export from Edit mode: the swap is in the file.
+    await item(id).locator('button').click();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('.review-status').textContent()).toContain('applied');
+    // Fixed, the predictors agree with the label: the suspect is no longer raised at all.
+    await expect.poll(() => item(id).count()).toBe(0);
+    await page.getByRole('tab', { name: 'Edit' }).click();
+    const outFile = path.join(tempDir('posebench-e2e-review-export-'), 'reviewed.json');
+    await page.getByLabel('Export format').selectOption('mpii-json');
+    await page.getByLabel('Output file').fill(outFile);
+    await page.getByRole('button', { name: 'Export', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: /wrote mpii-json/ }).waitFor();
+    const exported = JSON.parse(readFileSync(outFile, 'utf8')) as { joints: [number, number][] }[];
+    const original = readEntries(demoDir)[planted.index]!;
+    expect(exported[planted.index]!.joints[planted.a]).toEqual(original.joints[planted.b]);
+    expect(exported[planted.index]!.joints[planted.b]).toEqual(original.joints[planted.a]);
   }, 180_000);
 
   it('Metrics: intervals under each value and as error bars, error classes stacked per joint with what-if PCKh; the URL keeps both', async () => {
