@@ -1,16 +1,18 @@
 /**
  * Scoring a stored run: its predictions against the dataset's effective ground truth (originals with
- * corrections applied), stored back as per-joint errors and a metrics report in one transaction.
+ * corrections applied). `scoreRun` only reads; `evaluateRun` also stores the per-joint errors and
+ * the metrics report in one transaction (after a run, an import, a GT edit).
  */
 import { missingGroundTruthError } from '../datasets/dataset-layout.ts';
 import { getDataset } from '../store/datasets-repo.ts';
 import { MPII_JOINT_COUNT } from '../core/joints.ts';
 import type { PckhProtocol } from '../core/types.ts';
 import { buildPckhInputs, computePckh, HIT_NOT_EVALUATED, type PckhReport } from '../evaluation/pckh.ts';
-import { effectiveAnnotations } from '../store/corrections-repo.ts';
+import type { PckhInputs } from '../evaluation/pckh-inputs.ts';
+import { effectiveAnnotations, type EffectiveGroundTruth } from '../store/corrections-repo.ts';
 import { replaceJointErrorRows } from '../store/joint-errors-repo.ts';
 import { upsertMetricsRow } from '../store/metrics-repo.ts';
-import { readRunPredictions } from '../store/predictions-repo.ts';
+import { readRunPredictions, type RunPredictions } from '../store/predictions-repo.ts';
 import { getRun } from '../store/runs-repo.ts';
 import type { Workspace } from '../store/workspace.ts';
 
@@ -31,9 +33,19 @@ export function jointPredictedOfRun(options: Readonly<Record<string, unknown>> |
   return undefined;
 }
 
-export function evaluateRun(ws: Workspace, runId: number, protocol: PckhProtocol): RunEvaluation {
+/** A stored run scored in memory: what evaluateRun stores, and the inputs it was computed from. */
+export interface RunScore extends RunEvaluation {
+  readonly predictions: RunPredictions;
+  readonly inputs: PckhInputs;
+}
+
+/**
+ * Scores a stored run against the effective ground truth without writing anything (analyses, reports:
+ * reading a workspace must not rewrite it). `truth` may be passed when scoring several runs of one
+ * dataset, so it is read once.
+ */
+export function scoreRun(ws: Workspace, runId: number, protocol: PckhProtocol, truth: EffectiveGroundTruth = effectiveAnnotations(ws, getRun(ws, runId).datasetId)): RunScore {
   const run = getRun(ws, runId);
-  const truth = effectiveAnnotations(ws, run.datasetId);
   if (truth.gt === null) {
     throw missingGroundTruthError(getDataset(ws, run.datasetId));
   }
@@ -47,6 +59,13 @@ export function evaluateRun(ws: Workspace, runId: number, protocol: PckhProtocol
     ...(jointPredicted ? { jointPredicted } : {}),
   });
   const report = computePckh(inputs);
+  return { runId, gtRevision: truth.gtRevision, report, missingPredictions: predictions.instances.length - predictions.presentCount, predictions, inputs };
+}
+
+/** Scores a stored run and stores its per-joint errors and metrics row (one transaction). */
+export function evaluateRun(ws: Workspace, runId: number, protocol: PckhProtocol): RunEvaluation {
+  const truth = effectiveAnnotations(ws, getRun(ws, runId).datasetId);
+  const { report, gtRevision, missingPredictions } = scoreRun(ws, runId, protocol, truth);
   const instanceIds = truth.instances.map((instance) => instance.id);
   const evaluated = new Uint8Array(report.hits.length);
   for (let k = 0; k < report.hits.length; k += 1) evaluated[k] = report.hits[k] === HIT_NOT_EVALUATED ? 0 : 1;
@@ -56,11 +75,11 @@ export function evaluateRun(ws: Workspace, runId: number, protocol: PckhProtocol
       normalizedErrors: report.normalizedErrors,
       hits: report.hits,
       evaluated,
-      gtRevision: truth.gtRevision,
+      gtRevision,
     });
-    upsertMetricsRow(ws.db, { runId, protocol, gtRevision: truth.gtRevision, report: reportForStorage(report) });
+    upsertMetricsRow(ws.db, { runId, protocol, gtRevision, report: reportForStorage(report) });
   }).immediate();
-  return { runId, gtRevision: truth.gtRevision, report, missingPredictions: predictions.instances.length - predictions.presentCount };
+  return { runId, gtRevision, report, missingPredictions };
 }
 
 /** The report without its N×16 arrays (those live in joint_errors), typed arrays as plain lists. */

@@ -9,7 +9,10 @@ import type { PckhReport } from '../evaluation/pckh.ts';
 import { listLatencyMeasurements, type LatencyMeasurement } from '../store/latency-repo.ts';
 import { currentRun, type RunRecord } from '../store/runs-repo.ts';
 import { listVariants, type VariantRecord } from '../store/variants-repo.ts';
-import { evaluateRun } from './evaluate-run.ts';
+import { scoreRun } from './evaluate-run.ts';
+import { effectiveAnnotations } from '../store/corrections-repo.ts';
+import type { RunPredictions } from '../store/predictions-repo.ts';
+import type { PckhInputs } from '../evaluation/pckh-inputs.ts';
 import { manifestOf, type RunManifest } from './run-manifest.ts';
 import { variantByName } from './variant-management.ts';
 import type { Workbench } from './workbench.ts';
@@ -19,6 +22,9 @@ export interface ScoredVariant {
   readonly run: RunRecord;
   /** N×16 normalised errors and hits (report.normalizedErrors, report.hits) included. */
   readonly report: PckhReport;
+  /** The run's stored predictions and the protocol's inputs the report was computed from. */
+  readonly predictions: RunPredictions;
+  readonly inputs: PckhInputs;
   readonly manifest: RunManifest | null;
   /** Newest latency measurement (null: imported predictions, or none taken). */
   readonly latency: LatencyMeasurement | null;
@@ -38,11 +44,13 @@ export function scoredVariants(wb: Workbench, options: ScoredVariantsOptions): S
       ? options.names.map((name) => variantByName(wb, name))
       : listVariants(wb.workspace, { datasetId: wb.datasetRecord.id }).filter((v) => options.includeHidden === true || !v.hidden);
   const scored: ScoredVariant[] = [];
+  // Read-only: the effective ground truth once, each run scored in memory (nothing rewritten).
+  const truth = effectiveAnnotations(wb.workspace, wb.datasetRecord.id);
   for (const variant of records) {
     const run = currentRun(wb.workspace, wb.datasetRecord.id, variant.id);
     if (run === undefined) continue;
-    const { report } = evaluateRun(wb.workspace, run.id, options.protocol);
-    scored.push({ variant, run, report, manifest: manifestOf(run.manifest), latency: listLatencyMeasurements(wb.workspace, variant.id)[0] ?? null });
+    const { report, predictions, inputs } = scoreRun(wb.workspace, run.id, options.protocol, truth);
+    scored.push({ variant, run, report, predictions, inputs, manifest: manifestOf(run.manifest), latency: listLatencyMeasurements(wb.workspace, variant.id)[0] ?? null });
   }
   return scored;
 }
