@@ -213,7 +213,13 @@ function DeltaCells({ row, baselineId, protocol }: { row: CompareRow; baselineId
         const test = columns.get(c);
         const classes = [delta === null || Math.abs(delta) < 0.005 ? '' : delta > 0 ? 'pos' : 'neg', test?.delta_excludes_zero ? 'sig' : ''].join(' ').trim();
         return (
-          <td key={c} className={classes || undefined} title={deltaTitle(fmtPct(row.values[c]), test, pair.data?.confidence)} data-column={c} data-significant={test ? String(test.delta_excludes_zero) : undefined}>
+          <td
+            key={c}
+            className={classes || undefined}
+            title={pair.error ? `${fmtPct(row.values[c])}; no interval: ${pair.error.message}` : pair.isLoading ? `${fmtPct(row.values[c])}; computing the interval…` : deltaTitle(fmtPct(row.values[c]), test, pair.data?.confidence)}
+            data-column={c}
+            data-significant={test ? String(test.delta_excludes_zero) : undefined}
+          >
             {delta === null ? '–' : fmtDelta(delta)}
             {test?.delta_excludes_zero ? <span className="sig-mark" aria-label="interval excludes 0"> ●</span> : null}
           </td>
