@@ -13,7 +13,7 @@ import { detectCocoDataset, openCocoDataset, type OpenedCocoDataset } from '../d
 import { analyzeCocoKeypoints, type KeypointAnalysis } from '../evaluation/coco-keypoint-analysis.ts';
 import { cocoResultsToDetections, evaluateCocoKeypoints, type CocoKeypointStats } from '../evaluation/coco-oks-eval.ts';
 import { keypointGroups, partitionStats, type PartitionInput } from '../evaluation/coco-partition-ap.ts';
-import { parseCocoResultsFile } from '../formats/coco-keypoints.ts';
+import { parseCocoResultsFile, type CocoResultsFile } from '../formats/coco-keypoints.ts';
 
 export { detectCocoDataset, openCocoDataset, type OpenedCocoDataset };
 
@@ -55,8 +55,18 @@ export function evaluateCocoPredictions(dataset: OpenedCocoDataset, predictionsF
     if (error instanceof PosebenchInputError) throw error;
     throw new PosebenchInputError({ file: predictionsFile }, `cannot read file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
+  const results = parseCocoResultsFile(text, predictionsFile, dataset.annotations);
+  return evaluateCocoResults(dataset, predictionsFile, results, options);
+}
+
+/** The same report for results already in memory (a model run, or a parsed file). */
+export function evaluateCocoResults(
+  dataset: OpenedCocoDataset,
+  source: string,
+  results: Pick<CocoResultsFile, 'results' | 'areaFromBbox' | 'warnings'>,
+  options: CocoEvaluationOptions = {},
+): CocoEvaluationReport {
   const { annotations, sigmas } = dataset;
-  const results = parseCocoResultsFile(text, predictionsFile, annotations);
   const imageIds = annotations.images.map((im) => im.id);
   const evaluation = evaluateCocoKeypoints({
     imageIds,
@@ -78,7 +88,7 @@ export function evaluateCocoPredictions(dataset: OpenedCocoDataset, predictionsF
     }));
   }
   return {
-    predictionsFile,
+    predictionsFile: source,
     category: annotations.category.name,
     keypoints: names,
     sigmaSource: dataset.sigmaSource,

@@ -7,13 +7,14 @@
  * percent (100 × pycocotools' stats, at full float64 precision in json); pycocotools' −1 ("no GT in
  * this area range") is printed as null / —.
  *
- * `--model` on COCO folders (top-down with GT boxes, `--bbox-file`) is not implemented yet: it says so.
+ * `--model M.onnx`: top-down with the GT boxes (workbench/coco-model-run.ts: mmpose's box → crop,
+ * the MPII decoders, mmpose's rescoring). `--bbox-file` (detected boxes, OKS-NMS) is not implemented yet.
  */
 import path from 'node:path';
 import { oneLine } from '../../core/printable-excerpt.ts';
 import { COCO_ERROR_CLASSES, PCK_ALPHAS } from '../../evaluation/coco-keypoint-analysis.ts';
 import { COCO_STAT_NAMES, type CocoKeypointStats } from '../../evaluation/coco-oks-eval.ts';
-import { detectCocoDataset, evaluateCocoPredictions, openCocoDataset, type CocoEvaluationReport } from '../../workbench/coco-evaluation.ts';
+import { detectCocoDataset, evaluateCocoPredictions, evaluateCocoResults, openCocoDataset, type CocoEvaluationReport } from '../../workbench/coco-evaluation.ts';
 import { CliUsageError, oneOf, parseCommandArgs } from '../cli-args.ts';
 
 const FORMATS = ['table', 'json', 'csv'] as const;
@@ -48,21 +49,38 @@ async function runEvalCoco(argv: string[], location: NonNullable<ReturnType<type
     'bbox-file': { type: 'string' },
   });
   const format = oneOf('format', values.format, FORMATS, 'table');
-  if ((values.model ?? []).length > 0 || values['bbox-file'] !== undefined) {
-    throw new CliUsageError('--model/--bbox-file on COCO datasets is not supported yet: evaluate a COCO results file with --predictions RESULTS.json');
+  if (values['bbox-file'] !== undefined) {
+    throw new CliUsageError('--bbox-file (detected boxes) on COCO datasets is not supported yet: --model runs top-down with the GT boxes');
   }
   const files = values.predictions ?? [];
-  if (files.length === 0) throw new CliUsageError('posebench eval on a COCO dataset needs --predictions RESULTS.json (a COCO keypoint results file)');
+  const models = values.model ?? [];
+  if (files.length === 0 && models.length === 0) throw new CliUsageError('posebench eval on a COCO dataset needs --predictions RESULTS.json (a COCO keypoint results file) or --model FILE.onnx');
   const names = values.name ?? [];
-  if (names.length > 0 && names.length !== files.length) throw new CliUsageError('give one --name per --predictions, in the same order, or none');
+  if (names.length > 0 && names.length !== files.length + models.length) throw new CliUsageError('give one --name per --predictions/--model, in the same order, or none');
 
   const dataset = openCocoDataset(location);
   for (const warning of dataset.warnings) process.stderr.write(`warning: ${oneLine(warning.message)}\n`);
+  const partitions = values['no-partition-ap'] !== true;
   const reports = files.map((file, i) => {
-    const report = evaluateCocoPredictions(dataset, file, { partitions: values['no-partition-ap'] !== true });
+    const report = evaluateCocoPredictions(dataset, file, { partitions });
     for (const warning of report.warnings) process.stderr.write(`warning: ${oneLine(warning.message)}\n`);
     return { variant: names[i] ?? path.basename(file, path.extname(file)), report };
   });
+  let exitCode = 0;
+  for (const [i, modelFile] of models.entries()) {
+    const { runCocoModel } = await import('../../workbench/coco-model-run.ts');
+    const run = await runCocoModel(dataset, modelFile, (done, total) => {
+      if (process.stderr.isTTY) process.stderr.write(`\r${done}/${total} persons${done === total ? '\n' : ''}`);
+    });
+    const variant = names[files.length + i] ?? run.model;
+    for (const f of run.failed.slice(0, 10)) process.stderr.write(`warning: ${variant}: annotation ${f.annotationId} (${f.image}) failed: ${oneLine(f.reason)}\n`);
+    if (run.failed.length > 10) process.stderr.write(`warning: ${variant}: ${run.failed.length - 10} more persons failed\n`);
+    if (run.persons > 0 && run.failed.length === run.persons) {
+      process.stderr.write(`error: ${variant}: every person failed; its numbers are not usable\n`);
+      exitCode = 1;
+    }
+    reports.push({ variant, report: evaluateCocoResults(dataset, modelFile, { results: run.results, areaFromBbox: false, warnings: [] }, { partitions }) });
+  }
   if (format === 'json') {
     const objects = reports.map(({ variant, report }) => cocoJsonReport(variant, report));
     process.stdout.write(`${JSON.stringify(objects.length === 1 ? objects[0] : { variants: objects }, null, 2)}\n`);
@@ -71,7 +89,7 @@ async function runEvalCoco(argv: string[], location: NonNullable<ReturnType<type
   } else {
     process.stdout.write(reports.map(({ variant, report }) => cocoTable(variant, report)).join('\n'));
   }
-  return 0;
+  return exitCode;
 }
 
 /** 100 × a pycocotools stat; null for its −1. */
