@@ -18,7 +18,7 @@ import { columnTests } from '../evaluation/mcnemar.ts';
 import { buildPckhInputs, PCKH_COLUMN_JOINTS_OFFSET, PCKH_METRIC_KEYS, type PckhReport } from '../evaluation/pckh.ts';
 import { sumOutcomes, type PersonJointOutcomes } from '../evaluation/person-tallies.ts';
 import { cropStrata, crowdStrata, gtInsideCrop, headSizes, headSizeStrata, OCCLUSION_NOTE, personsPerImage, type Stratification } from '../evaluation/strata.ts';
-import { scoredOutcomes } from './scored-outcomes.ts';
+import { scoredOutcomes, type ScoredOutcomes } from './scored-outcomes.ts';
 import type { Workbench } from './workbench.ts';
 
 const J = MPII_JOINT_COUNT;
@@ -50,7 +50,12 @@ export interface StatisticsDataOptions {
 }
 
 export function loadStatisticsData(wb: Workbench, options: StatisticsDataOptions): StatisticsData {
-  const { truth, gt, variants: loaded } = scoredOutcomes(wb, options);
+  return statisticsDataFrom(wb.workspace.file, options.protocol, scoredOutcomes(wb, options));
+}
+
+/** The statistics inputs from variants already scored (a report scores once for all its sections). */
+export function statisticsDataFrom(workspaceFile: string, protocol: PckhProtocol, scored: ScoredOutcomes): StatisticsData {
+  const { truth, gt, variants: loaded } = scored;
   const variants = loaded.map((s): StatisticsVariant => {
     checkAgainstReport(s.variant.name, s.outcomes, s.report);
     return { name: s.variant.name, report: s.report, outcomes: s.outcomes, scores: s.predictions.scores };
@@ -58,13 +63,13 @@ export function loadStatisticsData(wb: Workbench, options: StatisticsDataOptions
   const gtPositions = loaded[0]?.inputs.gtPositions1Based ?? null;
   const persons = truth.annotations.length;
   return {
-    workspaceFile: wb.workspace.file,
-    protocol: options.protocol,
+    workspaceFile,
+    protocol,
     persons,
     variants,
     headSizes: headSizes(gt.headBoxes1Based, persons),
     personsPerImage: personsPerImage(truth.annotations.map((a) => a.image)),
-    insideCrop: gtInsideCrop(truth.annotations, gtPositions ?? buildGtOnly(options.protocol, truth.annotations, gt)),
+    insideCrop: gtInsideCrop(truth.annotations, gtPositions ?? buildGtOnly(protocol, truth.annotations, gt)),
   };
 }
 
