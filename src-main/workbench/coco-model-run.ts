@@ -3,9 +3,12 @@
  * COCO evaluation without a detection file): every non-crowd person with labelled keypoints is
  * cropped as mmpose 1.x does (inference/preprocess/coco-box.ts), run on one thread, decoded by the
  * same decoders (and flip test) as MPII runs, mapped back to image pixels, and rescored as mmpose's
- * CocoMetric does: box score (1 for a GT box) × the mean of the keypoint scores above 0.2 (0 when
- * none is). No OKS-NMS: GT boxes are one per person. The results are COCO results, evaluated like
- * an imported file.
+ * CocoMetric does (score_mode 'bbox_keypoint'): box score (1 for a GT box) × the mean of the keypoint
+ * scores above keypoint_score_thr 0.2 (0 when none is) — here in float64, where mmpose adds float32
+ * numpy scores, so only near-equal scores could order differently. No OKS-NMS: GT boxes are one per
+ * person (mmpose's CocoMetric runs oks_nms at 0.9 by default even then, which only merges two
+ * persons whose predictions have OKS > 0.9). The results are COCO results, evaluated like an
+ * imported file.
  *
  * Sequential and in process (no worker pool, no crop cache, nothing stored): the MPII run machinery
  * (workbench/run-variants.ts) is keyed to MPII persons. `--bbox-file` (detected boxes) is not here yet.
