@@ -225,7 +225,7 @@ export function InstanceEditor({ personCount, variantIds, variantOrder }: Props)
       ) : (
         <div className="empty">{detail.error ? detail.error.message : 'Loading…'}</div>
       )}
-      <OverlayLegend className="editor-footer" overlays={overlays} focusJoint={selected} headSize={gtData?.headSize ?? null} threshold={THRESHOLD}>
+      <OverlayLegend className="editor-footer" compact overlays={overlays} focusJoint={selected} headSize={gtData?.headSize ?? null} threshold={THRESHOLD}>
         {gtData ? <span>GT revision {gtData.gtRevision}</span> : null}
         <span role="status" aria-live="polite" className={status?.error ? 'editor-status error' : 'editor-status'} title={status?.text} style={{ color: status?.error ? 'var(--bad)' : undefined }}>
           {status?.text ?? ''}

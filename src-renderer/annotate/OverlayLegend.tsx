@@ -17,9 +17,15 @@ interface Props {
   /** Extra items after the head size (e.g. the GT revision in the editor). */
   readonly children?: React.ReactNode;
   readonly className?: string;
+  /**
+   * Short items (`name 0.123 h ✓`, the long wording in the tooltip) whose width does not change with
+   * the verdict: the editor's footer must keep its height while the user edits (a footer that rewraps
+   * would re-fit the image under the pointer).
+   */
+  readonly compact?: boolean;
 }
 
-export function OverlayLegend({ overlays, focusJoint, headSize, threshold = PCKH_THRESHOLD, children, className }: Props) {
+export function OverlayLegend({ overlays, focusJoint, headSize, threshold = PCKH_THRESHOLD, children, className, compact = false }: Props) {
   return (
     <footer className={className}>
       <span>
@@ -29,11 +35,13 @@ export function OverlayLegend({ overlays, focusJoint, headSize, threshold = PCKH
       {overlays.map((o) => {
         const error = focusJoint !== null ? o.prediction.normalizedErrors[focusJoint] : null;
         const hit = focusJoint !== null ? o.prediction.hits[focusJoint] : null;
-        const text = `${o.prediction.variantName}${focusJoint !== null ? ` · error ${error === null || error === undefined ? '–' : error.toFixed(3)} × head${hit === null || hit === undefined ? '' : hit ? ' (hit)' : ' (miss)'}` : ''}`;
+        const errorText = error === null || error === undefined ? '–' : error.toFixed(3);
+        const text = `${o.prediction.variantName}${focusJoint !== null ? ` · error ${errorText} × head${hit === null || hit === undefined ? '' : hit ? ' (hit)' : ' (miss)'}` : ''}`;
+        const shown = compact && focusJoint !== null ? `${o.prediction.variantName} ${errorText} h ${hit === null || hit === undefined ? '·' : hit ? '✓' : '✗'}` : text;
         return (
           <span key={o.prediction.variantId} title={text}>
             <span className="swatch" style={{ background: o.color }} aria-hidden="true" />
-            {text}
+            {shown}
           </span>
         );
       })}
