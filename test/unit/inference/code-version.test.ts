@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { INFERENCE_CODE_VERSION } from '../../../src-main/inference/code-version.ts';
 import { PROJECT_ROOT } from '../../support/shared-fixtures.ts';
 
-const RECORDED = { version: 1, digest: 'd260f766d7748948' };
+const RECORDED = { version: 1, digest: '69c861eb82268006' };
 
 const INFERENCE = path.join(PROJECT_ROOT, 'src-main', 'inference');
 
