@@ -209,7 +209,9 @@ describe('pipeline', () => {
     expect(prepared).toMatchObject({ imagesWithDecodeWarnings: 1, failedImages: 0, end: 'done' });
     for (let run = 0; run < 2; run++) {
       const warnings: PipelineWarning[] = [];
-      const summary = await runModelsOverDataset({ models: [model], persons: some, imagesDir: images, imageWorkers: 1, cropCache, onResult: () => undefined, onWarning: (w) => warnings.push(w) });
+      const failures: PipelineFailure[] = [];
+      const summary = await runModelsOverDataset({ models: [model], persons: some, imagesDir: images, imageWorkers: 1, cropCache, onResult: () => undefined, onFailure: (f) => failures.push(f), onWarning: (w) => warnings.push(w) });
+      expect(failures).toEqual([]);
       expect({ run, images: warnings.map((w) => w.image), fromCache: summary.cropsFromCache }).toEqual({ run, images: ['000000004.jpg'], fromCache: some.length - 1 });
     }
   }, 60_000);
