@@ -37,7 +37,7 @@ Usage:
   posebench report --dataset DIR [--variant NAME ...] [--db FILE] [--protocol P] [--ci [--bootstrap B] [--seed S]]
                  --format markdown|latex|csv|html --out FILE
                                             paper-ready tables (MPII toolkit and mmpose layouts); html adds charts
-  posebench analyze --dataset DIR [--variant NAME ...] [--db FILE] [--protocol P] [--inversion 0.5] [--jitter 1.0]
+  posebench analyze --dataset DIR [--variant NAME ...] [--db FILE] [--protocol P] [--inversion 0.5] [--swap 0.5] [--jitter 1.0]
                  [--format table|json|csv]  why joints fail: hit/jitter/inversion/swap/miss, PCKh if each were fixed
   posebench qc --dataset DIR [--db FILE] [--variant NAME ...] [--min-predictors N] [--limit N] [--format table|json|csv]
                                             ground-truth review queue: suspect labels from the predictors' agreement

@@ -1,6 +1,6 @@
 /**
  * posebench analyze --dataset DIR [--db FILE] [--variant NAME ...] [--protocol mmpose0x|mmpose1x]
- *                   [--inversion 0.5] [--jitter 1.0] [--format table|json|csv]
+ *                   [--inversion 0.5] [--swap 0.5] [--jitter 1.0] [--format table|json|csv]
  *
  * Why each variant's joints fail (issue 15): per joint, the evaluated joints split into hit, jitter,
  * inversion, swap and miss, and the PCKh if the inversions / swaps / jitter were hits.
@@ -32,6 +32,7 @@ export async function runAnalyzeCommand(argv: string[]): Promise<number> {
     variant: { type: 'string', multiple: true },
     protocol: { type: 'string' },
     inversion: { type: 'string' },
+    swap: { type: 'string' },
     jitter: { type: 'string' },
     format: { type: 'string' },
   });
@@ -39,12 +40,13 @@ export async function runAnalyzeCommand(argv: string[]): Promise<number> {
   const protocol: PckhProtocol = oneOf('protocol', values.protocol, PCKH_PROTOCOLS, DEFAULT_PCKH_PROTOCOL);
   const format = oneOf('format', values.format, FORMATS, 'table');
   const inversion = positiveNumber('inversion', values.inversion, 0.5);
+  const swap = positiveNumber('swap', values.swap, 0.5);
   const jitter = positiveNumber('jitter', values.jitter, 1.0);
 
   const workbench = openWorkbench({ datasetRoot: values.dataset, dbFile: values.db });
   try {
     if (workbench.registration.status === 'reimported') process.stderr.write(`${workbench.registration.message}\n`);
-    const report = analyzeErrors(workbench, { protocol, thresholds: { inversion, jitter }, ...(values.variant !== undefined ? { names: values.variant } : {}) });
+    const report = analyzeErrors(workbench, { protocol, thresholds: { inversion, swap, jitter }, ...(values.variant !== undefined ? { names: values.variant } : {}) });
     if (report.variants.length === 0) {
       process.stderr.write('posebench analyze: no variant with a finished run in this workspace\n');
       return 1;
