@@ -4,7 +4,7 @@
 import { UserError } from '../core/errors.ts';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { parseMediaKey, type ApiHandlers, type CropPreparationStatus } from '../api/contract.ts';
+import { parseMediaKey, type ApiHandlers, type Channel, type CropPreparationStatus } from '../api/contract.ts';
 import type { EmitEvent, EngineService } from './engine-server.ts';
 import type { EngineConfig, ResolvedMedia } from './protocol.ts';
 import { isInsideFolder } from '../core/path-safety.ts';
@@ -167,7 +167,7 @@ export async function createEngineService(config: EngineConfig, emit: EmitEvent)
   }
 
   return {
-    handlers,
+    handlers: syncedWithStore(handlers, session, changed),
     resolveMedia,
     close: async () => {
       crops.close();
@@ -177,6 +177,23 @@ export async function createEngineService(config: EngineConfig, emit: EmitEvent)
       session.close();
     },
   };
+}
+
+/**
+ * Every request first brings the session up to the workspace (session.syncWithStore): what another
+ * process stored shows at once, and the views and the analyses read the same runs. A change is
+ * announced, so open views refetch.
+ */
+function syncedWithStore(handlers: ApiHandlers, session: EngineSession, changed: (reason: string) => void): ApiHandlers {
+  const wrapped: Partial<Record<Channel, (req: never) => Promise<unknown>>> = {};
+  for (const channel of Object.keys(handlers) as Channel[]) {
+    const handler = handlers[channel] as (req: never) => Promise<unknown>;
+    wrapped[channel] = async (req: never) => {
+      if (session.syncWithStore()) changed('the workspace changed outside this window');
+      return handler(req);
+    };
+  }
+  return wrapped as ApiHandlers;
 }
 
 /** The crop cache of runs, or null when off or misconfigured (runs then report the setting's error). */

@@ -16,6 +16,7 @@ import { DEFAULT_PCKH_PROTOCOL, type PckhProtocol } from '../core/types.ts';
 import type { PckhReport } from '../evaluation/pckh.ts';
 import { effectiveAnnotations } from '../store/corrections-repo.ts';
 import { currentRun } from '../store/runs-repo.ts';
+import { getDataset } from '../store/datasets-repo.ts';
 import { getVariant, listVariants, type VariantRecord } from '../store/variants-repo.ts';
 import type { Workspace } from '../store/workspace.ts';
 import type { ModelVariantRunResult } from '../workbench/run-variants.ts';
@@ -127,6 +128,43 @@ export class EngineSession {
     // Stored errors/metrics older than the GT revision (e.g. the engine was killed right after an
     // edit) are re-scored shortly; the in-memory numbers above are already current.
     this.storedRefresh.schedule();
+  }
+
+  /**
+   * Brings the in-memory state up to what the workspace holds now. Another process may have changed it
+   * (`posebench eval` storing a run, `variants rename/hide/remove`, an edit from a second window): the
+   * views read this state, the analyses read the workspace, and a value must not come from one and its
+   * interval from the other. Cheap: one row per variant and the dataset's GT revision. Variants running
+   * in this engine are left alone. Returns whether anything changed.
+   */
+  syncWithStore(): boolean {
+    const ws = this.ws;
+    const dataset = this.currentDataset;
+    if (ws === null || dataset === null || dataset.storeId === null) return false;
+    let changed = false;
+    if (getDataset(ws, dataset.storeId).gtRevision !== dataset.summary.gtRevision) {
+      this.refreshGroundTruth();
+      changed = true;
+    }
+    const stored = new Set<string>();
+    for (const record of listVariants(ws, { datasetId: dataset.storeId })) {
+      const id = `v${record.id}`;
+      stored.add(id);
+      const state = this.variants.get(id);
+      if (state?.status === 'running') continue;
+      const runId = currentRun(ws, dataset.storeId, record.id)?.id ?? null;
+      if (state === undefined || state.name !== record.name || state.hidden !== record.hidden || state.currentRunId !== runId) {
+        this.loadStoredVariant(record);
+        changed = true;
+      }
+    }
+    for (const [id, state] of this.variants) {
+      if (state.storeId !== null && !stored.has(id) && state.status !== 'running') {
+        this.variants.delete(id);
+        changed = true;
+      }
+    }
+    return changed;
   }
 
   /** The in-memory state of a stored variant: its current run's predictions, scored; its newest latency. */

@@ -148,4 +148,21 @@ describe('issues 15/16: the app and the CLI agree on error classes, the review q
     expect(reloaded?.decision?.verdict).toBe('label_right');
     await expect(call('review:decide', { suspectId: 'nope:flip_pair:x', verdict: 'defer' })).rejects.toThrow(/not in the review queue/);
   }, 180_000);
+
+  it('a run stored by another process (posebench eval on the same workspace) shows in the tables and the intervals alike', async () => {
+    const entries = readEntries(demo.datasetDir);
+    const before = (await call('metrics:table', {})).rows.find((r) => r.variantName === 'b')!.values.PCKh;
+    // The CLI replaces variant b's predictions (its file rewritten, much noisier) while the engine is open.
+    writePlantedPredictions(path.join(dir, 'b.json'), entries, 3, 99, planted);
+    await cliJson(['eval', '--predictions', path.join(dir, 'b.json'), '--name', 'b', '--coordinate-base', '0']);
+    const table = (await call('metrics:table', {})).rows.find((r) => r.variantName === 'b')!;
+    const intervals = (await call('stats:variant', { bootstrap: 200 })).variants.find((v) => v.name === 'b')!;
+    const pckhColumn = intervals.columns.find((c) => c.name === 'PCKh')!;
+    expect(table.values.PCKh).not.toBe(before);
+    expect(pckhColumn.value).toBe(table.values.PCKh);
+    expect(intervals.variantId).toBe(table.variantId);
+    // Renamed and hidden by the CLI: the engine follows on its next request.
+    expect((await runPosebench(['variants', 'rename', 'b', 'b-noisy', '--dataset', demo.datasetDir, '--db', db])).code).toBe(0);
+    expect((await call('variants:list', {})).map((v) => v.name)).toContain('b-noisy');
+  }, 180_000);
 });
