@@ -5,7 +5,7 @@
  */
 import type { LatencySummary } from '../api/contract.ts';
 import { MPII_JOINT_COUNT } from '../core/joints.ts';
-import { latestLatencyMeasurement, type LatencyMeasurement } from '../store/latency-repo.ts';
+import { shownLatencyMeasurement, type LatencyMeasurement } from '../store/latency-repo.ts';
 import { readRunPredictions } from '../store/predictions-repo.ts';
 import { currentRun, listRunFailures } from '../store/runs-repo.ts';
 import type { VariantRecord } from '../store/variants-repo.ts';
@@ -31,7 +31,7 @@ export function readStoredVariant(ws: Workspace, dataset: DatasetState, record: 
     sourcePath: record.sourcePath,
     status: run ? 'ready' : 'pending',
     error: null,
-    latency: latencySummary(latestLatencyMeasurement(ws, record.id, run?.identityKey ?? undefined) ?? latestLatencyMeasurement(ws, record.id)),
+    latency: latencySummary(shownLatencyMeasurement(ws, record.id, run?.identityKey)),
     hidden: record.hidden,
     optionsLabel: describeDecoderOptions(decoderOptionsFrom(record.decoderOptions)),
     stale: previous?.stale ?? null,

@@ -99,3 +99,12 @@ export function latestLatencyMeasurement(ws: Workspace, variantId: number, ident
   ) as LatencyRow | undefined;
   return row ? toMeasurement(row) : undefined;
 }
+
+/**
+ * The latency a variant shows (Metrics, Compare, reports, `variants list`): the newest measurement of
+ * the run its numbers come from (its identity: model bytes, decoder options, versions), else the
+ * variant's newest of any identity (measured before the options changed, or an older run).
+ */
+export function shownLatencyMeasurement(ws: Workspace, variantId: number, currentIdentityKey: string | null | undefined): LatencyMeasurement | undefined {
+  return (currentIdentityKey ? latestLatencyMeasurement(ws, variantId, currentIdentityKey) : undefined) ?? latestLatencyMeasurement(ws, variantId);
+}

@@ -6,7 +6,7 @@
  */
 import type { PckhProtocol } from '../core/types.ts';
 import type { PckhReport } from '../evaluation/pckh.ts';
-import { listLatencyMeasurements, type LatencyMeasurement } from '../store/latency-repo.ts';
+import { shownLatencyMeasurement, type LatencyMeasurement } from '../store/latency-repo.ts';
 import { currentRun, type RunRecord } from '../store/runs-repo.ts';
 import { listVariants, type VariantRecord } from '../store/variants-repo.ts';
 import { scoreRun } from './evaluate-run.ts';
@@ -26,7 +26,7 @@ export interface ScoredVariant {
   readonly predictions: RunPredictions;
   readonly inputs: PckhInputs;
   readonly manifest: RunManifest | null;
-  /** Newest latency measurement (null: imported predictions, or none taken). */
+  /** The latency the variant shows (shownLatencyMeasurement; null: imported predictions, or none taken). */
   readonly latency: LatencyMeasurement | null;
 }
 
@@ -50,7 +50,7 @@ export function scoredVariants(wb: Workbench, options: ScoredVariantsOptions): S
     const run = currentRun(wb.workspace, wb.datasetRecord.id, variant.id);
     if (run === undefined) continue;
     const { report, predictions, inputs } = scoreRun(wb.workspace, run.id, options.protocol, truth);
-    scored.push({ variant, run, report, predictions, inputs, manifest: manifestOf(run.manifest), latency: listLatencyMeasurements(wb.workspace, variant.id)[0] ?? null });
+    scored.push({ variant, run, report, predictions, inputs, manifest: manifestOf(run.manifest), latency: shownLatencyMeasurement(wb.workspace, variant.id, run.identityKey) ?? null });
   }
   return scored;
 }

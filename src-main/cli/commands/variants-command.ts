@@ -13,7 +13,7 @@
 import { CliUsageError, oneOf, parseCommandArgs } from '../cli-args.ts';
 import { DECODER_OPTION_FLAGS, decoderOptionsFromFlags } from '../decoder-option-flags.ts';
 import { snakeCaseKeys } from '../report-format.ts';
-import { listLatencyMeasurements } from '../../store/latency-repo.ts';
+import { shownLatencyMeasurement } from '../../store/latency-repo.ts';
 import { currentRun, listRuns } from '../../store/runs-repo.ts';
 import { listVariants, variantFootprint } from '../../store/variants-repo.ts';
 import { decoderOptionsFrom, describeDecoderOptions } from '../../workbench/run-identity.ts';
@@ -119,7 +119,8 @@ interface ListedVariant {
 function listing(wb: Workbench): { variants: ListedVariant[] } {
   return {
     variants: listVariants(wb.workspace, { datasetId: wb.datasetRecord.id }).map((variant) => {
-      const latency = listLatencyMeasurements(wb.workspace, variant.id)[0];
+      const current = currentRun(wb.workspace, wb.datasetRecord.id, variant.id);
+      const latency = shownLatencyMeasurement(wb.workspace, variant.id, current?.identityKey);
       return {
         name: variant.name,
         kind: variant.kind,
@@ -127,7 +128,7 @@ function listing(wb: Workbench): { variants: ListedVariant[] } {
         options: describeDecoderOptions(decoderOptionsFrom(variant.decoderOptions)),
         hidden: variant.hidden,
         runs: listRuns(wb.workspace, { datasetId: wb.datasetRecord.id, variantId: variant.id }).length,
-        current_run: currentRun(wb.workspace, wb.datasetRecord.id, variant.id)?.id ?? null,
+        current_run: current?.id ?? null,
         latency_median_ms: latency?.medianMs ?? null,
         latency_p5_ms: latency?.p5Ms ?? null,
         latency_p95_ms: latency?.p95Ms ?? null,

@@ -9,7 +9,8 @@
  *  - the MPII toolkit's Head / UBody columns: evaluation/mpii-toolkit-columns.ts over that report;
  *  - intervals (--ci): variantStatistics (what `eval --ci` and `stats` print for the same seed); the
  *    toolkit's Head and UBody: evaluation/mpii-toolkit-bootstrap.ts on the same resamples;
- *  - latency: the variant's newest stored measurement (median, p5–p95, n), as Metrics shows it;
+ *  - latency: the measurement the variant shows everywhere (store/latency-repo.ts shownLatencyMeasurement:
+ *    its current run's identity first; median, p5–p95, n), as Metrics shows it;
  *  - parameters: the sum of the ONNX graph's initializer element counts (formats/onnx-parameters.ts);
  *  - error classes: analyzeErrors' steps (`posebench analyze`); calibration: variantCalibration over
  *    the per-person outcomes and the run's stored scores (`posebench stats`);

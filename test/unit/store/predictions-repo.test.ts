@@ -11,7 +11,7 @@ import {
 } from '../../../src-main/store/predictions-repo.ts';
 import { createRun, getRun, listRunFailures, recordRunFailure, reopenRunForFailedInstances, setRunStatus } from '../../../src-main/store/runs-repo.ts';
 import { createVariant, findVariantByName, VariantNameTakenError } from '../../../src-main/store/variants-repo.ts';
-import { addLatencyMeasurement, latestLatencyMeasurement, listLatencyMeasurements } from '../../../src-main/store/latency-repo.ts';
+import { addLatencyMeasurement, latestLatencyMeasurement, listLatencyMeasurements, shownLatencyMeasurement } from '../../../src-main/store/latency-repo.ts';
 import { closeWorkspace, openWorkspace } from '../../../src-main/store/workspace.ts';
 import { seededRandom, tempWorkspace, writeSyntheticDataset } from './store-fixtures.ts';
 
@@ -172,5 +172,10 @@ describe('variants', () => {
     expect(listLatencyMeasurements(ws, variant.id).map((m) => m.medianMs)).toEqual([3.5, 3.25]);
     expect(latestLatencyMeasurement(ws, variant.id, 'k1')).toMatchObject({ medianMs: 3.25, p5Ms: 3, p95Ms: 4.5, n: 50, environment: { cpu: 'test', threads: 1 } });
     expect(latestLatencyMeasurement(ws, variant.id)?.medianMs).toBe(3.5);
+    // What every view and report shows: the current run's identity first (k1 although k2 is newer),
+    // else the newest of any identity.
+    expect(shownLatencyMeasurement(ws, variant.id, 'k1')?.medianMs).toBe(3.25);
+    expect(shownLatencyMeasurement(ws, variant.id, 'never-measured')?.medianMs).toBe(3.5);
+    expect(shownLatencyMeasurement(ws, variant.id, null)?.medianMs).toBe(3.5);
   });
 });
