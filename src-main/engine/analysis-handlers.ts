@@ -37,6 +37,25 @@ export function analysisHandlers(session: EngineSession, changed: (reason: strin
     });
   const nameOfId = (id: string): string => session.requireVariant(id).name;
 
+  /**
+   * Bootstrap answers (seconds of CPU on the engine's one thread) kept while what they depend on is
+   * unchanged: the GT revision and each variant's current run, name and visibility (the session is
+   * brought up to the workspace before every request), plus the request itself. Every open view
+   * refetches on `workspace:changed`; without this, each refetch redid every bootstrap.
+   */
+  const memo = new Map<string, unknown>();
+  const MEMO_ENTRIES = 32;
+  const memoized = <T,>(request: unknown, compute: () => T): T => {
+    const dataset = session.requireDataset();
+    const state = [...session.variants.values()].map((v) => `${v.id}:${v.currentRunId ?? '-'}:${v.hidden ? 1 : 0}:${v.name}`).join(',');
+    const key = JSON.stringify([dataset.id, dataset.summary.gtRevision, state, request]);
+    if (memo.has(key)) return memo.get(key) as T;
+    const value = compute();
+    if (memo.size >= MEMO_ENTRIES) memo.delete(memo.keys().next().value as string);
+    memo.set(key, value);
+    return value;
+  };
+
   return {
     'analysis:errorClasses': async (req) => {
       session.requireDataset();
@@ -60,19 +79,19 @@ export function analysisHandlers(session: EngineSession, changed: (reason: strin
       const what = req.verdict === 'accept' ? `applied: ${correction?.message ?? ''}` : req.verdict === 'reject' ? 'label kept as it is' : 'left for later';
       return { suspectId: suspect.id, decision, correction, message: `${suspect.kind} at instance ${suspect.index}: ${what}` };
     },
-    'stats:variant': async (req) => {
-      session.requireDataset();
-      const data = loadStatisticsData(session.requireWorkbench(), { protocol: req.protocol });
-      const { bootstrapResult: _typedArrays, variants, ...report } = variantStatistics(data, { replicates: req.bootstrap, seed: req.seed });
-      return { ...report, variants: withIds(variants).map((v) => ({ variantId: v.variantId, name: v.name, columns: v.columns })) };
-    },
-    'stats:compare': async (req) => {
-      session.requireDataset();
-      const a = nameOfId(req.a);
-      const b = nameOfId(req.b);
-      const data = loadStatisticsData(session.requireWorkbench(), { protocol: req.protocol, names: [a, b] });
-      return { aId: req.a, bId: req.b, ...compareVariants(data, a, b, { replicates: req.bootstrap, seed: req.seed }) };
-    },
+    'stats:variant': async (req) =>
+      memoized(['stats:variant', req], () => {
+        const data = loadStatisticsData(session.requireWorkbench(), { protocol: req.protocol });
+        const { bootstrapResult: _typedArrays, variants, ...report } = variantStatistics(data, { replicates: req.bootstrap, seed: req.seed });
+        return { ...report, variants: withIds(variants).map((v) => ({ variantId: v.variantId, name: v.name, columns: v.columns })) };
+      }),
+    'stats:compare': async (req) =>
+      memoized(['stats:compare', req], () => {
+        const a = nameOfId(req.a);
+        const b = nameOfId(req.b);
+        const data = loadStatisticsData(session.requireWorkbench(), { protocol: req.protocol, names: [a, b] });
+        return { aId: req.a, bId: req.b, ...compareVariants(data, a, b, { replicates: req.bootstrap, seed: req.seed }) };
+      }),
     'report:build': async (req) => {
       session.requireDataset();
       const report = buildReport(session.requireWorkbench(), { format: req.format, protocol: req.protocol, ci: req.ci, replicates: req.bootstrap, seed: req.seed });

@@ -156,7 +156,10 @@ describe('issues 15/16: the app and the CLI agree on error classes, the review q
     writePlantedPredictions(path.join(dir, 'b.json'), entries, 3, 99, planted);
     await cliJson(['eval', '--predictions', path.join(dir, 'b.json'), '--name', 'b', '--coordinate-base', '0']);
     const table = (await call('metrics:table', {})).rows.find((r) => r.variantName === 'b')!;
-    const intervals = (await call('stats:variant', { bootstrap: 200 })).variants.find((v) => v.name === 'b')!;
+    const stats = await call('stats:variant', { bootstrap: 200 });
+    const intervals = stats.variants.find((v) => v.name === 'b')!;
+    // Kept while nothing it depends on changes (the same answer object), recomputed after a change.
+    expect(await call('stats:variant', { bootstrap: 200 })).toBe(stats);
     const pckhColumn = intervals.columns.find((c) => c.name === 'PCKh')!;
     expect(table.values.PCKh).not.toBe(before);
     expect(pckhColumn.value).toBe(table.values.PCKh);
@@ -164,5 +167,8 @@ describe('issues 15/16: the app and the CLI agree on error classes, the review q
     // Renamed and hidden by the CLI: the engine follows on its next request.
     expect((await runPosebench(['variants', 'rename', 'b', 'b-noisy', '--dataset', demo.datasetDir, '--db', db])).code).toBe(0);
     expect((await call('variants:list', {})).map((v) => v.name)).toContain('b-noisy');
+    const renamed = await call('stats:variant', { bootstrap: 200 });
+    expect(renamed).not.toBe(stats);
+    expect(renamed.variants.map((v) => v.name)).toContain('b-noisy');
   }, 180_000);
 });
