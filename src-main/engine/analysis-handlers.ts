@@ -72,6 +72,10 @@ export function analysisHandlers(session: EngineSession, changed: (reason: strin
       const suspect = reviewQueue(wb).suspects.find((s) => s.id === req.suspectId);
       if (suspect === undefined) throw new UserError('not-found', `suspect ${req.suspectId} is not in the review queue (the ground truth or the predictions changed): reload the queue`);
       const verdict = VERDICTS[req.verdict];
+      // A repeated key press (or a second window) must not apply a fix twice or stack identical rows.
+      if (suspect.decision !== null && suspect.decision.verdict === verdict && (req.note ?? null) === suspect.decision.note) {
+        return { suspectId: suspect.id, decision: suspect.decision, correction: null, message: `${suspect.kind} at instance ${suspect.index}: already decided (${verdict})` };
+      }
       const correction = req.verdict === 'accept' ? applyProposal(session, suspect) : null;
       // After the fix: the decision is judged on the corrected annotation, so undoing the fix brings the suspect back.
       const decision = recordDecision(wb, suspect, { suspectId: suspect.id, verdict, note: req.note ?? null });

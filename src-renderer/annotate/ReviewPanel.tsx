@@ -64,8 +64,10 @@ export function ReviewPanel() {
       try {
         const result = await getBridge().invoke('review:decide', { suspectId: effect.id, verdict: effect.action });
         setStatus({ text: result.message, error: false });
-        dispatchRef.current({ type: 'decided' });
+        // The machine leaves 'deciding' only once the queue shows the decision: a key pressed meanwhile
+        // cannot decide the same suspect again.
         await client.invalidateQueries({ queryKey: ['review:queue'] });
+        dispatchRef.current({ type: 'decided' });
       } catch (error) {
         setStatus({ text: error instanceof Error ? error.message : String(error), error: true });
         dispatchRef.current({ type: 'failed' });

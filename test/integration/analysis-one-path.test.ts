@@ -142,6 +142,10 @@ describe('issues 15/16: the app and the CLI agree on error classes, the review q
 
     const rejected = await call('review:decide', { suspectId: flip.id, verdict: 'reject' });
     expect(rejected.correction).toBeNull();
+    // Pressed again: nothing new is stored.
+    const again = await call('review:decide', { suspectId: flip.id, verdict: 'reject' });
+    expect(again.message).toMatch(/already decided \(label_right\)/);
+    expect(again.decision).toEqual(rejected.decision);
     await service!.close();
     service = await startEngine();
     const reloaded = (await call('review:queue', {})).suspects.find((s) => s.id === flip.id);
