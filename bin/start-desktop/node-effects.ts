@@ -129,9 +129,10 @@ export function rendererNeedsBuild(builtMtimeMs: number | null, newestSourceMtim
 function newestMtime(dir: string): number {
   let newest = 0;
   if (!existsSync(dir)) return newest;
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile()) continue;
-    newest = Math.max(newest, statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
+  // Names relative to `dir` (Dirent.parentPath needs Node 20.12; `engines` says 20).
+  for (const relative of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+    const stats = statSync(path.join(dir, relative));
+    if (stats.isFile()) newest = Math.max(newest, stats.mtimeMs);
   }
   return newest;
 }

@@ -583,8 +583,8 @@ export interface PairComparison {
   readonly notes: readonly string[];
 }
 
-/** Report formats of `posebench report` (workbench/report/build-report.ts REPORT_FORMATS). */
-export const REPORT_FORMATS = ['markdown', 'latex', 'csv', 'html'] as const;
+/** Report formats of `posebench report` (defined once in core/types.ts). */
+export { REPORT_FORMATS, type ReportFormat } from '../core/types.ts';
 
 /** A built report (text in every format): the UI saves it as a download. */
 export interface BuiltReportView {

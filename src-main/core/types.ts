@@ -15,6 +15,9 @@ export type DatasetSplit = 'val' | 'train';
 export type PckhProtocol = 'mmpose0x' | 'mmpose1x';
 /** Every PCKh protocol (spec §2 mmpose 0.x, §3 mmpose 1.x), the default first. */
 export const PCKH_PROTOCOLS = ['mmpose0x', 'mmpose1x'] as const satisfies readonly PckhProtocol[];
+/** Formats of `posebench report` and the app's Export report. */
+export const REPORT_FORMATS = ['markdown', 'latex', 'csv', 'html'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
 /** mmpose 0.x, the numbers the study and the published MPII tables use (spec §2). */
 export const DEFAULT_PCKH_PROTOCOL: PckhProtocol = 'mmpose0x';
 

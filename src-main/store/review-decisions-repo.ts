@@ -73,8 +73,3 @@ export function currentReviewDecisions(ws: Workspace, datasetId: number): Map<st
     .all(datasetId) as DecisionRow[];
   return new Map(rows.map((row) => [row.suspect_id, toRecord(row)]));
 }
-
-/** Every decision of a dataset, oldest first (history, export). */
-export function reviewDecisionLog(ws: Workspace, datasetId: number): ReviewDecisionRecord[] {
-  return (ws.db.prepare('SELECT * FROM gt_review_decisions WHERE dataset_id = ? ORDER BY id').all(datasetId) as DecisionRow[]).map(toRecord);
-}

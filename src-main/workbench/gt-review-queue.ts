@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { MPII_FLIP_PAIRS, MPII_JOINT_COUNT, MPII_JOINT_NAMES } from '../core/joints.ts';
 import { PosebenchInputError } from '../core/errors.ts';
-import type { GtSuspect, SuspectKind } from '../evaluation/gt-review.ts';
+import type { GtSuspect } from '../evaluation/gt-review.ts';
 import { effectiveAnnotations, type EffectiveGroundTruth } from '../store/corrections-repo.ts';
 import { currentReviewDecisions, recordReviewDecision, type ReviewVerdict } from '../store/review-decisions-repo.ts';
 import { currentRun } from '../store/runs-repo.ts';
@@ -139,16 +139,3 @@ export function proposalEdits(suspect: Pick<GtSuspect, 'proposal'>): ProposalEdi
       return null;
   }
 }
-
-export const REVIEW_KINDS: readonly SuspectKind[] = [
-  'flip_pair',
-  'flip_upper_body',
-  'flip_lower_body',
-  'flip_whole_person',
-  'displaced_joint',
-  'wrong_person',
-  'joint_outside_image',
-  'head_box_degenerate',
-  'head_box_off_head',
-  'duplicate_person',
-];

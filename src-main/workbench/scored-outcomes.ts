@@ -31,7 +31,7 @@ export function scoredOutcomes(wb: Workbench, options: ScoredOutcomesOptions): S
   const truth = effectiveAnnotations(wb.workspace, wb.datasetRecord.id);
   if (truth.gt === null) throw missingGroundTruthError(wb.datasetRecord);
   const gt = truth.gt;
-  const scored = scoredVariants(wb, { protocol: options.protocol, ...(options.names !== undefined ? { names: options.names } : {}) });
+  const scored = scoredVariants(wb, { protocol: options.protocol, truth, ...(options.names !== undefined ? { names: options.names } : {}) });
   const variants = scored.map((s): ScoredVariantOutcomes => ({ ...s, outcomes: personJointOutcomes(s.inputs, s.report) }));
   return { truth, gt, variants };
 }

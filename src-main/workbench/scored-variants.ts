@@ -10,7 +10,7 @@ import { shownLatencyMeasurement, type LatencyMeasurement } from '../store/laten
 import { currentRun, type RunRecord } from '../store/runs-repo.ts';
 import { listVariants, type VariantRecord } from '../store/variants-repo.ts';
 import { scoreRun } from './evaluate-run.ts';
-import { effectiveAnnotations } from '../store/corrections-repo.ts';
+import { effectiveAnnotations, type EffectiveGroundTruth } from '../store/corrections-repo.ts';
 import type { RunPredictions } from '../store/predictions-repo.ts';
 import type { PckhInputs } from '../evaluation/pckh-inputs.ts';
 import { manifestOf, type RunManifest } from './run-manifest.ts';
@@ -36,6 +36,8 @@ export interface ScoredVariantsOptions {
   readonly names?: readonly string[];
   /** Include hidden variants when no names are given. */
   readonly includeHidden?: boolean;
+  /** The effective ground truth the caller already read (one read per call: a consistent revision). */
+  readonly truth?: EffectiveGroundTruth;
 }
 
 export function scoredVariants(wb: Workbench, options: ScoredVariantsOptions): ScoredVariant[] {
@@ -45,7 +47,7 @@ export function scoredVariants(wb: Workbench, options: ScoredVariantsOptions): S
       : listVariants(wb.workspace, { datasetId: wb.datasetRecord.id }).filter((v) => options.includeHidden === true || !v.hidden);
   const scored: ScoredVariant[] = [];
   // Read-only: the effective ground truth once, each run scored in memory (nothing rewritten).
-  const truth = effectiveAnnotations(wb.workspace, wb.datasetRecord.id);
+  const truth = options.truth ?? effectiveAnnotations(wb.workspace, wb.datasetRecord.id);
   for (const variant of records) {
     const run = currentRun(wb.workspace, wb.datasetRecord.id, variant.id);
     if (run === undefined) continue;

@@ -14,7 +14,6 @@ import { openWorkbench } from '../../workbench/workbench.ts';
 import { CliUsageError, oneOf, parseCommandArgs } from '../cli-args.ts';
 import { STATISTICS_OPTIONS, statisticsSettings } from '../statistics-options.ts';
 
-export { DEFAULT_STATISTICS_SEED } from '../statistics-options.ts';
 
 const FORMATS = ['table', 'json'] as const;
 

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { CliUsageError, oneOf, parseCommandArgs, positiveInteger } from '../cli-args.ts';
 import { DEFAULT_LATENCY_RUNS } from '../../workbench/run-variants.ts';
 import { DEFAULT_BOOTSTRAP_REPLICATES } from '../../evaluation/bootstrap.ts';
-import { DEFAULT_STATISTICS_SEED } from './compare-command.ts';
+import { DEFAULT_STATISTICS_SEED } from '../statistics-options.ts';
 import { oneLine } from '../../core/printable-excerpt.ts';
 import { formatCsv, formatTable, toJsonReport, type VariantReport } from '../report-format.ts';
 import { DEFAULT_PCKH_PROTOCOL, PCKH_PROTOCOLS, type PckhProtocol } from '../../core/types.ts';

@@ -10,8 +10,9 @@ import { renderHtml } from './render-html.ts';
 import { renderLatex } from './render-latex.ts';
 import { renderMarkdown } from './render-markdown.ts';
 
-export const REPORT_FORMATS = ['markdown', 'latex', 'csv', 'html'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
+import { REPORT_FORMATS, type ReportFormat } from '../../core/types.ts';
+
+export { REPORT_FORMATS, type ReportFormat };
 
 export interface BuildReportOptions extends ReportOptions {
   readonly format: ReportFormat;

@@ -18,13 +18,12 @@
  * No clock is read: the same workspace and seed give the same model.
  */
 import path from 'node:path';
-import { MPII_JOINT_NAMES } from '../../core/joints.ts';
 import type { PckhProtocol } from '../../core/types.ts';
 import { DEFAULT_BOOTSTRAP_REPLICATES } from '../../evaluation/bootstrap.ts';
 import type { CalibrationSummary } from '../../evaluation/calibration.ts';
 import { toolkitIntervals, type ToolkitIntervals } from '../../evaluation/mpii-toolkit-bootstrap.ts';
 import { mpiiToolkitColumns, type MpiiToolkitColumn } from '../../evaluation/mpii-toolkit-columns.ts';
-import { PCKH_METRIC_KEYS, type PckhMetricKey } from '../../evaluation/pckh.ts';
+import type { PckhMetricKey } from '../../evaluation/pckh.ts';
 import { PCKH_SWEEP_THRESHOLDS } from '../../evaluation/threshold-sweep.ts';
 import { PosebenchInputError } from '../../core/errors.ts';
 import type { VariantErrorSummary } from '../../evaluation/error-classes.ts';
@@ -143,5 +142,3 @@ export function buildReportModel(wb: Workbench, options: ReportOptions): ReportM
   };
 }
 
-/** The per-joint column names of ReportVariant.ci, in table order. */
-export const REPORT_CI_COLUMNS: readonly string[] = [...PCKH_METRIC_KEYS, ...MPII_JOINT_NAMES];

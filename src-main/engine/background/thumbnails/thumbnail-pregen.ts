@@ -33,7 +33,6 @@ export interface PregenOptions {
   readonly cacheDir: string;
   readonly session: PregenSession;
   readonly queue: ThumbnailQueue;
-  /** True while a model run is active: pre-generation waits. */
   /** False while the CPU belongs to something else (background-priority.ts: a model run). */
   readonly mayWork: () => boolean;
   /**
