@@ -19,7 +19,10 @@ const LAYERS = {
   api: { path: '^src-main/api/', may: ['core'] },
   engine: { path: '^src-main/engine/', may: ['core', 'formats', 'evaluation', 'store', 'datasets', 'inference', 'export', 'demo', 'workbench', 'api'] },
   hosts: { path: '^src-main/hosts/', may: ['core', 'formats', 'evaluation', 'store', 'datasets', 'inference', 'export', 'demo', 'workbench', 'api', 'engine'] },
-  cli: { path: '^src-main/cli/', may: ['core', 'formats', 'evaluation', 'store', 'datasets', 'inference', 'export', 'demo', 'workbench', 'api', 'engine', 'hosts'] },
+  cli: {
+    path: '^src-main/cli/',
+    may: ['core', 'formats', 'evaluation', 'store', 'datasets', 'inference', 'export', 'demo', 'workbench', 'api', 'engine', 'hosts'],
+  },
 };
 
 /** The only files of src-main the renderer may import (and so reach): the contract and plain core tables. */
@@ -27,9 +30,13 @@ const RENDERER_MAY_REACH = '^src-main/(api/contract\\.ts|core/(joints|types|geom
 
 /** Native modules (and Electron), each allowed in one place only. */
 const NATIVE = {
-  'better-sqlite3': { where: '^src-main/store/', why: 'SQLite is the store layer\'s' },
-  'onnxruntime-node': { where: '^src-main/inference/runtime/', why: 'ONNX Runtime is the inference runtime\'s' },
-  sharp: { where: '^src-main/(inference/runtime/(image-decode|image-worker)\\.ts|engine/background/(thumbnails/thumbnails|crop-preparation/crop-prepare-worker)\\.ts|demo/)', why: 'image decoding, thumbnails and the demo generator only' },
+  'better-sqlite3': { where: '^src-main/store/', why: "SQLite is the store layer's" },
+  'onnxruntime-node': { where: '^src-main/inference/runtime/', why: "ONNX Runtime is the inference runtime's" },
+  sharp: {
+    where:
+      '^src-main/(inference/runtime/(image-decode|image-worker)\\.ts|engine/background/(thumbnails/thumbnails|crop-preparation/crop-prepare-worker)\\.ts|demo/)',
+    why: 'image decoding, thumbnails and the demo generator only',
+  },
   electron: { where: '^src-main/hosts/electron/', why: 'only the Electron host may load electron (it cannot load under plain Node)' },
 };
 
@@ -42,7 +49,12 @@ const layerRules = names.map((name) => {
     comment: `${name} may import only ${layer.may.join(', ') || 'itself'}`,
     severity: 'error',
     from: { path: layer.path },
-    to: { path: forbidden.map((other) => LAYERS[other].path).concat('^src-renderer/').join('|') },
+    to: {
+      path: forbidden
+        .map((other) => LAYERS[other].path)
+        .concat('^src-renderer/')
+        .join('|'),
+    },
   };
 });
 
@@ -61,7 +73,7 @@ module.exports = {
     ...nativeRules,
     {
       name: 'renderer-imports',
-      comment: 'the renderer takes from src-main only the API contract and the core\'s plain tables and types',
+      comment: "the renderer takes from src-main only the API contract and the core's plain tables and types",
       severity: 'error',
       from: { path: '^src-renderer/' },
       to: { path: '^src-main/', pathNot: RENDERER_MAY_REACH },
@@ -72,7 +84,9 @@ module.exports = {
       severity: 'error',
       from: { path: '^src-renderer/' },
       to: {
-        path: `^src-main/|(^|/)node_modules/(better-sqlite3|onnxruntime-node|sharp|electron|ws|zod)/|^(node:)?(${require('node:module').builtinModules.filter((m) => !m.startsWith('_')).join('|')})$`,
+        path: `^src-main/|(^|/)node_modules/(better-sqlite3|onnxruntime-node|sharp|electron|ws|zod)/|^(node:)?(${require('node:module')
+          .builtinModules.filter((m) => !m.startsWith('_'))
+          .join('|')})$`,
         pathNot: RENDERER_MAY_REACH,
         reachable: true,
       },

@@ -176,7 +176,11 @@ export function nodeEffects(options: NodeEffectsOptions): StartEffects {
     const sources = ['src-renderer', path.join('src-main', 'api'), path.join('src-main', 'core')].map((dir) => newestMtime(path.join(root, dir)));
     if (rendererNeedsBuild(builtMtime, Math.max(...sources))) {
       out('posebench: building the web UI (vite build)…\n');
-      const result = await runCollecting(node, [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'vite.renderer.config.ts', '--logLevel', 'warn'], { cwd: root, echo: out });
+      const result = await runCollecting(
+        node,
+        [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'vite.renderer.config.ts', '--logLevel', 'warn'],
+        { cwd: root, echo: out },
+      );
       if (!result.ok) {
         err('posebench: the web UI did not build (output above).\n');
         return 1;
@@ -211,7 +215,8 @@ export function nodeEffects(options: NodeEffectsOptions): StartEffects {
       mkdirSync(path.dirname(file), { recursive: true });
       writeFileSync(file, text);
     },
-    runElectronInstaller: (electronDir) => runCollecting(node, [path.join(electronDir, 'install.js')], { cwd: electronDir, env: installerEnv(process.env), timeoutMs: downloadTimeoutMs }),
+    runElectronInstaller: (electronDir) =>
+      runCollecting(node, [path.join(electronDir, 'install.js')], { cwd: electronDir, env: installerEnv(process.env), timeoutMs: downloadTimeoutMs }),
     buildSqlite,
     buildApp: () => runCollecting(node, [path.join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: root, echo: out }),
     launchElectron: (executable, extra) => {

@@ -114,7 +114,10 @@ export function inspectElectron(files: FileView, electronDir: string, overrideDi
   if (relative === null) return { kind: 'absent', version, why: 'no node_modules/electron/path.txt: it was never downloaded' };
   const executable = overrideDistPath ? path.join(overrideDistPath, relative) : path.join(electronDir, 'dist', relative);
   if (!overrideDistPath) {
-    const installed = files.readText(path.join(electronDir, 'dist', 'version'))?.trim().replace(/^v/, '');
+    const installed = files
+      .readText(path.join(electronDir, 'dist', 'version'))
+      ?.trim()
+      .replace(/^v/, '');
     if (installed !== version) return { kind: 'absent', version, why: `the downloaded binary is ${installed ?? 'unknown'}, the package is ${version}` };
   }
   if (!files.exists(executable)) return { kind: 'absent', version, why: `${executable} is missing` };
@@ -142,8 +145,19 @@ export function inspectSqliteBuild(files: FileView, layout: ProjectLayout, wante
   } catch {
     return { kind: 'stale', was: 'an unreadable stamp' };
   }
-  const same = stamp.electron === wanted.electron && stamp.betterSqlite3 === wanted.betterSqlite3 && stamp.platform === wanted.platform && stamp.arch === wanted.arch;
-  return same ? { kind: 'current' } : { kind: 'stale', was: describeStamp({ electron: String(stamp.electron), betterSqlite3: String(stamp.betterSqlite3), platform: String(stamp.platform), arch: String(stamp.arch) }) };
+  const same =
+    stamp.electron === wanted.electron && stamp.betterSqlite3 === wanted.betterSqlite3 && stamp.platform === wanted.platform && stamp.arch === wanted.arch;
+  return same
+    ? { kind: 'current' }
+    : {
+        kind: 'stale',
+        was: describeStamp({
+          electron: String(stamp.electron),
+          betterSqlite3: String(stamp.betterSqlite3),
+          platform: String(stamp.platform),
+          arch: String(stamp.arch),
+        }),
+      };
 }
 
 /** The last line that looks like a reason (installers print stack traces after it). */

@@ -704,8 +704,7 @@ function parseThumbOverlay(param: string): ThumbOverlaySpec | null {
 }
 
 export type ParsedMediaKey =
-  | { kind: 'image'; datasetId: string; relativePath: string }
-  | { kind: 'thumb'; datasetId: string; index: number; size: number; overlay?: ThumbOverlaySpec };
+  { kind: 'image'; datasetId: string; relativePath: string } | { kind: 'thumb'; datasetId: string; index: number; size: number; overlay?: ThumbOverlaySpec };
 
 export function parseMediaKey(key: string): ParsedMediaKey | null {
   const parts = key.split('/');

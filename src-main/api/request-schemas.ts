@@ -23,11 +23,29 @@ const finite = z.number().finite();
 /** A ground-truth edit in 0-based image pixels (the engine maps instanceIndex to the stored instance). */
 export const correctionEditSchema = z.discriminatedUnion('kind', [
   // `burst`: consecutive joint edits with the same id (a held or repeated arrow key) are one undo step.
-  z.object({ kind: z.literal('joint'), joint: jointIndex, xy: z.tuple([finite, finite]), burst: z.string().regex(/^[A-Za-z0-9-]{1,64}$/).optional() }).strict(),
+  z
+    .object({
+      kind: z.literal('joint'),
+      joint: jointIndex,
+      xy: z.tuple([finite, finite]),
+      burst: z
+        .string()
+        .regex(/^[A-Za-z0-9-]{1,64}$/)
+        .optional(),
+    })
+    .strict(),
   z.object({ kind: z.literal('visibility'), joint: jointIndex, visible: z.boolean() }).strict(),
   z.object({ kind: z.literal('headbox'), box: z.tuple([finite, finite, finite, finite]) }).strict(),
   // One pair, or several (the whole skeleton's left/right pairs): committed and undone as one edit.
-  z.object({ kind: z.literal('swap'), pairs: z.array(z.tuple([jointIndex, jointIndex])).min(1).max(8) }).strict(),
+  z
+    .object({
+      kind: z.literal('swap'),
+      pairs: z
+        .array(z.tuple([jointIndex, jointIndex]))
+        .min(1)
+        .max(8),
+    })
+    .strict(),
 ]);
 
 /** Decoder options set on a model variant; each wins over the model sidecar's value only when given (spec §5–§6). */
@@ -44,7 +62,12 @@ const variantName = z.string().trim().min(1).max(200);
 // The CLI's defaults (B = 2000, seed 1: `posebench stats` / `compare`), so both hosts print the same
 // intervals unless asked otherwise; a test compares them.
 const bootstrapReplicates = z.number().int().min(1).max(20_000).default(2000);
-const bootstrapSeed = z.number().int().min(0).max(2 ** 32 - 1).default(1);
+const bootstrapSeed = z
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 32 - 1)
+  .default(1);
 
 export const requestSchemas = {
   'workspace:get': z.object({}).strict(),
@@ -102,20 +125,22 @@ export const requestSchemas = {
   'corrections:redo': z.object({}).strict(),
   'corrections:history': z.object({}).strict(),
   'corrections:reevaluate': z.object({ protocol }).strict(),
-  'export:annotations': z
-    .object({ format: z.enum(['mpii-json', 'mpii-mat', 'coco']), outFile: filePath, overwrite: z.boolean().default(false) })
-    .strict(),
+  'export:annotations': z.object({ format: z.enum(['mpii-json', 'mpii-mat', 'coco']), outFile: filePath, overwrite: z.boolean().default(false) }).strict(),
   // Issue 15: why joints fail, and whether the ground truth is wrong.
   'analysis:errorClasses': z.object({ protocol }).strict(),
   'review:queue': z.object({}).strict(),
   // accept: apply the suspect's proposal as one correction (undo works), then record it as fixed;
   // reject: the label is right; defer: later. The suspect must be in the current queue.
-  'review:decide': z.object({ suspectId: z.string().min(1).max(400), verdict: z.enum(['accept', 'reject', 'defer']), note: z.string().max(2000).optional() }).strict(),
+  'review:decide': z
+    .object({ suspectId: z.string().min(1).max(400), verdict: z.enum(['accept', 'reject', 'defer']), note: z.string().max(2000).optional() })
+    .strict(),
   // Issue 16: bootstrap intervals (same seed, same numbers as `posebench stats` / `compare`).
   'stats:variant': z.object({ protocol, bootstrap: bootstrapReplicates, seed: bootstrapSeed }).strict(),
   'stats:compare': z.object({ a: id, b: id, protocol, bootstrap: bootstrapReplicates, seed: bootstrapSeed }).strict(),
   // The report `posebench report` writes (ci: --ci), returned for the UI to save.
-  'report:build': z.object({ format: z.enum(REPORT_FORMATS), protocol, ci: z.boolean().default(false), bootstrap: bootstrapReplicates, seed: bootstrapSeed }).strict(),
+  'report:build': z
+    .object({ format: z.enum(REPORT_FORMATS), protocol, ci: z.boolean().default(false), bootstrap: bootstrapReplicates, seed: bootstrapSeed })
+    .strict(),
 } as const;
 
 export const CHANNELS = Object.keys(requestSchemas) as Channel[];

@@ -14,7 +14,8 @@ export const DECODER_OPTION_FLAGS = {
   'no-sigma-is-logit': { type: 'boolean' },
 } as const;
 
-export const DECODER_OPTION_USAGE = '[--flip-test | --no-flip-test] [--heatmap-refine shift|dark|none] [--simcc-split-ratio R] [--sigma-is-logit | --no-sigma-is-logit]';
+export const DECODER_OPTION_USAGE =
+  '[--flip-test | --no-flip-test] [--heatmap-refine shift|dark|none] [--simcc-split-ratio R] [--sigma-is-logit | --no-sigma-is-logit]';
 
 interface DecoderFlagValues {
   readonly 'flip-test'?: boolean | undefined;
@@ -35,7 +36,8 @@ export function decoderOptionsFromFlags(values: DecoderFlagValues): VariantDecod
   if (flip !== undefined) options.flipTest = flip;
   const logit = pair(values['sigma-is-logit'], values['no-sigma-is-logit'], 'sigma-is-logit');
   if (logit !== undefined) options.sigmaIsLogit = logit;
-  if (values['heatmap-refine'] !== undefined) options.heatmapRefine = oneOf('heatmap-refine', values['heatmap-refine'], ['shift', 'dark', 'none'] as const, 'shift');
+  if (values['heatmap-refine'] !== undefined)
+    options.heatmapRefine = oneOf('heatmap-refine', values['heatmap-refine'], ['shift', 'dark', 'none'] as const, 'shift');
   if (values['simcc-split-ratio'] !== undefined) {
     const ratio = Number(values['simcc-split-ratio']);
     if (!Number.isFinite(ratio) || ratio <= 0) throw new CliUsageError(`--simcc-split-ratio must be a positive number (got "${values['simcc-split-ratio']}")`);

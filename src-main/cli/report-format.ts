@@ -4,9 +4,7 @@
  */
 import { PCKH_GROUPS } from '../core/joints.ts';
 
-export const REPORT_METRIC_KEYS = [
-  'Head', 'Shoulder', 'Elbow', 'Wrist', 'Hip', 'Knee', 'Ankle', 'PCKh', 'PCKh@0.1',
-] as const;
+export const REPORT_METRIC_KEYS = ['Head', 'Shoulder', 'Elbow', 'Wrist', 'Hip', 'Knee', 'Ankle', 'PCKh', 'PCKh@0.1'] as const;
 export type ReportMetricKey = (typeof REPORT_METRIC_KEYS)[number];
 
 export interface JointRow {
@@ -137,9 +135,22 @@ export function formatCsv(reports: readonly VariantReport[]): string {
   const first = reports[0];
   if (first === undefined) return '';
   const jointColumns = first.perJoint.flatMap((joint) => [`${joint.name}_pckh`, `${joint.name}_pckh_at_0_1`, `${joint.name}_count`]);
-  const header = ['variant', 'protocol', 'instances', ...REPORT_METRIC_KEYS, 'latency_median_ms', 'latency_p5_ms', 'latency_p95_ms', 'latency_n', 'model_sha256', ...jointColumns];
+  const header = [
+    'variant',
+    'protocol',
+    'instances',
+    ...REPORT_METRIC_KEYS,
+    'latency_median_ms',
+    'latency_p5_ms',
+    'latency_p95_ms',
+    'latency_n',
+    'model_sha256',
+    ...jointColumns,
+  ];
   const rows = reports.map((report) => [
-    report.variant, report.protocol, report.instances,
+    report.variant,
+    report.protocol,
+    report.instances,
     ...REPORT_METRIC_KEYS.map((key) => report.metrics[key]),
     report.latencyMs ?? null,
     report.latency?.p5Ms ?? null,

@@ -24,7 +24,11 @@ export interface StatisticsSettings {
   readonly seed: number;
 }
 
-export function statisticsSettings(values: { readonly protocol?: string | undefined; readonly bootstrap?: string | undefined; readonly seed?: string | undefined }): StatisticsSettings {
+export function statisticsSettings(values: {
+  readonly protocol?: string | undefined;
+  readonly bootstrap?: string | undefined;
+  readonly seed?: string | undefined;
+}): StatisticsSettings {
   const protocol: PckhProtocol = oneOf('protocol', values.protocol, PCKH_PROTOCOLS, DEFAULT_PCKH_PROTOCOL);
   const replicates = positiveInteger('bootstrap', values.bootstrap, DEFAULT_BOOTSTRAP_REPLICATES);
   if (replicates < 1) throw new CliUsageError('--bootstrap must be at least 1');

@@ -27,13 +27,32 @@ export const MPII_JOINT_COUNT = 16;
 
 /** Short names used in `dataset_joints` of the gt `.mat` (spec §1.1). */
 export const MPII_MAT_JOINT_NAMES = [
-  'rank', 'rkne', 'rhip', 'lhip', 'lkne', 'lank', 'pelv', 'thor',
-  'neck', 'head', 'rwri', 'relb', 'rsho', 'lsho', 'lelb', 'lwri',
+  'rank',
+  'rkne',
+  'rhip',
+  'lhip',
+  'lkne',
+  'lank',
+  'pelv',
+  'thor',
+  'neck',
+  'head',
+  'rwri',
+  'relb',
+  'rsho',
+  'lsho',
+  'lelb',
+  'lwri',
 ] as const;
 
 /** Left/right pairs (spec §1.2). */
 export const MPII_FLIP_PAIRS: readonly (readonly [number, number])[] = [
-  [0, 5], [1, 4], [2, 3], [10, 15], [11, 14], [12, 13],
+  [0, 5],
+  [1, 4],
+  [2, 3],
+  [10, 15],
+  [11, 14],
+  [12, 13],
 ];
 
 /** flip_index: joint j of a mirrored image is joint MPII_FLIP_INDEX[j] of the original. */
@@ -41,9 +60,21 @@ export const MPII_FLIP_INDEX: readonly number[] = [5, 4, 3, 2, 1, 0, 6, 7, 8, 9,
 
 /** Bones drawn by the UI and the demo renderer (MPII skeleton). */
 export const MPII_SKELETON: readonly (readonly [number, number])[] = [
-  [0, 1], [1, 2], [2, 6], [3, 6], [3, 4], [4, 5],
-  [6, 7], [7, 8], [8, 9],
-  [10, 11], [11, 12], [12, 7], [13, 7], [13, 14], [14, 15],
+  [0, 1],
+  [1, 2],
+  [2, 6],
+  [3, 6],
+  [3, 4],
+  [4, 5],
+  [6, 7],
+  [7, 8],
+  [8, 9],
+  [10, 11],
+  [11, 12],
+  [12, 7],
+  [13, 7],
+  [13, 14],
+  [14, 15],
 ];
 
 /** Report groups as mmpose prints them (spec §2 item 11): unweighted left/right means. */
@@ -64,10 +95,23 @@ export const PCKH_EXCLUDED_FROM_MEAN: readonly number[] = [6, 7];
 
 /** COCO-17 keypoint names in COCO order. */
 export const COCO17_JOINT_NAMES = [
-  'nose', 'left_eye', 'right_eye', 'left_ear', 'right_ear',
-  'left_shoulder', 'right_shoulder', 'left_elbow', 'right_elbow',
-  'left_wrist', 'right_wrist', 'left_hip', 'right_hip',
-  'left_knee', 'right_knee', 'left_ankle', 'right_ankle',
+  'nose',
+  'left_eye',
+  'right_eye',
+  'left_ear',
+  'right_ear',
+  'left_shoulder',
+  'right_shoulder',
+  'left_elbow',
+  'right_elbow',
+  'left_wrist',
+  'right_wrist',
+  'left_hip',
+  'right_hip',
+  'left_knee',
+  'right_knee',
+  'left_ankle',
+  'right_ankle',
 ] as const;
 
 export function mpiiJointIndex(name: string): number | undefined {

@@ -96,9 +96,7 @@ export function printableExcerpt(text: string | Uint8Array, maxChars: number = E
  * (a library's multi-line error, a file name with a newline in it).
  */
 export function oneLine(message: string): string {
-  const joined = message
-    .trim()
-    .replace(/[ \t]*(?:\r\n|\r|\n|\u2028|\u2029)+[ \t]*/g, ' / ');
+  const joined = message.trim().replace(/[ \t]*(?:\r\n|\r|\n|\u2028|\u2029)+[ \t]*/g, ' / ');
   return escapeControlCharacters(joined);
 }
 

@@ -32,14 +32,20 @@ export interface RunManifest {
   /** Model runs only (null for imported predictions). */
   readonly head: string | null;
   readonly decoder: Readonly<Record<string, unknown>> | null;
-  readonly input: { readonly width: number; readonly height: number; readonly color: string; readonly mean: readonly number[]; readonly std: readonly number[] } | null;
+  readonly input: {
+    readonly width: number;
+    readonly height: number;
+    readonly color: string;
+    readonly mean: readonly number[];
+    readonly std: readonly number[];
+  } | null;
   readonly keypoints: readonly string[] | null;
   /** The protocol the run was first scored under (every view can rescore under the other). */
   readonly protocol: PckhProtocol;
   readonly dataset: { readonly root: string; readonly fingerprint: string; readonly gtRevision: number; readonly persons: number };
   readonly posebench: { readonly version: string; readonly commit: string | null; readonly dirty: boolean | null };
   readonly codeVersion: number | null;
-  readonly runtime: { readonly onnxruntimeNode: string | null; readonly node: string; readonly intraOpNumThreads: number; readonly interOpNumThreads: number } ;
+  readonly runtime: { readonly onnxruntimeNode: string | null; readonly node: string; readonly intraOpNumThreads: number; readonly interOpNumThreads: number };
   readonly machine: { readonly cpuModel: string; readonly cores: number; readonly os: string };
   readonly startedAt: string;
   readonly finishedAt: string | null;

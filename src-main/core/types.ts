@@ -72,7 +72,12 @@ export interface VariantDecoderOptions {
   readonly sigmaIsLogit?: boolean;
 }
 
-export const VARIANT_DECODER_OPTION_KEYS = ['flipTest', 'heatmapRefine', 'simccSplitRatio', 'sigmaIsLogit'] as const satisfies readonly (keyof VariantDecoderOptions)[];
+export const VARIANT_DECODER_OPTION_KEYS = [
+  'flipTest',
+  'heatmapRefine',
+  'simccSplitRatio',
+  'sigmaIsLogit',
+] as const satisfies readonly (keyof VariantDecoderOptions)[];
 
 /**
  * A latency distribution of single-thread `session.run` timings in ms (percentiles with numpy's

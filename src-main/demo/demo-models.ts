@@ -48,20 +48,46 @@ const EFFICIENTPOSE_ORDER = [9, 8, 12, 11, 10, 7, 13, 14, 15, 6, 2, 1, 0, 3, 4, 
 
 export const DEMO_MODEL_SPECS: readonly DemoModelSpec[] = [
   {
-    name: 'demo_heatmap_256', head: 'heatmap', tolerance: 0.07, hardTolerance: 0.22, pool: 4, colorJitter: 0.01, seed: 11,
+    name: 'demo_heatmap_256',
+    head: 'heatmap',
+    tolerance: 0.07,
+    hardTolerance: 0.22,
+    pool: 4,
+    colorJitter: 0.01,
+    seed: 11,
     outputOrder: EFFICIENTPOSE_ORDER,
     description: 'posebench demo: colour-marker heatmap model (64×64), the strongest demo model',
   },
   {
-    name: 'demo_simcc_256', head: 'simcc', tolerance: 0.15, hardTolerance: 0.3, pool: 2, colorJitter: 0.06, seed: 12,
+    name: 'demo_simcc_256',
+    head: 'simcc',
+    tolerance: 0.15,
+    hardTolerance: 0.3,
+    pool: 2,
+    colorJitter: 0.06,
+    seed: 12,
     description: 'posebench demo: colour-marker SimCC model (2×512 bins)',
   },
   {
-    name: 'demo_rle_256', head: 'regression+sigma', tolerance: 0.17, hardTolerance: 0.28, pool: 4, beta: 14, colorJitter: 0.05, seed: 13,
+    name: 'demo_rle_256',
+    head: 'regression+sigma',
+    tolerance: 0.17,
+    hardTolerance: 0.28,
+    pool: 4,
+    beta: 14,
+    colorJitter: 0.05,
+    seed: 13,
     description: 'posebench demo: colour-marker RLE-style model (soft-argmax coordinates + raw σ)',
   },
   {
-    name: 'demo_regression_256', head: 'regression', tolerance: 0.2, hardTolerance: 0.24, pool: 8, beta: 9.5, colorJitter: 0.05, seed: 14,
+    name: 'demo_regression_256',
+    head: 'regression',
+    tolerance: 0.2,
+    hardTolerance: 0.24,
+    pool: 8,
+    beta: 9.5,
+    colorJitter: 0.05,
+    seed: 14,
     description: 'posebench demo: colour-marker DeepPose-style regression model (soft-argmax), the weakest demo model',
   },
 ];
@@ -173,10 +199,17 @@ export interface DemoModelOutput {
 export function demoModelOutputs(spec: DemoModelSpec): DemoModelOutput[] {
   const k = MPII_JOINT_COUNT;
   switch (spec.head) {
-    case 'heatmap': return [{ name: 'heatmaps', shape: [1, k, DEMO_INPUT_SIZE / spec.pool, DEMO_INPUT_SIZE / spec.pool] }];
-    case 'regression': return [{ name: 'coords', shape: [1, k, 2] }];
-    case 'regression+sigma': return [{ name: 'coords_sigma', shape: [1, k, 4] }];
-    case 'simcc': return [{ name: 'simcc_x', shape: [1, k, 2 * DEMO_INPUT_SIZE] }, { name: 'simcc_y', shape: [1, k, 2 * DEMO_INPUT_SIZE] }];
+    case 'heatmap':
+      return [{ name: 'heatmaps', shape: [1, k, DEMO_INPUT_SIZE / spec.pool, DEMO_INPUT_SIZE / spec.pool] }];
+    case 'regression':
+      return [{ name: 'coords', shape: [1, k, 2] }];
+    case 'regression+sigma':
+      return [{ name: 'coords_sigma', shape: [1, k, 4] }];
+    case 'simcc':
+      return [
+        { name: 'simcc_x', shape: [1, k, 2 * DEMO_INPUT_SIZE] },
+        { name: 'simcc_y', shape: [1, k, 2 * DEMO_INPUT_SIZE] },
+      ];
   }
 }
 

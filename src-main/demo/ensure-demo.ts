@@ -40,8 +40,15 @@ export function demoModelsDir(projectRoot: string): string {
 }
 
 const GENERATOR_SOURCES = [
-  'ensure-demo.ts', 'demo-dataset.ts', 'demo-models.ts', 'figure.ts', 'marker-colors.ts',
-  'onnx-writer.ts', 'prng.ts', 'raster.ts', 'render-scene.ts',
+  'ensure-demo.ts',
+  'demo-dataset.ts',
+  'demo-models.ts',
+  'figure.ts',
+  'marker-colors.ts',
+  'onnx-writer.ts',
+  'prng.ts',
+  'raster.ts',
+  'render-scene.ts',
 ];
 
 /** sha256 over the generator's own sources when they are readable (not in a bundle). */

@@ -82,8 +82,22 @@ export function sampleFigurePose(prng: Prng, height: number): FigurePose {
   const [leftElbow, leftWrist] = arm(leftShoulder, rightOut);
 
   const joints: Point2[] = [
-    rightAnkle, rightKnee, rightHip, leftHip, leftKnee, leftAnkle, pelvis, thorax,
-    upperNeck, headTop, rightWrist, rightElbow, rightShoulder, leftShoulder, leftElbow, leftWrist,
+    rightAnkle,
+    rightKnee,
+    rightHip,
+    leftHip,
+    leftKnee,
+    leftAnkle,
+    pelvis,
+    thorax,
+    upperNeck,
+    headTop,
+    rightWrist,
+    rightElbow,
+    rightShoulder,
+    leftShoulder,
+    leftElbow,
+    leftWrist,
   ];
   return {
     joints,

@@ -31,7 +31,12 @@ export function setPixel(image: RgbImage, x: number, y: number, color: Rgb): voi
   image.data[i + 2] = clampByte(color[2]);
 }
 
-interface PixelBounds { x0: number; x1: number; y0: number; y1: number }
+interface PixelBounds {
+  x0: number;
+  x1: number;
+  y0: number;
+  y1: number;
+}
 
 function bounds(image: RgbImage, minX: number, minY: number, maxX: number, maxY: number): PixelBounds {
   return {
@@ -50,15 +55,12 @@ export function fillAll(image: RgbImage, texture: Texture): void {
 }
 
 /** Thick line segment with round caps; u = distance along a→b, v = signed distance across. */
-export function fillCapsule(
-  image: RgbImage, ax: number, ay: number, bx: number, by: number, radius: number, texture: Texture,
-): void {
+export function fillCapsule(image: RgbImage, ax: number, ay: number, bx: number, by: number, radius: number, texture: Texture): void {
   const dx = bx - ax;
   const dy = by - ay;
   const lengthSq = dx * dx + dy * dy;
   const length = Math.sqrt(lengthSq);
-  const b = bounds(image, Math.min(ax, bx) - radius, Math.min(ay, by) - radius,
-    Math.max(ax, bx) + radius, Math.max(ay, by) + radius);
+  const b = bounds(image, Math.min(ax, bx) - radius, Math.min(ay, by) - radius, Math.max(ax, bx) + radius, Math.max(ay, by) + radius);
   const r2 = radius * radius;
   for (let y = b.y0; y <= b.y1; y++) {
     for (let x = b.x0; x <= b.x1; x++) {
@@ -75,9 +77,7 @@ export function fillCapsule(
 }
 
 /** Filled ellipse with radii (rx, ry) rotated by `angle`; u, v are the rotated offsets. */
-export function fillEllipse(
-  image: RgbImage, cx: number, cy: number, rx: number, ry: number, angle: number, texture: Texture,
-): void {
+export function fillEllipse(image: RgbImage, cx: number, cy: number, rx: number, ry: number, angle: number, texture: Texture): void {
   const r = Math.max(rx, ry);
   const b = bounds(image, cx - r, cy - r, cx + r, cy + r);
   const cos = Math.cos(angle);

@@ -30,8 +30,17 @@ export interface DemoScene {
   readonly annotation: DemoPersonAnnotation;
 }
 
-const IMAGE_SIZES: readonly (readonly [number, number])[] = [[320, 320], [352, 288], [288, 352]];
-const SKIN_TONES: readonly Rgb[] = [[198, 150, 122], [160, 112, 84], [118, 84, 62], [222, 192, 170]];
+const IMAGE_SIZES: readonly (readonly [number, number])[] = [
+  [320, 320],
+  [352, 288],
+  [288, 352],
+];
+const SKIN_TONES: readonly Rgb[] = [
+  [198, 150, 122],
+  [160, 112, 84],
+  [118, 84, 62],
+  [222, 192, 170],
+];
 
 const round2 = (v: number): number => Math.round(v * 100) / 100;
 
@@ -44,8 +53,8 @@ function mutedColor(prng: Prng): Rgb {
   const x = c * (1 - Math.abs((hue % 2) - 1));
   const m = value - c;
   const sector = Math.floor(hue);
-  const [r, g, b] = sector === 0 ? [c, x, 0] : sector === 1 ? [x, c, 0] : sector === 2 ? [0, c, x]
-    : sector === 3 ? [0, x, c] : sector === 4 ? [x, 0, c] : [c, 0, x];
+  const [r, g, b] =
+    sector === 0 ? [c, x, 0] : sector === 1 ? [x, c, 0] : sector === 2 ? [0, c, x] : sector === 3 ? [0, x, c] : sector === 4 ? [x, 0, c] : [c, 0, x];
   return [r + m, g + m, b + m];
 }
 
@@ -67,7 +76,7 @@ function stripedTexture(prng: Prng, color: Rgb, width: number): Texture {
   const contrast = prng.uniform(0.08, 0.25);
   return (_x, _y, u, v) => {
     const across = Math.min(1, Math.abs(v) / width);
-    const shade = (1 - contrast + contrast * Math.sin(u / period * 2 * Math.PI)) * (1 - 0.3 * across * across);
+    const shade = (1 - contrast + contrast * Math.sin((u / period) * 2 * Math.PI)) * (1 - 0.3 * across * across);
     return scaleColor(color, shade, 0);
   };
 }
@@ -95,9 +104,7 @@ function renderBackground(prng: Prng, image: RgbImage): void {
     const y0 = prng.uniform(-20, image.height);
     const w = prng.uniform(15, 110);
     const h = prng.uniform(15, 110);
-    const texture = prng.chance(0.5)
-      ? checkerTexture(prng, mutedColor(prng), mutedColor(prng))
-      : stripedTexture(prng, mutedColor(prng), 1e9);
+    const texture = prng.chance(0.5) ? checkerTexture(prng, mutedColor(prng), mutedColor(prng)) : stripedTexture(prng, mutedColor(prng), 1e9);
     if (prng.chance(0.5)) fillRect(image, x0, y0, x0 + w, y0 + h, texture);
     else fillEllipse(image, x0, y0, w / 2, h / 2, prng.uniform(0, 3.14), texture);
   }
@@ -116,8 +123,7 @@ function renderBackground(prng: Prng, image: RgbImage): void {
 const ARM_HALF_WIDTH = 0.05;
 const LEG_HALF_WIDTH = 0.065;
 
-function renderFigure(prng: Prng, image: RgbImage, joints: Point2[], height: number,
-  headCenter: Point2, headRadius: number, headAngle: number): void {
+function renderFigure(prng: Prng, image: RgbImage, joints: Point2[], height: number, headCenter: Point2, headRadius: number, headAngle: number): void {
   const shirt = mutedColor(prng);
   const trousers = mutedColor(prng);
   const skin = prng.pick(SKIN_TONES);
@@ -136,8 +142,7 @@ function renderFigure(prng: Prng, image: RgbImage, joints: Point2[], height: num
     const w = ARM_HALF_WIDTH * height;
     fillCapsule(image, ...get(a), ...get(b), w, stripedTexture(prng, a === 10 || b === 15 ? skin : shirt, w));
   }
-  fillEllipse(image, headCenter[0], headCenter[1], headRadius, headRadius * 0.78, headAngle + Math.PI / 2,
-    stripedTexture(prng, skin, headRadius));
+  fillEllipse(image, headCenter[0], headCenter[1], headRadius, headRadius * 0.78, headAngle + Math.PI / 2, stripedTexture(prng, skin, headRadius));
 }
 
 function renderMarkers(image: RgbImage, joints: Point2[], height: number): void {
@@ -159,8 +164,10 @@ export function renderDemoScene(prng: Prng): DemoScene {
   const pose = sampleFigurePose(prng, height);
   const xs = pose.joints.map((p) => p[0]);
   const ys = pose.joints.map((p) => p[1]);
-  const minX = Math.min(...xs); const maxX = Math.max(...xs);
-  const minY = Math.min(...ys); const maxY = Math.max(...ys);
+  const minX = Math.min(...xs);
+  const maxX = Math.max(...xs);
+  const minY = Math.min(...ys);
+  const maxY = Math.max(...ys);
   const boxW = maxX - minX;
   const boxH = maxY - minY;
   // Usually fully in frame; sometimes pushed past an edge so a few joints are missing.
@@ -184,8 +191,7 @@ export function renderDemoScene(prng: Prng): DemoScene {
     const side = prng.uniform(0.1, 0.16) * height;
     const cx = at[0] + prng.uniform(-0.25, 0.25) * side;
     const cy = at[1] + prng.uniform(-0.25, 0.25) * side;
-    fillRect(image, cx - side / 2, cy - side / 2, cx + side / 2, cy + side / 2,
-      checkerTexture(prng, mutedColor(prng), mutedColor(prng)));
+    fillRect(image, cx - side / 2, cy - side / 2, cx + side / 2, cy + side / 2, checkerTexture(prng, mutedColor(prng), mutedColor(prng)));
     joints.forEach((p, j) => {
       if (Math.abs(p[0] - cx) <= side / 2 && Math.abs(p[1] - cy) <= side / 2) occludedJoints.push(j);
     });
@@ -203,7 +209,10 @@ export function renderDemoScene(prng: Prng): DemoScene {
   const center1Based: Point2 = [round2((minX + maxX) / 2 + offsetX + 1), round2((minY + maxY) / 2 + offsetY + 1)];
   const r = pose.headRadius;
   const headBox1Based: [number, number, number, number] = [
-    round2(headCenter[0] - r + 1), round2(headCenter[1] - r + 1), round2(headCenter[0] + r + 1), round2(headCenter[1] + r + 1),
+    round2(headCenter[0] - r + 1),
+    round2(headCenter[1] - r + 1),
+    round2(headCenter[0] + r + 1),
+    round2(headCenter[1] + r + 1),
   ];
   return { image, annotation: { joints1Based, visible, center1Based, scale, headBox1Based, occludedJoints } };
 }

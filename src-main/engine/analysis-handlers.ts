@@ -45,7 +45,7 @@ export function analysisHandlers(session: EngineSession, changed: (reason: strin
    */
   const memo = new Map<string, unknown>();
   const MEMO_ENTRIES = 32;
-  const memoized = <T,>(request: unknown, compute: () => T): T => {
+  const memoized = <T>(request: unknown, compute: () => T): T => {
     const dataset = session.requireDataset();
     const state = [...session.variants.values()].map((v) => `${v.id}:${v.currentRunId ?? '-'}:${v.hidden ? 1 : 0}:${v.name}`).join(',');
     const key = JSON.stringify([dataset.id, dataset.summary.gtRevision, state, request]);
@@ -70,11 +70,17 @@ export function analysisHandlers(session: EngineSession, changed: (reason: strin
       session.requireDataset();
       const wb = session.requireWorkbench();
       const suspect = reviewQueue(wb).suspects.find((s) => s.id === req.suspectId);
-      if (suspect === undefined) throw new UserError('not-found', `suspect ${req.suspectId} is not in the review queue (the ground truth or the predictions changed): reload the queue`);
+      if (suspect === undefined)
+        throw new UserError('not-found', `suspect ${req.suspectId} is not in the review queue (the ground truth or the predictions changed): reload the queue`);
       const verdict = VERDICTS[req.verdict];
       // A repeated key press (or a second window) must not apply a fix twice or stack identical rows.
       if (suspect.decision !== null && suspect.decision.verdict === verdict && (req.note ?? null) === suspect.decision.note) {
-        return { suspectId: suspect.id, decision: suspect.decision, correction: null, message: `${suspect.kind} at instance ${suspect.index}: already decided (${verdict})` };
+        return {
+          suspectId: suspect.id,
+          decision: suspect.decision,
+          correction: null,
+          message: `${suspect.kind} at instance ${suspect.index}: already decided (${verdict})`,
+        };
       }
       const correction = req.verdict === 'accept' ? applyProposal(session, suspect) : null;
       // After the fix: the decision is judged on the corrected annotation, so undoing the fix brings the suspect back.
@@ -98,7 +104,13 @@ export function analysisHandlers(session: EngineSession, changed: (reason: strin
       }),
     'report:build': async (req) => {
       session.requireDataset();
-      const report = buildReport(session.requireWorkbench(), { format: req.format, protocol: req.protocol, ci: req.ci, replicates: req.bootstrap, seed: req.seed });
+      const report = buildReport(session.requireWorkbench(), {
+        format: req.format,
+        protocol: req.protocol,
+        ci: req.ci,
+        replicates: req.bootstrap,
+        seed: req.seed,
+      });
       return { fileName: report.fileName, mime: report.mime, text: report.bytes.toString('utf8'), bytes: report.bytes.length };
     },
   };
@@ -107,7 +119,8 @@ export function analysisHandlers(session: EngineSession, changed: (reason: strin
 /** The suspect's proposal as one committed correction (a group when several rows), or a request error when there is none. */
 function applyProposal(session: EngineSession, suspect: ReviewQueueItem): CorrectionResult {
   const edits = proposalEdits(suspect);
-  if (edits === null) throw new UserError('bad-request', `${suspect.kind} at instance ${suspect.index} has no automatic fix: edit it by hand, then reject or defer it`);
+  if (edits === null)
+    throw new UserError('bad-request', `${suspect.kind} at instance ${suspect.index} has no automatic fix: edit it by hand, then reject or defer it`);
   if (edits.kind === 'swap') return applyEdit(session, suspect.index, { kind: 'swap', pairs: edits.pairs.map(([a, b]) => [a, b] as [number, number]) });
   if (edits.kind === 'joint') return applyEdit(session, suspect.index, { kind: 'joint', joint: edits.joint, xy: [edits.xy[0], edits.xy[1]] });
   if (edits.joints.length === 1) return applyEdit(session, suspect.index, { kind: 'visibility', joint: edits.joints[0]!, visible: false });
@@ -116,9 +129,15 @@ function applyProposal(session: EngineSession, suspect: ReviewQueueItem): Correc
   const instanceId = session.instanceIds[suspect.index];
   if (instanceId === undefined) throw new UserError('not-found', `instance ${suspect.index} does not exist`);
   const groupKey = randomUUID();
-  ws.db.transaction(() => {
-    for (const joint of edits.joints) applyCorrection(ws, { instanceId, kind: 'visibility', joint, visible: false, groupKey });
-  }).immediate();
+  ws.db
+    .transaction(() => {
+      for (const joint of edits.joints) applyCorrection(ws, { instanceId, kind: 'visibility', joint, visible: false, groupKey });
+    })
+    .immediate();
   session.refreshGroundTruth();
-  return { history: historyOf(session), instanceIndex: suspect.index, message: `instance ${suspect.index}: marked ${edits.joints.map(humanJointName).join(', ')} missing` };
+  return {
+    history: historyOf(session),
+    instanceIndex: suspect.index,
+    message: `instance ${suspect.index}: marked ${edits.joints.map(humanJointName).join(', ')} missing`,
+  };
 }

@@ -38,8 +38,6 @@ import {
 import { reevaluateRun } from '../workbench/reevaluate.ts';
 import type { EngineSession } from './session.ts';
 
-
-
 /** Note carried by every row of a grouped edit (e.g. swapping the whole skeleton). */
 
 export function historyOf(session: EngineSession): CorrectionHistory {
@@ -116,9 +114,11 @@ export function applyEdit(session: EngineSession, instanceIndex: number, edit: C
     if (edit.kind === 'swap') {
       const groupKey = edit.pairs.length > 1 ? randomUUID() : undefined;
       // Nested transactions are savepoints: all pairs commit together or not at all.
-      ws.db.transaction(() => {
-        for (const pair of edit.pairs) applyCorrection(ws, { instanceId, kind: 'swap', joints: pair, ...(groupKey ? { groupKey } : {}) });
-      }).immediate();
+      ws.db
+        .transaction(() => {
+          for (const pair of edit.pairs) applyCorrection(ws, { instanceId, kind: 'swap', joints: pair, ...(groupKey ? { groupKey } : {}) });
+        })
+        .immediate();
     } else {
       // A nudge burst shares one group key, so undo/redo step over it as over a multi-pair swap.
       const burstNote = edit.kind === 'joint' && edit.burst !== undefined ? { groupKey: `burst-${edit.burst}` } : {};
@@ -150,7 +150,11 @@ export function stepHistory(session: EngineSession, direction: 'undo' | 'redo'):
       const group = groupOf(first);
       if (group !== null) {
         // Next in line: newest active (undo) or oldest undone (redo) of the dataset; same group → step again.
-        for (let next = nextInLine(correctionLog(ws, datasetId), direction); next !== null && next.groupKey === group; next = nextInLine(correctionLog(ws, datasetId), direction)) {
+        for (
+          let next = nextInLine(correctionLog(ws, datasetId), direction);
+          next !== null && next.groupKey === group;
+          next = nextInLine(correctionLog(ws, datasetId), direction)
+        ) {
           step(ws, datasetId);
         }
       }

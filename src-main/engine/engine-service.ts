@@ -49,9 +49,7 @@ export async function createEngineService(config: EngineConfig, emit: EmitEvent)
   const crops = new CropPreparer({ cache: cropCacheOrNull(config.cacheDir), mayWork: () => priority.mayPrepareCrops() });
   let cropTargetUpdate: Promise<void> = Promise.resolve();
   const updateCropPreparation = () => {
-    cropTargetUpdate = cropTargetUpdate
-      .then(async () => crops.request(await cropPrepareTarget(session)))
-      .catch(() => undefined); // preparation is an optimisation: a failure here leaves runs to decode
+    cropTargetUpdate = cropTargetUpdate.then(async () => crops.request(await cropPrepareTarget(session))).catch(() => undefined); // preparation is an optimisation: a failure here leaves runs to decode
   };
 
   await openInitialDataset(session, runs, config);
@@ -104,7 +102,14 @@ export async function createEngineService(config: EngineConfig, emit: EmitEvent)
     'metrics:table': async (req) => metricsTable(session.dataset, session.dataset ? session.visibleScoredVariants(req.protocol) : [], req.protocol),
     'metrics:curves': async (req) => metricsCurves(session.dataset ? session.visibleScoredVariants(req.protocol) : [], req.variantIds),
     'failures:list': async (req) =>
-      failuresList(session.requireDataset(), session.requireScoredVariant(req.variantId, req.protocol), req.joint, req.offset, req.limit, req.errorClass ?? null),
+      failuresList(
+        session.requireDataset(),
+        session.requireScoredVariant(req.variantId, req.protocol),
+        req.joint,
+        req.offset,
+        req.limit,
+        req.errorClass ?? null,
+      ),
     'instances:list': async (req) =>
       instancesList(
         session.requireDataset(),
@@ -209,7 +214,11 @@ function cropPreparationStatus(crops: CropPreparer): CropPreparationStatus {
   const status = crops.status();
   const progress = status.progress;
   const stoppedBecause =
-    progress?.end === 'budget' ? 'stopped at the crop cache budget (POSEBENCH_CROP_CACHE_MB)' : progress?.end === 'unwritable' ? (progress.failures.at(-1) ?? 'crops cannot be written') : null;
+    progress?.end === 'budget'
+      ? 'stopped at the crop cache budget (POSEBENCH_CROP_CACHE_MB)'
+      : progress?.end === 'unwritable'
+        ? (progress.failures.at(-1) ?? 'crops cannot be written')
+        : null;
   const note = status.error ?? stoppedBecause;
   return {
     state: crops.available ? status.state : 'off',
@@ -239,7 +248,12 @@ async function cropPrepareTarget(session: EngineSession): Promise<CropPrepareTar
     }
   }
   const keys = [...sizes.keys()].sort();
-  return { key: `${dataset.id}|${dataset.imagesDir}|${keys.join(',')}`, persons: dataset.persons, imagesDir: dataset.imagesDir, sizes: keys.map((k) => sizes.get(k) as CropSize) };
+  return {
+    key: `${dataset.id}|${dataset.imagesDir}|${keys.join(',')}`,
+    persons: dataset.persons,
+    imagesDir: dataset.imagesDir,
+    sizes: keys.map((k) => sizes.get(k) as CropSize),
+  };
 }
 
 async function openInitialDataset(session: EngineSession, runs: RunManager, config: EngineConfig): Promise<void> {

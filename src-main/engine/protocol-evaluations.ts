@@ -42,7 +42,12 @@ export class ProtocolEvaluations {
     const key = `${variant.id}|${protocol}`;
     const gtRevision = dataset.summary.gtRevision;
     const cached = this.cache.get(key);
-    if (cached !== undefined && cached.gtRevision === gtRevision && cached.predictions === variant.predictions && cached.jointPredicted === variant.jointPredicted) {
+    if (
+      cached !== undefined &&
+      cached.gtRevision === gtRevision &&
+      cached.predictions === variant.predictions &&
+      cached.jointPredicted === variant.jointPredicted
+    ) {
       return cached.evaluation;
     }
     const evaluation = this.compute(dataset, variant, protocol);

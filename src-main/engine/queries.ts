@@ -64,7 +64,11 @@ export function evaluated(variants: Iterable<VariantState>): VariantState[] {
 }
 
 /** `variants` are scored under `protocol` (EngineSession.scoredVariants); the table names it. */
-export function metricsTable(dataset: DatasetState | null, variants: Iterable<VariantState>, protocol: PckhProtocol | null = dataset?.protocol ?? null): MetricsTable {
+export function metricsTable(
+  dataset: DatasetState | null,
+  variants: Iterable<VariantState>,
+  protocol: PckhProtocol | null = dataset?.protocol ?? null,
+): MetricsTable {
   const rows = evaluated(variants);
   const fastest = clearlyFastest(rows);
   return {
@@ -106,7 +110,14 @@ export function metricsCurves(variants: Iterable<VariantState>, onlyIds?: readon
 }
 
 /** Instances where `joint` is evaluated, worst normalised error first; unpredicted joints first of all. */
-export function failuresList(dataset: DatasetState, variant: VariantState, joint: number, offset: number, limit: number, errorClass: ErrorClassName | null = null): FailuresList {
+export function failuresList(
+  dataset: DatasetState,
+  variant: VariantState,
+  joint: number,
+  offset: number,
+  limit: number,
+  errorClass: ErrorClassName | null = null,
+): FailuresList {
   const evaluation = requireEvaluation(variant);
   const n = dataset.persons.length;
   const classes = errorClassCodes(dataset, variant);
@@ -255,7 +266,12 @@ export function instancesList(
  * The GT shown and the joints counted are the protocol's: the `.mat` (0.x, spec §2 steps 2–3) or the
  * json joints / joints_vis (1.x, spec §3).
  */
-export function instanceDetail(dataset: DatasetState, variants: readonly VariantState[], index: number, protocol: PckhProtocol = dataset.protocol): InstanceDetail {
+export function instanceDetail(
+  dataset: DatasetState,
+  variants: readonly VariantState[],
+  index: number,
+  protocol: PckhProtocol = dataset.protocol,
+): InstanceDetail {
   const person = dataset.persons[index];
   if (person === undefined) throw new UserError('not-found', `instance ${index} does not exist (the dataset has ${dataset.persons.length})`);
   const gt = dataset.gt;
@@ -328,7 +344,14 @@ export function compareTable(variants: readonly VariantState[]): CompareTable {
   return {
     baselineId: base.v.id,
     columns: METRIC_COLUMNS,
-    rows: rows.map(({ v, e }) => ({ variantId: v.id, variantName: v.name, values: nullableMetrics(e.metrics), deltas: deltas(e.metrics), latencyMs: v.latency?.medianMs ?? null, latency: v.latency })),
+    rows: rows.map(({ v, e }) => ({
+      variantId: v.id,
+      variantName: v.name,
+      values: nullableMetrics(e.metrics),
+      deltas: deltas(e.metrics),
+      latencyMs: v.latency?.medianMs ?? null,
+      latency: v.latency,
+    })),
   };
 }
 
@@ -350,7 +373,12 @@ export function compareScatter(variants: Iterable<VariantState>): ScatterPoint[]
   }));
 }
 
-export function compareFilter(a: VariantState, b: VariantState, joint: number, relation: 'a-hit-b-miss' | 'a-miss-b-hit' | 'both-miss' | 'both-hit'): CompareFilterResult {
+export function compareFilter(
+  a: VariantState,
+  b: VariantState,
+  joint: number,
+  relation: 'a-hit-b-miss' | 'a-miss-b-hit' | 'both-miss' | 'both-hit',
+): CompareFilterResult {
   const ea = requireEvaluation(a);
   const eb = requireEvaluation(b);
   const [wantA, wantB] = {

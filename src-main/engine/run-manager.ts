@@ -99,9 +99,13 @@ export class RunManager {
     const onEvent = (event: RunVariantsEvent): void => {
       switch (event.type) {
         case 'planned':
-          entry.plan = event.variants.map(
-            (planned): RunPlanItem => ({ variantId: `v${planned.variantId}`, variantName: planned.name, action: planned.action, toRun: planned.toRun, total: planned.total }),
-          );
+          entry.plan = event.variants.map((planned): RunPlanItem => ({
+            variantId: `v${planned.variantId}`,
+            variantName: planned.name,
+            action: planned.action,
+            toRun: planned.toRun,
+            total: planned.total,
+          }));
           entry.total = Math.max(0, ...event.variants.map((planned) => planned.toRun));
           this.emit('workspace:changed', { reason: 'run planned' });
           return;

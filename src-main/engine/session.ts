@@ -45,7 +45,8 @@ export class EngineSession {
       if (ws === null || dataset === null || dataset.storeId === null) return null;
       return { ws, datasetStoreId: dataset.storeId, protocol: dataset.protocol, gtRevision: dataset.summary.gtRevision, variants: this.variants.values() };
     },
-    (variant, error) => this.emit('workspace:changed', { reason: `stored metrics of ${variant.name} not refreshed: ${error instanceof Error ? error.message : String(error)}` }),
+    (variant, error) =>
+      this.emit('workspace:changed', { reason: `stored metrics of ${variant.name} not refreshed: ${error instanceof Error ? error.message : String(error)}` }),
   );
 
   constructor(

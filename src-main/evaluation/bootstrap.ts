@@ -26,11 +26,7 @@ export const DEFAULT_BOOTSTRAP_REPLICATES = 2000;
 export const DEFAULT_CONFIDENCE = 0.95;
 
 /** Column names in writePckhColumns order: the 9 table columns, the 16 joints at 0.5, the 16 at 0.1. */
-export const BOOTSTRAP_COLUMN_NAMES: readonly string[] = [
-  ...PCKH_METRIC_KEYS,
-  ...MPII_JOINT_NAMES,
-  ...MPII_JOINT_NAMES.map((name) => `${name}@0.1`),
-];
+export const BOOTSTRAP_COLUMN_NAMES: readonly string[] = [...PCKH_METRIC_KEYS, ...MPII_JOINT_NAMES, ...MPII_JOINT_NAMES.map((name) => `${name}@0.1`)];
 
 export interface BootstrapOptions {
   /** B, the number of replicates (default 2000). */
@@ -104,7 +100,8 @@ export function prepareBootstrap(variants: readonly PersonJointOutcomes[]): Prep
   const first = variants[0];
   const persons = first?.persons ?? 0;
   for (const v of variants) {
-    if (v.persons !== persons) throw new RangeError(`paired bootstrap: variants have ${persons} and ${v.persons} persons; they must be scored on the same persons`);
+    if (v.persons !== persons)
+      throw new RangeError(`paired bootstrap: variants have ${persons} and ${v.persons} persons; they must be scored on the same persons`);
     if (v.flags.length !== persons * J) throw new RangeError(`paired bootstrap: ${v.flags.length} flags for ${persons} persons`);
   }
   // Variants with the same counted/evaluated mask (same protocol, GT, predicted joints) share base sums.

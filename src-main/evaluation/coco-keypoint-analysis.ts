@@ -80,13 +80,16 @@ export function analyzeCocoKeypoints(evaluation: CocoKeypointEvaluation, names: 
   const mirror = mirrorIndex(names);
   const torso = torsoKeypoints(names);
   const count = new Float64Array(K);
-  const ks50 = new Float64Array(K), ks75 = new Float64Array(K);
+  const ks50 = new Float64Array(K),
+    ks75 = new Float64Array(K);
   const pckBox = PCK_ALPHAS.map(() => new Float64Array(K));
   const pckTorso = PCK_ALPHAS.map(() => new Float64Array(K));
   const torsoCount = new Float64Array(K);
-  const errorSum = new Float64Array(K), errorCount = new Float64Array(K);
+  const errorSum = new Float64Array(K),
+    errorCount = new Float64Array(K);
   const classCount = COCO_ERROR_CLASSES.map(() => new Float64Array(K));
-  let persons = 0, matchedPersons = 0;
+  let persons = 0,
+    matchedPersons = 0;
 
   for (const image of evaluation.images) {
     const all = image.areas[0]!;
@@ -108,21 +111,26 @@ export function analyzeCocoKeypoints(evaluation: CocoKeypointEvaluation, names: 
       for (let k = 0; k < K; k++) {
         if (!(gk[3 * k + 2]! > 0)) continue;
         count[k]!++;
-        const dx = pred[3 * k]! - gk[3 * k]!, dy = pred[3 * k + 1]! - gk[3 * k + 1]!;
+        const dx = pred[3 * k]! - gk[3 * k]!,
+          dy = pred[3 * k + 1]! - gk[3 * k + 1]!;
         const dist = Math.hypot(dx, dy);
         const ks = keypointSimilarity(dx, dy, sigmas[k]!, gt.area);
         if (ks >= KS_OK) ks50[k]!++;
         if (ks >= KS_STRICT) ks75[k]!++;
         if (side > 0) {
           const rel = dist / side;
-          PCK_ALPHAS.forEach((alpha, a) => { if (rel < alpha) pckBox[a]![k]!++; });
+          PCK_ALPHAS.forEach((alpha, a) => {
+            if (rel < alpha) pckBox[a]![k]!++;
+          });
           errorSum[k]! += rel;
           errorCount[k]!++;
         }
         if (torsoSize > 0) {
           torsoCount[k]!++;
           const rel = dist / torsoSize;
-          PCK_ALPHAS.forEach((alpha, a) => { if (rel < alpha) pckTorso[a]![k]!++; });
+          PCK_ALPHAS.forEach((alpha, a) => {
+            if (rel < alpha) pckTorso[a]![k]!++;
+          });
         }
         classCount[COCO_ERROR_CLASSES.indexOf(classify(ks, k, pred, gt, image.gts, mirror, sigmas))]![k]!++;
       }
@@ -144,10 +152,19 @@ export function analyzeCocoKeypoints(evaluation: CocoKeypointEvaluation, names: 
   return { rows, persons, matchedPersons, torso };
 }
 
-function classify(ks: number, k: number, pred: ArrayLike<number>, gt: OksGroundTruth, imageGts: readonly OksGroundTruth[], mirror: Int32Array, sigmas: ArrayLike<number>): CocoErrorClass {
+function classify(
+  ks: number,
+  k: number,
+  pred: ArrayLike<number>,
+  gt: OksGroundTruth,
+  imageGts: readonly OksGroundTruth[],
+  mirror: Int32Array,
+  sigmas: ArrayLike<number>,
+): CocoErrorClass {
   if (ks > KS_GOOD) return 'good';
   if (ks >= KS_OK) return 'jitter';
-  const px = pred[3 * k]!, py = pred[3 * k + 1]!;
+  const px = pred[3 * k]!,
+    py = pred[3 * k + 1]!;
   const against = (person: OksGroundTruth, j: number): number => {
     const p = person.keypoints;
     if (!(p[3 * j + 2]! > 0)) return 0;

@@ -120,9 +120,13 @@ export function cocoResultsToDetections(results: readonly CocoResultEntry[], are
     } else {
       const k = r.keypoints;
       // np.min / np.max over x = s[0::3], y = s[1::3] (coco.py:354–356); Math.min/max propagate NaN as they do
-      let x0 = k[0]!, x1 = x0, y0 = k[1]!, y1 = y0;
+      let x0 = k[0]!,
+        x1 = x0,
+        y0 = k[1]!,
+        y1 = y0;
       for (let i = 3; i + 1 < k.length; i += 3) {
-        const x = k[i]!, y = k[i + 1]!;
+        const x = k[i]!,
+          y = k[i + 1]!;
         x0 = Math.min(x0, x);
         x1 = Math.max(x1, x);
         y0 = Math.min(y0, y);
@@ -177,8 +181,11 @@ export function stableDescendingOrder(keys: ArrayLike<number>): ArrayLike<number
   let buffer = new Int32Array(n);
   for (let width = RUN; width < n; width *= 2) {
     for (let lo = 0; lo < n; lo += 2 * width) {
-      const mid = Math.min(lo + width, n), hi = Math.min(lo + 2 * width, n);
-      let a = lo, b = mid, out = lo;
+      const mid = Math.min(lo + width, n),
+        hi = Math.min(lo + 2 * width, n);
+      let a = lo,
+        b = mid,
+        out = lo;
       // take from the right run only when its key is strictly greater (stable)
       while (a < mid && b < hi) {
         if (keys[order[b]!]! > keys[order[a]!]!) buffer[out++] = order[b++]!;
@@ -212,14 +219,18 @@ interface OksScratch {
 function oksScratch(sigmas: ArrayLike<number>): OksScratch {
   const K = sigmas.length;
   const vars = new Float64Array(K);
-  for (let k = 0; k < K; k++) { const s2 = sigmas[k]! * 2; vars[k] = s2 * s2; }
+  for (let k = 0; k < K; k++) {
+    const s2 = sigmas[k]! * 2;
+    vars[k] = s2 * s2;
+  }
   return { K, vars, terms: new Float64Array(K) };
 }
 
 /** computeOks into out[offset …] (row-major [D × G]), with buffers reused across images. */
 function computeOksInto(gts: readonly OksGroundTruth[], dts: readonly OksDetection[], scratch: OksScratch, out: Float64Array, offset: number): void {
   const { K, vars, terms } = scratch;
-  const G = gts.length, D = dts.length;
+  const G = gts.length,
+    D = dts.length;
   if (G === 0 || D === 0) return;
   for (let j = 0; j < G; j++) {
     const gt = gts[j]!;
@@ -228,8 +239,10 @@ function computeOksInto(gts: readonly OksGroundTruth[], dts: readonly OksDetecti
     for (let k = 0; k < K; k++) if (g[3 * k + 2]! > 0) k1++; // cocoeval.py:213
     const bb = gt.bbox;
     // the ignore region: the GT box doubled on each side (cocoeval.py:215–216)
-    const x0 = bb[0] - bb[2], x1 = bb[0] + bb[2] * 2;
-    const y0 = bb[1] - bb[3], y1 = bb[1] + bb[3] * 2;
+    const x0 = bb[0] - bb[2],
+      x1 = bb[0] + bb[2] * 2;
+    const y0 = bb[1] - bb[3],
+      y1 = bb[1] + bb[3] * 2;
     const scale = gt.area + EPS; // (gt['area'] + np.spacing(1)), cocoeval.py:229
     for (let i = 0; i < D; i++) {
       const d = dts[i]!.keypoints;
@@ -238,7 +251,8 @@ function computeOksInto(gts: readonly OksGroundTruth[], dts: readonly OksDetecti
         // with labelled keypoints, e is kept for those only (cocoeval.py:230–231): the others are
         // never summed, so they are not computed
         if (k1 > 0 && !(g[3 * k + 2]! > 0)) continue;
-        const xd = d[3 * k]!, yd = d[3 * k + 1]!;
+        const xd = d[3 * k]!,
+          yd = d[3 * k + 1]!;
         let dx: number, dy: number;
         if (k1 > 0) {
           dx = xd - g[3 * k]!; // cocoeval.py:222–223
@@ -331,18 +345,29 @@ const MATCH_FLOOR = Array.from(OKS_THRESHOLDS, (t) => Math.min(t, 1 - 1e-10));
  * promotion by the garbage collector cost more than the evaluation).
  */
 function evaluateImageArea(
-  gts: readonly OksGroundTruth[], dts: readonly OksDetection[], oks: Float64Array, oksOffset: number,
-  bestOks: Float64Array, range: readonly [number, number], codes: Uint8Array, dtOffset: number,
+  gts: readonly OksGroundTruth[],
+  dts: readonly OksDetection[],
+  oks: Float64Array,
+  oksOffset: number,
+  bestOks: Float64Array,
+  range: readonly [number, number],
+  codes: Uint8Array,
+  dtOffset: number,
 ): ImageAreaEvaluation {
-  const G = gts.length, D = dts.length;
-  const lo = range[0], hi = range[1];
+  const G = gts.length,
+    D = dts.length;
+  const lo = range[0],
+    hi = range[1];
   // ignore flag (cocoeval.py:107–111) and area range (cocoeval.py:250–254); gt sorted ignore last,
   // stably (cocoeval.py:257)
   const gtOrder: number[] = [];
   let regular = 0;
   for (let j = 0; j < G; j++) {
     const g = gts[j]!;
-    if (!(g.iscrowd || g.numKeypoints === 0 || g.area < lo || g.area > hi)) { gtOrder.push(j); regular++; }
+    if (!(g.iscrowd || g.numKeypoints === 0 || g.area < lo || g.area > hi)) {
+      gtOrder.push(j);
+      regular++;
+    }
   }
   for (let j = 0; j < G; j++) {
     const g = gts[j]!;
@@ -414,11 +439,14 @@ export function evaluateCocoKeypoints(input: CocoKeypointEvalInput): CocoKeypoin
   // images with a GT or a detection; their detections sorted by score, stable, cut to maxDets
   // (cocoeval.py:197–200, 247–248, 259–260)
   const kept: { imageId: number; gts: OksGroundTruth[]; dts: OksDetection[]; dtOffset: number; oksOffset: number }[] = [];
-  let N = 0, P = 0;
+  let N = 0,
+    P = 0;
   const scores: number[] = [];
   for (let im = 0; im < imageIds.length; im++) {
-    const g0 = gtGroups.start[im]!, g1 = gtGroups.start[im + 1]!;
-    const d0 = dtGroups.start[im]!, d1 = dtGroups.start[im + 1]!;
+    const g0 = gtGroups.start[im]!,
+      g1 = gtGroups.start[im + 1]!;
+    const d0 = dtGroups.start[im]!,
+      d1 = dtGroups.start[im + 1]!;
     if (g0 === g1 && d0 === d1) continue;
     const gts: OksGroundTruth[] = [];
     for (let i = g0; i < g1; i++) gts.push(input.gts[gtGroups.members[i]!]!);
@@ -437,7 +465,8 @@ export function evaluateCocoKeypoints(input: CocoKeypointEvalInput): CocoKeypoin
   const bestOks = new Float64Array(MAX_DETECTIONS);
   const images: ImageEvaluation[] = [];
   for (const im of kept) {
-    const G = im.gts.length, D = im.dts.length;
+    const G = im.gts.length,
+      D = im.dts.length;
     computeOksInto(im.gts, im.dts, scratch, oks, im.oksOffset);
     // best OKS per detection (NaN counts as a possible match: Python's `<` is false for it)
     for (let d = 0; d < D; d++) {
@@ -458,7 +487,11 @@ export function evaluateCocoKeypoints(input: CocoKeypointEvalInput): CocoKeypoin
 }
 
 /** Indices of `items` grouped by image (file order within each): members[start[i] … start[i+1]). */
-function groupByImage(items: readonly { readonly imageId: number }[], imageIndex: ReadonlyMap<number, number>, images: number): { start: Int32Array; members: Int32Array } {
+function groupByImage(
+  items: readonly { readonly imageId: number }[],
+  imageIndex: ReadonlyMap<number, number>,
+  images: number,
+): { start: Int32Array; members: Int32Array } {
   const slot = new Int32Array(items.length);
   const start = new Int32Array(images + 1);
   for (let i = 0; i < items.length; i++) {
@@ -504,7 +537,8 @@ function accumulate(images: readonly ImageEvaluation[], dtCodes: readonly Uint8A
     }
     for (let t = 0; t < T; t++) {
       // tp/fp cumsums (cocoeval.py:378–379): integer counts, exact in float64
-      let tp = 0, fp = 0;
+      let tp = 0,
+        fp = 0;
       const base = t * N;
       for (let s = 0; s < N; s++) {
         const code = sorted[base + s]!;
@@ -531,7 +565,8 @@ function accumulate(images: readonly ImageEvaluation[], dtCodes: readonly Uint8A
 
 /** First index i in [from, n) with rc[i] >= value (rc non-decreasing): np.searchsorted side='left'. */
 function searchsortedLeft(rc: Float64Array, n: number, value: number, from: number): number {
-  let lo = from, hi = n;
+  let lo = from,
+    hi = n;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (rc[mid]! < value) lo = mid + 1;

@@ -9,13 +9,7 @@
  * Groups for COCO-17: face (nose, eyes, ears), arms (shoulders, elbows, wrists), legs (hips, knees,
  * ankles); and every single keypoint on any keypoint set.
  */
-import {
-  cocoResultsToDetections,
-  evaluateCocoKeypoints,
-  type CocoKeypointStats,
-  type CocoResultEntry,
-  type OksGroundTruth,
-} from './coco-oks-eval.ts';
+import { cocoResultsToDetections, evaluateCocoKeypoints, type CocoKeypointStats, type CocoResultEntry, type OksGroundTruth } from './coco-oks-eval.ts';
 
 export interface KeypointGroup {
   readonly name: string;

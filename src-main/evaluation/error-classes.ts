@@ -58,8 +58,8 @@ export const DEFAULT_ERROR_CLASS_THRESHOLDS: ErrorClassThresholds = { inversion:
 
 /** The notes printed beside the classes (what they mean, and how they relate to coco-analyze). */
 export const ERROR_CLASS_NOTES: readonly string[] = [
-  'hit: the protocol\'s own PCKh hit at 0.5. Otherwise, first match wins: inversion (within --inversion h of the same person\'s mirrored joint), swap (within --inversion h_q of the same joint or its mirror of another annotated person q of the image), jitter (within --jitter h of its own joint), miss.',
-  'After coco-analyze (Ronchi & Perona, ICCV 2017), which uses keypoint similarity KS: good KS > 0.85, jitter 0.5-0.85, inversion/swap KS >= 0.5 against the mirrored / another person\'s joint; here distances are in head sizes h (PCKh\'s unit).',
+  "hit: the protocol's own PCKh hit at 0.5. Otherwise, first match wins: inversion (within --inversion h of the same person's mirrored joint), swap (within --inversion h_q of the same joint or its mirror of another annotated person q of the image), jitter (within --jitter h of its own joint), miss.",
+  "After coco-analyze (Ronchi & Perona, ICCV 2017), which uses keypoint similarity KS: good KS > 0.85, jitter 0.5-0.85, inversion/swap KS >= 0.5 against the mirrored / another person's joint; here distances are in head sizes h (PCKh's unit).",
   'pckh_if_X_fixed: the PCKh (count-weighted, pelvis and thorax out of the Mean) if every joint of class X were a hit; with nothing changed it equals the reported PCKh bit for bit.',
 ];
 
@@ -109,7 +109,8 @@ export function classifyErrors(
 ): ErrorClassification {
   const n = geometry.persons;
   if (hits.length !== n * J) throw new RangeError(`classifyErrors: ${hits.length / J} persons of hits, ${n} of ground truth`);
-  if (predictions0Based.length !== n * J * 2) throw new RangeError(`classifyErrors: ${predictions0Based.length / (J * 2)} persons of predictions, ${n} of ground truth`);
+  if (predictions0Based.length !== n * J * 2)
+    throw new RangeError(`classifyErrors: ${predictions0Based.length / (J * 2)} persons of predictions, ${n} of ground truth`);
   const { joints0Based: gt, headSizes } = geometry;
   const classes = new Uint8Array(n * J);
   for (let p = 0; p < n; p++) {
@@ -148,7 +149,17 @@ export function classifyErrors(
   return { classes };
 }
 
-function isSwap(px: number, py: number, p: number, j: number, m: number, gt: Float64Array, headSizes: Float64Array, group: readonly number[], threshold: number): boolean {
+function isSwap(
+  px: number,
+  py: number,
+  p: number,
+  j: number,
+  m: number,
+  gt: Float64Array,
+  headSizes: Float64Array,
+  group: readonly number[],
+  threshold: number,
+): boolean {
   for (const q of group) {
     if (q === p) continue;
     const hq = headSizes[q]!;

@@ -160,7 +160,8 @@ export function reviewGroundTruth(input: GtReviewInput, options: Partial<GtRevie
   const { geometry, predictors } = input;
   const n = geometry.persons;
   for (const set of predictors) {
-    if (set.coords.length !== n * J * 2) throw new RangeError(`reviewGroundTruth: predictor "${set.name}" has ${set.coords.length / (J * 2)} persons, the ground truth ${n}`);
+    if (set.coords.length !== n * J * 2)
+      throw new RangeError(`reviewGroundTruth: predictor "${set.name}" has ${set.coords.length / (J * 2)} persons, the ground truth ${n}`);
   }
   const sameImage = personsByImage(geometry.images);
   const suspects: GtSuspect[] = [];
@@ -173,9 +174,30 @@ export function reviewGroundTruth(input: GtReviewInput, options: Partial<GtRevie
   return { predictors: predictors.map((s) => s.name), persons: n, suspects };
 }
 
-function makeSuspect(geometry: GroundTruthGeometry, p: number, kind: SuspectKind, score: number, joints: readonly number[], predictors: number, of: number, evidence: Record<string, number | string | null>, proposal: SuspectProposal): GtSuspect {
+function makeSuspect(
+  geometry: GroundTruthGeometry,
+  p: number,
+  kind: SuspectKind,
+  score: number,
+  joints: readonly number[],
+  predictors: number,
+  of: number,
+  evidence: Record<string, number | string | null>,
+  proposal: SuspectProposal,
+): GtSuspect {
   const names = joints.map((j) => MPII_JOINT_NAMES[j]!);
-  return { id: `${p}:${kind}:${names.join(',')}`, index: p, image: geometry.images[p]!, kind, score: round4(score), joints: names, predictors, of, evidence, proposal };
+  return {
+    id: `${p}:${kind}:${names.join(',')}`,
+    index: p,
+    image: geometry.images[p]!,
+    kind,
+    score: round4(score),
+    joints: names,
+    predictors,
+    of,
+    evidence,
+    proposal,
+  };
 }
 
 /** Checks without predictors: head box, joints outside the image, duplicates. */
@@ -187,7 +209,20 @@ function checkPerson(input: GtReviewInput, o: GtReviewOptions, p: number, group:
   const annotated = (j: number): boolean => Number.isFinite(gt[2 * (p * J + j)]!) && Number.isFinite(gt[2 * (p * J + j) + 1]!);
   const hasAny = Array.from({ length: J }, (_, j) => j).some(annotated);
   if (!(Number.isFinite(h) && h > 0)) {
-    if (hasAny) out.push(makeSuspect(geometry, p, 'head_box_degenerate', 3, [], 0, 0, { head_size: Number.isFinite(h) ? h : null }, { action: 'none', reason: 'the head box is empty or not finite: draw it again' }));
+    if (hasAny)
+      out.push(
+        makeSuspect(
+          geometry,
+          p,
+          'head_box_degenerate',
+          3,
+          [],
+          0,
+          0,
+          { head_size: Number.isFinite(h) ? h : null },
+          { action: 'none', reason: 'the head box is empty or not finite: draw it again' },
+        ),
+      );
     return;
   }
   // Head box (1-based) holds neither head top nor upper neck (joints 0-based: +1).
@@ -205,8 +240,19 @@ function checkPerson(input: GtReviewInput, o: GtReviewOptions, p: number, group:
     const cx = 0.5 * (x1 + x2) - 1;
     const cy = 0.5 * (y1 + y2) - 1;
     const off = Math.min(...headJoints.map((j) => dist(gt[2 * (p * J + j)]!, gt[2 * (p * J + j) + 1]!, cx, cy) / h));
-    out.push(makeSuspect(geometry, p, 'head_box_off_head', 1 + Math.min(off, 3), headJoints, 0, 0, { distance_h: round4(off) },
-      { action: 'none', reason: 'the head box holds neither head top nor upper neck: check the box and those joints' }));
+    out.push(
+      makeSuspect(
+        geometry,
+        p,
+        'head_box_off_head',
+        1 + Math.min(off, 3),
+        headJoints,
+        0,
+        0,
+        { distance_h: round4(off) },
+        { action: 'none', reason: 'the head box holds neither head top nor upper neck: check the box and those joints' },
+      ),
+    );
   }
   // Joints outside the image (pixel centres 0..w-1; the image spans -0.5..w-0.5).
   const size = input.imageSizes?.get(geometry.images[p]!);
@@ -224,8 +270,19 @@ function checkPerson(input: GtReviewInput, o: GtReviewOptions, p: number, group:
       }
     }
     if (outside.length > 0) {
-      out.push(makeSuspect(geometry, p, 'joint_outside_image', 1 + Math.min(worst, 2), outside, 0, 0, { excess_h: round4(worst), width: size.width, height: size.height },
-        { action: 'mark_missing', joints: outside.map((j) => MPII_JOINT_NAMES[j]!) }));
+      out.push(
+        makeSuspect(
+          geometry,
+          p,
+          'joint_outside_image',
+          1 + Math.min(worst, 2),
+          outside,
+          0,
+          0,
+          { excess_h: round4(worst), width: size.width, height: size.height },
+          { action: 'mark_missing', joints: outside.map((j) => MPII_JOINT_NAMES[j]!) },
+        ),
+      );
     }
   }
   // Duplicate annotation: an earlier person of the image nearly the same (reported on the later one).
@@ -245,8 +302,19 @@ function checkPerson(input: GtReviewInput, o: GtReviewOptions, p: number, group:
       }
     }
     if (common >= 3 && sum / common / scale <= o.duplicate) {
-      out.push(makeSuspect(geometry, p, 'duplicate_person', 3, [], 0, 0, { other_index: q, mean_distance_h: round4(sum / common / scale), common_joints: common },
-        { action: 'none', reason: `annotated twice: entry ${q} is nearly the same person` }));
+      out.push(
+        makeSuspect(
+          geometry,
+          p,
+          'duplicate_person',
+          3,
+          [],
+          0,
+          0,
+          { other_index: q, mean_distance_h: round4(sum / common / scale), common_joints: common },
+          { action: 'none', reason: `annotated twice: entry ${q} is nearly the same person` },
+        ),
+      );
     }
   }
 }
@@ -300,7 +368,19 @@ function reviewPerson(input: GtReviewInput, o: GtReviewOptions, p: number, group
         return [MPII_JOINT_NAMES[a]!, MPII_JOINT_NAMES[b]!] as const;
       });
       const margin = items.reduce((s, f) => s + f.margin, 0) / items.length;
-      out.push(makeSuspect(geometry, p, kind, score, joints, inverting, total, { pairs_inverted: items.length, margin_h: round4(margin) }, { action: 'swap_pairs', pairs }));
+      out.push(
+        makeSuspect(
+          geometry,
+          p,
+          kind,
+          score,
+          joints,
+          inverting,
+          total,
+          { pairs_inverted: items.length, margin_h: round4(margin) },
+          { action: 'swap_pairs', pairs },
+        ),
+      );
     };
     if (lower.length > 0 && upper.length > 0 && flagged.length >= 3) emit('flip_whole_person', flagged, true);
     else {
@@ -389,9 +469,19 @@ function reviewPerson(input: GtReviewInput, o: GtReviewOptions, p: number, group
     if (best >= 0 && bestCount > far.length / 2) {
       wrongPerson = true;
       const agreeing = Math.min(...far.map((j) => consensus[j]!.agreeing));
-      out.push(makeSuspect(geometry, p, 'wrong_person', (agreeing / total) * (bestCount / compared) * 4, far, agreeing, total,
-        { other_index: best, joints_far: far.length, joints_compared: compared, joints_on_other: bestCount },
-        { action: 'none', reason: `the predictors follow entry ${best} of this image: check which person this annotation (and its centre/scale) belongs to` }));
+      out.push(
+        makeSuspect(
+          geometry,
+          p,
+          'wrong_person',
+          (agreeing / total) * (bestCount / compared) * 4,
+          far,
+          agreeing,
+          total,
+          { other_index: best, joints_far: far.length, joints_compared: compared, joints_on_other: bestCount },
+          { action: 'none', reason: `the predictors follow entry ${best} of this image: check which person this annotation (and its centre/scale) belongs to` },
+        ),
+      );
     }
   }
 
@@ -417,8 +507,18 @@ function reviewPerson(input: GtReviewInput, o: GtReviewOptions, p: number, group
     // and how tightly they agree (spread 0 → × 1, spread at the agreement radius → × 0.5).
     const tightness = 1 - c.spread / (2 * o.agreement);
     const context = annotatedJoints > 1 ? near / (annotatedJoints - 1) : 0;
-    out.push(makeSuspect(geometry, p, 'displaced_joint', (c.agreeing / total) * Math.min(d, 2) * tightness * context * context, [j], c.agreeing, total,
-      { distance_h: round4(d), spread_h: round4(c.spread), context: round4(context) },
-      { action: 'move_joint', joint: MPII_JOINT_NAMES[j]!, to: [round4(c.x), round4(c.y)] }));
+    out.push(
+      makeSuspect(
+        geometry,
+        p,
+        'displaced_joint',
+        (c.agreeing / total) * Math.min(d, 2) * tightness * context * context,
+        [j],
+        c.agreeing,
+        total,
+        { distance_h: round4(d), spread_h: round4(c.spread), context: round4(context) },
+        { action: 'move_joint', joint: MPII_JOINT_NAMES[j]!, to: [round4(c.x), round4(c.y)] },
+      ),
+    );
   }
 }

@@ -44,7 +44,7 @@ export function numpyPairwiseSum(values: ArrayLike<number>, offset: number, coun
       r6 += values[base + 6]!;
       r7 += values[base + 7]!;
     }
-    let result = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
+    let result = r0 + r1 + (r2 + r3) + (r4 + r5 + (r6 + r7));
     for (; i < count; i++) result += values[offset + i]!;
     return result;
   }

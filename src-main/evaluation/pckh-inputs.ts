@@ -77,17 +77,23 @@ export function buildPckhInputs(args: BuildPckhInputsArgs): PckhInputs {
   };
   const n = gt.count;
   if (gt.headBoxes1Based.length !== n * 4) {
-    throw new PosebenchInputError({ file: names.groundTruth, field: 'headboxes_src' },
-      `expected ${n * 4} head box values for ${n} persons, got ${gt.headBoxes1Based.length}`);
+    throw new PosebenchInputError(
+      { file: names.groundTruth, field: 'headboxes_src' },
+      `expected ${n * 4} head box values for ${n} persons, got ${gt.headBoxes1Based.length}`,
+    );
   }
   if (predictions0Based.length !== n * MPII_JOINT_COUNT * 2) {
     const got = predictions0Based.length / (MPII_JOINT_COUNT * 2);
-    throw new PosebenchInputError({ file: names.predictions },
-      `holds ${Number.isInteger(got) ? `predictions for ${got} persons` : `${predictions0Based.length} values, not a whole number of persons (16 joints x 2)`} but ${names.groundTruth} has ${n} persons`);
+    throw new PosebenchInputError(
+      { file: names.predictions },
+      `holds ${Number.isInteger(got) ? `predictions for ${got} persons` : `${predictions0Based.length} values, not a whole number of persons (16 joints x 2)`} but ${names.groundTruth} has ${n} persons`,
+    );
   }
   if (persons.length !== n) {
-    throw new PosebenchInputError({ file: names.annotations },
-      `has ${persons.length} persons but ${names.groundTruth} has ${n}; they must list the same persons in the same order`);
+    throw new PosebenchInputError(
+      { file: names.annotations },
+      `has ${persons.length} persons but ${names.groundTruth} has ${n}; they must list the same persons in the same order`,
+    );
   }
   checkJointPredicted(args.jointPredicted);
 
@@ -95,8 +101,10 @@ export function buildPckhInputs(args: BuildPckhInputsArgs): PckhInputs {
   let visible: Uint8Array;
   if (protocol === 'mmpose0x') {
     if (gt.positions1Based.length !== n * MPII_JOINT_COUNT * 2 || gt.missing.length !== n * MPII_JOINT_COUNT) {
-      throw new PosebenchInputError({ file: names.groundTruth, field: 'pos_gt_src/jnt_missing' },
-        `expected ${n} persons x ${MPII_JOINT_COUNT} joints in pos_gt_src and jnt_missing`);
+      throw new PosebenchInputError(
+        { file: names.groundTruth, field: 'pos_gt_src/jnt_missing' },
+        `expected ${n} persons x ${MPII_JOINT_COUNT} joints in pos_gt_src and jnt_missing`,
+      );
     }
     gtPositions1Based = gt.positions1Based;
     visible = new Uint8Array(n * MPII_JOINT_COUNT);
@@ -127,8 +135,7 @@ export function buildPckhInputs(args: BuildPckhInputsArgs): PckhInputs {
  */
 function fillJsonGroundTruth(person: PersonAnnotation, p: number, file: string, gt: Float64Array, visible: Uint8Array): void {
   if (person.joints.length !== MPII_JOINT_COUNT) {
-    throw new PosebenchInputError({ file, entry: person.entryIndex, field: 'joints' },
-      `expected ${MPII_JOINT_COUNT} joints, got ${person.joints.length}`);
+    throw new PosebenchInputError({ file, entry: person.entryIndex, field: 'joints' }, `expected ${MPII_JOINT_COUNT} joints, got ${person.joints.length}`);
   }
   const rawJoints = Array.isArray(person.raw.joints) ? (person.raw.joints as unknown[]) : [];
   for (let j = 0; j < MPII_JOINT_COUNT; j++) {

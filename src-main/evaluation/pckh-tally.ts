@@ -9,10 +9,7 @@
  */
 import { headSizeOfBox } from '../core/geometry.ts';
 import { MPII_JOINT_COUNT } from '../core/joints.ts';
-import {
-  firstPassedThresholdIndex,
-  PCKH_SWEEP_LENGTH,
-} from './threshold-sweep.ts';
+import { firstPassedThresholdIndex, PCKH_SWEEP_LENGTH } from './threshold-sweep.ts';
 
 export { HEAD_SIZE_FACTOR } from '../core/geometry.ts';
 /** The main threshold (spec §2 item 11; 1.x `thr=0.5`). */

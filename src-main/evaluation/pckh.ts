@@ -26,12 +26,7 @@ import type { PckhProtocol } from '../core/types.ts';
 import { numpyPairwiseSum } from './pairwise-sum.ts';
 import { checkJointPredicted, type PckhInputs } from './pckh-inputs.ts';
 import { tallyMmpose0x, tallyMmpose1x, type PckhTallies } from './pckh-tally.ts';
-import {
-  PCKH_AT_01_SWEEP_INDEX,
-  PCKH_SWEEP_LENGTH,
-  PCKH_SWEEP_THRESHOLDS,
-  sweepAreaUnderCurve,
-} from './threshold-sweep.ts';
+import { PCKH_AT_01_SWEEP_INDEX, PCKH_SWEEP_LENGTH, PCKH_SWEEP_THRESHOLDS, sweepAreaUnderCurve } from './threshold-sweep.ts';
 
 export { buildPckhInputs, predictionsFromBase, type PckhInputs, type BuildPckhInputsArgs } from './pckh-inputs.ts';
 export { HIT_NOT_EVALUATED } from './pckh-tally.ts';
@@ -172,13 +167,7 @@ export const PCKH_COLUMN_COUNT = PCKH_COLUMN_JOINTS_AT_01_OFFSET + MPII_JOINT_CO
  * written into `out[offset .. offset + PCKH_COLUMN_COUNT)` with NaN where the report has null.
  * Allocation-free apart from a few 16-slot scratch arrays, so a bootstrap can call it per replicate.
  */
-export function writePckhColumns(
-  protocol: PckhProtocol,
-  tallies: PckhColumnTallies,
-  jointPredicted: readonly boolean[],
-  out: Float64Array,
-  offset = 0,
-): void {
+export function writePckhColumns(protocol: PckhProtocol, tallies: PckhColumnTallies, jointPredicted: readonly boolean[], out: Float64Array, offset = 0): void {
   const { count, evaluated, hitCount, hitCountAt01 } = tallies;
   // Module scratch (no allocation per call: a bootstrap calls this B × variants times).
   const { inMean, ratio, raw05, raw01, computable05, computable01, terms } = COLUMN_SCRATCH;

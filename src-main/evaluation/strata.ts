@@ -20,7 +20,8 @@ import { sortedQuantile } from './bootstrap.ts';
 
 const J = MPII_JOINT_COUNT;
 
-export const OCCLUSION_NOTE = "MPII's mmpose annotation files carry no occlusion flags (joints_vis only marks annotated joints), so results are not stratified by occlusion.";
+export const OCCLUSION_NOTE =
+  "MPII's mmpose annotation files carry no occlusion flags (joints_vis only marks annotated joints), so results are not stratified by occlusion.";
 
 export interface StratumResult {
   readonly label: string;

@@ -113,8 +113,10 @@ export function assertNotDatasetSourceFile(outFile: string, dataset: Pick<Export
   const target = canonicalFilePath(outFile);
   for (const source of [dataset.annotationFile, dataset.gtMatFile]) {
     if (source !== null && canonicalFilePath(source) === target) {
-      throw new PosebenchInputError({ file: outFile },
-        'is one of the dataset\'s own annotation files; posebench never replaces them (corrections are kept in the workspace on top of them): choose another path');
+      throw new PosebenchInputError(
+        { file: outFile },
+        "is one of the dataset's own annotation files; posebench never replaces them (corrections are kept in the workspace on top of them): choose another path",
+      );
     }
   }
 }

@@ -35,17 +35,32 @@ import type { ComputedMatValues } from './export-mpii-mat.ts';
 
 /** COCO person skeleton, 1-based keypoint indices, as in COCO's `person_keypoints_*.json`. */
 export const COCO17_SKELETON: readonly (readonly [number, number])[] = [
-  [16, 14], [14, 12], [17, 15], [15, 13], [12, 13], [6, 12], [7, 13], [6, 7], [6, 8],
-  [7, 9], [8, 10], [9, 11], [2, 3], [1, 2], [1, 3], [2, 4], [3, 5], [4, 6], [5, 7],
+  [16, 14],
+  [14, 12],
+  [17, 15],
+  [15, 13],
+  [12, 13],
+  [6, 12],
+  [7, 13],
+  [6, 7],
+  [6, 8],
+  [7, 9],
+  [8, 10],
+  [9, 11],
+  [2, 3],
+  [1, 2],
+  [1, 3],
+  [2, 4],
+  [3, 5],
+  [4, 6],
+  [5, 7],
 ];
 
 /** For each COCO-17 keypoint, the MPII joint of the same name, or null (face keypoints). */
 export const COCO17_FROM_MPII: readonly (number | null)[] = COCO17_JOINT_NAMES.map((name) => mpiiJointIndex(name) ?? null);
 
 /** MPII joints COCO-17 has no keypoint for (pelvis, thorax, upper_neck, head_top). */
-export const MPII_JOINTS_NOT_IN_COCO: readonly number[] = MPII_JOINT_NAMES.map((_, j) => j).filter(
-  (j) => !COCO17_FROM_MPII.includes(j),
-);
+export const MPII_JOINTS_NOT_IN_COCO: readonly number[] = MPII_JOINT_NAMES.map((_, j) => j).filter((j) => !COCO17_FROM_MPII.includes(j));
 
 /** MPII's person scale is relative to a 200 px box (spec §1.3, pixel_std). */
 const PIXEL_STD = 200;
@@ -178,9 +193,10 @@ export function cocoAnnotationFor(
   computed?: ComputedMatValues,
 ): CocoAnnotation {
   const computedJoints = computed?.joints.get(person.entryIndex);
-  const joints = computedJoints === undefined
-    ? person.joints
-    : person.joints.map((p, j): Point2 | null => (p !== null && computedJoints.has(j) ? [roundExportCoordinate(p[0]), roundExportCoordinate(p[1])] : p));
+  const joints =
+    computedJoints === undefined
+      ? person.joints
+      : person.joints.map((p, j): Point2 | null => (p !== null && computedJoints.has(j) ? [roundExportCoordinate(p[0]), roundExportCoordinate(p[1])] : p));
   const keypoints = COCO17_FROM_MPII.flatMap((j) => keypointTriplet(j === null ? null : joints[j]));
   const numKeypoints = COCO17_FROM_MPII.filter((j) => j !== null && joints[j] != null).length;
   const bbox = clipBoxToImage(person.center !== null ? mpiiPersonBox(person.center, person.scale) : jointsBox(joints), imageSize);
@@ -272,4 +288,3 @@ function* listLines(items: readonly unknown[]): Generator<string> {
   for (let i = 0; i < items.length; i++) yield `${i === 0 ? '\n' : ',\n'}${JSON.stringify(items[i])}`;
   if (items.length > 0) yield '\n';
 }
-

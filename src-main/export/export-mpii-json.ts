@@ -11,13 +11,7 @@
 import { MPII_JOINT_COUNT } from '../core/joints.ts';
 import type { PersonAnnotation } from '../core/types.ts';
 import { mpiiJsonEntryFromPerson } from '../formats/mpii-json.ts';
-import {
-  COMPACT_PYTHON_LAYOUT,
-  PythonFloat,
-  pythonJsonListChunks,
-  type PythonJsonLayout,
-  type PythonJsonValue,
-} from './python-json.ts';
+import { COMPACT_PYTHON_LAYOUT, PythonFloat, pythonJsonListChunks, type PythonJsonLayout, type PythonJsonValue } from './python-json.ts';
 
 /** Fields the MPII json always holds as floats (spec §1.3); they are printed as floats (`804.0`). */
 const FLOAT_FIELDS = new Set(['center', 'scale', 'joints']);
@@ -62,8 +56,6 @@ export function roundExportCoordinate(value: number): number {
   const rounded = Math.round(value * scale) / scale;
   return Object.is(rounded, -0) ? 0 : rounded;
 }
-
-
 
 /** Marks the float fields of an entry so they print as Python floats; other values are kept. */
 export function toPythonJsonEntry(entry: Record<string, unknown>): PythonJsonValue {

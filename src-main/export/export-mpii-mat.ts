@@ -57,8 +57,10 @@ export interface MpiiMatExportOptions {
  */
 export function mpiiMatExportBytes(gt: MatGroundTruth | null, datasetLabel: string, options: MpiiMatExportOptions = {}): Uint8Array {
   if (gt === null) {
-    throw new PosebenchInputError({ file: datasetLabel },
-      'has no ground-truth .mat (only the val split has one), so there are no head boxes to export: use --format mpii-json or coco');
+    throw new PosebenchInputError(
+      { file: datasetLabel },
+      'has no ground-truth .mat (only the val split has one), so there are no head boxes to export: use --format mpii-json or coco',
+    );
   }
   return encodeMpiiGtMat(gt, { compress: options.compress ?? true });
 }

@@ -32,14 +32,7 @@ export class PythonFloat {
   constructor(readonly value: number) {}
 }
 
-export type PythonJsonValue =
-  | null
-  | boolean
-  | number
-  | string
-  | PythonFloat
-  | readonly PythonJsonValue[]
-  | { readonly [key: string]: PythonJsonValue };
+export type PythonJsonValue = null | boolean | number | string | PythonFloat | readonly PythonJsonValue[] | { readonly [key: string]: PythonJsonValue };
 
 /**
  * `repr(x)` of a Python float: the shortest digits that round-trip (the same digits JavaScript

@@ -126,7 +126,8 @@ class Reader {
 export function parseCocoKeypointFile(text: string, file: string): CocoKeypointFile {
   const data = parseJsonText(text, file);
   const r: Reader = new Reader(file);
-  if (!isObject(data)) throw new PosebenchInputError({ file }, `expected a COCO annotation object {"images", "annotations", "categories"}, got ${describe(data)}`);
+  if (!isObject(data))
+    throw new PosebenchInputError({ file }, `expected a COCO annotation object {"images", "annotations", "categories"}, got ${describe(data)}`);
   const warnings: InputWarning[] = [];
   const category = readKeypointCategory(r, r.list(data, 'categories'));
   const K = category.keypoints.length;
@@ -163,12 +164,14 @@ export function parseCocoKeypointFile(text: string, file: string): CocoKeypointF
     annotationIds.add(id);
     const imageId = r.number(raw['image_id'], `${at}.image_id`);
     const iscrowdRaw = raw['iscrowd'] ?? 0;
-    if (iscrowdRaw !== 0 && iscrowdRaw !== 1 && iscrowdRaw !== true && iscrowdRaw !== false) r.fail(`${at}.iscrowd`, `expected 0 or 1, got ${describe(iscrowdRaw)}`);
+    if (iscrowdRaw !== 0 && iscrowdRaw !== 1 && iscrowdRaw !== true && iscrowdRaw !== false)
+      r.fail(`${at}.iscrowd`, `expected 0 or 1, got ${describe(iscrowdRaw)}`);
     const iscrowd = iscrowdRaw === 1 || iscrowdRaw === true;
     // crowd regions often come without keypoints: they then have none labelled (all zeros)
-    const keypoints = raw['keypoints'] === undefined && iscrowd
-      ? new Array<number>(3 * K).fill(0)
-      : r.numbers(raw['keypoints'], `${at}.keypoints`, 3 * K, `${3 * K} values (x, y, v for each of the category's ${K} keypoints)`);
+    const keypoints =
+      raw['keypoints'] === undefined && iscrowd
+        ? new Array<number>(3 * K).fill(0)
+        : r.numbers(raw['keypoints'], `${at}.keypoints`, 3 * K, `${3 * K} values (x, y, v for each of the category's ${K} keypoints)`);
     let labelled = 0;
     for (let k = 0; k < K; k++) if (keypoints[3 * k + 2]! > 0) labelled++;
     // pycocotools reads num_keypoints as given (cocoeval.py:111); when absent, count the labelled ones
@@ -182,8 +185,12 @@ export function parseCocoKeypointFile(text: string, file: string): CocoKeypointF
     }
     annotations.push({ id, imageId, keypoints, numKeypoints, area, bbox, iscrowd, entry: i });
   });
-  if (otherCategories > 0) warnings.push(makeWarning({ file }, `${otherCategories} annotations of other categories than "${category.name}" (id ${category.id}) are left out`));
-  if (unknownImages > 0) warnings.push(makeWarning({ file }, `${unknownImages} annotations name an image_id that "images" does not list; they are left out (pycocotools never evaluates them)`));
+  if (otherCategories > 0)
+    warnings.push(makeWarning({ file }, `${otherCategories} annotations of other categories than "${category.name}" (id ${category.id}) are left out`));
+  if (unknownImages > 0)
+    warnings.push(
+      makeWarning({ file }, `${unknownImages} annotations name an image_id that "images" does not list; they are left out (pycocotools never evaluates them)`),
+    );
   return { file, category, images, annotations, warnings };
 }
 
@@ -197,7 +204,10 @@ function readKeypointCategory(r: Reader, categories: unknown[]): CocoKeypointCat
   const first = withKeypoints[0];
   if (first === undefined) r.fail('categories', 'no category lists "keypoints" names: not a COCO keypoint annotation file');
   if (withKeypoints.length > 1) {
-    r.fail('categories', `${withKeypoints.length} categories list keypoints (${withKeypoints.map((c) => c.at).join(', ')}); posebench evaluates one keypoint category per file`);
+    r.fail(
+      'categories',
+      `${withKeypoints.length} categories list keypoints (${withKeypoints.map((c) => c.at).join(', ')}); posebench evaluates one keypoint category per file`,
+    );
   }
   const { raw, at } = first;
   const id = r.number(raw['id'], `${at}.id`);
@@ -216,8 +226,10 @@ function readKeypointCategory(r: Reader, categories: unknown[]): CocoKeypointCat
     if (!Array.isArray(rawSkeleton)) r.fail(`${at}.skeleton`, `expected a list of [a, b] pairs, got ${describe(rawSkeleton)}`);
     rawSkeleton.forEach((pair, s) => {
       const v = r.numbers(pair, `${at}.skeleton[${s}]`, 2, 'a pair [a, b] of 1-based keypoint numbers');
-      const a = v[0]!, b = v[1]!;
-      if (!Number.isInteger(a) || !Number.isInteger(b) || a < 1 || b < 1 || a > K || b > K) r.fail(`${at}.skeleton[${s}]`, `[${a}, ${b}] is not a pair of keypoint numbers 1..${K}`);
+      const a = v[0]!,
+        b = v[1]!;
+      if (!Number.isInteger(a) || !Number.isInteger(b) || a < 1 || b < 1 || a > K || b > K)
+        r.fail(`${at}.skeleton[${s}]`, `[${a}, ${b}] is not a pair of keypoint numbers 1..${K}`);
       skeleton.push([a, b]);
     });
   }
@@ -255,12 +267,23 @@ export function parseCocoResultsFile(text: string, file: string, annotations: Pi
     if (!imageIds.has(imageId)) r.fail(`${at}.image_id`, `image ${imageId} is not in the annotation file's images`);
     const categoryId = raw['category_id'] === undefined ? annotations.category.id : r.number(raw['category_id'], `${at}.category_id`);
     let bbox: number[] | undefined;
-    if (areaFromBbox) bbox = r.numbers(raw['bbox'], `${at}.bbox`, 4, '4 values [x, y, width, height] (the first entry has a bbox, so pycocotools takes every area from the boxes)');
+    if (areaFromBbox)
+      bbox = r.numbers(
+        raw['bbox'],
+        `${at}.bbox`,
+        4,
+        '4 values [x, y, width, height] (the first entry has a bbox, so pycocotools takes every area from the boxes)',
+      );
     if (categoryId !== annotations.category.id) {
       otherCategories++;
       return;
     }
-    const keypoints = r.numbers(raw['keypoints'], `${at}.keypoints`, 3 * K, `${3 * K} values (x, y, score for each of the ${K} keypoints of "${annotations.category.name}")`);
+    const keypoints = r.numbers(
+      raw['keypoints'],
+      `${at}.keypoints`,
+      3 * K,
+      `${3 * K} values (x, y, score for each of the ${K} keypoints of "${annotations.category.name}")`,
+    );
     const score = r.number(raw['score'], `${at}.score`);
     results.push({ imageId, keypoints, score, bbox, entry: i });
   });

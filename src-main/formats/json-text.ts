@@ -38,7 +38,8 @@ export function describeJsonSyntaxError(text: string, error: unknown): string {
   // Control characters other than tab, CR and LF never occur in JSON text (RFC 8259 §2, §7: not
   // even inside strings, where they must be escaped): in the first 4 kB they mean a binary file.
   if (!nonJsonNumber && /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(text.slice(0, 4096))) hint = ' (the file holds binary data, not JSON text)';
-  const near = offset === null || offset >= text.length ? '' : ` near "${printableExcerpt(text.slice(offset, offset + 4 * NEAR_EXCERPT_CHARS), NEAR_EXCERPT_CHARS)}"`;
+  const near =
+    offset === null || offset >= text.length ? '' : ` near "${printableExcerpt(text.slice(offset, offset + 4 * NEAR_EXCERPT_CHARS), NEAR_EXCERPT_CHARS)}"`;
   return `${where}${hint}: ${describeV8Reason(reason)}${near}`;
 }
 
@@ -48,9 +49,7 @@ export function describeJsonSyntaxError(text: string, error: unknown): string {
  */
 export function describeV8Reason(reason: string): string {
   const withoutExcerpt = reason.replace(/,\s*(?:\.\.\.)?"[\s\S]*"(?:\.\.\.)?\s*is not valid JSON\s*$/, '');
-  const withoutPosition = withoutExcerpt
-    .replace(/\s+at position \d+(?:\s*\(line \d+ column \d+\))?\s*$/, '')
-    .replace(/\s+in JSON$/, '');
+  const withoutPosition = withoutExcerpt.replace(/\s+at position \d+(?:\s*\(line \d+ column \d+\))?\s*$/, '').replace(/\s+in JSON$/, '');
   // The unexpected token itself may be a control character; at most a short phrase remains.
   return printableExcerpt(withoutPosition, 80);
 }
@@ -104,7 +103,11 @@ export function findJsonSyntaxErrorOffset(text: string): number | null {
         i++;
         const e = text[i];
         if (e === 'u') {
-          for (let k = 1; k <= 4; k++) if (!/[0-9a-fA-F]/.test(text[i + k] ?? '')) { i += k; fail(); }
+          for (let k = 1; k <= 4; k++)
+            if (!/[0-9a-fA-F]/.test(text[i + k] ?? '')) {
+              i += k;
+              fail();
+            }
           i += 5;
         } else if (e !== undefined && '"\\/bfnrt'.includes(e)) i++;
         else fail();
@@ -123,7 +126,10 @@ export function findJsonSyntaxErrorOffset(text: string): number | null {
     if (c === '{') {
       i++;
       skipSpace();
-      if (text[i] === '}') { i++; return; }
+      if (text[i] === '}') {
+        i++;
+        return;
+      }
       for (;;) {
         skipSpace();
         if (text[i] !== '"') fail();
@@ -133,19 +139,34 @@ export function findJsonSyntaxErrorOffset(text: string): number | null {
         i++;
         scanValue();
         skipSpace();
-        if (text[i] === ',') { i++; continue; }
-        if (text[i] === '}') { i++; return; }
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === '}') {
+          i++;
+          return;
+        }
         fail();
       }
     } else if (c === '[') {
       i++;
       skipSpace();
-      if (text[i] === ']') { i++; return; }
+      if (text[i] === ']') {
+        i++;
+        return;
+      }
       for (;;) {
         scanValue();
         skipSpace();
-        if (text[i] === ',') { i++; continue; }
-        if (text[i] === ']') { i++; return; }
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === ']') {
+          i++;
+          return;
+        }
         fail();
       }
     } else if (c === '"') scanString();
@@ -168,4 +189,3 @@ export function findJsonSyntaxErrorOffset(text: string): number | null {
 class JsonScanError {
   constructor(readonly offset: number) {}
 }
-

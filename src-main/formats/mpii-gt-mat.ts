@@ -64,10 +64,16 @@ export function parseMpiiGtMat(file: MatFile, fileLabel: string): MatGroundTruth
   const missing = expectNumeric('jnt_missing', [J]);
   const headBoxes = expectNumeric('headboxes_src', [2, 2]);
   const count = positions.count;
-  for (const [name, other] of [['jnt_missing', missing], ['headboxes_src', headBoxes]] as const) {
+  for (const [name, other] of [
+    ['jnt_missing', missing],
+    ['headboxes_src', headBoxes],
+  ] as const) {
     if (other.count !== count) {
       const expected = name === 'jnt_missing' ? `(${J},${count})` : `(2,2,${count})`;
-      fail(name, `wrong shape: found (${other.array.dims.join(',')}), expected ${expected} to match pos_gt_src (${positions.array.dims.join(',')}) with N = ${count}`);
+      fail(
+        name,
+        `wrong shape: found (${other.array.dims.join(',')}), expected ${expected} to match pos_gt_src (${positions.array.dims.join(',')}) with N = ${count}`,
+      );
     }
   }
 
@@ -169,10 +175,13 @@ export function encodeMpiiGtMat(gt: MatGroundTruth, options: { compress?: boolea
     headBoxes[1 + 2 * (0 + 2 * n)] = gt.headBoxes1Based[n * 4 + 2] ?? Number.NaN;
     headBoxes[1 + 2 * (1 + 2 * n)] = gt.headBoxes1Based[n * 4 + 3] ?? Number.NaN;
   }
-  return encodeMat([
-    ['jnt_missing', { kind: 'numeric', className: 'double', storage: 'uint8', dims: [J, count], data: gt.missing }],
-    ['pos_gt_src', { kind: 'numeric', className: 'double', dims: withPersons([J, 2], count), data: positions }],
-    ['headboxes_src', { kind: 'numeric', className: 'double', dims: withPersons([2, 2], count), data: headBoxes }],
-    ['dataset_joints', { kind: 'cell-of-strings', dims: [1, J], strings: gt.jointNames }],
-  ], { compress: options.compress ?? false });
+  return encodeMat(
+    [
+      ['jnt_missing', { kind: 'numeric', className: 'double', storage: 'uint8', dims: [J, count], data: gt.missing }],
+      ['pos_gt_src', { kind: 'numeric', className: 'double', dims: withPersons([J, 2], count), data: positions }],
+      ['headboxes_src', { kind: 'numeric', className: 'double', dims: withPersons([2, 2], count), data: headBoxes }],
+      ['dataset_joints', { kind: 'cell-of-strings', dims: [1, J], strings: gt.jointNames }],
+    ],
+    { compress: options.compress ?? false },
+  );
 }

@@ -59,8 +59,10 @@ function describeJsonValue(value: unknown): string {
 
 function checkCount(file: string, count: number, expectedCount: number): void {
   if (count !== expectedCount) {
-    throw new PosebenchInputError({ file, field: PREDS_VARIABLE },
-      `has predictions for ${count} persons, the dataset has ${expectedCount}; they must be in the order of the annotation json`);
+    throw new PosebenchInputError(
+      { file, field: PREDS_VARIABLE },
+      `has predictions for ${count} persons, the dataset has ${expectedCount}; they must be in the order of the annotation json`,
+    );
   }
 }
 
@@ -101,14 +103,18 @@ function importJsonPredictions(file: string, options: ImportPredictionsOptions):
       const joint: unknown = person[j];
       if (!Array.isArray(joint) || joint.length !== width) {
         const shape = width === 3 ? '[x, y, score]' : '[x, y]';
-        throw new PosebenchInputError({ file, entry: n, field: `preds[${n}][${j}]` },
-          `${jointLabel(j)}: expected ${shape} (every joint like the file's first one, [x, y] or [x, y, score]), got ${describeJsonValue(joint)}`);
+        throw new PosebenchInputError(
+          { file, entry: n, field: `preds[${n}][${j}]` },
+          `${jointLabel(j)}: expected ${shape} (every joint like the file's first one, [x, y] or [x, y, score]), got ${describeJsonValue(joint)}`,
+        );
       }
       for (let k = 0; k < width; k++) {
         const value: unknown = joint[k];
         if (typeof value !== 'number' || !Number.isFinite(value)) {
-          throw new PosebenchInputError({ file, entry: n, field: `preds[${n}][${j}][${k}]` },
-            `${jointLabel(j)}: expected a finite number, got ${describeJsonValue(value)}`);
+          throw new PosebenchInputError(
+            { file, entry: n, field: `preds[${n}][${j}][${k}]` },
+            `${jointLabel(j)}: expected a finite number, got ${describeJsonValue(value)}`,
+          );
         }
         const slot = n * MPII_JOINT_COUNT + j;
         if (k < 2) predictions0Based[slot * 2 + k] = toZeroBased(value, options.coordinateBase);
@@ -135,8 +141,10 @@ function resolveMatLayout(file: string, dims3: readonly [number, number, number]
   const [d0, d1, d2] = dims3;
   const shapeText = `shape ${describeDims(dims3)}`;
   if (d1 !== MPII_JOINT_COUNT) {
-    throw new PosebenchInputError({ file, field: PREDS_VARIABLE },
-      `${shapeText}: expected ${MPII_JOINT_COUNT} joints along the second dimension (N×16×2 or 2×16×N)`);
+    throw new PosebenchInputError(
+      { file, field: PREDS_VARIABLE },
+      `${shapeText}: expected ${MPII_JOINT_COUNT} joints along the second dimension (N×16×2 or 2×16×N)`,
+    );
   }
   const personsFirstFits = d2 === 2 || d2 === 3;
   const coordsFirstFits = d0 === 2 || d0 === 3;
@@ -159,8 +167,7 @@ function importMatPredictions(file: string, options: ImportPredictionsOptions): 
   const variable = mat.variables.get(PREDS_VARIABLE);
   if (variable === undefined) {
     const names = [...mat.variables.keys()];
-    throw new PosebenchInputError({ file, field: PREDS_VARIABLE },
-      `no variable "preds" in the file (it has: ${variableList(names)})`);
+    throw new PosebenchInputError({ file, field: PREDS_VARIABLE }, `no variable "preds" in the file (it has: ${variableList(names)})`);
   }
   if (variable.kind !== 'numeric') {
     throw new PosebenchInputError({ file, field: PREDS_VARIABLE }, `expected a numeric array, got a ${variable.kind} array`);
@@ -196,8 +203,10 @@ function importMatPredictions(file: string, options: ImportPredictionsOptions): 
       for (let k = 0; k < width; k++) {
         const value = data[indexOf(n, j, k)];
         if (value === undefined || !Number.isFinite(value)) {
-          throw new PosebenchInputError({ file, entry: n, field: PREDS_VARIABLE },
-            `${jointLabel(j)}: ${k === 2 ? 'score' : k === 0 ? 'x' : 'y'} is ${value === undefined ? 'absent' : String(value)}, expected a finite number`);
+          throw new PosebenchInputError(
+            { file, entry: n, field: PREDS_VARIABLE },
+            `${jointLabel(j)}: ${k === 2 ? 'score' : k === 0 ? 'x' : 'y'} is ${value === undefined ? 'absent' : String(value)}, expected a finite number`,
+          );
         }
         if (k < 2) predictions0Based[slot * 2 + k] = toZeroBased(value, options.coordinateBase);
         else if (scores !== undefined) scores[slot] = value;

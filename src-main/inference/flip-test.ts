@@ -77,13 +77,7 @@ export function flipBackHeatmaps(
  * Normalised coordinates K×2 of the mirrored crop → original frame: swap joints, x' = 1 − x
  * (float32), and x' −= 1/w when `shiftCoords` (spec §6 regression rows).
  */
-export function flipBackCoords(
-  coords: Float32Array,
-  joints: number,
-  flipIndex: readonly number[],
-  shiftCoords: boolean,
-  inputWidth: number,
-): Float32Array {
+export function flipBackCoords(coords: Float32Array, joints: number, flipIndex: readonly number[], shiftCoords: boolean, inputWidth: number): Float32Array {
   checkFlipIndex(flipIndex, joints);
   const f = Math.fround;
   const shift = f(1 / inputWidth);
@@ -146,13 +140,7 @@ export interface FusedFlipTest {
 }
 
 /** Averages the original outputs with the flipped-back outputs of the mirrored crop (spec §6). */
-export function fuseFlipTest(
-  head: HeadKind,
-  original: ModelOutputs,
-  flipped: ModelOutputs,
-  inputWidth: number,
-  options: FlipTestOptions,
-): FusedFlipTest {
+export function fuseFlipTest(head: HeadKind, original: ModelOutputs, flipped: ModelOutputs, inputWidth: number, options: FlipTestOptions): FusedFlipTest {
   const batch = options.batchIndex ?? 0;
   const a = selectHeadTensors(head, original, batch);
   const b = selectHeadTensors(head, flipped, batch);

@@ -209,15 +209,15 @@ function replay(state: InstanceState, kind: CorrectionKind, joint: number | null
 }
 
 function activeRowsFor(db: Database.Database, where: string, id: number): Pick<CorrectionRow, 'instance_id' | 'kind' | 'joint' | 'new_value_json'>[] {
-  return db
-    .prepare(`SELECT instance_id, kind, joint, new_value_json FROM corrections WHERE ${where} = ? AND ${ACTIVE} ORDER BY id`)
-    .all(id) as Pick<CorrectionRow, 'instance_id' | 'kind' | 'joint' | 'new_value_json'>[];
+  return db.prepare(`SELECT instance_id, kind, joint, new_value_json FROM corrections WHERE ${where} = ? AND ${ACTIVE} ORDER BY id`).all(id) as Pick<
+    CorrectionRow,
+    'instance_id' | 'kind' | 'joint' | 'new_value_json'
+  >[];
 }
 
 function loadOriginalInstance(ws: Workspace, instanceId: number): OriginalInstance {
   const row = ws.db.prepare('SELECT dataset_id, retired_at FROM instances WHERE id = ?').get(instanceId) as
-    | { dataset_id: number; retired_at: string | null }
-    | undefined;
+    { dataset_id: number; retired_at: string | null } | undefined;
   if (!row) throw new Error(`${ws.file}: no instance ${instanceId}`);
   if (row.retired_at !== null) throw new Error(`${ws.file}: instance ${instanceId} was retired by a re-import and cannot be edited`);
   const [original] = loadOriginalInstances(ws, row.dataset_id, instanceId);
@@ -294,7 +294,9 @@ export function applyCorrection(ws: Workspace, edit: CorrectionEdit): Correction
           `INSERT INTO corrections (dataset_id, instance_id, kind, joint, previous_value_json, new_value_json, note, group_key, created_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
         )
-        .get(datasetId, edit.instanceId, edit.kind, joint, JSON.stringify(previous), JSON.stringify(next), edit.note ?? null, edit.groupKey ?? null, now) as { id: number };
+        .get(datasetId, edit.instanceId, edit.kind, joint, JSON.stringify(previous), JSON.stringify(next), edit.note ?? null, edit.groupKey ?? null, now) as {
+        id: number;
+      };
       bumpGtRevision(db, datasetId);
       return entryById(db, id);
     })
@@ -307,8 +309,7 @@ export function undoCorrection(ws: Workspace, datasetId: number): CorrectionEntr
   return db
     .transaction(() => {
       const row = db.prepare(`SELECT id FROM corrections WHERE dataset_id = ? AND ${ACTIVE} ORDER BY id DESC LIMIT 1`).get(datasetId) as
-        | { id: number }
-        | undefined;
+        { id: number } | undefined;
       if (!row) return null;
       db.prepare('UPDATE corrections SET undone_at = ? WHERE id = ?').run(nowIso(), row.id);
       bumpGtRevision(db, datasetId);
@@ -432,10 +433,21 @@ function effectiveStamp(db: Database.Database, datasetId: number, dataset: Retur
   const instances = db
     .prepare('SELECT COUNT(*) AS n, COALESCE(MAX(id), 0) AS maxId, COALESCE(SUM(id), 0) AS sumId FROM instances WHERE dataset_id = ? AND retired_at IS NULL')
     .get(datasetId) as { n: number; maxId: number; sumId: number };
-  const corrections = db
-    .prepare(`SELECT COUNT(*) AS n, COALESCE(MAX(id), 0) AS maxId FROM corrections WHERE dataset_id = ? AND ${ACTIVE}`)
-    .get(datasetId) as { n: number; maxId: number };
-  return [dataset.gtRevision, dataset.fingerprint, dataset.importedAt, dataset.gtJointNames?.join(',') ?? '', instances.n, instances.maxId, instances.sumId, corrections.n, corrections.maxId].join('|');
+  const corrections = db.prepare(`SELECT COUNT(*) AS n, COALESCE(MAX(id), 0) AS maxId FROM corrections WHERE dataset_id = ? AND ${ACTIVE}`).get(datasetId) as {
+    n: number;
+    maxId: number;
+  };
+  return [
+    dataset.gtRevision,
+    dataset.fingerprint,
+    dataset.importedAt,
+    dataset.gtJointNames?.join(',') ?? '',
+    instances.n,
+    instances.maxId,
+    instances.sumId,
+    corrections.n,
+    corrections.maxId,
+  ].join('|');
 }
 
 function computeEffectiveAnnotations(ws: Workspace, datasetId: number, dataset: ReturnType<typeof getDataset>): EffectiveGroundTruth {
@@ -475,9 +487,16 @@ function computeEffectiveAnnotations(ws: Workspace, datasetId: number, dataset: 
     gtRevision: dataset.gtRevision,
     instances: packed.instances,
     annotations,
-    gt: dataset.gtJointNames === null || gt === null
-      ? null
-      : { count: packed.instances.length, jointNames: [...dataset.gtJointNames], positions1Based: gt.positions1Based, missing: gt.missing, headBoxes1Based: gt.headBoxes1Based },
+    gt:
+      dataset.gtJointNames === null || gt === null
+        ? null
+        : {
+            count: packed.instances.length,
+            jointNames: [...dataset.gtJointNames],
+            positions1Based: gt.positions1Based,
+            missing: gt.missing,
+            headBoxes1Based: gt.headBoxes1Based,
+          },
     correctedInstanceIds: corrected,
   };
 }

@@ -82,7 +82,10 @@ export interface RegisterDatasetResult {
  */
 export function datasetFingerprint(annotationFile: string, gtMatFile: string | null, ws?: Workspace): string {
   const hash = createHash('sha256');
-  for (const [label, file] of [['json', annotationFile], ['mat', gtMatFile]] as const) {
+  for (const [label, file] of [
+    ['json', annotationFile],
+    ['mat', gtMatFile],
+  ] as const) {
     hash.update(`${label}:`);
     if (file === null) {
       hash.update('none;');
@@ -160,9 +163,7 @@ export function getDataset(ws: Workspace, datasetId: number): DatasetRecord {
 }
 
 export function findDataset(ws: Workspace, root: string, split: DatasetSplit): DatasetRecord | undefined {
-  const row = ws.db
-    .prepare('SELECT * FROM datasets WHERE root = ? AND split = ?')
-    .get(canonicalDatasetRoot(root), split) as DatasetRow | undefined;
+  const row = ws.db.prepare('SELECT * FROM datasets WHERE root = ? AND split = ?').get(canonicalDatasetRoot(root), split) as DatasetRow | undefined;
   return row ? toRecord(row) : undefined;
 }
 
@@ -177,9 +178,8 @@ export function currentGtRevision(ws: Workspace, datasetId: number): number {
 
 /** Bumps the dataset's gt revision; call inside the transaction that changes the effective ground truth. */
 export function bumpGtRevision(db: Database.Database, datasetId: number): number {
-  const row = db
-    .prepare('UPDATE datasets SET gt_revision = gt_revision + 1 WHERE id = ? RETURNING gt_revision')
-    .get(datasetId) as { gt_revision: number } | undefined;
+  const row = db.prepare('UPDATE datasets SET gt_revision = gt_revision + 1 WHERE id = ? RETURNING gt_revision').get(datasetId) as
+    { gt_revision: number } | undefined;
   if (!row) throw new Error(`no dataset ${datasetId} in this workspace`);
   return row.gt_revision;
 }
@@ -222,10 +222,7 @@ function validateImport(input: DatasetToRegister): void {
   if (gt !== null) {
     const file = input.gtMatFile ?? '(gt .mat)';
     if (gt.count !== input.persons.length) {
-      throw new PosebenchInputError(
-        { file, field: 'pos_gt_src' },
-        `has ${gt.count} persons but ${input.annotationFile} has ${input.persons.length} entries`,
-      );
+      throw new PosebenchInputError({ file, field: 'pos_gt_src' }, `has ${gt.count} persons but ${input.annotationFile} has ${input.persons.length} entries`);
     }
     if (gt.positions1Based.length !== gt.count * J * 2 || gt.missing.length !== gt.count * J || gt.headBoxes1Based.length !== gt.count * 4) {
       throw new PosebenchInputError({ file }, 'array sizes do not match the person count');
@@ -321,7 +318,11 @@ export function registerDataset(ws: Workspace, input: DatasetToRegister): Regist
       }
 
       db.prepare('UPDATE datasets SET opened_at = ?, layout = ?, annotation_file = ?, gt_mat_file = ? WHERE id = ?').run(
-        now, input.layout, input.annotationFile, input.gtMatFile, existing.id,
+        now,
+        input.layout,
+        input.annotationFile,
+        input.gtMatFile,
+        existing.id,
       );
       if (existing.fingerprint === fingerprint) {
         return { dataset: getDataset(ws, existing.id), status: 'unchanged', message: 'reopened; annotations unchanged since the last import' };
@@ -329,7 +330,10 @@ export function registerDataset(ws: Workspace, input: DatasetToRegister): Regist
 
       const summary = reimportOriginals(db, existing.id, input, now, addInstance);
       db.prepare('UPDATE datasets SET fingerprint = ?, gt_joint_names_json = ?, imported_at = ? WHERE id = ?').run(
-        fingerprint, jointNamesJson, now, existing.id,
+        fingerprint,
+        jointNamesJson,
+        now,
+        existing.id,
       );
       bumpGtRevision(db, existing.id);
       return {
@@ -355,7 +359,10 @@ export function registerDataset(ws: Workspace, input: DatasetToRegister): Regist
  * memory). Valid while the dataset's fingerprint and import time are those of this registration;
  * only when every value survives the workspace's encoding unchanged (joints_vis as bytes).
  */
-const registeredOriginals = new WeakMap<Database.Database, Map<number, { fingerprint: string; importedAt: string; persons: readonly PersonAnnotation[]; gt: MatGroundTruth | null }>>();
+const registeredOriginals = new WeakMap<
+  Database.Database,
+  Map<number, { fingerprint: string; importedAt: string; persons: readonly PersonAnnotation[]; gt: MatGroundTruth | null }>
+>();
 
 function rememberRegisteredOriginals(ws: Workspace, dataset: DatasetRecord, input: DatasetToRegister): void {
   let perDataset = registeredOriginals.get(ws.db);
@@ -407,8 +414,10 @@ function reimportOriginals(
   addInstance: (datasetId: number, person: PersonAnnotation) => void,
 ): ReimportSummary {
   const current = db
-    .prepare(`SELECT i.id, i.entry_index, i.image, ${ORIGINAL_COLUMNS} FROM instances i JOIN original_annotations o ON o.instance_id = i.id
-              WHERE i.dataset_id = ? AND i.retired_at IS NULL`)
+    .prepare(
+      `SELECT i.id, i.entry_index, i.image, ${ORIGINAL_COLUMNS} FROM instances i JOIN original_annotations o ON o.instance_id = i.id
+              WHERE i.dataset_id = ? AND i.retired_at IS NULL`,
+    )
     .all(datasetId) as (OriginalValues & { id: number; entry_index: number; image: string })[];
   const byEntry = new Map(current.map((row) => [row.entry_index, row]));
   const retire = db.prepare('UPDATE instances SET retired_at = ? WHERE id = ?');
@@ -420,7 +429,12 @@ function reimportOriginals(
   const activeCorrections = db.prepare('SELECT COUNT(*) AS n FROM corrections WHERE instance_id = ? AND undone_at IS NULL AND discarded_at IS NULL');
   const countActive = (instanceId: number) => (activeCorrections.get(instanceId) as { n: number }).n;
 
-  let kept = 0, changed = 0, added = 0, retired = 0, correctionsOnChanged = 0, correctionsOnRetired = 0;
+  let kept = 0,
+    changed = 0,
+    added = 0,
+    retired = 0,
+    correctionsOnChanged = 0,
+    correctionsOnRetired = 0;
   const retireRow = (id: number) => {
     retire.run(now, id);
     retired += 1;
@@ -461,8 +475,18 @@ export interface OriginalInstance {
 
 /** Columns of one original row, in the order of ORIGINAL_SELECT (statements in raw mode: arrays, no per-row objects). */
 type OriginalRowArray = [
-  id: number, entry_index: number, image: string, raw_json: string, center_x: number | null, center_y: number | null, scale: number,
-  joints: Buffer, joints_vis: Buffer, gt_positions: Buffer | null, gt_missing: Buffer | null, gt_headbox: Buffer | null,
+  id: number,
+  entry_index: number,
+  image: string,
+  raw_json: string,
+  center_x: number | null,
+  center_y: number | null,
+  scale: number,
+  joints: Buffer,
+  joints_vis: Buffer,
+  gt_positions: Buffer | null,
+  gt_missing: Buffer | null,
+  gt_headbox: Buffer | null,
 ];
 
 const ORIGINAL_SELECT = `SELECT i.id, i.entry_index, i.image, ${ORIGINAL_COLUMNS}
@@ -578,13 +602,14 @@ export function originalInstanceAt(packed: PackedOriginals, n: number): Original
   return {
     instance: packed.instances[n]!,
     annotation: packed.annotations[n]!,
-    gt: gt === null
-      ? null
-      : {
-          positions1Based: gt.positions1Based.slice(n * J * 2, (n + 1) * J * 2),
-          missing: gt.missing.slice(n * J, (n + 1) * J),
-          headBox1Based: gt.headBoxes1Based.slice(n * 4, n * 4 + 4),
-        },
+    gt:
+      gt === null
+        ? null
+        : {
+            positions1Based: gt.positions1Based.slice(n * J * 2, (n + 1) * J * 2),
+            missing: gt.missing.slice(n * J, (n + 1) * J),
+            headBox1Based: gt.headBoxes1Based.slice(n * 4, n * 4 + 4),
+          },
   };
 }
 
@@ -597,10 +622,7 @@ export function loadOriginalAnnotations(ws: Workspace, datasetId: number): Perso
  * Packs per-instance gt values back into the `.mat` layout (spec §1.4), person n = n-th current
  * instance in entry order. Null when the dataset has no gt `.mat`.
  */
-export function packGroundTruth(
-  jointNames: string[] | null,
-  perInstance: readonly (OriginalInstance['gt'])[],
-): MatGroundTruth | null {
+export function packGroundTruth(jointNames: string[] | null, perInstance: readonly OriginalInstance['gt'][]): MatGroundTruth | null {
   if (jointNames === null || perInstance.some((gt) => gt === null)) return null;
   const count = perInstance.length;
   const positions1Based = new Float64Array(count * J * 2);
@@ -617,5 +639,8 @@ export function packGroundTruth(
 
 export function loadOriginalGroundTruth(ws: Workspace, datasetId: number): MatGroundTruth | null {
   const dataset = getDataset(ws, datasetId);
-  return packGroundTruth(dataset.gtJointNames, loadOriginalInstances(ws, datasetId).map((item) => item.gt));
+  return packGroundTruth(
+    dataset.gtJointNames,
+    loadOriginalInstances(ws, datasetId).map((item) => item.gt),
+  );
 }

@@ -24,7 +24,8 @@ export interface LatencyMeasurementInput extends MeasurementSource, LatencyDistr
  * only the median and p95 (the spread fields are null).
  */
 export interface LatencyMeasurement
-  extends MeasurementSource,
+  extends
+    MeasurementSource,
     Omit<LatencyDistribution, 'p5Ms' | 'p25Ms' | 'p75Ms' | 'meanMs' | 'minMs'>,
     Record<'p5Ms' | 'p25Ms' | 'p75Ms' | 'meanMs' | 'minMs', number | null> {
   readonly id: number;

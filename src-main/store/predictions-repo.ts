@@ -73,9 +73,7 @@ export function writePredictions(ws: Workspace, runId: number, batch: Prediction
 }
 
 export function readPrediction(ws: Workspace, runId: number, instanceId: number): Float32Array | null {
-  const row = ws.db.prepare('SELECT xy_score FROM predictions WHERE run_id = ? AND instance_id = ?').get(runId, instanceId) as
-    | { xy_score: Buffer }
-    | undefined;
+  const row = ws.db.prepare('SELECT xy_score FROM predictions WHERE run_id = ? AND instance_id = ?').get(runId, instanceId) as { xy_score: Buffer } | undefined;
   return row ? float32FromBlob(row.xy_score, 'xy_score') : null;
 }
 

@@ -66,7 +66,10 @@ function toRecord(row: VariantRow): VariantRecord {
 
 export class VariantNameTakenError extends Error {
   override readonly name = 'VariantNameTakenError';
-  constructor(readonly variantName: string, file: string) {
+  constructor(
+    readonly variantName: string,
+    file: string,
+  ) {
     super(`${file}: a variant named "${variantName}" already exists in this workspace; choose another name`);
   }
 }

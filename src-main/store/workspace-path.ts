@@ -74,11 +74,7 @@ export function workspaceSlug(datasetRoot: string): string {
  * The hash keys the file by the folder's real location (two folders with the same name never share a
  * workspace; a symlink and its target do); the slug only makes the file recognisable.
  */
-export function workspacePathFor(
-  datasetRoot: string,
-  env: EnvLike = process.env,
-  context: PlatformContext = currentPlatform(),
-): string {
+export function workspacePathFor(datasetRoot: string, env: EnvLike = process.env, context: PlatformContext = currentPlatform()): string {
   const real = canonicalDatasetRoot(datasetRoot);
   const digest = createHash('sha256').update(real, 'utf8').digest('hex').slice(0, 16);
   return path.join(posebenchDataHome(env, context), 'workspaces', `${workspaceSlug(real)}-${digest}.sqlite`);

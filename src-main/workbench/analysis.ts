@@ -60,7 +60,10 @@ export interface ErrorAnalysisOptions {
 }
 
 /** The ground truth's geometry in 0-based pixels (the annotations' joints; head sizes from the `.mat` boxes). */
-export function groundTruthGeometry(annotations: readonly PersonAnnotation[], gt: MatGroundTruth): { geometry: GroundTruthGeometry; headBoxes1Based: Float64Array } {
+export function groundTruthGeometry(
+  annotations: readonly PersonAnnotation[],
+  gt: MatGroundTruth,
+): { geometry: GroundTruthGeometry; headBoxes1Based: Float64Array } {
   const persons = annotations.length;
   const joints0Based = new Float64Array(persons * J * 2).fill(Number.NaN);
   const headSizes = new Float64Array(persons);
@@ -89,10 +92,16 @@ export function analyzeErrors(wb: Workbench, options: ErrorAnalysisOptions): Err
   const variants = loaded.map((s): ErrorAnalysisVariant => {
     const { predictions, outcomes } = s;
     const classification = classifyErrors(geometry, predictions.coords, s.report.hits, thresholds, sameImage);
-    const summary = summarizeErrorClasses(outcomes, classification, s.report.perJoint.map((j) => j.count));
+    const summary = summarizeErrorClasses(
+      outcomes,
+      classification,
+      s.report.perJoint.map((j) => j.count),
+    );
     // The what-if columns with nothing flipped are the report's own values (same tallies, same code).
     if (!sameNumber(summary.pckh, s.report.metrics.PCKh)) {
-      throw new Error(`analysis: variant "${s.variant.name}": PCKh from the per-person outcomes (${summary.pckh}) differs from its report (${s.report.metrics.PCKh})`);
+      throw new Error(
+        `analysis: variant "${s.variant.name}": PCKh from the per-person outcomes (${summary.pckh}) differs from its report (${s.report.metrics.PCKh})`,
+      );
     }
     return { name: s.variant.name, ...summary };
   });

@@ -40,7 +40,8 @@ export interface CocoModelRun {
 
 /** mmpose's rescoring: box score × mean of keypoint scores above the threshold (0 when none). */
 export function rescore(keypointScores: readonly number[], boxScore: number): number {
-  let sum = 0, count = 0;
+  let sum = 0,
+    count = 0;
   for (const s of keypointScores) {
     if (s > RESCORE_KEYPOINT_THRESHOLD) {
       sum += s;
@@ -56,14 +57,22 @@ export async function runCocoModel(dataset: OpenedCocoDataset, modelFile: string
     throw new PosebenchInputError({ file: dataset.root }, 'running a model needs the image folder (val2017/ or images/), which this dataset does not have');
   }
   const sidecar = await readModelSidecar(modelFile);
-  const session = await ModelSession.open(modelFile, sidecar?.input?.width !== undefined && sidecar.input.height !== undefined ? { inputSize: { width: sidecar.input.width, height: sidecar.input.height } } : {});
+  const session = await ModelSession.open(
+    modelFile,
+    sidecar?.input?.width !== undefined && sidecar.input.height !== undefined
+      ? { inputSize: { width: sidecar.input.width, height: sidecar.input.height } }
+      : {},
+  );
   try {
     const info = describeModel(session, sidecar);
     // dataset keypoint k ← model joint modelIndex[k], by name
     const modelIndex = names.map((name) => info.keypoints.indexOf(name));
     const missing = names.filter((_, k) => modelIndex[k]! < 0);
     if (missing.length > 0) {
-      throw new PosebenchInputError({ file: modelFile }, `the model does not predict ${missing.slice(0, 4).join(', ')}${missing.length > 4 ? ', …' : ''} of the dataset's keypoints (model: ${info.keypoints.slice(0, 4).join(', ')}, …)`);
+      throw new PosebenchInputError(
+        { file: modelFile },
+        `the model does not predict ${missing.slice(0, 4).join(', ')}${missing.length > 4 ? ', …' : ''} of the dataset's keypoints (model: ${info.keypoints.slice(0, 4).join(', ')}, …)`,
+      );
     }
     const { flipTest, ...decodeOptions } = info.decoder;
     const input = { width: info.input.width, height: info.input.height };

@@ -44,7 +44,12 @@ export interface RunScore extends RunEvaluation {
  * reading a workspace must not rewrite it). `truth` may be passed when scoring several runs of one
  * dataset, so it is read once.
  */
-export function scoreRun(ws: Workspace, runId: number, protocol: PckhProtocol, truth: EffectiveGroundTruth = effectiveAnnotations(ws, getRun(ws, runId).datasetId)): RunScore {
+export function scoreRun(
+  ws: Workspace,
+  runId: number,
+  protocol: PckhProtocol,
+  truth: EffectiveGroundTruth = effectiveAnnotations(ws, getRun(ws, runId).datasetId),
+): RunScore {
   const run = getRun(ws, runId);
   if (truth.gt === null) {
     throw missingGroundTruthError(getDataset(ws, run.datasetId));
@@ -69,16 +74,18 @@ export function evaluateRun(ws: Workspace, runId: number, protocol: PckhProtocol
   const instanceIds = truth.instances.map((instance) => instance.id);
   const evaluated = new Uint8Array(report.hits.length);
   for (let k = 0; k < report.hits.length; k += 1) evaluated[k] = report.hits[k] === HIT_NOT_EVALUATED ? 0 : 1;
-  ws.db.transaction(() => {
-    replaceJointErrorRows(ws.db, runId, {
-      instanceIds,
-      normalizedErrors: report.normalizedErrors,
-      hits: report.hits,
-      evaluated,
-      gtRevision,
-    });
-    upsertMetricsRow(ws.db, { runId, protocol, gtRevision, report: reportForStorage(report) });
-  }).immediate();
+  ws.db
+    .transaction(() => {
+      replaceJointErrorRows(ws.db, runId, {
+        instanceIds,
+        normalizedErrors: report.normalizedErrors,
+        hits: report.hits,
+        evaluated,
+        gtRevision,
+      });
+      upsertMetricsRow(ws.db, { runId, protocol, gtRevision, report: reportForStorage(report) });
+    })
+    .immediate();
   return { runId, gtRevision, report, missingPredictions };
 }
 

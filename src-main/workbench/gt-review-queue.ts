@@ -127,7 +127,8 @@ export function proposalEdits(suspect: Pick<GtSuspect, 'proposal'>): ProposalEdi
         pairs: p.pairs.map(([a, b]) => {
           const pair: [number, number] = [jointIndex(a), jointIndex(b)];
           // Only the skeleton's left/right pairs are proposals; anything else is a bug upstream.
-          if (!MPII_FLIP_PAIRS.some(([x, y]) => (x === pair[0] && y === pair[1]) || (x === pair[1] && y === pair[0]))) throw new RangeError(`not a left/right pair: ${a}, ${b}`);
+          if (!MPII_FLIP_PAIRS.some(([x, y]) => (x === pair[0] && y === pair[1]) || (x === pair[1] && y === pair[0])))
+            throw new RangeError(`not a left/right pair: ${a}, ${b}`);
           return pair;
         }),
       };

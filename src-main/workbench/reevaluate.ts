@@ -69,12 +69,7 @@ export function reevaluateRun(ws: Workspace, runId: number, protocol: PckhProtoc
 }
 
 /** Only corrected instances can change verdicts: compare just those rows. */
-function hitChanges(
-  instances: readonly InstanceRecord[],
-  correctedIds: readonly number[],
-  before: PckhReport,
-  after: PckhReport,
-): HitChange[] {
+function hitChanges(instances: readonly InstanceRecord[], correctedIds: readonly number[], before: PckhReport, after: PckhReport): HitChange[] {
   const corrected = new Set(correctedIds);
   const changes: HitChange[] = [];
   instances.forEach((instance, n) => {

@@ -19,7 +19,13 @@ export interface ModelRunIdentity {
   readonly modelSha256: string;
   readonly head: string;
   readonly keypoints: readonly string[];
-  readonly input: { readonly width: number; readonly height: number; readonly color: string; readonly mean: readonly number[]; readonly std: readonly number[] };
+  readonly input: {
+    readonly width: number;
+    readonly height: number;
+    readonly color: string;
+    readonly mean: readonly number[];
+    readonly std: readonly number[];
+  };
   /** The sidecar's decoder options with the explicit ones over them; `flipTest` always resolved. */
   readonly decoder: Readonly<Record<string, unknown>>;
   readonly codeVersion: number;
@@ -40,8 +46,10 @@ export function decoderOptionsFrom(value: unknown): VariantDecoderOptions {
   const source = value as Record<string, unknown>;
   const out: { -readonly [K in keyof VariantDecoderOptions]: VariantDecoderOptions[K] } = {};
   if (typeof source['flipTest'] === 'boolean') out.flipTest = source['flipTest'];
-  if (source['heatmapRefine'] === 'shift' || source['heatmapRefine'] === 'dark' || source['heatmapRefine'] === 'none') out.heatmapRefine = source['heatmapRefine'];
-  if (typeof source['simccSplitRatio'] === 'number' && Number.isFinite(source['simccSplitRatio']) && source['simccSplitRatio'] > 0) out.simccSplitRatio = source['simccSplitRatio'];
+  if (source['heatmapRefine'] === 'shift' || source['heatmapRefine'] === 'dark' || source['heatmapRefine'] === 'none')
+    out.heatmapRefine = source['heatmapRefine'];
+  if (typeof source['simccSplitRatio'] === 'number' && Number.isFinite(source['simccSplitRatio']) && source['simccSplitRatio'] > 0)
+    out.simccSplitRatio = source['simccSplitRatio'];
   if (typeof source['sigmaIsLogit'] === 'boolean') out.sigmaIsLogit = source['sigmaIsLogit'];
   return out;
 }
@@ -54,7 +62,8 @@ export function sameDecoderOptions(a: VariantDecoderOptions, b: VariantDecoderOp
 export function describeDecoderOptions(options: VariantDecoderOptions): string {
   const parts: string[] = [];
   if (options.flipTest !== undefined) parts.push(options.flipTest ? 'flip test' : 'no flip test');
-  if (options.heatmapRefine !== undefined) parts.push(options.heatmapRefine === 'dark' ? 'DARK' : options.heatmapRefine === 'none' ? 'no refinement' : '0.25 shift');
+  if (options.heatmapRefine !== undefined)
+    parts.push(options.heatmapRefine === 'dark' ? 'DARK' : options.heatmapRefine === 'none' ? 'no refinement' : '0.25 shift');
   if (options.simccSplitRatio !== undefined) parts.push(`split ratio ${options.simccSplitRatio}`);
   if (options.sigmaIsLogit !== undefined) parts.push(options.sigmaIsLogit ? 'σ logits' : 'σ probabilities');
   return parts.join(', ');

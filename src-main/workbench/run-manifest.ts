@@ -79,7 +79,14 @@ export function predictionsRunManifest(input: {
   return {
     manifestVersion: 1,
     identityKey: input.identityKey,
-    source: { kind: 'predictions', file: path.basename(input.file), path: input.file, bytes: input.bytes, sha256: input.identity.fileSha256, coordinateBase: input.identity.coordinateBase },
+    source: {
+      kind: 'predictions',
+      file: path.basename(input.file),
+      path: input.file,
+      bytes: input.bytes,
+      sha256: input.identity.fileSha256,
+      coordinateBase: input.identity.coordinateBase,
+    },
     head: null,
     decoder: null,
     input: null,

@@ -167,8 +167,24 @@ export async function runModelVariants(
     let run: RunRecord;
     if (previous === undefined) {
       action = 'new';
-      const manifest = modelRunManifest({ identity, identityKey: key, model, bytes: digest.bytes, protocol: request.protocol, dataset: wb.datasetRecord, gtRevision: truth.gtRevision, persons: total });
-      run = createRun(ws, { datasetId, variantId: variant.id, total, options: { jointPredicted: [...model.jointPredicted] }, identityKey: key, manifest: { ...manifest } });
+      const manifest = modelRunManifest({
+        identity,
+        identityKey: key,
+        model,
+        bytes: digest.bytes,
+        protocol: request.protocol,
+        dataset: wb.datasetRecord,
+        gtRevision: truth.gtRevision,
+        persons: total,
+      });
+      run = createRun(ws, {
+        datasetId,
+        variantId: variant.id,
+        total,
+        options: { jointPredicted: [...model.jointPredicted] },
+        identityKey: key,
+        manifest: { ...manifest },
+      });
     } else if (previous.status === 'done') {
       action = listRunFailures(ws, previous.id).length > 0 ? 'retry-failed' : 'reuse';
       run = previous;
@@ -176,7 +192,18 @@ export async function runModelVariants(
       action = 'resume';
       run = previous;
     }
-    const manifest = manifestOf(run.manifest) ?? modelRunManifest({ identity, identityKey: key, model, bytes: digest.bytes, protocol: request.protocol, dataset: wb.datasetRecord, gtRevision: truth.gtRevision, persons: total });
+    const manifest =
+      manifestOf(run.manifest) ??
+      modelRunManifest({
+        identity,
+        identityKey: key,
+        model,
+        bytes: digest.bytes,
+        protocol: request.protocol,
+        dataset: wb.datasetRecord,
+        gtRevision: truth.gtRevision,
+        persons: total,
+      });
     plans.push({ variant, model, key, run, action, done: action === 'new' ? new Set() : predictedInstanceIds(ws, run.id), manifest });
   }
 
@@ -201,7 +228,10 @@ export async function runModelVariants(
       if (plan.action === 'retry-failed') reopenRunForFailedInstances(ws, plan.run.id);
       else setRunStatus(ws, plan.run.id, 'running');
     }
-    const writer = batchedPredictionWriter(() => ws, toRun.map((plan) => plan.run.id));
+    const writer = batchedPredictionWriter(
+      () => ws,
+      toRun.map((plan) => plan.run.id),
+    );
     const personsByImage = new Map<string, number[]>();
     for (const person of truth.annotations) {
       const list = personsByImage.get(person.image);
@@ -250,7 +280,10 @@ export async function runModelVariants(
   const latency = new Map<Plan, { stats: LatencyDistribution } | { error: string }>();
   if (!cancelled && latencyRuns > 0) {
     const needing = plans.filter((plan) => plan.action !== 'reuse' || latestLatencyMeasurement(ws, plan.variant.id, plan.key) === undefined);
-    const measured = await benchSessionRunsInterleaved(needing.map((plan) => plan.model), { runs: latencyRuns, warmup: DEFAULT_LATENCY_WARMUP });
+    const measured = await benchSessionRunsInterleaved(
+      needing.map((plan) => plan.model),
+      { runs: latencyRuns, warmup: DEFAULT_LATENCY_WARMUP },
+    );
     needing.forEach((plan, index) => {
       const outcome = measured[index]!;
       if (outcome.ok) {

@@ -52,7 +52,15 @@ export function scoredVariants(wb: Workbench, options: ScoredVariantsOptions): S
     const run = currentRun(wb.workspace, wb.datasetRecord.id, variant.id);
     if (run === undefined) continue;
     const { report, predictions, inputs } = scoreRun(wb.workspace, run.id, options.protocol, truth);
-    scored.push({ variant, run, report, predictions, inputs, manifest: manifestOf(run.manifest), latency: shownLatencyMeasurement(wb.workspace, variant.id, run.identityKey) ?? null });
+    scored.push({
+      variant,
+      run,
+      report,
+      predictions,
+      inputs,
+      manifest: manifestOf(run.manifest),
+      latency: shownLatencyMeasurement(wb.workspace, variant.id, run.identityKey) ?? null,
+    });
   }
   return scored;
 }

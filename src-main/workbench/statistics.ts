@@ -17,7 +17,16 @@ import { COVERAGE_DROPS, variantCalibration, type CalibrationSummary } from '../
 import { columnTests } from '../evaluation/mcnemar.ts';
 import { buildPckhInputs, PCKH_COLUMN_JOINTS_OFFSET, PCKH_METRIC_KEYS, type PckhReport } from '../evaluation/pckh.ts';
 import { sumOutcomes, type PersonJointOutcomes } from '../evaluation/person-tallies.ts';
-import { cropStrata, crowdStrata, gtInsideCrop, headSizes, headSizeStrata, OCCLUSION_NOTE, personsPerImage, type Stratification } from '../evaluation/strata.ts';
+import {
+  cropStrata,
+  crowdStrata,
+  gtInsideCrop,
+  headSizes,
+  headSizeStrata,
+  OCCLUSION_NOTE,
+  personsPerImage,
+  type Stratification,
+} from '../evaluation/strata.ts';
 import { scoredOutcomes, type ScoredOutcomes } from './scored-outcomes.ts';
 import type { Workbench } from './workbench.ts';
 
@@ -74,7 +83,11 @@ export function statisticsDataFrom(workspaceFile: string, protocol: PckhProtocol
 }
 
 /** The protocol's GT positions when no variant is scored (strata are then empty anyway). */
-function buildGtOnly(protocol: PckhProtocol, persons: Parameters<typeof buildPckhInputs>[0]['persons'], gt: Parameters<typeof buildPckhInputs>[0]['gt']): Float64Array {
+function buildGtOnly(
+  protocol: PckhProtocol,
+  persons: Parameters<typeof buildPckhInputs>[0]['persons'],
+  gt: Parameters<typeof buildPckhInputs>[0]['gt'],
+): Float64Array {
   return buildPckhInputs({ protocol, persons, gt, predictions0Based: new Float32Array(gt.count * J * 2) }).gtPositions1Based;
 }
 
@@ -84,7 +97,9 @@ function checkAgainstReport(name: string, outcomes: PersonJointOutcomes, report:
   for (let j = 0; j < J; j++) {
     const r = report.perJoint[j]!;
     if (sums.count[j] !== r.count || sums.evaluated[j] !== r.evaluated || sums.hitCount[j] !== r.hitCount) {
-      throw new Error(`statistics: variant "${name}" ${MPII_JOINT_NAMES[j]}: per-person outcomes (${sums.hitCount[j]}/${sums.evaluated[j]}) disagree with its scored report (${r.hitCount}/${r.evaluated})`);
+      throw new Error(
+        `statistics: variant "${name}" ${MPII_JOINT_NAMES[j]}: per-person outcomes (${sums.hitCount[j]}/${sums.evaluated[j]}) disagree with its scored report (${r.hitCount}/${r.evaluated})`,
+      );
     }
   }
 }
@@ -302,7 +317,7 @@ export function variantStatistics(data: StatisticsData, settings: BootstrapSetti
     notes: [
       COMPARE_NOTES[0]!,
       'Calibration (PCKh hit at 0.5 vs the per-joint score): 10 equal-count bins; ECE (Guo et al. 2017) only when every score is in [0, 1]; AUROC in the Mann-Whitney form (ties ½); PCKh at coverage drops the lowest-scored joints (ties by expected value). calibration is null when the run stored no scores (imported predictions without a score).',
-      'Strata: PCKh at 0.5 per joint; a stratum\'s mean is 100·Σhits/Σevaluated over the 14 Mean joints.',
+      "Strata: PCKh at 0.5 per joint; a stratum's mean is 100·Σhits/Σevaluated over the 14 Mean joints.",
       OCCLUSION_NOTE,
     ],
     bootstrapResult: boot,

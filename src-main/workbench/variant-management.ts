@@ -43,7 +43,8 @@ export function setVariantVisibility(wb: Workbench, variantId: number, hidden: b
 /** New explicit decoder options for a model variant; the numbers shown stay those of its last run until it runs again. */
 export function setVariantOptions(wb: Workbench, variantId: number, options: VariantDecoderOptions): VariantRecord {
   const variant = getVariant(wb.workspace, variantId);
-  if (variant.kind !== 'model') throw new PosebenchInputError({ file: variant.sourcePath }, `"${variant.name}" holds imported predictions: decoder options apply to model variants only`);
+  if (variant.kind !== 'model')
+    throw new PosebenchInputError({ file: variant.sourcePath }, `"${variant.name}" holds imported predictions: decoder options apply to model variants only`);
   return setVariantDecoderOptions(wb.workspace, variantId, { ...options });
 }
 
@@ -84,14 +85,16 @@ export async function variantStaleness(wb: Workbench, variant: VariantRecord): P
   if (now.key === run.identityKey) return null;
   const manifest = manifestOf(run.manifest);
   if (manifest !== null && manifest.source.sha256 !== now.identity.modelSha256) return 'the model file changed since its last run: run it again';
-  if (manifest !== null && JSON.stringify(manifest.decoder) !== JSON.stringify(now.identity.decoder)) return 'decoder options changed since its last run: run it again';
+  if (manifest !== null && JSON.stringify(manifest.decoder) !== JSON.stringify(now.identity.decoder))
+    return 'decoder options changed since its last run: run it again';
   return 'posebench or onnxruntime changed since its last run: run it again';
 }
 
 /** Re-measures a model variant's single-thread latency now and keeps it in its history. */
 export async function measureVariantLatency(wb: Workbench, variantId: number, runs = DEFAULT_LATENCY_RUNS): Promise<LatencyMeasurement> {
   const variant = getVariant(wb.workspace, variantId);
-  if (variant.kind !== 'model') throw new PosebenchInputError({ file: variant.sourcePath }, `"${variant.name}" holds imported predictions: there is no model to time`);
+  if (variant.kind !== 'model')
+    throw new PosebenchInputError({ file: variant.sourcePath }, `"${variant.name}" holds imported predictions: there is no model to time`);
   const ortVersion = await onnxruntimeVersion();
   const { model, identity, key } = await modelVariantIdentity(wb, variant, ortVersion);
   const [outcome] = await benchSessionRunsInterleaved([model], { runs, warmup: DEFAULT_LATENCY_WARMUP });

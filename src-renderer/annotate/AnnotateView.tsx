@@ -18,11 +18,25 @@ export function AnnotateView() {
   const mode = useAnnotate((s) => s.mode);
   const setMode = useAnnotate((s) => s.setMode);
   const personCount = dataset.data?.personCount ?? 0;
-  if (dataset.error) return <div className="view"><div className="error-box">{dataset.error.message}</div></div>;
-  if (!dataset.data) return <div className="view"><div className="empty">{dataset.isLoading ? 'Loading…' : 'No dataset is open.'}</div></div>;
+  if (dataset.error)
+    return (
+      <div className="view">
+        <div className="error-box">{dataset.error.message}</div>
+      </div>
+    );
+  if (!dataset.data)
+    return (
+      <div className="view">
+        <div className="empty">{dataset.isLoading ? 'Loading…' : 'No dataset is open.'}</div>
+      </div>
+    );
   return (
     <div className={`annotate-split${mode === 'review' ? ' reviewing' : ''}`}>
-      {personCount > 0 ? <InstanceEditor personCount={personCount} variantIds={order} variantOrder={order} /> : <div className="empty">The dataset has no persons.</div>}
+      {personCount > 0 ? (
+        <InstanceEditor personCount={personCount} variantIds={order} variantOrder={order} />
+      ) : (
+        <div className="empty">The dataset has no persons.</div>
+      )}
       <aside className="annotate-side" aria-label={mode === 'review' ? 'Review' : 'Corrections'}>
         <div className="mode-switch" role="tablist" aria-label="Annotate mode">
           <button type="button" role="tab" aria-selected={mode === 'edit'} onClick={() => setMode('edit')}>

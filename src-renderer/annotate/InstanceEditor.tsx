@@ -143,7 +143,9 @@ export function InstanceEditor({ personCount, variantIds, variantOrder }: Props)
   const gtData = gt.data;
   const gtLayer = useCallback(
     (scale: number) =>
-      gtData ? <EditableGtLayer gt={gtData} scale={scale} selectedJoint={selected} preview={preview} threshold={THRESHOLD} onHandleDown={onHandleDown} /> : null,
+      gtData ? (
+        <EditableGtLayer gt={gtData} scale={scale} selectedJoint={selected} preview={preview} threshold={THRESHOLD} onHandleDown={onHandleDown} />
+      ) : null,
     [gtData, selected, preview, onHandleDown],
   );
 
@@ -208,10 +210,16 @@ export function InstanceEditor({ personCount, variantIds, variantOrder }: Props)
             Swap {jointLabel(selected!)} ↔ {jointLabel(partner!)}
           </button>
         ) : null}
-        <button type="button" disabled={!canEdit} onClick={() => void commitEdit({ kind: 'swap', pairs: MPII_FLIP_PAIRS.map(([a, b]) => [a, b] as [number, number]) }, false)}>
+        <button
+          type="button"
+          disabled={!canEdit}
+          onClick={() => void commitEdit({ kind: 'swap', pairs: MPII_FLIP_PAIRS.map(([a, b]) => [a, b] as [number, number]) }, false)}
+        >
           Swap all left/right
         </button>
-        <span className="muted">{joint?.xy ? `${jointLabel(selected!)} at (${joint.xy[0].toFixed(1)}, ${joint.xy[1].toFixed(1)}) px${joint.visible ? '' : ', missing'}` : ''}</span>
+        <span className="muted">
+          {joint?.xy ? `${jointLabel(selected!)} at (${joint.xy[0].toFixed(1)}, ${joint.xy[1].toFixed(1)}) px${joint.visible ? '' : ', missing'}` : ''}
+        </span>
       </div>
       {detail.data ? (
         <InstanceViewer
@@ -227,7 +235,13 @@ export function InstanceEditor({ personCount, variantIds, variantOrder }: Props)
       )}
       <OverlayLegend className="editor-footer" compact overlays={overlays} focusJoint={selected} headSize={gtData?.headSize ?? null} threshold={THRESHOLD}>
         {gtData ? <span>GT revision {gtData.gtRevision}</span> : null}
-        <span role="status" aria-live="polite" className={status?.error ? 'editor-status error' : 'editor-status'} title={status?.text} style={{ color: status?.error ? 'var(--bad)' : undefined }}>
+        <span
+          role="status"
+          aria-live="polite"
+          className={status?.error ? 'editor-status error' : 'editor-status'}
+          title={status?.text}
+          style={{ color: status?.error ? 'var(--bad)' : undefined }}
+        >
           {status?.text ?? ''}
         </span>
       </OverlayLegend>

@@ -51,7 +51,14 @@ export function InstancePanel({ variantOrder }: Props) {
     [detail.data, variantOrder],
   );
 
-  if (!open) return <div className="instance-panel"><div className="empty" style={{ gridRow: '1 / span 3' }}>Select an instance to see it here.</div></div>;
+  if (!open)
+    return (
+      <div className="instance-panel">
+        <div className="empty" style={{ gridRow: '1 / span 3' }}>
+          Select an instance to see it here.
+        </div>
+      </div>
+    );
   const focus = open.focusJoint;
   return (
     <section className="instance-panel" aria-label={`Instance ${open.index}`}>

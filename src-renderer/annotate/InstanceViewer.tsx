@@ -35,7 +35,17 @@ interface Props {
   readonly gtLayer?: (scale: number) => ReactNode;
 }
 
-export const InstanceViewer = memo(function InstanceViewer({ detail, overlays, focusJoint = null, threshold = 0.5, showGt = true, view: controlled, onViewChange, label, gtLayer }: Props) {
+export const InstanceViewer = memo(function InstanceViewer({
+  detail,
+  overlays,
+  focusJoint = null,
+  threshold = 0.5,
+  showGt = true,
+  view: controlled,
+  onViewChange,
+  label,
+  gtLayer,
+}: Props) {
   const containerRef = useRef<HTMLDivElement>(null);
   const [size, setSize] = useState({ width: 0, height: 0 });
   const [ownView, setOwnView] = useState<Viewport | null>(null);
@@ -181,7 +191,9 @@ export const InstanceViewer = memo(function InstanceViewer({ detail, overlays, f
             {/* posebench's coordinates are 0-based with an integer at a pixel's centre: pixel i covers
                 [i − 0.5, i + 0.5], so the image starts at −0.5 and joints drawn (and hit) at integer
                 coordinates sit on pixel centres. */}
-            {natural && natural.w > 0 ? <image href={url} x={-0.5} y={-0.5} width={natural.w} height={natural.h} style={{ imageRendering: s > 3 ? 'pixelated' : 'auto' }} /> : null}
+            {natural && natural.w > 0 ? (
+              <image href={url} x={-0.5} y={-0.5} width={natural.w} height={natural.h} style={{ imageRendering: s > 3 ? 'pixelated' : 'auto' }} />
+            ) : null}
             {!gtLayer && focusGt && detail.headSize > 0 ? (
               <circle
                 cx={focusGt[0]}
@@ -251,7 +263,19 @@ function Skeleton({
         const pa = joints[a];
         const pb = joints[b];
         if (!pa || !pb) return null;
-        return <line key={`${a}-${b}`} x1={pa[0]} y1={pa[1]} x2={pb[0]} y2={pb[1]} stroke={color} strokeWidth={2} strokeOpacity={0.85} vectorEffect="non-scaling-stroke" />;
+        return (
+          <line
+            key={`${a}-${b}`}
+            x1={pa[0]}
+            y1={pa[1]}
+            x2={pb[0]}
+            y2={pb[1]}
+            stroke={color}
+            strokeWidth={2}
+            strokeOpacity={0.85}
+            vectorEffect="non-scaling-stroke"
+          />
+        );
       })}
       {joints.map((p, j) => {
         if (!p) return null;

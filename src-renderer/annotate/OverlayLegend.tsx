@@ -37,7 +37,8 @@ export function OverlayLegend({ overlays, focusJoint, headSize, threshold = PCKH
         const hit = focusJoint !== null ? o.prediction.hits[focusJoint] : null;
         const errorText = error === null || error === undefined ? '–' : error.toFixed(3);
         const text = `${o.prediction.variantName}${focusJoint !== null ? ` · error ${errorText} × head${hit === null || hit === undefined ? '' : hit ? ' (hit)' : ' (miss)'}` : ''}`;
-        const shown = compact && focusJoint !== null ? `${o.prediction.variantName} ${errorText} h ${hit === null || hit === undefined ? '·' : hit ? '✓' : '✗'}` : text;
+        const shown =
+          compact && focusJoint !== null ? `${o.prediction.variantName} ${errorText} h ${hit === null || hit === undefined ? '·' : hit ? '✓' : '✗'}` : text;
         return (
           <span key={o.prediction.variantId} title={text}>
             <span className="swatch" style={{ background: o.color }} aria-hidden="true" />

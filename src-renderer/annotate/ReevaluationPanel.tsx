@@ -36,11 +36,15 @@ export function ReevaluationPanel() {
     <section className="panel" aria-labelledby="reeval-title">
       <h2 id="reeval-title">Re-evaluation</h2>
       <div className="muted" style={{ marginTop: -4, marginBottom: 8, fontSize: 12 }}>
-        {data ? `PCKh (${data.protocol}) against the original vs the corrected GT (revision ${data.gtRevision}, ${data.correctedInstanceCount} instance${data.correctedInstanceCount === 1 ? '' : 's'} corrected)` : ''}
+        {data
+          ? `PCKh (${data.protocol}) against the original vs the corrected GT (revision ${data.gtRevision}, ${data.correctedInstanceCount} instance${data.correctedInstanceCount === 1 ? '' : 's'} corrected)`
+          : ''}
       </div>
       {query.error ? <div className="error-box">{query.error.message}</div> : null}
       {!data ? (
-        query.error ? null : <div className="muted">Loading…</div>
+        query.error ? null : (
+          <div className="muted">Loading…</div>
+        )
       ) : variants.length === 0 ? (
         <div className="muted">No evaluated variants yet.</div>
       ) : (
@@ -70,7 +74,12 @@ export function ReevaluationPanel() {
             </tbody>
           </table>
           <div className="toolbar" style={{ margin: '10px 0 6px' }}>
-            <VariantSelect value={variant?.variantId ?? null} onChange={(id) => setChosen(id)} variants={variants.map((v) => ({ id: v.variantId, name: v.variantName }))} label="Per joint for" />
+            <VariantSelect
+              value={variant?.variantId ?? null}
+              onChange={(id) => setChosen(id)}
+              variants={variants.map((v) => ({ id: v.variantId, name: v.variantName }))}
+              label="Per joint for"
+            />
           </div>
           {variant ? (
             <div>

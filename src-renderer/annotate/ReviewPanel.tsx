@@ -159,10 +159,17 @@ export function ReviewPanel() {
       </div>
       {queue.error ? <div className="error-box">{queue.error.message}</div> : null}
       {queue.data && queue.data.predictors.length < 2 ? (
-        <p className="muted">Fewer than two variants with a finished run: only the checks that need no predictor are made. Run or import more predictions in Runs.</p>
+        <p className="muted">
+          Fewer than two variants with a finished run: only the checks that need no predictor are made. Run or import more predictions in Runs.
+        </p>
       ) : null}
       <div className="review-actions" role="group" aria-label="Decide">
-        <button type="button" className="primary" disabled={!selected || deciding || selected.proposal.action === 'none'} onClick={() => dispatch({ type: 'decide', action: 'accept' })}>
+        <button
+          type="button"
+          className="primary"
+          disabled={!selected || deciding || selected.proposal.action === 'none'}
+          onClick={() => dispatch({ type: 'decide', action: 'accept' })}
+        >
           Accept fix <kbd>Enter</kbd>
         </button>
         <button type="button" disabled={!selected || deciding} onClick={() => dispatch({ type: 'decide', action: 'reject' })}>

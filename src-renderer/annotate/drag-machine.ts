@@ -32,12 +32,19 @@ interface Gesture {
 }
 
 export type DragState =
-  | { readonly phase: 'idle' }
-  | ({ readonly phase: 'pointing' } & Gesture)
-  | ({ readonly phase: 'dragging'; readonly current: Point2 } & Gesture);
+  { readonly phase: 'idle' } | ({ readonly phase: 'pointing' } & Gesture) | ({ readonly phase: 'dragging'; readonly current: Point2 } & Gesture);
 
 export type DragInput =
-  | { readonly type: 'pointerdown'; readonly target: DragTarget; readonly pointerId: number; readonly x: number; readonly y: number; readonly origin: Point2; readonly scale: number; readonly button?: number }
+  | {
+      readonly type: 'pointerdown';
+      readonly target: DragTarget;
+      readonly pointerId: number;
+      readonly x: number;
+      readonly y: number;
+      readonly origin: Point2;
+      readonly scale: number;
+      readonly button?: number;
+    }
   | { readonly type: 'pointermove'; readonly pointerId: number; readonly x: number; readonly y: number }
   | { readonly type: 'pointerup'; readonly pointerId: number; readonly x: number; readonly y: number }
   | { readonly type: 'pointercancel'; readonly pointerId: number }

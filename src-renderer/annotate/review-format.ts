@@ -61,9 +61,24 @@ function csvCell(value: string | number | null): string {
 
 /** The queue as CSV: qc's columns (index = 0-based dataset entry) plus the decision. */
 export function queueCsv(suspects: readonly ReviewSuspect[]): string {
-  const rows: (string | number | null)[][] = [['rank', 'index', 'image', 'kind', 'score', 'joints', 'predictors', 'of', 'proposal', 'evidence', 'decision', 'decided_at']];
+  const rows: (string | number | null)[][] = [
+    ['rank', 'index', 'image', 'kind', 'score', 'joints', 'predictors', 'of', 'proposal', 'evidence', 'decision', 'decided_at'],
+  ];
   suspects.forEach((s, rank) =>
-    rows.push([rank + 1, s.index, s.image, s.kind, s.score, s.joints.join(' '), s.predictors, s.of, proposalText(s.proposal), JSON.stringify(s.evidence), s.decision?.verdict ?? '', s.decision?.decided_at ?? '']),
+    rows.push([
+      rank + 1,
+      s.index,
+      s.image,
+      s.kind,
+      s.score,
+      s.joints.join(' '),
+      s.predictors,
+      s.of,
+      proposalText(s.proposal),
+      JSON.stringify(s.evidence),
+      s.decision?.verdict ?? '',
+      s.decision?.decided_at ?? '',
+    ]),
   );
   return `${rows.map((row) => row.map(csvCell).join(',')).join('\n')}\n`;
 }

@@ -64,7 +64,11 @@ export function App() {
         </div>
         <label className="protocol-select" title={PROTOCOL_INFO[protocol].details}>
           PCKh
-          <select aria-label="PCKh protocol" value={protocol} onChange={(event) => setProtocol(PCKH_PROTOCOLS.find((p) => p === event.target.value) ?? protocol)}>
+          <select
+            aria-label="PCKh protocol"
+            value={protocol}
+            onChange={(event) => setProtocol(PCKH_PROTOCOLS.find((p) => p === event.target.value) ?? protocol)}
+          >
             {PCKH_PROTOCOLS.map((p) => (
               <option key={p} value={p} title={PROTOCOL_INFO[p].source}>
                 {p}
@@ -75,12 +79,15 @@ export function App() {
       </header>
       {connection === 'lost' ? (
         <div className="connection-lost" role="alert">
-          The posebench server stopped: restart it (<code>npx posebench serve</code>) and open the URL it prints.
-          Retrying in the background…
+          The posebench server stopped: restart it (<code>npx posebench serve</code>) and open the URL it prints. Retrying in the background…
         </div>
       ) : null}
       <main className="main" role="tabpanel" aria-label={TABS.find((t) => t.view === view)?.label} style={{ minHeight: 0, overflow: 'hidden' }}>
-        {workspace.error ? <div className="view"><div className="error-box">{workspace.error.message}</div></div> : null}
+        {workspace.error ? (
+          <div className="view">
+            <div className="error-box">{workspace.error.message}</div>
+          </div>
+        ) : null}
         <Suspense fallback={<div className="empty">Loading…</div>}>
           {view === 'metrics' && <MetricsView />}
           {view === 'failures' && <FailuresView />}

@@ -5,12 +5,13 @@ export function NoTokenPage() {
       <h1>
         pose<span>bench</span>
       </h1>
-      <p>This page needs the address that <code>posebench serve</code> printed when it started, for example</p>
+      <p>
+        This page needs the address that <code>posebench serve</code> printed when it started, for example
+      </p>
       <pre>http://127.0.0.1:PORT/?token=…</pre>
       <p>
-        The token in it is made anew at each start and keeps other pages and programs away from your workspace. Copy
-        that whole line from the terminal where <code>npx posebench serve</code> runs (start it if it is not running) and
-        open it here.
+        The token in it is made anew at each start and keeps other pages and programs away from your workspace. Copy that whole line from the terminal where{' '}
+        <code>npx posebench serve</code> runs (start it if it is not running) and open it here.
       </p>
     </div>
   );

@@ -40,7 +40,8 @@ const initialRoute = (): RouteState => parseRoute(typeof window === 'undefined' 
 /** The UI state a route names, over `current` (fields the route does not name are kept). */
 export function uiStateFromRoute(route: RouteState, current: Pick<UiState, 'failures' | 'browse' | 'compare' | 'protocol' | 'metrics'>): Partial<UiState> {
   const failures = { ...current.failures, ...route.failures };
-  const metrics = route.view === 'metrics' ? { intervals: route.metrics?.intervals === true, errorClasses: route.metrics?.errorClasses === true } : current.metrics;
+  const metrics =
+    route.view === 'metrics' ? { intervals: route.metrics?.intervals === true, errorClasses: route.metrics?.errorClasses === true } : current.metrics;
   const browse = { ...current.browse, ...route.browse };
   const compare = { ...current.compare, ...route.compare };
   let openInstance: UiState['openInstance'] = null;

@@ -18,7 +18,13 @@ function currentRoute(): RouteState {
     failures: { joint: ui.failures.joint, ...(ui.failures.variantId ? { variantId: ui.failures.variantId } : {}), errorClass: ui.failures.errorClass },
     browse: { variantId: ui.browse.variantId, joint: ui.browse.joint, outcome: ui.browse.outcome, errorClass: ui.browse.errorClass },
     compare: { variantIds: ui.compare.variantIds, joint: ui.compare.joint, relation: ui.compare.relation },
-    annotate: { instance: annotate.instanceIndex, joint: annotate.selectedJoint, review: annotate.mode === 'review', reviewKind: annotate.reviewKind, showDecided: annotate.showDecided },
+    annotate: {
+      instance: annotate.instanceIndex,
+      joint: annotate.selectedJoint,
+      review: annotate.mode === 'review',
+      reviewKind: annotate.reviewKind,
+      showDecided: annotate.showDecided,
+    },
     ...(ui.openInstance ? { open: ui.openInstance.index } : {}),
   };
 }

@@ -98,14 +98,7 @@ export function BrowseView() {
             {list.data ? `${list.data.total} instances` : 'loading…'}
           </span>
         </div>
-        <ThumbGrid
-          items={items}
-          datasetId={datasetId}
-          overlay={overlay}
-          selected={selected}
-          onSelect={select}
-          onOpen={open}
-        />
+        <ThumbGrid items={items} datasetId={datasetId} overlay={overlay} selected={selected} onSelect={select} onOpen={open} />
       </div>
       {openInstance ? <InstancePanel variantOrder={order} /> : null}
     </div>

@@ -64,12 +64,17 @@ export function CompareView() {
   const a = pair[0] !== null && selected.includes(pair[0]) ? pair[0] : (selected[0] ?? '');
   const bChoice = pair[1] !== null && selected.includes(pair[1]) && pair[1] !== a ? pair[1] : null;
   const b = bChoice ?? selected.find((id) => id !== a) ?? '';
-  const withoutLatency = evaluated.filter((v) => !(scatterIds(scatter.data).has(v.id)));
+  const withoutLatency = evaluated.filter((v) => !scatterIds(scatter.data).has(v.id));
   const filter = useApi('compare:filter', { a, b, joint, relation, protocol }, { enabled: enough });
   const [instance, setInstance] = useState<number | null>(null);
   useEffect(() => setInstance(filter.data?.instanceIndices[0] ?? null), [filter.data]);
 
-  if (evaluated.length < 2) return <div className="view"><div className="empty">Compare needs at least two evaluated variants.</div></div>;
+  if (evaluated.length < 2)
+    return (
+      <div className="view">
+        <div className="empty">Compare needs at least two evaluated variants.</div>
+      </div>
+    );
 
   return (
     <div className="view" style={{ height: '100%', display: 'flex', flexDirection: 'column' }}>
@@ -113,7 +118,11 @@ export function CompareView() {
                         <span className="swatch" style={{ background: colorOf(row.variantId) }} aria-hidden="true" />
                         {row.variantName}
                       </th>
-                      {i === 0 ? METRIC_COLUMNS.map((c) => <td key={c}>{fmtPct(row.values[c])}</td>) : <DeltaCells row={row} baselineId={table.data.rows[0]!.variantId} protocol={protocol} />}
+                      {i === 0 ? (
+                        METRIC_COLUMNS.map((c) => <td key={c}>{fmtPct(row.values[c])}</td>)
+                      ) : (
+                        <DeltaCells row={row} baselineId={table.data.rows[0]!.variantId} protocol={protocol} />
+                      )}
                       <LatencyCell latency={row.latency} />
                     </tr>
                   ))}
@@ -128,16 +137,23 @@ export function CompareView() {
           <h2 id="scatter-title">
             Speed vs accuracy <span className="hint">Pareto front joined{stats.data ? ' · vertical bars: PCKh 95% intervals' : ''}</span>
           </h2>
-          {scatter.data ? <ScatterChart points={scatter.data} colorOf={colorOf} highlighted={selected} pckhInterval={pckhInterval} /> : <div className="empty">Loading…</div>}
+          {scatter.data ? (
+            <ScatterChart points={scatter.data} colorOf={colorOf} highlighted={selected} pckhInterval={pckhInterval} />
+          ) : (
+            <div className="empty">Loading…</div>
+          )}
           {scatter.data && withoutLatency.length > 0 ? (
             <p className="muted" data-testid="scatter-missing-note" style={{ margin: '4px 0 0' }}>
-              Not in the scatter (no latency):{' '}
-              {withoutLatency.map((v) => `${v.name}${v.kind === 'predictions' ? ' (imported predictions)' : ''}`).join(', ')}.
+              Not in the scatter (no latency): {withoutLatency.map((v) => `${v.name}${v.kind === 'predictions' ? ' (imported predictions)' : ''}`).join(', ')}.
             </p>
           ) : null}
         </section>
       </div>
-      <section className="panel" style={{ flex: 1, minHeight: 380, display: 'grid', gridTemplateColumns: '300px 1fr', gap: 12, marginBottom: 0 }} aria-label="Instance comparison">
+      <section
+        className="panel"
+        style={{ flex: 1, minHeight: 380, display: 'grid', gridTemplateColumns: '300px 1fr', gap: 12, marginBottom: 0 }}
+        aria-label="Instance comparison"
+      >
         <div className="column" style={{ minHeight: 0 }}>
           <div className="toolbar stack compare-filter">
             <JointSelect value={joint} onChange={(j) => setCompare({ joint: j ?? 15 })} />
@@ -184,7 +200,14 @@ export function CompareView() {
               </thead>
               <tbody>
                 {(filter.data?.instanceIndices ?? []).slice(0, 500).map((index) => (
-                  <tr key={index} className="clickable" aria-selected={instance === index} tabIndex={0} onClick={() => setInstance(index)} onKeyDown={(e) => e.key === 'Enter' && setInstance(index)}>
+                  <tr
+                    key={index}
+                    className="clickable"
+                    aria-selected={instance === index}
+                    tabIndex={0}
+                    onClick={() => setInstance(index)}
+                    onKeyDown={(e) => e.key === 'Enter' && setInstance(index)}
+                  >
                     <td>{index}</td>
                   </tr>
                 ))}
@@ -192,7 +215,11 @@ export function CompareView() {
             </table>
           </div>
         </div>
-        {instance !== null ? <LinkedPanes instance={instance} variantIds={selected} joint={joint} colorOf={colorOf} /> : <div className="empty">No instance matches.</div>}
+        {instance !== null ? (
+          <LinkedPanes instance={instance} variantIds={selected} joint={joint} colorOf={colorOf} />
+        ) : (
+          <div className="empty">No instance matches.</div>
+        )}
       </section>
     </div>
   );
@@ -216,12 +243,23 @@ function DeltaCells({ row, baselineId, protocol }: { row: CompareRow; baselineId
           <td
             key={c}
             className={classes || undefined}
-            title={pair.error ? `${fmtPct(row.values[c])}; no interval: ${pair.error.message}` : pair.isLoading ? `${fmtPct(row.values[c])}; computing the interval…` : deltaTitle(fmtPct(row.values[c]), test, pair.data?.confidence)}
+            title={
+              pair.error
+                ? `${fmtPct(row.values[c])}; no interval: ${pair.error.message}`
+                : pair.isLoading
+                  ? `${fmtPct(row.values[c])}; computing the interval…`
+                  : deltaTitle(fmtPct(row.values[c]), test, pair.data?.confidence)
+            }
             data-column={c}
             data-significant={test ? String(test.delta_excludes_zero) : undefined}
           >
             {delta === null ? '–' : fmtDelta(delta)}
-            {test?.delta_excludes_zero ? <span className="sig-mark" aria-label="interval excludes 0"> ●</span> : null}
+            {test?.delta_excludes_zero ? (
+              <span className="sig-mark" aria-label="interval excludes 0">
+                {' '}
+                ●
+              </span>
+            ) : null}
           </td>
         );
       })}
@@ -237,14 +275,28 @@ function deltaTitle(value: string, test: PairColumn | undefined, confidence: num
   if (test === undefined) return value;
   const level = Math.round((confidence ?? 0.95) * 100);
   const ci = fmtInterval(test.delta_ci);
-  const lines = [`${value}; Δ ${test.delta === null ? '–' : fmtDelta(test.delta)}${ci ? `, ${level}% interval ${ci}` : ''}${test.delta_excludes_zero ? ' (excludes 0)' : ' (includes 0)'}`];
+  const lines = [
+    `${value}; Δ ${test.delta === null ? '–' : fmtDelta(test.delta)}${ci ? `, ${level}% interval ${ci}` : ''}${test.delta_excludes_zero ? ' (excludes 0)' : ' (includes 0)'}`,
+  ];
   if (test.mcnemar_p !== null && test.holm_p !== null) {
-    lines.push(`McNemar p = ${fmtP(test.mcnemar_p)}, Holm p = ${fmtP(test.holm_p)}${test.mcnemar ? ` (joints hit only by this variant: ${test.mcnemar.b}, only by the baseline: ${test.mcnemar.c})` : ''}`);
+    lines.push(
+      `McNemar p = ${fmtP(test.mcnemar_p)}, Holm p = ${fmtP(test.holm_p)}${test.mcnemar ? ` (joints hit only by this variant: ${test.mcnemar.b}, only by the baseline: ${test.mcnemar.c})` : ''}`,
+    );
   }
   return lines.join('\n');
 }
 
-function LinkedPanes({ instance, variantIds, joint, colorOf }: { instance: number; variantIds: readonly string[]; joint: number; colorOf: (id: string) => string }) {
+function LinkedPanes({
+  instance,
+  variantIds,
+  joint,
+  colorOf,
+}: {
+  instance: number;
+  variantIds: readonly string[];
+  joint: number;
+  colorOf: (id: string) => string;
+}) {
   const protocol = useUi((s) => s.protocol);
   const detail = useApi('instance:get', { instanceIndex: instance, variantIds: [...variantIds], protocol });
   const [view, setView] = useState<Viewport | null>(null);

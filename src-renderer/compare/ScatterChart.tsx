@@ -80,13 +80,35 @@ export const ScatterChart = memo(function ScatterChart({
       {points.map((p) => (
         <g key={p.variantId} opacity={highlighted.includes(p.variantId) ? 1 : 0.55}>
           {ends(pckhInterval(p.variantId)) !== null ? (
-            <VerticalBar x={x(p.latencyMs)} y1={y(ends(pckhInterval(p.variantId))![1])} y2={y(ends(pckhInterval(p.variantId))![0])} color={colorOf(p.variantId)} label={`${p.variantName}: PCKh 95% interval ${ends(pckhInterval(p.variantId))!.map((v) => v.toFixed(2)).join('–')}`} />
+            <VerticalBar
+              x={x(p.latencyMs)}
+              y1={y(ends(pckhInterval(p.variantId))![1])}
+              y2={y(ends(pckhInterval(p.variantId))![0])}
+              color={colorOf(p.variantId)}
+              label={`${p.variantName}: PCKh 95% interval ${ends(pckhInterval(p.variantId))!
+                .map((v) => v.toFixed(2))
+                .join('–')}`}
+            />
           ) : null}
-          {p.latencyP5Ms !== null && p.latencyP95Ms !== null ? <ErrorBar x1={x(p.latencyP5Ms)} x2={x(p.latencyP95Ms)} y={y(p.pckh)} color={colorOf(p.variantId)} label={`${p.variantName}: p5–p95 ${p.latencyP5Ms.toFixed(2)}–${p.latencyP95Ms.toFixed(2)} ms`} /> : null}
+          {p.latencyP5Ms !== null && p.latencyP95Ms !== null ? (
+            <ErrorBar
+              x1={x(p.latencyP5Ms)}
+              x2={x(p.latencyP95Ms)}
+              y={y(p.pckh)}
+              color={colorOf(p.variantId)}
+              label={`${p.variantName}: p5–p95 ${p.latencyP5Ms.toFixed(2)}–${p.latencyP95Ms.toFixed(2)} ms`}
+            />
+          ) : null}
           <circle cx={x(p.latencyMs)} cy={y(p.pckh)} r={6} fill={p.pareto ? colorOf(p.variantId) : 'none'} stroke={colorOf(p.variantId)} strokeWidth={2}>
             <title>{`${p.variantName}: ${p.latencyMs.toFixed(2)} ms median${p.latencyP5Ms !== null && p.latencyP95Ms !== null ? ` (p5–p95 ${p.latencyP5Ms.toFixed(2)}–${p.latencyP95Ms.toFixed(2)})` : ''}, PCKh ${p.pckh.toFixed(2)}${p.pareto ? ' (Pareto-optimal)' : ''}`}</title>
           </circle>
-          <text className="scatter-label" x={labels.get(p.variantId)!.x} y={labels.get(p.variantId)!.y} textAnchor={labels.get(p.variantId)!.anchor} style={{ fill: 'var(--text)', fontSize: 11 }}>
+          <text
+            className="scatter-label"
+            x={labels.get(p.variantId)!.x}
+            y={labels.get(p.variantId)!.y}
+            textAnchor={labels.get(p.variantId)!.anchor}
+            style={{ fill: 'var(--text)', fontSize: 11 }}
+          >
             {p.variantName}
           </text>
         </g>
@@ -162,8 +184,13 @@ export function placeLabels(
       return { left, right: left + width, top: c.y - LABEL_HEIGHT + 2, bottom: c.y + 2 };
     };
     const fits = (box: LabelBox) =>
-      box.left >= bounds.left && box.right <= bounds.right && box.top >= bounds.top && box.bottom <= bounds.bottom &&
-      !placed.some((other) => overlaps(box, other)) && !circles.some((circle) => overlaps(box, circle)) && !bars.some((bar) => overlaps(box, bar));
+      box.left >= bounds.left &&
+      box.right <= bounds.right &&
+      box.top >= bounds.top &&
+      box.bottom <= bounds.bottom &&
+      !placed.some((other) => overlaps(box, other)) &&
+      !circles.some((circle) => overlaps(box, circle)) &&
+      !bars.some((bar) => overlaps(box, bar));
     let chosen = candidates.find((c) => fits(boxOf(c)));
     if (chosen === undefined) {
       // Nothing free: the first candidate kept inside the chart.

@@ -27,7 +27,11 @@ export function FailuresView() {
 
   useEffect(() => setLimit(PAGE), [chosen, joint, errorClass]);
 
-  const list = useApi('failures:list', { variantId: chosen ?? '', joint, offset: 0, limit, protocol, ...(errorClass !== null ? { errorClass } : {}) }, { enabled: chosen !== null });
+  const list = useApi(
+    'failures:list',
+    { variantId: chosen ?? '', joint, offset: 0, limit, protocol, ...(errorClass !== null ? { errorClass } : {}) },
+    { enabled: chosen !== null },
+  );
   const indices = useMemo(() => (list.data?.items ?? []).map((item) => item.instanceIndex), [list.data]);
   const tbody = useRef<HTMLTableSectionElement>(null);
 
@@ -63,7 +67,12 @@ export function FailuresView() {
     row?.scrollIntoView({ block: 'nearest' });
   };
 
-  if (!loading && evaluated.length === 0) return <div className="view"><div className="empty">No evaluated variants yet.</div></div>;
+  if (!loading && evaluated.length === 0)
+    return (
+      <div className="view">
+        <div className="empty">No evaluated variants yet.</div>
+      </div>
+    );
   const data = list.data;
   return (
     <div className="view-split">
@@ -73,7 +82,11 @@ export function FailuresView() {
           <VariantSelect value={chosen} onChange={(id) => setFailures({ variantId: id })} variants={evaluated} />
           <label title="Error classes (as posebench analyze): jitter within 1 head size, inversion = the person's mirrored joint, swap = another person's joint">
             Class
-            <select aria-label="Error class" value={errorClass ?? ''} onChange={(e) => setFailures({ errorClass: ERROR_CLASSES.find((c) => c === e.target.value) ?? null })}>
+            <select
+              aria-label="Error class"
+              value={errorClass ?? ''}
+              onChange={(e) => setFailures({ errorClass: ERROR_CLASSES.find((c) => c === e.target.value) ?? null })}
+            >
               <option value="">all</option>
               {ERROR_CLASSES.map((c) => (
                 <option key={c} value={c}>
@@ -97,9 +110,13 @@ export function FailuresView() {
                 <th scope="col">#</th>
                 <th scope="col">Instance</th>
                 <th scope="col">Image</th>
-                <th scope="col" title="distance / head size">Error</th>
+                <th scope="col" title="distance / head size">
+                  Error
+                </th>
                 <th scope="col">Result</th>
-                <th scope="col" title="Error class, as posebench analyze">Class</th>
+                <th scope="col" title="Error class, as posebench analyze">
+                  Class
+                </th>
               </tr>
             </thead>
             <tbody ref={tbody}>

@@ -58,11 +58,13 @@ export const CurvesChart = memo(function CurvesChart({ curves }: { curves: Metri
       <svg className="chart" viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-labelledby="curves-svg-title" style={{ width: '100%', height: 'auto' }}>
         <title id="curves-svg-title">{`PCKh (percent) vs normalised distance threshold, ${label}`}</title>
         <PercentGridlines left={MARGIN.left} right={WIDTH - MARGIN.right} y={y} />
-        {[0, 0.1, 0.2, 0.3, 0.4, 0.5].filter((t) => t <= maxT + 1e-9).map((t) => (
-          <text key={t} x={x(t)} y={HEIGHT - MARGIN.bottom + 14} textAnchor="middle">
-            {t.toFixed(1)}
-          </text>
-        ))}
+        {[0, 0.1, 0.2, 0.3, 0.4, 0.5]
+          .filter((t) => t <= maxT + 1e-9)
+          .map((t) => (
+            <text key={t} x={x(t)} y={HEIGHT - MARGIN.bottom + 14} textAnchor="middle">
+              {t.toFixed(1)}
+            </text>
+          ))}
         <text x={MARGIN.left + plotW / 2} y={HEIGHT - 2} textAnchor="middle">
           threshold (× head size)
         </text>
@@ -86,7 +88,9 @@ export const CurvesChart = memo(function CurvesChart({ curves }: { curves: Metri
         })}
       </svg>
       <Legend names={curves.series.map((s) => `${s.variantName} · AUC ${aucOf(s)?.toFixed(1) ?? '–'}`)} />
-      <div className="muted" data-testid="curves-auc-note">AUC of {label}, thresholds 0–{maxT}</div>
+      <div className="muted" data-testid="curves-auc-note">
+        AUC of {label}, thresholds 0–{maxT}
+      </div>
     </>
   );
 });

@@ -52,9 +52,10 @@ export const ErrorClassChart = memo(function ErrorClassChart({ report, colorInde
   // The axis fits the 14 mean joints: pelvis and thorax (shaded, outside the mean) are often not
   // predicted at all (100 % misses), which would squash every other bar; theirs are cut at the top.
   let maxShare = 0;
-  for (const v of variants) v.per_joint.forEach((j, joint) => {
-    if (!OUTSIDE_MEAN.includes(joint)) maxShare = Math.max(maxShare, share(j.evaluated - j.hit, j.evaluated));
-  });
+  for (const v of variants)
+    v.per_joint.forEach((j, joint) => {
+      if (!OUTSIDE_MEAN.includes(joint)) maxShare = Math.max(maxShare, share(j.evaluated - j.hit, j.evaluated));
+    });
   const top = axisMax(maxShare);
   const plotW = WIDTH - MARGIN.left - MARGIN.right;
   const plotH = HEIGHT - MARGIN.top - MARGIN.bottom;
@@ -96,7 +97,11 @@ export const ErrorClassChart = memo(function ErrorClassChart({ report, colorInde
                       const h = share(j[c], j.evaluated);
                       if (h <= 0 || base >= top) return null;
                       const end = Math.min(top, base + h);
-                      const rect = <rect key={c} className={`class-${c}`} x={x} y={y(end)} width={w} height={Math.max(0.5, y(base) - y(end))} fill={CLASS_COLORS[c]}><title>{tip}</title></rect>;
+                      const rect = (
+                        <rect key={c} className={`class-${c}`} x={x} y={y(end)} width={w} height={Math.max(0.5, y(base) - y(end))} fill={CLASS_COLORS[c]}>
+                          <title>{tip}</title>
+                        </rect>
+                      );
                       base += h;
                       return rect;
                     })}
@@ -107,7 +112,12 @@ export const ErrorClassChart = memo(function ErrorClassChart({ report, colorInde
                   </g>
                 );
               })}
-              <text x={x0 + groupW / 2 - 2} y={HEIGHT - MARGIN.bottom + 14} textAnchor="end" transform={`rotate(-40 ${x0 + groupW / 2 - 2} ${HEIGHT - MARGIN.bottom + 14})`}>
+              <text
+                x={x0 + groupW / 2 - 2}
+                y={HEIGHT - MARGIN.bottom + 14}
+                textAnchor="end"
+                transform={`rotate(-40 ${x0 + groupW / 2 - 2} ${HEIGHT - MARGIN.bottom + 14})`}
+              >
                 {SHORT_JOINT_LABELS[joint]}
               </text>
             </g>
@@ -145,9 +155,15 @@ export const WhatIfTable = memo(function WhatIfTable({ report, colorIndex = byPo
         <tr>
           <th scope="col">Variant</th>
           <th scope="col">PCKh</th>
-          <th scope="col" title="inversions (left/right confusions) counted as hits">if inversions fixed</th>
-          <th scope="col" title="swaps (joints on another person) counted as hits">if swaps fixed</th>
-          <th scope="col" title="jitter (within 1 head size) counted as hits">if jitter fixed</th>
+          <th scope="col" title="inversions (left/right confusions) counted as hits">
+            if inversions fixed
+          </th>
+          <th scope="col" title="swaps (joints on another person) counted as hits">
+            if swaps fixed
+          </th>
+          <th scope="col" title="jitter (within 1 head size) counted as hits">
+            if jitter fixed
+          </th>
           {ERROR_KINDS.map((c) => (
             <th scope="col" key={c} title={CLASS_HELP[c]}>
               {c}

@@ -58,7 +58,12 @@ export const JointBarChart = memo(function JointBarChart({ table, intervals = nu
                   </g>
                 );
               })}
-              <text x={x0 + groupW / 2 - 2} y={HEIGHT - MARGIN.bottom + 12} textAnchor="end" transform={`rotate(-40 ${x0 + groupW / 2 - 2} ${HEIGHT - MARGIN.bottom + 12})`}>
+              <text
+                x={x0 + groupW / 2 - 2}
+                y={HEIGHT - MARGIN.bottom + 12}
+                textAnchor="end"
+                transform={`rotate(-40 ${x0 + groupW / 2 - 2} ${HEIGHT - MARGIN.bottom + 12})`}
+              >
                 {SHORT_JOINT_LABELS[joint]}
               </text>
             </g>

@@ -37,7 +37,10 @@ export const MetricsTable = memo(function MetricsTable({ table, intervals = null
               {column}
             </th>
           ))}
-          <th scope="col" title="Single-thread session.run latency per instance: median ± half the p5–p95 range (hover a cell for the distribution). Marked only when the fastest variant's p95 is below every other variant's p5.">
+          <th
+            scope="col"
+            title="Single-thread session.run latency per instance: median ± half the p5–p95 range (hover a cell for the distribution). Marked only when the fastest variant's p95 is below every other variant's p5."
+          >
             Latency (ms)
           </th>
           <th scope="col">N</th>
@@ -55,10 +58,18 @@ export const MetricsTable = memo(function MetricsTable({ table, intervals = null
               const isBest = table.rows.length > 1 && value !== null && value === best.get(column);
               const ci = intervals ? fmtInterval(intervals.column(row.variantId, column)) : '';
               return (
-                <td key={column} className={[isBest ? 'best' : '', ci !== '' ? 'with-ci' : ''].join(' ').trim() || undefined} data-column={column} aria-label={isBest ? `${fmtPct(value)} (best)` : undefined}>
+                <td
+                  key={column}
+                  className={[isBest ? 'best' : '', ci !== '' ? 'with-ci' : ''].join(' ').trim() || undefined}
+                  data-column={column}
+                  aria-label={isBest ? `${fmtPct(value)} (best)` : undefined}
+                >
                   {ci !== '' ? <span className="v">{fmtPct(value)}</span> : fmtPct(value)}
                   {ci !== '' ? (
-                    <span className="ci" title={`${Math.round((intervals?.confidence ?? 0.95) * 100)}% paired-bootstrap interval over persons (${intervals?.bootstrap} replicates)`}>
+                    <span
+                      className="ci"
+                      title={`${Math.round((intervals?.confidence ?? 0.95) * 100)}% paired-bootstrap interval over persons (${intervals?.bootstrap} replicates)`}
+                    >
                       {' '}
                       {ci}
                     </span>

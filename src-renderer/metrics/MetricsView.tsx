@@ -29,8 +29,18 @@ export function MetricsView() {
     const rows = new Map((table.data?.rows ?? []).map((row, index) => [row.variantId, index]));
     return (variantId: string, fallback: number) => rows.get(variantId) ?? fallback;
   }, [table.data]);
-  if (table.error) return <div className="view"><div className="error-box">{table.error.message}</div></div>;
-  if (!table.data) return <div className="view"><div className="empty">Loading metrics…</div></div>;
+  if (table.error)
+    return (
+      <div className="view">
+        <div className="error-box">{table.error.message}</div>
+      </div>
+    );
+  if (!table.data)
+    return (
+      <div className="view">
+        <div className="empty">Loading metrics…</div>
+      </div>
+    );
   const data = table.data;
   const info = data.protocol !== null ? PROTOCOL_INFO[data.protocol] : null;
   return (
@@ -48,7 +58,9 @@ export function MetricsView() {
               {info.note}
             </span>
           ) : null}{' '}
-          <span className="hint">{info ? `${info.source} · ` : ''}GT revision {data.gtRevision ?? '–'} · threshold 0.5 × head size · best per column marked ▲</span>
+          <span className="hint">
+            {info ? `${info.source} · ` : ''}GT revision {data.gtRevision ?? '–'} · threshold 0.5 × head size · best per column marked ▲
+          </span>
         </h2>
         {data.rows.length === 0 ? (
           <div className="empty" data-testid="metrics-empty">

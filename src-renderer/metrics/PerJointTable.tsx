@@ -73,7 +73,9 @@ export const PerJointTable = memo(function PerJointTable({ table }: { table: Met
                     </td>,
                   ]
                 : [
-                    <td key={`${row.variantId}-r`} className="r">{fmtPct(value(v, part.right))}</td>,
+                    <td key={`${row.variantId}-r`} className="r">
+                      {fmtPct(value(v, part.right))}
+                    </td>,
                     <td key={`${row.variantId}-l`}>{fmtPct(value(v, part.left))}</td>,
                   ],
             )}

@@ -38,9 +38,24 @@ export function AddModelForm({ onDone, clearErrors }: { onDone: (result: AddMode
       >
         <div className="form-grid">
           <label htmlFor="add-model-path">Model file</label>
-          <input id="add-model-path" type="text" aria-label="Model file (.onnx)" placeholder="/path/to/model.onnx" value={path} onChange={(e) => setPath(e.target.value)} />
+          <input
+            id="add-model-path"
+            type="text"
+            aria-label="Model file (.onnx)"
+            placeholder="/path/to/model.onnx"
+            value={path}
+            onChange={(e) => setPath(e.target.value)}
+          />
           <label htmlFor="add-model-name">Name</label>
-          <input id="add-model-name" type="text" aria-label="Name" placeholder="default: from the file name" value={name} onChange={(e) => setName(e.target.value)} style={{ maxWidth: 320 }} />
+          <input
+            id="add-model-name"
+            type="text"
+            aria-label="Name"
+            placeholder="default: from the file name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            style={{ maxWidth: 320 }}
+          />
         </div>
         <DecoderOptionsFields draft={draft} onChange={setDraft} idPrefix="add-model" />
         <div className="toolbar" style={{ marginBottom: 0 }}>

@@ -8,12 +8,16 @@ import { useApi } from '../bridge/queries.ts';
 const ACTIVE: ReadonlySet<CropPreparationStatus['state']> = new Set(['running', 'held']);
 
 export function CropPreparationNote() {
-  const status = useApi('crops:status', {}, {
-    // Slowly when settled too: a model with a new input size starts another pass a moment after the
-    // workspace-changed event that refetches this.
-    refetchInterval: (query) => (query.state.data === undefined || ACTIVE.has(query.state.data.state) ? 1000 : 5000),
-    staleTime: 0,
-  });
+  const status = useApi(
+    'crops:status',
+    {},
+    {
+      // Slowly when settled too: a model with a new input size starts another pass a moment after the
+      // workspace-changed event that refetches this.
+      refetchInterval: (query) => (query.state.data === undefined || ACTIVE.has(query.state.data.state) ? 1000 : 5000),
+      staleTime: 0,
+    },
+  );
   const data = status.data;
   if (data === undefined || data.state === 'off' || data.state === 'idle' || data.sizes.length === 0) return null;
   return (

@@ -33,7 +33,8 @@ export function optionsFromDraft(draft: DecoderOptionsDraft): { options: Decoder
   const ratio = draft.simccSplitRatio.trim();
   if (ratio !== '') {
     const value = Number(ratio);
-    if (!Number.isFinite(value) || value <= 0 || value > 64) return { options: null, error: 'SimCC split ratio must be a number above 0 and at most 64 (or empty for the sidecar’s)' };
+    if (!Number.isFinite(value) || value <= 0 || value > 64)
+      return { options: null, error: 'SimCC split ratio must be a number above 0 and at most 64 (or empty for the sidecar’s)' };
     options.simccSplitRatio = value;
   }
   return { options, error: null };
@@ -70,7 +71,11 @@ export function DecoderOptionsFields({
         title="Average with the prediction on the mirrored crop"
         value={draft.flipTest}
         onChange={(v) => set('flipTest', v)}
-        choices={[['', inherited(sidecar, 'flipTest', (v) => (v ? 'on' : 'off'))], ['on', 'on'], ['off', 'off']]}
+        choices={[
+          ['', inherited(sidecar, 'flipTest', (v) => (v ? 'on' : 'off'))],
+          ['on', 'on'],
+          ['off', 'off'],
+        ]}
       />
       <Choice
         id={`${idPrefix}-refine`}
@@ -78,7 +83,12 @@ export function DecoderOptionsFields({
         title="Heatmap heads: sub-pixel refinement of the argmax"
         value={draft.heatmapRefine}
         onChange={(v) => set('heatmapRefine', v)}
-        choices={[['', inherited(sidecar, 'heatmapRefine', (v) => REFINE_LABELS[String(v)] ?? String(v))], ['shift', '0.25 shift'], ['dark', 'DARK'], ['none', 'none']]}
+        choices={[
+          ['', inherited(sidecar, 'heatmapRefine', (v) => REFINE_LABELS[String(v)] ?? String(v))],
+          ['shift', '0.25 shift'],
+          ['dark', 'DARK'],
+          ['none', 'none'],
+        ]}
       />
       <label htmlFor={`${idPrefix}-split`} title="SimCC heads: bins per input pixel; empty keeps the sidecar's">
         SimCC split ratio
@@ -101,14 +111,25 @@ export function DecoderOptionsFields({
         title="RLE heads: the σ outputs are logits (a sigmoid is applied) rather than probabilities"
         value={draft.sigmaIsLogit}
         onChange={(v) => set('sigmaIsLogit', v)}
-        choices={[['', inherited(sidecar, 'sigmaIsLogit', (v) => (v ? 'yes' : 'no'))], ['yes', 'yes'], ['no', 'no']]}
+        choices={[
+          ['', inherited(sidecar, 'sigmaIsLogit', (v) => (v ? 'yes' : 'no'))],
+          ['yes', 'yes'],
+          ['no', 'no'],
+        ]}
       />
     </fieldset>
   );
 }
 
 /** A labelled select over a fixed set of values (the first being "sidecar's"). */
-function Choice<V extends string>(props: { id: string; label: string; title: string; value: V; onChange: (value: V) => void; choices: readonly (readonly [V, string])[] }) {
+function Choice<V extends string>(props: {
+  id: string;
+  label: string;
+  title: string;
+  value: V;
+  onChange: (value: V) => void;
+  choices: readonly (readonly [V, string])[];
+}) {
   return (
     <label htmlFor={props.id} title={props.title}>
       {props.label}

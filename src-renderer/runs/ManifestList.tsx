@@ -22,7 +22,9 @@ const fmtNumbers = (values: readonly number[]) => values.map((v) => String(v)).j
 export function fmtDecoder(decoder: Readonly<Record<string, unknown>> | null): string {
   if (decoder === null) return '–';
   const entries = Object.entries(decoder).filter(([, value]) => value !== undefined);
-  return entries.length === 0 ? '(defaults)' : entries.map(([key, value]) => `${key}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`).join(' · ');
+  return entries.length === 0
+    ? '(defaults)'
+    : entries.map(([key, value]) => `${key}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`).join(' · ');
 }
 
 type Field = readonly [label: string, value: ReactNode];
@@ -30,7 +32,12 @@ type Field = readonly [label: string, value: ReactNode];
 /** The manifest's fields in four groups: the model as run, the data it was scored on, the software and machine, the run itself. */
 function manifestGroups(m: RunManifestView): readonly (readonly [title: string, fields: readonly Field[]])[] {
   const model: Field[] = [
-    [m.source.kind === 'model' ? 'Model file' : 'Prediction file', <span className="mono" title={m.source.path}>{m.source.file}</span>],
+    [
+      m.source.kind === 'model' ? 'Model file' : 'Prediction file',
+      <span className="mono" title={m.source.path}>
+        {m.source.file}
+      </span>,
+    ],
     ['Size', <span title={`${m.source.bytes} bytes`}>{fmtBytes(m.source.bytes)}</span>],
     ['SHA-256', <Short value={m.source.sha256} />],
   ];

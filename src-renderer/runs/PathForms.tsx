@@ -28,7 +28,14 @@ function PathForm(props: {
           if (props.path) props.onSubmit();
         }}
       >
-        <input type="text" aria-label={props.fieldLabel} placeholder={props.placeholder} value={props.path} onChange={(e) => props.setPath(e.target.value)} style={{ flex: 1, minWidth: 0 }} />
+        <input
+          type="text"
+          aria-label={props.fieldLabel}
+          placeholder={props.placeholder}
+          value={props.path}
+          onChange={(e) => props.setPath(e.target.value)}
+          style={{ flex: 1, minWidth: 0 }}
+        />
         {props.extra}
         <button type="submit" disabled={!props.path || props.pending}>
           {props.submitLabel}
@@ -99,7 +106,14 @@ export function OpenDatasetForm({ onDone, clearErrors }: { onDone: () => void; c
           if (dir) open.mutate({ datasetDir: dir });
         }}
       >
-        <input type="text" aria-label="Dataset folder" placeholder="/path/to/mpii" value={dir} onChange={(e) => setDir(e.target.value)} style={{ flex: 1, minWidth: 0 }} />
+        <input
+          type="text"
+          aria-label="Dataset folder"
+          placeholder="/path/to/mpii"
+          value={dir}
+          onChange={(e) => setDir(e.target.value)}
+          style={{ flex: 1, minWidth: 0 }}
+        />
         <button type="submit" disabled={!dir || open.isPending}>
           Open folder
         </button>

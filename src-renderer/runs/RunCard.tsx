@@ -57,9 +57,17 @@ export function RunCard({ run, live, names, onCancel }: { run: RunSummary; live:
             ))}
           </ul>
         ) : (
-          <span className="muted"> {names.join(', ')}{isRunning ? ' · planning…' : ''}</span>
+          <span className="muted">
+            {' '}
+            {names.join(', ')}
+            {isRunning ? ' · planning…' : ''}
+          </span>
         )}
-        {run.error ? <div className="error-box" style={{ marginTop: 4 }}>{run.error}</div> : null}
+        {run.error ? (
+          <div className="error-box" style={{ marginTop: 4 }}>
+            {run.error}
+          </div>
+        ) : null}
       </div>
       <div>
         <div className="progress" role="progressbar" aria-label={`Progress of run ${run.id}`} aria-valuemin={0} aria-valuemax={total} aria-valuenow={done}>

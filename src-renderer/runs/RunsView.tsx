@@ -99,7 +99,12 @@ export function RunsView() {
           }}
         />
         <div className="toolbar" style={{ marginTop: 10, marginBottom: 0 }}>
-          <button type="button" className="primary" disabled={selection.length === 0 || start.isPending} onClick={() => start.mutate({ variantIds: selection, rerun })}>
+          <button
+            type="button"
+            className="primary"
+            disabled={selection.length === 0 || start.isPending}
+            onClick={() => start.mutate({ variantIds: selection, rerun })}
+          >
             Start run ({selection.length})
           </button>
           <label title="By default a variant whose model file, options, code and dataset are unchanged since its last finished run keeps that run's numbers and nothing runs">

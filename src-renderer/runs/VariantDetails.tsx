@@ -21,7 +21,9 @@ export function VariantDetails({ variant, onRemoved }: { variant: VariantSummary
     <div className="variant-details" role="region" aria-label={`Details of ${variant.name}`}>
       {details.error ? <div className="error-box">{details.error.message}</div> : null}
       {data === undefined ? (
-        details.error ? null : <div className="muted">Loading details…</div>
+        details.error ? null : (
+          <div className="muted">Loading details…</div>
+        )
       ) : (
         <>
           <VariantManagement details={data} onRemoving={setRemoving} onRemoved={(message) => onRemoved(variant.id, message)} />
@@ -45,7 +47,8 @@ export function VariantDetails({ variant, onRemoved }: { variant: VariantSummary
 function CurrentManifest({ details }: { details: VariantDetailsData }) {
   const current = details.runs.find((run) => run.current);
   if (current === undefined) return <div className="muted">No run yet: its numbers will come from its first run.</div>;
-  if (current.manifest === null) return <div className="muted">Run {current.runId} was stored before runs recorded a manifest; run it again to record one.</div>;
+  if (current.manifest === null)
+    return <div className="muted">Run {current.runId} was stored before runs recorded a manifest; run it again to record one.</div>;
   return (
     <>
       <div className="muted run-of">
@@ -64,9 +67,15 @@ function RunHistory({ runs }: { runs: readonly StoredRunView[] }) {
         <thead>
           <tr>
             <th scope="col">Run</th>
-            <th scope="col" className="left">Status</th>
-            <th scope="col" className="left">Started</th>
-            <th scope="col" title="From start to end">Took</th>
+            <th scope="col" className="left">
+              Status
+            </th>
+            <th scope="col" className="left">
+              Started
+            </th>
+            <th scope="col" title="From start to end">
+              Took
+            </th>
             <th scope="col">Persons</th>
           </tr>
         </thead>
@@ -116,7 +125,12 @@ function LatencyHistory({ variant, history }: { variant: VariantSummary; history
       <h3>
         Latency history{' '}
         {variant.kind === 'model' ? (
-          <button type="button" disabled={measure.isPending || variant.status === 'running'} onClick={() => measure.mutate()} title="Time 50 single-thread session.run calls of this model now">
+          <button
+            type="button"
+            disabled={measure.isPending || variant.status === 'running'}
+            onClick={() => measure.mutate()}
+            title="Time 50 single-thread session.run calls of this model now"
+          >
             {measure.isPending ? 'Measuring…' : 'Re-measure latency'}
           </button>
         ) : null}
@@ -129,11 +143,15 @@ function LatencyHistory({ variant, history }: { variant: VariantSummary; history
           <table className="data compact" aria-label="Latency history">
             <thead>
               <tr>
-                <th scope="col" className="left">Measured at</th>
+                <th scope="col" className="left">
+                  Measured at
+                </th>
                 <th scope="col">Median (ms)</th>
                 <th scope="col">p5–p95 (ms)</th>
                 <th scope="col">n</th>
-                <th scope="col" className="left">From</th>
+                <th scope="col" className="left">
+                  From
+                </th>
               </tr>
             </thead>
             <tbody>

@@ -39,8 +39,14 @@ export function VariantManagement({
     setMode('idle');
     refresh();
   };
-  const rename = useMutation({ mutationFn: (newName: string) => getBridge().invoke('variants:rename', { variantId: variant.id, name: newName }), onSuccess: done });
-  const setHidden = useMutation({ mutationFn: (hidden: boolean) => getBridge().invoke('variants:setHidden', { variantId: variant.id, hidden }), onSuccess: refresh });
+  const rename = useMutation({
+    mutationFn: (newName: string) => getBridge().invoke('variants:rename', { variantId: variant.id, name: newName }),
+    onSuccess: done,
+  });
+  const setHidden = useMutation({
+    mutationFn: (hidden: boolean) => getBridge().invoke('variants:setHidden', { variantId: variant.id, hidden }),
+    onSuccess: refresh,
+  });
   const setOptions = useMutation({
     mutationFn: (decoderOptions: DecoderOptionsRequest) => getBridge().invoke('variants:setOptions', { variantId: variant.id, decoderOptions }),
     onSuccess: done,
@@ -71,7 +77,12 @@ export function VariantManagement({
         >
           Rename
         </button>
-        <button type="button" disabled={setHidden.isPending} onClick={() => setHidden.mutate(!variant.hidden)} title={variant.hidden ? 'List it in every table, chart and filter again' : 'Leave it out of every table, chart and filter (its results are kept)'}>
+        <button
+          type="button"
+          disabled={setHidden.isPending}
+          onClick={() => setHidden.mutate(!variant.hidden)}
+          title={variant.hidden ? 'List it in every table, chart and filter again' : 'Leave it out of every table, chart and filter (its results are kept)'}
+        >
           {variant.hidden ? 'Show' : 'Hide'}
         </button>
         {variant.kind === 'model' ? (
@@ -87,7 +98,13 @@ export function VariantManagement({
             Edit options
           </button>
         ) : null}
-        <button type="button" className="danger" disabled={busy} aria-pressed={mode === 'remove'} onClick={() => setMode(mode === 'remove' ? 'idle' : 'remove')}>
+        <button
+          type="button"
+          className="danger"
+          disabled={busy}
+          aria-pressed={mode === 'remove'}
+          onClick={() => setMode(mode === 'remove' ? 'idle' : 'remove')}
+        >
           Remove…
         </button>
         {busy ? <span className="muted">running: cancel its run to change its options or remove it</span> : null}
@@ -101,7 +118,14 @@ export function VariantManagement({
             if (name.trim() !== '') rename.mutate(name.trim());
           }}
         >
-          <input type="text" aria-label={`New name for ${variant.name}`} value={name} onChange={(e) => setName(e.target.value)} autoFocus style={{ flex: '0 1 320px', minWidth: 0 }} />
+          <input
+            type="text"
+            aria-label={`New name for ${variant.name}`}
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            autoFocus
+            style={{ flex: '0 1 320px', minWidth: 0 }}
+          />
           <button type="submit" className="primary" disabled={name.trim() === '' || rename.isPending}>
             Save name
           </button>

@@ -23,11 +23,21 @@ export function VariantsTable(props: {
       <table className="data variants-table" aria-label="Variants">
         <thead>
           <tr>
-            <th scope="col" className="left">Run</th>
-            <th scope="col" className="left">Variant</th>
-            <th scope="col" className="left">Kind</th>
-            <th scope="col" className="left">Source</th>
-            <th scope="col" className="left">Status</th>
+            <th scope="col" className="left">
+              Run
+            </th>
+            <th scope="col" className="left">
+              Variant
+            </th>
+            <th scope="col" className="left">
+              Kind
+            </th>
+            <th scope="col" className="left">
+              Source
+            </th>
+            <th scope="col" className="left">
+              Status
+            </th>
             <th scope="col">Predicted</th>
             <th scope="col">Failed</th>
             <th scope="col" title="Single-thread session.run latency: median ± half the p5–p95 range">
@@ -52,7 +62,13 @@ export function VariantsTable(props: {
                   </td>
                   <td className="left variant-cell">
                     <div className="variant-name">
-                      <button type="button" className="disclosure" aria-expanded={open} aria-label={`Details of ${v.name}`} onClick={() => props.onToggle(v.id)}>
+                      <button
+                        type="button"
+                        className="disclosure"
+                        aria-expanded={open}
+                        aria-label={`Details of ${v.name}`}
+                        onClick={() => props.onToggle(v.id)}
+                      >
                         {open ? '▾' : '▸'}
                       </button>
                       <span className="name">{v.name}</span>

@@ -1,6 +1,16 @@
 import { DISPLAY_JOINT_ORDER, jointLabel } from './joint-order.ts';
 
-export function JointSelect({ value, onChange, label = 'Joint', allowAny = false }: { value: number | null; onChange: (joint: number | null) => void; label?: string; allowAny?: boolean }) {
+export function JointSelect({
+  value,
+  onChange,
+  label = 'Joint',
+  allowAny = false,
+}: {
+  value: number | null;
+  onChange: (joint: number | null) => void;
+  label?: string;
+  allowAny?: boolean;
+}) {
   return (
     <label>
       {label}

@@ -8,7 +8,12 @@ import { describeLatency, fmtLatency } from './format.ts';
 export function LatencyCell({ latency, best = false }: { latency: LatencySpread | null; best?: boolean }) {
   const text = fmtLatency(latency);
   return (
-    <td className={best ? 'latency best' : 'latency'} data-column="latency" title={describeLatency(latency)} aria-label={best ? `${text} (clearly fastest)` : undefined}>
+    <td
+      className={best ? 'latency best' : 'latency'}
+      data-column="latency"
+      title={describeLatency(latency)}
+      aria-label={best ? `${text} (clearly fastest)` : undefined}
+    >
       {text}
     </td>
   );

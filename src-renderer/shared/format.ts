@@ -1,5 +1,4 @@
-export const fmtPct = (value: number | null | undefined): string =>
-  value === null || value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(2);
+export const fmtPct = (value: number | null | undefined): string => (value === null || value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(2));
 
 export const fmtMs = (value: number | null | undefined): string =>
   value === null || value === undefined || !Number.isFinite(value) ? '–' : value < 10 ? value.toFixed(2) : value.toFixed(1);

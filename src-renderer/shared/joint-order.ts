@@ -7,5 +7,20 @@ export const jointLabel = (index: number): string => humanJointName(index);
 
 /** Short labels for chart axes. */
 export const SHORT_JOINT_LABELS: readonly string[] = [
-  'R ank', 'R kne', 'R hip', 'L hip', 'L kne', 'L ank', 'pelv', 'thor', 'neck', 'head', 'R wri', 'R elb', 'R sho', 'L sho', 'L elb', 'L wri',
+  'R ank',
+  'R kne',
+  'R hip',
+  'L hip',
+  'L kne',
+  'L ank',
+  'pelv',
+  'thor',
+  'neck',
+  'head',
+  'R wri',
+  'R elb',
+  'R sho',
+  'L sho',
+  'L elb',
+  'L wri',
 ];

@@ -35,10 +35,10 @@ describe('writeRepeatedDataset', () => {
         expect(person.joints).toEqual(from.joints);
         expect(person.center).toEqual(from.center);
         expect(person.scale).toBe(from.scale);
-        expect(Array.from(opened.gt!.positions1Based.subarray(k * J * 2, (k + 1) * J * 2)))
-          .toEqual(Array.from(source.gt!.positions1Based.subarray(s * J * 2, (s + 1) * J * 2)));
-        expect(Array.from(opened.gt!.headBoxes1Based.subarray(k * 4, k * 4 + 4)))
-          .toEqual(Array.from(source.gt!.headBoxes1Based.subarray(s * 4, s * 4 + 4)));
+        expect(Array.from(opened.gt!.positions1Based.subarray(k * J * 2, (k + 1) * J * 2))).toEqual(
+          Array.from(source.gt!.positions1Based.subarray(s * J * 2, (s + 1) * J * 2)),
+        );
+        expect(Array.from(opened.gt!.headBoxes1Based.subarray(k * 4, k * 4 + 4))).toEqual(Array.from(source.gt!.headBoxes1Based.subarray(s * 4, s * 4 + 4)));
         const bytes = readFileSync(path.join(opened.imagesDir, person.image));
         expect(bytes.equals(readFileSync(path.join(source.imagesDir, from.image)))).toBe(true);
       }
@@ -88,12 +88,14 @@ describe('perturbedGtPredictions', () => {
       const { preds } = perturbedGtPredictions(dataset, noise, 3);
       let sum = 0;
       let count = 0;
-      dataset.persons.forEach((person, n) => person.joints.forEach((joint, j) => {
-        if (joint === null) return;
-        const [x, y] = preds[n]![j]!;
-        sum += Math.hypot(x! - joint[0], y! - joint[1]);
-        count += 1;
-      }));
+      dataset.persons.forEach((person, n) =>
+        person.joints.forEach((joint, j) => {
+          if (joint === null) return;
+          const [x, y] = preds[n]![j]!;
+          sum += Math.hypot(x! - joint[0], y! - joint[1]);
+          count += 1;
+        }),
+      );
       return sum / count;
     };
     expect(meanShift(0.4)).toBeGreaterThan(meanShift(0.1));

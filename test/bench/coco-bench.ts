@@ -26,7 +26,10 @@ const DETECTIONS_PER_IMAGE = 20;
 const K = COCO17_JOINT_NAMES.length;
 
 /** Writes the synthetic folder and results file; returns their paths. */
-export function writeSyntheticCoco(dir: string, options: { images?: number; persons?: number; detectionsPerImage?: number } = {}): { root: string; results: string } {
+export function writeSyntheticCoco(
+  dir: string,
+  options: { images?: number; persons?: number; detectionsPerImage?: number } = {},
+): { root: string; results: string } {
   const images = options.images ?? IMAGES;
   const persons = options.persons ?? PERSONS;
   const perImage = options.detectionsPerImage ?? DETECTIONS_PER_IMAGE;
@@ -34,14 +37,21 @@ export function writeSyntheticCoco(dir: string, options: { images?: number; pers
   const root = path.join(dir, 'coco');
   mkdirSync(path.join(root, 'annotations'), { recursive: true });
   mkdirSync(path.join(root, 'val2017'), { recursive: true });
-  const imageList = Array.from({ length: images }, (_, i) => ({ id: 1000 + i * 7, file_name: `${String(1000 + i * 7).padStart(12, '0')}.jpg`, width: 640, height: 480 }));
+  const imageList = Array.from({ length: images }, (_, i) => ({
+    id: 1000 + i * 7,
+    file_name: `${String(1000 + i * 7).padStart(12, '0')}.jpg`,
+    width: 640,
+    height: 480,
+  }));
   for (const im of imageList) writeFileSync(path.join(root, 'val2017', im.file_name), '');
   const annotations: object[] = [];
   const byImage = new Map<number, number[][]>();
   for (let p = 0; p < persons; p++) {
     const image = imageList[Math.floor(rand() * images)]!;
-    const h = 30 + rand() * 300, w = h * (0.3 + rand() * 0.4);
-    const x = rand() * 400, y = rand() * 200;
+    const h = 30 + rand() * 300,
+      w = h * (0.3 + rand() * 0.4);
+    const x = rand() * 400,
+      y = rand() * 200;
     const crowd = rand() < 0.01;
     const keypoints: number[] = [];
     let labelled = 0;
@@ -52,18 +62,44 @@ export function writeSyntheticCoco(dir: string, options: { images?: number; pers
       } else keypoints.push(0, 0, 0);
     }
     const segmentation = [Array.from({ length: 40 }, (_, i) => round(i % 2 === 0 ? x + rand() * w : y + rand() * h, 2))];
-    annotations.push({ segmentation, num_keypoints: labelled, area: round(w * h * 0.6, 4), iscrowd: crowd ? 1 : 0, keypoints, image_id: image.id, bbox: [round(x, 2), round(y, 2), round(w, 2), round(h, 2)], category_id: 1, id: 100000 + p });
+    annotations.push({
+      segmentation,
+      num_keypoints: labelled,
+      area: round(w * h * 0.6, 4),
+      iscrowd: crowd ? 1 : 0,
+      keypoints,
+      image_id: image.id,
+      bbox: [round(x, 2), round(y, 2), round(w, 2), round(h, 2)],
+      category_id: 1,
+      id: 100000 + p,
+    });
     if (!crowd && labelled > 0) {
       const list = byImage.get(image.id) ?? [];
       list.push(keypoints);
       byImage.set(image.id, list);
     }
   }
-  writeFileSync(path.join(root, 'annotations', 'person_keypoints_val2017.json'), JSON.stringify({
-    images: imageList,
-    annotations,
-    categories: [{ supercategory: 'person', id: 1, name: 'person', keypoints: COCO17_JOINT_NAMES, skeleton: [[16, 14], [14, 12], [17, 15], [15, 13]] }],
-  }));
+  writeFileSync(
+    path.join(root, 'annotations', 'person_keypoints_val2017.json'),
+    JSON.stringify({
+      images: imageList,
+      annotations,
+      categories: [
+        {
+          supercategory: 'person',
+          id: 1,
+          name: 'person',
+          keypoints: COCO17_JOINT_NAMES,
+          skeleton: [
+            [16, 14],
+            [14, 12],
+            [17, 15],
+            [15, 13],
+          ],
+        },
+      ],
+    }),
+  );
   const results: object[] = [];
   for (const im of imageList) {
     const gts = byImage.get(im.id) ?? [];
@@ -71,7 +107,8 @@ export function writeSyntheticCoco(dir: string, options: { images?: number; pers
       const source = gts[d % Math.max(1, gts.length)];
       const keypoints: number[] = [];
       for (let k = 0; k < K; k++) {
-        if (source !== undefined && d < gts.length * 2) keypoints.push(round(source[3 * k]! + (rand() - 0.5) * 12, 2), round(source[3 * k + 1]! + (rand() - 0.5) * 12, 2), round(rand(), 3));
+        if (source !== undefined && d < gts.length * 2)
+          keypoints.push(round(source[3 * k]! + (rand() - 0.5) * 12, 2), round(source[3 * k + 1]! + (rand() - 0.5) * 12, 2), round(rand(), 3));
         else keypoints.push(round(rand() * 600, 2), round(rand() * 450, 2), round(rand(), 3));
       }
       results.push({ image_id: im.id, category_id: 1, keypoints, score: round(rand(), 4) });
@@ -138,7 +175,8 @@ export async function runCocoBench(options: BenchOptions): Promise<{ report: Rec
       evaluateCocoPredictions(opened, results);
       fullTimes.push(performance.now() - t0);
     }
-    const open = stats(openTimes), evalStats = stats(apTimes);
+    const open = stats(openTimes),
+      evalStats = stats(apTimes);
     const report = {
       images: IMAGES,
       persons: opened.annotations.annotations.length,
@@ -157,7 +195,9 @@ export async function runCocoBench(options: BenchOptions): Promise<{ report: Rec
       report,
       goals: [
         goal('coco: open a 5,000-image / 6,352-person COCO keypoint folder', open.medianMs, 'ms', 1000),
-        goal('coco: OKS AP/AR over 6,352 persons × 20 detections per image (pycocotools COCOeval)', evalStats.medianMs, 'ms', 200, { note: `CPU time ${round(stats(apCpu).medianMs, 1)} ms (median); load average ${os.loadavg()[0]!.toFixed(1)}` }),
+        goal('coco: OKS AP/AR over 6,352 persons × 20 detections per image (pycocotools COCOeval)', evalStats.medianMs, 'ms', 200, {
+          note: `CPU time ${round(stats(apCpu).medianMs, 1)} ms (median); load average ${os.loadavg()[0]!.toFixed(1)}`,
+        }),
       ],
     };
   } finally {

@@ -54,12 +54,14 @@ export async function runInferenceBench(options: BenchOptions): Promise<Inferenc
     note(`inference: ${modelSet.files.length} models from ${modelSet.source}`);
 
     const demoDataset = openDataset(demo.datasetDir);
-    const datasets: PipelineDataset[] = [{
-      key: 'demo',
-      label: `demo dataset (${demoDataset.persons.length} persons, ${demoDataset.images.size} small synthetic images)`,
-      persons: demoDataset.persons.slice(0, options.quick ? 40 : demoDataset.persons.length),
-      imagesDir: demoDataset.imagesDir,
-    }];
+    const datasets: PipelineDataset[] = [
+      {
+        key: 'demo',
+        label: `demo dataset (${demoDataset.persons.length} persons, ${demoDataset.images.size} small synthetic images)`,
+        persons: demoDataset.persons.slice(0, options.quick ? 40 : demoDataset.persons.length),
+        imagesDir: demoDataset.imagesDir,
+      },
+    ];
     let realRoot: string | undefined;
     if (USE_SHARED) {
       realRoot = path.join(temp.dir, 'mpii-real-repeated');
@@ -81,9 +83,20 @@ export async function runInferenceBench(options: BenchOptions): Promise<Inferenc
     for (const dataset of datasets) {
       const cacheDir = mkdtempSync(path.join(temp.dir, 'prepare-'));
       const started = performance.now();
-      const prepared = await prepareCrops({ persons: dataset.persons, imagesDir: dataset.imagesDir, sizes: [{ width: 256, height: 256 }], cacheDir, budgetBytes: Number.MAX_SAFE_INTEGER });
+      const prepared = await prepareCrops({
+        persons: dataset.persons,
+        imagesDir: dataset.imagesDir,
+        sizes: [{ width: 256, height: 256 }],
+        cacheDir,
+        budgetBytes: Number.MAX_SAFE_INTEGER,
+      });
       const ms = performance.now() - started;
-      preparation[dataset.key] = { persons: dataset.persons.length, cropsMade: prepared.cropsMade, imagesDecoded: prepared.imagesDecoded, msPerPerson: round(ms / Math.max(1, dataset.persons.length)) };
+      preparation[dataset.key] = {
+        persons: dataset.persons.length,
+        cropsMade: prepared.cropsMade,
+        imagesDecoded: prepared.imagesDecoded,
+        msPerPerson: round(ms / Math.max(1, dataset.persons.length)),
+      };
     }
 
     const runs = options.quick ? 10 : 30;
@@ -129,13 +142,34 @@ export async function runInferenceBench(options: BenchOptions): Promise<Inferenc
           persons: cold.result.persons,
           images: cold.result.images,
           firstRun: pipelineFigures(cold),
-          cachedCrops: { repeats: warm.length, steadyRatio: round(warmRatio), meets: allFromCache && warmRatio <= RATIO_LIMIT, runs: warm.map(pipelineFigures) },
+          cachedCrops: {
+            repeats: warm.length,
+            steadyRatio: round(warmRatio),
+            meets: allFromCache && warmRatio <= RATIO_LIMIT,
+            runs: warm.map(pipelineFigures),
+          },
         };
-        const cachedGoal = goal(`median pipeline ms per person / median bare session.run, ${model.name}, ${dataset.key}, crops cached by an earlier run (median of ${warm.length})`, warmRatio, '×', RATIO_LIMIT,
-          { note: `runs: ${warm.map((w) => round(w.steadyRatio)).join(', ')}; mean ÷ mean: ${warm.map((w) => round(w.meanRatio)).join(', ')}; every image served from the crop cache: ${allFromCache}` });
+        const cachedGoal = goal(
+          `median pipeline ms per person / median bare session.run, ${model.name}, ${dataset.key}, crops cached by an earlier run (median of ${warm.length})`,
+          warmRatio,
+          '×',
+          RATIO_LIMIT,
+          {
+            note: `runs: ${warm.map((w) => round(w.steadyRatio)).join(', ')}; mean ÷ mean: ${warm.map((w) => round(w.meanRatio)).join(', ')}; every image served from the crop cache: ${allFromCache}`,
+          },
+        );
         goals.push({ ...cachedGoal, met: cachedGoal.met === true && allFromCache });
-        goals.push(goal(`median pipeline ms per person / median bare session.run, ${model.name}, ${dataset.key}, first run (decode + crop every image)`, cold.steadyRatio, '×', RATIO_LIMIT,
-          { note: `mean ÷ mean ${round(cold.meanRatio)}; decoded ${cold.result.decodedImages} of ${cold.result.images} images; the image worker's own time ${round(cold.result.workerMsPerPerson)} ms/person vs session.run ${round(cold.bareMs)} ms (${cold.result.workerMsPerPerson > cold.bareMs ? 'bound by JPEG decoding and cropping: prepare the crops ahead' : 'decoding can hide behind inference'})` }));
+        goals.push(
+          goal(
+            `median pipeline ms per person / median bare session.run, ${model.name}, ${dataset.key}, first run (decode + crop every image)`,
+            cold.steadyRatio,
+            '×',
+            RATIO_LIMIT,
+            {
+              note: `mean ÷ mean ${round(cold.meanRatio)}; decoded ${cold.result.decodedImages} of ${cold.result.images} images; the image worker's own time ${round(cold.result.workerMsPerPerson)} ms/person vs session.run ${round(cold.bareMs)} ms (${cold.result.workerMsPerPerson > cold.bareMs ? 'bound by JPEG decoding and cropping: prepare the crops ahead' : 'decoding can hide behind inference'})`,
+            },
+          ),
+        );
       }
       perModel.push({
         model: model.name,
@@ -150,11 +184,11 @@ export async function runInferenceBench(options: BenchOptions): Promise<Inferenc
       });
     }
 
-    const childDataset = realRoot !== undefined
-      ? writeChildDataset(temp.dir, options)
-      : { root: demo.datasetDir, label: 'demo dataset' };
+    const childDataset = realRoot !== undefined ? writeChildDataset(temp.dir, options) : { root: demo.datasetDir, label: 'demo dataset' };
     const threeModels = pickThreeModels(modelSet.files);
-    note(`inference: 3-model run through the one run path (workbench/run-variants.ts), in a child process (${threeModels.map((f) => path.basename(f)).join(', ')}) over ${childDataset.label}`);
+    note(
+      `inference: 3-model run through the one run path (workbench/run-variants.ts), in a child process (${threeModels.map((f) => path.basename(f)).join(', ')}) over ${childDataset.label}`,
+    );
     const multi = await runChild(childDataset.root, threeModels);
     if ('error' in multi) {
       goals.push(goal('3-model run: images decoded once', null, 'decodes/image', 1, { note: multi.error }));
@@ -177,7 +211,10 @@ export async function runInferenceBench(options: BenchOptions): Promise<Inferenc
       models: { source: modelSet.source, count: modelSet.files.length },
       datasets: Object.fromEntries(datasets.map((d) => [d.key, d.label])),
       ratioDefinition: `steadyRatio = the median pipeline cost per person once running (the time from the end of one person — its model run and outputs decoded — to the end of the next, through runModelsOverDataset: waits for the image worker, messages, session.run, output decoding, progress; the pauses for bare timings excluded) ÷ the median of the bare session.run timings taken during that run (3 runs of an own session every ${options.quick ? 5 : 10} persons, the pipeline paused); limit ${RATIO_LIMIT}. meanRatio = mean cost per person once running ((wall time − start-up − teardown − pauses) / persons) ÷ the mean of those bare timings; wholeRunRatio = wall time including start-up and teardown / persons ÷ the bare median. firstRun: empty crop cache (every image decoded and cropped during the run); cachedCrops: the crops are read from the crop cache, as in every run after "posebench prepare", after the app prepared the open dataset while no run was active, or after an earlier run with that input size`,
-      cropPreparation256: { how: "prepareCrops in the bench process, as posebench prepare runs it (libvips default threads), one size 256×256, empty cache", ...preparation },
+      cropPreparation256: {
+        how: 'prepareCrops in the bench process, as posebench prepare runs it (libvips default threads), one size 256×256, empty cache',
+        ...preparation,
+      },
       perModel,
       threeModelRun: { dataset: childDataset.label, models: threeModels.map((f) => path.basename(f)), ...roundAll(multi) },
     };

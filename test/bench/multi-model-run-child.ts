@@ -37,21 +37,23 @@ async function main(): Promise<void> {
     const summary = outcome.pipeline;
     if (summary === null) throw new Error('nothing ran (every variant reused)');
     const maxRssKB = process.resourceUsage().maxRSS;
-    process.stdout.write(`${JSON.stringify({
-      models: names,
-      persons: workbench.dataset.persons.length,
-      imagesTotal: summary.imagesTotal,
-      decodedImages: summary.decodedImages,
-      failedImages: summary.failedImages,
-      results: summary.results,
-      failures: failureCount,
-      firstFailures: failures,
-      elapsedMs: summary.elapsedMs,
-      inferenceMs: summary.inferenceMs,
-      waitMs: summary.waitMs,
-      rssBeforeRunMB: rssBeforeMB,
-      peakRssMB: maxRssKB / 1024,
-    })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({
+        models: names,
+        persons: workbench.dataset.persons.length,
+        imagesTotal: summary.imagesTotal,
+        decodedImages: summary.decodedImages,
+        failedImages: summary.failedImages,
+        results: summary.results,
+        failures: failureCount,
+        firstFailures: failures,
+        elapsedMs: summary.elapsedMs,
+        inferenceMs: summary.inferenceMs,
+        waitMs: summary.waitMs,
+        rssBeforeRunMB: rssBeforeMB,
+        peakRssMB: maxRssKB / 1024,
+      })}\n`,
+    );
   } finally {
     workbench.close();
     rmSync(dir, { recursive: true, force: true });

@@ -69,7 +69,11 @@ export async function runQcBench(options: BenchOptions): Promise<{ report: Recor
         const report = computePckh(inputs);
         const outcomes = personJointOutcomes(inputs, report);
         const classes = classifyErrors(geometry, set.coords, report.hits, undefined, sameImage);
-        return summarizeErrorClasses(outcomes, classes, report.perJoint.map((j) => j.count)).pckh_if_inversions_fixed;
+        return summarizeErrorClasses(
+          outcomes,
+          classes,
+          report.perJoint.map((j) => j.count),
+        ).pckh_if_inversions_fixed;
       });
       const t1 = performance.now();
       reviewGroundTruth({ geometry, headBoxes1Based, predictors });
@@ -92,21 +96,33 @@ export async function runQcBench(options: BenchOptions): Promise<{ report: Recor
     const evaluation = evaluateQueue(review.suspects, injected, [k, 2 * k]);
     // The queue filtered to the kinds answering each injected kind (as a UI filter would): recall of its
     // top K_kind and 2 K_kind, K_kind = errors of that kind injected.
-    const withinKind = Object.fromEntries((['pair_swap', 'flip', 'displaced'] as const).map((kind) => {
-      const ofKind = injected.filter((i) => i.kind === kind);
-      const list = review.suspects.filter((s) => (kind === 'displaced' ? s.kind === 'displaced_joint' : kind === 'pair_swap' ? s.kind === 'flip_pair' : FLIP_KINDS.includes(s.kind)));
-      const recall = (cut: number): number => round(ofKind.filter((inj) => list.slice(0, cut).some((s) => matches(s, inj))).length / ofKind.length, 3);
-      return [kind, { injected: ofKind.length, suspects_of_kind: list.length, recall_at_k: recall(ofKind.length), recall_at_2k: recall(2 * ofKind.length) }];
-    }));
+    const withinKind = Object.fromEntries(
+      (['pair_swap', 'flip', 'displaced'] as const).map((kind) => {
+        const ofKind = injected.filter((i) => i.kind === kind);
+        const list = review.suspects.filter((s) =>
+          kind === 'displaced' ? s.kind === 'displaced_joint' : kind === 'pair_swap' ? s.kind === 'flip_pair' : FLIP_KINDS.includes(s.kind),
+        );
+        const recall = (cut: number): number => round(ofKind.filter((inj) => list.slice(0, cut).some((s) => matches(s, inj))).length / ofKind.length, 3);
+        return [kind, { injected: ofKind.length, suspects_of_kind: list.length, recall_at_k: recall(ofKind.length), recall_at_2k: recall(2 * ofKind.length) }];
+      }),
+    );
     const goals: Goal[] = [
       goal('qc: analyze + qc, 2958 persons x 5 predictors (median of runs)', stats(totalMs).medianMs, 'ms', GOAL_MS, {
         note: `${source.dataset}; analyze ${stats(analyzeMs).medianMs} ms + qc ${stats(qcMs).medianMs} ms`,
       }),
     ];
-    for (const [kind, want] of [['pair_swap', 0.9], ['flip', 0.9], ['displaced', 0.8]] as const) {
+    for (const [kind, want] of [
+      ['pair_swap', 0.9],
+      ['flip', 0.9],
+      ['displaced', 0.8],
+    ] as const) {
       const recall = evaluation[`top_${2 * k}`]!.per_kind[kind]!.recall;
       // Goals are upper bounds: report the recall shortfall 1 − recall against 1 − want.
-      goals.push(goal(`qc: 1 - recall@2K of injected ${kind} (recall goal >= ${want})`, recall === null ? null : 1 - recall, 'share', round(1 - want, 3), { note: `recall@2K ${recall === null ? '—' : round(recall, 3)}` }));
+      goals.push(
+        goal(`qc: 1 - recall@2K of injected ${kind} (recall goal >= ${want})`, recall === null ? null : 1 - recall, 'share', round(1 - want, 3), {
+          note: `recall@2K ${recall === null ? '—' : round(recall, 3)}`,
+        }),
+      );
     }
     const report = {
       source,
@@ -120,7 +136,9 @@ export async function runQcBench(options: BenchOptions): Promise<{ report: Recor
       unmodified: {
         suspects: clean.suspects.length,
         byKind: cleanKinds,
-        top10: clean.suspects.slice(0, 10).map((s) => ({ index: s.index, image: s.image, kind: s.kind, score: s.score, joints: s.joints, votes: `${s.predictors}/${s.of}` })),
+        top10: clean.suspects
+          .slice(0, 10)
+          .map((s) => ({ index: s.index, image: s.image, kind: s.kind, score: s.score, joints: s.joints, votes: `${s.predictors}/${s.of}` })),
       },
       injected: {
         seed: SEED,
@@ -133,7 +151,13 @@ export async function runQcBench(options: BenchOptions): Promise<{ report: Recor
         ranks: injected.map((inj) => {
           const at = review.suspects.findIndex((s) => matches(s, inj));
           const found = review.suspects[at];
-          return { index: inj.person, kind: inj.kind, detail: inj.detail, rank: at >= 0 ? at + 1 : null, ...(found !== undefined ? { as: found.kind, score: found.score, votes: found.predictors, evidence: found.evidence } : {}) };
+          return {
+            index: inj.person,
+            kind: inj.kind,
+            detail: inj.detail,
+            rank: at >= 0 ? at + 1 : null,
+            ...(found !== undefined ? { as: found.kind, score: found.score, votes: found.predictors, evidence: found.evidence } : {}),
+          };
         }),
       },
     };
@@ -158,9 +182,23 @@ function matches(s: GtSuspect, inj: Injection): boolean {
   return true;
 }
 
-function evaluateQueue(suspects: readonly GtSuspect[], injected: readonly Injection[], cuts: readonly number[]): Record<string, { precision: number | null; per_kind: Record<InjectedKind, { injected: number; recall: number | null; precision: number | null; suspects_of_kind: number }> }> {
-  const result: Record<string, { precision: number | null; per_kind: Record<InjectedKind, { injected: number; recall: number | null; precision: number | null; suspects_of_kind: number }> }> = {};
-  const kindOfSuspect = (s: GtSuspect): InjectedKind | null => (s.kind === 'displaced_joint' ? 'displaced' : s.kind === 'flip_pair' ? 'pair_swap' : FLIP_KINDS.includes(s.kind) ? 'flip' : null);
+function evaluateQueue(
+  suspects: readonly GtSuspect[],
+  injected: readonly Injection[],
+  cuts: readonly number[],
+): Record<
+  string,
+  { precision: number | null; per_kind: Record<InjectedKind, { injected: number; recall: number | null; precision: number | null; suspects_of_kind: number }> }
+> {
+  const result: Record<
+    string,
+    {
+      precision: number | null;
+      per_kind: Record<InjectedKind, { injected: number; recall: number | null; precision: number | null; suspects_of_kind: number }>;
+    }
+  > = {};
+  const kindOfSuspect = (s: GtSuspect): InjectedKind | null =>
+    s.kind === 'displaced_joint' ? 'displaced' : s.kind === 'flip_pair' ? 'pair_swap' : FLIP_KINDS.includes(s.kind) ? 'flip' : null;
   for (const cut of cuts) {
     const top = suspects.slice(0, cut);
     const truePositive = top.filter((s) => injected.some((inj) => matches(s, inj)));
@@ -169,7 +207,14 @@ function evaluateQueue(suspects: readonly GtSuspect[], injected: readonly Inject
       const ofKind = injected.filter((i) => i.kind === kind);
       const found = ofKind.filter((inj) => top.some((s) => matches(s, inj))).length;
       // Precision per kind: of the top suspects whose kind answers this injected kind, the share that are injected errors.
-      const answering = top.filter((s) => kindOfSuspect(s) === kind || (kind === 'pair_swap' && kindOfSuspect(s) !== null && kindOfSuspect(s) !== 'displaced' && injected.some((inj) => inj.kind === 'pair_swap' && matches(s, inj))));
+      const answering = top.filter(
+        (s) =>
+          kindOfSuspect(s) === kind ||
+          (kind === 'pair_swap' &&
+            kindOfSuspect(s) !== null &&
+            kindOfSuspect(s) !== 'displaced' &&
+            injected.some((inj) => inj.kind === 'pair_swap' && matches(s, inj))),
+      );
       const answeringTrue = answering.filter((s) => injected.some((inj) => matches(s, inj)));
       perKind[kind] = {
         injected: ofKind.length,
@@ -213,17 +258,31 @@ function inject(geometry: GroundTruthGeometry, alreadySuspect: ReadonlySet<numbe
     const pairs = MPII_FLIP_PAIRS.map((pair, i) => ({ pair, i })).filter(({ pair: [a, b] }) => annotated(p, a) && annotated(p, b));
     if (kind === 'pair_swap') {
       // A pair whose two GT joints lie within 0.5 h of each other: swapping it changes no PCKh verdict.
-      const apart = pairs.filter(({ pair: [a, b] }) => Math.hypot(joints0Based[2 * (p * J + a)]! - joints0Based[2 * (p * J + b)]!, joints0Based[2 * (p * J + a) + 1]! - joints0Based[2 * (p * J + b) + 1]!) > 0.5 * h);
+      const apart = pairs.filter(
+        ({ pair: [a, b] }) =>
+          Math.hypot(joints0Based[2 * (p * J + a)]! - joints0Based[2 * (p * J + b)]!, joints0Based[2 * (p * J + a) + 1]! - joints0Based[2 * (p * J + b) + 1]!) >
+          0.5 * h,
+      );
       if (apart.length === 0) continue;
-      const { pair: [a, b] } = apart[Math.floor(random() * apart.length)]!;
+      const {
+        pair: [a, b],
+      } = apart[Math.floor(random() * apart.length)]!;
       swapPair(p, a, b);
       injected.push({ person: p, kind, joints: [a, b], detail: `${MPII_JOINT_NAMES[a]}<->${MPII_JOINT_NAMES[b]}` });
     } else if (kind === 'flip') {
       const whole = flipToggle++ % 2 === 0;
       const chosen = pairs.filter(({ i }) => whole || i >= 3);
       if (chosen.length < 2) continue;
-      for (const { pair: [a, b] } of chosen) swapPair(p, a, b);
-      injected.push({ person: p, kind, joints: chosen.flatMap(({ pair }) => [...pair]), detail: `${whole ? 'whole person' : 'upper body'} (${chosen.length} pairs)` });
+      for (const {
+        pair: [a, b],
+      } of chosen)
+        swapPair(p, a, b);
+      injected.push({
+        person: p,
+        kind,
+        joints: chosen.flatMap(({ pair }) => [...pair]),
+        detail: `${whole ? 'whole person' : 'upper body'} (${chosen.length} pairs)`,
+      });
     } else {
       const candidates = Array.from({ length: J }, (_, j) => j).filter((j) => annotated(p, j));
       if (candidates.length === 0) continue;
@@ -242,10 +301,17 @@ async function prepare(tmp: string): Promise<{ dataset: OpenedDataset; predictor
   if (USE_SHARED) {
     const dataset = openDataset(sharedPath('fixtures', 'mpii-val'));
     const published: [string, 0 | 1][] = [
-      ['newell', 1], ['tompson', 1], ['bearpaw-hg_s1_b1', 0], ['bearpaw-hg_s2_b1', 0], ['bearpaw-hg_s8_b1', 0],
+      ['newell', 1],
+      ['tompson', 1],
+      ['bearpaw-hg_s1_b1', 0],
+      ['bearpaw-hg_s2_b1', 0],
+      ['bearpaw-hg_s8_b1', 0],
     ];
     const predictors = published.map(([name, base]): PredictorSet => {
-      const imported = importPredictions(sharedPath('fixtures', 'mpii-predictions', `${name}.json`), { coordinateBase: base, expectedCount: dataset.persons.length });
+      const imported = importPredictions(sharedPath('fixtures', 'mpii-predictions', `${name}.json`), {
+        coordinateBase: base,
+        expectedCount: dataset.persons.length,
+      });
       return { name, coords: imported.predictions0Based };
     });
     return { dataset, predictors, source: { dataset: '../shared/fixtures/mpii-val', predictors: 'the 5 published MPII val prediction sets' } };
@@ -259,5 +325,9 @@ async function prepare(tmp: string): Promise<{ dataset: OpenedDataset; predictor
     const { preds } = perturbedGtPredictions(dataset, 0.1 + 0.03 * k, 300 + k);
     return { name: `perturbed-gt-${k}`, coords: predictionsFromBase(preds.flat(2), 0) };
   });
-  return { dataset, predictors, source: { dataset: 'synthetic: the demo dataset repeated to 2958 persons (no ../shared)', predictors: '5 perturbed-GT sets (seeded)' } };
+  return {
+    dataset,
+    predictors,
+    source: { dataset: 'synthetic: the demo dataset repeated to 2958 persons (no ../shared)', predictors: '5 perturbed-GT sets (seeded)' },
+  };
 }

@@ -32,7 +32,10 @@ export function runReportBench(input: ReportBenchInput): { report: Record<string
       const file = path.join(input.dir, `${set.name}.json`);
       const persons = set.predictions0Based.length / (MPII_JOINT_COUNT * 2);
       const preds = Array.from({ length: persons }, (_, p) =>
-        Array.from({ length: MPII_JOINT_COUNT }, (_, j) => [set.predictions0Based[(p * MPII_JOINT_COUNT + j) * 2]!, set.predictions0Based[(p * MPII_JOINT_COUNT + j) * 2 + 1]!]),
+        Array.from({ length: MPII_JOINT_COUNT }, (_, j) => [
+          set.predictions0Based[(p * MPII_JOINT_COUNT + j) * 2]!,
+          set.predictions0Based[(p * MPII_JOINT_COUNT + j) * 2 + 1]!,
+        ]),
       );
       writeFileSync(file, JSON.stringify({ preds }));
       importPredictionsVariant(wb, { file, coordinateBase: 0, protocol: 'mmpose0x', name: set.name });
@@ -58,7 +61,9 @@ export function runReportBench(input: ReportBenchInput): { report: Record<string
       report: { variants: input.sets.length, runs: input.runs, perFormatMs: perFormat, bytes, htmlWithCiMs: round(ciMs) },
       goals: [
         goal('stats: report for 8 variants, slowest format (median of runs; model + render, no --ci)', slowest, 'ms', GOAL_MS, {
-          note: `${Object.entries(perFormat).map(([f, s]) => `${f} ${s.medianMs} ms`).join(', ')}; html with --ci (B=2000) ${round(ciMs)} ms`,
+          note: `${Object.entries(perFormat)
+            .map(([f, s]) => `${f} ${s.medianMs} ms`)
+            .join(', ')}; html with --ci (B=2000) ${round(ciMs)} ms`,
         }),
       ],
     };

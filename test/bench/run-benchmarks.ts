@@ -47,7 +47,13 @@ function parseOptions(argv: string[]): { groups: Group[]; options: BenchOptions 
     strict: true,
     allowPositionals: false,
   });
-  const requested = values.only === undefined ? [...GROUPS] : values.only.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const requested =
+    values.only === undefined
+      ? [...GROUPS]
+      : values.only
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s.length > 0);
   const unknown = requested.filter((g) => !(GROUPS as readonly string[]).includes(g));
   if (unknown.length > 0) throw new Error(`--only: unknown group(s) ${unknown.join(', ')}; expected some of ${GROUPS.join(', ')}`);
   return { groups: GROUPS.filter((g) => requested.includes(g)), options: { quick: values.quick === true } };

@@ -40,8 +40,19 @@ import { errorText, goal, note, round, stats, tempDir, type BenchOptions, type G
 import { timePckh } from './pckh-benchmark.ts';
 import { perturbedGtPredictions, writeRepeatedDataset } from './synthetic-dataset.ts';
 import {
-  CHROMIUM, CHROMIUM_ARGS, GRID_SELECTOR, VIEWPORT, buildRenderer, idleFrames, installPageProbes, openGrid, scrollPass,
-  type PassPlan, type PwChromium, type PwContext, type ScrollPass,
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  GRID_SELECTOR,
+  VIEWPORT,
+  buildRenderer,
+  idleFrames,
+  installPageProbes,
+  openGrid,
+  scrollPass,
+  type PassPlan,
+  type PwChromium,
+  type PwContext,
+  type ScrollPass,
 } from './ui-bench.ts';
 
 const VARIANTS = 4;
@@ -182,10 +193,20 @@ async function measureSize(size: ScaleSize, demoDir: string, tmp: string, option
       browseGoals.push(goal(`scale ${size.label}: Browse scroll, ${tag}: p95 frame time`, null, 'ms', FRAME_LIMIT_MS, withQuick(result.skipped)));
     } else {
       for (const pass of result.passes) {
-        browseGoals.push(goal(`scale ${size.label}: Browse scroll, ${result.instances} instances, ${pass.label} ${pass.stepPxPerFrame} px/frame: p95 frame time (${pass.frames.n} frames)`, pass.frames.p95Ms, 'ms', FRAME_LIMIT_MS, {
-          tolerance: FRAME_JITTER_MS,
-          ...withQuick(`${pass.droppedFrames} of ${pass.frames.n} frames dropped (> 25 ms), ${pass.longTasks.length} long tasks; no images: cells show "image missing"; met allows ${FRAME_JITTER_MS} ms timer jitter`),
-        }));
+        browseGoals.push(
+          goal(
+            `scale ${size.label}: Browse scroll, ${result.instances} instances, ${pass.label} ${pass.stepPxPerFrame} px/frame: p95 frame time (${pass.frames.n} frames)`,
+            pass.frames.p95Ms,
+            'ms',
+            FRAME_LIMIT_MS,
+            {
+              tolerance: FRAME_JITTER_MS,
+              ...withQuick(
+                `${pass.droppedFrames} of ${pass.frames.n} frames dropped (> 25 ms), ${pass.longTasks.length} long tasks; no images: cells show "image missing"; met allows ${FRAME_JITTER_MS} ms timer jitter`,
+              ),
+            },
+          ),
+        );
       }
     }
   }
@@ -193,29 +214,72 @@ async function measureSize(size: ScaleSize, demoDir: string, tmp: string, option
   const reopen = stats(reopenMs);
   const store = stats(importMs);
   const goals: Goal[] = [
-    goal(`scale ${size.label}: open ${tag} after the first import (openWorkbench, median of ${reopenMs.length})`, reopen.medianMs, 'ms', size.openLimitMs,
-      withQuick(`first import ${round(firstImportMs)} ms`)),
+    goal(
+      `scale ${size.label}: open ${tag} after the first import (openWorkbench, median of ${reopenMs.length})`,
+      reopen.medianMs,
+      'ms',
+      size.openLimitMs,
+      withQuick(`first import ${round(firstImportMs)} ms`),
+    ),
     'skipped' in engine
       ? goal(`scale ${size.label}: engine open, ${tag} with ${VARIANTS} variants`, null, 'ms', size.openLimitMs, withQuick(engine.skipped))
-      : goal(`scale ${size.label}: engine open, ${tag} with ${VARIANTS} variants read and scored (createEngineService)`, engine.openMs, 'ms', size.openLimitMs, withQuick()),
-    goal(`scale ${size.label}: PCKh for one variant, ${pckhInstances}×16 (median of ${pckhMs.iterations})`, pckhMs.medianMs, 'ms', size.pckhLimitMs, withQuick()),
-    goal(`scale ${size.label}: store one variant's predictions, ${tag} (importPredictionsVariant, median of ${VARIANTS})`, store.medianMs, 'ms', size.storeLimitMs,
-      withQuick(`worst ${store.maxMs} ms; json read + sha256 + stored + scored + per-joint errors stored`)),
+      : goal(
+          `scale ${size.label}: engine open, ${tag} with ${VARIANTS} variants read and scored (createEngineService)`,
+          engine.openMs,
+          'ms',
+          size.openLimitMs,
+          withQuick(),
+        ),
+    goal(
+      `scale ${size.label}: PCKh for one variant, ${pckhInstances}×16 (median of ${pckhMs.iterations})`,
+      pckhMs.medianMs,
+      'ms',
+      size.pckhLimitMs,
+      withQuick(),
+    ),
+    goal(
+      `scale ${size.label}: store one variant's predictions, ${tag} (importPredictionsVariant, median of ${VARIANTS})`,
+      store.medianMs,
+      'ms',
+      size.storeLimitMs,
+      withQuick(`worst ${store.maxMs} ms; json read + sha256 + stored + scored + per-joint errors stored`),
+    ),
   ];
   if ('skipped' in engine) {
     goals.push(goal(`scale ${size.label}: metrics:table, ${VARIANTS} variants`, null, 'ms', 200, withQuick(engine.skipped)));
     goals.push(goal(`scale ${size.label}: failures:list, worst ${FAILURE_LIMIT}`, null, 'ms', 100, withQuick(engine.skipped)));
   } else {
-    goals.push(goal(`scale ${size.label}: metrics:table, ${VARIANTS} variants, ${tag} (median of ${engine.metricsTable.n})`, engine.metricsTable.medianMs, 'ms', 200,
-      withQuick(`first call ${engine.metricsTableFirstMs} ms, under mmpose1x first ${engine.metricsTableOtherProtocolFirstMs} ms`)));
-    goals.push(goal(`scale ${size.label}: failures:list, worst ${FAILURE_LIMIT} of one joint, ${tag} (median of ${engine.failuresList.n})`, engine.failuresList.medianMs, 'ms', 100,
-      withQuick(`worst ${engine.failuresList.maxMs} ms`)));
+    goals.push(
+      goal(
+        `scale ${size.label}: metrics:table, ${VARIANTS} variants, ${tag} (median of ${engine.metricsTable.n})`,
+        engine.metricsTable.medianMs,
+        'ms',
+        200,
+        withQuick(`first call ${engine.metricsTableFirstMs} ms, under mmpose1x first ${engine.metricsTableOtherProtocolFirstMs} ms`),
+      ),
+    );
+    goals.push(
+      goal(
+        `scale ${size.label}: failures:list, worst ${FAILURE_LIMIT} of one joint, ${tag} (median of ${engine.failuresList.n})`,
+        engine.failuresList.medianMs,
+        'ms',
+        100,
+        withQuick(`worst ${engine.failuresList.maxMs} ms`),
+      ),
+    );
   }
   if (largest) {
-    goals.push('skipped' in rss
-      ? goal(`scale ${size.label}: engine RSS, ${tag} open with ${VARIANTS} variants`, null, 'MB', RSS_LIMIT_MB, withQuick(rss.skipped))
-      : goal(`scale ${size.label}: engine peak RSS, ${tag} open with ${VARIANTS} variants (after metrics, failures and Browse's instances:list)`, rss.maxRssMB, 'MB', RSS_LIMIT_MB,
-        withQuick(`RSS at the end ${rss.rssMB} MB, heap used ${rss.heapUsedMB} MB`)));
+    goals.push(
+      'skipped' in rss
+        ? goal(`scale ${size.label}: engine RSS, ${tag} open with ${VARIANTS} variants`, null, 'MB', RSS_LIMIT_MB, withQuick(rss.skipped))
+        : goal(
+            `scale ${size.label}: engine peak RSS, ${tag} open with ${VARIANTS} variants (after metrics, failures and Browse's instances:list)`,
+            rss.maxRssMB,
+            'MB',
+            RSS_LIMIT_MB,
+            withQuick(`RSS at the end ${rss.rssMB} MB, heap used ${rss.heapUsedMB} MB`),
+          ),
+    );
   }
   goals.push(...browseGoals);
 
@@ -258,7 +322,10 @@ function caller(service: EngineService) {
 async function measureEngine(root: string, dbFile: string, cacheDir: string, options: BenchOptions): Promise<EngineFigures | { skipped: string }> {
   const { createEngineService } = await import('../../src-main/engine/engine-service.ts');
   let t0 = performance.now();
-  const service = await createEngineService({ dbPath: dbFile, datasetDir: root, projectRoot: projectRoot(), cacheDir, openDemoByDefault: false }, () => undefined);
+  const service = await createEngineService(
+    { dbPath: dbFile, datasetDir: root, projectRoot: projectRoot(), cacheDir, openDemoByDefault: false },
+    () => undefined,
+  );
   const openMs = performance.now() - t0;
   try {
     const call = caller(service);
@@ -348,7 +415,13 @@ async function measureBrowse(root: string, dbFile: string, tmp: string, persons:
   try {
     const userDataDir = path.join(tmp, 'chromium-profile');
     mkdirSync(userDataDir, { recursive: true });
-    context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: VIEWPORT, bypassCSP: true });
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: VIEWPORT,
+      bypassCSP: true,
+    });
     const page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.on('console', (message) => {
@@ -380,7 +453,15 @@ async function measureBrowse(root: string, dbFile: string, tmp: string, persons:
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }, GRID_SELECTOR);
     passes.push(await scrollPass(page, { label: 'wheel in the middle', thumbnails: 'cold', step: 40, frames: wheel, fromTop: false }, thumbnailCache));
-    return { instances: opened.total ?? persons, columns: opened.columns, hostStartMs: round(hostStartMs), firstCellsMs: round(firstCellsMs), idleFrames: stats(idle), passes, pageErrors };
+    return {
+      instances: opened.total ?? persons,
+      columns: opened.columns,
+      hostStartMs: round(hostStartMs),
+      firstCellsMs: round(firstCellsMs),
+      idleFrames: stats(idle),
+      passes,
+      pageErrors,
+    };
   } finally {
     await context?.close().catch(() => undefined);
     await host.close().catch(() => undefined);
@@ -423,7 +504,10 @@ async function measureEngineRss(root: string, dbFile: string, cacheDir: string):
 async function rssChild(root: string, dbFile: string, cacheDir: string): Promise<void> {
   const { createEngineService } = await import('../../src-main/engine/engine-service.ts');
   const t0 = performance.now();
-  const service = await createEngineService({ dbPath: dbFile, datasetDir: root, projectRoot: projectRoot(), cacheDir, openDemoByDefault: false }, () => undefined);
+  const service = await createEngineService(
+    { dbPath: dbFile, datasetDir: root, projectRoot: projectRoot(), cacheDir, openDemoByDefault: false },
+    () => undefined,
+  );
   const openMs = performance.now() - t0;
   const call = caller(service);
   const variants = await call('variants:list', {});

@@ -91,9 +91,15 @@ export async function runStatsBench(options: BenchOptions): Promise<StatsBenchRe
     };
     const reportBench = runReportBench({ datasetRoot: dataset.root, sets, dir: temp.dir, runs });
     const goals = [
-      goal('stats: paired bootstrap B=2000, 2958 persons x 8 variants, all columns + 28 pairs (median of runs, incl. outcomes)', total.medianMs, 'ms', GOAL_MS, {
-        note: `${source.dataset}; outcomes ${stats(prepareMs).medianMs} ms + bootstrap ${stats(bootstrapMs).medianMs} ms`,
-      }),
+      goal(
+        'stats: paired bootstrap B=2000, 2958 persons x 8 variants, all columns + 28 pairs (median of runs, incl. outcomes)',
+        total.medianMs,
+        'ms',
+        GOAL_MS,
+        {
+          note: `${source.dataset}; outcomes ${stats(prepareMs).medianMs} ms + bootstrap ${stats(bootstrapMs).medianMs} ms`,
+        },
+      ),
       ...reportBench.goals,
     ];
     return { report: { ...report, report: reportBench.report }, goals };
@@ -106,10 +112,17 @@ async function prepareSets(tmp: string): Promise<{ dataset: OpenedDataset; sets:
   if (USE_SHARED) {
     const dataset = openDataset(sharedPath('fixtures', 'mpii-val'));
     const published: [string, 0 | 1][] = [
-      ['newell', 1], ['tompson', 1], ['bearpaw-hg_s1_b1', 0], ['bearpaw-hg_s2_b1', 0], ['bearpaw-hg_s8_b1', 0],
+      ['newell', 1],
+      ['tompson', 1],
+      ['bearpaw-hg_s1_b1', 0],
+      ['bearpaw-hg_s2_b1', 0],
+      ['bearpaw-hg_s8_b1', 0],
     ];
     const sets: PredictionSet[] = published.map(([name, base]) => {
-      const imported = importPredictions(sharedPath('fixtures', 'mpii-predictions', `${name}.json`), { coordinateBase: base, expectedCount: dataset.persons.length });
+      const imported = importPredictions(sharedPath('fixtures', 'mpii-predictions', `${name}.json`), {
+        coordinateBase: base,
+        expectedCount: dataset.persons.length,
+      });
       return { name, predictions0Based: imported.predictions0Based };
     });
     for (let k = 0; sets.length < VARIANTS; k++) sets.push(perturbed(dataset, 0.2 + 0.1 * k, 100 + k));
@@ -125,7 +138,11 @@ async function prepareSets(tmp: string): Promise<{ dataset: OpenedDataset; sets:
   writeRepeatedDataset({ source: demo.datasetDir, out: root, persons: MPII_VAL_PERSONS, images: false });
   const dataset = openDataset(root);
   const sets = Array.from({ length: VARIANTS }, (_, k) => perturbed(dataset, 0.2 + 0.02 * k, 200 + k));
-  return { dataset, sets, source: { dataset: 'synthetic: the demo dataset repeated to 2958 persons (no ../shared)', predictions: '8 perturbed-GT sets (seeded)' } };
+  return {
+    dataset,
+    sets,
+    source: { dataset: 'synthetic: the demo dataset repeated to 2958 persons (no ../shared)', predictions: '8 perturbed-GT sets (seeded)' },
+  };
 }
 
 function perturbed(dataset: OpenedDataset, noise: number, seed: number): PredictionSet {

@@ -31,8 +31,14 @@ import { perturbedGtPredictions, writeRepeatedDataset } from './synthetic-datase
 
 export const CHROMIUM = process.env['POSEBENCH_CHROMIUM'] ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--disable-quic', '--no-first-run',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--no-first-run',
 ];
 const GRID_PERSONS = 3000;
 const VARIANTS = 8;
@@ -156,21 +162,34 @@ export async function runUiBench(options: BenchOptions): Promise<UiBenchResult> 
       const goals: Goal[] = [
         ...('skipped' in grid
           ? [goal(`Browse grid scroll, ${GRID_PERSONS} instances: p95 frame time`, null, 'ms', FRAME_LIMIT_MS, { note: grid.skipped })]
-          : grid.passes.map((pass) => goal(
-            `Browse grid scroll, ${grid.instances} instances, ${pass.label} ${pass.stepPxPerFrame} px/frame: p95 frame time (${pass.frames.n} frames)`,
-            pass.frames.p95Ms, 'ms', FRAME_LIMIT_MS, {
-              tolerance: FRAME_JITTER_MS,
-              note: `${pass.droppedFrames} of ${pass.frames.n} frames dropped (> 25 ms), ${pass.longTasks.length} long tasks; ` +
-                `${pass.thumbnails}: ${pass.engineCacheAtStart} of ${grid.instances} thumbnails in the engine's cache at the start; met allows ${FRAME_JITTER_MS} ms timer jitter`,
-            }))),
+          : grid.passes.map((pass) =>
+              goal(
+                `Browse grid scroll, ${grid.instances} instances, ${pass.label} ${pass.stepPxPerFrame} px/frame: p95 frame time (${pass.frames.n} frames)`,
+                pass.frames.p95Ms,
+                'ms',
+                FRAME_LIMIT_MS,
+                {
+                  tolerance: FRAME_JITTER_MS,
+                  note:
+                    `${pass.droppedFrames} of ${pass.frames.n} frames dropped (> 25 ms), ${pass.longTasks.length} long tasks; ` +
+                    `${pass.thumbnails}: ${pass.engineCacheAtStart} of ${grid.instances} thumbnails in the engine's cache at the start; met allows ${FRAME_JITTER_MS} ms timer jitter`,
+                },
+              ),
+            )),
         'skipped' in run
           ? goal('renderer long tasks during a run: longest', null, 'ms', LONG_TASK_LIMIT_MS, { note: run.skipped })
-          : goal(`renderer long tasks during a run (${run.observedSeconds} s observed): longest`, run.longestMs, 'ms', LONG_TASK_LIMIT_MS,
-            { note: `${run.longTasks.length} long task(s) over 50 ms` }),
+          : goal(`renderer long tasks during a run (${run.observedSeconds} s observed): longest`, run.longestMs, 'ms', LONG_TASK_LIMIT_MS, {
+              note: `${run.longTasks.length} long task(s) over 50 ms`,
+            }),
         'skipped' in metrics
           ? goal(`metrics view, ${VARIANTS} variants: render after data arrives`, null, 'ms', METRICS_RENDER_LIMIT_MS, { note: metrics.skipped })
-          : goal(`metrics view, ${VARIANTS} variants: render after data arrives (median of ${metrics.samplesMs.length} loads)`, metrics.afterData.medianMs, 'ms', METRICS_RENDER_LIMIT_MS,
-            { note: `worst ${metrics.afterData.maxMs} ms` }),
+          : goal(
+              `metrics view, ${VARIANTS} variants: render after data arrives (median of ${metrics.samplesMs.length} loads)`,
+              metrics.afterData.medianMs,
+              'ms',
+              METRICS_RENDER_LIMIT_MS,
+              { note: `worst ${metrics.afterData.maxMs} ms` },
+            ),
       ];
       return {
         report: {
@@ -201,10 +220,14 @@ export async function buildRenderer(outDir: string): Promise<void> {
   const root = projectRoot();
   const viteBin = path.join(root, 'node_modules', 'vite', 'bin', 'vite.js');
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, [viteBin, 'build', '--config', 'vite.renderer.config.ts', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [viteBin, 'build', '--config', 'vite.renderer.config.ts', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'],
+      {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let tail = '';
     const keep = (chunk: Buffer) => {
       tail = (tail + chunk.toString()).slice(-2000);
@@ -219,7 +242,9 @@ export async function buildRenderer(outDir: string): Promise<void> {
       process.stderr.write(chunk);
     });
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`vite build exited with ${code}: ${tail.trim().split('\n').slice(-3).join(' / ')}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`vite build exited with ${code}: ${tail.trim().split('\n').slice(-3).join(' / ')}`)),
+    );
   });
   if (!existsSync(path.join(outDir, 'index.html'))) throw new Error('vite build wrote no index.html');
 }
@@ -298,9 +323,11 @@ export function installPageProbes(config: ProbeConfig): void {
     probes.metrics.domAt = performance.now();
     observer.disconnect();
     // The frame that shows it: rAF runs before paint, the task after it runs after the paint.
-    requestAnimationFrame(() => setTimeout(() => {
-      probes.metrics.paintedAt = performance.now();
-    }, 0));
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        probes.metrics.paintedAt = performance.now();
+      }, 0),
+    );
   });
   const start = () => observer.observe(document.documentElement, { childList: true, subtree: true, attributes: false });
   if (document.documentElement) start();
@@ -316,7 +343,9 @@ async function measureMetricsView(page: PwPage, url: string, options: BenchOptio
   for (let i = 0; i < loads; i++) {
     // A fresh navigation each time: the probes are re-installed and react-query's cache is empty.
     await page.goto(freshUrl(url, 'metrics'), { waitUntil: 'load', timeout: 30_000 });
-    await page.waitForFunction(() => (window as unknown as { __benchProbes?: PageProbes }).__benchProbes?.metrics.paintedAt != null, undefined, { timeout: 30_000 });
+    await page.waitForFunction(() => (window as unknown as { __benchProbes?: PageProbes }).__benchProbes?.metrics.paintedAt != null, undefined, {
+      timeout: 30_000,
+    });
     const sample = await page.evaluate(() => {
       const probes = (window as unknown as { __benchProbes: PageProbes }).__benchProbes;
       const records = (window as unknown as { __posebenchPerf?: { records: { name: string; ms: number }[] } }).__posebenchPerf?.records ?? [];
@@ -329,7 +358,8 @@ async function measureMetricsView(page: PwPage, url: string, options: BenchOptio
   const marks = samples.map((s) => s.appMark).filter((m): m is number => m !== null);
   return {
     loads,
-    method: 'page-side: last metrics:table/metrics:curves response parsed → first frame after the table has all rows and both charts are in the DOM (rAF + task)',
+    method:
+      'page-side: last metrics:table/metrics:curves response parsed → first frame after the table has all rows and both charts are in the DOM (rAF + task)',
     afterData: stats(samples.map((s) => s.afterDataMs)),
     dataToDomCommit: stats(samples.map((s) => s.commitMs)),
     appMarkMetricsTableRender: marks.length > 0 ? stats(marks) : null,
@@ -438,7 +468,8 @@ async function measureGridScroll(firstPage: PwPage, url: string, options: BenchO
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-  if (preGenerationWaitSeconds === null) note(`ui: pre-generation did not finish within ${PRE_GENERATION_TIMEOUT_MS / 1000} s; the pre-generated passes are measured all the same`);
+  if (preGenerationWaitSeconds === null)
+    note(`ui: pre-generation did not finish within ${PRE_GENERATION_TIMEOUT_MS / 1000} s; the pre-generated passes are measured all the same`);
   const page = await extras.freshPage();
   const reopened = await openGrid(page, url);
   if ('skipped' in reopened) return reopened;
@@ -499,52 +530,62 @@ function countThumbnails(folder: string): number {
 /** One pass: the grid's scrollTop advances a fixed step per frame; rAF intervals are the frame times. */
 export async function scrollPass(page: PwPage, plan: PassPlan, thumbnailCache: string): Promise<ScrollPass> {
   const engineCacheAtStart = countThumbnails(thumbnailCache);
-  const measured = await page.evaluate(async ({ selector, pass }: { selector: string; pass: PassPlan }) => {
-    const grid = document.querySelector<HTMLElement>(selector);
-    if (grid === null) throw new Error(`no ${selector}`);
-    const probes = (window as unknown as { __benchProbes: PageProbes }).__benchProbes;
-    const nextFrame = () => new Promise<number>((resolve) => requestAnimationFrame(resolve));
-    if (pass.fromTop) {
-      grid.scrollTop = 0;
-      for (let i = 0; i < 30; i++) await nextFrame();
-    }
-    let last = await nextFrame();
-    const fromPx = grid.scrollTop;
-    const passStart = performance.now();
-    const intervals: number[] = [];
-    const maxTop = grid.scrollHeight - grid.clientHeight;
-    // Share of the thumbnails in view that have loaded (rows placed by their style's `top`, 160 px
-    // high like their cells: no layout read in the measured frames).
-    const loadedInView = (): number => {
-      const top = grid.scrollTop;
-      const bottom = top + grid.clientHeight;
-      let shown = 0;
-      let loaded = 0;
-      for (const row of grid.querySelectorAll<HTMLElement>('[role="row"]')) {
-        const y = parseFloat(row.style.top);
-        if (!(y + 160 > top && y < bottom)) continue;
-        for (const img of row.querySelectorAll('img')) {
-          shown += 1;
-          if (img.complete && img.naturalWidth > 0) loaded += 1;
-        }
+  const measured = await page.evaluate(
+    async ({ selector, pass }: { selector: string; pass: PassPlan }) => {
+      const grid = document.querySelector<HTMLElement>(selector);
+      if (grid === null) throw new Error(`no ${selector}`);
+      const probes = (window as unknown as { __benchProbes: PageProbes }).__benchProbes;
+      const nextFrame = () => new Promise<number>((resolve) => requestAnimationFrame(resolve));
+      if (pass.fromTop) {
+        grid.scrollTop = 0;
+        for (let i = 0; i < 30; i++) await nextFrame();
       }
-      return shown > 0 ? loaded / shown : 1;
-    };
-    const inView: number[] = [];
-    for (let i = 0; i < pass.frames && grid.scrollTop < maxTop; i++) {
-      if (i % 10 === 0) inView.push(loadedInView());
-      grid.scrollTop = Math.min(maxTop, grid.scrollTop + pass.step);
-      const now = await nextFrame();
-      intervals.push(now - last);
-      last = now;
-    }
-    const passEnd = performance.now();
-    inView.push(loadedInView());
-    // A second after the scroll stopped: what the user sees once they stop (after a fling too).
-    for (let i = 0; i < 60; i++) await nextFrame();
-    const settled = loadedInView();
-    return { intervals, fromPx, toPx: grid.scrollTop, inView, settled, longTasks: probes.longTasks.filter((t) => t.start >= passStart && t.start <= passEnd) };
-  }, { selector: GRID_SELECTOR, pass: plan });
+      let last = await nextFrame();
+      const fromPx = grid.scrollTop;
+      const passStart = performance.now();
+      const intervals: number[] = [];
+      const maxTop = grid.scrollHeight - grid.clientHeight;
+      // Share of the thumbnails in view that have loaded (rows placed by their style's `top`, 160 px
+      // high like their cells: no layout read in the measured frames).
+      const loadedInView = (): number => {
+        const top = grid.scrollTop;
+        const bottom = top + grid.clientHeight;
+        let shown = 0;
+        let loaded = 0;
+        for (const row of grid.querySelectorAll<HTMLElement>('[role="row"]')) {
+          const y = parseFloat(row.style.top);
+          if (!(y + 160 > top && y < bottom)) continue;
+          for (const img of row.querySelectorAll('img')) {
+            shown += 1;
+            if (img.complete && img.naturalWidth > 0) loaded += 1;
+          }
+        }
+        return shown > 0 ? loaded / shown : 1;
+      };
+      const inView: number[] = [];
+      for (let i = 0; i < pass.frames && grid.scrollTop < maxTop; i++) {
+        if (i % 10 === 0) inView.push(loadedInView());
+        grid.scrollTop = Math.min(maxTop, grid.scrollTop + pass.step);
+        const now = await nextFrame();
+        intervals.push(now - last);
+        last = now;
+      }
+      const passEnd = performance.now();
+      inView.push(loadedInView());
+      // A second after the scroll stopped: what the user sees once they stop (after a fling too).
+      for (let i = 0; i < 60; i++) await nextFrame();
+      const settled = loadedInView();
+      return {
+        intervals,
+        fromPx,
+        toPx: grid.scrollTop,
+        inView,
+        settled,
+        longTasks: probes.longTasks.filter((t) => t.start >= passStart && t.start <= passEnd),
+      };
+    },
+    { selector: GRID_SELECTOR, pass: plan },
+  );
   return {
     label: plan.label,
     thumbnails: plan.thumbnails,
@@ -569,7 +610,9 @@ export async function scrollPass(page: PwPage, plan: PassPlan, thumbnailCache: s
 async function appScrollFrames(page: PwPage): Promise<number[]> {
   return page.evaluate(() =>
     ((window as unknown as { __posebenchPerf?: { records: { name: string; ms: number }[] } }).__posebenchPerf?.records ?? [])
-      .filter((r) => r.name === 'browse-scroll-frame').map((r) => r.ms));
+      .filter((r) => r.name === 'browse-scroll-frame')
+      .map((r) => r.ms),
+  );
 }
 
 interface RunResult {
@@ -584,7 +627,12 @@ interface RunResult {
   readonly view: string;
 }
 
-async function measureRunLongTasks(page: PwPage, host: { url: string; token: string }, modelFile: string, options: BenchOptions): Promise<Skippable<RunResult>> {
+async function measureRunLongTasks(
+  page: PwPage,
+  host: { url: string; token: string },
+  modelFile: string,
+  options: BenchOptions,
+): Promise<Skippable<RunResult>> {
   const api = apiCaller(host);
   const variant = (await api('variants:addModel', { modelPath: modelFile, name: 'bench-demo-regression' })) as { id: string };
   await page.goto(freshUrl(host.url, 'runs'), { waitUntil: 'load', timeout: 30_000 });

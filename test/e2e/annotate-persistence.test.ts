@@ -7,14 +7,7 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type {
-  CorrectionHistory,
-  CorrectionResult,
-  InstanceGroundTruth,
-  MetricsTable,
-  Reevaluation,
-  RunSummary,
-} from '../../src-main/api/contract.ts';
+import type { CorrectionHistory, CorrectionResult, InstanceGroundTruth, MetricsTable, Reevaluation, RunSummary } from '../../src-main/api/contract.ts';
 import { ensureDemo } from '../../src-main/demo/ensure-demo.ts';
 import { startWebHost, type WebHost } from '../../src-main/hosts/web/web-host.ts';
 import { PROJECT_ROOT } from '../support/shared-fixtures.ts';
@@ -25,7 +18,7 @@ const LEFT_WRIST = 15;
 describe('ground-truth corrections through the engine', () => {
   let host: WebHost;
   let db: string;
-  const call = <T,>(channel: string, body: unknown = {}) => api<T>(host.url, host.token, channel, body);
+  const call = <T>(channel: string, body: unknown = {}) => api<T>(host.url, host.token, channel, body);
 
   beforeAll(async () => {
     await ensureDemo(PROJECT_ROOT);

@@ -34,7 +34,7 @@ describe.skipIf(!HAS_CHROMIUM)('ground-truth editor in the browser (web host, de
   let instanceIndex = 0;
   let original: InstanceGroundTruth;
   let variantName = '';
-  const call = <T,>(channel: string, body: unknown = {}) => api<T>(host.url, host.token, channel, body);
+  const call = <T>(channel: string, body: unknown = {}) => api<T>(host.url, host.token, channel, body);
   const history = () => call<CorrectionHistory>('corrections:history');
 
   /** Screen centre of the GT handle and the viewer's zoom (screen px per image px). */
@@ -164,17 +164,24 @@ describe.skipIf(!HAS_CHROMIUM)('ground-truth editor in the browser (web host, de
     expect(await page.getByLabel('Selected joint', { exact: true }).inputValue()).toBe(String(LEFT_WRIST));
     // The header says which GT revision the numbers reflect.
     const state = await call<WorkspaceState>('workspace:get');
-    await page.locator('.dataset-info').filter({ hasText: `GT revision ${state.dataset!.gtRevision}` }).waitFor();
+    await page
+      .locator('.dataset-info')
+      .filter({ hasText: `GT revision ${state.dataset!.gtRevision}` })
+      .waitFor();
     await screenshot(page, 'annotate-reevaluation');
   });
 
   it('undoes with Ctrl+Z and redoes with the Redo button', async () => {
     await page.locator('.editor .viewer').focus();
     await page.keyboard.press('Control+z');
-    await waitFor('undo', async () => {
-      const h = await history();
-      return h.undoCount === 0 && h.redoCount === 1 ? true : undefined;
-    }, 20_000);
+    await waitFor(
+      'undo',
+      async () => {
+        const h = await history();
+        return h.undoCount === 0 && h.redoCount === 1 ? true : undefined;
+      },
+      20_000,
+    );
     expect((await call<InstanceGroundTruth>('corrections:instance', { instanceIndex })).joints[LEFT_WRIST]).toEqual(original.joints[LEFT_WRIST]);
     await page.getByRole('button', { name: /^Redo/ }).click();
     await waitFor('redo', async () => ((await history()).undoCount === 1 ? true : undefined), 20_000);
@@ -217,10 +224,16 @@ describe.skipIf(!HAS_CHROMIUM)('ground-truth editor in the browser (web host, de
     await screenshot(page, 'annotate-export');
     // A second export to the same path needs "Overwrite".
     await page.getByRole('button', { name: 'Export', exact: true }).click();
-    await page.getByRole('status').filter({ hasText: /already exists/ }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /already exists/ })
+      .waitFor();
     await page.getByLabel('Overwrite if it exists').check();
     await page.getByRole('button', { name: 'Export', exact: true }).click();
-    await page.getByRole('status').filter({ hasText: /wrote mpii-json/ }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /wrote mpii-json/ })
+      .waitFor();
 
     const state = await call<WorkspaceState>('workspace:get');
     const source = JSON.parse(readFileSync(path.join(state.dataset!.root, 'annotations', 'mpii_val.json'), 'utf8')) as MpiiEntry[];

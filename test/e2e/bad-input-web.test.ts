@@ -43,10 +43,14 @@ const call = <T>(channel: string, body: unknown = {}) => api<T>(host.url, host.t
 
 /** The run's summary once it is no longer running. */
 const runEnded = (runId: string, what: string) =>
-  waitFor(what, async () => {
-    const mine = (await call<RunSummary[]>('runs:list')).find((r) => r.id === runId);
-    return mine !== undefined && mine.status !== 'running' ? mine : undefined;
-  }, 120_000);
+  waitFor(
+    what,
+    async () => {
+      const mine = (await call<RunSummary[]>('runs:list')).find((r) => r.id === runId);
+      return mine !== undefined && mine.status !== 'running' ? mine : undefined;
+    },
+    120_000,
+  );
 
 beforeAll(async () => {
   demo = await makeBadInputDemo('posebench-bad-web-');
@@ -79,7 +83,9 @@ describe('web host API on bad input', () => {
   }, 60_000);
 
   it('a malformed folder opened during a run leaves the run going', async () => {
-    const heatmap = (await call<AddModelResult>('variants:addModel', { modelPath: demo.modelFiles.find((f) => f.includes('heatmap_256'))!, name: 'running-while-open' })).variant;
+    const heatmap = (
+      await call<AddModelResult>('variants:addModel', { modelPath: demo.modelFiles.find((f) => f.includes('heatmap_256'))!, name: 'running-while-open' })
+    ).variant;
     const run = await call<RunSummary>('runs:start', { variantIds: [heatmap.id] });
     const [broken] = makeBrokenDatasets(demo);
     await apiError('workspace:open', { datasetDir: broken!.dir });

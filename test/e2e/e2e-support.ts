@@ -104,10 +104,14 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
 
 /** `posebench eval --demo --format json` as the user runs it (`extraArgs` e.g. `--protocol mmpose1x`). */
 export async function cliEvalDemo(db: string, extraArgs: readonly string[] = []): Promise<CliEvalJson> {
-  const { stdout } = await run(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'posebench.js'), 'eval', '--demo', '--format', 'json', '--db', db, ...extraArgs], {
-    cwd: PROJECT_ROOT,
-    maxBuffer: 16 * 1024 * 1024,
-  });
+  const { stdout } = await run(
+    process.execPath,
+    [path.join(PROJECT_ROOT, 'bin', 'posebench.js'), 'eval', '--demo', '--format', 'json', '--db', db, ...extraArgs],
+    {
+      cwd: PROJECT_ROOT,
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
   return JSON.parse(stdout) as CliEvalJson;
 }
 
@@ -153,7 +157,8 @@ export function horizontalOverflow(page: Page): Promise<string[]> {
     const root = document.documentElement;
     if (root.scrollWidth > root.clientWidth) out.push(`document ${root.scrollWidth} > ${root.clientWidth}`);
     for (const view of document.querySelectorAll<HTMLElement>('.view, .view-split, .panel')) {
-      if (view.scrollWidth > view.clientWidth + 1) out.push(`${view.className} ${view.getAttribute('aria-labelledby') ?? ''} ${view.scrollWidth} > ${view.clientWidth}`);
+      if (view.scrollWidth > view.clientWidth + 1)
+        out.push(`${view.className} ${view.getAttribute('aria-labelledby') ?? ''} ${view.scrollWidth} > ${view.clientWidth}`);
     }
     return out;
   });

@@ -14,7 +14,18 @@ import { startWebHost, type WebHost } from '../../src-main/hosts/web/web-host.ts
 import { writeFileSync } from 'node:fs';
 import { writeSyntheticDataset } from '../unit/export/export-test-support.ts';
 import { takeBrowserProblems } from '../support/browser-problems.ts';
-import { api, ensureRendererBuilt, HAS_CHROMIUM, horizontalOverflow, openBrowser, screenshotsAt, tempDir, VIEWPORTS, waitFor, type BrowserSession } from './e2e-support.ts';
+import {
+  api,
+  ensureRendererBuilt,
+  HAS_CHROMIUM,
+  horizontalOverflow,
+  openBrowser,
+  screenshotsAt,
+  tempDir,
+  VIEWPORTS,
+  waitFor,
+  type BrowserSession,
+} from './e2e-support.ts';
 
 if (!HAS_CHROMIUM) console.warn('[skip] newcomer e2e: /usr/bin/chromium is missing (apt-get install chromium)');
 
@@ -31,10 +42,14 @@ describe.skipIf(!HAS_CHROMIUM)('the app as a newcomer meets it (web host, demo)'
     await ensureRendererBuilt();
     await ensureDemo(PROJECT_ROOT);
     host = await startWebHost({ db: path.join(dir, 'workspace.sqlite'), log: () => undefined });
-    await waitFor('the demo run', async () => {
-      const runs = await api<RunSummary[]>(host.url, host.token, 'runs:list');
-      return runs.length > 0 && runs.every((r) => r.status !== 'running') ? runs : undefined;
-    }, 240_000);
+    await waitFor(
+      'the demo run',
+      async () => {
+        const runs = await api<RunSummary[]>(host.url, host.token, 'runs:list');
+        return runs.length > 0 && runs.every((r) => r.status !== 'running') ? runs : undefined;
+      },
+      240_000,
+    );
     variants = (await api<VariantSummary[]>(host.url, host.token, 'variants:list')).filter((v) => v.evaluated);
     browser = await openBrowser();
     page = browser.page;
@@ -70,7 +85,17 @@ describe.skipIf(!HAS_CHROMIUM)('the app as a newcomer meets it (web host, demo)'
         await grid.getByRole('gridcell').first().click();
         await page.getByRole('region', { name: /^Instance \d+$/ }).waitFor();
         await page.locator('.instance-panel svg image').first().waitFor();
-        await waitFor('thumbnails', async () => ((await grid.locator('img').first().evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)) ? true : undefined), 30_000);
+        await waitFor(
+          'thumbnails',
+          async () =>
+            (await grid
+              .locator('img')
+              .first()
+              .evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
+              ? true
+              : undefined,
+          30_000,
+        );
       },
     },
     { name: 'Compare', prepare: async () => void (await page.locator('.pane').first().waitFor()) },
@@ -78,7 +103,12 @@ describe.skipIf(!HAS_CHROMIUM)('the app as a newcomer meets it (web host, demo)'
       name: 'Annotate',
       prepare: async () => {
         await page.getByRole('region', { name: /^Annotate instance/ }).waitFor();
-        await page.getByRole('table', { name: /changed/i }).or(page.getByText(/No verdict changed|no corrections/i)).first().waitFor({ timeout: 30_000 }).catch(() => undefined);
+        await page
+          .getByRole('table', { name: /changed/i })
+          .or(page.getByText(/No verdict changed|no corrections/i))
+          .first()
+          .waitFor({ timeout: 30_000 })
+          .catch(() => undefined);
       },
     },
     { name: 'Runs', prepare: async () => void (await page.getByRole('table').first().waitFor()) },
@@ -115,11 +145,15 @@ describe.skipIf(!HAS_CHROMIUM)('the app as a newcomer meets it (web host, demo)'
     await page.getByRole('table', { name: 'Failures for right ankle, worst first' }).waitFor();
     await waitFor('the pane on the new list', async () => ((await paneInstance()) === (await firstRowInstance()) ? true : undefined), 15_000);
     await page.getByLabel('Variant', { exact: true }).selectOption({ label: variants[1]!.name });
-    await waitFor('the pane on the new variant\'s list', async () => {
-      const first = await firstRowInstance();
-      const focus = await page.locator('section.instance-panel header').innerText();
-      return (await paneInstance()) === first && focus.includes('right ankle') ? true : undefined;
-    }, 15_000);
+    await waitFor(
+      "the pane on the new variant's list",
+      async () => {
+        const first = await firstRowInstance();
+        const focus = await page.locator('section.instance-panel header').innerText();
+        return (await paneInstance()) === first && focus.includes('right ankle') ? true : undefined;
+      },
+      15_000,
+    );
     // The pane names the variant it shows.
     await page.getByRole('img', { name: `right ankle (${variants[1]!.name})`, exact: true }).waitFor();
     await failureRows().first().focus();
@@ -189,7 +223,12 @@ describe.skipIf(!HAS_CHROMIUM)('the app as a newcomer meets it (web host, demo)'
 
   it('the curve legend shows the AUC of the selected joint', async () => {
     await tab('Metrics');
-    const curves = await api<{ thresholds: number[]; series: { variantName: string; perJoint: (number | null)[][]; auc: number | null }[] }>(host.url, host.token, 'metrics:curves', {});
+    const curves = await api<{ thresholds: number[]; series: { variantName: string; perJoint: (number | null)[][]; auc: number | null }[] }>(
+      host.url,
+      host.token,
+      'metrics:curves',
+      {},
+    );
     const legend = page.locator('section[aria-labelledby="curves-title"]');
     await legend.getByText(`${curves.series[0]!.variantName} · AUC ${curves.series[0]!.auc!.toFixed(1)}`).waitFor();
     await page.getByLabel('Curve joint').selectOption({ label: 'left wrist' });
@@ -259,7 +298,10 @@ describe.skipIf(!HAS_CHROMIUM)('the app as a newcomer meets it (web host, demo)'
     const rows = table.locator('tbody tr');
     expect(await rows.count()).toBe(10); // 6 left/right pairs + head top, upper neck, pelvis, thorax = 16 joints
     const metrics = await api<{ perJoint: { variantName: string; pckh: (number | null)[] }[] }>(host.url, host.token, 'metrics:table', {});
-    const wrist = await rows.filter({ has: page.getByRole('rowheader', { name: 'wrist', exact: true }) }).locator('td').allInnerTexts();
+    const wrist = await rows
+      .filter({ has: page.getByRole('rowheader', { name: 'wrist', exact: true }) })
+      .locator('td')
+      .allInnerTexts();
     // Columns: R, L per variant; MPII right wrist 10, left wrist 15.
     metrics.perJoint.forEach((row, v) => {
       expect(wrist[2 * v]).toBe(row.pckh[10]!.toFixed(2));
@@ -280,11 +322,18 @@ describe.skipIf(!HAS_CHROMIUM)('the app as a newcomer meets it (web host, demo)'
     await page.getByRole('combobox', { name: 'Filter variant A' }).selectOption({ label: variants[2]!.name });
     await page.getByRole('combobox', { name: 'Filter variant B' }).selectOption({ label: variants[0]!.name });
     await page.getByRole('combobox', { name: 'Filter', exact: true }).selectOption('both-miss');
-    const expected = await api<{ total: number }>(host.url, host.token, 'compare:filter', { a: variants[2]!.id, b: variants[0]!.id, joint: 15, relation: 'both-miss' });
+    const expected = await api<{ total: number }>(host.url, host.token, 'compare:filter', {
+      a: variants[2]!.id,
+      b: variants[0]!.id,
+      joint: 15,
+      relation: 'both-miss',
+    });
     await page.getByText(`${expected.total} instances on left wrist`).waitFor();
     const options = await page.getByRole('combobox', { name: 'Filter', exact: true }).locator('option').allInnerTexts();
     expect(options).toEqual(['A hits, B misses', 'A misses, B hits', 'both miss', 'both hit']);
-    const boxes = await page.locator('text.scatter-label').evaluateAll((els) => els.map((el) => (el as SVGTextElement).getBoundingClientRect().toJSON() as DOMRect));
+    const boxes = await page
+      .locator('text.scatter-label')
+      .evaluateAll((els) => els.map((el) => (el as SVGTextElement).getBoundingClientRect().toJSON() as DOMRect));
     expect(boxes.length).toBe(variants.length);
     const svg = await page.getByRole('img', { name: /Latency .* vs PCKh/ }).boundingBox();
     for (const [i, box] of boxes.entries()) {
@@ -314,7 +363,10 @@ describe.skipIf(!HAS_CHROMIUM)('the app as a newcomer meets it (web host, demo)'
     await form.getByRole('button', { name: 'Import' }).click();
     await form.getByText(/gt-shifted: the file is unchanged since its last import; its numbers are reused/).waitFor({ timeout: 60_000 });
     await page.goto(`${host.url}#compare`);
-    await page.getByTestId('scatter-missing-note').getByText(/gt-shifted \(imported predictions\)/).waitFor();
+    await page
+      .getByTestId('scatter-missing-note')
+      .getByText(/gt-shifted \(imported predictions\)/)
+      .waitFor();
   });
 
   it('another dataset: Runs lists only its runs; a missing image says so in the Failures pane', async () => {
@@ -331,7 +383,10 @@ describe.skipIf(!HAS_CHROMIUM)('the app as a newcomer meets it (web host, demo)'
     // Person 3's image (img_c.png) has no file.
     await page.goto(`${host.url}#failures?fj=15&open=3`);
     await page.getByRole('region', { name: 'Instance 3' }).waitFor();
-    await page.getByRole('note').getByText(/image missing: img_c\.png/).waitFor();
+    await page
+      .getByRole('note')
+      .getByText(/image missing: img_c\.png/)
+      .waitFor();
     await screenshotsAt(page, 'newcomer-failures-image-missing', [VIEWPORTS[0]]);
     await api(host.url, host.token, 'workspace:open', { demo: true });
   });

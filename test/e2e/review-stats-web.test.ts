@@ -15,7 +15,17 @@ import { ensureDemo } from '../../src-main/demo/ensure-demo.ts';
 import { startWebHost, type WebHost } from '../../src-main/hosts/web/web-host.ts';
 import { plantedPair, readEntries, writePlantedPredictions, type PlantedPair } from '../support/planted-flip.ts';
 import { PROJECT_ROOT } from '../support/shared-fixtures.ts';
-import { api, ensureRendererBuilt, HAS_CHROMIUM, horizontalOverflow, openBrowser, screenshotsAt, tempDir, waitFor, type BrowserSession } from './e2e-support.ts';
+import {
+  api,
+  ensureRendererBuilt,
+  HAS_CHROMIUM,
+  horizontalOverflow,
+  openBrowser,
+  screenshotsAt,
+  tempDir,
+  waitFor,
+  type BrowserSession,
+} from './e2e-support.ts';
 
 if (!HAS_CHROMIUM) console.warn('[skip] review/stats e2e: /usr/bin/chromium is missing (apt-get install chromium)');
 
@@ -25,7 +35,7 @@ describe.skipIf(!HAS_CHROMIUM)('review and statistics in the browser (web host)'
   let page: Page;
   let planted: PlantedPair;
   let demoDir = '';
-  const call = <T,>(channel: string, body: unknown = {}) => api<T>(host.url, host.token, channel, body);
+  const call = <T>(channel: string, body: unknown = {}) => api<T>(host.url, host.token, channel, body);
 
   beforeAll(async () => {
     await ensureRendererBuilt();
@@ -100,7 +110,9 @@ describe.skipIf(!HAS_CHROMIUM)('review and statistics in the browser (web host)'
 
     // CSV export of the queue shown, with the decision.
     const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
-    const csv = readFileSync((await csvDownload.path())!, 'utf8').trim().split('\n');
+    const csv = readFileSync((await csvDownload.path())!, 'utf8')
+      .trim()
+      .split('\n');
     expect(csv[0]).toBe('rank,index,image,kind,score,joints,predictors,of,proposal,evidence,decision,decided_at');
     expect(csv.find((line) => line.includes(`,${planted.index},`) && line.includes('label_right'))).toBeDefined();
 
@@ -126,7 +138,10 @@ describe.skipIf(!HAS_CHROMIUM)('review and statistics in the browser (web host)'
     await page.getByLabel('Export format').selectOption('mpii-json');
     await page.getByLabel('Output file').fill(outFile);
     await page.getByRole('button', { name: 'Export', exact: true }).click();
-    await page.getByRole('status').filter({ hasText: /wrote mpii-json/ }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /wrote mpii-json/ })
+      .waitFor();
     const exported = JSON.parse(readFileSync(outFile, 'utf8')) as { joints: [number, number][] }[];
     const original = readEntries(demoDir)[planted.index]!;
     expect(exported[planted.index]!.joints[planted.a]).toEqual(original.joints[planted.b]);
@@ -140,7 +155,9 @@ describe.skipIf(!HAS_CHROMIUM)('review and statistics in the browser (web host)'
     await page.locator('table[aria-label="PCKh per joint"] td[data-column="PCKh"] .ci').first().waitFor();
     const cell = await page.locator('table[aria-label="PCKh per joint"] td[data-column="PCKh"]').first().textContent();
     expect(cell).toMatch(/^\d+\.\d{2} \[\d+\.\d, \d+\.\d\]$/);
-    const stats = await call<{ variants: { name: string; columns: { name: string; value: number; ci: [number, number] }[] }[] }>('stats:variant', { protocol: 'mmpose0x' });
+    const stats = await call<{ variants: { name: string; columns: { name: string; value: number; ci: [number, number] }[] }[] }>('stats:variant', {
+      protocol: 'mmpose0x',
+    });
     const first = stats.variants[0]!.columns.find((c) => c.name === 'PCKh')!;
     expect(cell).toBe(`${first.value.toFixed(2)} [${first.ci[0].toFixed(1)}, ${first.ci[1].toFixed(1)}]`);
     expect(await page.locator('svg g.ci-bar').count()).toBeGreaterThan(0);
@@ -193,17 +210,24 @@ describe.skipIf(!HAS_CHROMIUM)('review and statistics in the browser (web host)'
     const added: string[] = [];
     for (const file of demo.modelFiles) added.push((await call<{ variant: { id: string } }>('variants:addModel', { modelPath: file })).variant.id);
     await call('runs:start', { variantIds: added });
-    await waitFor('the demo models run', async () => {
-      const runs = await call<{ status: string }[]>('runs:list');
-      return runs.length > 0 && runs.every((r) => r.status !== 'running') ? runs : undefined;
-    }, 240_000);
+    await waitFor(
+      'the demo models run',
+      async () => {
+        const runs = await call<{ status: string }[]>('runs:list');
+        return runs.length > 0 && runs.every((r) => r.status !== 'running') ? runs : undefined;
+      },
+      240_000,
+    );
     const variants = await call<{ id: string; name: string }[]>('variants:list');
     const id = (name: string) => variants.find((v) => v.name === name)!.id;
     await page.setViewportSize({ width: 1440, height: 900 });
     await page.goto(`${host.url}#compare?cv=${[id('noisy-a'), id('noisy-c'), ...added.slice(0, 2)].join(',')}`);
     const row = page.locator('table[aria-label="Difference to baseline"] tbody tr').nth(1);
     await row.locator('td[data-significant]').first().waitFor();
-    const pair = await call<{ columns: { name: string; delta_excludes_zero: boolean; holm_p: number | null }[] }>('stats:compare', { a: id('noisy-c'), b: id('noisy-a') });
+    const pair = await call<{ columns: { name: string; delta_excludes_zero: boolean; holm_p: number | null }[] }>('stats:compare', {
+      a: id('noisy-c'),
+      b: id('noisy-a'),
+    });
     for (const column of ['PCKh', 'PCKh@0.1', 'Wrist']) {
       const expected = pair.columns.find((c) => c.name === column)!;
       const cell = row.locator(`td[data-column="${column}"]`);

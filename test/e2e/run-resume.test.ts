@@ -31,7 +31,7 @@ function readStore(db: string): { runs: { id: number; variant_id: number; status
 describe('a model run survives an engine crash', () => {
   let host: WebHost;
   let db: string;
-  const call = <T,>(channel: string, body: unknown = {}) => api<T>(host.url, host.token, channel, body);
+  const call = <T>(channel: string, body: unknown = {}) => api<T>(host.url, host.token, channel, body);
 
   beforeAll(async () => {
     await ensureDemo(PROJECT_ROOT);
@@ -45,12 +45,16 @@ describe('a model run survives an engine crash', () => {
 
   it('resumes the stored run after a SIGKILL without redoing committed persons', async () => {
     // The demo opens with a run of every demo model; let it commit a few batches, then kill the engine.
-    const committed = await waitFor('committed predictions', async () => {
-      const store = readStore(db);
-      const perRun = new Map<number, number>();
-      for (const p of store.predictions) perRun.set(p.run_id, (perRun.get(p.run_id) ?? 0) + 1);
-      return store.runs.length > 0 && store.runs.every((run) => run.status === 'running' && (perRun.get(run.id) ?? 0) >= 32) ? store : undefined;
-    }, 120_000);
+    const committed = await waitFor(
+      'committed predictions',
+      async () => {
+        const store = readStore(db);
+        const perRun = new Map<number, number>();
+        for (const p of store.predictions) perRun.set(p.run_id, (perRun.get(p.run_id) ?? 0) + 1);
+        return store.runs.length > 0 && store.runs.every((run) => run.status === 'running' && (perRun.get(run.id) ?? 0) >= 32) ? store : undefined;
+      },
+      120_000,
+    );
     const runsBefore = await call<RunSummary[]>('runs:list');
     expect(runsBefore.some((run) => run.status === 'running')).toBe(true);
 
@@ -74,10 +78,14 @@ describe('a model run survives an engine crash', () => {
     expect(killedAt.predictions.length).toBeGreaterThanOrEqual(committed.predictions.length);
     expect(killedAt.predictions.length).toBeLessThan(killedAt.runs.length * 200);
 
-    await waitFor('the resumed runs to finish', async () => {
-      const runs = await call<RunSummary[]>('runs:list');
-      return runs.length > 0 && runs.every((run) => run.status !== 'running') ? runs : undefined;
-    }, 240_000);
+    await waitFor(
+      'the resumed runs to finish',
+      async () => {
+        const runs = await call<RunSummary[]>('runs:list');
+        return runs.length > 0 && runs.every((run) => run.status !== 'running') ? runs : undefined;
+      },
+      240_000,
+    );
     const after = readStore(db);
 
     // Same stored runs (no new ones), all done, every person predicted once.

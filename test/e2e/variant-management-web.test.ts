@@ -55,13 +55,17 @@ describe.skipIf(!HAS_CHROMIUM)('variant management in the browser (issue 11)', (
   let cliMetrics: string[];
   let variantId: string;
 
-  const call = <T,>(channel: string, body: unknown = {}) => api<T>(host.url, host.token, channel, body);
+  const call = <T>(channel: string, body: unknown = {}) => api<T>(host.url, host.token, channel, body);
   const variant = async (): Promise<VariantSummary | undefined> => (await call<VariantSummary[]>('variants:list')).find((v) => v.id === variantId);
   const allSettled = (what: string) =>
-    waitFor(what, async () => {
-      const runs = await call<RunSummary[]>('runs:list');
-      return runs.every((r) => r.status !== 'running') ? runs : undefined;
-    }, 240_000);
+    waitFor(
+      what,
+      async () => {
+        const runs = await call<RunSummary[]>('runs:list');
+        return runs.every((r) => r.status !== 'running') ? runs : undefined;
+      },
+      240_000,
+    );
 
   /** The metric cells of `name`'s row in the Metrics table, as shown (undefined: no such row). */
   const metricsRow = async (name: string): Promise<string[] | undefined> => {
@@ -102,10 +106,14 @@ describe.skipIf(!HAS_CHROMIUM)('variant management in the browser (issue 11)', (
     cliMetrics = shown(metrics);
     host = await startWebHost({ db: path.join(dir, 'workspace.sqlite'), log: () => undefined });
     // The demo's models are run when the demo is first opened; wait for that run.
-    await waitFor('the demo run', async () => {
-      const runs = await call<RunSummary[]>('runs:list');
-      return runs.length > 0 && runs.every((r) => r.status !== 'running') ? runs : undefined;
-    }, 240_000);
+    await waitFor(
+      'the demo run',
+      async () => {
+        const runs = await call<RunSummary[]>('runs:list');
+        return runs.length > 0 && runs.every((r) => r.status !== 'running') ? runs : undefined;
+      },
+      240_000,
+    );
     browser = await openBrowser();
     page = browser.page;
     await page.goto(host.url);
@@ -122,7 +130,9 @@ describe.skipIf(!HAS_CHROMIUM)('variant management in the browser (issue 11)', (
     const metrics = await call<MetricsTable>('metrics:table');
     const withSpread = metrics.rows.find((row) => row.latency !== null && row.latency.p5Ms !== null);
     expect(withSpread, 'the demo runs measure a latency distribution').toBeDefined();
-    const cell = table.locator('tbody tr', { has: page.getByRole('rowheader', { name: withSpread!.variantName, exact: true }) }).locator('td[data-column="latency"]');
+    const cell = table
+      .locator('tbody tr', { has: page.getByRole('rowheader', { name: withSpread!.variantName, exact: true }) })
+      .locator('td[data-column="latency"]');
     expect(await cell.innerText()).toMatch(/^\d+\.\d+ ±\d+\.\d+$/);
     expect(await cell.getAttribute('title')).toMatch(/median, p5–p95 .* ms, IQR .* ms, n = \d+ single-thread session\.run timings/);
     // The best mark on latency only when the engine says the fastest is clearly separated.
@@ -136,7 +146,9 @@ describe.skipIf(!HAS_CHROMIUM)('variant management in the browser (issue 11)', (
     const bars = page.locator('svg.chart g.error-bar');
     await bars.first().waitFor();
     expect(await bars.count()).toBeGreaterThanOrEqual(2);
-    expect(await page.getByRole('table', { name: 'Difference to baseline' }).locator('td[data-column="latency"]').first().innerText()).toMatch(/^\d+\.\d+ ±\d+\.\d+$/);
+    expect(await page.getByRole('table', { name: 'Difference to baseline' }).locator('td[data-column="latency"]').first().innerText()).toMatch(
+      /^\d+\.\d+ ±\d+\.\d+$/,
+    );
     await fitsAtEveryViewport('Compare');
     await screenshotsAt(page, 'variants-compare-error-bars');
   }, 300_000);
@@ -165,11 +177,19 @@ describe.skipIf(!HAS_CHROMIUM)('variant management in the browser (issue 11)', (
     await page.getByLabel(`Run ${NAME}`).waitFor();
     expect(await page.getByLabel(`Run ${NAME}`).isChecked()).toBe(true);
     await page.getByRole('button', { name: 'Start run (1)' }).click();
-    await waitFor('the new variant evaluated', async () => {
-      const v = await variant();
-      return v?.evaluated && v.status === 'ready' ? v : undefined;
-    }, 240_000);
-    await page.getByRole('group', { name: /^Run r\d+$/ }).first().getByText(`${NAME}: 200 persons`).waitFor();
+    await waitFor(
+      'the new variant evaluated',
+      async () => {
+        const v = await variant();
+        return v?.evaluated && v.status === 'ready' ? v : undefined;
+      },
+      240_000,
+    );
+    await page
+      .getByRole('group', { name: /^Run r\d+$/ })
+      .first()
+      .getByText(`${NAME}: 200 persons`)
+      .waitFor();
 
     await openTab('Metrics');
     await waitFor('the new row in Metrics', () => metricsRow(NAME), 20_000);
@@ -238,17 +258,25 @@ describe.skipIf(!HAS_CHROMIUM)('variant management in the browser (issue 11)', (
 
     await page.getByLabel(`Run ${RENAMED}`).check();
     await page.getByRole('button', { name: /Start run/ }).click();
-    await waitFor('the run with the new options', async () => {
-      const v = await variant();
-      return v !== undefined && v.stale === null && v.status === 'ready' ? v : undefined;
-    }, 240_000);
+    await waitFor(
+      'the run with the new options',
+      async () => {
+        const v = await variant();
+        return v !== undefined && v.stale === null && v.status === 'ready' ? v : undefined;
+      },
+      240_000,
+    );
     await allSettled('the run to settle');
     await stale.waitFor({ state: 'detached' });
     await openTab('Metrics');
-    const flipOff = await waitFor('new numbers', async () => {
-      const row = await metricsRow(RENAMED);
-      return row !== undefined && JSON.stringify(row) !== JSON.stringify(cliMetrics) ? row : undefined;
-    }, 20_000);
+    const flipOff = await waitFor(
+      'new numbers',
+      async () => {
+        const row = await metricsRow(RENAMED);
+        return row !== undefined && JSON.stringify(row) !== JSON.stringify(cliMetrics) ? row : undefined;
+      },
+      20_000,
+    );
     // Without flip test the copy is the demo heatmap model as its own sidecar sets it: the same numbers.
     expect(flipOff).toEqual(await metricsRow('demo_heatmap_256'));
 
@@ -258,7 +286,11 @@ describe.skipIf(!HAS_CHROMIUM)('variant management in the browser (issue 11)', (
     await page.getByRole('button', { name: /Start run/ }).click();
     await waitFor('the reusing run', async () => ((await call<RunSummary[]>('runs:list')).length > runsBefore ? true : undefined), 20_000);
     await allSettled('the reusing run to settle');
-    await page.getByRole('group', { name: /^Run r\d+$/ }).first().getByText(`${RENAMED}: unchanged since its last run: reused`).waitFor();
+    await page
+      .getByRole('group', { name: /^Run r\d+$/ })
+      .first()
+      .getByText(`${RENAMED}: unchanged since its last run: reused`)
+      .waitFor();
   }, 300_000);
 
   it('shows every manifest field and the latency history in the details row; Re-measure latency adds a row', async () => {

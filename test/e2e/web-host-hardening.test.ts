@@ -40,7 +40,9 @@ describe('web host: malformed requests get a 4xx', () => {
     new Promise((resolve, reject) => {
       const req = http.request({ host: '127.0.0.1', port, method, path: target, headers }, (res) => {
         let text = '';
-        res.setEncoding('utf8').on('data', (chunk: string) => { text += chunk; });
+        res.setEncoding('utf8').on('data', (chunk: string) => {
+          text += chunk;
+        });
         res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
         res.on('error', reject);
       });

@@ -90,7 +90,11 @@ describe('web host boundaries', () => {
     expect(invalid.error.kind).toBe('bad-request');
     const missing = await post('variants:details', { variantId: 'v-nope' }, token);
     expect(missing.status).toBe(200);
-    expect(((await missing.json()) as { ok: boolean; error: { name: string; kind?: string; message: string } }).error).toMatchObject({ name: 'UserError', kind: 'not-found', message: 'unknown variant "v-nope"' });
+    expect(((await missing.json()) as { ok: boolean; error: { name: string; kind?: string; message: string } }).error).toMatchObject({
+      name: 'UserError',
+      kind: 'not-found',
+      message: 'unknown variant "v-nope"',
+    });
     const cancel = await post('runs:cancel', { runId: 'r999' }, token);
     expect(((await cancel.json()) as { error: { kind?: string } }).error.kind).toBe('not-found');
   });

@@ -13,7 +13,18 @@ import { PROJECT_ROOT } from '../support/shared-fixtures.ts';
 import { startWebHost, type WebHost } from '../../src-main/hosts/web/web-host.ts';
 import { applyCorrection, effectiveAnnotations } from '../../src-main/store/corrections-repo.ts';
 import { openWorkbench } from '../../src-main/workbench/workbench.ts';
-import { api, cliEvalDemo, ensureRendererBuilt, HAS_CHROMIUM, openBrowser, screenshot, tempDir, waitFor, type BrowserSession, type CliEvalJson } from './e2e-support.ts';
+import {
+  api,
+  cliEvalDemo,
+  ensureRendererBuilt,
+  HAS_CHROMIUM,
+  openBrowser,
+  screenshot,
+  tempDir,
+  waitFor,
+  type BrowserSession,
+  type CliEvalJson,
+} from './e2e-support.ts';
 
 if (!HAS_CHROMIUM) console.warn('[skip] web workbench e2e: /usr/bin/chromium is missing (apt-get install chromium)');
 
@@ -118,7 +129,11 @@ describe.skipIf(!HAS_CHROMIUM)('workbench in the browser (web host, demo workspa
       const heading = page.locator('#metrics-table-title');
       const selector = page.getByLabel('PCKh protocol');
       await heading.getByText(`GT revision ${corrected.history.gtRevision}`).waitFor();
-      await waitFor('the 0.x table of the corrected GT', async () => (JSON.stringify(await shownTable(names)) === JSON.stringify(cli0) ? true : undefined), 20_000);
+      await waitFor(
+        'the 0.x table of the corrected GT',
+        async () => (JSON.stringify(await shownTable(names)) === JSON.stringify(cli0) ? true : undefined),
+        20_000,
+      );
 
       await selector.selectOption('mmpose1x');
       await heading.locator('.protocol-name', { hasText: 'mmpose1x' }).waitFor();
@@ -144,7 +159,11 @@ describe.skipIf(!HAS_CHROMIUM)('workbench in the browser (web host, demo workspa
       // The later tests see the demo's own GT again.
       await api(host.url, host.token, 'corrections:undo');
     }
-    await waitFor('the original 0.x table', async () => (JSON.stringify(await shownTable(Object.keys(displayed(cli)))) === JSON.stringify(displayed(cli)) ? true : undefined), 20_000);
+    await waitFor(
+      'the original 0.x table',
+      async () => (JSON.stringify(await shownTable(Object.keys(displayed(cli)))) === JSON.stringify(displayed(cli)) ? true : undefined),
+      20_000,
+    );
   });
 
   it('opens Failures for the left wrist, worst first, with the tolerance circle', async () => {
@@ -172,8 +191,23 @@ describe.skipIf(!HAS_CHROMIUM)('workbench in the browser (web host, demo workspa
     const rendered = await grid.getByRole('gridcell').count();
     expect(rendered).toBeGreaterThan(0);
     expect(rendered).toBeLessThan(200); // virtualised: not every instance is in the DOM
-    await waitFor('thumbnails', async () => ((await grid.locator('img').first().evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)) ? true : undefined), 30_000);
-    expect(await grid.locator('img').first().evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(160);
+    await waitFor(
+      'thumbnails',
+      async () =>
+        (await grid
+          .locator('img')
+          .first()
+          .evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
+          ? true
+          : undefined,
+      30_000,
+    );
+    expect(
+      await grid
+        .locator('img')
+        .first()
+        .evaluate((img: HTMLImageElement) => img.naturalWidth),
+    ).toBe(160);
     await grid.focus();
     await page.keyboard.press('ArrowRight');
     // The instance view shows the full image behind the skeletons: wait for it before the screenshot.
@@ -198,7 +232,12 @@ describe.skipIf(!HAS_CHROMIUM)('workbench in the browser (web host, demo workspa
     let relation: (typeof relations)[number] | undefined;
     let expectedTotal = 0;
     for (const candidate of relations) {
-      const result = await api<{ total: number }>(host.url, host.token, 'compare:filter', { a: evaluatedIds[0], b: evaluatedIds[1], joint: 15, relation: candidate });
+      const result = await api<{ total: number }>(host.url, host.token, 'compare:filter', {
+        a: evaluatedIds[0],
+        b: evaluatedIds[1],
+        joint: 15,
+        relation: candidate,
+      });
       if (result.total > 0) {
         relation = candidate;
         expectedTotal = result.total;
@@ -250,11 +289,15 @@ describe.skipIf(!HAS_CHROMIUM)('workbench in the browser (web host, demo workspa
     await screenshot(page, 'runs');
   });
 
-  it('prepares the crops of the demo models\' input size when no run is active, and says so in Runs', async () => {
-    const status = await waitFor('crop preparation done', async () => {
-      const s = await api<CropPreparationStatus>(host.url, host.token, 'crops:status');
-      return s.state === 'done' ? s : undefined;
-    }, 120_000);
+  it("prepares the crops of the demo models' input size when no run is active, and says so in Runs", async () => {
+    const status = await waitFor(
+      'crop preparation done',
+      async () => {
+        const s = await api<CropPreparationStatus>(host.url, host.token, 'crops:status');
+        return s.state === 'done' ? s : undefined;
+      },
+      120_000,
+    );
     const dataset = await api<DatasetSummary>(host.url, host.token, 'dataset:summary');
     expect(status).toMatchObject({ sizes: ['256x256'], imagesDone: status.imagesTotal, note: null });
     expect(status.imagesTotal).toBe(dataset.imageCount);
@@ -263,7 +306,10 @@ describe.skipIf(!HAS_CHROMIUM)('workbench in the browser (web host, demo workspa
     expect(status.cropsFound + status.cropsMade).toBeLessThanOrEqual(dataset.personCount);
     await page.getByRole('tab', { name: 'Metrics' }).click();
     await page.getByRole('tab', { name: 'Runs' }).click();
-    await page.getByRole('status', { name: 'Crop preparation' }).getByText(/Crops for 256×256 prepared/).waitFor();
+    await page
+      .getByRole('status', { name: 'Crop preparation' })
+      .getByText(/Crops for 256×256 prepared/)
+      .waitFor();
     await screenshot(page, 'runs-crops-prepared');
   });
 });

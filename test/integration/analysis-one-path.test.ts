@@ -91,11 +91,33 @@ describe('issues 15/16: the app and the CLI agree on error classes, the review q
     const stats = await call('stats:variant', { protocol: 'mmpose1x', bootstrap: 400, seed: 7 });
     expect(stats.variants.map((v) => v.name)).toEqual(['a', 'b', 'c']);
     // The CLI over one variant; the engine bootstrapped all three together: the same intervals.
-    const cliStats = await cliJson<{ variants: { name: string; columns: unknown[] }[] }>(['stats', '--variant', 'b', '--protocol', 'mmpose1x', '--bootstrap', '400', '--seed', '7']);
+    const cliStats = await cliJson<{ variants: { name: string; columns: unknown[] }[] }>([
+      'stats',
+      '--variant',
+      'b',
+      '--protocol',
+      'mmpose1x',
+      '--bootstrap',
+      '400',
+      '--seed',
+      '7',
+    ]);
     expect(stats.variants.find((v) => v.name === 'b')!.columns).toEqual(cliStats.variants[0]!.columns);
 
     const pair = await call('stats:compare', { a: id('c'), b: id('a'), protocol: 'mmpose1x', bootstrap: 400, seed: 7 });
-    const cliPair = await cliJson<Record<string, unknown>>(['compare', '--variant', 'c', '--variant', 'a', '--protocol', 'mmpose1x', '--bootstrap', '400', '--seed', '7']);
+    const cliPair = await cliJson<Record<string, unknown>>([
+      'compare',
+      '--variant',
+      'c',
+      '--variant',
+      'a',
+      '--protocol',
+      'mmpose1x',
+      '--bootstrap',
+      '400',
+      '--seed',
+      '7',
+    ]);
     const { aId, bId, ...engineReport } = pair;
     expect([aId, bId]).toEqual([id('c'), id('a')]);
     expect(engineReport).toEqual(cliPair);
@@ -107,7 +129,24 @@ describe('issues 15/16: the app and the CLI agree on error classes, the review q
     // Metrics → Export report: the bytes `posebench report` writes.
     for (const format of ['html', 'latex'] as const) {
       const out = path.join(dir, `report.${format}`);
-      const printed = await runPosebench(['report', '--dataset', demo.datasetDir, '--db', db, '--protocol', 'mmpose1x', '--ci', '--bootstrap', '300', '--seed', '3', '--format', format, '--out', out]);
+      const printed = await runPosebench([
+        'report',
+        '--dataset',
+        demo.datasetDir,
+        '--db',
+        db,
+        '--protocol',
+        'mmpose1x',
+        '--ci',
+        '--bootstrap',
+        '300',
+        '--seed',
+        '3',
+        '--format',
+        format,
+        '--out',
+        out,
+      ]);
       expect(printed.code, printed.stderr).toBe(0);
       const built = await call('report:build', { format, protocol: 'mmpose1x', ci: true, bootstrap: 300, seed: 3 });
       expect(built.text).toBe(readFileSync(out, 'utf8'));

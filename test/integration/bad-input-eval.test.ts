@@ -43,7 +43,10 @@ function evalArgs(dataset: string, db: string, modelFiles: readonly string[], ex
 /** 3 of the 10 persons fail in the bad-images case: allowed here, so the runs are reported with exit 0. */
 const ALLOW_THREE_FAILED = ['--max-failed-share', '0.3'];
 
-function storedRunOf(db: string, variant: string): { runId: number; status: string; predictions: Map<number, Buffer>; failures: { entry: number; reason: string }[] } {
+function storedRunOf(
+  db: string,
+  variant: string,
+): { runId: number; status: string; predictions: Map<number, Buffer>; failures: { entry: number; reason: string }[] } {
   const sqlite = new Database(db, { readonly: true });
   try {
     const run = sqlite
@@ -74,7 +77,11 @@ describe('eval --model over a dataset with a corrupt and a missing JPEG', () => 
     const first = await runPosebench(evalArgs(dataset, db, [regressionModel], ALLOW_THREE_FAILED));
     expect(first.stderr).not.toMatch(/posebench: /);
     expect(first.code).toBe(0);
-    for (const [entry, image] of [[2, '000000003.jpg'], [5, '000000006.jpg'], [7, '000000008.jpg']] as const) {
+    for (const [entry, image] of [
+      [2, '000000003.jpg'],
+      [5, '000000006.jpg'],
+      [7, '000000008.jpg'],
+    ] as const) {
       expect(first.stderr).toMatch(new RegExp(`warning: ${image.replace('.', '\\.')} \\(entry ${entry}\\): `));
     }
     expect(first.stderr).toMatch(/000000008\.jpg.*not found/);
@@ -93,7 +100,9 @@ describe('eval --model over a dataset with a corrupt and a missing JPEG', () => 
     const sqlite = new Database(db);
     sqlite.prepare("UPDATE runs SET status = 'running', finished_at = NULL WHERE id = ?").run(stored.runId);
     sqlite.prepare('DELETE FROM predictions WHERE run_id = ? AND instance_id IN (SELECT id FROM instances WHERE entry_index IN (4, 9))').run(stored.runId);
-    sqlite.prepare('UPDATE predictions SET xy_score = ? WHERE run_id = ? AND instance_id = (SELECT id FROM instances WHERE entry_index = 0)').run(marker, stored.runId);
+    sqlite
+      .prepare('UPDATE predictions SET xy_score = ? WHERE run_id = ? AND instance_id = (SELECT id FROM instances WHERE entry_index = 0)')
+      .run(marker, stored.runId);
     sqlite.close();
 
     const resumed = await runPosebench(evalArgs(dataset, db, [regressionModel], ALLOW_THREE_FAILED));
@@ -116,7 +125,10 @@ describe('eval --model over a dataset with a corrupt and a missing JPEG', () => 
     const retried = await runPosebench(evalArgs(dataset, db, [regressionModel]));
     expect(retried.code).toBe(1);
     expect(retried.stderr).toMatch(/error: demo_regression_256: 2 of 10 persons failed \(20\.0 % of persons failed, more than --max-failed-share 0\.05\)/);
-    expect((JSON.parse(retried.stdout) as EvalJson & { failed_share: number; max_failed_share: number })).toMatchObject({ failed_share: 0.2, max_failed_share: 0.05 });
+    expect(JSON.parse(retried.stdout) as EvalJson & { failed_share: number; max_failed_share: number }).toMatchObject({
+      failed_share: 0.2,
+      max_failed_share: 0.05,
+    });
     expect(retried.stderr).toContain('demo_regression_256: 3 of 10 persons to run (trying the failed ones again)');
     const final = storedRunOf(db, 'demo_regression_256');
     expect(final.runId).toBe(stored.runId);
@@ -172,7 +184,14 @@ describe('eval --model with models that fail', () => {
     expect(result.stderr).toContain('demo_regression_256: 1 persons scored on damaged images');
     const report = JSON.parse(result.stdout) as EvalJson & { warnings: { image: string; entry: number; kind: string; message: string }[] };
     expect(report.failed_instances).toBe(0);
-    expect(report.warnings).toEqual([{ image: '000000004.jpg', entry: 3, kind: 'image-damaged', message: expect.stringMatching(/^000000004\.jpg \(entry 3\): image decoded with decoder warnings \(Corrupt JPEG data: premature end of data segment\)/) }]);
+    expect(report.warnings).toEqual([
+      {
+        image: '000000004.jpg',
+        entry: 3,
+        kind: 'image-damaged',
+        message: expect.stringMatching(/^000000004\.jpg \(entry 3\): image decoded with decoder warnings \(Corrupt JPEG data: premature end of data segment\)/),
+      },
+    ]);
     const sqlite = new Database(db, { readonly: true });
     try {
       expect(sqlite.prepare('SELECT COUNT(*) AS n FROM run_warnings').get()).toEqual({ n: 1 });

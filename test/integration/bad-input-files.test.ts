@@ -79,7 +79,11 @@ describe('malformed prediction files', () => {
       if (broken.file.endsWith('.json')) {
         copyFileSync(broken.file, mine);
         const reimport = await runPosebench(['eval', '--dataset', demo.datasetDir, '--predictions', mine, '--name', 'mine', '--db', db]);
-        expectCleanError(reimport, 'mine.json', broken.mentions.filter((m) => !/\d persons/.test(m.source)));
+        expectCleanError(
+          reimport,
+          'mine.json',
+          broken.mentions.filter((m) => !/\d persons/.test(m.source)),
+        );
         expect(storedPredictionsOf(db, 'mine')).toEqual(storedBefore);
       }
     }
@@ -132,7 +136,18 @@ describe('export to a bad target', () => {
     // Nothing half-written next to the targets (atomic writes leave no temp files behind).
     expect(readdirSync(demo.root).filter((name) => /\.tmp|partial|~$/.test(name))).toEqual([]);
 
-    const own = await runPosebench(['export', '--dataset', demo.datasetDir, '--format', 'mpii-json', '--out', path.join(demo.datasetDir, 'annotations', 'mpii_val.json'), '--force', '--db', db]);
+    const own = await runPosebench([
+      'export',
+      '--dataset',
+      demo.datasetDir,
+      '--format',
+      'mpii-json',
+      '--out',
+      path.join(demo.datasetDir, 'annotations', 'mpii_val.json'),
+      '--force',
+      '--db',
+      db,
+    ]);
     expectCleanError(own, 'mpii_val.json', [/own annotation files/]);
     expect(JSON.parse(readFileSync(path.join(demo.datasetDir, 'annotations', 'mpii_val.json'), 'utf8'))).toHaveLength(10);
   }, 120_000);

@@ -72,7 +72,9 @@ describe('images', () => {
     writeFileSync(file, patched);
     const result = await evalModels(dataset, [regressionModel], path.join(demo.root, 'forged.sqlite'));
     expect(result.stderr).not.toMatch(/^posebench: /m);
-    expect(result.stderr).toMatch(/^warning: 000000003\.jpg \(entry 2\): .*000000003\.jpg: its header claims 12000×12000 \(144\.0 megapixels\), over the 67\.1-megapixel decoding limit/m);
+    expect(result.stderr).toMatch(
+      /^warning: 000000003\.jpg \(entry 2\): .*000000003\.jpg: its header claims 12000×12000 \(144\.0 megapixels\), over the 67\.1-megapixel decoding limit/m,
+    );
     const report = JSON.parse(result.stdout) as { failed_instances?: number };
     expect(report.failed_instances).toBe(1);
   }, 120_000);
@@ -87,7 +89,9 @@ describe('images', () => {
     expect(result.code, result.stderr).toBe(0);
     const warnings = result.stderr.split('\n').filter((line) => line.startsWith('warning: '));
     expect(warnings).toEqual([
-      expect.stringMatching(/^warning: 000000004\.jpg \(entry 3\): image decoded with decoder warnings \(Corrupt JPEG data: premature end of data segment\): part of it may be grey or garbled/),
+      expect.stringMatching(
+        /^warning: 000000004\.jpg \(entry 3\): image decoded with decoder warnings \(Corrupt JPEG data: premature end of data segment\): part of it may be grey or garbled/,
+      ),
     ]);
     expect((JSON.parse(result.stdout) as { failed_instances?: number }).failed_instances ?? 0).toBe(0);
   }, 120_000);
@@ -102,7 +106,9 @@ describe('images', () => {
       new Promise<never>((_, reject) => setTimeout(() => reject(new Error('eval hung on the FIFO')), 90_000)),
     ]);
     expect(result.stderr).toMatch(/^warning: .*entry 4 \(image\): image "000000005\.jpg" in .* is a FIFO \(named pipe\), not a regular file/m);
-    expect(result.stderr).toMatch(/^warning: 000000005\.jpg \(entry 4\): .*000000005\.jpg: image file is a FIFO \(named pipe\), not a regular file: only regular files are read$/m);
+    expect(result.stderr).toMatch(
+      /^warning: 000000005\.jpg \(entry 4\): .*000000005\.jpg: image file is a FIFO \(named pipe\), not a regular file: only regular files are read$/m,
+    );
     expect((JSON.parse(result.stdout) as { failed_instances?: number }).failed_instances).toBe(1);
   }, 120_000);
 });
@@ -118,13 +124,17 @@ describe('json files', () => {
 
     const nan = path.join(demo.root, 'nan.json');
     writeFileSync(nan, JSON.stringify({ preds: goodPredictions(demo.datasetDir) }, null, 1).replace(/\[\n\s+(-?[\d.]+),/, '[\n  NaN,'));
-    expect(expectOneLineError(await evalPredictions(demo.datasetDir, nan, db), nan)).toMatch(/: malformed JSON at line \d+, column \d+ \(NaN\/Infinity are not valid JSON numbers\)/);
+    expect(expectOneLineError(await evalPredictions(demo.datasetDir, nan, db), nan)).toMatch(
+      /: malformed JSON at line \d+, column \d+ \(NaN\/Infinity are not valid JSON numbers\)/,
+    );
 
     const sidecarModel = path.join(demo.root, 'sidecar-broken.onnx');
     writeFileSync(sidecarModel, readFileSync(regressionModel));
     const sidecar = path.join(demo.root, 'sidecar-broken.json');
     writeFileSync(sidecar, '{\n  "head": "regression",\n  "input": {"color": "rgb"}}\n}\n');
-    expect(expectOneLineError(await evalModels(demo.datasetDir, [sidecarModel], db), sidecar)).toMatch(/: model sidecar is not valid JSON at line 4, column 1: Unexpected non-whitespace character after JSON near "}\\n"$/);
+    expect(expectOneLineError(await evalModels(demo.datasetDir, [sidecarModel], db), sidecar)).toMatch(
+      /: model sidecar is not valid JSON at line 4, column 1: Unexpected non-whitespace character after JSON near "}\\n"$/,
+    );
   }, 120_000);
 
   it('a predictions .json that is binary: no raw bytes reach the terminal, the excerpt is short', async () => {
@@ -140,7 +150,7 @@ describe('json files', () => {
 });
 
 describe('gt .mat', () => {
-  it('a NaN head box and a NaN annotated joint: a warning per person naming entry and field; the numbers are mmpose\'s', async () => {
+  it("a NaN head box and a NaN annotated joint: a warning per person naming entry and field; the numbers are mmpose's", async () => {
     const dataset = copyDataset(demo, 'nan-gt');
     const gt = readMpiiGtMat(gtMat(dataset));
     const headTop = 9;
@@ -153,8 +163,12 @@ describe('gt .mat', () => {
 
     const result = await evalPredictions(dataset, goodFile, path.join(demo.root, 'nan-gt.sqlite'));
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toMatch(/^warning: .*mpii_gt_val\.mat entry 1 \(headboxes_src\): head box .*NaN.* is not finite, so the head size is NaN: every annotated joint of this person is counted as a miss, as mmpose does \(0\.x: the NaN distance\/head size fails the `<=` threshold/m);
-    expect(result.stderr).toMatch(/^warning: .*mpii_gt_val\.mat entry 3 \(pos_gt_src\): joint 9 \(head_top\) is annotated \(jnt_missing 0\) but its position is NaN\/Inf: counted as a miss under the mmpose 0\.x protocol, as mmpose does/m);
+    expect(result.stderr).toMatch(
+      /^warning: .*mpii_gt_val\.mat entry 1 \(headboxes_src\): head box .*NaN.* is not finite, so the head size is NaN: every annotated joint of this person is counted as a miss, as mmpose does \(0\.x: the NaN distance\/head size fails the `<=` threshold/m,
+    );
+    expect(result.stderr).toMatch(
+      /^warning: .*mpii_gt_val\.mat entry 3 \(pos_gt_src\): joint 9 \(head_top\) is annotated \(jnt_missing 0\) but its position is NaN\/Inf: counted as a miss under the mmpose 0\.x protocol, as mmpose does/m,
+    );
     // spec §2 steps 6–8: the predictions sit on the gt, so every annotated joint is a hit except
     // person 1's (NaN head size) and person 3's head_top (NaN distance); both still count.
     const visibleHeadTops = Array.from({ length: BAD_INPUT_PERSONS }, (_, n) => n).filter((n) => annotated(n, headTop));
@@ -163,12 +177,14 @@ describe('gt .mat', () => {
     expect(report.metrics['Head']).toBe((100 * (visibleHeadTops.length - misses)) / visibleHeadTops.length);
   }, 120_000);
 
-  it('gt .mat missing: the warning names the dataset folder\'s file it looked for', async () => {
+  it("gt .mat missing: the warning names the dataset folder's file it looked for", async () => {
     const dataset = copyDataset(demo, 'no-gt');
     rmSync(gtMat(dataset));
     const result = await evalPredictions(dataset, goodFile, path.join(demo.root, 'no-gt.sqlite'));
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`warning: ${gtMat(dataset)}: ground-truth .mat not found: PCKh needs its head boxes (both mmpose protocols), so predictions cannot be scored`);
+    expect(result.stderr).toContain(
+      `warning: ${gtMat(dataset)}: ground-truth .mat not found: PCKh needs its head boxes (both mmpose protocols), so predictions cannot be scored`,
+    );
     // The error names the dataset folder and the file looked for, not the workspace or an internal id.
     expect(result.stderr).toContain(`posebench: ${dataset}: no ground-truth .mat: looked for annotations/mpii_gt_val.mat`);
     expect(result.stderr).not.toMatch(/sqlite|dataset \d+ has/);

@@ -13,11 +13,20 @@ import { ensureDemo, type EnsureDemoResult } from '../../src-main/demo/ensure-de
 import { runPosebench } from '../support/run-cli.ts';
 import { PROJECT_ROOT } from '../support/shared-fixtures.ts';
 
-interface Entry { joints: [number, number][]; joints_vis: number[]; scale: number }
+interface Entry {
+  joints: [number, number][];
+  joints_vis: number[];
+  scale: number;
+}
 
 /** The planted pair: the first person with both joints of a pair annotated and far apart. */
 function plantedPair(entries: Entry[]): { index: number; a: number; b: number } {
-  const pairs = [[0, 5], [1, 4], [10, 15], [11, 14]] as const;
+  const pairs = [
+    [0, 5],
+    [1, 4],
+    [10, 15],
+    [11, 14],
+  ] as const;
   for (let index = 0; index < entries.length; index++) {
     const e = entries[index]!;
     for (const [a, b] of pairs) {
@@ -55,7 +64,18 @@ describe('posebench analyze and qc on the demo dataset', () => {
     planted = plantedPair(entries);
     for (const [k, name] of ['a', 'b', 'c'].entries()) {
       writePredictions(path.join(dir, `${name}.json`), entries, 0.3 + 0.2 * k, 10 + k, planted);
-      const result = await runPosebench(['eval', ...ws(), '--predictions', path.join(dir, `${name}.json`), '--name', name, '--coordinate-base', '0', '--format', 'json']);
+      const result = await runPosebench([
+        'eval',
+        ...ws(),
+        '--predictions',
+        path.join(dir, `${name}.json`),
+        '--name',
+        name,
+        '--coordinate-base',
+        '0',
+        '--format',
+        'json',
+      ]);
       expect(result.code, result.stderr).toBe(0);
       evals[name] = JSON.parse(result.stdout) as (typeof evals)[string];
     }
@@ -77,7 +97,8 @@ describe('posebench analyze and qc on the demo dataset', () => {
         expect(j['name']).toBe(evals[v.name]!.per_joint[index]!.name);
         expect(j['pckh']).toBe(evals[v.name]!.per_joint[index]!.pckh);
         expect((j['hit'] as number) + (j['jitter'] as number) + (j['inversion'] as number) + (j['swap'] as number) + (j['miss'] as number)).toBe(j['count']);
-        for (const key of ['pckh_if_inversions_fixed', 'pckh_if_swaps_fixed', 'pckh_if_jitter_fixed']) expect(j[key] as number).toBeGreaterThanOrEqual(j['pckh'] as number);
+        for (const key of ['pckh_if_inversions_fixed', 'pckh_if_swaps_fixed', 'pckh_if_jitter_fixed'])
+          expect(j[key] as number).toBeGreaterThanOrEqual(j['pckh'] as number);
       });
       expect(v.per_joint[planted.a]!['inversion'] as number).toBeGreaterThanOrEqual(1);
     }
@@ -89,7 +110,10 @@ describe('posebench analyze and qc on the demo dataset', () => {
   it('qc --format json: the planted L/R swap is a flip suspect with a swap proposal; sorted by score', async () => {
     const result = await runPosebench(['qc', ...ws(), '--format', 'json']);
     expect(result.code, result.stderr).toBe(0);
-    const review = JSON.parse(result.stdout) as { predictors: string[]; suspects: { index: number; kind: string; score: number; joints: string[]; proposal: { action: string } }[] };
+    const review = JSON.parse(result.stdout) as {
+      predictors: string[];
+      suspects: { index: number; kind: string; score: number; joints: string[]; proposal: { action: string } }[];
+    };
     expect(review.predictors).toEqual(['a', 'b', 'c']);
     const found = review.suspects.find((s) => s.index === planted.index && s.kind.startsWith('flip_'));
     expect(found, JSON.stringify(review.suspects.slice(0, 5))).toBeDefined();

@@ -33,8 +33,20 @@ beforeAll(async () => {
 describe('posebench bench', () => {
   it('prints session.run statistics on one thread and the pipeline, first run and with cached crops', async () => {
     const result = await runPosebench([
-      'bench', '--model', modelFile, '--runs', '5', '--warmup', '1',
-      '--pipeline', '--dataset', datasetDir, '--max-persons', '6', '--format', 'json',
+      'bench',
+      '--model',
+      modelFile,
+      '--runs',
+      '5',
+      '--warmup',
+      '1',
+      '--pipeline',
+      '--dataset',
+      datasetDir,
+      '--max-persons',
+      '6',
+      '--format',
+      'json',
     ]);
     expect(result.stderr).not.toMatch(/posebench: /);
     expect(result.code).toBe(0);

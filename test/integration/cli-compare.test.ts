@@ -60,7 +60,7 @@ function writeNoisyPredictions(file: string, gtJson: string, noise: number, seed
       const point = [x - 1 + dx, y - 1 + dy];
       if (!scores) return point;
       const err = Math.hypot(dx, dy) / (e.scale * 20);
-      return [...point, Math.max(0, Math.min(1, Math.exp(-err * err / 4) + 0.1 * (random() - 0.5)))];
+      return [...point, Math.max(0, Math.min(1, Math.exp((-err * err) / 4) + 0.1 * (random() - 0.5)))];
     }),
   );
   writeFileSync(file, JSON.stringify({ preds }));
@@ -81,7 +81,18 @@ describe('posebench compare and stats on the demo dataset', () => {
     writeNoisyPredictions(path.join(dir, 'sharp.json'), gtJson, 0.35, 1, true);
     writeNoisyPredictions(path.join(dir, 'blurry.json'), gtJson, 0.6, 2, false);
     for (const name of ['sharp', 'blurry']) {
-      const result = await runPosebench(['eval', ...ws(), '--predictions', path.join(dir, `${name}.json`), '--name', name, '--coordinate-base', '0', '--format', 'json']);
+      const result = await runPosebench([
+        'eval',
+        ...ws(),
+        '--predictions',
+        path.join(dir, `${name}.json`),
+        '--name',
+        name,
+        '--coordinate-base',
+        '0',
+        '--format',
+        'json',
+      ]);
       expect(result.code, result.stderr).toBe(0);
       evals[name] = JSON.parse(result.stdout) as EvalJson;
     }
@@ -91,11 +102,30 @@ describe('posebench compare and stats on the demo dataset', () => {
     if (dir !== '') rmSync(dir, { recursive: true, force: true });
   });
 
-  it('eval --ci adds each column\'s interval, equal to the one stats/compare give for the same seed', async () => {
-    const args = ['eval', ...ws(), '--predictions', path.join(dir, 'sharp.json'), '--name', 'sharp', '--coordinate-base', '0', '--format', 'json', '--ci', '--bootstrap', '300', '--seed', '3'];
+  it("eval --ci adds each column's interval, equal to the one stats/compare give for the same seed", async () => {
+    const args = [
+      'eval',
+      ...ws(),
+      '--predictions',
+      path.join(dir, 'sharp.json'),
+      '--name',
+      'sharp',
+      '--coordinate-base',
+      '0',
+      '--format',
+      'json',
+      '--ci',
+      '--bootstrap',
+      '300',
+      '--seed',
+      '3',
+    ];
     const first = await runPosebench(args);
     expect(first.code, first.stderr).toBe(0);
-    const report = JSON.parse(first.stdout) as EvalJson & { ci: Record<string, [number, number]>; ci_settings: { bootstrap: number; seed: number; confidence: number } };
+    const report = JSON.parse(first.stdout) as EvalJson & {
+      ci: Record<string, [number, number]>;
+      ci_settings: { bootstrap: number; seed: number; confidence: number };
+    };
     expect(report.ci_settings).toEqual({ bootstrap: 300, seed: 3, confidence: 0.95 });
     expect(Object.keys(report.ci)).toEqual([...TABLE_COLUMNS, ...report.per_joint.map((j) => j.name)]);
     for (const column of TABLE_COLUMNS) {
@@ -112,7 +142,20 @@ describe('posebench compare and stats on the demo dataset', () => {
   }, 120_000);
 
   it('compare --format json: every column, values equal to eval bit for bit, Δ = a − b, McNemar + Holm on the 9 table columns', async () => {
-    const result = await runPosebench(['compare', ...ws(), '--variant', 'sharp', '--variant', 'blurry', '--bootstrap', '500', '--seed', '7', '--format', 'json']);
+    const result = await runPosebench([
+      'compare',
+      ...ws(),
+      '--variant',
+      'sharp',
+      '--variant',
+      'blurry',
+      '--bootstrap',
+      '500',
+      '--seed',
+      '7',
+      '--format',
+      'json',
+    ]);
     expect(result.code, result.stderr).toBe(0);
     const report = JSON.parse(result.stdout) as CompareJson;
     expect([report.a, report.b, report.persons, report.bootstrap, report.seed, report.protocol]).toEqual(['sharp', 'blurry', 200, 500, 7, 'mmpose0x']);
@@ -137,15 +180,54 @@ describe('posebench compare and stats on the demo dataset', () => {
     expect(mean.delta_excludes_zero).toBe(true);
     expect(mean.holm_p!).toBeLessThan(0.05);
 
-    const again = await runPosebench(['compare', ...ws(), '--variant', 'sharp', '--variant', 'blurry', '--bootstrap', '500', '--seed', '7', '--format', 'json']);
+    const again = await runPosebench([
+      'compare',
+      ...ws(),
+      '--variant',
+      'sharp',
+      '--variant',
+      'blurry',
+      '--bootstrap',
+      '500',
+      '--seed',
+      '7',
+      '--format',
+      'json',
+    ]);
     expect(again.stdout).toBe(result.stdout); // seeded: the same intervals
   }, 60_000);
 
   it('compare --protocol mmpose1x: values equal eval --protocol mmpose1x bit for bit', async () => {
-    const scored = await runPosebench(['eval', ...ws(), '--predictions', path.join(dir, 'sharp.json'), '--name', 'sharp', '--coordinate-base', '0', '--protocol', 'mmpose1x', '--format', 'json']);
+    const scored = await runPosebench([
+      'eval',
+      ...ws(),
+      '--predictions',
+      path.join(dir, 'sharp.json'),
+      '--name',
+      'sharp',
+      '--coordinate-base',
+      '0',
+      '--protocol',
+      'mmpose1x',
+      '--format',
+      'json',
+    ]);
     expect(scored.code, scored.stderr).toBe(0);
     const eval1x = JSON.parse(scored.stdout) as EvalJson;
-    const result = await runPosebench(['compare', ...ws(), '--variant', 'sharp', '--variant', 'blurry', '--protocol', 'mmpose1x', '--bootstrap', '200', '--format', 'json']);
+    const result = await runPosebench([
+      'compare',
+      ...ws(),
+      '--variant',
+      'sharp',
+      '--variant',
+      'blurry',
+      '--protocol',
+      'mmpose1x',
+      '--bootstrap',
+      '200',
+      '--format',
+      'json',
+    ]);
     expect(result.code, result.stderr).toBe(0);
     const report = JSON.parse(result.stdout) as CompareJson;
     expect(report.protocol).toBe('mmpose1x');
@@ -229,7 +311,21 @@ describe.skipIf(!HAS_SHARED)('posebench compare on the five published MPII val p
     dir = mkdtempSync(path.join(os.tmpdir(), 'posebench-cli-compare-mpii-'));
     db = path.join(dir, 'ws.sqlite');
     for (const [name, { file, base }] of Object.entries(sets)) {
-      const result = await runPosebench(['eval', '--dataset', dataset, '--db', db, '--predictions', path.join(predictions, file), '--coordinate-base', base, '--name', name, '--format', 'json']);
+      const result = await runPosebench([
+        'eval',
+        '--dataset',
+        dataset,
+        '--db',
+        db,
+        '--predictions',
+        path.join(predictions, file),
+        '--coordinate-base',
+        base,
+        '--name',
+        name,
+        '--format',
+        'json',
+      ]);
       expect(result.code, result.stderr).toBe(0);
     }
   }, 180_000);
@@ -239,29 +335,36 @@ describe.skipIf(!HAS_SHARED)('posebench compare on the five published MPII val p
   });
 
   const expected = HAS_SHARED
-    ? (JSON.parse(readFileSync(path.join(sharedPath('fixtures', 'mpii-predictions'), 'expected.json'), 'utf8')) as Record<string, { mmpose0x: Record<string, number> }>)
+    ? (JSON.parse(readFileSync(path.join(sharedPath('fixtures', 'mpii-predictions'), 'expected.json'), 'utf8')) as Record<
+        string,
+        { mmpose0x: Record<string, number> }
+      >)
     : {};
 
   it.each([
     ['s8', 's2', 'bearpaw-hg_s8_b1', 'bearpaw-hg_s2_b1'],
     ['s2', 's1', 'bearpaw-hg_s2_b1', 'bearpaw-hg_s1_b1'],
-  ])('%s vs %s (B = 2000, seed 1): printed; values equal expected.json', async (a, b, aKey, bKey) => {
-    const json = await runPosebench(['compare', '--dataset', dataset, '--db', db, '--variant', a, '--variant', b, '--format', 'json']);
-    expect(json.code, json.stderr).toBe(0);
-    const report = JSON.parse(json.stdout) as CompareJson;
-    expect(report.persons).toBe(2958);
-    expect(report.bootstrap).toBe(2000);
-    for (const key of TABLE_COLUMNS) {
-      const column = report.columns.find((c) => c.name === key)!;
-      expect({ key, a: column.a, b: column.b }).toEqual({ key, a: expected[aKey]!.mmpose0x[key], b: expected[bKey]!.mmpose0x[key] });
-    }
-    // A stacked hourglass with more stacks is better on the Mean, beyond doubt on 2958 persons.
-    const mean = report.columns.find((c) => c.name === 'PCKh')!;
-    expect(mean.delta_ci[0]!).toBeGreaterThan(0);
-    const table = await runPosebench(['compare', '--dataset', dataset, '--db', db, '--variant', a, '--variant', b]);
-    expect(table.code, table.stderr).toBe(0);
-    console.info(`\nposebench compare ${a} vs ${b}:\n${table.stdout}`);
-  }, 120_000);
+  ])(
+    '%s vs %s (B = 2000, seed 1): printed; values equal expected.json',
+    async (a, b, aKey, bKey) => {
+      const json = await runPosebench(['compare', '--dataset', dataset, '--db', db, '--variant', a, '--variant', b, '--format', 'json']);
+      expect(json.code, json.stderr).toBe(0);
+      const report = JSON.parse(json.stdout) as CompareJson;
+      expect(report.persons).toBe(2958);
+      expect(report.bootstrap).toBe(2000);
+      for (const key of TABLE_COLUMNS) {
+        const column = report.columns.find((c) => c.name === key)!;
+        expect({ key, a: column.a, b: column.b }).toEqual({ key, a: expected[aKey]!.mmpose0x[key], b: expected[bKey]!.mmpose0x[key] });
+      }
+      // A stacked hourglass with more stacks is better on the Mean, beyond doubt on 2958 persons.
+      const mean = report.columns.find((c) => c.name === 'PCKh')!;
+      expect(mean.delta_ci[0]!).toBeGreaterThan(0);
+      const table = await runPosebench(['compare', '--dataset', dataset, '--db', db, '--variant', a, '--variant', b]);
+      expect(table.code, table.stderr).toBe(0);
+      console.info(`\nposebench compare ${a} vs ${b}:\n${table.stdout}`);
+    },
+    120_000,
+  );
 
   it('stats over the five sets in one workspace: each PCKh equals expected.json', async () => {
     const result = await runPosebench(['stats', '--dataset', dataset, '--db', db, '--bootstrap', '200', '--format', 'json']);

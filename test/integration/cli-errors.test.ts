@@ -36,8 +36,15 @@ describe.skipIf(!HAS_SHARED)('posebench eval with bad predictions on the real va
     const badFile = path.join(tempDir, 'fifteen-joints.json');
     writeFileSync(badFile, JSON.stringify(source));
     const result = await runPosebench([
-      'eval', '--dataset', sharedPath('fixtures', 'mpii-val'), '--predictions', badFile, '--format', 'json',
-      '--db', path.join(tempDir, 'ws-real.sqlite'),
+      'eval',
+      '--dataset',
+      sharedPath('fixtures', 'mpii-val'),
+      '--predictions',
+      badFile,
+      '--format',
+      'json',
+      '--db',
+      path.join(tempDir, 'ws-real.sqlite'),
     ]);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
@@ -51,8 +58,13 @@ describe.skipIf(!HAS_SHARED)('posebench eval with bad predictions on the real va
     const shortFile = path.join(dir, 'short.json');
     writeFileSync(shortFile, JSON.stringify({ preds: [[...Array(16)].map(() => [1, 2])] }));
     const result = await runPosebench([
-      'eval', '--dataset', sharedPath('fixtures', 'mpii-val'), '--predictions', shortFile,
-      '--db', path.join(tempDir, 'ws-real.sqlite'),
+      'eval',
+      '--dataset',
+      sharedPath('fixtures', 'mpii-val'),
+      '--predictions',
+      shortFile,
+      '--db',
+      path.join(tempDir, 'ws-real.sqlite'),
     ]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('short.json');

@@ -21,19 +21,26 @@ import { HAS_SHARED, sharedPath } from '../support/shared-fixtures.ts';
 if (!HAS_SHARED) console.warn('[skip] eval --model on the COCO fixture: ../shared is absent (it holds the 4 COCO images)');
 
 const K = COCO17_JOINT_NAMES.length;
-const W = 192, H = 256;
+const W = 192,
+  H = 256;
 const COORDS = Array.from({ length: K }, (_, k) => [k / K + 0.02, 0.5]).flat();
 
 function writeConstantModel(dir: string): string {
   const file = path.join(dir, 'constant_coco17.onnx');
-  writeFileSync(file, encodeOnnxModel({
-    name: 'constant_coco17',
-    nodes: [{ opType: 'Identity', inputs: ['constant_coords'], outputs: ['coords'] }],
-    initializers: [{ name: 'constant_coords', dims: [1, K, 2], type: 'float', data: COORDS }],
-    inputs: [{ name: 'input', shape: [1, 3, H, W] }],
-    outputs: [{ name: 'coords', shape: [1, K, 2] }],
-  }));
-  writeFileSync(file.replace(/\.onnx$/, '.json'), JSON.stringify({ keypoints: COCO17_JOINT_NAMES, head: 'regression', input: { color: 'rgb', width: W, height: H } }));
+  writeFileSync(
+    file,
+    encodeOnnxModel({
+      name: 'constant_coco17',
+      nodes: [{ opType: 'Identity', inputs: ['constant_coords'], outputs: ['coords'] }],
+      initializers: [{ name: 'constant_coords', dims: [1, K, 2], type: 'float', data: COORDS }],
+      inputs: [{ name: 'input', shape: [1, 3, H, W] }],
+      outputs: [{ name: 'coords', shape: [1, K, 2] }],
+    }),
+  );
+  writeFileSync(
+    file.replace(/\.onnx$/, '.json'),
+    JSON.stringify({ keypoints: COCO17_JOINT_NAMES, head: 'regression', input: { color: 'rgb', width: W, height: H } }),
+  );
   return file;
 }
 
@@ -42,7 +49,7 @@ describe.skipIf(!HAS_SHARED)('eval --model on a COCO folder (top-down with GT bo
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const fixture = sharedPath('fixtures', 'coco');
 
-  it('puts each keypoint where mmpose\'s crop maps the model\'s output, rescored as mmpose does', { timeout: 60_000 }, async () => {
+  it("puts each keypoint where mmpose's crop maps the model's output, rescored as mmpose does", { timeout: 60_000 }, async () => {
     const model = writeConstantModel(dir);
     const dataset = openCocoDataset(detectCocoDataset(fixture)!);
     const run = await runCocoModel(dataset, model);

@@ -17,7 +17,8 @@ import { HAS_SHARED, sharedPath } from '../support/shared-fixtures.ts';
 
 function referenceUnavailable(): string | null {
   if (!HAS_SHARED) return '../shared is absent (a fresh clone has none): it holds the COCO fixture and coco_ref.py';
-  if (spawnSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status !== 0) return 'python3 with numpy is not importable (apt-get install python3-numpy)';
+  if (spawnSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status !== 0)
+    return 'python3 with numpy is not importable (apt-get install python3-numpy)';
   return null;
 }
 const UNAVAILABLE = referenceUnavailable();
@@ -31,7 +32,14 @@ interface CocoJson {
   groups?: { name: string }[];
 }
 
-interface GtAnnotation { id: number; image_id: number; category_id: number; keypoints: number[]; iscrowd: number; num_keypoints: number }
+interface GtAnnotation {
+  id: number;
+  image_id: number;
+  category_id: number;
+  keypoints: number[];
+  iscrowd: number;
+  num_keypoints: number;
+}
 
 /** Perturbed GT as a results file: Gaussian noise of `noise` px, one person missed, one false positive, tied scores. */
 function perturbedResults(gt: { annotations: GtAnnotation[] }, seed: number, noise: number): object[] {
@@ -44,7 +52,12 @@ function perturbedResults(gt: { annotations: GtAnnotation[] }, seed: number, noi
     results.push({ image_id: a.image_id, category_id: a.category_id, keypoints, score: i % 4 === 0 ? 0.9 : Number(rand().toFixed(4)) });
   });
   const first = gt.annotations[0]!;
-  results.push({ image_id: first.image_id, category_id: first.category_id, keypoints: first.keypoints.map((v, j) => (j % 3 === 2 ? 0.5 : v + 60)), score: 0.9 });
+  results.push({
+    image_id: first.image_id,
+    category_id: first.category_id,
+    keypoints: first.keypoints.map((v, j) => (j % 3 === 2 ? 0.5 : v + 60)),
+    score: 0.9,
+  });
   return results;
 }
 
@@ -58,7 +71,10 @@ describe.skipIf(UNAVAILABLE !== null)('posebench eval on a COCO folder (../share
     const gt = JSON.parse(readFileSync(gtFile, 'utf8')) as { annotations: GtAnnotation[]; images: unknown[] };
     expect(gt.images.length).toBe(4);
     expect(gt.annotations.length).toBe(14);
-    for (const [seed, noise] of [[1, 3], [2, 12]] as const) {
+    for (const [seed, noise] of [
+      [1, 3],
+      [2, 12],
+    ] as const) {
       const resFile = path.join(dir, `results-${seed}.json`);
       writeFileSync(resFile, JSON.stringify(perturbedResults(gt, seed, noise)));
       const ref = spawnSync('python3', [sharedPath('reference', 'coco_ref.py'), gtFile, resFile], { encoding: 'utf8' });
@@ -118,6 +134,11 @@ describe.skipIf(UNAVAILABLE !== null)('posebench eval on a COCO folder (../share
     writeFileSync(badResults, JSON.stringify([{ image_id: 785, category_id: 1, keypoints: [1, 2, 3], score: 0.5 }]));
     const badEntry = await runPosebench(['eval', '--dataset', bare, '--predictions', badResults]);
     expect(badEntry.code).toBe(1);
-    expect(badEntry.stderr.trim().split('\n').filter((l) => !l.startsWith('warning:'))).toEqual([expect.stringMatching(/bad-results\.json \(\[0\]\.keypoints\): has 3 values, expected 51/)]);
+    expect(
+      badEntry.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => !l.startsWith('warning:')),
+    ).toEqual([expect.stringMatching(/bad-results\.json \(\[0\]\.keypoints\): has 3 values, expected 51/)]);
   });
 });

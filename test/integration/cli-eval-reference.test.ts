@@ -18,14 +18,10 @@ skipWithoutShared('reference PCKh of published MPII predictions');
 
 describe.skipIf(!HAS_SHARED)('posebench eval reproduces published PCKh exactly', () => {
   const predictionsDir = sharedPath('fixtures', 'mpii-predictions');
-  const expected = HAS_SHARED
-    ? (JSON.parse(readFileSync(path.join(predictionsDir, 'expected.json'), 'utf8')) as Record<string, ExpectedEntry>)
-    : {};
+  const expected = HAS_SHARED ? (JSON.parse(readFileSync(path.join(predictionsDir, 'expected.json'), 'utf8')) as Record<string, ExpectedEntry>) : {};
   const workspaceDir = mkdtempSync(path.join(os.tmpdir(), 'posebench-cli-eval-'));
   const cases = Object.entries(expected).flatMap(([name, entry]) =>
-    ['json', 'mat']
-      .filter((extension) => existsSync(path.join(predictionsDir, `${name}.${extension}`)))
-      .map((extension) => ({ name, extension, entry })),
+    ['json', 'mat'].filter((extension) => existsSync(path.join(predictionsDir, `${name}.${extension}`))).map((extension) => ({ name, extension, entry })),
   );
 
   it('has all five prediction sets and three .mat files', () => {
@@ -36,11 +32,16 @@ describe.skipIf(!HAS_SHARED)('posebench eval reproduces published PCKh exactly',
   it.each(cases.map((c) => [`${c.name}.${c.extension}`, c] as const))('%s', async (_label, { name, extension, entry }) => {
     const result = await runPosebench([
       'eval',
-      '--dataset', sharedPath('fixtures', 'mpii-val'),
-      '--predictions', path.join(predictionsDir, `${name}.${extension}`),
-      '--coordinate-base', String(entry.coordinate_base),
-      '--format', 'json',
-      '--db', path.join(workspaceDir, 'workspace.sqlite'),
+      '--dataset',
+      sharedPath('fixtures', 'mpii-val'),
+      '--predictions',
+      path.join(predictionsDir, `${name}.${extension}`),
+      '--coordinate-base',
+      String(entry.coordinate_base),
+      '--format',
+      'json',
+      '--db',
+      path.join(workspaceDir, 'workspace.sqlite'),
     ]);
     expect(result.stderr.includes('Error:') ? result.stderr : '').toBe('');
     expect(result.code).toBe(0);

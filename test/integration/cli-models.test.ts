@@ -16,13 +16,24 @@ describe.skipIf(!HAS_SHARED)('posebench eval --model / inspect on the shared mod
   it('EfficientPose RT scores PCKh >= 85 on the 5 real MPII persons, with latency and per-joint rows', async () => {
     const db = path.join(mkdtempSync(path.join(os.tmpdir(), 'posebench-cli-models-')), 'ws.sqlite');
     const result = await runPosebench([
-      'eval', '--dataset', sharedPath('fixtures', 'mpii'),
-      '--model', sharedPath('models', 'real', 'EfficientPoseRT_mpii_224x224.onnx'),
-      '--format', 'json', '--db', db,
+      'eval',
+      '--dataset',
+      sharedPath('fixtures', 'mpii'),
+      '--model',
+      sharedPath('models', 'real', 'EfficientPoseRT_mpii_224x224.onnx'),
+      '--format',
+      'json',
+      '--db',
+      db,
     ]);
     expect(result.stderr).not.toMatch(/posebench: /);
     expect(result.code).toBe(0);
-    const report = JSON.parse(result.stdout) as { instances: number; metrics: Record<string, number>; per_joint: { count: number }[]; latency_median_ms: number };
+    const report = JSON.parse(result.stdout) as {
+      instances: number;
+      metrics: Record<string, number>;
+      per_joint: { count: number }[];
+      latency_median_ms: number;
+    };
     expect(report.instances).toBe(5);
     expect(report.metrics.PCKh).toBeGreaterThanOrEqual(85);
     expect(report.per_joint.reduce((sum, joint) => sum + joint.count, 0)).toBeGreaterThan(60);
@@ -32,9 +43,15 @@ describe.skipIf(!HAS_SHARED)('posebench eval --model / inspect on the shared mod
   it('eval keeps the person crops beside --db for later runs; --no-crop-cache decodes and keeps nothing', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'posebench-cli-crops-'));
     const args = (db: string) => [
-      'eval', '--dataset', sharedPath('fixtures', 'mpii'),
-      '--model', sharedPath('models', 'real', 'EfficientPoseRT_mpii_224x224.onnx'),
-      '--format', 'json', '--db', db,
+      'eval',
+      '--dataset',
+      sharedPath('fixtures', 'mpii'),
+      '--model',
+      sharedPath('models', 'real', 'EfficientPoseRT_mpii_224x224.onnx'),
+      '--format',
+      'json',
+      '--db',
+      db,
     ];
     const cached = await runPosebench(args(path.join(dir, 'a.sqlite')));
     expect(cached.code).toBe(0);
@@ -48,7 +65,11 @@ describe.skipIf(!HAS_SHARED)('posebench eval --model / inspect on the shared mod
   });
 
   it('inspect gives each bench model the head type its manifest names', async () => {
-    const manifest = JSON.parse(readFileSync(sharedPath('models', 'bench', 'manifest.json'), 'utf8')) as { file: string; head: string; outputs: Record<string, number[]> }[];
+    const manifest = JSON.parse(readFileSync(sharedPath('models', 'bench', 'manifest.json'), 'utf8')) as {
+      file: string;
+      head: string;
+      outputs: Record<string, number[]>;
+    }[];
     expect(manifest.length).toBeGreaterThanOrEqual(8);
     for (const entry of manifest) {
       const result = await runPosebench(['inspect', sharedPath('models', 'bench', entry.file), '--format', 'json']);

@@ -58,7 +58,9 @@ describe('posebench prepare', () => {
     const none = await runPosebench(['prepare', '--dataset', datasetDir]);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('needs --model FILE.onnx or --input WxH');
-    const off = await runPosebench(['prepare', '--dataset', datasetDir, '--input', '64x64', '--db', path.join(temp, 'y.sqlite')], { POSEBENCH_CROP_CACHE_MB: '0' });
+    const off = await runPosebench(['prepare', '--dataset', datasetDir, '--input', '64x64', '--db', path.join(temp, 'y.sqlite')], {
+      POSEBENCH_CROP_CACHE_MB: '0',
+    });
     expect(off.code).toBe(2);
     expect(off.stderr).toContain('crop cache is off');
   });

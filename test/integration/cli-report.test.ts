@@ -84,7 +84,15 @@ function markdownTable(md: string, titleStart: string): Map<string, string[]> {
   const lines = section.split('\n').filter((l) => l.startsWith('| '));
   const rows = new Map<string, string[]>();
   for (const line of lines.slice(1)) {
-    const cells = line.slice(2, -2).split(' | ').map((c) => c.replace(/\*\*/g, '').replace(/ [[(].*$/, '').trim());
+    const cells = line
+      .slice(2, -2)
+      .split(' | ')
+      .map((c) =>
+        c
+          .replace(/\*\*/g, '')
+          .replace(/ [[(].*$/, '')
+          .trim(),
+      );
     rows.set(cells[0]!.replace(/\\(.)/g, '$1'), cells.slice(1));
   }
   return rows;
@@ -133,7 +141,18 @@ describe('posebench report on the demo dataset', () => {
     expect(models.code, models.stderr).toBe(0);
     for (const v of (JSON.parse(models.stdout) as { variants: EvalVariantJson[] }).variants) evals.set(v.variant, v);
     writeNoisyPredictions(path.join(dir, 'noisy.json'), path.join(demo.datasetDir, 'annotations', 'mpii_val.json'), 1.2, 5);
-    const imported = await runPosebench(['eval', ...ws(), '--predictions', path.join(dir, 'noisy.json'), '--coordinate-base', '0', '--name', 'noisy', '--format', 'json']);
+    const imported = await runPosebench([
+      'eval',
+      ...ws(),
+      '--predictions',
+      path.join(dir, 'noisy.json'),
+      '--coordinate-base',
+      '0',
+      '--name',
+      'noisy',
+      '--format',
+      'json',
+    ]);
     expect(imported.code, imported.stderr).toBe(0);
     evals.set('noisy', JSON.parse(imported.stdout) as EvalVariantJson);
   }, 240_000);
@@ -152,7 +171,12 @@ describe('posebench report on the demo dataset', () => {
       expect(csvNumber(row['mpii_Total'])).toBe(e.metrics['PCKh']);
       expect(csvNumber(row['mpii_AUC'])).toBe(e.auc_0_to_0_5);
       for (const j of e.per_joint) {
-        expect({ j: j.name, v: csvNumber(row[j.name]), v01: csvNumber(row[`${j.name}@0.1`]), n: csvNumber(row[`${j.name}_count`]) }).toEqual({ j: j.name, v: j.pckh, v01: j.pckh_at_0_1, n: j.count });
+        expect({ j: j.name, v: csvNumber(row[j.name]), v01: csvNumber(row[`${j.name}@0.1`]), n: csvNumber(row[`${j.name}_count`]) }).toEqual({
+          j: j.name,
+          v: j.pckh,
+          v01: j.pckh_at_0_1,
+          n: j.count,
+        });
       }
       expect(csvNumber(row['latency_median_ms'])).toBe(e.latency?.median_ms ?? null);
       expect(csvNumber(row['latency_p5_ms'])).toBe(e.latency?.p5_ms ?? null);
@@ -175,7 +199,18 @@ describe('posebench report on the demo dataset', () => {
       const arms = ['right_wrist', 'right_elbow', 'right_shoulder', 'left_shoulder', 'left_elbow', 'left_wrist'].map(joint);
       const ubody = (100 * arms.reduce((a, j) => a + hitsOf(j), 0)) / arms.reduce((a, j) => a + j.count, 0);
       const head = (joint('upper_neck').pckh! + joint('head_top').pckh!) / 2;
-      const expected = [head, e.metrics['Shoulder'], e.metrics['Elbow'], e.metrics['Wrist'], e.metrics['Hip'], e.metrics['Knee'], e.metrics['Ankle'], ubody, e.metrics['PCKh'], e.auc_0_to_0_5].map((v) => fixed(v, 1));
+      const expected = [
+        head,
+        e.metrics['Shoulder'],
+        e.metrics['Elbow'],
+        e.metrics['Wrist'],
+        e.metrics['Hip'],
+        e.metrics['Knee'],
+        e.metrics['Ankle'],
+        ubody,
+        e.metrics['PCKh'],
+        e.auc_0_to_0_5,
+      ].map((v) => fixed(v, 1));
       expect({ name, cells: mpii.get(name)!.slice(0, 10) }).toEqual({ name, cells: expected });
       expect({ name, latency: mmpose.get(name)![9] }).toEqual({ name, latency: e.latency ? e.latency.median_ms.toFixed(2) : '—' });
       expect({ name, params: mmpose.get(name)![10] === 'n/a' }).toEqual({ name, params: name === 'noisy' });
@@ -208,7 +243,8 @@ describe('posebench report on the demo dataset', () => {
     const variants = (JSON.parse(stats.stdout) as { variants: { name: string; columns: { name: string; ci: [number | null, number | null] }[] }[] }).variants;
     for (const row of rows) {
       const columns = variants.find((v) => v.name === row['variant'])!.columns;
-      for (const c of columns) expect({ c: c.name, ci: [csvNumber(row[`${c.name}_ci_lo`]), csvNumber(row[`${c.name}_ci_hi`])] }).toEqual({ c: c.name, ci: c.ci });
+      for (const c of columns)
+        expect({ c: c.name, ci: [csvNumber(row[`${c.name}_ci_lo`]), csvNumber(row[`${c.name}_ci_hi`])] }).toEqual({ c: c.name, ci: c.ci });
     }
     for (const format of ['html', 'markdown']) {
       const first = await report(format, args);
@@ -233,10 +269,22 @@ describe('posebench report on the demo dataset', () => {
       const charts = await browser.page.$$eval('svg.chart', (svgs) =>
         svgs.map((svg) => {
           const box = svg.getBoundingClientRect();
-          return { title: svg.querySelector('title')?.textContent ?? '', width: box.width, height: box.height, marks: svg.querySelectorAll('rect, path, circle').length };
+          return {
+            title: svg.querySelector('title')?.textContent ?? '',
+            width: box.width,
+            height: box.height,
+            marks: svg.querySelectorAll('rect, path, circle').length,
+          };
         }),
       );
-      expect(charts.map((c) => c.title)).toEqual(['PCKh per joint group', 'Mean PCKh vs threshold', 'PCKh vs latency', 'Error classes', 'Reliability', 'PCKh at coverage']);
+      expect(charts.map((c) => c.title)).toEqual([
+        'PCKh per joint group',
+        'Mean PCKh vs threshold',
+        'PCKh vs latency',
+        'Error classes',
+        'Reliability',
+        'PCKh at coverage',
+      ]);
       for (const c of charts) {
         expect(c.width, c.title).toBeGreaterThan(100);
         expect(c.height, c.title).toBeGreaterThan(50);
@@ -244,7 +292,10 @@ describe('posebench report on the demo dataset', () => {
       }
       expect(await browser.page.locator('details').count()).toBe(evals.size);
       mkdirSync(SCREENSHOT_DIR, { recursive: true });
-      for (const viewport of [{ width: 1440, height: 900 }, { width: 1024, height: 700 }]) {
+      for (const viewport of [
+        { width: 1440, height: 900 },
+        { width: 1024, height: 700 },
+      ]) {
         await browser.page.setViewportSize(viewport);
         // Nothing but the tables may scroll sideways.
         expect(await browser.page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
@@ -293,7 +344,21 @@ describe.skipIf(!HAS_SHARED)('posebench report on the five published MPII val pr
     dir = mkdtempSync(path.join(os.tmpdir(), 'posebench-cli-report-mpii-'));
     db = path.join(dir, 'ws.sqlite');
     for (const [name, file, base] of sets) {
-      const result = await runPosebench(['eval', '--dataset', dataset, '--db', db, '--predictions', sharedPath('fixtures', 'mpii-predictions', file), '--coordinate-base', base, '--name', name, '--format', 'json']);
+      const result = await runPosebench([
+        'eval',
+        '--dataset',
+        dataset,
+        '--db',
+        db,
+        '--predictions',
+        sharedPath('fixtures', 'mpii-predictions', file),
+        '--coordinate-base',
+        base,
+        '--name',
+        name,
+        '--format',
+        'json',
+      ]);
       expect(result.code, result.stderr).toBe(0);
     }
   }, 240_000);
@@ -305,14 +370,26 @@ describe.skipIf(!HAS_SHARED)('posebench report on the five published MPII val pr
   it('csv values equal expected.json; markdown printed; html drawn in Chromium', async () => {
     const out = (ext: string): string => path.join(dir, `report.${ext}`);
     for (const format of ['csv', 'markdown', 'html']) {
-      const result = await runPosebench(['report', '--dataset', dataset, '--db', db, '--format', format, '--out', out(format), ...(format === 'html' ? ['--ci', '--bootstrap', '500'] : [])]);
+      const result = await runPosebench([
+        'report',
+        '--dataset',
+        dataset,
+        '--db',
+        db,
+        '--format',
+        format,
+        '--out',
+        out(format),
+        ...(format === 'html' ? ['--ci', '--bootstrap', '500'] : []),
+      ]);
       expect(result.code, result.stderr).toBe(0);
     }
     const rows = parseCsv(readFileSync(out('csv'), 'utf8'));
     expect(rows.map((r) => r['variant'])).toEqual(sets.map(([name]) => name));
     for (const row of rows) {
       expect(csvNumber(row['persons'])).toBe(2958);
-      for (const k of METRIC_KEYS) expect({ v: row['variant'], k, value: csvNumber(row[k]) }).toEqual({ v: row['variant'], k, value: expected[key(row['variant']!)]!.mmpose0x[k] });
+      for (const k of METRIC_KEYS)
+        expect({ v: row['variant'], k, value: csvNumber(row[k]) }).toEqual({ v: row['variant'], k, value: expected[key(row['variant']!)]!.mmpose0x[k] });
     }
     console.info(`\nposebench report --format markdown on the five published sets:\n${readFileSync(out('markdown'), 'utf8')}`);
     if (!HAS_CHROMIUM) return;
@@ -323,7 +400,10 @@ describe.skipIf(!HAS_SHARED)('posebench report on the five published MPII val pr
       expect(sizes.length).toBeGreaterThanOrEqual(3);
       for (const s of sizes) expect(s).toBeGreaterThan(0);
       mkdirSync(SCREENSHOT_DIR, { recursive: true });
-      for (const viewport of [{ width: 1440, height: 900 }, { width: 1024, height: 700 }]) {
+      for (const viewport of [
+        { width: 1440, height: 900 },
+        { width: 1024, height: 700 },
+      ]) {
         await browser.page.setViewportSize(viewport);
         await browser.page.screenshot({ path: path.join(SCREENSHOT_DIR, `mpii-${viewport.width}x${viewport.height}.png`), fullPage: true });
       }

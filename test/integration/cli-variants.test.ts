@@ -60,7 +60,10 @@ describe('posebench variants and bench --store', () => {
     expect((await runPosebench(['variants', 'rename', ...ws(), 'demo_regression_256', 'reg'])).code).toBe(0);
     expect((await runPosebench(['variants', 'hide', ...ws(), 'reg'])).code).toBe(0);
     listed = await list();
-    expect(listed.variants.map((v) => [v.name, v.hidden])).toEqual([['reg', true], ['demo_regression_256 [flip test]', false]]);
+    expect(listed.variants.map((v) => [v.name, v.hidden])).toEqual([
+      ['reg', true],
+      ['demo_regression_256 [flip test]', false],
+    ]);
     const missing = await runPosebench(['variants', 'hide', ...ws(), 'nope']);
     expect(missing.code).toBe(1);
     expect(missing.stderr.trim().split('\n')).toHaveLength(1);
@@ -74,13 +77,16 @@ describe('posebench variants and bench --store', () => {
     expect(runsBefore).toBe(1);
   }, 300_000);
 
-  it('bench --store adds a measurement to the variant\'s latency history', async () => {
+  it("bench --store adds a measurement to the variant's latency history", async () => {
     const before = await runPosebench(['variants', 'history', ...ws(), 'demo_regression_256 [flip test]', '--format', 'json']);
     const countBefore = (JSON.parse(before.stdout) as { latency: unknown[] }).latency.length;
     const stored = await runPosebench(['bench', '--model', model, ...ws(), '--store', '--runs', '9', '--format', 'json']);
     expect(stored.code, stored.stderr).toBe(0);
     const json = JSON.parse(stored.stdout) as { stored: { variant: string; n: number; median_ms: number }[] };
-    expect(json.stored.map((s) => [s.variant, s.n])).toEqual([['reg', 9], ['demo_regression_256 [flip test]', 9]]);
+    expect(json.stored.map((s) => [s.variant, s.n])).toEqual([
+      ['reg', 9],
+      ['demo_regression_256 [flip test]', 9],
+    ]);
     const after = await runPosebench(['variants', 'history', ...ws(), 'demo_regression_256 [flip test]', '--format', 'json']);
     const latency = (JSON.parse(after.stdout) as { latency: { n: number; run: number | null }[] }).latency;
     expect(latency).toHaveLength(countBefore + 1);

@@ -24,7 +24,15 @@ describe('electron-vite build', () => {
       maxBuffer: 16 * 1024 * 1024,
     });
     const file = (...parts: string[]) => path.join(outRoot, ...parts);
-    for (const built of [file('main', 'index.js'), file('main', 'engine-utility.js'), file('main', 'image-worker.js'), file('main', 'thumbnail-worker.js'), file('main', 'crop-prepare-worker.js'), file('preload', 'preload.cjs'), file('renderer', 'index.html')]) {
+    for (const built of [
+      file('main', 'index.js'),
+      file('main', 'engine-utility.js'),
+      file('main', 'image-worker.js'),
+      file('main', 'thumbnail-worker.js'),
+      file('main', 'crop-prepare-worker.js'),
+      file('preload', 'preload.cjs'),
+      file('renderer', 'index.html'),
+    ]) {
       expect(existsSync(built), built).toBe(true);
     }
     expect(importsElectron(file('main', 'index.js'))).toBe(true);

@@ -77,7 +77,7 @@ describe('posebench export', () => {
     expect(JSON.parse(readFileSync(out, 'utf8'))).toHaveLength(4);
   });
 
-  it('never replaces the dataset\'s own annotation json, even with --force', async () => {
+  it("never replaces the dataset's own annotation json, even with --force", async () => {
     const before = readFileSync(data.jsonFile);
     const result = await cli(['--dataset', root, '--format', 'mpii-json', '--out', data.jsonFile, '--db', db, '--force']);
     expect(result.code).toBe(1);

@@ -73,7 +73,11 @@ describe.skipIf(!HAS_SHARED)('export of MPII val without corrections', () => {
   const expected: Record<string, ExpectedEntry> = HAS_SHARED
     ? (JSON.parse(readFileSync(path.join(predictionsDir, 'expected.json'), 'utf8')) as Record<string, ExpectedEntry>)
     : {};
-  const predictionFiles = HAS_SHARED ? readdirSync(predictionsDir).filter((f) => f.endsWith('.json') && f !== 'expected.json').sort() : [];
+  const predictionFiles = HAS_SHARED
+    ? readdirSync(predictionsDir)
+        .filter((f) => f.endsWith('.json') && f !== 'expected.json')
+        .sort()
+    : [];
 
   it('covers every reference prediction file', () => {
     expect(predictionFiles).toHaveLength(5);

@@ -43,7 +43,13 @@ describe.skipIf(!linux)('electron-builder.yml packed into a folder', () => {
     const configFile = path.join(tmp, 'electron-builder.yml');
     writeFileSync(
       configFile,
-      stringify({ ...config, linux: { ...config.linux, files }, electronDist, directories: { output: path.join(tmp, 'dist') }, extraResources: [{ from: binding, to: 'better-sqlite3/better_sqlite3.node' }] }),
+      stringify({
+        ...config,
+        linux: { ...config.linux, files },
+        electronDist,
+        directories: { output: path.join(tmp, 'dist') },
+        extraResources: [{ from: binding, to: 'better-sqlite3/better_sqlite3.node' }],
+      }),
     );
     const { build, Platform } = await import('electron-builder');
     await build({ projectDir: PROJECT_ROOT, targets: Platform.LINUX.createTarget('dir'), publish: 'never', config: configFile });
@@ -51,7 +57,8 @@ describe.skipIf(!linux)('electron-builder.yml packed into a folder', () => {
     const resources = path.join(tmp, 'dist', 'linux-unpacked', 'resources');
     const asar = createRequire(createRequire(import.meta.url).resolve('electron-builder'))('@electron/asar') as { listPackage: (file: string) => string[] };
     const inAsar = new Set(asar.listPackage(path.join(resources, 'app.asar')).map((p) => p.replaceAll('\\', '/')));
-    for (const bundle of ['index', 'engine-utility', 'image-worker', 'thumbnail-worker', 'crop-prepare-worker']) expect(inAsar, bundle).toContain(`/out/main/${bundle}.js`);
+    for (const bundle of ['index', 'engine-utility', 'image-worker', 'thumbnail-worker', 'crop-prepare-worker'])
+      expect(inAsar, bundle).toContain(`/out/main/${bundle}.js`);
     expect(inAsar).toContain('/out/preload/preload.cjs');
     expect(inAsar).toContain('/out/renderer/index.html');
     expect(inAsar).toContain('/package.json');

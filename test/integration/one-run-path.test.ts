@@ -146,14 +146,31 @@ describe('one run path: posebench eval and the app agree', () => {
     expect((await call('variants:list', {})).find((v) => v.id === added.variant.id)!.stale).toBeNull();
     // The old run stays in the history; the new one is current.
     const details = await call('variants:details', { variantId: added.variant.id });
-    expect(details.runs.map((r) => [r.status, r.current])).toEqual([['done', true], ['done', false]]);
+    expect(details.runs.map((r) => [r.status, r.current])).toEqual([
+      ['done', true],
+      ['done', false],
+    ]);
     expect(details.runs[0]!.manifest!.source.sha256).toBe(after!.manifest.source.sha256);
   }, 600_000);
 
   it('eval --format json carries the run manifest, every field filled in', async () => {
     const model = demo.modelFiles.find((f) => f.includes('simcc_256'))!;
     const db = path.join(dir, 'manifest.sqlite');
-    const result = await runPosebench(['eval', '--dataset', demo.datasetDir, '--model', model, '--format', 'json', '--db', db, '--latency-runs', '7', '--protocol', 'mmpose1x']);
+    const result = await runPosebench([
+      'eval',
+      '--dataset',
+      demo.datasetDir,
+      '--model',
+      model,
+      '--format',
+      'json',
+      '--db',
+      db,
+      '--latency-runs',
+      '7',
+      '--protocol',
+      'mmpose1x',
+    ]);
     expect(result.code, result.stderr).toBe(0);
     // JSON read back: its shape is asserted field by field below.
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -190,11 +207,30 @@ describe('one run path: posebench eval and the app agree', () => {
     const preds = path.join(dir, 'preds.json');
     const persons = JSON.parse(readFileSync(path.join(demo.datasetDir, 'annotations', 'mpii_val.json'), 'utf8')) as { joints: number[][] }[];
     writeFileSync(preds, JSON.stringify({ preds: persons.map((p) => p.joints) }));
-    const imported = await runPosebench(['eval', '--dataset', demo.datasetDir, '--predictions', preds, '--coordinate-base', '1', '--format', 'json', '--db', db]);
+    const imported = await runPosebench([
+      'eval',
+      '--dataset',
+      demo.datasetDir,
+      '--predictions',
+      preds,
+      '--coordinate-base',
+      '1',
+      '--format',
+      'json',
+      '--db',
+      db,
+    ]);
     expect(imported.code, imported.stderr).toBe(0);
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const im = (JSON.parse(imported.stdout) as { manifest: Record<string, any> }).manifest;
-    expect(im['source']).toEqual({ kind: 'predictions', file: 'preds.json', path: preds, bytes: statSync(preds).size, sha256: sha256Of(preds), coordinate_base: 1 });
+    expect(im['source']).toEqual({
+      kind: 'predictions',
+      file: 'preds.json',
+      path: preds,
+      bytes: statSync(preds).size,
+      sha256: sha256Of(preds),
+      coordinate_base: 1,
+    });
     expect([im['head'], im['decoder'], im['latency'], im['persons_done']]).toEqual([null, null, null, 200]);
   }, 300_000);
 });

@@ -20,7 +20,8 @@ import { PROJECT_ROOT } from '../support/shared-fixtures.ts';
 const packageJson = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
 const files = { readText: (f: string) => (existsSync(f) ? readFileSync(f, 'utf8') : null), exists: existsSync };
 const electron = inspectElectron(files, path.join(PROJECT_ROOT, 'node_modules', 'electron'));
-if (electron.kind === 'present') console.warn(`[skip] npm start fallback: Electron's binary is installed here (${electron.executable}), so npm start opens the app.`);
+if (electron.kind === 'present')
+  console.warn(`[skip] npm start fallback: Electron's binary is installed here (${electron.executable}), so npm start opens the app.`);
 
 async function githubResolves(): Promise<boolean> {
   try {
@@ -33,7 +34,11 @@ async function githubResolves(): Promise<boolean> {
 
 describe.skipIf(electron.kind === 'present')('npm start without a downloadable Electron', () => {
   it('explains, then serves the UI at the printed URL within 30 s', async () => {
-    const env: NodeJS.ProcessEnv = { ...process.env, POSEBENCH_HOME: tempDir('posebench-start-home-'), electron_config_cache: tempDir('posebench-start-cache-') };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      POSEBENCH_HOME: tempDir('posebench-start-home-'),
+      electron_config_cache: tempDir('posebench-start-cache-'),
+    };
     const offline = !(await githubResolves());
     if (!offline) env['ELECTRON_MIRROR'] = 'http://127.0.0.1:9/';
     const started = Date.now();

@@ -102,7 +102,14 @@ export function makeBrokenDatasets(demo: BadInputDemo): BrokenDataset[] {
 function gtMatWithJoints(joints: number): Uint8Array {
   const n = BAD_INPUT_PERSONS;
   return encodeMat([
-    ['dataset_joints', { kind: 'cell-of-strings', dims: [1, 16], strings: ['rank', 'rkne', 'rhip', 'lhip', 'lkne', 'lank', 'pelv', 'thrx', 'neck', 'head', 'rwri', 'relb', 'rsho', 'lsho', 'lelb', 'lwri'] }],
+    [
+      'dataset_joints',
+      {
+        kind: 'cell-of-strings',
+        dims: [1, 16],
+        strings: ['rank', 'rkne', 'rhip', 'lhip', 'lkne', 'lank', 'pelv', 'thrx', 'neck', 'head', 'rwri', 'relb', 'rsho', 'lsho', 'lelb', 'lwri'],
+      },
+    ],
     ['jnt_missing', { kind: 'numeric', className: 'double', dims: [16, n], data: new Array<number>(16 * n).fill(0) }],
     ['pos_gt_src', { kind: 'numeric', className: 'double', dims: [joints, 2, n], data: new Array<number>(joints * 2 * n).fill(10) }],
     ['headboxes_src', { kind: 'numeric', className: 'double', dims: [2, 2, n], data: new Array<number>(4 * n).fill(5) }],
@@ -130,8 +137,12 @@ function coordsGraph(name: string, options: { nan: boolean; offset: number }): O
     name,
     nodes,
     initializers: [
-      int64('starts', [0, 0, 0]), int64('ends', [1, 16, 2]), int64('axes', [1, 2, 3]), int64('shape', [1, 16, 2]),
-      scalar('zero', 0), scalar('offset', options.offset),
+      int64('starts', [0, 0, 0]),
+      int64('ends', [1, 16, 2]),
+      int64('axes', [1, 2, 3]),
+      int64('shape', [1, 16, 2]),
+      scalar('zero', 0),
+      scalar('offset', options.offset),
     ],
     inputs: [{ name: 'input', shape: [1, 3, 256, 256] }],
     outputs: [{ name: 'coords', shape: [1, 16, 2] }],
@@ -192,7 +203,12 @@ export function writeBrokenPredictions(dir: string, datasetDir: string): BrokenP
   // JSON has no NaN: a producer writing Python's json.dumps(float('nan')) gives the bare token NaN.
   const nanText = JSON.stringify({ preds: good }).replace(/\[(-?[\d.]+),(-?[\d.e-]+)\]/, '[NaN,$2]');
   json('nan-entry.json', nanText, [/line 1/, /column/], 'NaN token');
-  json('null-entry.json', { preds: good.map((p, n) => (n === 6 ? p.map((j, k) => (k === 2 ? [null, j[1]] : j)) : p)) }, [/entry 6\b/, /joint 2/], 'null (NaN written by JSON.stringify)');
+  json(
+    'null-entry.json',
+    { preds: good.map((p, n) => (n === 6 ? p.map((j, k) => (k === 2 ? [null, j[1]] : j)) : p)) },
+    [/entry 6\b/, /joint 2/],
+    'null (NaN written by JSON.stringify)',
+  );
   json('not-json.json', 'preds = [[1, 2], [3, 4]]\n', [/line 1/, /column 1/], 'not JSON');
   const noPreds = path.join(dir, 'no-preds.mat');
   writeFileSync(noPreds, encodeMat([['predictions', { kind: 'numeric', className: 'double', dims: [10, 16, 2], data: new Array<number>(320).fill(1) }]]));

@@ -20,7 +20,7 @@ const CUSTOM_NAMES = ['head', 'left_hand', 'right_hand', 'left_foot', 'right_foo
 
 export function randomCocoCase(seed: number): RandomCocoCase {
   const rand = mulberry32(seed * 7919 + 17);
-  const pick = <T,>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
   const gauss = (): number => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
   const round = (v: number, digits: number): number => Number(v.toFixed(digits));
   const coord = (v: number): number => (rand() < 0.3 ? Math.round(v) : round(v, 2));
@@ -31,7 +31,23 @@ export function randomCocoCase(seed: number): RandomCocoCase {
   const sigmas = custom ? names.map(() => round(0.02 + rand() * 0.1, 3)) : null;
   const sigmaOf = (k: number): number => (sigmas ? sigmas[k]! : COCO17_SIGMA_LITERALS[k]! / 10);
   const categoryId = rand() < 0.8 ? 1 : 1 + Math.floor(rand() * 90);
-  const category: Record<string, unknown> = { id: categoryId, name: custom ? 'hand-foot' : 'person', supercategory: 'person', keypoints: names, skeleton: custom ? [[1, 2], [1, 3], [1, 4], [1, 5]] : [[16, 14], [14, 12]] };
+  const category: Record<string, unknown> = {
+    id: categoryId,
+    name: custom ? 'hand-foot' : 'person',
+    supercategory: 'person',
+    keypoints: names,
+    skeleton: custom
+      ? [
+          [1, 2],
+          [1, 3],
+          [1, 4],
+          [1, 5],
+        ]
+      : [
+          [16, 14],
+          [14, 12],
+        ],
+  };
   if (sigmas) category['sigmas'] = sigmas;
 
   const nImages = 1 + Math.floor(rand() * 5);
@@ -46,10 +62,12 @@ export function randomCocoCase(seed: number): RandomCocoCase {
   const tieScores = rand() < 0.5;
   const score = (): number => (tieScores ? round(rand(), 1) : rand());
   const pushResult = (imageId: number, kps: number[]): void => {
-    const xs = kps.filter((_, i) => i % 3 === 0), ys = kps.filter((_, i) => i % 3 === 1);
+    const xs = kps.filter((_, i) => i % 3 === 0),
+      ys = kps.filter((_, i) => i % 3 === 1);
     const entry: Record<string, unknown> = { image_id: imageId, category_id: categoryId, keypoints: kps, score: score() };
     if (withBbox) {
-      const x0 = Math.min(...xs), y0 = Math.min(...ys);
+      const x0 = Math.min(...xs),
+        y0 = Math.min(...ys);
       entry['bbox'] = [x0, y0, round(Math.max(...xs) - x0 + rand() * 10, 2), round(Math.max(...ys) - y0 + rand() * 10, 2)];
     }
     results.push(entry);
@@ -70,7 +88,8 @@ export function randomCocoCase(seed: number): RandomCocoCase {
       const size = pick(['small', 'medium', 'large', 'large', 'medium']);
       const h = size === 'small' ? 10 + rand() * 25 : size === 'medium' ? 40 + rand() * 70 : 110 + rand() * 250;
       const w = h * (0.35 + rand() * 0.5);
-      const x = rand() * 500, y = rand() * 400;
+      const x = rand() * 500,
+        y = rand() * 400;
       const bbox = [round(x, 2), round(y, 2), round(w, 2), round(h, 2)];
       const kind = rand();
       const crowd = kind < 0.08;
@@ -95,7 +114,8 @@ export function randomCocoCase(seed: number): RandomCocoCase {
         const spread = pick([0.1, 0.3, 0.6, 1, 2, 4]) * Math.sqrt(area);
         const kps: number[] = [];
         for (let k = 0; k < K; k++) {
-          const gx = gtKps[3 * k]!, gy = gtKps[3 * k + 1]!;
+          const gx = gtKps[3 * k]!,
+            gy = gtKps[3 * k + 1]!;
           const hasGt = gtKps[3 * k + 2]! > 0;
           const px = hasGt ? gx + gauss() * spread * sigmaOf(k) * 2 : x + rand() * w;
           const py = hasGt ? gy + gauss() * spread * sigmaOf(k) * 2 : y + rand() * h;
@@ -108,7 +128,14 @@ export function randomCocoCase(seed: number): RandomCocoCase {
     const fps = rand() < 0.05 ? 25 : Math.floor(rand() * 4);
     for (let f = 0; f < fps; f++) pushResult(image.id, randomKeypoints(rand() * 500, rand() * 400, 20 + rand() * 150, 30 + rand() * 250));
     // a result of another category (left out on both sides)
-    if (rand() < 0.03) results.push({ image_id: image.id, category_id: categoryId + 1, keypoints: randomKeypoints(0, 0, 100, 100), score: 0.5, ...(withBbox ? { bbox: [0, 0, 10, 10] } : {}) });
+    if (rand() < 0.03)
+      results.push({
+        image_id: image.id,
+        category_id: categoryId + 1,
+        keypoints: randomKeypoints(0, 0, 100, 100),
+        score: 0.5,
+        ...(withBbox ? { bbox: [0, 0, 10, 10] } : {}),
+      });
   }
   // pycocotools' loadRes reads results[0] (coco.py:326): never empty
   if (results.length === 0) pushResult(images[0]!.id, randomKeypoints(10, 10, 100, 200));

@@ -6,9 +6,17 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { mulberry32 } from '../../src-main/core/seeded-random.ts';
 
-interface Entry { joints: [number, number][]; joints_vis: number[]; scale: number }
+interface Entry {
+  joints: [number, number][];
+  joints_vis: number[];
+  scale: number;
+}
 
-export interface PlantedPair { readonly index: number; readonly a: number; readonly b: number }
+export interface PlantedPair {
+  readonly index: number;
+  readonly a: number;
+  readonly b: number;
+}
 
 export function readEntries(datasetDir: string): Entry[] {
   return JSON.parse(readFileSync(path.join(datasetDir, 'annotations', 'mpii_val.json'), 'utf8')) as Entry[];
@@ -16,7 +24,12 @@ export function readEntries(datasetDir: string): Entry[] {
 
 /** The planted pair: the first person with both joints of a pair annotated and far apart. */
 export function plantedPair(entries: readonly Entry[]): PlantedPair {
-  const pairs = [[0, 5], [1, 4], [10, 15], [11, 14]] as const;
+  const pairs = [
+    [0, 5],
+    [1, 4],
+    [10, 15],
+    [11, 14],
+  ] as const;
   for (let index = 0; index < entries.length; index++) {
     const e = entries[index]!;
     for (const [a, b] of pairs) {

@@ -46,7 +46,11 @@ export async function runAnalyzeCommand(argv: string[]): Promise<number> {
   const workbench = openWorkbench({ datasetRoot: values.dataset, dbFile: values.db });
   try {
     if (workbench.registration.status === 'reimported') process.stderr.write(`${workbench.registration.message}\n`);
-    const report = analyzeErrors(workbench, { protocol, thresholds: { inversion, swap, jitter }, ...(values.variant !== undefined ? { names: values.variant } : {}) });
+    const report = analyzeErrors(workbench, {
+      protocol,
+      thresholds: { inversion, swap, jitter },
+      ...(values.variant !== undefined ? { names: values.variant } : {}),
+    });
     if (report.variants.length === 0) {
       process.stderr.write('posebench analyze: no variant with a finished run in this workspace\n');
       return 1;
@@ -65,7 +69,19 @@ export function csvCell(value: string | number | null | undefined): string {
   return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-const CSV_COLUMNS = ['count', 'evaluated', 'hit', 'jitter', 'inversion', 'swap', 'miss', 'pckh', 'pckh_if_inversions_fixed', 'pckh_if_swaps_fixed', 'pckh_if_jitter_fixed'] as const;
+const CSV_COLUMNS = [
+  'count',
+  'evaluated',
+  'hit',
+  'jitter',
+  'inversion',
+  'swap',
+  'miss',
+  'pckh',
+  'pckh_if_inversions_fixed',
+  'pckh_if_swaps_fixed',
+  'pckh_if_jitter_fixed',
+] as const;
 
 /** One row per variant and joint. */
 export function formatAnalyzeCsv(report: ErrorAnalysisReport): string {
@@ -77,14 +93,41 @@ export function formatAnalyzeCsv(report: ErrorAnalysisReport): string {
 export function formatAnalyzeTable(report: ErrorAnalysisReport): string {
   const t = report.thresholds;
   const lines: string[] = [`${report.protocol}, ${report.persons} persons; inversion/swap within ${t.inversion} h, jitter within ${t.jitter} h`];
-  const header = [pad('joint', 15), pad('count', 6, true), pad('hit', 6, true), pad('jitter', 6, true), pad('invers', 6, true), pad('swap', 6, true), pad('miss', 6, true),
-    pad('PCKh', 7, true), pad('+inv', 7, true), pad('+swap', 7, true), pad('+jit', 7, true)].join(' ');
+  const header = [
+    pad('joint', 15),
+    pad('count', 6, true),
+    pad('hit', 6, true),
+    pad('jitter', 6, true),
+    pad('invers', 6, true),
+    pad('swap', 6, true),
+    pad('miss', 6, true),
+    pad('PCKh', 7, true),
+    pad('+inv', 7, true),
+    pad('+swap', 7, true),
+    pad('+jit', 7, true),
+  ].join(' ');
   for (const v of report.variants) {
-    lines.push('', `== ${v.name}: PCKh ${formatPercent(v.pckh)}; if inversions were hits ${formatPercent(v.pckh_if_inversions_fixed)}, swaps ${formatPercent(v.pckh_if_swaps_fixed)}, jitter ${formatPercent(v.pckh_if_jitter_fixed)}`);
+    lines.push(
+      '',
+      `== ${v.name}: PCKh ${formatPercent(v.pckh)}; if inversions were hits ${formatPercent(v.pckh_if_inversions_fixed)}, swaps ${formatPercent(v.pckh_if_swaps_fixed)}, jitter ${formatPercent(v.pckh_if_jitter_fixed)}`,
+    );
     lines.push(header);
     for (const j of v.per_joint) {
-      lines.push([pad(j.name, 15), pad(String(j.count), 6, true), pad(String(j.hit), 6, true), pad(String(j.jitter), 6, true), pad(String(j.inversion), 6, true), pad(String(j.swap), 6, true), pad(String(j.miss), 6, true),
-        pad(formatPercent(j.pckh), 7, true), pad(formatPercent(j.pckh_if_inversions_fixed), 7, true), pad(formatPercent(j.pckh_if_swaps_fixed), 7, true), pad(formatPercent(j.pckh_if_jitter_fixed), 7, true)].join(' '));
+      lines.push(
+        [
+          pad(j.name, 15),
+          pad(String(j.count), 6, true),
+          pad(String(j.hit), 6, true),
+          pad(String(j.jitter), 6, true),
+          pad(String(j.inversion), 6, true),
+          pad(String(j.swap), 6, true),
+          pad(String(j.miss), 6, true),
+          pad(formatPercent(j.pckh), 7, true),
+          pad(formatPercent(j.pckh_if_inversions_fixed), 7, true),
+          pad(formatPercent(j.pckh_if_swaps_fixed), 7, true),
+          pad(formatPercent(j.pckh_if_jitter_fixed), 7, true),
+        ].join(' '),
+      );
     }
   }
   lines.push('');

@@ -18,7 +18,14 @@ import { listVariants } from '../../store/variants-repo.ts';
 import { measureVariantLatency } from '../../workbench/variant-management.ts';
 import { openWorkbench } from '../../workbench/workbench.ts';
 
-async function storeVariantLatency(values: { model?: string[]; dataset?: string; db?: string; runs?: string; format?: string; pipeline?: boolean }): Promise<number> {
+async function storeVariantLatency(values: {
+  model?: string[];
+  dataset?: string;
+  db?: string;
+  runs?: string;
+  format?: string;
+  pipeline?: boolean;
+}): Promise<number> {
   const format = oneOf('format', values.format, ['json', 'table'], 'table');
   if (values.dataset === undefined) throw new CliUsageError('--store needs --dataset DIR (the workspace whose variant to re-measure)');
   if (values.pipeline) throw new CliUsageError('--store measures session.run only; leave out --pipeline');
@@ -29,17 +36,34 @@ async function storeVariantLatency(values: { model?: string[]; dataset?: string;
     const stored = [];
     for (const file of values.model ?? []) {
       const resolved = path.resolve(file);
-      const variants = listVariants(workbench.workspace, { datasetId: workbench.datasetRecord.id }).filter((v) => v.kind === 'model' && v.sourcePath === resolved);
+      const variants = listVariants(workbench.workspace, { datasetId: workbench.datasetRecord.id }).filter(
+        (v) => v.kind === 'model' && v.sourcePath === resolved,
+      );
       if (variants.length === 0) {
-        throw new PosebenchInputError({ file: resolved }, 'is not a variant of this dataset\'s workspace: run posebench eval --model with it first (or give --db)');
+        throw new PosebenchInputError(
+          { file: resolved },
+          "is not a variant of this dataset's workspace: run posebench eval --model with it first (or give --db)",
+        );
       }
       for (const variant of variants) {
         const m = await measureVariantLatency(workbench, variant.id, runs);
-        stored.push({ variant: variant.name, n: m.n, median_ms: m.medianMs, p5_ms: m.p5Ms, p95_ms: m.p95Ms, iqr_ms: m.p75Ms !== null && m.p25Ms !== null ? m.p75Ms - m.p25Ms : null, measured_at: m.measuredAt });
+        stored.push({
+          variant: variant.name,
+          n: m.n,
+          median_ms: m.medianMs,
+          p5_ms: m.p5Ms,
+          p95_ms: m.p95Ms,
+          iqr_ms: m.p75Ms !== null && m.p25Ms !== null ? m.p75Ms - m.p25Ms : null,
+          measured_at: m.measuredAt,
+        });
       }
     }
     if (format === 'json') process.stdout.write(`${JSON.stringify({ stored }, null, 2)}\n`);
-    else for (const s of stored) process.stdout.write(`${s.variant}: median ${s.median_ms.toFixed(2)} ms, p5–p95 ${s.p5_ms?.toFixed(2)}–${s.p95_ms.toFixed(2)} ms, n = ${s.n} (stored in its latency history)\n`);
+    else
+      for (const s of stored)
+        process.stdout.write(
+          `${s.variant}: median ${s.median_ms.toFixed(2)} ms, p5–p95 ${s.p5_ms?.toFixed(2)}–${s.p95_ms.toFixed(2)} ms, n = ${s.n} (stored in its latency history)\n`,
+        );
     return 0;
   } finally {
     workbench.close();
@@ -88,8 +112,12 @@ export async function runBenchCommand(argv: string[]): Promise<number> {
     let pipeline;
     let cached;
     try {
-      pipeline = dataset ? await benchPipeline(model, dataset.persons, dataset.imagesDir, { ...pipelineOptions, ...(cropCacheDir ? { cropCacheDir } : {}) }) : undefined;
-      cached = dataset ? await benchPipeline(model, dataset.persons, dataset.imagesDir, { ...pipelineOptions, ...(cropCacheDir ? { cropCacheDir } : {}) }) : undefined;
+      pipeline = dataset
+        ? await benchPipeline(model, dataset.persons, dataset.imagesDir, { ...pipelineOptions, ...(cropCacheDir ? { cropCacheDir } : {}) })
+        : undefined;
+      cached = dataset
+        ? await benchPipeline(model, dataset.persons, dataset.imagesDir, { ...pipelineOptions, ...(cropCacheDir ? { cropCacheDir } : {}) })
+        : undefined;
     } finally {
       if (cropCacheDir) rmSync(cropCacheDir, { recursive: true, force: true });
     }
@@ -97,28 +125,35 @@ export async function runBenchCommand(argv: string[]): Promise<number> {
       const medianPerPerson = summarise(p.personIntervalsMs).medianMs;
       const bareInterleaved = summarise(p.bareSamplesMs).medianMs;
       return {
-      ms_per_image: p.msPerImage,
-      ms_per_person: p.msPerPerson,
-      steady_ms_per_person: p.steadyMsPerPerson,
-      median_ms_per_person: medianPerPerson,
-      images: p.images,
-      decoded_images: p.decodedImages,
-      persons: p.persons,
-      failures: p.failures,
-      ratio_to_session_run_median: p.msPerPerson / sessionRun.medianMs,
-      steady_ratio_to_session_run_median: p.steadyMsPerPerson / sessionRun.medianMs,
-      median_ratio_to_session_run_median: medianPerPerson / sessionRun.medianMs,
-      image_worker_ms_per_person: p.workerMsPerPerson,
-      // The issue-3 figure: median cost per person ÷ median of the bare timings taken during the run.
-      session_run_interleaved_median_ms: bareInterleaved,
-      median_ratio_to_interleaved_session_run: medianPerPerson / bareInterleaved,
+        ms_per_image: p.msPerImage,
+        ms_per_person: p.msPerPerson,
+        steady_ms_per_person: p.steadyMsPerPerson,
+        median_ms_per_person: medianPerPerson,
+        images: p.images,
+        decoded_images: p.decodedImages,
+        persons: p.persons,
+        failures: p.failures,
+        ratio_to_session_run_median: p.msPerPerson / sessionRun.medianMs,
+        steady_ratio_to_session_run_median: p.steadyMsPerPerson / sessionRun.medianMs,
+        median_ratio_to_session_run_median: medianPerPerson / sessionRun.medianMs,
+        image_worker_ms_per_person: p.workerMsPerPerson,
+        // The issue-3 figure: median cost per person ÷ median of the bare timings taken during the run.
+        session_run_interleaved_median_ms: bareInterleaved,
+        median_ratio_to_interleaved_session_run: medianPerPerson / bareInterleaved,
       };
     };
     results.push({
       model: model.file,
       head: model.head,
       input: [model.input.width, model.input.height],
-      session_run_ms: { median: sessionRun.medianMs, p95: sessionRun.p95Ms, mean: sessionRun.meanMs, min: sessionRun.minMs, runs: sessionRun.runs, warmup: sessionRun.warmup },
+      session_run_ms: {
+        median: sessionRun.medianMs,
+        p95: sessionRun.p95Ms,
+        mean: sessionRun.meanMs,
+        min: sessionRun.minMs,
+        runs: sessionRun.runs,
+        warmup: sessionRun.warmup,
+      },
       ...(pipeline ? { pipeline: pipelineJson(pipeline) } : {}),
       ...(cached ? { pipeline_cached_crops: pipelineJson(cached) } : {}),
     });
@@ -129,13 +164,24 @@ export async function runBenchCommand(argv: string[]): Promise<number> {
     process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
     return 0;
   }
-  const lines = [`${environment.cpuModel}, ${environment.cores} cores, onnxruntime-node ${environment.ortVersion}, intra/inter-op threads ${environment.intraOpNumThreads}/${environment.interOpNumThreads}`];
+  const lines = [
+    `${environment.cpuModel}, ${environment.cores} cores, onnxruntime-node ${environment.ortVersion}, intra/inter-op threads ${environment.intraOpNumThreads}/${environment.interOpNumThreads}`,
+  ];
   for (const result of results) {
     const run = result.session_run_ms;
-    lines.push(`${path.basename(result.model)} (${result.head}, ${result.input.join('×')}): session.run median ${run.median.toFixed(2)} ms, p95 ${run.p95.toFixed(2)} ms, mean ${run.mean.toFixed(2)} ms over ${run.runs} runs`);
-    const ratio = (p: { median_ratio_to_interleaved_session_run: number }) => `${p.median_ratio_to_interleaved_session_run.toFixed(3)}× session.run (medians, same seconds)`;
-    if (result.pipeline) lines.push(`  pipeline, first run: ${result.pipeline.median_ms_per_person.toFixed(2)} ms/person median = ${ratio(result.pipeline)}; ${result.pipeline.ms_per_person.toFixed(2)} ms/person with start-up, ${result.pipeline.ms_per_image.toFixed(2)} ms/image over ${result.pipeline.persons} persons; image worker ${result.pipeline.image_worker_ms_per_person.toFixed(2)} ms/person`);
-    if (result.pipeline_cached_crops) lines.push(`  pipeline, crops cached: ${result.pipeline_cached_crops.median_ms_per_person.toFixed(2)} ms/person median = ${ratio(result.pipeline_cached_crops)}; ${result.pipeline_cached_crops.ms_per_person.toFixed(2)} ms/person with start-up`);
+    lines.push(
+      `${path.basename(result.model)} (${result.head}, ${result.input.join('×')}): session.run median ${run.median.toFixed(2)} ms, p95 ${run.p95.toFixed(2)} ms, mean ${run.mean.toFixed(2)} ms over ${run.runs} runs`,
+    );
+    const ratio = (p: { median_ratio_to_interleaved_session_run: number }) =>
+      `${p.median_ratio_to_interleaved_session_run.toFixed(3)}× session.run (medians, same seconds)`;
+    if (result.pipeline)
+      lines.push(
+        `  pipeline, first run: ${result.pipeline.median_ms_per_person.toFixed(2)} ms/person median = ${ratio(result.pipeline)}; ${result.pipeline.ms_per_person.toFixed(2)} ms/person with start-up, ${result.pipeline.ms_per_image.toFixed(2)} ms/image over ${result.pipeline.persons} persons; image worker ${result.pipeline.image_worker_ms_per_person.toFixed(2)} ms/person`,
+      );
+    if (result.pipeline_cached_crops)
+      lines.push(
+        `  pipeline, crops cached: ${result.pipeline_cached_crops.median_ms_per_person.toFixed(2)} ms/person median = ${ratio(result.pipeline_cached_crops)}; ${result.pipeline_cached_crops.ms_per_person.toFixed(2)} ms/person with start-up`,
+      );
   }
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;

@@ -14,7 +14,6 @@ import { openWorkbench } from '../../workbench/workbench.ts';
 import { CliUsageError, oneOf, parseCommandArgs } from '../cli-args.ts';
 import { STATISTICS_OPTIONS, statisticsSettings } from '../statistics-options.ts';
 
-
 const FORMATS = ['table', 'json'] as const;
 
 export async function runCompareCommand(argv: string[]): Promise<number> {
@@ -43,22 +42,35 @@ export function formatCompareTable(report: CompareReport): string {
   const lines: string[] = [];
   lines.push(`A = ${report.a}`);
   lines.push(`B = ${report.b}`);
-  lines.push(`${report.protocol}, ${report.persons} persons, paired bootstrap over persons: ${report.bootstrap} replicates, seed ${report.seed}, ${level}% percentile intervals`);
+  lines.push(
+    `${report.protocol}, ${report.persons} persons, paired bootstrap over persons: ${report.bootstrap} replicates, seed ${report.seed}, ${level}% percentile intervals`,
+  );
   lines.push('');
-  const header = [pad('column', 16), pad('A', 8, true), pad('B', 8, true), pad('Δ (A−B)', 9, true), pad(`${level}% CI of Δ`, 20, true), '  ', pad('McNemar p', 10, true), pad('Holm p', 10, true)];
+  const header = [
+    pad('column', 16),
+    pad('A', 8, true),
+    pad('B', 8, true),
+    pad('Δ (A−B)', 9, true),
+    pad(`${level}% CI of Δ`, 20, true),
+    '  ',
+    pad('McNemar p', 10, true),
+    pad('Holm p', 10, true),
+  ];
   lines.push(header.join(' '));
   for (const c of report.columns) {
     const ci = c.delta_ci[0] === null || c.delta_ci[1] === null ? '—' : `[${formatSigned(c.delta_ci[0])}, ${formatSigned(c.delta_ci[1])}]`;
-    lines.push([
-      pad(c.name, 16),
-      pad(formatPercent(c.a), 8, true),
-      pad(formatPercent(c.b), 8, true),
-      pad(c.delta === null ? '—' : formatSigned(c.delta), 9, true),
-      pad(ci, 20, true),
-      c.delta_excludes_zero ? ' *' : '  ',
-      pad(c.mcnemar_p === null ? '' : formatP(c.mcnemar_p), 10, true),
-      pad(c.holm_p === null ? '' : formatP(c.holm_p), 10, true),
-    ].join(' '));
+    lines.push(
+      [
+        pad(c.name, 16),
+        pad(formatPercent(c.a), 8, true),
+        pad(formatPercent(c.b), 8, true),
+        pad(c.delta === null ? '—' : formatSigned(c.delta), 9, true),
+        pad(ci, 20, true),
+        c.delta_excludes_zero ? ' *' : '  ',
+        pad(c.mcnemar_p === null ? '' : formatP(c.mcnemar_p), 10, true),
+        pad(c.holm_p === null ? '' : formatP(c.holm_p), 10, true),
+      ].join(' '),
+    );
   }
   lines.push('');
   lines.push(`* the ${level}% interval of Δ excludes 0`);

@@ -14,7 +14,13 @@ import path from 'node:path';
 import { oneLine } from '../../core/printable-excerpt.ts';
 import { COCO_ERROR_CLASSES, PCK_ALPHAS } from '../../evaluation/coco-keypoint-analysis.ts';
 import { COCO_STAT_NAMES, type CocoKeypointStats } from '../../evaluation/coco-oks-eval.ts';
-import { detectCocoDataset, evaluateCocoPredictions, evaluateCocoResults, openCocoDataset, type CocoEvaluationReport } from '../../workbench/coco-evaluation.ts';
+import {
+  detectCocoDataset,
+  evaluateCocoPredictions,
+  evaluateCocoResults,
+  openCocoDataset,
+  type CocoEvaluationReport,
+} from '../../workbench/coco-evaluation.ts';
 import { CliUsageError, oneOf, parseCommandArgs } from '../cli-args.ts';
 
 const FORMATS = ['table', 'json', 'csv'] as const;
@@ -54,9 +60,11 @@ async function runEvalCoco(argv: string[], location: NonNullable<ReturnType<type
   }
   const files = values.predictions ?? [];
   const models = values.model ?? [];
-  if (files.length === 0 && models.length === 0) throw new CliUsageError('posebench eval on a COCO dataset needs --predictions RESULTS.json (a COCO keypoint results file) or --model FILE.onnx');
+  if (files.length === 0 && models.length === 0)
+    throw new CliUsageError('posebench eval on a COCO dataset needs --predictions RESULTS.json (a COCO keypoint results file) or --model FILE.onnx');
   const names = values.name ?? [];
-  if (names.length > 0 && names.length !== files.length + models.length) throw new CliUsageError('give one --name per --predictions/--model, in the same order, or none');
+  if (names.length > 0 && names.length !== files.length + models.length)
+    throw new CliUsageError('give one --name per --predictions/--model, in the same order, or none');
 
   const dataset = openCocoDataset(location);
   for (const warning of dataset.warnings) process.stderr.write(`warning: ${oneLine(warning.message)}\n`);
@@ -73,7 +81,8 @@ async function runEvalCoco(argv: string[], location: NonNullable<ReturnType<type
       if (process.stderr.isTTY) process.stderr.write(`\r${done}/${total} persons${done === total ? '\n' : ''}`);
     });
     const variant = names[files.length + i] ?? run.model;
-    for (const f of run.failed.slice(0, 10)) process.stderr.write(`warning: ${variant}: annotation ${f.annotationId} (${f.image}) failed: ${oneLine(f.reason)}\n`);
+    for (const f of run.failed.slice(0, 10))
+      process.stderr.write(`warning: ${variant}: annotation ${f.annotationId} (${f.image}) failed: ${oneLine(f.reason)}\n`);
     if (run.failed.length > 10) process.stderr.write(`warning: ${variant}: ${run.failed.length - 10} more persons failed\n`);
     if (run.persons > 0 && run.failed.length === run.persons) {
       process.stderr.write(`error: ${variant}: every person failed; its numbers are not usable\n`);
@@ -115,8 +124,12 @@ function keypointColumns(report: CocoEvaluationReport, k: number): Record<string
     oks_acc_50: percentOrNull(row.oksAcc50),
     oks_acc_75: percentOrNull(row.oksAcc75),
   };
-  PCK_ALPHAS.forEach((alpha, a) => { columns[`pck_bbox_${alphaKey(alpha)}`] = percentOrNull(row.pckBbox[a]!); });
-  PCK_ALPHAS.forEach((alpha, a) => { columns[`pck_torso_${alphaKey(alpha)}`] = percentOrNull(row.pckTorso[a]!); });
+  PCK_ALPHAS.forEach((alpha, a) => {
+    columns[`pck_bbox_${alphaKey(alpha)}`] = percentOrNull(row.pckBbox[a]!);
+  });
+  PCK_ALPHAS.forEach((alpha, a) => {
+    columns[`pck_torso_${alphaKey(alpha)}`] = percentOrNull(row.pckTorso[a]!);
+  });
   columns['torso_count'] = row.torsoCount;
   columns['mean_error_bbox'] = row.meanErrorBbox;
   for (const c of COCO_ERROR_CLASSES) columns[c] = percentOrNull(row.classes[c]);
@@ -133,8 +146,8 @@ function keypointColumns(report: CocoEvaluationReport, k: number): Record<string
 export const COCO_REPORT_NOTES: readonly string[] = [
   'metrics: 100 × pycocotools COCOeval(iouType="keypoints").stats, bit for bit; null where pycocotools gives -1 (no GT in that area range).',
   'per_keypoint: over GT persons matched at OKS 0.5 (area "all"), their labelled keypoints; oks_acc_X: share with keypoint similarity KS >= X; pck_bbox_A: distance < A × the GT box\'s longer side; pck_torso_A: distance < A × |left_shoulder − right_hip| of the GT (null on sets without those names); mean_error_bbox: mean distance / box longer side.',
-  'good/jitter/inversion/swap/miss: coco-analyze\'s classes on KS (good > 0.85, jitter 0.5–0.85, inversion/swap KS >= 0.5 against the mirrored / another person\'s keypoint, miss otherwise), left/right pairs from left_*/right_* names.',
-  'ap/ap50/ap75/ar per keypoint and groups: COCOeval restricted to those keypoints (their sigmas, num_keypoints recounted), as mmpose\'s KeypointPartitionMetric.',
+  "good/jitter/inversion/swap/miss: coco-analyze's classes on KS (good > 0.85, jitter 0.5–0.85, inversion/swap KS >= 0.5 against the mirrored / another person's keypoint, miss otherwise), left/right pairs from left_*/right_* names.",
+  "ap/ap50/ap75/ar per keypoint and groups: COCOeval restricted to those keypoints (their sigmas, num_keypoints recounted), as mmpose's KeypointPartitionMetric.",
 ];
 
 export function cocoJsonReport(variant: string, report: CocoEvaluationReport): Record<string, unknown> {
@@ -161,15 +174,43 @@ function cell(value: number | null | undefined, digits = 1, width = 7): string {
 function cocoTable(variant: string, report: CocoEvaluationReport): string {
   const lines: string[] = [];
   const m = statsPercent(report.stats);
-  lines.push(`${variant} — ${report.category}, ${report.instances} instances (${report.analysis.matchedPersons} matched at OKS 0.5), ${report.detections} detections`);
+  lines.push(
+    `${variant} — ${report.category}, ${report.instances} instances (${report.analysis.matchedPersons} matched at OKS 0.5), ${report.detections} detections`,
+  );
   lines.push(COCO_STAT_NAMES.map((n) => n.padStart(7)).join(' '));
   lines.push(COCO_STAT_NAMES.map((n) => cell(m[n], 2)).join(' '));
   lines.push('');
-  const header = ['keypoint'.padEnd(16), 'count'.padStart(6), 'KS≥.5'.padStart(7), 'KS≥.75'.padStart(7), 'PCKb.1'.padStart(7), 'PCKt.2'.padStart(7), 'err/box'.padStart(7), 'good'.padStart(7), 'jitter'.padStart(7), 'invers'.padStart(7), 'swap'.padStart(7), 'miss'.padStart(7), 'AP'.padStart(7)];
+  const header = [
+    'keypoint'.padEnd(16),
+    'count'.padStart(6),
+    'KS≥.5'.padStart(7),
+    'KS≥.75'.padStart(7),
+    'PCKb.1'.padStart(7),
+    'PCKt.2'.padStart(7),
+    'err/box'.padStart(7),
+    'good'.padStart(7),
+    'jitter'.padStart(7),
+    'invers'.padStart(7),
+    'swap'.padStart(7),
+    'miss'.padStart(7),
+    'AP'.padStart(7),
+  ];
   lines.push(header.join(' '));
   report.keypoints.forEach((name, k) => {
     const c = keypointColumns(report, k);
-    lines.push([name.padEnd(16), String(c['count']).padStart(6), cell(c['oks_acc_50']), cell(c['oks_acc_75']), cell(c['pck_bbox_0_1']), cell(c['pck_torso_0_2']), cell(c['mean_error_bbox'], 3), ...COCO_ERROR_CLASSES.map((x) => cell(c[x])), cell(c['ap'])].join(' '));
+    lines.push(
+      [
+        name.padEnd(16),
+        String(c['count']).padStart(6),
+        cell(c['oks_acc_50']),
+        cell(c['oks_acc_75']),
+        cell(c['pck_bbox_0_1']),
+        cell(c['pck_torso_0_2']),
+        cell(c['mean_error_bbox'], 3),
+        ...COCO_ERROR_CLASSES.map((x) => cell(c[x])),
+        cell(c['ap']),
+      ].join(' '),
+    );
   });
   if (report.groups !== null && report.groups.length > 0) {
     lines.push('');
@@ -198,7 +239,13 @@ function cocoCsv(reports: readonly { variant: string; report: CocoEvaluationRepo
   const rows: (string | number | null)[][] = [];
   for (const { variant, report } of reports) {
     const overall = statsPercent(report.stats);
-    rows.push([variant, 'all', report.category, ...COCO_STAT_NAMES.map((n) => overall[n] ?? null), ...keypointKeys.map((key) => (key === 'count' ? report.instances : null))]);
+    rows.push([
+      variant,
+      'all',
+      report.category,
+      ...COCO_STAT_NAMES.map((n) => overall[n] ?? null),
+      ...keypointKeys.map((key) => (key === 'count' ? report.instances : null)),
+    ]);
     for (const g of report.groups ?? []) {
       const s = statsPercent(g.stats);
       rows.push([variant, 'group', g.name, ...COCO_STAT_NAMES.map((n) => s[n] ?? null), ...keypointKeys.map(() => null)]);

@@ -70,7 +70,8 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
     const { ensureDemo } = await import('../../demo/ensure-demo.ts');
     const { projectRoot } = await import('../../core/project-root.ts');
     const demo = await ensureDemo(projectRoot());
-    if (demo.generated) process.stderr.write(`generated the demo dataset and models in ${demo.datasetDir} and ${path.dirname(demo.modelFiles[0] ?? demo.datasetDir)}\n`);
+    if (demo.generated)
+      process.stderr.write(`generated the demo dataset and models in ${demo.datasetDir} and ${path.dirname(demo.modelFiles[0] ?? demo.datasetDir)}\n`);
     datasetRoot = demo.datasetDir;
     if (predictionFiles.length === 0 && modelFiles.length === 0) modelFiles = [...demo.modelFiles];
   }
@@ -89,9 +90,17 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
     predictionFiles.forEach((file, index) => {
       const result = importPredictionsVariant(workbench, { file, coordinateBase, protocol, name: names[index] });
       for (const warning of result.warnings) process.stderr.write(`warning: ${oneLine(warning.message)}\n`);
-      if (result.action === 'reuse') process.stderr.write(`${result.variant.name}: ${path.basename(file)} unchanged since it was imported; its predictions were reused\n`);
-      if (result.action === 'replaced') process.stderr.write(`${result.variant.name}: ${path.basename(file)} changed since the last import; the earlier predictions stay in the run history\n`);
-      reports.push(toVariantReport(result.variant.name, result.report, { failedInstances: result.missingPredictions, maxFailedShare, manifest: result.manifest ? { ...result.manifest } : null }));
+      if (result.action === 'reuse')
+        process.stderr.write(`${result.variant.name}: ${path.basename(file)} unchanged since it was imported; its predictions were reused\n`);
+      if (result.action === 'replaced')
+        process.stderr.write(`${result.variant.name}: ${path.basename(file)} changed since the last import; the earlier predictions stay in the run history\n`);
+      reports.push(
+        toVariantReport(result.variant.name, result.report, {
+          failedInstances: result.missingPredictions,
+          maxFailedShare,
+          manifest: result.manifest ? { ...result.manifest } : null,
+        }),
+      );
     });
     let exitCode = 0;
     if (modelFiles.length > 0) {
@@ -125,15 +134,20 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
           exitCode = 1;
           continue;
         }
-        reports.push(toVariantReport(result.variant.name, result.evaluation.report, {
-          latencyMs: result.latency?.medianMs ?? null,
-          latency: latencySpread(result.latency),
-          failedInstances: result.failedInstances,
-          maxFailedShare,
-          warnings: result.warnings.map((w) => ({ image: w.image, entry: w.entryIndex, kind: w.kind, message: w.message })),
-          manifest: result.manifest ? { ...result.manifest } : null,
-        }));
-        if (result.warnings.length > 0) process.stderr.write(`${result.variant.name}: ${result.warnings.length} persons scored on damaged images (listed under "warnings" in --format json)\n`);
+        reports.push(
+          toVariantReport(result.variant.name, result.evaluation.report, {
+            latencyMs: result.latency?.medianMs ?? null,
+            latency: latencySpread(result.latency),
+            failedInstances: result.failedInstances,
+            maxFailedShare,
+            warnings: result.warnings.map((w) => ({ image: w.image, entry: w.entryIndex, kind: w.kind, message: w.message })),
+            manifest: result.manifest ? { ...result.manifest } : null,
+          }),
+        );
+        if (result.warnings.length > 0)
+          process.stderr.write(
+            `${result.variant.name}: ${result.warnings.length} persons scored on damaged images (listed under "warnings" in --format json)\n`,
+          );
       }
     }
     if (values.ci === true && reports.length > 0) {
@@ -142,7 +156,11 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
       const statistics = variantStatistics(loadStatisticsData(workbench, { protocol, names: reports.map((r) => r.variant) }), { replicates, seed });
       for (const [index, report] of reports.entries()) {
         const columns = statistics.variants[index]?.columns ?? [];
-        reports[index] = { ...report, ci: Object.fromEntries(columns.map((c) => [c.name, c.ci])), ciSettings: { bootstrap: replicates, seed, confidence: statistics.confidence } };
+        reports[index] = {
+          ...report,
+          ci: Object.fromEntries(columns.map((c) => [c.name, c.ci])),
+          ciSettings: { bootstrap: replicates, seed, confidence: statistics.confidence },
+        };
       }
     }
     if (reports.length > 0) process.stdout.write(renderReports(reports, format));
@@ -152,8 +170,11 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
       if (failed === 0 || report.instances === 0) continue;
       const share = failed / report.instances;
       if (failed < report.instances && share <= maxFailedShare) continue;
-      const why = failed === report.instances ? 'every person failed' : `${(100 * share).toFixed(1)} % of persons failed, more than --max-failed-share ${maxFailedShare}`;
-      process.stderr.write(`error: ${report.variant}: ${failed} of ${report.instances} persons failed (${why}); its numbers are not usable (the reasons are in the warnings above)\n`);
+      const why =
+        failed === report.instances ? 'every person failed' : `${(100 * share).toFixed(1)} % of persons failed, more than --max-failed-share ${maxFailedShare}`;
+      process.stderr.write(
+        `error: ${report.variant}: ${failed} of ${report.instances} persons failed (${why}); its numbers are not usable (the reasons are in the warnings above)\n`,
+      );
       exitCode = 1;
     }
     return exitCode;
@@ -186,7 +207,9 @@ function describePlan(action: 'new' | 'resume' | 'retry-failed' | 'reuse', toRun
   return `${total} persons to run`;
 }
 
-function latencySpread(latency: LatencyMeasurement | null): { n: number; medianMs: number; p5Ms: number | null; p95Ms: number | null; iqrMs: number | null } | null {
+function latencySpread(
+  latency: LatencyMeasurement | null,
+): { n: number; medianMs: number; p5Ms: number | null; p95Ms: number | null; iqrMs: number | null } | null {
   if (latency === null) return null;
   return {
     n: latency.n,

@@ -39,7 +39,7 @@ export async function runPrepareCommand(argv: string[]): Promise<number> {
     const { width, height } = (await inspectModel(path.resolve(file))).input;
     sizes.push({ width, height });
   }
-  if (sizes.length === 0) throw new CliUsageError('posebench prepare needs --model FILE.onnx or --input WxH (the models\' input sizes)');
+  if (sizes.length === 0) throw new CliUsageError("posebench prepare needs --model FILE.onnx or --input WxH (the models' input sizes)");
 
   // The same folder and budget as `posebench eval` with this --db (or none).
   const { cropCache } = cropCacheRunOption(defaultCacheDir(values.db));

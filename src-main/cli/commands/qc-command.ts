@@ -38,7 +38,9 @@ export async function runQcCommand(argv: string[]): Promise<number> {
     if (workbench.registration.status === 'reimported') process.stderr.write(`${workbench.registration.message}\n`);
     const review = reviewWorkbenchGroundTruth(workbench, { minPredictors, ...(values.variant !== undefined ? { names: values.variant } : {}) });
     if (review.predictors.length < minPredictors) {
-      process.stderr.write(`posebench qc: ${review.predictors.length} predictor(s) with a finished run, fewer than --min-predictors ${minPredictors}: only the checks that need no predictor were made\n`);
+      process.stderr.write(
+        `posebench qc: ${review.predictors.length} predictor(s) with a finished run, fewer than --min-predictors ${minPredictors}: only the checks that need no predictor were made\n`,
+      );
     }
     const shown: GroundTruthReview = limit > 0 ? { ...review, suspects: review.suspects.slice(0, limit) } : review;
     const text = format === 'json' ? `${JSON.stringify(shown, null, 2)}\n` : format === 'csv' ? formatQcCsv(shown) : formatQcTable(shown, review.suspects);
@@ -65,19 +67,31 @@ function proposalText(s: GtSuspect): string {
 
 export function formatQcCsv(review: GroundTruthReview): string {
   const rows: (string | number | null)[][] = [['index', 'image', 'kind', 'score', 'joints', 'predictors', 'of', 'proposal', 'evidence']];
-  for (const s of review.suspects) rows.push([s.index, s.image, s.kind, s.score, s.joints.join(' '), s.predictors, s.of, proposalText(s), JSON.stringify(s.evidence)]);
+  for (const s of review.suspects)
+    rows.push([s.index, s.image, s.kind, s.score, s.joints.join(' '), s.predictors, s.of, proposalText(s), JSON.stringify(s.evidence)]);
   return `${rows.map((row) => row.map(csvCell).join(',')).join('\n')}\n`;
 }
 
 export function formatQcTable(review: GroundTruthReview, all: readonly GtSuspect[] = review.suspects): string {
   const total = all.length;
-  const lines: string[] = [`${review.persons} persons, ${review.predictors.length} predictors (${review.predictors.join(', ') || 'none'}), ${total} suspects${review.suspects.length < total ? ` (first ${review.suspects.length} shown)` : ''}`];
+  const lines: string[] = [
+    `${review.persons} persons, ${review.predictors.length} predictors (${review.predictors.join(', ') || 'none'}), ${total} suspects${review.suspects.length < total ? ` (first ${review.suspects.length} shown)` : ''}`,
+  ];
   const counts = new Map<string, number>();
   for (const s of all) counts.set(s.kind, (counts.get(s.kind) ?? 0) + 1);
   if (counts.size > 0) lines.push(`by kind: ${[...counts].map(([k, n]) => `${k} ${n}`).join(', ')}`);
   lines.push('', [pad('score', 7, true), pad('index', 6, true), pad('image', 14), pad('kind', 19), pad('votes', 5, true), ' joints / proposal'].join(' '));
   for (const s of review.suspects) {
-    lines.push([pad(s.score.toFixed(2), 7, true), pad(String(s.index), 6, true), pad(s.image, 14), pad(s.kind, 19), pad(s.of > 0 ? `${s.predictors}/${s.of}` : '-', 5, true), ` ${s.joints.join(', ') || '-'}: ${proposalText(s)}`].join(' '));
+    lines.push(
+      [
+        pad(s.score.toFixed(2), 7, true),
+        pad(String(s.index), 6, true),
+        pad(s.image, 14),
+        pad(s.kind, 19),
+        pad(s.of > 0 ? `${s.predictors}/${s.of}` : '-', 5, true),
+        ` ${s.joints.join(', ') || '-'}: ${proposalText(s)}`,
+      ].join(' '),
+    );
   }
   return `${lines.join('\n')}\n`;
 }

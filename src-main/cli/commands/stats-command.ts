@@ -44,7 +44,9 @@ const fmt3 = (v: number | null): string => (v === null ? '—' : v.toFixed(3));
 export function formatStatsTable(report: StatisticsReport): string {
   const level = Math.round(report.confidence * 100);
   const lines: string[] = [];
-  lines.push(`${report.protocol}, ${report.persons} persons, bootstrap over persons: ${report.bootstrap} replicates, seed ${report.seed}, ${level}% percentile intervals`);
+  lines.push(
+    `${report.protocol}, ${report.persons} persons, bootstrap over persons: ${report.bootstrap} replicates, seed ${report.seed}, ${level}% percentile intervals`,
+  );
   for (const v of report.variants) {
     lines.push('');
     lines.push(`== ${v.name}`);
@@ -58,7 +60,9 @@ export function formatStatsTable(report: StatisticsReport): string {
       lines.push('calibration: no per-joint scores stored for this run');
     } else {
       const o = v.calibration.overall;
-      lines.push(`calibration (hit at 0.5 vs score), 14 Mean joints pooled: n ${o?.n ?? 0}, ECE ${fmt3(o?.ece ?? null)}, AUROC ${fmt3(o?.auroc ?? null)}${o?.constant_score ? ' (constant score: no information)' : ''}`);
+      lines.push(
+        `calibration (hit at 0.5 vs score), 14 Mean joints pooled: n ${o?.n ?? 0}, ECE ${fmt3(o?.ece ?? null)}, AUROC ${fmt3(o?.auroc ?? null)}${o?.constant_score ? ' (constant score: no information)' : ''}`,
+      );
       if (o !== null) {
         const cov = o.pckh_at_coverage.filter((p) => p.dropped_percent % 10 === 0).map((p) => `${p.dropped_percent}%: ${formatPercent(p.pckh)}`);
         lines.push(`  PCKh after dropping the lowest-scored joints: ${cov.join(', ')}`);
@@ -77,7 +81,9 @@ export function formatStatsTable(report: StatisticsReport): string {
           const e = ja.evaluated + jb.evaluated;
           return e > 0 ? ((100 * (ja.hits + jb.hits)) / e).toFixed(2) : '—';
         };
-        lines.push(`    ${pad(st.label, 8)} persons ${pad(String(st.persons), 5, true)}  mean ${pad(formatPercent(st.mean), 6, true)}  wrist ${pad(group('left_wrist', 'right_wrist'), 6, true)}  ankle ${pad(group('left_ankle', 'right_ankle'), 6, true)}`);
+        lines.push(
+          `    ${pad(st.label, 8)} persons ${pad(String(st.persons), 5, true)}  mean ${pad(formatPercent(st.mean), 6, true)}  wrist ${pad(group('left_wrist', 'right_wrist'), 6, true)}  ankle ${pad(group('left_ankle', 'right_ankle'), 6, true)}`,
+        );
       }
     }
   }

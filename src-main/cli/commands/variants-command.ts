@@ -34,7 +34,14 @@ export async function runVariantsCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(
     'variants',
     argv,
-    { dataset: { type: 'string' }, db: { type: 'string' }, format: { type: 'string' }, yes: { type: 'boolean' }, clear: { type: 'boolean' }, ...DECODER_OPTION_FLAGS },
+    {
+      dataset: { type: 'string' },
+      db: { type: 'string' },
+      format: { type: 'string' },
+      yes: { type: 'boolean' },
+      clear: { type: 'boolean' },
+      ...DECODER_OPTION_FLAGS,
+    },
     true,
   );
   const [actionWord, ...args] = positionals;
@@ -57,8 +64,17 @@ export async function runVariantsCommand(argv: string[]): Promise<number> {
         const json = {
           variant: history.variant.name,
           options: history.optionsLabel,
-          runs: history.runs.map(({ run, manifest, current }) => ({ run: run.id, status: run.status, current, created_at: run.createdAt, finished_at: run.finishedAt, manifest: snakeCaseKeys(manifest) })),
-          latency: history.latency.map((m) => snakeCaseKeys({ measuredAt: m.measuredAt, run: m.runId, n: m.n, medianMs: m.medianMs, p5Ms: m.p5Ms, p95Ms: m.p95Ms, environment: m.environment })),
+          runs: history.runs.map(({ run, manifest, current }) => ({
+            run: run.id,
+            status: run.status,
+            current,
+            created_at: run.createdAt,
+            finished_at: run.finishedAt,
+            manifest: snakeCaseKeys(manifest),
+          })),
+          latency: history.latency.map((m) =>
+            snakeCaseKeys({ measuredAt: m.measuredAt, run: m.runId, n: m.n, medianMs: m.medianMs, p5Ms: m.p5Ms, p95Ms: m.p95Ms, environment: m.environment }),
+          ),
         };
         return print(format, json, () => formatHistory(json));
       }
@@ -78,10 +94,13 @@ export async function runVariantsCommand(argv: string[]): Promise<number> {
       case 'set-options': {
         needName(1, `NAME ${'[decoder flags] [--clear]'}`);
         const options = values.clear ? {} : decoderOptionsFromFlags(values);
-        if (!values.clear && Object.keys(options).length === 0) throw new CliUsageError('posebench variants set-options needs decoder flags, or --clear for the sidecar\'s options');
+        if (!values.clear && Object.keys(options).length === 0)
+          throw new CliUsageError("posebench variants set-options needs decoder flags, or --clear for the sidecar's options");
         const updated = setVariantOptions(workbench, variantByName(workbench, args[0]!).id, options);
         const label = describeDecoderOptions(decoderOptionsFrom(updated.decoderOptions));
-        process.stderr.write(`"${updated.name}": ${label === '' ? "the sidecar's decoder options" : label}; its next run is a new run (earlier runs stay in its history)\n`);
+        process.stderr.write(
+          `"${updated.name}": ${label === '' ? "the sidecar's decoder options" : label}; its next run is a new run (earlier runs stay in its history)\n`,
+        );
         return 0;
       }
       case 'remove': {
@@ -148,15 +167,24 @@ function formatListing(json: { variants: ListedVariant[] }): string {
   return `${lines.join('\n')}\n`;
 }
 
-function formatHistory(json: { variant: string; options: string; runs: { run: number; status: string; current: boolean; finished_at: string | null; manifest: unknown }[]; latency: unknown[] }): string {
+function formatHistory(json: {
+  variant: string;
+  options: string;
+  runs: { run: number; status: string; current: boolean; finished_at: string | null; manifest: unknown }[];
+  latency: unknown[];
+}): string {
   const lines = [`${json.variant}${json.options ? ` (${json.options})` : ''}`, 'runs (newest first):'];
   for (const run of json.runs) {
     const manifest = run.manifest as { source?: { sha256?: string } } | null;
-    lines.push(`  #${run.run} ${run.status}${run.current ? ' (current)' : ''} ${run.finished_at ?? ''} ${manifest?.source?.sha256?.slice(0, 12) ?? ''}`.trimEnd());
+    lines.push(
+      `  #${run.run} ${run.status}${run.current ? ' (current)' : ''} ${run.finished_at ?? ''} ${manifest?.source?.sha256?.slice(0, 12) ?? ''}`.trimEnd(),
+    );
   }
   lines.push('latency (newest first):');
   for (const item of json.latency as { measured_at: string; median_ms: number; p5_ms: number | null; p95_ms: number; n: number }[]) {
-    lines.push(`  ${item.measured_at}  median ${item.median_ms.toFixed(2)} ms, p5–p95 ${item.p5_ms?.toFixed(2) ?? '?'}–${item.p95_ms.toFixed(2)} ms, n = ${item.n}`);
+    lines.push(
+      `  ${item.measured_at}  median ${item.median_ms.toFixed(2)} ms, p5–p95 ${item.p5_ms?.toFixed(2) ?? '?'}–${item.p95_ms.toFixed(2)} ms, n = ${item.n}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

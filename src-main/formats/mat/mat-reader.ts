@@ -12,8 +12,17 @@ import { PosebenchInputError } from '../../core/errors.ts';
 import { oneLine, printableExcerpt } from '../../core/printable-excerpt.ts';
 import { readRegularFileSync } from '../../core/regular-file.ts';
 import {
-  MAT_FLAG_COMPLEX, MAT_FLAG_LOGICAL, MI, MX, MX_NUMERIC_CLASS,
-  type MatCellArray, type MatCharArray, type MatFile, type MatNumericArray, type MatStructArray, type MatValue,
+  MAT_FLAG_COMPLEX,
+  MAT_FLAG_LOGICAL,
+  MI,
+  MX,
+  MX_NUMERIC_CLASS,
+  type MatCellArray,
+  type MatCharArray,
+  type MatFile,
+  type MatNumericArray,
+  type MatStructArray,
+  type MatValue,
 } from './mat-types.ts';
 
 const HEADER_BYTES = 128;
@@ -40,14 +49,34 @@ const MAX_INFLATED_FLOOR = 16 * 1024 * 1024;
 const PEEK_COMPRESSED_BYTES = 4096;
 
 const MI_NAMES: Readonly<Record<number, string>> = {
-  1: 'miINT8', 2: 'miUINT8', 3: 'miINT16', 4: 'miUINT16', 5: 'miINT32', 6: 'miUINT32', 7: 'miSINGLE',
-  9: 'miDOUBLE', 12: 'miINT64', 13: 'miUINT64', 14: 'miMATRIX', 15: 'miCOMPRESSED', 16: 'miUTF8',
-  17: 'miUTF16', 18: 'miUTF32',
+  1: 'miINT8',
+  2: 'miUINT8',
+  3: 'miINT16',
+  4: 'miUINT16',
+  5: 'miINT32',
+  6: 'miUINT32',
+  7: 'miSINGLE',
+  9: 'miDOUBLE',
+  12: 'miINT64',
+  13: 'miUINT64',
+  14: 'miMATRIX',
+  15: 'miCOMPRESSED',
+  16: 'miUTF8',
+  17: 'miUTF16',
+  18: 'miUTF32',
 };
 
 const MI_NUMERIC_SIZE: Readonly<Record<number, number>> = {
-  [MI.INT8]: 1, [MI.UINT8]: 1, [MI.INT16]: 2, [MI.UINT16]: 2, [MI.INT32]: 4, [MI.UINT32]: 4,
-  [MI.SINGLE]: 4, [MI.DOUBLE]: 8, [MI.INT64]: 8, [MI.UINT64]: 8,
+  [MI.INT8]: 1,
+  [MI.UINT8]: 1,
+  [MI.INT16]: 2,
+  [MI.UINT16]: 2,
+  [MI.INT32]: 4,
+  [MI.UINT32]: 4,
+  [MI.SINGLE]: 4,
+  [MI.DOUBLE]: 8,
+  [MI.INT64]: 8,
+  [MI.UINT64]: 8,
 };
 
 const UNSUPPORTED_CLASSES: Readonly<Record<number, string>> = {
@@ -85,7 +114,11 @@ class MatParser {
 
   private readonly inflateLimit: number;
 
-  constructor(private readonly fileLabel: string, littleEndian: boolean, private readonly fileBytes: number) {
+  constructor(
+    private readonly fileLabel: string,
+    littleEndian: boolean,
+    private readonly fileBytes: number,
+  ) {
     this.littleEndian = littleEndian;
     this.inflateLimit = maxInflatedBytes(fileBytes);
     this.inflateBudget = this.inflateLimit;
@@ -94,7 +127,10 @@ class MatParser {
   /** Variable and field names come from the file: printed escaped and cut short (core/printable-excerpt.ts). */
   fail(variable: string | undefined, problem: string): never {
     const message = printableExcerpt(problem, 400);
-    throw new PosebenchInputError(variable === undefined ? { file: this.fileLabel } : { file: this.fileLabel, field: printableExcerpt(variable, 100) }, message);
+    throw new PosebenchInputError(
+      variable === undefined ? { file: this.fileLabel } : { file: this.fileLabel, field: printableExcerpt(variable, 100) },
+      message,
+    );
   }
 
   /** Reads the 8-byte (or 4-byte "small data element") tag at `pos`, checking it fits before `end`. */
@@ -115,7 +151,10 @@ class MatParser {
     const dataStart = pos + 8;
     const dataEnd = dataStart + size;
     if (dataEnd > end) {
-      this.fail(variable, `truncated or bad tag size: ${what} (${miName(type)}) at ${src.describeOffset(pos)} claims ${size} bytes but only ${end - dataStart} remain`);
+      this.fail(
+        variable,
+        `truncated or bad tag size: ${what} (${miName(type)}) at ${src.describeOffset(pos)} claims ${size} bytes but only ${end - dataStart} remain`,
+      );
     }
     // Elements are padded to 8 bytes, except miCOMPRESSED. A missing final pad is tolerated.
     const next = type === MI.COMPRESSED ? dataEnd : Math.min(end, dataStart + Math.ceil(size / 8) * 8);
@@ -127,10 +166,10 @@ class MatParser {
     let pos = start;
     while (pos < end) {
       // A file cut inside a variable: name the variable if its header survived.
-      const known = end - pos >= 8 && src.view.getUint32(pos, this.littleEndian) === MI.MATRIX
-        && pos + 8 + src.view.getUint32(pos + 4, this.littleEndian) > end
-        ? this.peekMatrixName(src.bytes.subarray(pos, end))
-        : undefined;
+      const known =
+        end - pos >= 8 && src.view.getUint32(pos, this.littleEndian) === MI.MATRIX && pos + 8 + src.view.getUint32(pos + 4, this.littleEndian) > end
+          ? this.peekMatrixName(src.bytes.subarray(pos, end))
+          : undefined;
       const tag = this.readTag(src, pos, end, known, known === undefined ? 'variable' : `variable ${known}`);
       if (tag.type === MI.MATRIX) {
         const { name, value } = this.parseMatrix(src, tag, undefined, 0, pos);
@@ -154,8 +193,11 @@ class MatParser {
     } catch (error) {
       const variable = this.peekCompressedName(packed);
       if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
-        this.fail(variable, `compressed data at ${src.describeOffset(tagPos)} inflates to more than ${formatBytes(this.inflateLimit)}, ` +
-          `the limit for a ${formatBytes(this.fileBytes)} file (64× its size, at least 16 MiB, at most 1 GiB): refused as corrupt or a zip bomb`);
+        this.fail(
+          variable,
+          `compressed data at ${src.describeOffset(tagPos)} inflates to more than ${formatBytes(this.inflateLimit)}, ` +
+            `the limit for a ${formatBytes(this.fileBytes)} file (64× its size, at least 16 MiB, at most 1 GiB): refused as corrupt or a zip bomb`,
+        );
       }
       this.fail(variable, `compressed variable at ${src.describeOffset(tagPos)} is corrupt or truncated (zlib: ${oneLine((error as Error).message)})`);
     }
@@ -252,9 +294,10 @@ class MatParser {
     const numericClass = MX_NUMERIC_CLASS[classId];
     if (numericClass !== undefined) {
       const data = this.readNumericData(src, pos, end, label, count);
-      const numeric: MatNumericArray = (flagBits & MAT_FLAG_LOGICAL)
-        ? { kind: 'numeric', className: numericClass, dims, data, logical: true }
-        : { kind: 'numeric', className: numericClass, dims, data };
+      const numeric: MatNumericArray =
+        flagBits & MAT_FLAG_LOGICAL
+          ? { kind: 'numeric', className: numericClass, dims, data, logical: true }
+          : { kind: 'numeric', className: numericClass, dims, data };
       value = numeric;
     } else if (classId === MX.CHAR) {
       value = this.readChar(src, pos, end, label, dims, count);
@@ -372,7 +415,10 @@ class MatParser {
     }
     pos = namesTag.next;
     if (count * fieldCount * 8 > end - pos) {
-      this.fail(label, `truncated: struct array ${dims.join('×')} with ${fieldCount} fields needs ${count * fieldCount} values but only ${end - pos} bytes remain`);
+      this.fail(
+        label,
+        `truncated: struct array ${dims.join('×')} with ${fieldCount} fields needs ${count * fieldCount} values but only ${end - pos} bytes remain`,
+      );
     }
     const elements: Record<string, MatValue>[] = [];
     for (let i = 0; i < count; i++) {
@@ -413,18 +459,39 @@ function decodeLatin1(bytes: Uint8Array): string {
 function readNumbers(view: DataView, type: number, start: number, count: number, le: boolean): Float64Array {
   const out = new Float64Array(count);
   switch (type) {
-    case MI.DOUBLE: for (let i = 0; i < count; i++) out[i] = view.getFloat64(start + 8 * i, le); break;
-    case MI.SINGLE: for (let i = 0; i < count; i++) out[i] = view.getFloat32(start + 4 * i, le); break;
-    case MI.INT8: for (let i = 0; i < count; i++) out[i] = view.getInt8(start + i); break;
-    case MI.UINT8: for (let i = 0; i < count; i++) out[i] = view.getUint8(start + i); break;
-    case MI.INT16: for (let i = 0; i < count; i++) out[i] = view.getInt16(start + 2 * i, le); break;
-    case MI.UINT16: for (let i = 0; i < count; i++) out[i] = view.getUint16(start + 2 * i, le); break;
-    case MI.INT32: for (let i = 0; i < count; i++) out[i] = view.getInt32(start + 4 * i, le); break;
-    case MI.UINT32: for (let i = 0; i < count; i++) out[i] = view.getUint32(start + 4 * i, le); break;
+    case MI.DOUBLE:
+      for (let i = 0; i < count; i++) out[i] = view.getFloat64(start + 8 * i, le);
+      break;
+    case MI.SINGLE:
+      for (let i = 0; i < count; i++) out[i] = view.getFloat32(start + 4 * i, le);
+      break;
+    case MI.INT8:
+      for (let i = 0; i < count; i++) out[i] = view.getInt8(start + i);
+      break;
+    case MI.UINT8:
+      for (let i = 0; i < count; i++) out[i] = view.getUint8(start + i);
+      break;
+    case MI.INT16:
+      for (let i = 0; i < count; i++) out[i] = view.getInt16(start + 2 * i, le);
+      break;
+    case MI.UINT16:
+      for (let i = 0; i < count; i++) out[i] = view.getUint16(start + 2 * i, le);
+      break;
+    case MI.INT32:
+      for (let i = 0; i < count; i++) out[i] = view.getInt32(start + 4 * i, le);
+      break;
+    case MI.UINT32:
+      for (let i = 0; i < count; i++) out[i] = view.getUint32(start + 4 * i, le);
+      break;
     // 64-bit integers beyond 2^53 lose precision in float64 (MatNumericArray keeps float64 data).
-    case MI.INT64: for (let i = 0; i < count; i++) out[i] = Number(view.getBigInt64(start + 8 * i, le)); break;
-    case MI.UINT64: for (let i = 0; i < count; i++) out[i] = Number(view.getBigUint64(start + 8 * i, le)); break;
-    default: throw new Error(`readNumbers: not a numeric type ${type}`);
+    case MI.INT64:
+      for (let i = 0; i < count; i++) out[i] = Number(view.getBigInt64(start + 8 * i, le));
+      break;
+    case MI.UINT64:
+      for (let i = 0; i < count; i++) out[i] = Number(view.getBigUint64(start + 8 * i, le));
+      break;
+    default:
+      throw new Error(`readNumbers: not a numeric type ${type}`);
   }
   return out;
 }
@@ -441,10 +508,10 @@ export function parseMat(bytes: Uint8Array, fileLabel: string): MatFile {
   };
   if (bytes.byteLength === 0) fail('empty file (0 bytes); expected a MAT v5 file');
   if (startsWith(bytes, 0, HDF5_SIGNATURE) || startsWith(bytes, 512, HDF5_SIGNATURE)) {
-    fail('unsupported MAT v7.3 (HDF5) file; re-save it in MATLAB with save(..., \'-v7\')');
+    fail("unsupported MAT v7.3 (HDF5) file; re-save it in MATLAB with save(..., '-v7')");
   }
   const headerText = decodeLatin1(bytes.subarray(0, Math.min(HEADER_TEXT_BYTES, bytes.byteLength)));
-  if (headerText.startsWith('MATLAB 7.3')) fail('unsupported MAT v7.3 (HDF5) file; re-save it in MATLAB with save(..., \'-v7\')');
+  if (headerText.startsWith('MATLAB 7.3')) fail("unsupported MAT v7.3 (HDF5) file; re-save it in MATLAB with save(..., '-v7')");
   if (bytes.byteLength < HEADER_BYTES) {
     fail(`truncated: ${bytes.byteLength} bytes, shorter than the 128-byte MAT v5 header`);
   }
@@ -455,7 +522,7 @@ export function parseMat(bytes: Uint8Array, fileLabel: string): MatFile {
   const littleEndian = endian === 'IM';
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint16(124, littleEndian);
-  if (version === 0x0200) fail('unsupported MAT v7.3 (HDF5) file; re-save it in MATLAB with save(..., \'-v7\')');
+  if (version === 0x0200) fail("unsupported MAT v7.3 (HDF5) file; re-save it in MATLAB with save(..., '-v7')");
   if (version !== 0x0100) fail(`unsupported MAT header version 0x${version.toString(16).padStart(4, '0')} (expected 0x0100, Level 5)`);
 
   const parser = new MatParser(fileLabel, littleEndian, bytes.byteLength);

@@ -3,9 +3,7 @@
  * Numeric data is always column-major, as MATLAB stores it: element (i, j, k) of dims [d0, d1, d2]
  * is at i + d0 * (j + d1 * k).
  */
-export type MatNumericClass =
-  | 'double' | 'single'
-  | 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'int64' | 'uint64';
+export type MatNumericClass = 'double' | 'single' | 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'int64' | 'uint64';
 
 export interface MatNumericArray {
   readonly kind: 'numeric';
@@ -72,15 +70,42 @@ export type MatStorageType = 'double' | 'single' | 'int8' | 'uint8' | 'int16' | 
 
 /** Data element types (MAT-File Format, Level 5, table 1-1). */
 export const MI = {
-  INT8: 1, UINT8: 2, INT16: 3, UINT16: 4, INT32: 5, UINT32: 6, SINGLE: 7, DOUBLE: 9,
-  INT64: 12, UINT64: 13, MATRIX: 14, COMPRESSED: 15, UTF8: 16, UTF16: 17, UTF32: 18,
+  INT8: 1,
+  UINT8: 2,
+  INT16: 3,
+  UINT16: 4,
+  INT32: 5,
+  UINT32: 6,
+  SINGLE: 7,
+  DOUBLE: 9,
+  INT64: 12,
+  UINT64: 13,
+  MATRIX: 14,
+  COMPRESSED: 15,
+  UTF8: 16,
+  UTF16: 17,
+  UTF32: 18,
 } as const;
 
 /** Array classes (MAT-File Format, Level 5, table 1-3). */
 export const MX = {
-  CELL: 1, STRUCT: 2, OBJECT: 3, CHAR: 4, SPARSE: 5, DOUBLE: 6, SINGLE: 7,
-  INT8: 8, UINT8: 9, INT16: 10, UINT16: 11, INT32: 12, UINT32: 13, INT64: 14, UINT64: 15,
-  FUNCTION: 16, OPAQUE: 17,
+  CELL: 1,
+  STRUCT: 2,
+  OBJECT: 3,
+  CHAR: 4,
+  SPARSE: 5,
+  DOUBLE: 6,
+  SINGLE: 7,
+  INT8: 8,
+  UINT8: 9,
+  INT16: 10,
+  UINT16: 11,
+  INT32: 12,
+  UINT32: 13,
+  INT64: 14,
+  UINT64: 15,
+  FUNCTION: 16,
+  OPAQUE: 17,
 } as const;
 
 /** Array-flag bits (byte 2 of the array-flags sub-element). */
@@ -90,7 +115,14 @@ export const MAT_FLAG_LOGICAL = 0x02;
 
 /** Numeric array class for each numeric mxCLASS value. */
 export const MX_NUMERIC_CLASS: Readonly<Record<number, MatNumericClass>> = {
-  [MX.DOUBLE]: 'double', [MX.SINGLE]: 'single',
-  [MX.INT8]: 'int8', [MX.UINT8]: 'uint8', [MX.INT16]: 'int16', [MX.UINT16]: 'uint16',
-  [MX.INT32]: 'int32', [MX.UINT32]: 'uint32', [MX.INT64]: 'int64', [MX.UINT64]: 'uint64',
+  [MX.DOUBLE]: 'double',
+  [MX.SINGLE]: 'single',
+  [MX.INT8]: 'int8',
+  [MX.UINT8]: 'uint8',
+  [MX.INT16]: 'int16',
+  [MX.UINT16]: 'uint16',
+  [MX.INT32]: 'int32',
+  [MX.UINT32]: 'uint32',
+  [MX.INT64]: 'int64',
+  [MX.UINT64]: 'uint64',
 };

@@ -33,7 +33,10 @@ const STORAGE: Readonly<Record<MatStorageType, { type: number; size: number; min
 };
 
 const CLASS_ID: Readonly<Record<'double' | 'single' | 'uint8' | 'int32', number>> = {
-  double: MX.DOUBLE, single: MX.SINGLE, uint8: MX.UINT8, int32: MX.INT32,
+  double: MX.DOUBLE,
+  single: MX.SINGLE,
+  uint8: MX.UINT8,
+  int32: MX.INT32,
 };
 
 function fail(variable: string, problem: string): never {
@@ -141,14 +144,30 @@ function numericBody(variable: string, value: Extract<MatWritable, { kind: 'nume
       fail(variable, `value ${x} at index ${i} cannot be stored exactly as single`);
     }
     switch (storage.type) {
-      case MI.DOUBLE: view.setFloat64(8 * i, x, true); break;
-      case MI.SINGLE: view.setFloat32(4 * i, x, true); break;
-      case MI.INT8: view.setInt8(i, x); break;
-      case MI.UINT8: view.setUint8(i, x); break;
-      case MI.INT16: view.setInt16(2 * i, x, true); break;
-      case MI.UINT16: view.setUint16(2 * i, x, true); break;
-      case MI.INT32: view.setInt32(4 * i, x, true); break;
-      default: view.setUint32(4 * i, x, true); break;
+      case MI.DOUBLE:
+        view.setFloat64(8 * i, x, true);
+        break;
+      case MI.SINGLE:
+        view.setFloat32(4 * i, x, true);
+        break;
+      case MI.INT8:
+        view.setInt8(i, x);
+        break;
+      case MI.UINT8:
+        view.setUint8(i, x);
+        break;
+      case MI.INT16:
+        view.setInt16(2 * i, x, true);
+        break;
+      case MI.UINT16:
+        view.setUint16(2 * i, x, true);
+        break;
+      case MI.INT32:
+        view.setInt32(4 * i, x, true);
+        break;
+      default:
+        view.setUint32(4 * i, x, true);
+        break;
     }
   }
   return dataElement(storage.type, payload);
@@ -179,10 +198,7 @@ function variableElement(name: string, value: MatWritable): Uint8Array {
  * Encodes variables as a MAT v5 file (little-endian). Numeric data is column-major.
  * Throws PosebenchInputError (file "MAT output", field = variable) for invalid names, dims or values.
  */
-export function encodeMat(
-  variables: ReadonlyArray<readonly [name: string, value: MatWritable]>,
-  options: EncodeMatOptions = {},
-): Uint8Array {
+export function encodeMat(variables: ReadonlyArray<readonly [name: string, value: MatWritable]>, options: EncodeMatOptions = {}): Uint8Array {
   const headerText = options.headerText ?? DEFAULT_MAT_HEADER_TEXT;
   if (headerText.length > 116 || !/^[\x20-\x7e]*$/.test(headerText)) {
     throw new PosebenchInputError({ file: OUTPUT_LABEL }, 'header text must be at most 116 printable ASCII characters');

@@ -129,7 +129,11 @@ function buildMenu(): void {
         label: 'Add model…',
         accelerator: 'CmdOrCtrl+M',
         click: async () => {
-          const result = await dialog.showOpenDialog(mainWindow!, { title: 'Add an ONNX pose model', properties: ['openFile', 'multiSelections'], filters: [{ name: 'ONNX model', extensions: ['onnx'] }] });
+          const result = await dialog.showOpenDialog(mainWindow!, {
+            title: 'Add an ONNX pose model',
+            properties: ['openFile', 'multiSelections'],
+            filters: [{ name: 'ONNX model', extensions: ['onnx'] }],
+          });
           if (!result.canceled) for (const modelPath of result.filePaths) await callFromMenu('variants:addModel', { modelPath });
         },
       },
@@ -137,7 +141,11 @@ function buildMenu(): void {
         label: 'Import predictions…',
         accelerator: 'CmdOrCtrl+I',
         click: async () => {
-          const result = await dialog.showOpenDialog(mainWindow!, { title: 'Import predictions', properties: ['openFile'], filters: [{ name: 'Predictions', extensions: ['json', 'mat'] }] });
+          const result = await dialog.showOpenDialog(mainWindow!, {
+            title: 'Import predictions',
+            properties: ['openFile'],
+            filters: [{ name: 'Predictions', extensions: ['json', 'mat'] }],
+          });
           const file = result.filePaths[0];
           if (result.canceled || file === undefined) return;
           const base = await dialog.showMessageBox(mainWindow!, {

@@ -142,10 +142,14 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
     const given = headerValue(req.headers['x-posebench-token']);
     if (!tokensEqual(given, token)) return sendJson(res, 401, { ok: false, error: { name: 'Unauthorized', message: 'missing or wrong token' } });
     if (!isJsonContentType(req.headers['content-type'])) {
-      return sendJson(res, 415, { ok: false, error: { name: 'UserError', kind: 'bad-request', message: 'the request body must be Content-Type: application/json' } });
+      return sendJson(res, 415, {
+        ok: false,
+        error: { name: 'UserError', kind: 'bad-request', message: 'the request body must be Content-Type: application/json' },
+      });
     }
     const channel = safeDecodeURIComponent(url.pathname.slice('/api/'.length));
-    if (channel === undefined) return sendJson(res, 400, { ok: false, error: { name: 'UserError', kind: 'bad-request', message: 'bad request: malformed %-encoding in the channel' } });
+    if (channel === undefined)
+      return sendJson(res, 400, { ok: false, error: { name: 'UserError', kind: 'bad-request', message: 'bad request: malformed %-encoding in the channel' } });
     if (!isChannel(channel)) {
       return sendJson(res, 404, { ok: false, error: { name: 'UserError', kind: 'bad-request', message: `unknown channel ${printableExcerpt(channel)}` } });
     }
@@ -233,7 +237,12 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
       socket.write(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       socket.destroy();
     };
-    if (!allowedHosts.has(req.headers.host ?? '') || url === undefined || url.pathname !== '/events' || !tokensEqual(url.searchParams.get('token') ?? '', token)) {
+    if (
+      !allowedHosts.has(req.headers.host ?? '') ||
+      url === undefined ||
+      url.pathname !== '/events' ||
+      !tokensEqual(url.searchParams.get('token') ?? '', token)
+    ) {
       return refuse('401 Unauthorized');
     }
     // A web page of another origin may open a WebSocket to any host (no CORS for WebSockets): the

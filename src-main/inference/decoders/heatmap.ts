@@ -56,13 +56,7 @@ export function heatmapMaxima(heatmaps: Float32Array, joints: number, height: nu
  * 0.x shifts both axes only if 1 < px < W−1 and 1 < py < H−1; 1.x tests each axis separately
  * (x: 1 < x < W−1 and 0 < y < H; y: 1 < y < H−1 and 0 < x < W). sign(0) = 0.
  */
-export function applyQuarterShift(
-  heatmaps: Float32Array,
-  height: number,
-  width: number,
-  maxima: HeatmapMaxima,
-  version: MmposeVersion = '0.x',
-): void {
+export function applyQuarterShift(heatmaps: Float32Array, height: number, width: number, maxima: HeatmapMaxima, version: MmposeVersion = '0.x'): void {
   const plane = height * width;
   for (let k = 0; k < maxima.xs.length; k++) {
     const px = maxima.xs[k]!;

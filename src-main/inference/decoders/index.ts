@@ -12,22 +12,12 @@ import { decodeSoftArgmax } from './soft-argmax.ts';
 export type { DecodedKeypoint, DecodedKeypoints, DecodeOptions, HeadKind, ModelOutputs, OutputTensor } from './decoder-types.ts';
 export { DecoderShapeError, HEAD_KINDS } from './decoder-types.ts';
 
-export function decodeOutputs(
-  head: HeadKind,
-  outputs: ModelOutputs,
-  transform: CropTransform,
-  options: DecodeOptions = {},
-): DecodedKeypoints {
+export function decodeOutputs(head: HeadKind, outputs: ModelOutputs, transform: CropTransform, options: DecodeOptions = {}): DecodedKeypoints {
   return decodeHeadTensors(head, selectHeadTensors(head, outputs, options.batchIndex ?? 0), transform, options);
 }
 
 /** Decodes tensors already selected (and possibly flip-fused) by selectHeadTensors. */
-export function decodeHeadTensors(
-  head: HeadKind,
-  tensors: HeadTensors,
-  transform: CropTransform,
-  options: DecodeOptions = {},
-): DecodedKeypoints {
+export function decodeHeadTensors(head: HeadKind, tensors: HeadTensors, transform: CropTransform, options: DecodeOptions = {}): DecodedKeypoints {
   switch (tensors.layout) {
     case 'coords':
       if (head === 'regression+sigma') {

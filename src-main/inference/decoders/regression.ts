@@ -10,12 +10,7 @@ import { keypointsFromGrid } from './keypoint-mapping.ts';
  * DeepPose regression: `coords` holds K joints × `valuesPerJoint` values, (x_norm, y_norm) first.
  * Score 1.0 for every joint (spec §5.1).
  */
-export function decodeRegression(
-  coords: Float32Array,
-  joints: number,
-  transform: CropTransform,
-  valuesPerJoint = 2,
-): DecodedKeypoints {
+export function decodeRegression(coords: Float32Array, joints: number, transform: CropTransform, valuesPerJoint = 2): DecodedKeypoints {
   const { xs, ys } = splitXY(coords, joints, valuesPerJoint);
   // Normalised coordinates are positions on a 1×1 grid over the input.
   return keypointsFromGrid(xs, ys, new Float64Array(joints).fill(1), 1, 1, transform);
@@ -25,13 +20,7 @@ export function decodeRegression(
  * RLE: `coords` K×2 normalised (x, y); `sigma` K×2 (σx, σy). σ = sigmoid(raw) when `sigmaIsLogit`
  * (spec §5.2: mmpose applies the sigmoid at inference); score = 1 − (σx + σy)/2.
  */
-export function decodeRle(
-  coords: Float32Array,
-  sigma: Float32Array,
-  joints: number,
-  transform: CropTransform,
-  sigmaIsLogit = true,
-): DecodedKeypoints {
+export function decodeRle(coords: Float32Array, sigma: Float32Array, joints: number, transform: CropTransform, sigmaIsLogit = true): DecodedKeypoints {
   const { xs, ys } = splitXY(coords, joints, 2);
   const sigmaOut = sigmaIsLogit ? sigmoidFloat32(sigma.subarray(0, joints * 2)) : Float32Array.from(sigma.subarray(0, joints * 2));
   const scores = new Float64Array(joints);

@@ -53,7 +53,11 @@ export function selectHeadTensors(head: HeadKind, outputs: ModelOutputs, batchIn
 
   switch (head) {
     case 'regression': {
-      const coords = preferName(pairs.filter((n) => !isSigmaName(n)), /coord/i) ?? pairs[0];
+      const coords =
+        preferName(
+          pairs.filter((n) => !isSigmaName(n)),
+          /coord/i,
+        ) ?? pairs[0];
       if (!coords) throw shapeError(head, all, 'a [N,K,2] coordinate output');
       return { layout: 'coords', joints: coords.tensor.dims[1]!, coords: sample(coords.tensor, batchIndex) };
     }
@@ -85,8 +89,11 @@ export function selectHeadTensors(head: HeadKind, outputs: ModelOutputs, batchIn
     }
     case 'heatmap':
     case 'soft-argmax': {
-      const maps = preferName(all.filter((n) => rank(n) === 4), head === 'heatmap' ? /heatmap/i : /heatmap|logit/i) ??
-        all.find((n) => rank(n) === 4);
+      const maps =
+        preferName(
+          all.filter((n) => rank(n) === 4),
+          head === 'heatmap' ? /heatmap/i : /heatmap|logit/i,
+        ) ?? all.find((n) => rank(n) === 4);
       if (maps) {
         const [, joints, height, width] = maps.tensor.dims as [number, number, number, number];
         return { layout: 'maps', joints, height, width, maps: sample(maps.tensor, batchIndex) };

@@ -14,13 +14,7 @@ export interface SoftArgmaxOptions {
 }
 
 /** K×H×W logits → K×2 normalised (x_norm, y_norm) in [0, (W−1)/W] (float64, stable softmax). */
-export function softArgmaxNormalized(
-  logits: Float32Array,
-  joints: number,
-  height: number,
-  width: number,
-  options: SoftArgmaxOptions = {},
-): Float64Array {
+export function softArgmaxNormalized(logits: Float32Array, joints: number, height: number, width: number, options: SoftArgmaxOptions = {}): Float64Array {
   const plane = height * width;
   if (logits.length < joints * plane) {
     throw new RangeError(`soft-argmax output has ${logits.length} values, expected ${joints}×${height}×${width}`);

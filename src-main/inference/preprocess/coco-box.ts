@@ -16,14 +16,23 @@ import { cropTransformFromBox, mmposeAffineFromFloat32Box, type CropInputSize, t
 export const COCO_BOX_PADDING = 1.25;
 
 /** The crop of box [x, y, w, h] in an image of `imageWidth`×`imageHeight` for a model input of `input`. */
-export function cocoBoxCropTransform(bbox: readonly [number, number, number, number], imageWidth: number, imageHeight: number, input: CropInputSize): CropTransform {
+export function cocoBoxCropTransform(
+  bbox: readonly [number, number, number, number],
+  imageWidth: number,
+  imageHeight: number,
+  input: CropInputSize,
+): CropTransform {
   const f = Math.fround;
   const clip = (v: number, hi: number): number => Math.min(Math.max(v, 0), hi);
   const [x, y, w, h] = bbox;
-  const x1 = f(clip(x, imageWidth - 1)), x2 = f(clip(x + w, imageWidth - 1));
-  const y1 = f(clip(y, imageHeight - 1)), y2 = f(clip(y + h, imageHeight - 1));
-  const cx = f(f(x1 + x2) * 0.5), cy = f(f(y1 + y2) * 0.5);
-  let sw = f(f(x2 - x1) * COCO_BOX_PADDING), sh = f(f(y2 - y1) * COCO_BOX_PADDING);
+  const x1 = f(clip(x, imageWidth - 1)),
+    x2 = f(clip(x + w, imageWidth - 1));
+  const y1 = f(clip(y, imageHeight - 1)),
+    y2 = f(clip(y + h, imageHeight - 1));
+  const cx = f(f(x1 + x2) * 0.5),
+    cy = f(f(y1 + y2) * 0.5);
+  let sw = f(f(x2 - x1) * COCO_BOX_PADDING),
+    sh = f(f(y2 - y1) * COCO_BOX_PADDING);
   const aspect = input.width / input.height;
   if (sw > f(sh * aspect)) sh = f(sw / aspect);
   else sw = f(sh * aspect);

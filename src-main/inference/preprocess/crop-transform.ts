@@ -59,11 +59,7 @@ export interface CropTransformOptions {
 
 // spec §4.1: pixel_std 200, padding ×1.25 at test time, cy + 15·s (one definition: core/geometry.ts).
 
-export function mpiiCropTransform(
-  person: CropPerson,
-  input: CropInputSize,
-  options: CropTransformOptions = {},
-): CropTransform {
+export function mpiiCropTransform(person: CropPerson, input: CropInputSize, options: CropTransformOptions = {}): CropTransform {
   const { width, height } = input;
   if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
     throw new RangeError(`model input size must be positive integers, got ${width}×${height}`);
@@ -136,10 +132,7 @@ export function mmposeAffineFromFloat32Box(cx: number, cy: number, sideX: number
  * cv::getAffineTransform: the 6×6 system solved by OpenCV's LU with partial pivoting (hal LUImpl,
  * DECOMP_LU), operation for operation, so the matrix matches OpenCV's to the last bit.
  */
-export function getAffineTransformLikeOpenCv(
-  src: readonly [Point2, Point2, Point2],
-  dst: readonly [Point2, Point2, Point2],
-): AffineMatrix {
+export function getAffineTransformLikeOpenCv(src: readonly [Point2, Point2, Point2], dst: readonly [Point2, Point2, Point2]): AffineMatrix {
   const n = 6;
   const a = new Float64Array(n * n);
   const b = new Float64Array(n);
@@ -213,10 +206,7 @@ export function gridToImage(
   gridWidth: number = transform.inputWidth,
   gridHeight: number = transform.inputHeight,
 ): Point2 {
-  return [
-    transform.cx - transform.sideX * 0.5 + x * (transform.sideX / gridWidth),
-    transform.cy - transform.sideY * 0.5 + y * (transform.sideY / gridHeight),
-  ];
+  return [transform.cx - transform.sideX * 0.5 + x * (transform.sideX / gridWidth), transform.cy - transform.sideY * 0.5 + y * (transform.sideY / gridHeight)];
 }
 
 /** Image pixels → input pixels (forward map, spec §4.2). */

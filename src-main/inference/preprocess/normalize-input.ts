@@ -50,13 +50,7 @@ export function normalizationTable(normalization: TensorNormalization): Float32A
  * `crop`: width·height·3 bytes, RGB, row-major. Returns (or fills `out`) a Float32Array of 3·h·w
  * values, NCHW with N = 1. With color 'bgr' tensor channel 0 is taken from the crop's blue channel.
  */
-export function toNchwFloat32(
-  crop: Uint8Array,
-  width: number,
-  height: number,
-  normalization: TensorNormalization,
-  out?: Float32Array,
-): Float32Array {
+export function toNchwFloat32(crop: Uint8Array, width: number, height: number, normalization: TensorNormalization, out?: Float32Array): Float32Array {
   const plane = width * height;
   if (crop.length < plane * 3) throw new RangeError(`crop has ${crop.length} bytes, expected ${plane * 3}`);
   const tensor = out ?? new Float32Array(plane * 3);

@@ -55,13 +55,7 @@ export function invertAffineLikeOpenCv(m: AffineMatrix): AffineMatrix {
  * Warps `src` into an `outWidth`×`outHeight` RGB uint8 crop. Destination pixel (i, j) samples the source
  * at M⁻¹·(i, j). `transform` is M (image → output) or a CropTransform (its `imageToInput`).
  */
-export function warpAffineBilinear(
-  src: RgbSource,
-  transform: AffineMatrix | CropTransform,
-  outWidth: number,
-  outHeight: number,
-  out?: Uint8Array,
-): Uint8Array {
+export function warpAffineBilinear(src: RgbSource, transform: AffineMatrix | CropTransform, outWidth: number, outHeight: number, out?: Uint8Array): Uint8Array {
   const { data, width: srcW, height: srcH } = src;
   if (src.channels !== 3) throw new RangeError(`warpAffineBilinear needs 3 channels, got ${String(src.channels)}`);
   if (data.length < srcW * srcH * 3) {
@@ -106,12 +100,8 @@ export function warpAffineBilinear(
         const p = sy * rowStride + sx * 3;
         const q = p + rowStride;
         dst[o] = (gy * (gx * data[p]! + fx * data[p + 3]!) + fy * (gx * data[q]! + fx * data[q + 3]!) + FACTORED_ROUND) >> FACTORED_BITS;
-        dst[o + 1] =
-          (gy * (gx * data[p + 1]! + fx * data[p + 4]!) + fy * (gx * data[q + 1]! + fx * data[q + 4]!) + FACTORED_ROUND) >>
-          FACTORED_BITS;
-        dst[o + 2] =
-          (gy * (gx * data[p + 2]! + fx * data[p + 5]!) + fy * (gx * data[q + 2]! + fx * data[q + 5]!) + FACTORED_ROUND) >>
-          FACTORED_BITS;
+        dst[o + 1] = (gy * (gx * data[p + 1]! + fx * data[p + 4]!) + fy * (gx * data[q + 1]! + fx * data[q + 4]!) + FACTORED_ROUND) >> FACTORED_BITS;
+        dst[o + 2] = (gy * (gx * data[p + 2]! + fx * data[p + 5]!) + fy * (gx * data[q + 2]! + fx * data[q + 5]!) + FACTORED_ROUND) >> FACTORED_BITS;
       } else if (sx > lastX || sx + 1 < 0 || sy > lastY || sy + 1 < 0) {
         dst[o] = 0;
         dst[o + 1] = 0;

@@ -199,7 +199,13 @@ export async function pruneCropCache(dir: string, budgetBytes: number): Promise<
       continue; // removed meanwhile by another process
     }
     if (file.endsWith('.tmp')) {
-      if (now - info.mtimeMs > 60_000 && (await unlink(file).then(() => true, () => false))) {
+      if (
+        now - info.mtimeMs > 60_000 &&
+        (await unlink(file).then(
+          () => true,
+          () => false,
+        ))
+      ) {
         removedFiles += 1;
         removedBytes += info.size;
       }
@@ -214,7 +220,12 @@ export async function pruneCropCache(dir: string, budgetBytes: number): Promise<
     entries.sort((a, b) => a.mtimeMs - b.mtimeMs);
     for (const entry of entries) {
       if (bytes <= target) break;
-      if (await unlink(entry.file).then(() => true, () => false)) {
+      if (
+        await unlink(entry.file).then(
+          () => true,
+          () => false,
+        )
+      ) {
         bytes -= entry.bytes;
         files -= 1;
         removedFiles += 1;

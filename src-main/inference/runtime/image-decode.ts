@@ -70,12 +70,7 @@ export async function decodeImageRgb(file: string): Promise<DecodedImage> {
   try {
     const image = sharp(bytes, { ignoreIcc: true, failOn: 'error', limitInputPixels: MAX_IMAGE_PIXELS });
     image.on('warning', (message: unknown) => rawWarnings.push(String(message)));
-    const { data, info } = await image
-      .autoOrient()
-      .removeAlpha()
-      .toColourspace('srgb')
-      .raw({ depth: 'uchar' })
-      .toBuffer({ resolveWithObject: true });
+    const { data, info } = await image.autoOrient().removeAlpha().toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
     if (info.channels !== 3) throw new Error(`decoded to ${info.channels} channels instead of 3`);
     return {
       width: info.width,
@@ -116,7 +111,10 @@ function describeDecodeError(reason: string): string {
 function describeOversize(bytes: Buffer): string {
   const limit = `${(MAX_IMAGE_PIXELS / 1e6).toFixed(1)}-megapixel`;
   const size = headerSize(bytes);
-  const claim = size === undefined ? 'its header claims more pixels' : `its header claims ${size.width}×${size.height} (${((size.width * size.height) / 1e6).toFixed(1)} megapixels)`;
+  const claim =
+    size === undefined
+      ? 'its header claims more pixels'
+      : `its header claims ${size.width}×${size.height} (${((size.width * size.height) / 1e6).toFixed(1)} megapixels)`;
   return `${claim}, over the ${limit} decoding limit for a ${bytes.length}-byte file: not decoded (a damaged or forged header?)`;
 }
 

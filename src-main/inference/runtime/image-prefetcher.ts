@@ -26,9 +26,7 @@ export function imageWorkerUrl(): URL {
 export function workerEntry(workerUrl: URL): { entry: URL | string; eval: boolean } {
   if (!workerUrl.pathname.endsWith('.ts')) return { entry: workerUrl, eval: false };
   const tsxApi = pathToFileURL(resolveTsxEsmApi()).href;
-  const bootstrap =
-    `import(${JSON.stringify(tsxApi)})` +
-    `.then(({ register }) => { register(); return import(${JSON.stringify(workerUrl.href)}); })`;
+  const bootstrap = `import(${JSON.stringify(tsxApi)})` + `.then(({ register }) => { register(); return import(${JSON.stringify(workerUrl.href)}); })`;
   return { entry: bootstrap, eval: true };
 }
 

@@ -132,4 +132,3 @@ async function handleJob(job: ImageJob): Promise<void> {
   if ((image as DecodedImage | null)?.warnings.length ?? 0) return;
   for (const { file, data } of toWrite) writeCachedCrop(file, data);
 }
-

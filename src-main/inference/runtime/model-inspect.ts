@@ -70,8 +70,7 @@ export function describeModel(session: ModelSession, sidecar: ModelSidecar | und
   if (head === undefined) {
     throw new PosebenchInputError(
       { file },
-      `cannot tell the head type from the outputs ${describeOutputs(session.outputs)}; ` +
-        `set "head" in ${path.basename(sidecarPathFor(file))}`,
+      `cannot tell the head type from the outputs ${describeOutputs(session.outputs)}; ` + `set "head" in ${path.basename(sidecarPathFor(file))}`,
     );
   }
   checkOutputsFitHead(file, sidecarFile, head, session.outputs);
@@ -80,15 +79,11 @@ export function describeModel(session: ModelSession, sidecar: ModelSidecar | und
   if (keypoints === undefined) {
     throw new PosebenchInputError(
       { file },
-      `the model outputs ${jointCount} joints, neither MPII (16) nor COCO-17: list them in ` +
-        `"keypoints" of ${path.basename(sidecarPathFor(file))}`,
+      `the model outputs ${jointCount} joints, neither MPII (16) nor COCO-17: list them in ` + `"keypoints" of ${path.basename(sidecarPathFor(file))}`,
     );
   }
   if (keypoints.length !== jointCount) {
-    throw new PosebenchInputError(
-      { file: sidecarFile ?? file, field: 'keypoints' },
-      `lists ${keypoints.length} joints but the model outputs ${jointCount}`,
-    );
+    throw new PosebenchInputError({ file: sidecarFile ?? file, field: 'keypoints' }, `lists ${keypoints.length} joints but the model outputs ${jointCount}`);
   }
   const mapping = mapModelJointsToMpii(keypoints);
   if (!mapping.jointPredicted.some(Boolean)) {
@@ -151,12 +146,7 @@ export function inferHeadFromOutputs(outputs: readonly TensorSpec[]): HeadKind |
   return undefined;
 }
 
-function checkOutputsFitHead(
-  file: string,
-  sidecarFile: string | undefined,
-  head: HeadKind,
-  outputs: readonly TensorSpec[],
-): void {
+function checkOutputsFitHead(file: string, sidecarFile: string | undefined, head: HeadKind, outputs: readonly TensorSpec[]): void {
   const fromShapes = inferHeadFromOutputs(outputs);
   const compatible =
     fromShapes === head ||
@@ -165,10 +155,7 @@ function checkOutputsFitHead(
     // regression+sigma may also be given as coords [1,K,2] + sigma [1,K,2]
     (head === 'regression+sigma' && outputs.length === 2 && outputs.every((o) => o.shape.length === 3 && o.shape[2] === 2));
   if (!compatible) {
-    throw new PosebenchInputError(
-      { file: sidecarFile ?? file, field: 'head' },
-      `head "${head}" does not fit the model outputs ${describeOutputs(outputs)}`,
-    );
+    throw new PosebenchInputError({ file: sidecarFile ?? file, field: 'head' }, `head "${head}" does not fit the model outputs ${describeOutputs(outputs)}`);
   }
 }
 

@@ -19,7 +19,6 @@ import { parseJsonText } from '../../formats/json-text.ts';
 import { HEAD_KINDS } from '../decoders/decoder-types.ts';
 import { isKnownJointName } from './joint-mapping.ts';
 
-
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 const positive = z.number().refine((v) => Number.isFinite(v) && v > 0, 'must be a positive number');
 const triple = (item: z.ZodType<number>) => z.tuple([item, item, item]);
@@ -35,7 +34,12 @@ const decoderSchema = z
     /** Which mmpose the border rule of the quarter shift and the regression flip follow (spec §5.3, §6). */
     mmposeVersion: z.enum(['0.x', '1.x']).optional(),
     /** DARK blur kernel (spec §5.4: 11 for MPII). */
-    blurKernelSize: z.number().int().positive().refine((k) => k % 2 === 1, 'must be odd').optional(),
+    blurKernelSize: z
+      .number()
+      .int()
+      .positive()
+      .refine((k) => k % 2 === 1, 'must be odd')
+      .optional(),
     /** SimCC bins per input pixel (spec §5.6: 2.0). Default: output length / input size. */
     simccSplitRatio: positive.optional(),
     /** Soft-argmax temperature β (spec §5.7). */

@@ -157,11 +157,7 @@ function checkOutput(file: string, spec: TensorSpec, value: unknown): OutputTens
   return { name: spec.name, dims: [...value.dims], data };
 }
 
-async function runSession(
-  file: string,
-  session: InferenceSession,
-  feeds: InferenceSession.FeedsType,
-): Promise<InferenceSession.ReturnType> {
+async function runSession(file: string, session: InferenceSession, feeds: InferenceSession.FeedsType): Promise<InferenceSession.ReturnType> {
   try {
     return await session.run(feeds);
   } catch (error) {
@@ -183,10 +179,7 @@ function resolveInputSpec(file: string, session: InferenceSession, options: Open
     throw new PosebenchInputError({ file, field: meta.name }, `input must be float32, the model takes ${meta.type}`);
   }
   if (meta.shape.length !== 4) {
-    throw new PosebenchInputError(
-      { file, field: meta.name },
-      `input must be NCHW [1,3,H,W], the model declares [${meta.shape.join(',')}]`,
-    );
+    throw new PosebenchInputError({ file, field: meta.name }, `input must be NCHW [1,3,H,W], the model declares [${meta.shape.join(',')}]`);
   }
   const [batch, channels, height, width] = meta.shape;
   if (typeof batch === 'number' && batch !== 1) {
@@ -198,10 +191,7 @@ function resolveInputSpec(file: string, session: InferenceSession, options: Open
   const h = typeof height === 'number' && height > 0 ? height : options.inputSize?.height;
   const w = typeof width === 'number' && width > 0 ? width : options.inputSize?.width;
   if (h === undefined || w === undefined) {
-    throw new PosebenchInputError(
-      { file, field: meta.name },
-      'input height/width are dynamic: give input.width and input.height in the model sidecar json',
-    );
+    throw new PosebenchInputError({ file, field: meta.name }, 'input height/width are dynamic: give input.width and input.height in the model sidecar json');
   }
   return { name: meta.name, shape: [1, 3, h, w] };
 }

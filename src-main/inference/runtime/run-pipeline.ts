@@ -19,14 +19,7 @@ import { decodeOutputs } from '../decoders/index.ts';
 import { decodeWithFlipTest, type FlipTestOptions } from '../flip-test.ts';
 import { pruneCropCache } from './crop-cache.ts';
 import { ImagePrefetcher } from './image-prefetcher.ts';
-import type {
-  CropSpec,
-  ImageJobReply,
-  JobPerson,
-  PreparedPerson,
-  TensorFormatSpec,
-  WorkerInit,
-} from './image-worker-protocol.ts';
+import type { CropSpec, ImageJobReply, JobPerson, PreparedPerson, TensorFormatSpec, WorkerInit } from './image-worker-protocol.ts';
 import { toMpiiKeypoints } from './joint-mapping.ts';
 import type { ModelInfo } from './model-inspect.ts';
 import { ModelSession, NonFiniteOutputError } from './onnx-session.ts';
@@ -390,8 +383,10 @@ export function defaultImageWorkerCount(env: Readonly<Record<string, string | un
 
 /** The pipeline's one-line warning for an image the decoder warned about. */
 export function describeDecodeWarnings(warnings: readonly string[]): string {
-  return `image decoded with decoder warnings (${warnings.join('; ')}): part of it may be grey or garbled, ` +
-    'its persons are scored on what decoded (OpenCV, which mmpose reads images with, also decodes despite such warnings); check or replace the image';
+  return (
+    `image decoded with decoder warnings (${warnings.join('; ')}): part of it may be grey or garbled, ` +
+    'its persons are scored on what decoded (OpenCV, which mmpose reads images with, also decodes despite such warnings); check or replace the image'
+  );
 }
 
 /**
@@ -446,9 +441,7 @@ async function predictPerson(plan: ModelPlan, prepared: PreparedPerson): Promise
 function groupPersonsByImage(options: RunModelsOptions): ImageGroup[] {
   const byImage = new Map<string, ImageGroup>();
   for (const person of options.persons) {
-    const modelIndices = options.models
-      .map((_, modelIndex) => modelIndex)
-      .filter((modelIndex) => !(options.skip?.(person.entryIndex, modelIndex) ?? false));
+    const modelIndices = options.models.map((_, modelIndex) => modelIndex).filter((modelIndex) => !(options.skip?.(person.entryIndex, modelIndex) ?? false));
     if (modelIndices.length === 0) continue;
     let group = byImage.get(person.image);
     if (group === undefined) {

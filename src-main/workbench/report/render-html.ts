@@ -57,7 +57,10 @@ function htmlTable(table: ReportTable): string {
   const body = table.rows
     .map((row) => {
       const cells = row.cells
-        .map((c) => `<td class="num${c.best ? ' best' : ''}">${escapeXml(c.text)}${c.interval === null ? '' : `<span class="ci">${escapeXml(c.interval)}</span>`}</td>`)
+        .map(
+          (c) =>
+            `<td class="num${c.best ? ' best' : ''}">${escapeXml(c.text)}${c.interval === null ? '' : `<span class="ci">${escapeXml(c.interval)}</span>`}</td>`,
+        )
         .join('');
       return `<tr><th scope="row">${escapeXml(row.label)}</th>${cells}</tr>`;
     })
@@ -85,12 +88,21 @@ function barFigure(model: ReportModel): string {
     values: PCKH_METRIC_KEYS.map((k) => v.metrics[k]),
     ...(v.ci !== null ? { intervals: PCKH_METRIC_KEYS.map((k) => v.ci?.[k] ?? null) } : {}),
   }));
-  return figure(`PCKh per joint group${model.ci !== null ? ' (bars: 95 % intervals)' : ''}`, `${legend(model)}${groupedBarChart('PCKh per joint group', labels, series, 'PCKh (%)')}`);
+  return figure(
+    `PCKh per joint group${model.ci !== null ? ' (bars: 95 % intervals)' : ''}`,
+    `${legend(model)}${groupedBarChart('PCKh per joint group', labels, series, 'PCKh (%)')}`,
+  );
 }
 
 function curveFigure(model: ReportModel): string {
   const series: Series[] = model.variants.map((v, i) => ({ name: v.name, color: seriesColor(i), values: v.meanCurve }));
-  const chart = lineChart('Mean PCKh vs threshold', model.thresholds, series, { x: 'threshold (fraction of head size)', y: 'Mean PCKh (%)' }, { xDomain: [0, 0.5], yDomain: [0, 100] });
+  const chart = lineChart(
+    'Mean PCKh vs threshold',
+    model.thresholds,
+    series,
+    { x: 'threshold (fraction of head size)', y: 'Mean PCKh (%)' },
+    { xDomain: [0, 0.5], yDomain: [0, 100] },
+  );
   return figure('Mean PCKh vs threshold (AUC in the toolkit table)', `${legend(model)}${chart}`);
 }
 
@@ -98,14 +110,16 @@ function paretoFigure(model: ReportModel): string {
   const points = model.variants.flatMap((v, i) => {
     const pckh = v.metrics.PCKh;
     if (v.latency === null || pckh === null) return [];
-    return [{
-      name: v.name,
-      color: seriesColor(i),
-      x: v.latency.medianMs,
-      y: pckh,
-      xInterval: [v.latency.p5Ms, v.latency.p95Ms] as const,
-      yInterval: v.ci?.['PCKh'] ?? null,
-    }];
+    return [
+      {
+        name: v.name,
+        color: seriesColor(i),
+        x: v.latency.medianMs,
+        y: pckh,
+        xInterval: [v.latency.p5Ms, v.latency.p95Ms] as const,
+        yInterval: v.ci?.['PCKh'] ?? null,
+      },
+    ];
   });
   if (points.length === 0) return figure('PCKh vs latency', '<p class="meta">No variant has a stored latency (imported predictions are not timed).</p>');
   const chart = paretoScatter('PCKh vs latency', points, { x: 'single-thread latency, median ms (bars: p5–p95)', y: 'PCKh (%)' });
@@ -131,7 +145,11 @@ function calibrationFigures(model: ReportModel): string {
   const constant = model.variants.filter((v) => v.calibration?.constantScore === true).map((v) => v.name);
   const scored = model.variants.map((v, i) => ({ v, i })).filter(({ v }) => v.calibration !== null && !v.calibration.constantScore);
   const constantNote = constant.length > 0 ? ` Constant score (no information, not drawn): ${constant.join(', ')}.` : '';
-  if (scored.length === 0) return figure('Score calibration', `<p class="meta">No variant stored informative per-joint scores (imported predictions without a score).${escapeXml(constantNote)}</p>`);
+  if (scored.length === 0)
+    return figure(
+      'Score calibration',
+      `<p class="meta">No variant stored informative per-joint scores (imported predictions without a score).${escapeXml(constantNote)}</p>`,
+    );
   const probabilities = scored.every(({ v }) => (v.calibration!.scoreMin ?? 0) >= 0 && (v.calibration!.scoreMax ?? 1) <= 1);
   const only = (v: ReportVariant): boolean => v.calibration !== null && !v.calibration.constantScore;
   // Reliability: each variant's 10 equal-count bins, mean score (x) vs hit rate (y), one line per variant.
@@ -145,10 +163,16 @@ function calibrationFigures(model: ReportModel): string {
     { xDomain: [0, 90], markers: true },
   );
   const stats = scored
-    .map(({ v }) => `${escapeXml(v.name)}: ECE ${v.calibration!.ece === null ? 'n/a' : v.calibration!.ece.toFixed(3)}, AUROC ${v.calibration!.auroc === null ? 'n/a' : v.calibration!.auroc.toFixed(3)}`)
+    .map(
+      ({ v }) =>
+        `${escapeXml(v.name)}: ECE ${v.calibration!.ece === null ? 'n/a' : v.calibration!.ece.toFixed(3)}, AUROC ${v.calibration!.auroc === null ? 'n/a' : v.calibration!.auroc.toFixed(3)}`,
+    )
     .join('; ');
   return [
-    figure(`Reliability (10 equal-count bins${probabilities ? ', dashed: perfect calibration' : ''})`, `${legend(model, only)}${reliabilityChart}<p class="meta">${stats}.${escapeXml(constantNote)}</p>`),
+    figure(
+      `Reliability (10 equal-count bins${probabilities ? ', dashed: perfect calibration' : ''})`,
+      `${legend(model, only)}${reliabilityChart}<p class="meta">${stats}.${escapeXml(constantNote)}</p>`,
+    ),
     figure('PCKh after dropping the lowest-scored joints', `${legend(model, only)}${coverage}`),
   ].join('\n');
 }
@@ -161,13 +185,19 @@ function reliabilityOverlay(scored: readonly { v: ReportVariant; i: number }[], 
     return { name: v.name, color: seriesColor(i), values: x.map((s) => byScore.get(s) ?? null) };
   });
   // Values at other variants' x are null: each line joins its own points (connectGaps).
-  return lineChart('Reliability', x, series, { x: 'mean score in bin', y: 'hit rate (%)' }, {
-    xDomain: probabilities ? [0, 1] : [Math.min(...xs), Math.max(...xs)],
-    yDomain: [0, 100],
-    ...(probabilities ? { diagonal: 100 } : {}),
-    markers: true,
-    connectGaps: true,
-  });
+  return lineChart(
+    'Reliability',
+    x,
+    series,
+    { x: 'mean score in bin', y: 'hit rate (%)' },
+    {
+      xDomain: probabilities ? [0, 1] : [Math.min(...xs), Math.max(...xs)],
+      yDomain: [0, 100],
+      ...(probabilities ? { diagonal: 100 } : {}),
+      markers: true,
+      connectGaps: true,
+    },
+  );
 }
 
 function manifestList(m: RunManifest): string {
@@ -176,15 +206,26 @@ function manifestList(m: RunManifest): string {
     ['sha256', m.source.sha256],
     ['head', m.head ?? '—'],
     ['decoder', m.decoder === null ? '—' : JSON.stringify(m.decoder)],
-    ['input', m.input === null ? '—' : `${m.input.width}×${m.input.height} ${m.input.color}, mean ${JSON.stringify(m.input.mean)}, std ${JSON.stringify(m.input.std)}`],
+    [
+      'input',
+      m.input === null ? '—' : `${m.input.width}×${m.input.height} ${m.input.color}, mean ${JSON.stringify(m.input.mean)}, std ${JSON.stringify(m.input.std)}`,
+    ],
     ['protocol (first scored)', m.protocol],
     ['dataset', `fingerprint ${m.dataset.fingerprint}, GT revision ${m.dataset.gtRevision}, ${m.dataset.persons} persons`],
     ['posebench', `${m.posebench.version}${m.posebench.commit ? ` ${m.posebench.commit}` : ''}${m.posebench.dirty ? ' (uncommitted changes)' : ''}`],
     ['code version', m.codeVersion === null ? '—' : String(m.codeVersion)],
-    ['runtime', `onnxruntime-node ${m.runtime.onnxruntimeNode ?? '—'}, node ${m.runtime.node}, threads ${m.runtime.intraOpNumThreads}/${m.runtime.interOpNumThreads}`],
+    [
+      'runtime',
+      `onnxruntime-node ${m.runtime.onnxruntimeNode ?? '—'}, node ${m.runtime.node}, threads ${m.runtime.intraOpNumThreads}/${m.runtime.interOpNumThreads}`,
+    ],
     ['machine', `${m.machine.cpuModel}, ${m.machine.cores} cores, ${m.machine.os}`],
     ['run', `${m.startedAt} → ${m.finishedAt ?? 'not finished'}; ${m.personsDone} persons done, ${m.personsFailed} failed`],
-    ['latency', m.latency === null ? (m.latencyError ?? '—') : `median ${m.latency.medianMs.toFixed(3)} ms, p5–p95 ${m.latency.p5Ms.toFixed(3)}–${m.latency.p95Ms.toFixed(3)}, n ${m.latency.n} after ${m.latency.warmup} warm-ups`],
+    [
+      'latency',
+      m.latency === null
+        ? (m.latencyError ?? '—')
+        : `median ${m.latency.medianMs.toFixed(3)} ms, p5–p95 ${m.latency.p5Ms.toFixed(3)}–${m.latency.p95Ms.toFixed(3)}, n ${m.latency.n} after ${m.latency.warmup} warm-ups`,
+    ],
   ];
   return `<dl>${rows.map(([k, v]) => `<dt>${escapeXml(k)}</dt><dd>${escapeXml(v)}</dd>`).join('')}</dl>`;
 }
@@ -200,7 +241,10 @@ function manifests(model: ReportModel): string {
 }
 
 export function renderHtml(model: ReportModel): string {
-  const ci = model.ci === null ? 'no intervals' : `${Math.round(model.ci.confidence * 100)} % paired bootstrap intervals over persons (B = ${model.ci.bootstrap}, seed ${model.ci.seed})`;
+  const ci =
+    model.ci === null
+      ? 'no intervals'
+      : `${Math.round(model.ci.confidence * 100)} % paired bootstrap intervals over persons (B = ${model.ci.bootstrap}, seed ${model.ci.seed})`;
   const title = `PCKh report: ${model.dataset}`;
   const sections = [
     `<h1>${escapeXml(title)}</h1>`,

@@ -7,11 +7,23 @@ import type { ReportModel } from './report-model.ts';
 import { jointTable, variantTable, type ReportTable } from './report-table.ts';
 
 const LATEX_SPECIALS: Record<string, string> = {
-  '\\': '\\textbackslash{}', '&': '\\&', '%': '\\%', $: '\\$', '#': '\\#', _: '\\_', '{': '\\{', '}': '\\}', '~': '\\textasciitilde{}', '^': '\\textasciicircum{}',
+  '\\': '\\textbackslash{}',
+  '&': '\\&',
+  '%': '\\%',
+  $: '\\$',
+  '#': '\\#',
+  _: '\\_',
+  '{': '\\{',
+  '}': '\\}',
+  '~': '\\textasciitilde{}',
+  '^': '\\textasciicircum{}',
 };
 
 export function escapeLatex(text: string): string {
-  return text.replace(/[\\&%$#_{}~^]/g, (c) => LATEX_SPECIALS[c]!).replaceAll('–', '--').replaceAll('—', '---');
+  return text
+    .replace(/[\\&%$#_{}~^]/g, (c) => LATEX_SPECIALS[c]!)
+    .replaceAll('–', '--')
+    .replaceAll('—', '---');
 }
 
 export function latexTabular(table: ReportTable): string {
@@ -38,7 +50,8 @@ export function renderLatex(model: ReportModel): string {
   const out: string[] = [];
   out.push(`% posebench report: ${model.dataset}, ${model.persons} persons, protocol ${model.protocol}`);
   out.push('% needs \\usepackage{booktabs,graphicx}; best per column in bold');
-  if (model.ci !== null) out.push(`% intervals: ${Math.round(model.ci.confidence * 100)} % paired bootstrap over persons, B = ${model.ci.bootstrap}, seed ${model.ci.seed}`);
+  if (model.ci !== null)
+    out.push(`% intervals: ${Math.round(model.ci.confidence * 100)} % paired bootstrap over persons, B = ${model.ci.bootstrap}, seed ${model.ci.seed}`);
   for (const table of [variantTable(model, 'mpii'), variantTable(model, 'mmpose'), jointTable(model)]) {
     out.push('');
     out.push('\\begin{table}[t]');

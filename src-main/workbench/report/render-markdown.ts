@@ -28,8 +28,11 @@ export function renderMarkdown(model: ReportModel): string {
   const out: string[] = [];
   out.push(`# PCKh report: ${escapeCell(model.dataset)}`);
   out.push('');
-  const ci = model.ci === null ? 'no intervals' : `${Math.round(model.ci.confidence * 100)} % bootstrap intervals (B = ${model.ci.bootstrap}, seed ${model.ci.seed})`;
-  out.push(`${model.persons} persons, protocol ${model.protocol}, ${model.variants.length} variant${model.variants.length === 1 ? '' : 's'}, ${ci}. Best per column in bold.`);
+  const ci =
+    model.ci === null ? 'no intervals' : `${Math.round(model.ci.confidence * 100)} % bootstrap intervals (B = ${model.ci.bootstrap}, seed ${model.ci.seed})`;
+  out.push(
+    `${model.persons} persons, protocol ${model.protocol}, ${model.variants.length} variant${model.variants.length === 1 ? '' : 's'}, ${ci}. Best per column in bold.`,
+  );
   for (const table of [variantTable(model, 'mpii'), variantTable(model, 'mmpose'), jointTable(model)]) {
     out.push('');
     out.push(`## ${table.title}`);
@@ -41,7 +44,10 @@ export function renderMarkdown(model: ReportModel): string {
   out.push('');
   for (const v of model.variants) {
     const m = v.manifest;
-    const source = m === null ? 'no manifest stored' : `${m.source.kind} \`${m.source.file}\` sha256 \`${m.source.sha256.slice(0, 16)}…\`, posebench ${m.posebench.version}${m.posebench.commit ? ` (${m.posebench.commit.slice(0, 10)}${m.posebench.dirty ? ', uncommitted changes' : ''})` : ''}`;
+    const source =
+      m === null
+        ? 'no manifest stored'
+        : `${m.source.kind} \`${m.source.file}\` sha256 \`${m.source.sha256.slice(0, 16)}…\`, posebench ${m.posebench.version}${m.posebench.commit ? ` (${m.posebench.commit.slice(0, 10)}${m.posebench.dirty ? ', uncommitted changes' : ''})` : ''}`;
     const params = v.parameters.count === null && v.parameters.reason !== null ? `; params n/a: ${v.parameters.reason}` : '';
     out.push(`- ${escapeCell(v.name)}: ${source}${params}`);
   }

@@ -6,7 +6,13 @@
  */
 import type { PckhProtocol } from '../../core/types.ts';
 import { variantCalibration, type CalibrationSummary } from '../../evaluation/calibration.ts';
-import { classifyErrors, DEFAULT_ERROR_CLASS_THRESHOLDS, personsByImage, summarizeErrorClasses, type VariantErrorSummary } from '../../evaluation/error-classes.ts';
+import {
+  classifyErrors,
+  DEFAULT_ERROR_CLASS_THRESHOLDS,
+  personsByImage,
+  summarizeErrorClasses,
+  type VariantErrorSummary,
+} from '../../evaluation/error-classes.ts';
 import type { PckhReport } from '../../evaluation/pckh.ts';
 import type { LatencyMeasurement } from '../../store/latency-repo.ts';
 import type { RunRecord } from '../../store/runs-repo.ts';
@@ -49,7 +55,11 @@ export function loadReportData(wb: Workbench, protocol: PckhProtocol, names?: re
       report: s.report,
       manifest: s.manifest,
       latency: s.latency,
-      errors: summarizeErrorClasses(s.outcomes, classification, s.report.perJoint.map((j) => j.count)),
+      errors: summarizeErrorClasses(
+        s.outcomes,
+        classification,
+        s.report.perJoint.map((j) => j.count),
+      ),
       calibration: overall !== null && overall.n > 0 ? overall : null,
     };
   });

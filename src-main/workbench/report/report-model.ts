@@ -93,14 +93,19 @@ const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
 export function buildReportModel(wb: Workbench, options: ReportOptions): ReportModel {
   const data = loadReportData(wb, options.protocol, options.names);
-  if (data.variants.length === 0) throw new PosebenchInputError({ file: wb.workspace.file }, 'no variant with a finished run to report (run `posebench eval` first)');
+  if (data.variants.length === 0)
+    throw new PosebenchInputError({ file: wb.workspace.file }, 'no variant with a finished run to report (run `posebench eval` first)');
   const replicates = options.replicates ?? DEFAULT_BOOTSTRAP_REPLICATES;
   const seed = options.seed ?? DEFAULT_REPORT_SEED;
   const statisticsData = options.ci === true ? data.statisticsData() : null;
   const statistics = statisticsData === null ? null : variantStatistics(statisticsData, { replicates, seed });
-  const toolkitCi = statisticsData === null || statistics === null
-    ? null
-    : toolkitIntervals(statisticsData.variants.map((v) => v.outcomes), { replicates, seed, confidence: statistics.confidence });
+  const toolkitCi =
+    statisticsData === null || statistics === null
+      ? null
+      : toolkitIntervals(
+          statisticsData.variants.map((v) => v.outcomes),
+          { replicates, seed, confidence: statistics.confidence },
+        );
 
   const variants = data.variants.map((s, i): ReportVariant => {
     const columns = statistics?.variants[i]?.columns ?? null;
@@ -127,9 +132,12 @@ export function buildReportModel(wb: Workbench, options: ReportOptions): ReportM
     `mmpose layout: mmpose's PCKh columns under protocol ${options.protocol} (Head = head top; groups are left/right means; PCKh = the Mean over 14 joints, pelvis and thorax left out; PCKh@0.1 at threshold 0.1).`,
     "MPII toolkit layout (genTablePCK.m / computePCK.m / evaluatePCKh.m of the MPII evaluation toolkit, Andriluka et al. CVPR'14): Head = mean of upper neck and head top; UBody = hits over wrists, elbows and shoulders pooled; Total = the pooled hit rate over the 14 joints (= mmpose's Mean); AUC = area under the Total curve over thresholds 0–0.5 rescaled to [0, 1], in percent. Computed from this protocol's per-joint tallies.",
     'Latency: the newest single-thread onnxruntime session.run measurement of each model (median, p5–p95, n timings); imported predictions have none.',
-    'Parameters: the sum of the element counts of the ONNX graph\'s initializers (weights stored as constants); FLOPs are not computed.',
+    "Parameters: the sum of the element counts of the ONNX graph's initializers (weights stored as constants); FLOPs are not computed.",
   ];
-  if (statistics !== null) notes.push(`Intervals: ${Math.round(statistics.confidence * 100)} % paired percentile bootstrap over persons, B = ${statistics.bootstrap}, seed ${statistics.seed} (posebench stats); the toolkit's Head and UBody from the same resamples; AUC has no interval.`);
+  if (statistics !== null)
+    notes.push(
+      `Intervals: ${Math.round(statistics.confidence * 100)} % paired percentile bootstrap over persons, B = ${statistics.bootstrap}, seed ${statistics.seed} (posebench stats); the toolkit's Head and UBody from the same resamples; AUC has no interval.`,
+    );
 
   return {
     dataset: path.basename(wb.dataset.root),
@@ -141,4 +149,3 @@ export function buildReportModel(wb: Workbench, options: ReportOptions): ReportM
     notes,
   };
 }
-

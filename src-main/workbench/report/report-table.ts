@@ -32,11 +32,28 @@ const DECIMALS: Record<TableLayout, number> = { mpii: 1, mmpose: 2 };
 
 /** The interval behind each toolkit column: mmpose's column, the toolkit's own (Head, UBody), or none (AUC). */
 const TOOLKIT_CI_COLUMN: Record<MpiiToolkitColumn, PckhMetricKey | 'toolkit' | null> = {
-  Head: 'toolkit', Shoulder: 'Shoulder', Elbow: 'Elbow', Wrist: 'Wrist', Hip: 'Hip', Knee: 'Knee', Ankle: 'Ankle', UBody: 'toolkit', Total: 'PCKh', AUC: null,
+  Head: 'toolkit',
+  Shoulder: 'Shoulder',
+  Elbow: 'Elbow',
+  Wrist: 'Wrist',
+  Hip: 'Hip',
+  Knee: 'Knee',
+  Ankle: 'Ankle',
+  UBody: 'toolkit',
+  Total: 'PCKh',
+  AUC: null,
 };
 
 const MMPOSE_LABELS: Record<PckhMetricKey, string> = {
-  Head: 'Head', Shoulder: 'Shoulder', Elbow: 'Elbow', Wrist: 'Wrist', Hip: 'Hip', Knee: 'Knee', Ankle: 'Ankle', PCKh: 'Mean', 'PCKh@0.1': 'Mean@0.1',
+  Head: 'Head',
+  Shoulder: 'Shoulder',
+  Elbow: 'Elbow',
+  Wrist: 'Wrist',
+  Hip: 'Hip',
+  Knee: 'Knee',
+  Ankle: 'Ankle',
+  PCKh: 'Mean',
+  'PCKh@0.1': 'Mean@0.1',
 };
 
 export function fixed(value: number | null, decimals: number): string {
@@ -94,7 +111,10 @@ export function variantTable(model: ReportModel, layout: TableLayout): ReportTab
   const texts = columns.map((c) => model.variants.map((v) => fixed(c.value(v), d)));
   const best = texts.map((t) => markBest(t, false));
   const latency = model.variants.map(latencyText);
-  const latencyBest = markBest(latency.map((l) => l.median), true);
+  const latencyBest = markBest(
+    latency.map((l) => l.median),
+    true,
+  );
   const params = model.variants.map(parametersText);
   return {
     title: layout === 'mpii' ? `PCKh@0.5, MPII toolkit layout (${model.protocol})` : `PCKh@0.5, mmpose layout (${model.protocol})`,

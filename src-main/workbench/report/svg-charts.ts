@@ -86,7 +86,9 @@ function axes(f: Frame, x: Scale, y: Scale, xLabel: string, yLabel: string, xTic
   parts.push(`<line class="axis" x1="${n1(f.left)}" x2="${n1(f.width - f.right)}" y1="${n1(f.height - f.bottom)}" y2="${n1(f.height - f.bottom)}"/>`);
   parts.push(`<line class="axis" x1="${n1(f.left)}" x2="${n1(f.left)}" y1="${n1(f.top)}" y2="${n1(f.height - f.bottom)}"/>`);
   parts.push(`<text class="label" x="${n1((f.left + f.width - f.right) / 2)}" y="${n1(f.height - 6)}" text-anchor="middle">${escapeXml(xLabel)}</text>`);
-  parts.push(`<text class="label" transform="translate(13 ${n1((f.top + f.height - f.bottom) / 2)}) rotate(-90)" text-anchor="middle">${escapeXml(yLabel)}</text>`);
+  parts.push(
+    `<text class="label" transform="translate(13 ${n1((f.top + f.height - f.bottom) / 2)}) rotate(-90)" text-anchor="middle">${escapeXml(yLabel)}</text>`,
+  );
   return parts.join('');
 }
 
@@ -105,7 +107,9 @@ export interface Series {
 /** Grouped vertical bars: one group per category, one bar per series; error bars where given. */
 export function groupedBarChart(title: string, categories: readonly string[], series: readonly Series[], yLabel: string): string {
   const f = FRAME;
-  const all = series.flatMap((s) => [...s.values, ...(s.intervals ?? []).flatMap((i) => (i ? [i[0], i[1]] : []))]).filter((v): v is number => v !== null && Number.isFinite(v));
+  const all = series
+    .flatMap((s) => [...s.values, ...(s.intervals ?? []).flatMap((i) => (i ? [i[0], i[1]] : []))])
+    .filter((v): v is number => v !== null && Number.isFinite(v));
   const [lo, hi] = niceDomain(Math.min(0, ...all), Math.max(1, ...all));
   const y = linear(lo, hi, f.height - f.bottom, f.top);
   const groupWidth = (f.width - f.left - f.right) / Math.max(1, categories.length);
@@ -118,14 +122,18 @@ export function groupedBarChart(title: string, categories: readonly string[], se
       if (v === null || v === undefined || !Number.isFinite(v)) return;
       const x = x0 + k * barWidth;
       const top = y(v);
-      parts.push(`<rect x="${n1(x)}" y="${n1(top)}" width="${n1(Math.max(1, barWidth - 1))}" height="${n1(Math.max(0, y(lo) - top))}" fill="${s.color}"><title>${escapeXml(`${s.name} ${category}: ${v.toFixed(2)}`)}</title></rect>`);
+      parts.push(
+        `<rect x="${n1(x)}" y="${n1(top)}" width="${n1(Math.max(1, barWidth - 1))}" height="${n1(Math.max(0, y(lo) - top))}" fill="${s.color}"><title>${escapeXml(`${s.name} ${category}: ${v.toFixed(2)}`)}</title></rect>`,
+      );
       const ci = s.intervals?.[c];
       if (ci && ci[0] !== null && ci[1] !== null) {
         const cx = x + (barWidth - 1) / 2;
         parts.push(`<path class="errbar" d="M${n1(cx)} ${n1(y(ci[0]))}V${n1(y(ci[1]))}M${n1(cx - 2)} ${n1(y(ci[0]))}h4M${n1(cx - 2)} ${n1(y(ci[1]))}h4"/>`);
       }
     });
-    parts.push(`<text class="tick" x="${n1(f.left + (c + 0.5) * groupWidth)}" y="${n1(f.height - f.bottom + 16)}" text-anchor="middle">${escapeXml(category)}</text>`);
+    parts.push(
+      `<text class="tick" x="${n1(f.left + (c + 0.5) * groupWidth)}" y="${n1(f.height - f.bottom + 16)}" text-anchor="middle">${escapeXml(category)}</text>`,
+    );
   });
   return svg(f, title, parts.join(''));
 }
@@ -136,7 +144,13 @@ export function lineChart(
   x: readonly number[],
   series: readonly Series[],
   labels: { readonly x: string; readonly y: string },
-  options: { readonly xDomain?: [number, number]; readonly yDomain?: [number, number]; /** Draw y = diagonal·x dashed (perfect calibration with y in percent: 100). */ readonly diagonal?: number; readonly markers?: boolean; readonly connectGaps?: boolean } = {},
+  options: {
+    readonly xDomain?: [number, number];
+    readonly yDomain?: [number, number];
+    /** Draw y = diagonal·x dashed (perfect calibration with y in percent: 100). */ readonly diagonal?: number;
+    readonly markers?: boolean;
+    readonly connectGaps?: boolean;
+  } = {},
 ): string {
   const f = FRAME;
   const ys = series.flatMap((s) => s.values).filter((v): v is number => v !== null && Number.isFinite(v));
@@ -216,7 +230,9 @@ export function paretoScatter(title: string, points: readonly ScatterPoint[], la
     if (p.yInterval && p.yInterval[0] !== null && p.yInterval[1] !== null) {
       parts.push(`<path class="errbar" stroke="${p.color}" d="M${n1(cx)} ${n1(yS(p.yInterval[0]))}V${n1(yS(p.yInterval[1]))}"/>`);
     }
-    parts.push(`<circle cx="${n1(cx)}" cy="${n1(cy)}" r="4.5" fill="${p.color}"><title>${escapeXml(`${p.name}: ${p.y.toFixed(2)} at ${p.x.toFixed(2)} ms`)}</title></circle>`);
+    parts.push(
+      `<circle cx="${n1(cx)}" cy="${n1(cy)}" r="4.5" fill="${p.color}"><title>${escapeXml(`${p.name}: ${p.y.toFixed(2)} at ${p.x.toFixed(2)} ms`)}</title></circle>`,
+    );
     parts.push(`<text class="point-label" x="${n1(cx + 7)}" y="${n1(labelY.get(p) ?? cy - 6)}">${escapeXml(p.name)}</text>`);
   }
   return svg(f, title, parts.join(''));
@@ -245,7 +261,9 @@ export function stackedShareChart(title: string, rows: readonly StackedRow[]): s
     for (const p of row.parts) {
       if (total <= 0 || p.value <= 0) continue;
       const share = (100 * p.value) / total;
-      parts.push(`<rect x="${n1(x(acc))}" y="${n1(y)}" width="${n1(x(acc + share) - x(acc))}" height="${rowHeight - 6}" fill="${p.color}"><title>${escapeXml(`${row.name} ${p.label}: ${p.value} (${share.toFixed(1)} %)`)}</title></rect>`);
+      parts.push(
+        `<rect x="${n1(x(acc))}" y="${n1(y)}" width="${n1(x(acc + share) - x(acc))}" height="${rowHeight - 6}" fill="${p.color}"><title>${escapeXml(`${row.name} ${p.label}: ${p.value} (${share.toFixed(1)} %)`)}</title></rect>`,
+      );
       acc += share;
     }
   });

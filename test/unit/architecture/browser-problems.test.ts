@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { takeBrowserProblems, trackBrowserProblems } from '../../support/browser-problems.ts';
 
 describe('browser problem registry (global e2e console-error hook)', () => {
-  it('hands over every tracked page\'s problems once, and forgets closed pages', () => {
+  it("hands over every tracked page's problems once, and forgets closed pages", () => {
     const a = { problems: [] as string[] };
     const b = { problems: [] as string[] };
     const untrackA = trackBrowserProblems(a);

@@ -9,7 +9,9 @@ function missingPaths(markdown: string, atLeast: number): string[] {
   const paths = [...markdown.matchAll(/`([\w./-]+\/[\w.-]+\.(?:ts|tsx|js|cjs|md))`/g)].map((m) => m[1]!);
   expect(paths.length).toBeGreaterThanOrEqual(atLeast);
   // ../shared is not part of the project (present beside the checkout only): not checked.
-  return paths.filter((p) => !p.startsWith('../shared/')).filter((p) => !['', 'src-main', 'src-renderer'].some((base) => existsSync(path.join(PROJECT_ROOT, base, p))));
+  return paths
+    .filter((p) => !p.startsWith('../shared/'))
+    .filter((p) => !['', 'src-main', 'src-renderer'].some((base) => existsSync(path.join(PROJECT_ROOT, base, p))));
 }
 
 describe('docs name paths that exist', () => {

@@ -19,7 +19,10 @@ const COPY = path.join(PROJECT_ROOT, 'test-artifacts', `layer-rules-${process.pi
 async function depcruise(): Promise<{ code: number; output: string }> {
   const bin = path.join(PROJECT_ROOT, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs');
   try {
-    const { stdout, stderr } = await run(process.execPath, [bin, 'src-main', 'src-renderer', '--config', '.dependency-cruiser.cjs', '--output-type', 'err'], { cwd: COPY, maxBuffer: 16 << 20 });
+    const { stdout, stderr } = await run(process.execPath, [bin, 'src-main', 'src-renderer', '--config', '.dependency-cruiser.cjs', '--output-type', 'err'], {
+      cwd: COPY,
+      maxBuffer: 16 << 20,
+    });
     return { code: 0, output: stdout + stderr };
   } catch (error) {
     const failed = error as { code?: number; stdout?: string; stderr?: string };
@@ -47,7 +50,10 @@ describe('layer rules (npm run lint)', () => {
   }, 120_000);
 
   it('fails naming each planted violation', async () => {
-    plant('src-main/evaluation/pckh.ts', `import Database from "better-sqlite3";\nimport * as ort from "onnxruntime-node";\nexport const planted = [Database, ort];`);
+    plant(
+      'src-main/evaluation/pckh.ts',
+      `import Database from "better-sqlite3";\nimport * as ort from "onnxruntime-node";\nexport const planted = [Database, ort];`,
+    );
     plant('src-main/formats/mpii-json.ts', `import { EngineSession } from "../engine/session.ts";\nexport const plantedHost = EngineSession;`);
     plant('src-renderer/shared/format.ts', `import { readFileSync } from "fs";\nexport const plantedFs = readFileSync;`);
     plant('src-main/core/joints.ts', `import { openWorkbench } from "../workbench/workbench.ts";\nexport const plantedWorkbench = openWorkbench;`);

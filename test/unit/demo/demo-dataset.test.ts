@@ -9,7 +9,13 @@ import { HARD_JOINTS, MARKER_COLORS } from '../../../src-main/demo/marker-colors
 import { readMpiiGtMat } from '../../../src-main/formats/mpii-gt-mat.ts';
 import { readRgb } from './demo-eval-helpers.ts';
 
-interface JsonEntry { joints_vis: number[]; joints: number[][]; image: string; scale: number; center: number[] }
+interface JsonEntry {
+  joints_vis: number[];
+  joints: number[][];
+  image: string;
+  scale: number;
+  center: number[];
+}
 
 const COUNT = 40;
 let datasetDir = '';
@@ -129,13 +135,17 @@ describe('demo dataset files', () => {
   });
 
   it('wrist and ankle markers are the confusable ones (closest marker pairs)', () => {
-    const distance = (a: number, b: number): number =>
-      Math.hypot(...MARKER_COLORS[a]!.map((v, c) => v - MARKER_COLORS[b]![c]!));
+    const distance = (a: number, b: number): number => Math.hypot(...MARKER_COLORS[a]!.map((v, c) => v - MARKER_COLORS[b]![c]!));
     const pairs: [number, number, number][] = [];
     for (let a = 0; a < MPII_JOINT_COUNT; a++) for (let b = a + 1; b < MPII_JOINT_COUNT; b++) pairs.push([a, b, distance(a, b)]);
     pairs.sort((p, q) => p[2] - q[2]);
     const closest = pairs.slice(0, 2).map(([a, b]) => [a, b]);
-    expect(closest).toEqual(expect.arrayContaining([[0, 5], [10, 15]]));
+    expect(closest).toEqual(
+      expect.arrayContaining([
+        [0, 5],
+        [10, 15],
+      ]),
+    );
     expect(HARD_JOINTS).toEqual([0, 5, 10, 15]);
   });
 });

@@ -14,7 +14,11 @@ import { warpAffineBilinear } from '../../../src-main/inference/preprocess/warp-
 
 export const INPUT = 256;
 
-export interface DecodedRgb { data: Uint8Array; width: number; height: number }
+export interface DecodedRgb {
+  data: Uint8Array;
+  width: number;
+  height: number;
+}
 
 export async function readRgb(file: string): Promise<DecodedRgb> {
   const { data, info } = await sharp(file).removeAlpha().raw().toBuffer({ resolveWithObject: true });
@@ -23,22 +27,25 @@ export async function readRgb(file: string): Promise<DecodedRgb> {
 
 /** The project's mmpose crop (spec §4.1–4.4): 256×256, ImageNet-normalised NCHW float32. */
 export function cropToTensor(image: DecodedRgb, center1Based: readonly number[], scale: number): { tensor: Float32Array; crop: CropTransform } {
-  const crop = mpiiCropTransform(
-    { center: [(center1Based[0] ?? 0) - 1, (center1Based[1] ?? 0) - 1], scale },
-    { width: INPUT, height: INPUT },
-  );
+  const crop = mpiiCropTransform({ center: [(center1Based[0] ?? 0) - 1, (center1Based[1] ?? 0) - 1], scale }, { width: INPUT, height: INPUT });
   const pixels = warpAffineBilinear({ ...image, channels: 3 }, crop, INPUT, INPUT);
   return { tensor: toNchwFloat32(pixels, INPUT, INPUT, IMAGENET_RGB), crop };
 }
 
-export interface SidecarLike { keypoints: string[]; head: string }
+export interface SidecarLike {
+  keypoints: string[];
+  head: string;
+}
 
 function argmax(values: ArrayLike<number>, start: number, length: number): number {
   let best = 0;
   let bestValue = -Infinity;
   for (let i = 0; i < length; i++) {
     const v = values[start + i] ?? -Infinity;
-    if (v > bestValue) { bestValue = v; best = i; }
+    if (v > bestValue) {
+      bestValue = v;
+      best = i;
+    }
   }
   return best;
 }
@@ -76,7 +83,11 @@ export function inputToImage(p: Point2, crop: CropTransform): Point2 {
   return gridToImage(crop, p[0], p[1]);
 }
 
-export interface GtPerson { joints1Based: number[][]; visible: number[]; headBox1Based: number[] }
+export interface GtPerson {
+  joints1Based: number[][];
+  visible: number[];
+  headBox1Based: number[];
+}
 
 /** PCKh@0.5 hits per joint for one person (spec §2: +1, 0.6·diag, <=). */
 export function pckhHits(pred0Based: Point2[], gt: GtPerson): (boolean | null)[] {

@@ -10,19 +10,30 @@ import { HARD_JOINTS, MARKER_COLORS } from '../../../src-main/demo/marker-colors
 import { readMpiiGtMat } from '../../../src-main/formats/mpii-gt-mat.ts';
 import { parseModelSidecar } from '../../../src-main/inference/runtime/model-sidecar.ts';
 import { IMAGENET_RGB, toNchwFloat32 } from '../../../src-main/inference/preprocess/normalize-input.ts';
-import {
-  INPUT, createSession, cropToTensor, decodeToInput, inputToImage, pckhHits, readRgb, runModel, type SidecarLike,
-} from './demo-eval-helpers.ts';
+import { INPUT, createSession, cropToTensor, decodeToInput, inputToImage, pckhHits, readRgb, runModel, type SidecarLike } from './demo-eval-helpers.ts';
 
-interface JsonEntry { joints_vis: number[]; joints: number[][]; image: string; scale: number; center: number[] }
-interface LoadedModel { file: string; sidecar: SidecarLike & Record<string, unknown>; session: ort.InferenceSession }
+interface JsonEntry {
+  joints_vis: number[];
+  joints: number[][];
+  image: string;
+  scale: number;
+  center: number[];
+}
+interface LoadedModel {
+  file: string;
+  sidecar: SidecarLike & Record<string, unknown>;
+  session: ort.InferenceSession;
+}
 
 const COUNT = 20;
 const EXPECTED_SHAPES: Record<string, number[][]> = {
   heatmap: [[1, 16, 64, 64]],
   regression: [[1, 16, 2]],
   'regression+sigma': [[1, 16, 4]],
-  simcc: [[1, 16, 512], [1, 16, 512]],
+  simcc: [
+    [1, 16, 512],
+    [1, 16, 512],
+  ],
 };
 
 let root = '';
@@ -162,14 +173,18 @@ describe('demo models', () => {
   it('predict the demo far better than a mean-pose guess, wrists/ankles hardest, and differ from each other', async () => {
     // Baseline: every joint at its mean position in crop coordinates over these persons.
     const meanInput: Point2[] = MPII_JOINT_NAMES.map((_, j) => {
-      let sx = 0; let sy = 0; let n = 0;
+      let sx = 0;
+      let sy = 0;
+      let n = 0;
       json.forEach((entry, i) => {
         if (entry.joints_vis[j] !== 1) return;
         const crop = crops[i]!.crop;
         const m = crop.imageToInput;
         const x = entry.joints[j]![0]! - 1;
         const y = entry.joints[j]![1]! - 1;
-        sx += m[0] * x + m[1] * y + m[2]; sy += m[3] * x + m[4] * y + m[5]; n++;
+        sx += m[0] * x + m[1] * y + m[2];
+        sy += m[3] * x + m[4] * y + m[5];
+        n++;
       });
       return [sx / n, sy / n] as Point2;
     });
@@ -197,7 +212,9 @@ describe('demo models', () => {
         expect(results.get(heads[a]!)!.predictions).not.toEqual(results.get(heads[b]!)!.predictions);
       }
     }
-    console.info(`[demo] PCKh@0.5 on ${COUNT} demo persons: mean-pose ${baseline.mean.toFixed(1)}, ` +
-      [...results].map(([h, r]) => `${h} ${r.mean.toFixed(1)}`).join(', '));
+    console.info(
+      `[demo] PCKh@0.5 on ${COUNT} demo persons: mean-pose ${baseline.mean.toFixed(1)}, ` +
+        [...results].map(([h, r]) => `${h} ${r.mean.toFixed(1)}`).join(', '),
+    );
   });
 });

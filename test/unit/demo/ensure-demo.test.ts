@@ -24,7 +24,13 @@ function hashTree(dir: string): Map<string, string> {
     for (const name of readdirSync(path.join(dir, sub)).sort()) {
       const rel = path.join(sub, name);
       if (statSync(path.join(dir, rel)).isDirectory()) walk(rel);
-      else out.set(rel, createHash('sha256').update(readFileSync(path.join(dir, rel))).digest('hex'));
+      else
+        out.set(
+          rel,
+          createHash('sha256')
+            .update(readFileSync(path.join(dir, rel)))
+            .digest('hex'),
+        );
     }
   };
   walk('');

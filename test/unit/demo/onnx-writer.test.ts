@@ -19,7 +19,11 @@ describe('encodeOnnxModel', () => {
     const graph: OnnxGraph = {
       name: 'attribute_kinds',
       inputs: [{ name: 'x', shape: [2, 3] }],
-      outputs: [{ name: 'y', shape: [3, 2] }, { name: 'z', shape: [1, 6] }, { name: 'c', shape: [2] }],
+      outputs: [
+        { name: 'y', shape: [3, 2] },
+        { name: 'z', shape: [1, 6] },
+        { name: 'c', shape: [2] },
+      ],
       initializers: [
         { name: 'bias', dims: [3, 1], type: 'float', data: [10, 20, 30] },
         { name: 'shape', dims: [2], type: 'int64', data: [1, 6] },
@@ -30,7 +34,9 @@ describe('encodeOnnxModel', () => {
         { opType: 'Reshape', inputs: ['y', 'shape'], outputs: ['y_flat'] },
         { opType: 'LeakyRelu', inputs: ['y_flat'], outputs: ['z'], attributes: { alpha: { kind: 'float', value: 0.25 } } },
         {
-          opType: 'Constant', inputs: [], outputs: ['c'],
+          opType: 'Constant',
+          inputs: [],
+          outputs: ['c'],
           attributes: { value: { kind: 'tensor', value: { name: 'c_value', dims: [2], type: 'float', data: [1.5, -2] } } },
         },
       ],
@@ -49,7 +55,10 @@ describe('encodeOnnxModel', () => {
     const graph: OnnxGraph = {
       name: 'sizes',
       inputs: [{ name: 'x', shape: [1, 300] }],
-      outputs: [{ name: 'y', shape: [1, 600] }, { name: 's', shape: [1, 300] }],
+      outputs: [
+        { name: 'y', shape: [1, 600] },
+        { name: 's', shape: [1, 300] },
+      ],
       initializers: [{ name: 'w', dims: [1, 300], type: 'float', data: big }],
       nodes: [
         { opType: 'Concat', inputs: ['x', 'w'], outputs: ['y'], attributes: { axis: { kind: 'int', value: -1 } } },
@@ -64,7 +73,10 @@ describe('encodeOnnxModel', () => {
 
   it('is deterministic and starts with ir_version 8 (field 1 varint)', () => {
     const graph: OnnxGraph = {
-      name: 'g', inputs: [{ name: 'x', shape: [1] }], outputs: [{ name: 'y', shape: [1] }], initializers: [],
+      name: 'g',
+      inputs: [{ name: 'x', shape: [1] }],
+      outputs: [{ name: 'y', shape: [1] }],
+      initializers: [],
       nodes: [{ opType: 'Identity', inputs: ['x'], outputs: ['y'] }],
     };
     const a = encodeOnnxModel(graph);

@@ -26,7 +26,10 @@ describe('engine: nudge bursts in the correction history', () => {
   beforeAll(async () => {
     const demo = await ensureDemo(PROJECT_ROOT);
     dir = mkdtempSync(path.join(os.tmpdir(), 'posebench-nudge-burst-'));
-    service = await createEngineService({ dbPath: path.join(dir, 'ws.sqlite'), datasetDir: demo.datasetDir, projectRoot: PROJECT_ROOT, cacheDir: path.join(dir, 'cache') }, () => undefined);
+    service = await createEngineService(
+      { dbPath: path.join(dir, 'ws.sqlite'), datasetDir: demo.datasetDir, projectRoot: PROJECT_ROOT, cacheDir: path.join(dir, 'cache') },
+      () => undefined,
+    );
   }, 120_000);
   afterAll(async () => {
     await service?.close();

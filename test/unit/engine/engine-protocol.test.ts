@@ -43,7 +43,10 @@ describe('engine: metrics under either PCKh protocol', () => {
     // Predictions = the json GT itself (1-based, as the json has it): every annotated joint is a hit.
     const predsFile = path.join(dir, 'gt-as-predictions.json');
     writeFileSync(predsFile, JSON.stringify({ preds: persons.map((p) => p.joints) }));
-    service = await createEngineService({ dbPath: path.join(dir, 'ws.sqlite'), datasetDir: demo.datasetDir, projectRoot: PROJECT_ROOT, cacheDir: path.join(dir, 'cache') }, () => undefined);
+    service = await createEngineService(
+      { dbPath: path.join(dir, 'ws.sqlite'), datasetDir: demo.datasetDir, projectRoot: PROJECT_ROOT, cacheDir: path.join(dir, 'cache') },
+      () => undefined,
+    );
     for (const name of ['perfect-a', 'perfect-b']) {
       const variant = await call('variants:importPredictions', { file: predsFile, name, coordinateBase: 1 });
       variantIds.push(variant.id);

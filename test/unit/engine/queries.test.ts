@@ -40,7 +40,18 @@ function dataset(n: number): DatasetState {
     protocol: 'mmpose0x',
     missingImages: new Set<string>(),
     summary: {
-      id: 'd1', name: 'data', root: '/data', isDemo: false, personCount: n, imageCount: n, missingImageCount: 0, protocol: 'mmpose0x', warningCount: 0, warnings: [], gtRevision: 0, correctedInstanceCount: 0,
+      id: 'd1',
+      name: 'data',
+      root: '/data',
+      isDemo: false,
+      personCount: n,
+      imageCount: n,
+      missingImageCount: 0,
+      protocol: 'mmpose0x',
+      warningCount: 0,
+      warnings: [],
+      gtRevision: 0,
+      correctedInstanceCount: 0,
     },
   };
 }
@@ -70,10 +81,27 @@ function variant(id: string, opts: { pckh: number; latency: number | null; hits?
   };
   const predictions = new Float32Array(n * J * 2).fill(5);
   return {
-    id, storeId: 1, name: id, kind: 'model', sourcePath: `/m/${id}.onnx`, status: 'ready', error: null,
-    latency: opts.latency === null ? null : { medianMs: opts.latency, p5Ms: opts.latency * 0.9, p25Ms: opts.latency, p75Ms: opts.latency, p95Ms: opts.latency * 2, n: 50 },
-    hidden: false, optionsLabel: '', stale: null, currentRunId: 1, currentIdentityKey: null,
-    predictions, predictedCount: n, failureCount: 0, jointPredicted: new Array<boolean>(J).fill(true), evaluation,
+    id,
+    storeId: 1,
+    name: id,
+    kind: 'model',
+    sourcePath: `/m/${id}.onnx`,
+    status: 'ready',
+    error: null,
+    latency:
+      opts.latency === null
+        ? null
+        : { medianMs: opts.latency, p5Ms: opts.latency * 0.9, p25Ms: opts.latency, p75Ms: opts.latency, p95Ms: opts.latency * 2, n: 50 },
+    hidden: false,
+    optionsLabel: '',
+    stale: null,
+    currentRunId: 1,
+    currentIdentityKey: null,
+    predictions,
+    predictedCount: n,
+    failureCount: 0,
+    jointPredicted: new Array<boolean>(J).fill(true),
+    evaluation,
   };
 }
 
@@ -152,10 +180,22 @@ describe('failures and instances', () => {
       .sort((a, b) => b.e - a.e || a.index - b.index)
       .map((r) => r.index);
     const ds = dataset(n);
-    for (const [offset, limit] of [[0, 200], [0, 1], [150, 200], [2500, 200], [0, 5000], [2700, 10], [5000, 10], [0, 0]] as const) {
+    for (const [offset, limit] of [
+      [0, 200],
+      [0, 1],
+      [150, 200],
+      [2500, 200],
+      [0, 5000],
+      [2700, 10],
+      [5000, 10],
+      [0, 0],
+    ] as const) {
       const page = failuresList(ds, v, 15, offset, limit);
       expect(page.total).toBe(expected.length);
-      expect(page.items.map((i) => i.instanceIndex), `offset ${offset} limit ${limit}`).toEqual(expected.slice(offset, offset + limit));
+      expect(
+        page.items.map((i) => i.instanceIndex),
+        `offset ${offset} limit ${limit}`,
+      ).toEqual(expected.slice(offset, offset + limit));
     }
   });
 

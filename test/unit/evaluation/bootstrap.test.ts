@@ -29,7 +29,15 @@ import {
   type PckhInputs,
   type PckhReport,
 } from '../../../src-main/evaluation/pckh.ts';
-import { COUNTED, EVALUATED, HIT_01, HIT_05, personJointOutcomes, personJointOutcomesByPerson, type PersonJointOutcomes } from '../../../src-main/evaluation/person-tallies.ts';
+import {
+  COUNTED,
+  EVALUATED,
+  HIT_01,
+  HIT_05,
+  personJointOutcomes,
+  personJointOutcomesByPerson,
+  type PersonJointOutcomes,
+} from '../../../src-main/evaluation/person-tallies.ts';
 
 const J = MPII_JOINT_COUNT;
 const PROTOCOLS: readonly PckhProtocol[] = ['mmpose0x', 'mmpose1x'];
@@ -37,11 +45,7 @@ const PROTOCOLS: readonly PckhProtocol[] = ['mmpose0x', 'mmpose1x'];
 /** Every column of computePckh's report in writePckhColumns order, NaN for null. */
 function reportColumns(report: PckhReport): number[] {
   const nan = (v: number | null): number => (v === null ? Number.NaN : v);
-  return [
-    ...PCKH_METRIC_KEYS.map((k) => nan(report.metrics[k])),
-    ...report.perJoint.map((r) => nan(r.pckh)),
-    ...report.perJoint.map((r) => nan(r.pckhAt01)),
-  ];
+  return [...PCKH_METRIC_KEYS.map((k) => nan(report.metrics[k])), ...report.perJoint.map((r) => nan(r.pckh)), ...report.perJoint.map((r) => nan(r.pckhAt01))];
 }
 
 function expectBitIdentical(actual: ArrayLike<number>, expected: readonly number[], what: string): void {
@@ -144,7 +148,11 @@ describe('replicate columns are computePckh columns', () => {
     for (let seed = 1; seed <= 4; seed++) {
       const inputs = hardRandomInputs(protocol, seed, 120);
       const report = computePckh(inputs);
-      if (protocol === 'mmpose1x') expect(report.perJoint.some((r) => r.evaluated < r.count), 'a zero-size head box case').toBe(true);
+      if (protocol === 'mmpose1x')
+        expect(
+          report.perJoint.some((r) => r.evaluated < r.count),
+          'a zero-size head box case',
+        ).toBe(true);
       const outcomes = personJointOutcomes(inputs, report);
       // From the report's hits and distances = the tally code run person by person.
       expect(Array.from(outcomes.flags)).toEqual(Array.from(personJointOutcomesByPerson(inputs).flags));

@@ -27,8 +27,11 @@ describe('per-keypoint analysis', () => {
     const a = person(1, 0);
     const b = person(2, 300);
     const pred = Array.from(a.keypoints);
-    const lw = NAMES.indexOf('left_wrist'), rw = NAMES.indexOf('right_wrist');
-    const le = NAMES.indexOf('left_elbow'), nose = 0, lk = NAMES.indexOf('left_knee');
+    const lw = NAMES.indexOf('left_wrist'),
+      rw = NAMES.indexOf('right_wrist');
+    const le = NAMES.indexOf('left_elbow'),
+      nose = 0,
+      lk = NAMES.indexOf('left_knee');
     // left wrist on the right wrist (inversion)
     pred[3 * lw] = a.keypoints[3 * rw] as number;
     pred[3 * lw + 1] = a.keypoints[3 * rw + 1] as number;
@@ -38,7 +41,13 @@ describe('per-keypoint analysis', () => {
     // nose far away (miss), left knee slightly off (jitter: KS between 0.5 and 0.85)
     pred[3 * nose] = 1000;
     pred[3 * lk] = (pred[3 * lk] as number) + 0.7 * Math.sqrt(20000) * 2 * COCO17_SIGMAS[lk]!;
-    const dts = cocoResultsToDetections([{ imageId: 1, keypoints: pred, score: 0.9 }, { imageId: 1, keypoints: Array.from(b.keypoints), score: 0.8 }], false);
+    const dts = cocoResultsToDetections(
+      [
+        { imageId: 1, keypoints: pred, score: 0.9 },
+        { imageId: 1, keypoints: Array.from(b.keypoints), score: 0.8 },
+      ],
+      false,
+    );
     const evaluation = evaluateCocoKeypoints({ imageIds: [1], gts: [a, b], dts, sigmas: COCO17_SIGMAS });
     const analysis = analyzeCocoKeypoints(evaluation, NAMES, COCO17_SIGMAS);
     expect(analysis.persons).toBe(2);
@@ -60,7 +69,10 @@ describe('per-keypoint analysis', () => {
     const gts = [person(1, 0), person(2, 300)];
     const results = gts.map((g, i) => ({ imageId: 1, keypoints: Array.from(g.keypoints, (v, j) => (j % 3 === 2 ? 1 : v + (i + 1) * 3)), score: 0.5 + i / 10 }));
     const full = evaluateCocoKeypoints({ imageIds: [1], gts, dts: cocoResultsToDetections(results, false), sigmas: COCO17_SIGMAS }).stats;
-    const all = partitionStats({ imageIds: [1], gts, results, sigmas: COCO17_SIGMAS }, NAMES.map((_, k) => k));
+    const all = partitionStats(
+      { imageIds: [1], gts, results, sigmas: COCO17_SIGMAS },
+      NAMES.map((_, k) => k),
+    );
     expect(all).toEqual(full);
     expect(keypointGroups(NAMES).map((g) => g.name)).toEqual(['face', 'arms', 'legs']);
     expect(keypointGroups(['head', 'tail'])).toEqual([]);

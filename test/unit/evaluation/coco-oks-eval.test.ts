@@ -24,7 +24,7 @@ const PARTITION_CASES = 100;
 
 /** Why the pycocotools cross-check cannot run here, or null when it can. */
 function referenceUnavailable(): string | null {
-  if (!HAS_SHARED) return '../shared is absent (a fresh clone has none): it holds coco_ref.py and pycocotools\' cocoeval.py';
+  if (!HAS_SHARED) return "../shared is absent (a fresh clone has none): it holds coco_ref.py and pycocotools' cocoeval.py";
   const probe = spawnSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' });
   if (probe.status !== 0) return 'python3 with numpy is not importable (apt-get install python3-numpy)';
   return null;
@@ -46,7 +46,7 @@ export function evaluateCase(c: RandomCocoCase): CocoKeypointStats {
 }
 
 describe('numpy conventions', () => {
-  it('linspace reproduces pycocotools\' thresholds (0.8999999999999999, not 0.9)', () => {
+  it("linspace reproduces pycocotools' thresholds (0.8999999999999999, not 0.9)", () => {
     const t = numpyLinspace(0.5, 0.95, 10);
     expect(t[8]).toBe(0.8999999999999999);
     expect(t[7]).toBe(0.85);
@@ -71,7 +71,14 @@ describe('numpy conventions', () => {
 
 describe('computeOks', () => {
   const gt = (keypoints: number[], extra: Partial<OksGroundTruth> = {}): OksGroundTruth => ({
-    id: 1, imageId: 1, keypoints, numKeypoints: 1, area: 100, bbox: [0, 0, 10, 10], iscrowd: false, ...extra,
+    id: 1,
+    imageId: 1,
+    keypoints,
+    numKeypoints: 1,
+    area: 100,
+    bbox: [0, 0, 10, 10],
+    iscrowd: false,
+    ...extra,
   });
   it('is 1 for a perfect prediction and counts labelled keypoints only', () => {
     const oks = computeOks([gt([5, 5, 2, 0, 0, 0])], [{ id: 1, imageId: 1, keypoints: [5, 5, 1, 90, 90, 1], score: 1, area: 1 }], [0.1, 0.1]);
@@ -79,7 +86,11 @@ describe('computeOks', () => {
   });
   it('measures the distance to the doubled box when no keypoint is labelled', () => {
     // box [0,0,10,10] → region [-10, 20]²; a point inside it has distance 0
-    const oks = computeOks([gt([0, 0, 0, 0, 0, 0], { numKeypoints: 0 })], [{ id: 1, imageId: 1, keypoints: [15, 15, 1, -5, 19, 1], score: 1, area: 1 }], [0.1, 0.1]);
+    const oks = computeOks(
+      [gt([0, 0, 0, 0, 0, 0], { numKeypoints: 0 })],
+      [{ id: 1, imageId: 1, keypoints: [15, 15, 1, -5, 19, 1], score: 1, area: 1 }],
+      [0.1, 0.1],
+    );
     expect(oks[0]).toBe(1);
   });
 });
@@ -113,7 +124,10 @@ describe.skipIf(UNAVAILABLE !== null)(`OKS AP/AR equals pycocotools bit for bit 
           return { ...a, keypoints, num_keypoints: indices.filter((_, n) => keypoints[3 * n + 2]! > 0).length };
         }),
       };
-      const results = (c.results as { keypoints: number[]; bbox?: number[] }[]).map(({ bbox: _bbox, ...r }) => ({ ...r, keypoints: cutKeypoints(r.keypoints) }));
+      const results = (c.results as { keypoints: number[]; bbox?: number[] }[]).map(({ bbox: _bbox, ...r }) => ({
+        ...r,
+        keypoints: cutKeypoints(r.keypoints),
+      }));
       const fullSigmas = c.sigmas ?? Array.from(COCO17_SIGMAS);
       const gtFile = path.join(dir, `part-gt-${i}.json`);
       const resFile = path.join(dir, `part-res-${i}.json`);
@@ -156,7 +170,10 @@ describe.skipIf(UNAVAILABLE !== null)(`OKS AP/AR equals pycocotools bit for bit 
       const c = cases[i]!;
       const gt = parseCocoKeypointFile(JSON.stringify(c.gt), 'gt.json');
       const res = parseCocoResultsFile(JSON.stringify(c.results), 'res.json', gt);
-      const got = partitionStats({ imageIds: gt.images.map((im) => im.id), gts: gt.annotations, results: res.results, sigmas: gt.category.sigmas ?? COCO17_SIGMAS }, indices);
+      const got = partitionStats(
+        { imageIds: gt.images.map((im) => im.id), gts: gt.annotations, results: res.results, sigmas: gt.category.sigmas ?? COCO17_SIGMAS },
+        indices,
+      );
       const want = expected[CASES + i]!;
       expect(want.error, `partition case ${i + 1}`).toBeUndefined();
       const bad = COCO_STAT_NAMES.filter((name) => !Object.is(got[name], want[name]));

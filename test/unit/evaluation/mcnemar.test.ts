@@ -41,7 +41,16 @@ describe('mcnemarExactP', () => {
   });
 
   it('agrees with exact integer arithmetic on small and large counts', () => {
-    for (const [b, c] of [[0, 1], [0, 6], [1, 9], [7, 19], [25, 45], [120, 160], [400, 520], [1500, 1650]] as const) {
+    for (const [b, c] of [
+      [0, 1],
+      [0, 6],
+      [1, 9],
+      [7, 19],
+      [25, 45],
+      [120, 160],
+      [400, 520],
+      [1500, 1650],
+    ] as const) {
       const expected = byHand(b, c);
       const actual = mcnemarExactP(b, c);
       expect(Math.abs(actual - expected) / expected, `b=${b} c=${c}: ${actual} vs ${expected}`).toBeLessThan(1e-10);

@@ -34,7 +34,7 @@ function randomInputs(protocol: PckhProtocol, n: number, seed: number): PckhInpu
 }
 
 describe.each(['mmpose0x', 'mmpose1x'] as PckhProtocol[])('mpiiToolkitColumns (%s)', (protocol) => {
-  it('Head = mean of upper neck and head top; UBody = arm hits pooled; Total = PCKh; AUC = the mean curve\'s', () => {
+  it("Head = mean of upper neck and head top; UBody = arm hits pooled; Total = PCKh; AUC = the mean curve's", () => {
     const report = computePckh(randomInputs(protocol, 300, 7));
     const columns = mpiiToolkitColumns(report);
     expect(columns.Head).toBe((report.perJoint[8]!.pckh! + report.perJoint[9]!.pckh!) / 2);
@@ -49,7 +49,14 @@ describe.each(['mmpose0x', 'mmpose1x'] as PckhProtocol[])('mpiiToolkitColumns (%
       }
     }
     expect(columns.UBody).toBe((100 * hits) / evaluated);
-    expect(TOOLKIT_UPPER_BODY_JOINTS.map((j) => report.perJoint[j]!.name).sort()).toEqual(['left_elbow', 'left_shoulder', 'left_wrist', 'right_elbow', 'right_shoulder', 'right_wrist']);
+    expect(TOOLKIT_UPPER_BODY_JOINTS.map((j) => report.perJoint[j]!.name).sort()).toEqual([
+      'left_elbow',
+      'left_shoulder',
+      'left_wrist',
+      'right_elbow',
+      'right_shoulder',
+      'right_wrist',
+    ]);
     for (const k of ['Shoulder', 'Elbow', 'Wrist', 'Hip', 'Knee', 'Ankle'] as const) expect(columns[k]).toBe(report.metrics[k]);
     expect(columns.Total).toBe(report.metrics.PCKh);
     expect(columns.AUC).toBe(report.curve.aucMean);
@@ -65,7 +72,7 @@ describe.each(['mmpose0x', 'mmpose1x'] as PckhProtocol[])('mpiiToolkitColumns (%
 });
 
 describe.each(['mmpose0x', 'mmpose1x'] as PckhProtocol[])('toolkitIntervals (%s)', (protocol) => {
-  it('the same resamples as pairedBootstrap: with the neck a copy of the head top, Head\'s interval is head_top\'s', () => {
+  it("the same resamples as pairedBootstrap: with the neck a copy of the head top, Head's interval is head_top's", () => {
     const inputs = randomInputs(protocol, 400, 11);
     const base = personJointOutcomes(inputs, computePckh(inputs));
     const flags = base.flags.slice();

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { numpyPairwiseSum, numpySum } from '../../../src-main/evaluation/pairwise-sum.ts';
-import {
-  firstPassedThresholdIndex,
-  numpyArange,
-  PCKH_SWEEP_THRESHOLDS,
-  sweepAreaUnderCurve,
-} from '../../../src-main/evaluation/threshold-sweep.ts';
+import { firstPassedThresholdIndex, numpyArange, PCKH_SWEEP_THRESHOLDS, sweepAreaUnderCurve } from '../../../src-main/evaluation/threshold-sweep.ts';
 
 describe('numpySum (numpy float64 add.reduce, pairwise)', () => {
   // Expected values printed by numpy 2.4 (np.sum) for the same arrays; a left-to-right sum gives the
@@ -36,7 +31,7 @@ describe('numpySum (numpy float64 add.reduce, pairwise)', () => {
     for (let trial = 0; trial < 200; trial++) {
       const a = Array.from({ length: 16 }, () => (next() - 0.3) * 10 ** Math.floor(next() * 6));
       const r = Array.from({ length: 8 }, (_, k) => a[k]! + a[k + 8]!);
-      const expected = ((r[0]! + r[1]!) + (r[2]! + r[3]!)) + ((r[4]! + r[5]!) + (r[6]! + r[7]!));
+      const expected = r[0]! + r[1]! + (r[2]! + r[3]!) + (r[4]! + r[5]! + (r[6]! + r[7]!));
       expect(numpyPairwiseSum(Float64Array.from(a), 0, 16)).toBe(expected);
     }
   });
@@ -48,7 +43,7 @@ describe('numpySum (numpy float64 add.reduce, pairwise)', () => {
 });
 
 describe('PCKH_SWEEP_THRESHOLDS = np.arange(0, 0.51, 0.01)', () => {
-  it('has numpy\'s 51 values, i * 0.01 rather than the decimal literals', () => {
+  it("has numpy's 51 values, i * 0.01 rather than the decimal literals", () => {
     expect(PCKH_SWEEP_THRESHOLDS.length).toBe(51);
     expect(PCKH_SWEEP_THRESHOLDS[0]).toBe(0);
     expect(PCKH_SWEEP_THRESHOLDS[10]).toBe(0.1); // spec §2 step 9: rng[10] is exactly the double 0.1

@@ -34,7 +34,7 @@ describe('predictionsFromBase (EXPECTED.md rule)', () => {
     expect(Array.from(out)).toEqual([Math.fround(0.1), Math.fround(620.3), -1]);
   });
 
-  it('1-based values lose 1 in float32, so the protocol\'s float32 +1 gives the file value back', () => {
+  it("1-based values lose 1 in float32, so the protocol's float32 +1 gives the file value back", () => {
     const values = Array.from({ length: 5000 }, (_, i) => 2 + i * 0.397);
     const out = predictionsFromBase(values, 1);
     for (let i = 0; i < values.length; i++) {
@@ -67,7 +67,7 @@ describe('buildPckhInputs', () => {
     const gt = gtFor(2);
     const inputs = buildPckhInputs({ protocol: 'mmpose1x', persons, gt, predictions0Based });
     // 0.1 - 1 + 1 is not 0.1 in float64: the raw json value must be used, not the 0-based point + 1
-    expect((0.1 - 1) + 1).not.toBe(0.1);
+    expect(0.1 - 1 + 1).not.toBe(0.1);
     expect(inputs.gtPositions1Based[1]).toBe(0.1);
     expect(inputs.gtPositions1Based[0]).toBe(100.1);
     expect(inputs.gtPositions1Based[(K + 2) * 2]).toBe(100.1 + 2 + 1);
@@ -101,15 +101,21 @@ describe('buildPckhInputs', () => {
 
   it('throws PosebenchInputError naming the sources when the person counts differ', () => {
     const gt = gtFor(3);
-    const attempt = (): unknown => buildPckhInputs({
-      protocol: 'mmpose0x', persons, gt, predictions0Based: new Float32Array(3 * K * 2),
-      sources: { annotations: 'mpii_val.json', groundTruth: 'mpii_gt_val.mat' },
-    });
+    const attempt = (): unknown =>
+      buildPckhInputs({
+        protocol: 'mmpose0x',
+        persons,
+        gt,
+        predictions0Based: new Float32Array(3 * K * 2),
+        sources: { annotations: 'mpii_val.json', groundTruth: 'mpii_gt_val.mat' },
+      });
     expect(attempt).toThrow(PosebenchInputError);
     expect(attempt).toThrow(/mpii_val\.json.*2 persons.*mpii_gt_val\.mat has 3/);
-    expect(() => buildPckhInputs({ protocol: 'mmpose0x', persons, gt: gtFor(2), predictions0Based: new Float32Array(3 * K * 2) }))
-      .toThrow(/^predictions: holds predictions for 3 persons but ground-truth \.mat has 2 persons$/);
-    expect(() => buildPckhInputs({ protocol: 'mmpose0x', persons, gt: gtFor(2), predictions0Based: new Float32Array(7) }))
-      .toThrow(/7 values, not a whole number of persons/);
+    expect(() => buildPckhInputs({ protocol: 'mmpose0x', persons, gt: gtFor(2), predictions0Based: new Float32Array(3 * K * 2) })).toThrow(
+      /^predictions: holds predictions for 3 persons but ground-truth \.mat has 2 persons$/,
+    );
+    expect(() => buildPckhInputs({ protocol: 'mmpose0x', persons, gt: gtFor(2), predictions0Based: new Float32Array(7) })).toThrow(
+      /7 values, not a whole number of persons/,
+    );
   });
 });

@@ -41,7 +41,7 @@ function refSum16(a: readonly number[]): number {
   expect(a.length).toBe(16);
   const r: number[] = [];
   for (let k = 0; k < 8; k++) r.push(a[k]! + a[k + 8]!);
-  return 0 + (((r[0]! + r[1]!) + (r[2]! + r[3]!)) + ((r[4]! + r[5]!) + (r[6]! + r[7]!)));
+  return 0 + (r[0]! + r[1]! + (r[2]! + r[3]!) + (r[4]! + r[5]! + (r[6]! + r[7]!)));
 }
 
 interface RefCase {
@@ -56,15 +56,15 @@ interface RefCase {
 
 /** What mmpose itself computes (NaN / -100 sentinels included) plus per-person details at 0.5. */
 interface RefRaw {
-  pckh: number[];            // PCKh[j] at 0.5
-  pckAll: number[][];        // float32 values, [r][j]
-  sentinel05: boolean[];     // 1.x acc == -1 at 0.5; 0.x count == 0
+  pckh: number[]; // PCKh[j] at 0.5
+  pckAll: number[][]; // float32 values, [r][j]
+  sentinel05: boolean[]; // 1.x acc == -1 at 0.5; 0.x count == 0
   sentinelSweep: boolean[][]; // [r][j]
   jntCount: number[];
   evaluated: number[];
   hitCount: number[];
-  normErr: number[];         // N*16, NaN where not evaluated
-  hits: number[];            // N*16, 255 where not evaluated
+  normErr: number[]; // N*16, NaN where not evaluated
+  hits: number[]; // N*16, 255 where not evaluated
   keptInstances: number;
 }
 
@@ -102,8 +102,7 @@ function refMpii0x(c: RefCase): RefRaw {
     for (let n = 0; n < N; n++) s += visible(j, n);
     return s;
   });
-  const lessThan = (t: number): number[] =>
-    scaled.map((row, j) => row.reduce((acc, v, n) => acc + (v <= t ? 1 : 0) * visible(j, n), 0));
+  const lessThan = (t: number): number[] => scaled.map((row, j) => row.reduce((acc, v, n) => acc + (v <= t ? 1 : 0) * visible(j, n), 0));
   const hits05 = lessThan(0.5);
   const pckh = hits05.map((h, j) => (100.0 * h) / jntCount[j]!);
   const pckAll = RNG.map((t) => lessThan(t).map((h, j) => Math.fround((100.0 * h) / jntCount[j]!)));
@@ -351,7 +350,6 @@ function compareWithReference(report: PckhReport, ref: RefReport): string[] {
 // Seeded random cases
 // ---------------------------------------------------------------------------------------------
 
-
 interface GeneratedCase extends RefCase {
   /** Joints constructed to sit exactly on a threshold: [n, j, threshold]. */
   ties: [number, number, number][];
@@ -361,7 +359,12 @@ interface GeneratedCase extends RefCase {
 const TIE_BOX_W = 30;
 const TIE_BOX_H = 40;
 const TIE_ERRORS: readonly [number, number, number][] = [
-  [15, 0, 0.5], [9, 12, 0.5], [0, 3, 0.1], [3, 0, 0.1], [6, 0, 0.2], [0, 0, 0],
+  [15, 0, 0.5],
+  [9, 12, 0.5],
+  [0, 3, 0.1],
+  [3, 0, 0.1],
+  [6, 0, 0.2],
+  [0, 0, 0],
 ];
 
 function generateCase(seed: number, protocol: PckhProtocol): GeneratedCase {
@@ -432,7 +435,8 @@ function generateCase(seed: number, protocol: PckhProtocol): GeneratedCase {
 
   let predicted = new Array<boolean>(K).fill(true);
   const roll = rand();
-  if (roll < 0.1) predicted = predicted.map((_, j) => ![6, 7, 8, 9].includes(j)); // a COCO-17 model
+  if (roll < 0.1)
+    predicted = predicted.map((_, j) => ![6, 7, 8, 9].includes(j)); // a COCO-17 model
   else if (roll < 0.25) predicted = predicted.map(() => rand() > 0.15);
   else if (roll < 0.27) predicted = predicted.fill(false);
   if (!predicted.every(Boolean) && rand() < 0.5) {
@@ -551,7 +555,14 @@ describe('what the reference distinguishes', () => {
     }
     preds[0] = 100 - 1 + 15;
     preds[2] = 101 - 1 + 3;
-    const c: RefCase = { n: 1, preds, gt, vis: new Uint8Array(K).fill(1), headboxes: Float64Array.from([10, 10, 40, 50]), predicted: new Array<boolean>(K).fill(true) };
+    const c: RefCase = {
+      n: 1,
+      preds,
+      gt,
+      vis: new Uint8Array(K).fill(1),
+      headboxes: Float64Array.from([10, 10, 40, 50]),
+      predicted: new Array<boolean>(K).fill(true),
+    };
     const r0 = computePckh(inputsOf('mmpose0x', c));
     const r1 = computePckh(inputsOf('mmpose1x', c));
     expect(r0.normalizedErrors[0]).toBe(0.5);
@@ -593,7 +604,14 @@ describe('what the reference distinguishes', () => {
   });
 
   it('no persons: every value is null / NaN, nothing throws', () => {
-    const c: RefCase = { n: 0, preds: new Float32Array(0), gt: new Float64Array(0), vis: new Uint8Array(0), headboxes: new Float64Array(0), predicted: new Array<boolean>(K).fill(true) };
+    const c: RefCase = {
+      n: 0,
+      preds: new Float32Array(0),
+      gt: new Float64Array(0),
+      vis: new Uint8Array(0),
+      headboxes: new Float64Array(0),
+      predicted: new Array<boolean>(K).fill(true),
+    };
     for (const protocol of ['mmpose0x', 'mmpose1x'] as const) {
       const report = computePckh(inputsOf(protocol, c));
       expect(Object.values(report.metrics).every((v) => v === null)).toBe(true);

@@ -76,7 +76,10 @@ describe('persons per image', () => {
 describe('GT inside the crop', () => {
   it("uses mmpose's box: centre (cx, cy + 15s), side 1.25·200·s, edges inclusive", () => {
     // 0-based centre (100, 100), s = 1: cy = 115, side 250 → x in [-25, 225], y in [-10, 240].
-    const persons = [{ center: [100, 100] as [number, number], scale: 1 }, { center: null, scale: 0 }];
+    const persons = [
+      { center: [100, 100] as [number, number], scale: 1 },
+      { center: null, scale: 0 },
+    ];
     const gt = new Float64Array(2 * J * 2).fill(51); // 0-based (50, 50): inside
     gt[2 * 1] = 226; // joint 1 at 0-based x = 225: on the right edge, inside
     gt[2 * 2] = 227; // joint 2 at x = 226: outside

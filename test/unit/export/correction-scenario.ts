@@ -116,11 +116,16 @@ export function describeCorrectionScenario(title: string, prepare: () => Promise
       const before = JSON.parse(readFileSync(files.before['mpii-json'], 'utf8')) as JsonEntry[];
       const after = JSON.parse(readFileSync(files.after['mpii-json'], 'utf8')) as JsonEntry[];
       const [a, b] = SWAP.joints;
-      expect(diffPaths(before, after).sort()).toEqual([
-        `[${MOVE.entry}].joints[${MOVE.joint}][0]`, `[${MOVE.entry}].joints[${MOVE.joint}][1]`,
-        `[${HIDE.entry}].joints[${HIDE.joint}][0]`, `[${HIDE.entry}].joints[${HIDE.joint}][1]`, `[${HIDE.entry}].joints_vis[${HIDE.joint}]`,
-        ...swappedAxes().flatMap((axis) => [`[${SWAP.entry}].joints[${a}][${axis}]`, `[${SWAP.entry}].joints[${b}][${axis}]`]),
-      ].sort());
+      expect(diffPaths(before, after).sort()).toEqual(
+        [
+          `[${MOVE.entry}].joints[${MOVE.joint}][0]`,
+          `[${MOVE.entry}].joints[${MOVE.joint}][1]`,
+          `[${HIDE.entry}].joints[${HIDE.joint}][0]`,
+          `[${HIDE.entry}].joints[${HIDE.joint}][1]`,
+          `[${HIDE.entry}].joints_vis[${HIDE.joint}]`,
+          ...swappedAxes().flatMap((axis) => [`[${SWAP.entry}].joints[${a}][${axis}]`, `[${SWAP.entry}].joints[${b}][${axis}]`]),
+        ].sort(),
+      );
       expect(after[MOVE.entry]!.joints[MOVE.joint]).toEqual([moveTo[0] + 1, moveTo[1] + 1]);
       expect(after[HIDE.entry]!.joints[HIDE.joint]).toEqual([-1, -1]);
       expect(after[HIDE.entry]!.joints_vis[HIDE.joint]).toBe(0);
@@ -136,9 +141,14 @@ export function describeCorrectionScenario(title: string, prepare: () => Promise
       const pos = (entry: number, joint: number, axis: number): number => (entry * J + joint) * 2 + axis;
       // Hiding a joint keeps its .mat position (only jnt_missing changes); a swap exchanges the .mat's
       // own values (which differ from the json's by up to 5e-5 px on real MPII files).
-      const swapDiffers = [[a, b], [b, a]].flatMap(([to, from]) => [0, 1]
-        .filter((axis) => sourceMat.positions1Based[pos(SWAP.entry, to!, axis)] !== sourceMat.positions1Based[pos(SWAP.entry, from!, axis)])
-        .map((axis) => pos(SWAP.entry, to!, axis)));
+      const swapDiffers = [
+        [a, b],
+        [b, a],
+      ].flatMap(([to, from]) =>
+        [0, 1]
+          .filter((axis) => sourceMat.positions1Based[pos(SWAP.entry, to!, axis)] !== sourceMat.positions1Based[pos(SWAP.entry, from!, axis)])
+          .map((axis) => pos(SWAP.entry, to!, axis)),
+      );
       expect(diffPaths(before.positions1Based, after.positions1Based).sort()).toEqual(
         [pos(MOVE.entry, MOVE.joint, 0), pos(MOVE.entry, MOVE.joint, 1), ...swapDiffers].map((i) => `[${i}]`).sort(),
       );
@@ -163,12 +173,22 @@ export function describeCorrectionScenario(title: string, prepare: () => Promise
       const after = JSON.parse(readFileSync(files.after.coco, 'utf8')) as CocoKeypointsFile;
       const ann = (entry: number): string => `annotations[${entry}]`;
       const kp = (entry: number, cocoJoint: number, k: number): string => `${ann(entry)}.keypoints[${cocoJoint * 3 + k}]`;
-      expect(diffPaths(before, after).sort()).toEqual([
-        kp(MOVE.entry, 10, 0), kp(MOVE.entry, 10, 1), `${ann(MOVE.entry)}.posebench_mpii.corrected`,
-        kp(HIDE.entry, 7, 0), kp(HIDE.entry, 7, 1), kp(HIDE.entry, 7, 2), `${ann(HIDE.entry)}.num_keypoints`, `${ann(HIDE.entry)}.posebench_mpii.corrected`,
-        ...[0, 1, 2, 3].map((k) => `${ann(HEADBOX.entry)}.posebench_mpii.head_box[${k}]`), `${ann(HEADBOX.entry)}.posebench_mpii.corrected`,
-        ...swappedAxes().flatMap((axis) => [kp(SWAP.entry, 5, axis), kp(SWAP.entry, 6, axis)]), `${ann(SWAP.entry)}.posebench_mpii.corrected`,
-      ].sort());
+      expect(diffPaths(before, after).sort()).toEqual(
+        [
+          kp(MOVE.entry, 10, 0),
+          kp(MOVE.entry, 10, 1),
+          `${ann(MOVE.entry)}.posebench_mpii.corrected`,
+          kp(HIDE.entry, 7, 0),
+          kp(HIDE.entry, 7, 1),
+          kp(HIDE.entry, 7, 2),
+          `${ann(HIDE.entry)}.num_keypoints`,
+          `${ann(HIDE.entry)}.posebench_mpii.corrected`,
+          ...[0, 1, 2, 3].map((k) => `${ann(HEADBOX.entry)}.posebench_mpii.head_box[${k}]`),
+          `${ann(HEADBOX.entry)}.posebench_mpii.corrected`,
+          ...swappedAxes().flatMap((axis) => [kp(SWAP.entry, 5, axis), kp(SWAP.entry, 6, axis)]),
+          `${ann(SWAP.entry)}.posebench_mpii.corrected`,
+        ].sort(),
+      );
       const keypoints = (entry: number, cocoJoint: number): number[] => after.annotations[entry]!.keypoints.slice(cocoJoint * 3, cocoJoint * 3 + 3);
       expect(keypoints(MOVE.entry, 10)).toEqual([moveTo[0], moveTo[1], 2]);
       expect(keypoints(HIDE.entry, 7)).toEqual([0, 0, 0]);

@@ -41,11 +41,15 @@ describe('MPII json export entries', () => {
   });
 
   it('writes a corrected person 1-based, with [-1, -1] / 0 for a joint made missing', () => {
-    const raw = JSON.parse(JSON.stringify({
-      joints_vis: new Array<number>(16).fill(1),
-      joints: Array.from({ length: 16 }, (_, j) => [10 + j, 20 + j]),
-      image: 'y.jpg', scale: 1.5, center: [-1, -1],
-    })) as Record<string, unknown>;
+    const raw = JSON.parse(
+      JSON.stringify({
+        joints_vis: new Array<number>(16).fill(1),
+        joints: Array.from({ length: 16 }, (_, j) => [10 + j, 20 + j]),
+        image: 'y.jpg',
+        scale: 1.5,
+        center: [-1, -1],
+      }),
+    ) as Record<string, unknown>;
     const original = parseMpiiJsonEntry(raw, 'test.json', 3);
     const joints: (Point2 | null)[] = [...original.joints];
     joints[4] = [99.25, 7.5];
@@ -69,7 +73,13 @@ describe('COCO export conventions', () => {
   });
 
   const person = (center: Point2 | null, joints: (Point2 | null)[]): PersonAnnotation => ({
-    entryIndex: 7, image: 'p.jpg', center, scale: 1.5, joints, jointsVisible: joints.map((p) => (p ? 1 : 0)), raw: {},
+    entryIndex: 7,
+    image: 'p.jpg',
+    center,
+    scale: 1.5,
+    joints,
+    jointsVisible: joints.map((p) => (p ? 1 : 0)),
+    raw: {},
   });
 
   it('bbox: the square 200·s box around (cx, cy + 15·s) in 0-based pixels; area w·h; extra MPII joints in the extension', () => {
@@ -83,7 +93,13 @@ describe('COCO export conventions', () => {
     expect(ann.keypoints.slice(0, 15)).toEqual(new Array<number>(15).fill(0));
     expect(ann.keypoints.slice(15, 21)).toEqual([130, 65, 2, 120, 60, 2]); // left, right shoulder
     expect(ann.keypoints.slice(48, 51)).toEqual([0, 0, 2]); // right_ankle = MPII joint 0 at (0, 0), annotated
-    expect(ann.posebench_mpii).toEqual({ entry_index: 7, center: [300, 200], scale: 1.5, keypoints: [60, 30, 2, 70, 35, 2, 80, 40, 2, 0, 0, 0], corrected: false });
+    expect(ann.posebench_mpii).toEqual({
+      entry_index: 7,
+      center: [300, 200],
+      scale: 1.5,
+      keypoints: [60, 30, 2, 70, 35, 2, 80, 40, 2, 0, 0, 0],
+      corrected: false,
+    });
   });
 
   it('a person without a centre gets the tight box of its joints, or an empty box without joints', () => {
@@ -97,10 +113,21 @@ describe('COCO export conventions', () => {
   });
 
   it('numbers images by first appearance and leaves out the size of images it cannot read', () => {
-    const persons = ['a.jpg', 'b.jpg', 'a.jpg'].map((image, n): PersonAnnotation => ({ ...person([50, 50], new Array<Point2 | null>(16).fill(null)), entryIndex: n, image }));
+    const persons = ['a.jpg', 'b.jpg', 'a.jpg'].map((image, n): PersonAnnotation => ({
+      ...person([50, 50], new Array<Point2 | null>(16).fill(null)),
+      entryIndex: n,
+      image,
+    }));
     const result = buildCocoKeypoints({ persons, gt: null, imageSize: (name) => (name === 'a.jpg' ? { width: 10, height: 20 } : null) });
-    expect(result.document.images).toEqual([{ id: 1, file_name: 'a.jpg', width: 10, height: 20 }, { id: 2, file_name: 'b.jpg' }]);
-    expect(result.document.annotations.map((a) => [a.id, a.image_id])).toEqual([[1, 1], [2, 2], [3, 1]]);
+    expect(result.document.images).toEqual([
+      { id: 1, file_name: 'a.jpg', width: 10, height: 20 },
+      { id: 2, file_name: 'b.jpg' },
+    ]);
+    expect(result.document.annotations.map((a) => [a.id, a.image_id])).toEqual([
+      [1, 1],
+      [2, 2],
+      [3, 1],
+    ]);
     expect(result.imagesWithoutSize).toEqual(['b.jpg']);
     expect(result.document.categories[0]).toMatchObject({ id: 1, name: 'person', posebench_mpii_keypoints: ['pelvis', 'thorax', 'upper_neck', 'head_top'] });
     expect(result.document.categories[0]!.skeleton).toHaveLength(19);
@@ -161,7 +188,7 @@ describe('export of a synthetic dataset folder', () => {
     expect(doc.annotations.map((a) => a.image_id)).toEqual([1, 1, 2, 3]);
   });
 
-  it('refuses to replace the dataset\'s own annotation files, even with overwrite', () => {
+  it("refuses to replace the dataset's own annotation files, even with overwrite", () => {
     const before = readFileSync(data.jsonFile);
     expect(() => run('mpii-json', data.jsonFile, true)).toThrow(/dataset's own annotation files/);
     expect(() => run('mpii-mat', data.matFile, true)).toThrow(PosebenchInputError);
@@ -199,7 +226,13 @@ describe.skipIf(!scipyAvailable())('exported .mat read by scipy.io.loadmat', () 
     const workbench = openWorkbench({ datasetRoot: data.root, dbFile: path.join(root, 'workspace.sqlite') });
     const out = path.join(root, 'gt.mat');
     try {
-      exportAnnotations({ workspace: workbench.workspace, datasetId: workbench.datasetRecord.id, dataset: workbench.dataset, format: 'mpii-mat', outFile: out });
+      exportAnnotations({
+        workspace: workbench.workspace,
+        datasetId: workbench.datasetRecord.id,
+        dataset: workbench.dataset,
+        format: 'mpii-mat',
+        outFile: out,
+      });
     } finally {
       workbench.close();
     }
@@ -236,7 +269,9 @@ describe.skipIf(!scipyAvailable())('exported .mat read by scipy.io.loadmat', () 
       dataset_joints: ['object', [1, 16]],
     });
     expect(JSON.parse(equal!)).toEqual([true, true, true]);
-    expect(names).toBe(`${JSON.stringify(['rank', 'rkne', 'rhip', 'lhip', 'lkne', 'lank', 'pelv', 'thor', 'neck', 'head', 'rwri', 'relb', 'rsho', 'lsho', 'lelb', 'lwri']).replaceAll(',', ', ')} 9`);
+    expect(names).toBe(
+      `${JSON.stringify(['rank', 'rkne', 'rhip', 'lhip', 'lkne', 'lank', 'pelv', 'thor', 'neck', 'head', 'rwri', 'relb', 'rsho', 'lsho', 'lelb', 'lwri']).replaceAll(',', ', ')} 9`,
+    );
   });
 });
 if (!scipyAvailable()) console.warn('[skip] scipy check of the exported .mat: /usr/bin/python3 with scipy is not available (apt-get install python3-scipy)');

@@ -64,7 +64,13 @@ describe('export after a drag and a head-box edit (synthetic dataset, real works
   let data: SyntheticDataset;
   let workbench: Workbench;
   const run = (format: ExportFormat, name: string) =>
-    exportAnnotations({ workspace: workbench.workspace, datasetId: workbench.datasetRecord.id, dataset: workbench.dataset, format, outFile: path.join(work, name) });
+    exportAnnotations({
+      workspace: workbench.workspace,
+      datasetId: workbench.datasetRecord.id,
+      dataset: workbench.dataset,
+      format,
+      outFile: path.join(work, name),
+    });
 
   beforeAll(async () => {
     root = makeTempDir('newcomer-ds');
@@ -87,7 +93,9 @@ describe('export after a drag and a head-box edit (synthetic dataset, real works
 
   it('rounds the dragged joint to 3 decimals and warns that the head box is only in the .mat', () => {
     const ws = workbench.workspace;
-    const instances = workbench.workspace.db.prepare('SELECT id, entry_index FROM instances WHERE dataset_id = ? ORDER BY entry_index').all(workbench.datasetRecord.id) as { id: number; entry_index: number }[];
+    const instances = workbench.workspace.db
+      .prepare('SELECT id, entry_index FROM instances WHERE dataset_id = ? ORDER BY entry_index')
+      .all(workbench.datasetRecord.id) as { id: number; entry_index: number }[];
     applyCorrection(ws, { instanceId: instances[1]!.id, kind: 'joint', joint: 10, xy: [1208.2106832851102, 77.123456789] });
     const box: HeadBox = [10.123456, 20.987654321, 60.5, 90];
     applyCorrection(ws, { instanceId: instances[2]!.id, kind: 'headbox', box });
@@ -100,9 +108,11 @@ describe('export after a drag and a head-box edit (synthetic dataset, real works
     expect(text).not.toContain('1209.2106');
     const entries = JSON.parse(text) as { joints: number[][] }[];
     // Every other entry and joint as in the source.
-    entries.forEach((entry, n) => entry.joints.forEach((p, j) => {
-      if (!(n === 1 && j === 10)) expect(p).toEqual((data.entries[n] as { joints: number[][] }).joints[j]);
-    }));
+    entries.forEach((entry, n) =>
+      entry.joints.forEach((p, j) => {
+        if (!(n === 1 && j === 10)) expect(p).toEqual((data.entries[n] as { joints: number[][] }).joints[j]);
+      }),
+    );
 
     const mat = run('mpii-mat', 'edited.mat');
     expect(mat.headBoxEditsNotWritten).toBe(0);

@@ -28,7 +28,26 @@ function sampleDoubles(): number[] {
     state = (Math.imul(state, 1103515245) + 12345) >>> 0;
     return state / 2 ** 32;
   };
-  const values = [0.1, 0.5, 1, 804, 982.7591, 4.718488, 1e-4, 1e-5, 9.99e-5, 1e15, 1e16, 123456789012345.6, 2 ** 53, 5e-324, 1.7976931348623157e308, 1 / 3, -2.5, -1];
+  const values = [
+    0.1,
+    0.5,
+    1,
+    804,
+    982.7591,
+    4.718488,
+    1e-4,
+    1e-5,
+    9.99e-5,
+    1e15,
+    1e16,
+    123456789012345.6,
+    2 ** 53,
+    5e-324,
+    1.7976931348623157e308,
+    1 / 3,
+    -2.5,
+    -1,
+  ];
   for (let i = 0; i < 300; i++) {
     const exponent = Math.floor(next() * 44) - 22;
     values.push((next() - 0.3) * 10 ** exponent);
@@ -66,20 +85,42 @@ describe('pythonFloatRepr', () => {
 
 describe('formatPythonJson', () => {
   const sample: PythonJsonValue = [
-    { joints_vis: [1, 0], joints: [[new PythonFloat(804), new PythonFloat(711.5)], [new PythonFloat(-1), new PythonFloat(-1)]], image: 'a.jpg', scale: new PythonFloat(4.718488), center: [new PythonFloat(966), new PythonFloat(340)] },
+    {
+      joints_vis: [1, 0],
+      joints: [
+        [new PythonFloat(804), new PythonFloat(711.5)],
+        [new PythonFloat(-1), new PythonFloat(-1)],
+      ],
+      image: 'a.jpg',
+      scale: new PythonFloat(4.718488),
+      center: [new PythonFloat(966), new PythonFloat(340)],
+    },
     { image: 'caf\u00e9 "q" \\ \n\t\u0001 \u{1F600}', empty: [], nested: {}, flag: true, nothing: null },
   ];
   const pythonInput = (indent: string): string =>
     // Python gets the same structure with floats marked by their repr.
-    python(`import json,sys\ndata=json.load(sys.stdin)\nfor k in ('joints','scale','center'):\n  v=data[0][k]\n  data[0][k]=[[float(c) for c in p] for p in v] if k=='joints' else ([float(c) for c in v] if isinstance(v,list) else float(v))\nsys.stdout.write(json.dumps(data${indent}))`,
+    python(
+      `import json,sys\ndata=json.load(sys.stdin)\nfor k in ('joints','scale','center'):\n  v=data[0][k]\n  data[0][k]=[[float(c) for c in p] for p in v] if k=='joints' else ([float(c) for c in v] if isinstance(v,list) else float(v))\nsys.stdout.write(json.dumps(data${indent}))`,
       JSON.stringify([
-        { joints_vis: [1, 0], joints: [[804, 711.5], [-1, -1]], image: 'a.jpg', scale: 4.718488, center: [966, 340] },
+        {
+          joints_vis: [1, 0],
+          joints: [
+            [804, 711.5],
+            [-1, -1],
+          ],
+          image: 'a.jpg',
+          scale: 4.718488,
+          center: [966, 340],
+        },
         { image: 'caf\u00e9 "q" \\ \n\t\u0001 \u{1F600}', empty: [], nested: {}, flag: true, nothing: null },
-      ]));
+      ]),
+    );
 
   it('writes floats as floats and ints as ints, like json.dumps', () => {
     const text = formatPythonJson(sample, null);
-    expect(text.startsWith('[{"joints_vis": [1, 0], "joints": [[804.0, 711.5], [-1.0, -1.0]], "image": "a.jpg", "scale": 4.718488, "center": [966.0, 340.0]}, ')).toBe(true);
+    expect(
+      text.startsWith('[{"joints_vis": [1, 0], "joints": [[804.0, 711.5], [-1.0, -1.0]], "image": "a.jpg", "scale": 4.718488, "center": [966.0, 340.0]}, '),
+    ).toBe(true);
     expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(sample, (_k, v: unknown) => (v instanceof PythonFloat ? v.value : v))));
   });
 

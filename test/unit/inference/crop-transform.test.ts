@@ -62,12 +62,47 @@ describe('mpiiCropTransform (spec §4.1–4.2)', () => {
 
   it('solves point pairs like cv2.getAffineTransform', () => {
     // (0,0)→(2,3), (1,0)→(4,3), (0,1)→(2,5): x' = 2x + 2, y' = 2y + 3.
-    const m = getAffineTransformLikeOpenCv([[0, 0], [1, 0], [0, 1]], [[2, 3], [4, 3], [2, 5]]);
+    const m = getAffineTransformLikeOpenCv(
+      [
+        [0, 0],
+        [1, 0],
+        [0, 1],
+      ],
+      [
+        [2, 3],
+        [4, 3],
+        [2, 5],
+      ],
+    );
     expect(m.map((v) => v + 0)).toEqual([2, 0, 2, 0, 2, 3]);
     // A shear: (0,0)→(0,0), (1,0)→(1,1), (0,1)→(3,2): x' = x + 3y, y' = x + 2y.
-    const shear = getAffineTransformLikeOpenCv([[0, 0], [1, 0], [0, 1]], [[0, 0], [1, 1], [3, 2]]);
+    const shear = getAffineTransformLikeOpenCv(
+      [
+        [0, 0],
+        [1, 0],
+        [0, 1],
+      ],
+      [
+        [0, 0],
+        [1, 1],
+        [3, 2],
+      ],
+    );
     expect(shear.map((v) => v + 0)).toEqual([1, 3, 0, 1, 2, 0]);
-    expect(() => getAffineTransformLikeOpenCv([[0, 0], [1, 1], [2, 2]], [[0, 0], [1, 0], [0, 1]])).toThrow(/degenerate/);
+    expect(() =>
+      getAffineTransformLikeOpenCv(
+        [
+          [0, 0],
+          [1, 1],
+          [2, 2],
+        ],
+        [
+          [0, 0],
+          [1, 0],
+          [0, 1],
+        ],
+      ),
+    ).toThrow(/degenerate/);
   });
 
   it('skips the +15s when the centre is missing (json [-1,-1] → 0-based (−2,−2))', () => {
@@ -79,7 +114,12 @@ describe('mpiiCropTransform (spec §4.1–4.2)', () => {
 
   it('inputToImage is the exact inverse of imageToInput (spec §5.0)', () => {
     const t = mpiiCropTransform({ center: [812.5, 403.25], scale: 3.248877 }, { width: 256, height: 256 });
-    for (const [x, y] of [[0, 0], [255, 255], [17.25, 200.75], [-3, 300]] as const) {
+    for (const [x, y] of [
+      [0, 0],
+      [255, 255],
+      [17.25, 200.75],
+      [-3, 300],
+    ] as const) {
       const [ix, iy] = gridToImage(t, x, y);
       const m = t.inputToImage;
       expect(m[0] * x + m[1] * y + m[2]).toBeCloseTo(ix, 9);
@@ -108,8 +148,7 @@ describe('mpiiCropTransform (spec §4.1–4.2)', () => {
 
   describe.skipIf(!HAS_SHARED)('against the golden affines (fixtures/mpii-goldens/index.json)', () => {
     const golden = (): GoldenEntry[] => JSON.parse(readFileSync(sharedPath('fixtures', 'mpii-goldens', 'index.json'), 'utf8'));
-    const persons = (): JsonPerson[] =>
-      JSON.parse(readFileSync(sharedPath('fixtures', 'mpii', 'annotations', 'mpii_val.json'), 'utf8'));
+    const persons = (): JsonPerson[] => JSON.parse(readFileSync(sharedPath('fixtures', 'mpii', 'annotations', 'mpii_val.json'), 'utf8'));
 
     it('reproduces every golden matrix bit for bit from the golden convention (float32 s, float64 centre)', () => {
       // The goldens were made with s rounded to float32 and the centre kept in double:
@@ -133,17 +172,16 @@ describe('mpiiCropTransform (spec §4.1–4.2)', () => {
       for (const entry of golden()) {
         const person = persons()[entry.entry]!;
         const size = entry.input_size;
-        const t = mpiiCropTransform(
-          { center: [person.center[0] - 1, person.center[1] - 1], scale: person.scale },
-          { width: size, height: size },
-        );
+        const t = mpiiCropTransform({ center: [person.center[0] - 1, person.center[1] - 1], scale: person.scale }, { width: size, height: size });
         const g = entry.affine_image_to_input.flat();
         worstScaleRel = Math.max(worstScaleRel, Math.abs(t.imageToInput[0] / g[0]! - 1), Math.abs(t.imageToInput[4] / g[4]! - 1));
         worstTranslation = Math.max(worstTranslation, Math.abs(t.imageToInput[2] - g[2]!), Math.abs(t.imageToInput[5] - g[5]!));
         expect(Math.abs(t.imageToInput[1])).toBeLessThan(1e-15); // LU round-off, as in OpenCV
         expect(Math.abs(t.imageToInput[3])).toBeLessThan(1e-15);
       }
-      console.log(`[crop-transform] float32 chain vs goldens: max |Δk|/k = ${worstScaleRel.toExponential(2)}, max |Δt| = ${worstTranslation.toExponential(2)} input px`);
+      console.log(
+        `[crop-transform] float32 chain vs goldens: max |Δk|/k = ${worstScaleRel.toExponential(2)}, max |Δt| = ${worstTranslation.toExponential(2)} input px`,
+      );
       // float32 ulp relative 6e-8; translations ~1e2 px → a few 1e-5 px.
       expect(worstScaleRel).toBeLessThan(2e-7);
       expect(worstTranslation).toBeLessThan(5e-5);

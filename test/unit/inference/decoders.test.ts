@@ -12,8 +12,7 @@ import { cropTransformFromBox } from '../../../src-main/inference/preprocess/cro
 const T256 = cropTransformFromBox(1000, 500, 512, { width: 256, height: 256 });
 const toImage = (xIn: number, yIn: number) => [744 + 2 * xIn, 244 + 2 * yIn];
 /** A transform whose image coordinates equal the input (= grid) coordinates. */
-const identityFor = (width: number, height: number) =>
-  cropTransformFromBox(width / 2, height / 2, Math.min(width, height), { width, height });
+const identityFor = (width: number, height: number) => cropTransformFromBox(width / 2, height / 2, Math.min(width, height), { width, height });
 
 function blob(width: number, height: number, cx: number, cy: number, sigma: number, peak = 1): Float32Array {
   const map = new Float32Array(width * height);
@@ -219,10 +218,7 @@ describe('soft-argmax / IPR (spec §5.7)', () => {
     const out = decodeSoftArgmax(new Float32Array(16), 1, 4, 4, T256, { debias: true });
     expect(out.inputKeypoints[0]!.x).toBeCloseTo((11 / 30) * 256, 9);
     // C ignores β: with β = 5 uniform logits still give C = 16.
-    expect(decodeSoftArgmax(new Float32Array(16), 1, 4, 4, T256, { debias: true, beta: 5 }).inputKeypoints[0]!.x).toBeCloseTo(
-      (11 / 30) * 256,
-      9,
-    );
+    expect(decodeSoftArgmax(new Float32Array(16), 1, 4, 4, T256, { debias: true, beta: 5 }).inputKeypoints[0]!.x).toBeCloseTo((11 / 30) * 256, 9);
   });
 });
 
@@ -233,12 +229,9 @@ describe('decodeOutputs dispatcher', () => {
     expect(decodeOutputs('regression', { coords: tensor([0.25, 0.75], [1, 1, 2]) }, T256).keypoints[0]).toEqual({ x: 872, y: 628, score: 1 });
     const rle = decodeOutputs('regression+sigma', { coords_sigma: tensor([0.25, 0.75, 0, 0], [1, 1, 4]) }, T256);
     expect(rle.keypoints[0]).toEqual({ x: 872, y: 628, score: 0.5 });
-    const rleSplit = decodeOutputs(
-      'regression+sigma',
-      { sigma: tensor([0.1, 0.3], [1, 1, 2]), coords: tensor([0.25, 0.75], [1, 1, 2]) },
-      T256,
-      { sigmaIsLogit: false },
-    );
+    const rleSplit = decodeOutputs('regression+sigma', { sigma: tensor([0.1, 0.3], [1, 1, 2]), coords: tensor([0.25, 0.75], [1, 1, 2]) }, T256, {
+      sigmaIsLogit: false,
+    });
     expect(rleSplit.keypoints[0]).toEqual({ x: 872, y: 628, score: expect.closeTo(0.8, 6) });
     const hm = new Array(16).fill(0);
     hm[5] = 1; // (1, 1) on 4×4 → stride 64

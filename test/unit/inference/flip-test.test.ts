@@ -147,13 +147,10 @@ describe('flip-test fusion and decoding', () => {
       mirrored.set([(255 - xs[source]! * 256) / 256, ys[source]!], 2 * j);
     }
     const plain = decodeOutputs('regression', { coords: tensor(original, [1, K, 2]) }, T256);
-    const flipped = decodeWithFlipTest(
-      'regression',
-      { coords: tensor(original, [1, K, 2]) },
-      { coords: tensor(mirrored, [1, K, 2]) },
-      T256,
-      { flipIndex: MPII_FLIP_INDEX, mmposeVersion: '1.x' },
-    );
+    const flipped = decodeWithFlipTest('regression', { coords: tensor(original, [1, K, 2]) }, { coords: tensor(mirrored, [1, K, 2]) }, T256, {
+      flipIndex: MPII_FLIP_INDEX,
+      mmposeVersion: '1.x',
+    });
     for (let j = 0; j < K; j++) {
       expect(flipped.keypoints[j]!.x).toBeCloseTo(plain.keypoints[j]!.x, 3);
       expect(flipped.keypoints[j]!.y).toBeCloseTo(plain.keypoints[j]!.y, 4);

@@ -52,8 +52,7 @@ describe('toNchwFloat32 (spec §4.4)', () => {
       tensor_f32: string;
       tensor_shape: number[];
     }
-    const goldens = (): GoldenEntry[] =>
-      JSON.parse(readFileSync(sharedPath('fixtures', 'mpii-goldens', 'index.json'), 'utf8'));
+    const goldens = (): GoldenEntry[] => JSON.parse(readFileSync(sharedPath('fixtures', 'mpii-goldens', 'index.json'), 'utf8'));
 
     it('the golden crop PNG normalises to the golden tensor bit for bit', async () => {
       for (const entry of goldens()) {

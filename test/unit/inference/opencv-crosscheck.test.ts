@@ -148,8 +148,18 @@ describe.skipIf(!HAS_OPENCV)(`warp vs cv2.warpAffine (OpenCV ${OPENCV_PYTHON?.ve
     await writeRgbPng(png, source, width, height);
     const cases: { name: string; M: AffineMatrix; w: number; h: number }[] = [
       { name: 'identity', M: [1, 0, 0, 0, 1, 0], w: width, h: height },
-      { name: 'mpii crop 256 (upscale 2.5)', M: mpiiCropTransform({ center: [86.3, 50.7], scale: 0.41 }, { width: 256, height: 256 }).imageToInput, w: 256, h: 256 },
-      { name: 'mpii crop 224, centre near a corner', M: mpiiCropTransform({ center: [3, 120], scale: 0.6 }, { width: 224, height: 224 }).imageToInput, w: 224, h: 224 },
+      {
+        name: 'mpii crop 256 (upscale 2.5)',
+        M: mpiiCropTransform({ center: [86.3, 50.7], scale: 0.41 }, { width: 256, height: 256 }).imageToInput,
+        w: 256,
+        h: 256,
+      },
+      {
+        name: 'mpii crop 224, centre near a corner',
+        M: mpiiCropTransform({ center: [3, 120], scale: 0.6 }, { width: 224, height: 224 }).imageToInput,
+        w: 224,
+        h: 224,
+      },
       { name: 'downscale 0.24 beyond the borders', M: cropTransformFromBox(86, 65, 400, { width: 96, height: 96 }).imageToInput, w: 96, h: 96 },
       { name: 'fractional translation', M: [1, 0, -0.4375, 0, 1, 0.37], w: 160, h: 120 },
       { name: 'rotation + shear', M: [0.83, 0.27, -12.3, -0.19, 1.12, 7.77], w: 200, h: 150 },
@@ -196,10 +206,7 @@ describe.skipIf(!HAS_OPENCV)(`warp vs cv2.warpAffine (OpenCV ${OPENCV_PYTHON?.ve
       const matrices: number[][] = JSON.parse(runOpenCvPython(MMPOSE0X_CROP_SCRIPT, { persons: jobs }));
       let worstMatrix = 0;
       for (const [i, job] of jobs.entries()) {
-        const t = mpiiCropTransform(
-          { center: [job.center[0] - 1, job.center[1] - 1], scale: job.scale },
-          { width: job.size, height: job.size },
-        );
+        const t = mpiiCropTransform({ center: [job.center[0] - 1, job.center[1] - 1], scale: job.scale }, { width: job.size, height: job.size });
         matrices[i]!.forEach((v, j) => (worstMatrix = Math.max(worstMatrix, Math.abs(v - t.imageToInput[j]!))));
         const source = await readRgb(job.image);
         const ours = warpAffineBilinear({ ...source, channels: 3 }, t, job.size, job.size);
@@ -257,7 +264,9 @@ describe.skipIf(!HAS_OPENCV)('heatmap decoding vs transcribed mmpose numpy code 
       if (!Number.isInteger(reference.unbiased[2 * k]!)) refined++;
     }
     const rulesDiffer = reference.default.some((v, i) => v !== reference.v1[i]);
-    console.log(`[opencv] DARK vs mmpose numpy+cv2: max |Δ| = ${worstDark.toExponential(2)} px over ${refined} refined joints; 0.x/1.x shift rules differ on this data: ${rulesDiffer}`);
+    console.log(
+      `[opencv] DARK vs mmpose numpy+cv2: max |Δ| = ${worstDark.toExponential(2)} px over ${refined} refined joints; 0.x/1.x shift rules differ on this data: ${rulesDiffer}`,
+    );
     expect(rulesDiffer).toBe(true);
     expect(refined).toBeGreaterThan(10);
     expect(worstDark).toBeLessThan(1e-4);

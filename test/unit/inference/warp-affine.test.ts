@@ -66,8 +66,7 @@ describe('warpAffineBilinear', () => {
       affine_image_to_input: number[][];
       crop_png: string;
     }
-    const goldens = (): GoldenEntry[] =>
-      JSON.parse(readFileSync(sharedPath('fixtures', 'mpii-goldens', 'index.json'), 'utf8'));
+    const goldens = (): GoldenEntry[] => JSON.parse(readFileSync(sharedPath('fixtures', 'mpii-goldens', 'index.json'), 'utf8'));
     const persons = (): { center: [number, number]; scale: number }[] =>
       JSON.parse(readFileSync(sharedPath('fixtures', 'mpii', 'annotations', 'mpii_val.json'), 'utf8'));
 
@@ -87,9 +86,7 @@ describe('warpAffineBilinear', () => {
         unequal += diff.unequal;
         total += diff.total;
       }
-      console.log(
-        `[warp-affine] golden crops, golden M: max |Δ| = ${worst}, values off by >1: ${overOne}/${total}, unequal: ${unequal}/${total}`,
-      );
+      console.log(`[warp-affine] golden crops, golden M: max |Δ| = ${worst}, values off by >1: ${overOne}/${total}, unequal: ${unequal}/${total}`);
       // sharp (libvips/libjpeg-turbo) and OpenCV (libjpeg-turbo) decode these baseline JPEGs alike,
       // so the only allowed difference is the ±1 of the warp itself.
       expect(worst).toBeLessThanOrEqual(1);
@@ -102,10 +99,7 @@ describe('warpAffineBilinear', () => {
       for (const entry of goldens()) {
         const person = persons()[entry.entry]!;
         const size = entry.input_size;
-        const t = mpiiCropTransform(
-          { center: [person.center[0] - 1, person.center[1] - 1], scale: person.scale },
-          { width: size, height: size },
-        );
+        const t = mpiiCropTransform({ center: [person.center[0] - 1, person.center[1] - 1], scale: person.scale }, { width: size, height: size });
         const source = await readRgb(sharedPath('fixtures', 'mpii', 'images', entry.image));
         const expected = await readRgb(sharedPath('fixtures', 'mpii-goldens', entry.crop_png));
         const diff = compareBytes(warpAffineBilinear({ ...source, channels: 3 }, t, size, size), expected.data);
@@ -122,4 +116,3 @@ describe('warpAffineBilinear', () => {
     });
   });
 });
-

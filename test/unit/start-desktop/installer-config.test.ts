@@ -49,7 +49,9 @@ describe('electron-builder.yml', () => {
   });
 
   it('unpacks every native module and ships the Electron build of better-sqlite3 where main.ts looks', () => {
-    expect(config.asarUnpack).toEqual(expect.arrayContaining(['node_modules/better-sqlite3/**', 'node_modules/onnxruntime-node/**', 'node_modules/sharp/**', 'node_modules/@img/**']));
+    expect(config.asarUnpack).toEqual(
+      expect.arrayContaining(['node_modules/better-sqlite3/**', 'node_modules/onnxruntime-node/**', 'node_modules/sharp/**', 'node_modules/@img/**']),
+    );
     expect(config.npmRebuild).toBe(false);
     const binding = path.relative(PROJECT_ROOT, projectLayout(PROJECT_ROOT).sqliteBinding).split(path.sep).join('/');
     expect(config.extraResources).toEqual([{ from: binding, to: 'better-sqlite3/better_sqlite3.node' }]);
@@ -68,7 +70,9 @@ describe('electron-builder.yml', () => {
   });
 
   it('npm run dist fetches SQLite for Electron, builds, then packs with this file', () => {
-    expect(packageJson.scripts['dist']).toBe('node bin/start-desktop.js --sqlite-only && electron-vite build && electron-builder --config electron-builder.yml --publish never');
+    expect(packageJson.scripts['dist']).toBe(
+      'node bin/start-desktop.js --sqlite-only && electron-vite build && electron-builder --config electron-builder.yml --publish never',
+    );
     expect(packageJson.scripts['rebuild:electron']).toBe('node bin/start-desktop.js --sqlite-only');
     expect(packageJson.devDependencies['electron-builder']).toBeDefined();
   });
@@ -122,7 +126,10 @@ describe('.github/workflows/desktop.yml', () => {
 
   it('uploads one file per installer target and pins actions to a major version', () => {
     const upload = steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!;
-    const paths = upload.with!['path']!.trim().split('\n').map((l) => l.trim());
+    const paths = upload
+      .with!['path']!.trim()
+      .split('\n')
+      .map((l) => l.trim());
     expect(paths).toEqual(['dist/*.AppImage', 'dist/*.deb', 'dist/*.dmg', 'dist/*.exe']);
     expect(upload.with!['if-no-files-found']).toBe('error');
     for (const s of steps.filter((x) => x.uses !== undefined)) expect(s.uses).toMatch(/^actions\/[a-z-]+@v\d+$/);

@@ -71,7 +71,8 @@ function fakeProject(): FakeProject {
     setPrebuild(kind) {
       const record = `require('fs').appendFileSync(${JSON.stringify(log('prebuild'))}, process.argv.slice(2).join(' ') + ' cwd-pkg=' + require(require('path').resolve('package.json')).name + '\\n');`;
       const body = {
-        succeeds: "const fs = require('fs'); fs.mkdirSync('build/Release', { recursive: true }); fs.writeFileSync('build/Release/better_sqlite3.node', 'addon');",
+        succeeds:
+          "const fs = require('fs'); fs.mkdirSync('build/Release', { recursive: true }); fs.writeFileSync('build/Release/better_sqlite3.node', 'addon');",
         fails:
           "console.error('prebuild-install info looking for cached prebuild'); console.error('prebuild-install warn install getaddrinfo ENOTFOUND github.com'); process.exit(1);",
         'no-file': 'process.exit(0);',
@@ -112,9 +113,15 @@ function recordingEffects(root: string, appBuildOk = true): { effects: StartEffe
   return { effects, rec };
 }
 
-async function start(project: FakeProject, options: { open?: boolean; sqliteOnly?: boolean; appBuildOk?: boolean } = {}): Promise<{ outcome: StartOutcome; rec: Recorded }> {
+async function start(
+  project: FakeProject,
+  options: { open?: boolean; sqliteOnly?: boolean; appBuildOk?: boolean } = {},
+): Promise<{ outcome: StartOutcome; rec: Recorded }> {
   const { effects, rec } = recordingEffects(project.root, options.appBuildOk ?? true);
-  const outcome = await startDesktop({ projectRoot: project.root, open: options.open ?? true, sqliteOnly: options.sqliteOnly ?? false, platform: 'linux', arch: 'x64' }, effects);
+  const outcome = await startDesktop(
+    { projectRoot: project.root, open: options.open ?? true, sqliteOnly: options.sqliteOnly ?? false, platform: 'linux', arch: 'x64' },
+    effects,
+  );
   return { outcome, rec };
 }
 
@@ -261,7 +268,9 @@ describe('npm start: better-sqlite3 for Electron', () => {
     expect(outcome).toEqual({ kind: 'served', reason: 'sqlite-build', exitCode: 0 });
     const paragraph = rec.err.trimEnd();
     expect(paragraph.split('\n')).toHaveLength(1);
-    expect(paragraph).toContain('better-sqlite3 12.0.0 for Electron 39.0.0 (linux-x64) could not be fetched by prebuild-install: getaddrinfo ENOTFOUND github.com.');
+    expect(paragraph).toContain(
+      'better-sqlite3 12.0.0 for Electron 39.0.0 (linux-x64) could not be fetched by prebuild-install: getaddrinfo ENOTFOUND github.com.',
+    );
     expect(paragraph).toContain('HTTPS_PROXY=');
     expect(paragraph).toContain('npm_config_better_sqlite3_binary_host');
     expect(paragraph).toContain('Retry with `npm start`');
@@ -280,7 +289,7 @@ describe('npm start: better-sqlite3 for Electron', () => {
     expect(rec.err).toContain('could not be fetched by prebuild-install: finished without');
   });
 
-  it('--sqlite-only prepares the addon without looking for Electron\'s binary', async () => {
+  it("--sqlite-only prepares the addon without looking for Electron's binary", async () => {
     const project = fakeProject();
     project.setElectron('39.0.0', false);
     project.setInstaller('fails');
@@ -311,7 +320,9 @@ describe('npm start: app build', () => {
 
 describe('npm start helpers', () => {
   it('reasonLine keeps the error line, not the stack', () => {
-    expect(reasonLine('RequestError: connect ECONNREFUSED 127.0.0.1:9\n    at TCPConnectWrap.afterConnect\n')).toBe('RequestError: connect ECONNREFUSED 127.0.0.1:9');
+    expect(reasonLine('RequestError: connect ECONNREFUSED 127.0.0.1:9\n    at TCPConnectWrap.afterConnect\n')).toBe(
+      'RequestError: connect ECONNREFUSED 127.0.0.1:9',
+    );
     expect(reasonLine('prebuild-install info begin\nprebuild-install warn install Request timed out\n')).toBe('Request timed out');
     expect(reasonLine('')).toBe('no output');
   });

@@ -76,7 +76,10 @@ describe('corrections: apply, undo, redo', () => {
     expect(joint1()).toEqual([4, 4]);
     expect(redoCorrection(ws, datasetId)).toBeNull();
     expect(correctionLog(ws, datasetId).map((e) => [e.id, e.status])).toEqual([
-      [a.id, 'active'], [b.id, 'active'], [c.id, 'discarded'], [d.id, 'active'],
+      [a.id, 'active'],
+      [b.id, 'active'],
+      [c.id, 'discarded'],
+      [d.id, 'active'],
     ]);
     // Undo everything: back to the original, then nothing left to undo.
     for (let i = 0; i < 3; i += 1) expect(undoCorrection(ws, datasetId)).not.toBeNull();

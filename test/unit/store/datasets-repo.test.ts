@@ -52,7 +52,7 @@ describe('registerDataset', () => {
     expect(registerDataset(ws, input).status).toBe('unchanged');
   });
 
-  it('fingerprints by content, keeping each file\'s sha256 by its identity (path, size, mtime, ctime, inode)', () => {
+  it("fingerprints by content, keeping each file's sha256 by its identity (path, size, mtime, ctime, inode)", () => {
     const ws = tempWorkspace();
     const { input } = writeSyntheticDataset(path.join(ws.dir, 'mpii'), 5);
     const plain = datasetFingerprint(input.annotationFile, input.gtMatFile);
@@ -143,7 +143,15 @@ describe.skipIf(!HAS_SHARED)('registerDataset with the real MPII val annotations
     const gtMatFile = sharedPath('fixtures', 'mpii-val', 'annotations', 'mpii_gt_val.mat');
     const persons = parseMpiiJson(readFileSync(annotationFile, 'utf8'), annotationFile);
     const gt = readMpiiGtMat(gtMatFile);
-    const { dataset } = registerDataset(ws, { root: sharedPath('fixtures', 'mpii-val'), layout: 'mmpose', split: 'val', annotationFile, gtMatFile, persons, gt });
+    const { dataset } = registerDataset(ws, {
+      root: sharedPath('fixtures', 'mpii-val'),
+      layout: 'mmpose',
+      split: 'val',
+      annotationFile,
+      gtMatFile,
+      persons,
+      gt,
+    });
     expect(loadOriginalAnnotations(ws, dataset.id)).toEqual(persons);
     const back = loadOriginalGroundTruth(ws, dataset.id)!;
     expect(back.count).toBe(2958);

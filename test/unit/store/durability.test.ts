@@ -12,7 +12,11 @@ import { tempDir, writeSyntheticDataset } from './store-fixtures.ts';
 const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'durability-child.ts');
 
 /** Runs the child until it prints `IN-FLIGHT`, then SIGKILLs it (no exit handlers, no close). */
-function runChildAndKill(file: string, instanceId: number, count: number): Promise<{ stdout: string; signal: NodeJS.Signals | null; walExistedAtKill: boolean }> {
+function runChildAndKill(
+  file: string,
+  instanceId: number,
+  count: number,
+): Promise<{ stdout: string; signal: NodeJS.Signals | null; walExistedAtKill: boolean }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', CHILD, file, String(instanceId), String(count)], {
       cwd: PROJECT_ROOT,

@@ -35,8 +35,14 @@ describe('joint errors', () => {
   it('stores one row per evaluated joint; a non-finite error is NULL (a miss of unknown size); replacing drops the old rows', () => {
     const { ws, instanceIds, runs, gtRevision } = setup();
     const a = runs[0]!;
-    ws.db.transaction(() => replaceJointErrorRows(ws.db, a.run.id, { instanceIds, normalizedErrors: a.normalizedErrors, hits: a.hits, evaluated: a.evaluated, gtRevision })).immediate();
-    const rows = ws.db.prepare('SELECT joint, instance_id AS instanceId, normalized_error AS error, hit FROM joint_errors WHERE run_id = ? ORDER BY instance_id, joint').all(a.run.id) as {
+    ws.db
+      .transaction(() =>
+        replaceJointErrorRows(ws.db, a.run.id, { instanceIds, normalizedErrors: a.normalizedErrors, hits: a.hits, evaluated: a.evaluated, gtRevision }),
+      )
+      .immediate();
+    const rows = ws.db
+      .prepare('SELECT joint, instance_id AS instanceId, normalized_error AS error, hit FROM joint_errors WHERE run_id = ? ORDER BY instance_id, joint')
+      .all(a.run.id) as {
       joint: number;
       instanceId: number;
       error: number | null;
@@ -48,14 +54,25 @@ describe('joint errors', () => {
     const sample = rows.find((r) => r.instanceId === instanceIds[9] && r.joint === 4)!;
     expect([sample.error, sample.hit]).toEqual([a.normalizedErrors[9 * 16 + 4], a.hits[9 * 16 + 4]]);
     // Replaced wholesale (a re-score after a GT edit).
-    ws.db.transaction(() => replaceJointErrorRows(ws.db, a.run.id, { instanceIds: instanceIds.slice(0, 1), normalizedErrors: new Float64Array(16), hits: new Uint8Array(16).fill(1), gtRevision })).immediate();
+    ws.db
+      .transaction(() =>
+        replaceJointErrorRows(ws.db, a.run.id, {
+          instanceIds: instanceIds.slice(0, 1),
+          normalizedErrors: new Float64Array(16),
+          hits: new Uint8Array(16).fill(1),
+          gtRevision,
+        }),
+      )
+      .immediate();
     expect(ws.db.prepare('SELECT COUNT(*) AS n FROM joint_errors WHERE run_id = ?').get(a.run.id)).toEqual({ n: 16 });
   });
 
   it('refuses arrays of the wrong length', () => {
     const { ws, instanceIds, runs, gtRevision } = setup();
     const a = runs[0]!;
-    expect(() => replaceJointErrorRows(ws.db, a.run.id, { instanceIds, normalizedErrors: a.normalizedErrors.subarray(1), hits: a.hits, gtRevision })).toThrow(RangeError);
+    expect(() => replaceJointErrorRows(ws.db, a.run.id, { instanceIds, normalizedErrors: a.normalizedErrors.subarray(1), hits: a.hits, gtRevision })).toThrow(
+      RangeError,
+    );
   });
 });
 
@@ -73,7 +90,11 @@ describe('storeVariantResults', () => {
     });
     expect(getRun(ws, a.run.id)).toMatchObject({ status: 'done', done: N, errorsGtRevision: gtRevision });
     expect(ws.db.prepare('SELECT COUNT(*) AS n FROM joint_errors WHERE run_id = ? AND joint = 0').get(a.run.id)).toEqual({ n: N });
-    expect(JSON.parse((ws.db.prepare("SELECT report_json FROM metrics WHERE run_id = ? AND protocol = 'mmpose0x'").get(a.run.id) as { report_json: string }).report_json)).toEqual({ PCKh: 88.5, Head: null });
+    expect(
+      JSON.parse(
+        (ws.db.prepare("SELECT report_json FROM metrics WHERE run_id = ? AND protocol = 'mmpose0x'").get(a.run.id) as { report_json: string }).report_json,
+      ),
+    ).toEqual({ PCKh: 88.5, Head: null });
   });
 
   it('writes nothing when any part fails', () => {
@@ -91,7 +112,6 @@ describe('storeVariantResults', () => {
     expect(predictedInstanceIds(ws, b.run.id).size).toBe(0);
     expect(getRun(ws, b.run.id)).toMatchObject({ status: 'running', done: 0 });
   });
-
 });
 
 describe('metrics', () => {
@@ -103,7 +123,9 @@ describe('metrics', () => {
     save('mmpose0x', 0, { PCKh: 2 });
     save('mmpose0x', 3, { PCKh: 3 });
     save('mmpose1x', 0, { PCK: 4 });
-    const rows = ws.db.prepare('SELECT protocol, gt_revision AS rev, report_json AS json FROM metrics WHERE run_id = ? ORDER BY protocol, gt_revision').all(runId) as { protocol: string; rev: number; json: string }[];
+    const rows = ws.db
+      .prepare('SELECT protocol, gt_revision AS rev, report_json AS json FROM metrics WHERE run_id = ? ORDER BY protocol, gt_revision')
+      .all(runId) as { protocol: string; rev: number; json: string }[];
     expect(rows.map((r) => [r.protocol, r.rev, JSON.parse(r.json)])).toEqual([
       ['mmpose0x', 0, { PCKh: 2 }],
       ['mmpose0x', 3, { PCKh: 3 }],

@@ -18,7 +18,13 @@ import { seededRandom, tempWorkspace, writeSyntheticDataset } from './store-fixt
 function setup(count: number) {
   const ws = tempWorkspace();
   const { dataset } = registerDataset(ws, writeSyntheticDataset(path.join(ws.dir, 'mpii'), count, 3).input);
-  const variant = createVariant(ws, { name: 'rtmpose-t', kind: 'model', sourcePath: 'models/rtmpose-t.onnx', headType: 'simcc', inputSize: { width: 192, height: 256 } });
+  const variant = createVariant(ws, {
+    name: 'rtmpose-t',
+    kind: 'model',
+    sourcePath: 'models/rtmpose-t.onnx',
+    headType: 'simcc',
+    inputSize: { width: 192, height: 256 },
+  });
   const run = createRun(ws, { datasetId: dataset.id, variantId: variant.id, total: count });
   return { ws, datasetId: dataset.id, instances: listInstances(ws, dataset.id), variant, run };
 }
@@ -116,7 +122,9 @@ describe('predictions', () => {
     expect([...predictedInstanceIds(ws, run.id)].sort((a, b) => a - b)).toEqual([ids[0], ids[2], ids[3]]);
     expect(pendingInstances(ws, run.id).map((i) => i.id)).toEqual([ids[1], ids[4], ids[5], ids[6], ids[7]]);
     expect(pendingInstances(ws, run.id, { retryFailed: false }).map((i) => i.id)).toEqual([ids[1], ids[4], ids[6], ids[7]]);
-    expect(listRunFailures(ws, run.id)).toEqual([{ instanceId: ids[5], entryIndex: 5, image: instances[5]!.image, reason: 'image 000100005.jpg: truncated JPEG' }]);
+    expect(listRunFailures(ws, run.id)).toEqual([
+      { instanceId: ids[5], entryIndex: 5, image: instances[5]!.image, reason: 'image 000100005.jpg: truncated JPEG' },
+    ]);
     const partial = readRunPredictions(ws, run.id);
     expect(Array.from(partial.present)).toEqual([1, 0, 1, 1, 0, 0, 0, 0]);
     expect(Number.isNaN(partial.coords[1 * 32])).toBe(true);
@@ -167,10 +175,22 @@ describe('variants', () => {
     const base = { runId: null, identityKey: 'k1', modelSha256: 'ab', n: 50, warmup: 5, p5Ms: 3, p25Ms: 3.1, p75Ms: 3.4, meanMs: 3.3, minMs: 2.9 };
     addLatencyMeasurement(ws, { ...base, variantId: variant.id, medianMs: 3.25, p95Ms: 4.5, environment: { cpu: 'test', threads: 1 } });
     addLatencyMeasurement(ws, { ...base, variantId: variant.id, identityKey: 'k2', medianMs: 3.5, p95Ms: 4.75, environment: { cpu: 'test', threads: 1 } });
-    expect(findVariantByName(ws, 'rtmpose-t')).toMatchObject({ kind: 'model', headType: 'simcc', inputSize: { width: 192, height: 256 }, hidden: false, decoderOptions: {} });
+    expect(findVariantByName(ws, 'rtmpose-t')).toMatchObject({
+      kind: 'model',
+      headType: 'simcc',
+      inputSize: { width: 192, height: 256 },
+      hidden: false,
+      decoderOptions: {},
+    });
     // History newest first; the newest of one identity on request.
     expect(listLatencyMeasurements(ws, variant.id).map((m) => m.medianMs)).toEqual([3.5, 3.25]);
-    expect(latestLatencyMeasurement(ws, variant.id, 'k1')).toMatchObject({ medianMs: 3.25, p5Ms: 3, p95Ms: 4.5, n: 50, environment: { cpu: 'test', threads: 1 } });
+    expect(latestLatencyMeasurement(ws, variant.id, 'k1')).toMatchObject({
+      medianMs: 3.25,
+      p5Ms: 3,
+      p95Ms: 4.5,
+      n: 50,
+      environment: { cpu: 'test', threads: 1 },
+    });
     expect(latestLatencyMeasurement(ws, variant.id)?.medianMs).toBe(3.5);
     // What every view and report shows: the current run's identity first (k1 although k2 is newer),
     // else the newest of any identity.

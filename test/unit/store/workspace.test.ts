@@ -13,12 +13,24 @@ import { posebenchDataHome, workspacePathFor, workspaceSlug } from '../../../src
 import { tempDir } from './store-fixtures.ts';
 
 const EXPECTED_TABLES = [
-  'corrections', 'datasets', 'file_digests', 'gt_review_decisions', 'instances', 'joint_errors', 'latency_measurements', 'metrics',
-  'original_annotations', 'predictions', 'run_failures', 'run_warnings', 'runs', 'variants',
+  'corrections',
+  'datasets',
+  'file_digests',
+  'gt_review_decisions',
+  'instances',
+  'joint_errors',
+  'latency_measurements',
+  'metrics',
+  'original_annotations',
+  'predictions',
+  'run_failures',
+  'run_warnings',
+  'runs',
+  'variants',
 ];
 
 function tableNames(db: Database.Database): string[] {
-  return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[]);
+  return db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[];
 }
 
 describe('openWorkspace', () => {
@@ -93,7 +105,7 @@ describe('openWorkspace', () => {
     closeWorkspace(ws);
   });
 
-  it('migrates a version-1 workspace: a variant\'s latency becomes the first entry of its history, finished runs are current, undo groups get their column', () => {
+  it("migrates a version-1 workspace: a variant's latency becomes the first entry of its history, finished runs are current, undo groups get their column", () => {
     const file = path.join(tempDir(), 'ws.sqlite');
     openWorkspace(file, { migrations: MIGRATIONS.slice(0, 1) }).db.close();
     const db = new Database(file);

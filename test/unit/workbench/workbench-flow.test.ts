@@ -125,9 +125,7 @@ describe('workbench flow', () => {
     const result = reevaluateRun(workbench.workspace, exact.runId, 'mmpose0x');
     expect(result.original.metrics.PCKh).toBe(100);
     expect(result.corrected.metrics.PCKh).toBeLessThan(100);
-    expect(result.changes).toEqual([
-      expect.objectContaining({ instanceId: instance.id, joint: 15, before: 'hit', after: 'miss' }),
-    ]);
+    expect(result.changes).toEqual([expect.objectContaining({ instanceId: instance.id, joint: 15, before: 'hit', after: 'miss' })]);
     // Predictions are float32 (as mmpose's), so "exact" is exact to float32 rounding.
     expect(result.changes[0]!.errorBefore).toBeLessThan(1e-5);
     expect(result.changes[0]!.errorAfter).toBeGreaterThan(0.5);

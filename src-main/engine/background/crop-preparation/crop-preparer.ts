@@ -23,10 +23,7 @@ export type CropPrepareRequest = { readonly job: CropPrepareJob } | { readonly h
 
 /** Worker → engine. */
 export type CropPrepareMessage =
-  | { readonly ready: true }
-  | { readonly progress: PrepareCropsProgress }
-  | { readonly done: PrepareCropsProgress }
-  | { readonly error: string };
+  { readonly ready: true } | { readonly progress: PrepareCropsProgress } | { readonly done: PrepareCropsProgress } | { readonly error: string };
 
 export interface CropPrepareTarget {
   /**

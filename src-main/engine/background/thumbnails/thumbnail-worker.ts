@@ -20,10 +20,12 @@ const { makeThumbnail } = await import('./thumbnails.ts');
 sendToEngine({ ready: true } satisfies WorkerReply);
 
 process.on('message', (message: WorkerRequest) => {
-  void makeThumbnail(message.job).then(
-    (): WorkerReply => ({ id: message.id, ok: true }),
-    (error: unknown): WorkerReply => ({ id: message.id, ok: false, error: error instanceof Error ? error.message : String(error) }),
-  ).then((reply) => sendToEngine(reply));
+  void makeThumbnail(message.job)
+    .then(
+      (): WorkerReply => ({ id: message.id, ok: true }),
+      (error: unknown): WorkerReply => ({ id: message.id, ok: false, error: error instanceof Error ? error.message : String(error) }),
+    )
+    .then((reply) => sendToEngine(reply));
 });
 
 // The engine owns our lifetime.

@@ -59,7 +59,11 @@ const isAlive = (pid: number) => {
   }
   if (process.platform !== 'linux') return true;
   try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').charAt(0) !== 'Z';
+    return (
+      readFileSync(`/proc/${pid}/stat`, 'utf8')
+        .replace(/^.*\) /, '')
+        .charAt(0) !== 'Z'
+    );
   } catch {
     return false;
   }
@@ -87,12 +91,16 @@ describe('CropPreparer', () => {
       await until('held', () => preparer.status().state === 'held');
       // The hold takes effect before the worker's next image: wait until no crop is added for 300 ms.
       let held = -1;
-      await until('no crop added while held', async () => {
-        const before = await cropCount(dir);
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        held = await cropCount(dir);
-        return held === before;
-      }, 10_000);
+      await until(
+        'no crop added while held',
+        async () => {
+          const before = await cropCount(dir);
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          held = await cropCount(dir);
+          return held === before;
+        },
+        10_000,
+      );
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(await cropCount(dir)).toBe(held);
       expect(isAlive(pid)).toBe(true);
@@ -138,7 +146,10 @@ describe('CropPreparer', () => {
   }, 120_000);
 
   it('a held worker leaves when the engine dies (SIGKILL), rather than waiting for good', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', HOST_CHILD, path.join(temp, 'host-child')], { cwd: projectRoot(), stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', HOST_CHILD, path.join(temp, 'host-child')], {
+      cwd: projectRoot(),
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     try {
       let out = '';
       child.stdout.setEncoding('utf8').on('data', (chunk: string) => {

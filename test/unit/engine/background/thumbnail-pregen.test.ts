@@ -11,7 +11,13 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ThumbOverlaySpec } from '../../../../src-main/api/contract.ts';
 import type { PersonAnnotation, Point2 } from '../../../../src-main/core/types.ts';
-import { ThumbnailPregenerator, PregenOrder, thumbnailJobFor, type PregenSession, type PregenTarget } from '../../../../src-main/engine/background/thumbnails/thumbnail-pregen.ts';
+import {
+  ThumbnailPregenerator,
+  PregenOrder,
+  thumbnailJobFor,
+  type PregenSession,
+  type PregenTarget,
+} from '../../../../src-main/engine/background/thumbnails/thumbnail-pregen.ts';
 import { ThumbnailQueue, type ThumbnailLane } from '../../../../src-main/engine/background/thumbnails/thumbnail-queue.ts';
 import { createBackgroundPriority, UNCONTENDED } from '../../../../src-main/engine/background/background-priority.ts';
 import { createThumbnailService } from '../../../../src-main/engine/background/thumbnails/thumbnail-service.ts';
@@ -45,14 +51,24 @@ beforeAll(async () => {
         pixels[o + 2] = x > 60 && x < 120 && y > 50 && y < 110 ? 220 : 30 * i;
       }
     }
-    await sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality: 92 }).toFile(path.join(imagesDir, `img${i}.jpg`));
+    await sharp(pixels, { raw: { width, height, channels: 3 } })
+      .jpeg({ quality: 92 })
+      .toFile(path.join(imagesDir, `img${i}.jpg`));
   }
 });
 
 function person(k: number, shift = 0): PersonAnnotation {
   const joints: (Point2 | null)[] = Array.from({ length: J }, (_, j) => [60 + ((j * 7 + k * 3) % 80) + shift, 40 + ((j * 11 + k * 5) % 90)]);
   joints[3] = null; // a missing joint
-  return { entryIndex: k, image: `img${k % 3}.jpg`, center: [100 + k, 90], scale: 0.5 + 0.02 * k, joints, jointsVisible: joints.map((p) => (p ? 1 : 0)), raw: {} };
+  return {
+    entryIndex: k,
+    image: `img${k % 3}.jpg`,
+    center: [100 + k, 90],
+    scale: 0.5 + 0.02 * k,
+    joints,
+    jointsVisible: joints.map((p) => (p ? 1 : 0)),
+    raw: {},
+  };
 }
 
 function dataset(id: string, persons: readonly PersonAnnotation[], missing: string[] = []): DatasetState {
@@ -82,11 +98,17 @@ function session(persons = Array.from({ length: PERSONS }, (_, k) => person(k)))
 
 const GT_ONLY: ThumbOverlaySpec = { gtColor: 'f5f5f5', variantId: null, predColor: null, rev: 'x' };
 const WITH_V1: ThumbOverlaySpec = { gtColor: 'f5f5f5', variantId: 'v1', predColor: 'e69f00', rev: 'x' };
-const targetOf = (spec: ThumbOverlaySpec, size = 64): PregenTarget => ({ datasetId: 'd1', size, spec: { gtColor: spec.gtColor, variantId: spec.variantId, predColor: spec.predColor } });
+const targetOf = (spec: ThumbOverlaySpec, size = 64): PregenTarget => ({
+  datasetId: 'd1',
+  size,
+  spec: { gtColor: spec.gtColor, variantId: spec.variantId, predColor: spec.predColor },
+});
 
 function jpegsIn(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.jpg')).sort();
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.jpg'))
+    .sort();
 }
 
 /** A `make` that records the order of the work and finishes each job only when told to. */
@@ -119,7 +141,13 @@ async function until(what: string, check: () => boolean, timeoutMs = 20_000): Pr
 }
 
 describe('thumbnail queue', () => {
-  const job = (name: string): ThumbnailJob => ({ imageFile: 'unused.jpg', crop: [0, 0, 10], out: path.join(root, 'queue', `${name}.jpg`), size: 64, overlay: null });
+  const job = (name: string): ThumbnailJob => ({
+    imageFile: 'unused.jpg',
+    crop: [0, 0, 10],
+    out: path.join(root, 'queue', `${name}.jpg`),
+    size: 64,
+    overlay: null,
+  });
 
   it('makes requests newest first, and background jobs only when no request waits', async () => {
     const held = heldMaker();
@@ -178,7 +206,9 @@ describe('thumbnail queue', () => {
     const queue = new ThumbnailQueue(held.make);
     const existing = job('exists');
     mkdirSync(path.dirname(existing.out), { recursive: true });
-    await sharp({ create: { width: 4, height: 4, channels: 3, background: '#000' } }).jpeg().toFile(existing.out);
+    await sharp({ create: { width: 4, height: 4, channels: 3, background: '#000' } })
+      .jpeg()
+      .toFile(existing.out);
     await expect(queue.ensure(existing, 'request')).resolves.toBe(existing.out);
     expect(held.started).toEqual([]);
   });

@@ -24,7 +24,9 @@ function joints(set: Record<number, Point2>): (Point2 | null)[] {
 
 async function grayImage(name: string, width: number, height: number): Promise<string> {
   const file = path.join(dir, name);
-  await sharp({ create: { width, height, channels: 3, background: { r: 64, g: 64, b: 64 } } }).jpeg({ quality: 95 }).toFile(file);
+  await sharp({ create: { width, height, channels: 3, background: { r: 64, g: 64, b: 64 } } })
+    .jpeg({ quality: 95 })
+    .toFile(file);
   return file;
 }
 
@@ -40,7 +42,10 @@ describe('thumbnail media keys with an overlay', () => {
   it('round-trip the overlay, and the plain key stays as it was', () => {
     const key = mediaKey.thumb('d1-ab', 12, 160, { gtColor: 'f5f5f5', variantId: 'v/3 x', predColor: 'e69f00', rev: 'abc123' });
     expect(parseMediaKey(key)).toEqual({
-      kind: 'thumb', datasetId: 'd1-ab', index: 12, size: 160,
+      kind: 'thumb',
+      datasetId: 'd1-ab',
+      index: 12,
+      size: 160,
       overlay: { gtColor: 'f5f5f5', variantId: 'v/3 x', predColor: 'e69f00', rev: 'abc123' },
     });
     const gtOnly = parseMediaKey(mediaKey.thumb('d1', 0, 96, { gtColor: 'ffffff', variantId: null, predColor: null, rev: 'z' }));
@@ -79,7 +84,13 @@ describe('thumbnails with the skeletons drawn in', () => {
     const [pr, pg, pb] = at(25, 50); // on the prediction bone only
     expect(pr).toBeGreaterThan(180);
     expect(Math.max(pg, pb)).toBeLessThan(110);
-    for (const [x, y] of [[10, 10], [90, 20], [20, 85], [57, 25], [25, 57]] as const) {
+    for (const [x, y] of [
+      [10, 10],
+      [90, 20],
+      [20, 85],
+      [57, 25],
+      [25, 57],
+    ] as const) {
       // away from both bones (the line is side/110 ≈ 1.8 image px ≈ 0.9 thumbnail px wide): the gray image
       for (const channel of at(x, y)) expect(Math.abs(channel - 64)).toBeLessThan(16);
     }

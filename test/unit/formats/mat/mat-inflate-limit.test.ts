@@ -41,7 +41,9 @@ describe('MAT reader: inflated-size cap on compressed elements', () => {
     const before = process.memoryUsage().arrayBuffers;
     const error = parseError(file);
     expect(error.location).toEqual({ file: LABEL, field: 'preds' });
-    expect(error.message).toMatch(/^bomb\.mat \(preds\): compressed data at byte 128 inflates to more than 16\.8 MB, the limit for a [\d.]+ kB file \(64× its size, at least 16 MiB, at most 1 GiB\): refused as corrupt or a zip bomb$/);
+    expect(error.message).toMatch(
+      /^bomb\.mat \(preds\): compressed data at byte 128 inflates to more than 16\.8 MB, the limit for a [\d.]+ kB file \(64× its size, at least 16 MiB, at most 1 GiB\): refused as corrupt or a zip bomb$/,
+    );
     // zlib stopped at the cap: no 40 MiB buffer (nor the 320 MiB of float64 values it would become) was kept.
     expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(24 * MiB);
   });
@@ -57,7 +59,9 @@ describe('MAT reader: inflated-size cap on compressed elements', () => {
   it('a small, highly compressible but ordinary file still reads (floor of 16 MiB)', () => {
     // 2958 persons × 16 joints × 2 of zeros as double: 757 kB from about 1 kB of deflate.
     const count = 2958 * 16 * 2;
-    const preds = compressed(matrix({ classId: C.double, dims: [2958, 16, 2], name: 'preds', body: [element(T.double, numbers('double', new Array<number>(count).fill(0)))] }));
+    const preds = compressed(
+      matrix({ classId: C.double, dims: [2958, 16, 2], name: 'preds', body: [element(T.double, numbers('double', new Array<number>(count).fill(0)))] }),
+    );
     const file = matFile([preds]);
     expect(file.byteLength * 64).toBeLessThan(count * 8);
     const value = parseMat(file, LABEL).variables.get('preds');

@@ -5,9 +5,7 @@ import path from 'node:path';
 import { parseMat, readMatFile } from '../../../../src-main/formats/mat/mat-reader.ts';
 import { PosebenchInputError } from '../../../../src-main/core/errors.ts';
 import type { MatValue } from '../../../../src-main/formats/mat/mat-types.ts';
-import {
-  C, FLAG_COMPLEX, FLAG_LOGICAL, T, ascii, charMatrix, compressed, concatBytes, element, header, matFile, matrix, numbers,
-} from './mat-test-bytes.ts';
+import { C, FLAG_COMPLEX, FLAG_LOGICAL, T, ascii, charMatrix, compressed, concatBytes, element, header, matFile, matrix, numbers } from './mat-test-bytes.ts';
 
 const LABEL = 'test/hand-built.mat';
 
@@ -76,11 +74,21 @@ describe('parseMat: numeric classes and stored types', () => {
 
   it('reads a big-endian (MI) file', () => {
     const be = { bigEndian: true };
-    const file = matFile([
-      matrix({ ...be, classId: C.double, dims: [1, 3], name: 'x', body: [element(T.double, numbers('double', [1.5, -2, 1e-300], true), be)] }),
-      matrix({ ...be, classId: C.int16, dims: [1, 2], name: 'y', smallName: true, body: [element(T.int16, numbers('int16', [-2, 513], true), { ...be, small: true })] }),
-      matrix({ ...be, classId: C.char, dims: [1, 2], name: 'c', body: [element(T.uint16, numbers('uint16', [0x48, 0x3a9], true), { ...be, small: true })] }),
-    ], be);
+    const file = matFile(
+      [
+        matrix({ ...be, classId: C.double, dims: [1, 3], name: 'x', body: [element(T.double, numbers('double', [1.5, -2, 1e-300], true), be)] }),
+        matrix({
+          ...be,
+          classId: C.int16,
+          dims: [1, 2],
+          name: 'y',
+          smallName: true,
+          body: [element(T.int16, numbers('int16', [-2, 513], true), { ...be, small: true })],
+        }),
+        matrix({ ...be, classId: C.char, dims: [1, 2], name: 'c', body: [element(T.uint16, numbers('uint16', [0x48, 0x3a9], true), { ...be, small: true })] }),
+      ],
+      be,
+    );
     const mat = parseMat(file, LABEL);
     expect(numericOf(mat.variables.get('x')).data).toEqual([1.5, -2, 1e-300]);
     expect(numericOf(mat.variables.get('y')).data).toEqual([-2, 513]);
@@ -105,7 +113,20 @@ describe('parseMat: char, cell and struct arrays', () => {
       matrix({ classId: C.char, dims: [1, 4], name: 'u8', body: [element(T.utf8, ascii('head'), { small: true })] }),
       matrix({ classId: C.char, dims: [1, 3], name: 'latin', body: [element(T.uint8, Uint8Array.of(0x63, 0x61, 0xe9))] }),
       matrix({ classId: C.char, dims: [1, 2], name: 'utf8multi', body: [element(T.utf8, new TextEncoder().encode('é€'))] }),
-      matrix({ classId: C.char, dims: [1, 5], name: 'u16', body: [element(T.uint16, numbers('uint16', [...'thorx'].map((ch) => ch.charCodeAt(0))))] }),
+      matrix({
+        classId: C.char,
+        dims: [1, 5],
+        name: 'u16',
+        body: [
+          element(
+            T.uint16,
+            numbers(
+              'uint16',
+              [...'thorx'].map((ch) => ch.charCodeAt(0)),
+            ),
+          ),
+        ],
+      }),
       matrix({ classId: C.char, dims: [1, 2], name: 'utf16', body: [element(T.utf16, numbers('uint16', [0x41, 0x20ac]), { small: true })] }),
       matrix({ classId: C.char, dims: [1, 1], name: 'utf32', body: [element(T.utf32, numbers('uint32', [0x42]), { small: true })] }),
       // ['ab'; 'cd'] column-major: a c b d
@@ -126,10 +147,15 @@ describe('parseMat: char, cell and struct arrays', () => {
   it('reads a cell array of strings and mixed cells, column-major', () => {
     const file = matFile([
       matrix({ classId: C.cell, dims: [1, 3], name: 'names', body: [charMatrix('rank'), charMatrix('rkne'), charMatrix('upper_neck')] }),
-      matrix({ classId: C.cell, dims: [2, 1], name: 'mixed', body: [
-        matrix({ classId: C.double, dims: [1, 1], name: '', body: [element(T.double, numbers('double', [3.25]))] }),
-        matrix({ classId: C.cell, dims: [1, 1], name: '', body: [charMatrix('deep')] }),
-      ] }),
+      matrix({
+        classId: C.cell,
+        dims: [2, 1],
+        name: 'mixed',
+        body: [
+          matrix({ classId: C.double, dims: [1, 1], name: '', body: [element(T.double, numbers('double', [3.25]))] }),
+          matrix({ classId: C.cell, dims: [1, 1], name: '', body: [charMatrix('deep')] }),
+        ],
+      }),
       // A 0-byte miMATRIX is MATLAB's empty value (read as 0×0 double, like scipy).
       matrix({ classId: C.cell, dims: [1, 1], name: 'holder', body: [element(T.matrix, new Uint8Array(0))] }),
     ]);
@@ -141,12 +167,18 @@ describe('parseMat: char, cell and struct arrays', () => {
     expect(names.cells.map((cell) => (cell.kind === 'char' ? cell.text : cell.kind))).toEqual(['rank', 'rkne', 'upper_neck']);
     const mixed = mat.variables.get('mixed');
     expect(mixed).toEqual({
-      kind: 'cell', dims: [2, 1], cells: [
+      kind: 'cell',
+      dims: [2, 1],
+      cells: [
         { kind: 'numeric', className: 'double', dims: [1, 1], data: Float64Array.of(3.25) },
         { kind: 'cell', dims: [1, 1], cells: [{ kind: 'char', dims: [1, 4], text: 'deep', rows: ['deep'] }] },
       ],
     });
-    expect(mat.variables.get('holder')).toEqual({ kind: 'cell', dims: [1, 1], cells: [{ kind: 'numeric', className: 'double', dims: [0, 0], data: new Float64Array(0) }] });
+    expect(mat.variables.get('holder')).toEqual({
+      kind: 'cell',
+      dims: [1, 1],
+      cells: [{ kind: 'numeric', className: 'double', dims: [0, 0], data: new Float64Array(0) }],
+    });
   });
 
   it('reads struct arrays (field-name length, names, values per element and field)', () => {
@@ -156,13 +188,25 @@ describe('parseMat: char, cell and struct arrays', () => {
     fieldNames.set(ascii('scale'), nameLength);
     const value = (x: number): Uint8Array => matrix({ classId: C.double, dims: [1, 1], name: '', body: [element(T.double, numbers('double', [x]))] });
     const file = matFile([
-      matrix({ classId: C.struct, dims: [1, 2], name: 'people', body: [
-        element(T.int32, numbers('int32', [nameLength]), { small: true }),
-        element(T.int8, fieldNames),
-        charMatrix('a.jpg'), value(1.5),
-        charMatrix('b.jpg'), value(2.5),
-      ] }),
-      matrix({ classId: C.struct, dims: [1, 1], name: 'nofields', body: [element(T.int32, numbers('int32', [1]), { small: true }), element(T.int8, new Uint8Array(0))] }),
+      matrix({
+        classId: C.struct,
+        dims: [1, 2],
+        name: 'people',
+        body: [
+          element(T.int32, numbers('int32', [nameLength]), { small: true }),
+          element(T.int8, fieldNames),
+          charMatrix('a.jpg'),
+          value(1.5),
+          charMatrix('b.jpg'),
+          value(2.5),
+        ],
+      }),
+      matrix({
+        classId: C.struct,
+        dims: [1, 1],
+        name: 'nofields',
+        body: [element(T.int32, numbers('int32', [1]), { small: true }), element(T.int8, new Uint8Array(0))],
+      }),
     ]);
     const mat = parseMat(file, LABEL);
     const people = mat.variables.get('people');
@@ -170,8 +214,10 @@ describe('parseMat: char, cell and struct arrays', () => {
     if (people?.kind !== 'struct') return;
     expect(people.dims).toEqual([1, 2]);
     expect(people.fieldNames).toEqual(['image', 'scale']);
-    expect(people.elements.map((e) => [e.image?.kind === 'char' ? e.image.text : '?', e.scale?.kind === 'numeric' ? e.scale.data[0] : '?']))
-      .toEqual([['a.jpg', 1.5], ['b.jpg', 2.5]]);
+    expect(people.elements.map((e) => [e.image?.kind === 'char' ? e.image.text : '?', e.scale?.kind === 'numeric' ? e.scale.data[0] : '?'])).toEqual([
+      ['a.jpg', 1.5],
+      ['b.jpg', 2.5],
+    ]);
     expect(mat.variables.get('nofields')).toEqual({ kind: 'struct', dims: [1, 1], fieldNames: [], elements: [{}] });
   });
 
@@ -206,10 +252,21 @@ describe('parseMat: unsupported content and bad files give PosebenchInputError n
   });
 
   it('complex, sparse, object, function handle and opaque arrays name the variable', () => {
-    const complex = matrix({ classId: C.double, flags: FLAG_COMPLEX, dims: [1, 1], name: 'zz', body: [element(T.double, numbers('double', [1])), element(T.double, numbers('double', [2]))] });
+    const complex = matrix({
+      classId: C.double,
+      flags: FLAG_COMPLEX,
+      dims: [1, 1],
+      name: 'zz',
+      body: [element(T.double, numbers('double', [1])), element(T.double, numbers('double', [2]))],
+    });
     let error = expectInputError(() => parseMat(matFile([complex]), LABEL), LABEL, /unsupported complex/, /\(zz\)/);
     expect(error.location).toEqual({ file: LABEL, field: 'zz' });
-    const sparse = matrix({ classId: C.sparse, dims: [3, 3], name: 'sp', body: [element(T.int32, numbers('int32', [0])), element(T.int32, numbers('int32', [0, 1, 1, 1])), element(T.double, numbers('double', [5]))] });
+    const sparse = matrix({
+      classId: C.sparse,
+      dims: [3, 3],
+      name: 'sp',
+      body: [element(T.int32, numbers('int32', [0])), element(T.int32, numbers('int32', [0, 1, 1, 1])), element(T.double, numbers('double', [5]))],
+    });
     error = expectInputError(() => parseMat(matFile([compressed(sparse)]), LABEL), /unsupported sparse/);
     expect(error.location.field).toBe('sp');
     const object = matrix({ classId: C.object, dims: [1, 1], name: 'obj', body: [element(T.int8, ascii('MyClass'))] });
@@ -217,11 +274,7 @@ describe('parseMat: unsupported content and bad files give PosebenchInputError n
     const handle = matrix({ classId: C.function, dims: [1, 1], name: 'fh', body: [] });
     expectInputError(() => parseMat(matFile([handle]), LABEL), /unsupported function handle/, /\(fh\)/);
     // Opaque objects (MATLAB strings, tables) have no dimensions sub-element: flags, name, ...
-    const opaqueContent = concatBytes([
-      element(T.uint32, numbers('uint32', [C.opaque, 0])),
-      element(T.int8, ascii('label')),
-      element(T.int8, ascii('MCOS')),
-    ]);
+    const opaqueContent = concatBytes([element(T.uint32, numbers('uint32', [C.opaque, 0])), element(T.int8, ascii('label')), element(T.int8, ascii('MCOS'))]);
     expectInputError(() => parseMat(matFile([element(T.matrix, opaqueContent)]), LABEL), /unsupported opaque/, /\(label\)/);
     // Nested: the error names the path inside the variable.
     const nested = matrix({ classId: C.cell, dims: [1, 2], name: 'outer', body: [charMatrix('ok'), complex] });
@@ -242,7 +295,13 @@ describe('parseMat: unsupported content and bad files give PosebenchInputError n
     const shortData = matrix({ classId: C.double, dims: [2, 2], name: 'm', body: [element(T.double, numbers('double', [1, 2, 3]))] });
     expectInputError(() => parseMat(matFile([shortData]), LABEL), /dimensions need 4/, /\(m\)/);
     // Inner data element running past its miMATRIX.
-    const inner = matrix({ classId: C.double, dims: [1, 1], name: 'q', smallName: true, body: [element(T.double, numbers('double', [1]), { declaredSize: 64 })] });
+    const inner = matrix({
+      classId: C.double,
+      dims: [1, 1],
+      name: 'q',
+      smallName: true,
+      body: [element(T.double, numbers('double', [1]), { declaredSize: 64 })],
+    });
     expectInputError(() => parseMat(matFile([inner]), LABEL), /claims 64 bytes/, /\(q\)/);
     // A cell claiming a billion cells.
     const bigCell = matrix({ classId: C.cell, dims: [1, 1_000_000_000], name: 'cc', body: [charMatrix('x')] });
@@ -260,13 +319,30 @@ describe('parseMat: unsupported content and bad files give PosebenchInputError n
   });
 
   it('corrupt compressed data names the variable when its name can be recovered', () => {
-    const variable = matrix({ classId: C.double, dims: [1, 400], name: 'pos_gt_src', body: [element(T.double, numbers('double', Array.from({ length: 400 }, (_, i) => i * 1.37)))] });
+    const variable = matrix({
+      classId: C.double,
+      dims: [1, 400],
+      name: 'pos_gt_src',
+      body: [
+        element(
+          T.double,
+          numbers(
+            'double',
+            Array.from({ length: 400 }, (_, i) => i * 1.37),
+          ),
+        ),
+      ],
+    });
     const packed = compressed(variable);
     const cut = packed.slice(0, packed.byteLength - 200);
     new DataView(cut.buffer).setUint32(4, cut.byteLength - 8, true);
     const error = expectInputError(() => parseMat(matFile([cut]), LABEL), /corrupt or truncated/);
     expect(error.location).toEqual({ file: LABEL, field: 'pos_gt_src' });
-    const garbage = element(T.compressed, Uint8Array.from({ length: 40 }, (_, i) => (i * 73) & 0xff), { noPadding: true });
+    const garbage = element(
+      T.compressed,
+      Uint8Array.from({ length: 40 }, (_, i) => (i * 73) & 0xff),
+      { noPadding: true },
+    );
     expectInputError(() => parseMat(matFile([garbage]), LABEL), /corrupt or truncated/);
   });
 
@@ -277,10 +353,16 @@ describe('parseMat: unsupported content and bad files give PosebenchInputError n
     const variables = [
       matrix({ classId: C.double, dims: [2, 2], name: 'dbl', body: [element(T.double, numbers('double', [1, 2, 3, 4]))] }),
       compressed(matrix({ classId: C.cell, dims: [1, 2], name: 'names', body: [charMatrix('rank'), charMatrix('upper_neck')] })),
-      matrix({ classId: C.struct, dims: [1, 1], name: 'st', body: [
-        element(T.int32, numbers('int32', [nameLength]), { small: true }), element(T.int8, fieldNames),
-        matrix({ classId: C.uint8, dims: [1, 3], name: '', body: [element(T.uint8, Uint8Array.of(1, 2, 3), { small: true })] }),
-      ] }),
+      matrix({
+        classId: C.struct,
+        dims: [1, 1],
+        name: 'st',
+        body: [
+          element(T.int32, numbers('int32', [nameLength]), { small: true }),
+          element(T.int8, fieldNames),
+          matrix({ classId: C.uint8, dims: [1, 3], name: '', body: [element(T.uint8, Uint8Array.of(1, 2, 3), { small: true })] }),
+        ],
+      }),
       compressed(matrix({ classId: C.single, dims: [3, 1], name: 'sgl', body: [element(T.single, numbers('single', [0.5, 1.5, 2.5]))] })),
     ];
     const file = matFile(variables);

@@ -22,7 +22,10 @@ const FULL_JSON = sharedPath('fixtures', 'mpii-val', 'annotations', 'mpii_val.js
 const BEARPAW_MAT = sharedPath('fixtures', 'mpii-predictions', 'bearpaw-hg_s1_b1.mat');
 const BEARPAW_JSON = sharedPath('fixtures', 'mpii-predictions', 'bearpaw-hg_s1_b1.json');
 
-interface JsonPerson { joints: [number, number][]; joints_vis: number[] }
+interface JsonPerson {
+  joints: [number, number][];
+  joints_vis: number[];
+}
 
 function numeric(file: ReturnType<typeof readMatFile>, name: string): MatNumericArray {
   const value = file.variables.get(name);
@@ -110,13 +113,15 @@ describe.skipIf(!HAS_SHARED)('real MPII .mat files', () => {
     const json = JSON.parse(readFileSync(BEARPAW_JSON, 'utf8')) as { preds: [number, number][][] };
     let maxDiff = 0;
     let notSingle = 0;
-    json.preds.forEach((person, n) => person.forEach(([x, y], j) => {
-      // Column-major (n, j, axis): n + 2958 * (j + 16 * axis).
-      const px = preds.data[n + 2958 * j]!;
-      const py = preds.data[n + 2958 * (j + 16)]!;
-      if (Math.fround(px) !== px || Math.fround(py) !== py) notSingle++;
-      maxDiff = Math.max(maxDiff, Math.abs(px - x), Math.abs(py - y));
-    }));
+    json.preds.forEach((person, n) =>
+      person.forEach(([x, y], j) => {
+        // Column-major (n, j, axis): n + 2958 * (j + 16 * axis).
+        const px = preds.data[n + 2958 * j]!;
+        const py = preds.data[n + 2958 * (j + 16)]!;
+        if (Math.fround(px) !== px || Math.fround(py) !== py) notSingle++;
+        maxDiff = Math.max(maxDiff, Math.abs(px - x), Math.abs(py - y));
+      }),
+    );
     expect(json.preds.length).toBe(2958);
     expect(notSingle).toBe(0);
     // The json is rounded to 3 decimals.

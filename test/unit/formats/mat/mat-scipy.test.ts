@@ -69,16 +69,22 @@ describe.skipIf(SCIPY === undefined)(`scipy.io interoperability (scipy ${SCIPY ?
   for (const compress of [false, true]) {
     it(`scipy.io.loadmat reads encodeMat output (${compress ? 'compressed' : 'plain'})`, () => {
       const file = path.join(tempDir, `written-${compress}.mat`);
-      writeFileSync(file, encodeMat([
-        ['dbl', { kind: 'numeric', className: 'double', dims: [2, 3], data: [0.1, -1e308, Number.NaN, Infinity, -0, 1 / 3] }],
-        ['sgl', { kind: 'numeric', className: 'single', dims: [1, 2], data: [0.1, -2.5] }],
-        ['u8', { kind: 'numeric', className: 'uint8', dims: [1, 3], data: [0, 7, 255] }],
-        ['i32', { kind: 'numeric', className: 'int32', dims: [3, 1], data: [-2147483648, 0, 2147483647] }],
-        ['cube', { kind: 'numeric', className: 'double', dims: [2, 2, 2], data: [1, 2, 3, 4, 5, 6, 7, 8] }],
-        ['compact', { kind: 'numeric', className: 'double', storage: 'uint8', dims: [2, 2], data: [0, 1, 1, 0] }],
-        ['dataset_joints', { kind: 'cell-of-strings', dims: [1, 16], strings: [...MPII_MAT_JOINT_NAMES] }],
-        ['words', { kind: 'cell-of-strings', dims: [2, 1], strings: ['upper_neck', 'é€'] }],
-      ], { compress }));
+      writeFileSync(
+        file,
+        encodeMat(
+          [
+            ['dbl', { kind: 'numeric', className: 'double', dims: [2, 3], data: [0.1, -1e308, Number.NaN, Infinity, -0, 1 / 3] }],
+            ['sgl', { kind: 'numeric', className: 'single', dims: [1, 2], data: [0.1, -2.5] }],
+            ['u8', { kind: 'numeric', className: 'uint8', dims: [1, 3], data: [0, 7, 255] }],
+            ['i32', { kind: 'numeric', className: 'int32', dims: [3, 1], data: [-2147483648, 0, 2147483647] }],
+            ['cube', { kind: 'numeric', className: 'double', dims: [2, 2, 2], data: [1, 2, 3, 4, 5, 6, 7, 8] }],
+            ['compact', { kind: 'numeric', className: 'double', storage: 'uint8', dims: [2, 2], data: [0, 1, 1, 0] }],
+            ['dataset_joints', { kind: 'cell-of-strings', dims: [1, 16], strings: [...MPII_MAT_JOINT_NAMES] }],
+            ['words', { kind: 'cell-of-strings', dims: [2, 1], strings: ['upper_neck', 'é€'] }],
+          ],
+          { compress },
+        ),
+      );
       const seen = runPython(DESCRIBE_LOADMAT, file);
       expect(seen).toEqual({
         dbl: { dtype: 'float64', shape: [2, 3], values: [0.1, -1e308, 'NaN', 'Infinity', '-0', 1 / 3].map((x) => (typeof x === 'number' ? jsonNumber(x) : x)) },
@@ -102,7 +108,8 @@ describe.skipIf(SCIPY === undefined)(`scipy.io interoperability (scipy ${SCIPY ?
       const file = path.join(tempDir, `gt-${count}.mat`);
       writeFileSync(file, encodeMpiiGtMat({ count, jointNames: [...MPII_MAT_JOINT_NAMES], positions1Based, missing, headBoxes1Based }, { compress: true }));
       // Same expressions as mmpose 0.x TopDownMpiiDataset.evaluate (spec §1.4, §2).
-      const seen = runPython(`
+      const seen = runPython(
+        `
 import sys, json, numpy as np
 from scipy.io import loadmat
 gt = loadmat(sys.argv[1])
@@ -118,7 +125,9 @@ print(json.dumps({
   'gt_last': [float(pos_gt_src[15, 0, -1]) if pos_gt_src.ndim == 3 else float(pos_gt_src[15, 0]), float(pos_gt_src[15, 1, -1]) if pos_gt_src.ndim == 3 else float(pos_gt_src[15, 1])],
   'box0': [float(v) for v in (headboxes_src[:, :, 0] if headboxes_src.ndim == 3 else headboxes_src).flatten()],
 }))
-`, file) as Record<string, unknown>;
+`,
+        file,
+      ) as Record<string, unknown>;
       const squeezed = count === 1;
       expect(seen).toEqual({
         head: 9,
@@ -136,7 +145,8 @@ print(json.dumps({
     const original = sharedPath('fixtures', 'mpii-val', 'annotations', 'mpii_gt_val.mat');
     const file = path.join(tempDir, 'reencoded.mat');
     writeFileSync(file, encodeMpiiGtMat(readMpiiGtMat(original), { compress: true }));
-    const seen = runPython(`
+    const seen = runPython(
+      `
 import sys, json, numpy as np
 from scipy.io import loadmat
 a = loadmat(sys.argv[1]); b = loadmat(sys.argv[2])
@@ -145,9 +155,15 @@ for k in ['pos_gt_src', 'jnt_missing', 'headboxes_src']:
     out[k] = [a[k].dtype == b[k].dtype, a[k].shape == b[k].shape, bool(np.array_equal(a[k], b[k], equal_nan=True))]
 out['dataset_joints'] = [a['dataset_joints'].shape == b['dataset_joints'].shape, [str(x[0]) for x in a['dataset_joints'][0]] == [str(x[0]) for x in b['dataset_joints'][0]]]
 print(json.dumps(out))
-`, original, file);
+`,
+      original,
+      file,
+    );
     expect(seen).toEqual({
-      pos_gt_src: [true, true, true], jnt_missing: [true, true, true], headboxes_src: [true, true, true], dataset_joints: [true, true],
+      pos_gt_src: [true, true, true],
+      jnt_missing: [true, true, true],
+      headboxes_src: [true, true, true],
+      dataset_joints: [true, true],
     });
   });
 
@@ -155,7 +171,8 @@ print(json.dumps(out))
     it(`our reader reads scipy.io.savemat output (${compress ? 'compressed' : 'plain'}): integer classes, logical, char matrix, cell, struct`, () => {
       const file = path.join(tempDir, `scipy-${compress}.mat`);
       // Expected values are the literals in this script, echoed back as JSON.
-      const expected = runPython(`
+      const expected = runPython(
+        `
 import sys, json, numpy as np, scipy.io as sio
 v = {
   'i8': np.array([[-128, 127]], dtype=np.int8),
@@ -174,7 +191,10 @@ print(json.dumps({
   'i8': [-128, 127], 'u16': [1, 65535], 'i64': [-(2**53), 5], 'u64': [2**53], 'f32': [0.5, -1.25],
   'm': [float(x) for x in v['m'].flatten(order='F')], 'm_dims': list(v['m'].shape),
 }))
-`, file, compress ? '1' : '0') as Record<string, number[]>;
+`,
+        file,
+        compress ? '1' : '0',
+      ) as Record<string, number[]>;
       const mat = readMatFile(file);
       const data = (name: string): { className: string; dims: readonly number[]; values: number[]; logical: boolean } => {
         const value: MatValue | undefined = mat.variables.get(name);
@@ -190,7 +210,9 @@ print(json.dumps({
       expect(data('flag')).toEqual({ className: 'uint8', dims: [1, 3], values: [1, 0, 1], logical: true });
       expect(mat.variables.get('chars')).toEqual({ kind: 'char', dims: [2, 2], text: 'ab\ncd', rows: ['ab', 'cd'] });
       expect(mat.variables.get('cell')).toEqual({
-        kind: 'cell', dims: [1, 2], cells: [
+        kind: 'cell',
+        dims: [1, 2],
+        cells: [
           { kind: 'numeric', className: 'double', dims: [1, 1], data: Float64Array.of(1.5) },
           { kind: 'char', dims: [1, 4], text: 'rank', rows: ['rank'] },
         ],

@@ -6,14 +6,42 @@ import { deflateSync } from 'node:zlib';
 
 /** Data types (table 1-1). */
 export const T = {
-  int8: 1, uint8: 2, int16: 3, uint16: 4, int32: 5, uint32: 6, single: 7, double: 9,
-  int64: 12, uint64: 13, matrix: 14, compressed: 15, utf8: 16, utf16: 17, utf32: 18,
+  int8: 1,
+  uint8: 2,
+  int16: 3,
+  uint16: 4,
+  int32: 5,
+  uint32: 6,
+  single: 7,
+  double: 9,
+  int64: 12,
+  uint64: 13,
+  matrix: 14,
+  compressed: 15,
+  utf8: 16,
+  utf16: 17,
+  utf32: 18,
 } as const;
 
 /** Array classes (table 1-3). */
 export const C = {
-  cell: 1, struct: 2, object: 3, char: 4, sparse: 5, double: 6, single: 7, int8: 8, uint8: 9,
-  int16: 10, uint16: 11, int32: 12, uint32: 13, int64: 14, uint64: 15, function: 16, opaque: 17,
+  cell: 1,
+  struct: 2,
+  object: 3,
+  char: 4,
+  sparse: 5,
+  double: 6,
+  single: 7,
+  int8: 8,
+  uint8: 9,
+  int16: 10,
+  uint16: 11,
+  int32: 12,
+  uint32: 13,
+  int64: 14,
+  uint64: 15,
+  function: 16,
+  opaque: 17,
 } as const;
 
 export const FLAG_COMPLEX = 0x08;
@@ -36,9 +64,15 @@ export function header(text: string, options: { bigEndian?: boolean; version?: n
   bytes.fill(0, 116, 124);
   const version = options.version ?? 0x0100;
   if (options.bigEndian) {
-    bytes[124] = version >> 8; bytes[125] = version & 0xff; bytes[126] = 0x4d; bytes[127] = 0x49; // 'MI'
+    bytes[124] = version >> 8;
+    bytes[125] = version & 0xff;
+    bytes[126] = 0x4d;
+    bytes[127] = 0x49; // 'MI'
   } else {
-    bytes[124] = version & 0xff; bytes[125] = version >> 8; bytes[126] = 0x49; bytes[127] = 0x4d; // 'IM'
+    bytes[124] = version & 0xff;
+    bytes[125] = version >> 8;
+    bytes[126] = 0x49;
+    bytes[127] = 0x4d; // 'IM'
   }
   return bytes;
 }
@@ -57,7 +91,7 @@ export function element(type: number, payload: Uint8Array, options: ElementOptio
   const le = !options.bigEndian;
   if (options.small) {
     const out = new Uint8Array(8);
-    new DataView(out.buffer).setUint32(0, ((options.declaredSize ?? payload.byteLength) << 16 | type) >>> 0, le);
+    new DataView(out.buffer).setUint32(0, (((options.declaredSize ?? payload.byteLength) << 16) | type) >>> 0, le);
     out.set(payload, 4);
     return out;
   }
@@ -81,16 +115,36 @@ export function numbers(kind: NumberKind, values: readonly (number | bigint)[], 
   values.forEach((value, i) => {
     const at = i * SIZE[kind];
     switch (kind) {
-      case 'double': view.setFloat64(at, Number(value), le); break;
-      case 'single': view.setFloat32(at, Number(value), le); break;
-      case 'int8': view.setInt8(at, Number(value)); break;
-      case 'uint8': view.setUint8(at, Number(value)); break;
-      case 'int16': view.setInt16(at, Number(value), le); break;
-      case 'uint16': view.setUint16(at, Number(value), le); break;
-      case 'int32': view.setInt32(at, Number(value), le); break;
-      case 'uint32': view.setUint32(at, Number(value), le); break;
-      case 'int64': view.setBigInt64(at, BigInt(value), le); break;
-      case 'uint64': view.setBigUint64(at, BigInt(value), le); break;
+      case 'double':
+        view.setFloat64(at, Number(value), le);
+        break;
+      case 'single':
+        view.setFloat32(at, Number(value), le);
+        break;
+      case 'int8':
+        view.setInt8(at, Number(value));
+        break;
+      case 'uint8':
+        view.setUint8(at, Number(value));
+        break;
+      case 'int16':
+        view.setInt16(at, Number(value), le);
+        break;
+      case 'uint16':
+        view.setUint16(at, Number(value), le);
+        break;
+      case 'int32':
+        view.setInt32(at, Number(value), le);
+        break;
+      case 'uint32':
+        view.setUint32(at, Number(value), le);
+        break;
+      case 'int64':
+        view.setBigInt64(at, BigInt(value), le);
+        break;
+      case 'uint64':
+        view.setBigUint64(at, BigInt(value), le);
+        break;
     }
   });
   return out;

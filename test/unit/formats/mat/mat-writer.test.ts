@@ -7,7 +7,11 @@ import { C, T, charMatrix, concatBytes, element, header, matrix, numbers } from 
 
 /** Values chosen to exercise each class's range and float rounding. */
 const CASES: ReadonlyArray<[string, MatWritable, number[]]> = [
-  ['dbl', { kind: 'numeric', className: 'double', dims: [2, 3], data: [0.1, -1e308, Number.NaN, Infinity, -0, 1 / 3] }, [0.1, -1e308, Number.NaN, Infinity, -0, 1 / 3]],
+  [
+    'dbl',
+    { kind: 'numeric', className: 'double', dims: [2, 3], data: [0.1, -1e308, Number.NaN, Infinity, -0, 1 / 3] },
+    [0.1, -1e308, Number.NaN, Infinity, -0, 1 / 3],
+  ],
   ['sgl', { kind: 'numeric', className: 'single', dims: [3, 1], data: [0.1, 1e10, -2.5] }, [Math.fround(0.1), Math.fround(1e10), -2.5]],
   ['u8', { kind: 'numeric', className: 'uint8', dims: [1, 4], data: [0, 1, 254, 255] }, [0, 1, 254, 255]],
   ['i32', { kind: 'numeric', className: 'int32', dims: [1, 3], data: [-2147483648, 0, 2147483647] }, [-2147483648, 0, 2147483647]],
@@ -19,10 +23,10 @@ const CASES: ReadonlyArray<[string, MatWritable, number[]]> = [
 ];
 
 function roundTrip(compress: boolean): void {
-  const bytes = encodeMat([
-    ...CASES.map(([name, value]) => [name, value] as const),
-    ['joints', { kind: 'cell-of-strings', dims: [1, 4], strings: ['rank', 'upper_neck', '', 'é€'] }],
-  ], { compress });
+  const bytes = encodeMat(
+    [...CASES.map(([name, value]) => [name, value] as const), ['joints', { kind: 'cell-of-strings', dims: [1, 4], strings: ['rank', 'upper_neck', '', 'é€'] }]],
+    { compress },
+  );
   const mat = parseMat(bytes, 'roundtrip.mat');
   expect(mat.headerText).toBe(DEFAULT_MAT_HEADER_TEXT);
   expect([...mat.variables.keys()]).toEqual([...CASES.map(([name]) => name), 'joints']);
@@ -36,7 +40,9 @@ function roundTrip(compress: boolean): void {
   }
   const joints = mat.variables.get('joints');
   expect(joints).toEqual({
-    kind: 'cell', dims: [1, 4], cells: [
+    kind: 'cell',
+    dims: [1, 4],
+    cells: [
       { kind: 'char', dims: [1, 4], text: 'rank', rows: ['rank'] },
       { kind: 'char', dims: [1, 10], text: 'upper_neck', rows: ['upper_neck'] },
       { kind: 'char', dims: [0, 0], text: '', rows: [] },
@@ -97,7 +103,12 @@ describe('encodeMat → parseMat round trip', () => {
       expect((caught as PosebenchInputError).location.field, name).toBe(name);
       expect((caught as Error).message, name).toMatch(message);
     }
-    expect(() => encodeMat([['x', CASES[0]![1]], ['x', CASES[0]![1]]])).toThrow(/written twice/);
+    expect(() =>
+      encodeMat([
+        ['x', CASES[0]![1]],
+        ['x', CASES[0]![1]],
+      ]),
+    ).toThrow(/written twice/);
     expect(() => encodeMat([], { headerText: 'x'.repeat(117) })).toThrow(/at most 116/);
   });
 });

@@ -95,31 +95,71 @@ describe('parseMpiiGtMat: bad files name file, variable, found and expected shap
   });
 
   it('wrong class', () => {
-    expectGtError(replace(good, 'pos_gt_src', { kind: 'cell-of-strings', dims: [1, 1], strings: ['x'] }), 'pos_gt_src', /expected a numeric array \(16,2,N\), found cell \(1,1\)/);
+    expectGtError(
+      replace(good, 'pos_gt_src', { kind: 'cell-of-strings', dims: [1, 1], strings: ['x'] }),
+      'pos_gt_src',
+      /expected a numeric array \(16,2,N\), found cell \(1,1\)/,
+    );
     expectGtError(replace(good, 'jnt_missing', { kind: 'cell-of-strings', dims: [16, 4], strings: Array(64).fill('0') }), 'jnt_missing', /found cell \(16,4\)/);
-    expectGtError(replace(good, 'dataset_joints', { kind: 'numeric', className: 'double', dims: [1, 16], data: data(16) }), 'dataset_joints', /expected a \(1,16\) cell of strings, found double \(1,16\)/);
+    expectGtError(
+      replace(good, 'dataset_joints', { kind: 'numeric', className: 'double', dims: [1, 16], data: data(16) }),
+      'dataset_joints',
+      /expected a \(1,16\) cell of strings, found double \(1,16\)/,
+    );
     // A cell holding a number instead of a joint name.
     const encodedNumberCell = encodeMat(replace(good, 'dataset_joints', null));
     const mat = parseMat(encodedNumberCell, LABEL);
     const variables = new Map(mat.variables);
-    variables.set('dataset_joints', { kind: 'cell', dims: [1, 16], cells: Array.from({ length: 16 }, () => ({ kind: 'numeric', className: 'double', dims: [1, 1], data: data(1) }) as const) });
+    variables.set('dataset_joints', {
+      kind: 'cell',
+      dims: [1, 16],
+      cells: Array.from({ length: 16 }, () => ({ kind: 'numeric', className: 'double', dims: [1, 1], data: data(1) }) as const),
+    });
     expect(() => parseMpiiGtMat({ headerText: '', variables }, LABEL)).toThrow(/dataset_joints\{1\}\): expected a string, found double \(1,1\)/);
   });
 
   it('wrong shapes and inconsistent person counts', () => {
-    expectGtError(replace(good, 'pos_gt_src', { kind: 'numeric', className: 'double', dims: [16, 3, 4], data: data(192) }), 'pos_gt_src', /found \(16,3,4\), expected \(16,2,N\)/);
+    expectGtError(
+      replace(good, 'pos_gt_src', { kind: 'numeric', className: 'double', dims: [16, 3, 4], data: data(192) }),
+      'pos_gt_src',
+      /found \(16,3,4\), expected \(16,2,N\)/,
+    );
     expectGtError(replace(good, 'pos_gt_src', { kind: 'numeric', className: 'double', dims: [15, 2, 4], data: data(120) }), 'pos_gt_src', /found \(15,2,4\)/);
-    expectGtError(replace(good, 'pos_gt_src', { kind: 'numeric', className: 'double', dims: [16, 2, 4, 2], data: data(256) }), 'pos_gt_src', /found \(16,2,4,2\)/);
-    expectGtError(replace(good, 'headboxes_src', { kind: 'numeric', className: 'double', dims: [2, 2, 5], data: data(20) }), 'headboxes_src', /found \(2,2,5\), expected \(2,2,4\) to match pos_gt_src \(16,2,4\)/);
-    expectGtError(replace(good, 'jnt_missing', { kind: 'numeric', className: 'uint8', dims: [4, 16], data: data(64) }), 'jnt_missing', /found \(4,16\), expected \(16,N\)/);
-    expectGtError(replace(good, 'jnt_missing', { kind: 'numeric', className: 'uint8', dims: [16, 3], data: data(48) }), 'jnt_missing', /found \(16,3\), expected \(16,4\)/);
-    expectGtError(replace(good, 'dataset_joints', { kind: 'cell-of-strings', dims: [16, 1], strings: [...MPII_MAT_JOINT_NAMES] }), 'dataset_joints', /found \(16,1\), expected \(1,16\)/);
+    expectGtError(
+      replace(good, 'pos_gt_src', { kind: 'numeric', className: 'double', dims: [16, 2, 4, 2], data: data(256) }),
+      'pos_gt_src',
+      /found \(16,2,4,2\)/,
+    );
+    expectGtError(
+      replace(good, 'headboxes_src', { kind: 'numeric', className: 'double', dims: [2, 2, 5], data: data(20) }),
+      'headboxes_src',
+      /found \(2,2,5\), expected \(2,2,4\) to match pos_gt_src \(16,2,4\)/,
+    );
+    expectGtError(
+      replace(good, 'jnt_missing', { kind: 'numeric', className: 'uint8', dims: [4, 16], data: data(64) }),
+      'jnt_missing',
+      /found \(4,16\), expected \(16,N\)/,
+    );
+    expectGtError(
+      replace(good, 'jnt_missing', { kind: 'numeric', className: 'uint8', dims: [16, 3], data: data(48) }),
+      'jnt_missing',
+      /found \(16,3\), expected \(16,4\)/,
+    );
+    expectGtError(
+      replace(good, 'dataset_joints', { kind: 'cell-of-strings', dims: [16, 1], strings: [...MPII_MAT_JOINT_NAMES] }),
+      'dataset_joints',
+      /found \(16,1\), expected \(1,16\)/,
+    );
   });
 
   it('jnt_missing values other than 0/1 name the person', () => {
     const flags = new Float64Array(64);
     flags[2 * 16 + 5] = 2;
-    const error = expectGtError(replace(good, 'jnt_missing', { kind: 'numeric', className: 'double', dims: [16, 4], data: flags }), 'jnt_missing', /value 2 for joint 5 of person 2/);
+    const error = expectGtError(
+      replace(good, 'jnt_missing', { kind: 'numeric', className: 'double', dims: [16, 4], data: flags }),
+      'jnt_missing',
+      /value 2 for joint 5 of person 2/,
+    );
     expect(error.location.entry).toBe(2);
   });
 });

@@ -38,7 +38,10 @@ afterAll(async () => {
 
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name)).sort();
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name))
+    .sort();
 }
 
 describe('crop cache files', () => {
@@ -162,8 +165,7 @@ function collect() {
   };
 }
 
-const byKey = (results: readonly PipelineResult[]) =>
-  new Map(results.map((r) => [`${r.entryIndex}/${r.modelIndex}`, [...r.keypoints]]));
+const byKey = (results: readonly PipelineResult[]) => new Map(results.map((r) => [`${r.entryIndex}/${r.modelIndex}`, [...r.keypoints]]));
 
 describe('pipeline with the crop cache (demo dataset and model)', () => {
   let persons: PersonAnnotation[];
@@ -228,10 +230,12 @@ describe('pipeline with the crop cache (demo dataset and model)', () => {
     try {
       prefetcher.hold();
       let answered = 0;
-      const replies = persons.slice(0, 3).map((person) => prefetcher.request({ imagePath: path.join(imagesDir, person.image), persons: [person] }).then((reply) => {
-        answered += 1;
-        return reply;
-      }));
+      const replies = persons.slice(0, 3).map((person) =>
+        prefetcher.request({ imagePath: path.join(imagesDir, person.image), persons: [person] }).then((reply) => {
+          answered += 1;
+          return reply;
+        }),
+      );
       await new Promise((resolve) => setTimeout(resolve, 1500)); // ample for three small images
       expect(answered).toBe(0);
       prefetcher.continue();
@@ -266,7 +270,7 @@ describe('pipeline with the crop cache (demo dataset and model)', () => {
     await utimes(path.join(copyDir, touched.image), new Date(2020, 0, 1), new Date(2020, 0, 1));
     // A torn cache file (wrong length) of a person on another image: a miss, never a wrong crop.
     const other = persons.find((p) => p.image !== touched.image) as PersonAnnotation;
-    const otherIdentity = (imageIdentity(path.join(copyDir, other.image))) as ImageIdentity;
+    const otherIdentity = imageIdentity(path.join(copyDir, other.image)) as ImageIdentity;
     const transform = mpiiCropTransform(other, { width: 256, height: 256 });
     const torn = cropCachePath(dir, cropCacheKey({ image: otherIdentity, imageToInput: transform.imageToInput, width: 256, height: 256 }), 256, 256);
     expect((await stat(torn)).size).toBe(256 * 256 * 3); // the key is the one the worker used
@@ -315,12 +319,24 @@ describe.skipIf(!HAS_SHARED)('pipeline with the crop cache, two input sizes (../
     const cropCache = { dir: path.join(tempRoot, 'two-sizes'), budgetBytes: 1 << 30 };
     await runModelsOverDataset({ models: [deeppose], persons: dataset.persons, imagesDir: dataset.imagesDir, cropCache, ...collect().handlers });
     const both = collect();
-    const summary = await runModelsOverDataset({ models: [deeppose, heatmap128], persons: dataset.persons, imagesDir: dataset.imagesDir, cropCache, ...both.handlers });
+    const summary = await runModelsOverDataset({
+      models: [deeppose, heatmap128],
+      persons: dataset.persons,
+      imagesDir: dataset.imagesDir,
+      cropCache,
+      ...both.handlers,
+    });
     expect(summary).toMatchObject({ decodedImages: 5, imagesFromCache: 0, cropsFromCache: 5, cropsWarped: 5 });
     const plain = collect();
     await runModelsOverDataset({ models: [deeppose, heatmap128], persons: dataset.persons, imagesDir: dataset.imagesDir, ...plain.handlers });
     expect(byKey(both.results)).toEqual(byKey(plain.results));
-    const third = await runModelsOverDataset({ models: [heatmap128, deeppose], persons: dataset.persons, imagesDir: dataset.imagesDir, cropCache, ...collect().handlers });
+    const third = await runModelsOverDataset({
+      models: [heatmap128, deeppose],
+      persons: dataset.persons,
+      imagesDir: dataset.imagesDir,
+      cropCache,
+      ...collect().handlers,
+    });
     expect(third).toMatchObject({ decodedImages: 0, imagesFromCache: 5, cropsFromCache: 10, cropsWarped: 0 });
   }, 60_000);
 });

@@ -54,11 +54,23 @@ describe('prepareCrops', () => {
       cacheDir,
       budgetBytes: 1 << 30,
       // The model's size twice and a second size: each size once.
-      sizes: [{ width: 256, height: 256 }, { width: 256, height: 256 }, { width: 128, height: 96 }],
+      sizes: [
+        { width: 256, height: 256 },
+        { width: 256, height: 256 },
+        { width: 128, height: 96 },
+      ],
       onProgress: (p) => progress.push(p),
       progressEveryMs: 0,
     });
-    expect(prepared).toMatchObject({ imagesTotal: images, imagesDone: images, imagesDecoded: images, cropsMade: 2 * persons.length, cropsFound: 0, failedImages: 0, end: 'done' });
+    expect(prepared).toMatchObject({
+      imagesTotal: images,
+      imagesDone: images,
+      imagesDecoded: images,
+      cropsMade: 2 * persons.length,
+      cropsFound: 0,
+      failedImages: 0,
+      end: 'done',
+    });
     expect(progress.at(-1)).toEqual(prepared);
     expect(progress.map((p) => p.imagesDone)).toEqual([...progress.map((p) => p.imagesDone)].sort((a, b) => a - b));
     const files = await cropFiles(cacheDir);
@@ -69,7 +81,13 @@ describe('prepareCrops', () => {
     ]);
 
     const plain: PipelineResult[] = [];
-    await runModelsOverDataset({ models: [model], persons, imagesDir, onResult: (r) => plain.push({ ...r, keypoints: Float32Array.from(r.keypoints) }), onFailure: () => undefined });
+    await runModelsOverDataset({
+      models: [model],
+      persons,
+      imagesDir,
+      onResult: (r) => plain.push({ ...r, keypoints: Float32Array.from(r.keypoints) }),
+      onFailure: () => undefined,
+    });
     const cached: PipelineResult[] = [];
     const summary = await runModelsOverDataset({
       models: [model],
@@ -82,7 +100,16 @@ describe('prepareCrops', () => {
     expect(summary).toMatchObject({ decodedImages: 0, cropsWarped: 0, cropsFromCache: persons.length, failures: 0 });
     expect(keypointsOf(cached)).toEqual(keypointsOf(plain));
 
-    const again = await prepareCrops({ persons, imagesDir, cacheDir, budgetBytes: 1 << 30, sizes: [{ width: 256, height: 256 }, { width: 128, height: 96 }] });
+    const again = await prepareCrops({
+      persons,
+      imagesDir,
+      cacheDir,
+      budgetBytes: 1 << 30,
+      sizes: [
+        { width: 256, height: 256 },
+        { width: 128, height: 96 },
+      ],
+    });
     expect(again).toMatchObject({ imagesDecoded: 0, cropsMade: 0, cropsFound: 2 * persons.length, end: 'done' });
   }, 60_000);
 
@@ -116,7 +143,13 @@ describe('prepareCrops', () => {
   it('stops at the first crop it cannot write, saying where and why', async () => {
     const blocker = path.join(tempRoot, 'a-file');
     await writeFile(blocker, 'not a folder');
-    const result = await prepareCrops({ persons, imagesDir, cacheDir: path.join(blocker, 'crops'), budgetBytes: 1 << 30, sizes: [{ width: 256, height: 256 }] });
+    const result = await prepareCrops({
+      persons,
+      imagesDir,
+      cacheDir: path.join(blocker, 'crops'),
+      budgetBytes: 1 << 30,
+      sizes: [{ width: 256, height: 256 }],
+    });
     expect(result).toMatchObject({ cropsMade: 0, end: 'unwritable', imagesDone: 0 });
     expect(result.failures[0]).toContain(`cannot write crops to ${path.join(blocker, 'crops')}`);
   });
@@ -138,7 +171,14 @@ describe('prepareCrops', () => {
 
     const controller = new AbortController();
     controller.abort();
-    const cancelled = await prepareCrops({ persons, imagesDir, cacheDir: path.join(tempRoot, 'cancelled'), budgetBytes: 1 << 30, sizes: [{ width: 256, height: 256 }], signal: controller.signal });
+    const cancelled = await prepareCrops({
+      persons,
+      imagesDir,
+      cacheDir: path.join(tempRoot, 'cancelled'),
+      budgetBytes: 1 << 30,
+      sizes: [{ width: 256, height: 256 }],
+      signal: controller.signal,
+    });
     expect(cancelled).toMatchObject({ imagesDone: 0, cropsMade: 0, end: 'cancelled' });
   });
 });

@@ -49,9 +49,7 @@ describe.skipIf(!HAS_SHARED)('EfficientPose RT on the golden 224 tensors', () =>
     info = await inspectModel(sharedPath('models', 'real', 'EfficientPoseRT_mpii_224x224.onnx'));
     session = await ModelSession.open(info.file);
     index = JSON.parse(await readFile(path.join(goldens(), 'index.json'), 'utf8')) as GoldenIndexEntry[];
-    expected = JSON.parse(
-      await readFile(path.join(goldens(), 'efficientpose_rt_predictions.json'), 'utf8'),
-    ) as GoldenPredictions;
+    expected = JSON.parse(await readFile(path.join(goldens(), 'efficientpose_rt_predictions.json'), 'utf8')) as GoldenPredictions;
   });
   afterAll(async () => {
     await session?.release();
@@ -110,10 +108,14 @@ describe.skipIf(!HAS_SHARED)('EfficientPose RT on the golden 224 tensors', () =>
       const image = await decodeImageRgb(sharedPath('fixtures', 'mpii', 'images', entry.image));
       const size = entry.input_size;
       const key = `${size}`;
-      const prepared = prepareTensors(image, { ...person, entryIndex: entry.entry }, {
-        crops: [{ key, width: size, height: size }],
-        tensors: [{ key, cropKey: key, color: 'rgb', mean: info.input.mean, std, flipped: false }],
-      });
+      const prepared = prepareTensors(
+        image,
+        { ...person, entryIndex: entry.entry },
+        {
+          crops: [{ key, width: size, height: size }],
+          tensors: [{ key, cropKey: key, color: 'rgb', mean: info.input.mean, std, flipped: false }],
+        },
+      );
       expect(prepared.error).toBeUndefined();
       const ours = prepared.tensors[key] as Float32Array;
       const bytes = await readFile(path.join(goldens(), entry.tensor_f32));

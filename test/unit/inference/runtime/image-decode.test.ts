@@ -63,7 +63,9 @@ describe('decodeImageRgb', () => {
 
   it('grey PNG with alpha → 3 equal channels, alpha dropped', async () => {
     const file = path.join(dir, 'grey-alpha.png');
-    await sharp(Buffer.from([10, 200, 90, 50]), { raw: { width: 2, height: 1, channels: 2 } }).png().toFile(file);
+    await sharp(Buffer.from([10, 200, 90, 50]), { raw: { width: 2, height: 1, channels: 2 } })
+      .png()
+      .toFile(file);
     const image = await decodeImageRgb(file);
     expect([...image.data]).toEqual([10, 10, 10, 90, 90, 90]);
   });
@@ -73,7 +75,9 @@ describe('decodeImageRgb', () => {
     const garbage = path.join(dir, 'garbage.jpg');
     await writeFile(garbage, Buffer.from('this is not a jpeg at all'));
     const header = path.join(dir, 'header-only.jpg');
-    const jpeg = await sharp(leftRedRightBlue(), { raw: { width: 4, height: 2, channels: 3 } }).jpeg().toBuffer();
+    const jpeg = await sharp(leftRedRightBlue(), { raw: { width: 4, height: 2, channels: 3 } })
+      .jpeg()
+      .toBuffer();
     await writeFile(header, jpeg.subarray(0, 20));
     for (const [file, message] of [
       [missing, /not found/],

@@ -41,7 +41,9 @@ async function smallJpeg(): Promise<Buffer> {
   const height = 48;
   const raw = Buffer.alloc(width * height * 3);
   for (let i = 0; i < raw.length; i += 1) raw[i] = (i * 37 + (i >> 6)) & 0xff;
-  return sharp(raw, { raw: { width, height, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
+  return sharp(raw, { raw: { width, height, channels: 3 } })
+    .jpeg({ quality: 90 })
+    .toBuffer();
 }
 
 /** The JPEG with its SOF0 size fields rewritten: the header now claims width×height. */
@@ -55,14 +57,20 @@ function withClaimedSize(jpeg: Buffer, width: number, height: number): Buffer {
 }
 
 async function inputError(promise: Promise<unknown>): Promise<PosebenchInputError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(PosebenchInputError);
   return error as PosebenchInputError;
 }
 
 /** Fails the test instead of hanging when a FIFO is opened for reading. */
 function withinSeconds<T>(promise: Promise<T>, seconds: number): Promise<T> {
-  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`still waiting after ${seconds} s (blocked on a FIFO?)`)), seconds * 1000))]);
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`still waiting after ${seconds} s (blocked on a FIFO?)`)), seconds * 1000)),
+  ]);
 }
 
 describe('images', () => {
@@ -72,7 +80,9 @@ describe('images', () => {
     const rssBefore = process.memoryUsage().rss;
     const error = await inputError(decodeImageRgb(file));
     expect(error.location.file).toBe(file);
-    expect(error.message).toMatch(/forged-12000\.jpg: its header claims 12000×12000 \(144\.0 megapixels\), over the 67\.1-megapixel decoding limit for a \d+-byte file: not decoded/);
+    expect(error.message).toMatch(
+      /forged-12000\.jpg: its header claims 12000×12000 \(144\.0 megapixels\), over the 67\.1-megapixel decoding limit for a \d+-byte file: not decoded/,
+    );
     expect(error.message).not.toMatch(/\n/);
     // Decoding it costs over 400 MB (1.47 GB RSS in the CLI); refused, it costs nothing.
     expect(process.memoryUsage().rss - rssBefore).toBeLessThan(100 * 1024 * 1024);
@@ -134,17 +144,23 @@ describe('model files', () => {
     const message =
       "Non-zero status code returned while running Conv node. Name:'/conv' Status Message: " +
       '/onnxruntime_src/onnxruntime/core/framework/op_kernel.cc:83 virtual OrtValue* onnxruntime::OpKernelContext::OutputMBase(int, const onnxruntime::TensorShape&) shape.Size() must >=0\nsecond line';
-    expect(describeRuntimeError(new Error(message))).toBe("Non-zero status code returned while running Conv node. Name:'/conv' Status Message: shape.Size() must >=0 / second line");
+    expect(describeRuntimeError(new Error(message))).toBe(
+      "Non-zero status code returned while running Conv node. Name:'/conv' Status Message: shape.Size() must >=0 / second line",
+    );
   });
 
   it('a FIFO in place of a model and of its sidecar is refused without blocking', async () => {
     const fifo = path.join(dir, 'pipe.onnx');
     execFileSync('mkfifo', [fifo]);
-    expect((await inputError(withinSeconds(ModelSession.open(fifo), 5))).message).toMatch(/pipe\.onnx: model file is a FIFO \(named pipe\), not a regular file/);
+    expect((await inputError(withinSeconds(ModelSession.open(fifo), 5))).message).toMatch(
+      /pipe\.onnx: model file is a FIFO \(named pipe\), not a regular file/,
+    );
     const model = path.join(dir, 'sidecar-pipe.onnx');
     await writeFile(model, await readFile(badModels.nan));
     execFileSync('mkfifo', [path.join(dir, 'sidecar-pipe.json')]);
-    expect((await inputError(withinSeconds(inspectModel(model), 5))).message).toMatch(/sidecar-pipe\.json: model sidecar is a FIFO \(named pipe\), not a regular file/);
+    expect((await inputError(withinSeconds(inspectModel(model), 5))).message).toMatch(
+      /sidecar-pipe\.json: model sidecar is a FIFO \(named pipe\), not a regular file/,
+    );
   });
 
   it('a model sidecar with a syntax error: one line with line and column', async () => {
@@ -152,7 +168,9 @@ describe('model files', () => {
     await writeFile(model, await readFile(badModels.nan));
     await writeFile(path.join(dir, 'bad-sidecar.json'), '{\n  "head": "regression",\n  }\n}\n');
     const error = await inputError(inspectModel(model));
-    expect(error.message).toBe(`${path.join(dir, 'bad-sidecar.json')}: model sidecar is not valid JSON at line 3, column 3: Expected double-quoted property name near "}\\n}\\n"`);
+    expect(error.message).toBe(
+      `${path.join(dir, 'bad-sidecar.json')}: model sidecar is not valid JSON at line 3, column 3: Expected double-quoted property name near "}\\n}\\n"`,
+    );
   });
 });
 
@@ -191,7 +209,9 @@ describe('pipeline', () => {
       {
         entryIndex: 3,
         image: '000000004.jpg',
-        message: expect.stringMatching(/^image decoded with decoder warnings \(Corrupt JPEG data: premature end of data segment\): part of it may be grey or garbled/),
+        message: expect.stringMatching(
+          /^image decoded with decoder warnings \(Corrupt JPEG data: premature end of data segment\): part of it may be grey or garbled/,
+        ),
       },
     ]);
     expect(warnings[0]!.message).not.toMatch(/\n/);
@@ -201,18 +221,40 @@ describe('pipeline', () => {
     const images = path.join(dir, 'damaged-cached-images');
     execFileSync('cp', ['-r', path.join(demo.datasetDir, 'images'), images]);
     const original = await readFile(imageFile(demo.datasetDir, 3));
-    await writeFile(path.join(images, path.basename(imageFile(demo.datasetDir, 3))), Buffer.concat([original.subarray(0, Math.floor(original.length * 0.6)), Buffer.from([0xff, 0xd9])]));
+    await writeFile(
+      path.join(images, path.basename(imageFile(demo.datasetDir, 3))),
+      Buffer.concat([original.subarray(0, Math.floor(original.length * 0.6)), Buffer.from([0xff, 0xd9])]),
+    );
     const some = (await persons()).slice(0, 5);
     const model = await inspectModel(demo.modelFiles.find((file) => file.includes('regression_256'))!);
     const cropCache = { dir: path.join(dir, 'damaged-crop-cache'), budgetBytes: 1 << 30 };
-    const prepared = await prepareCrops({ persons: some, imagesDir: images, cacheDir: cropCache.dir, budgetBytes: cropCache.budgetBytes, sizes: [{ width: model.input.width, height: model.input.height }] });
+    const prepared = await prepareCrops({
+      persons: some,
+      imagesDir: images,
+      cacheDir: cropCache.dir,
+      budgetBytes: cropCache.budgetBytes,
+      sizes: [{ width: model.input.width, height: model.input.height }],
+    });
     expect(prepared).toMatchObject({ imagesWithDecodeWarnings: 1, failedImages: 0, end: 'done' });
     for (let run = 0; run < 2; run++) {
       const warnings: PipelineWarning[] = [];
       const failures: PipelineFailure[] = [];
-      const summary = await runModelsOverDataset({ models: [model], persons: some, imagesDir: images, imageWorkers: 1, cropCache, onResult: () => undefined, onFailure: (f) => failures.push(f), onWarning: (w) => warnings.push(w) });
+      const summary = await runModelsOverDataset({
+        models: [model],
+        persons: some,
+        imagesDir: images,
+        imageWorkers: 1,
+        cropCache,
+        onResult: () => undefined,
+        onFailure: (f) => failures.push(f),
+        onWarning: (w) => warnings.push(w),
+      });
       expect(failures).toEqual([]);
-      expect({ run, images: warnings.map((w) => w.image), fromCache: summary.cropsFromCache }).toEqual({ run, images: ['000000004.jpg'], fromCache: some.length - 1 });
+      expect({ run, images: warnings.map((w) => w.image), fromCache: summary.cropsFromCache }).toEqual({
+        run,
+        images: ['000000004.jpg'],
+        fromCache: some.length - 1,
+      });
     }
   }, 60_000);
 
@@ -228,10 +270,15 @@ describe('pipeline', () => {
       onFailure: (f) => failures.push(f),
     });
     expect(summary.results).toBe(0);
-    expect(failures.map((f) => [f.entryIndex, f.modelIndex])).toEqual([[0, 0], [1, 0]]);
+    expect(failures.map((f) => [f.entryIndex, f.modelIndex])).toEqual([
+      [0, 0],
+      [1, 0],
+    ]);
     for (const failure of failures) {
       // coords [1,16,2]: flat index 0 is joint 0 of the model's (default MPII) joints.
-      expect(failure.reason).toBe(`nan-output.onnx output "coords": non-finite value NaN at flat index 0: model output is NaN/Inf at joint ${MPII_JOINT_NAMES[0]} (model diverged or broken export)`);
+      expect(failure.reason).toBe(
+        `nan-output.onnx output "coords": non-finite value NaN at flat index 0: model output is NaN/Inf at joint ${MPII_JOINT_NAMES[0]} (model diverged or broken export)`,
+      );
     }
   }, 60_000);
 });

@@ -170,9 +170,7 @@ describe('joint mapping and head inference (no models needed)', () => {
     expect(inferHeadFromOutputs([spec('a', [1, 17, 4])])).toBe('regression+sigma');
     expect(inferHeadFromOutputs([spec('a', [1, 17, 48, 64])])).toBe('heatmap');
     expect(inferHeadFromOutputs([spec('x', [1, 17, 384]), spec('y', [1, 17, 512])])).toBe('simcc');
-    expect(inferHeadFromOutputs([spec('x', [1, 17, 384]), spec('y', [1, 17, 512]), spec('s', [1, 17, 2])])).toBe(
-      'simcc+sigma',
-    );
+    expect(inferHeadFromOutputs([spec('x', [1, 17, 384]), spec('y', [1, 17, 512]), spec('s', [1, 17, 2])])).toBe('simcc+sigma');
     expect(inferHeadFromOutputs([spec('a', [1, 17, 3])])).toBeUndefined();
     expect(inferHeadFromOutputs([spec('x', [1, 17, 384]), spec('y', [1, 16, 512])])).toBeUndefined();
   });

@@ -10,12 +10,7 @@ import type { PersonAnnotation } from '../../../../src-main/core/types.ts';
 import { encodeOnnxModel } from '../../../../src-main/demo/onnx-writer.ts';
 import { parseMpiiJson } from '../../../../src-main/formats/mpii-json.ts';
 import { inspectModel, type ModelInfo } from '../../../../src-main/inference/runtime/model-inspect.ts';
-import {
-  runModelsOverDataset,
-  type PipelineFailure,
-  type PipelineProgress,
-  type PipelineResult,
-} from '../../../../src-main/inference/runtime/run-pipeline.ts';
+import { runModelsOverDataset, type PipelineFailure, type PipelineProgress, type PipelineResult } from '../../../../src-main/inference/runtime/run-pipeline.ts';
 import { HAS_SHARED, sharedPath, skipWithoutShared } from '../../../support/shared-fixtures.ts';
 
 skipWithoutShared('engine: pipeline over ../shared/fixtures/mpii');
@@ -94,9 +89,10 @@ describe.skipIf(!HAS_SHARED)('runModelsOverDataset', () => {
   });
 
   it('EfficientPose RT through the whole pipeline lands on the OpenCV-made golden predictions', async () => {
-    const expected = JSON.parse(
-      await readFile(sharedPath('fixtures', 'mpii-goldens', 'efficientpose_rt_predictions.json'), 'utf8'),
-    ) as { entries: string[]; preds: number[][][] };
+    const expected = JSON.parse(await readFile(sharedPath('fixtures', 'mpii-goldens', 'efficientpose_rt_predictions.json'), 'utf8')) as {
+      entries: string[];
+      preds: number[][][];
+    };
     const run = collect();
     const summary = await runModelsOverDataset({ models: [efficientPose], persons, imagesDir: imagesDir(), ...run.handlers });
     expect(summary.decodedImages).toBe(5);
@@ -166,7 +162,12 @@ describe.skipIf(!HAS_SHARED)('runModelsOverDataset', () => {
   it('a person without a centre fails alone; the rest of its image still runs', async () => {
     const second = { ...(persons[0] as PersonAnnotation), entryIndex: 99, center: null };
     const run = collect();
-    const summary = await runModelsOverDataset({ models: [deeppose], persons: [persons[0] as PersonAnnotation, second], imagesDir: imagesDir(), ...run.handlers });
+    const summary = await runModelsOverDataset({
+      models: [deeppose],
+      persons: [persons[0] as PersonAnnotation, second],
+      imagesDir: imagesDir(),
+      ...run.handlers,
+    });
     expect(summary.decodedImages).toBe(1);
     expect(run.results.map((r) => r.entryIndex)).toEqual([0]);
     expect(run.failures.map((f) => [f.entryIndex, f.reason])).toEqual([[99, expect.stringMatching(/centre/)]]);
@@ -290,8 +291,14 @@ describe.skipIf(!HAS_SHARED)('hand-built models through the pipeline', () => {
     const run = collect();
     const summary = await runModelsOverDataset({ models: [good, nanModel], persons, imagesDir: imagesDir(), ...run.handlers });
     expect(summary.decodedImages).toBe(2);
-    expect(run.results.map((r) => [r.entryIndex, r.modelIndex])).toEqual([[0, 0], [1, 0]]);
-    expect(run.failures.map((f) => [f.entryIndex, f.modelIndex])).toEqual([[0, 1], [1, 1]]);
+    expect(run.results.map((r) => [r.entryIndex, r.modelIndex])).toEqual([
+      [0, 0],
+      [1, 0],
+    ]);
+    expect(run.failures.map((f) => [f.entryIndex, f.modelIndex])).toEqual([
+      [0, 1],
+      [1, 1],
+    ]);
     expect(run.failures[0]?.reason).toMatch(/nan_log\.onnx output "heatmaps": non-finite value NaN/);
   });
 

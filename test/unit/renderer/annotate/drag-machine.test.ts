@@ -78,7 +78,11 @@ describe('drag state machine', () => {
 
   it('does not start a drag within the threshold; a release there is a click (select), no commit', () => {
     const d = DRAG_THRESHOLD_PX;
-    const driver = new PointerDriver(1, [5, 5]).down(100, 100).move(100 + d, 100).move(100, 100 + d).up(100 + d, 100);
+    const driver = new PointerDriver(1, [5, 5])
+      .down(100, 100)
+      .move(100 + d, 100)
+      .move(100, 100 + d)
+      .up(100 + d, 100);
     expect(driver.phases).toEqual(['pointing', 'pointing', 'pointing', 'idle']);
     expect(driver.effects).toEqual([{ type: 'select', target: WRIST }]);
   });

@@ -29,9 +29,16 @@ describe('review format', () => {
   });
 
   it('writes CSV with quoting, ranks and decisions', () => {
-    const csv = queueCsv([suspect('a'), suspect('b', { decision: { verdict: 'label_right', gt_revision: 2, decided_at: '2026-12-07T15:00:00.000Z', note: null } })]).trim().split('\n');
+    const csv = queueCsv([
+      suspect('a'),
+      suspect('b', { decision: { verdict: 'label_right', gt_revision: 2, decided_at: '2026-12-07T15:00:00.000Z', note: null } }),
+    ])
+      .trim()
+      .split('\n');
     expect(csv).toHaveLength(3);
-    expect(csv[1]).toBe('1,3,"a,b ""c"".jpg",flip_pair,2.5,right_wrist left_wrist,3,3,swap right wrist ↔ left wrist,"{""pairs_inverted"":1,""margin_h"":4.3456}",,');
+    expect(csv[1]).toBe(
+      '1,3,"a,b ""c"".jpg",flip_pair,2.5,right_wrist left_wrist,3,3,swap right wrist ↔ left wrist,"{""pairs_inverted"":1,""margin_h"":4.3456}",,',
+    );
     expect(csv[2]!.endsWith(',label_right,2026-12-07T15:00:00.000Z')).toBe(true);
   });
 

@@ -45,7 +45,8 @@ describe('review machine', () => {
   });
 
   it('maps keys: Space/N next, Shift+Space/P previous, Enter accept, D reject, L defer; modifiers left to others', () => {
-    const key = (k: string, mods: Partial<{ ctrlKey: boolean; shiftKey: boolean }> = {}) => reviewInputForKey({ key: k, ctrlKey: false, metaKey: false, altKey: false, shiftKey: false, ...mods });
+    const key = (k: string, mods: Partial<{ ctrlKey: boolean; shiftKey: boolean }> = {}) =>
+      reviewInputForKey({ key: k, ctrlKey: false, metaKey: false, altKey: false, shiftKey: false, ...mods });
     expect(key(' ')).toEqual({ type: 'next' });
     expect(key('n')).toEqual({ type: 'next' });
     expect(key(' ', { shiftKey: true })).toEqual({ type: 'previous' });

@@ -14,18 +14,37 @@ describe('Browse thumbnail URLs', () => {
   it('put the colours, the variant and a revision of the coordinates into the media key', () => {
     const parsed = parseMediaKey(thumbMediaKey('d7', item, 160, { gtColor: '#f5f5f5', variantId: 'v2', predColor: '#e69f00' }));
     expect(parsed).toEqual({
-      kind: 'thumb', datasetId: 'd7', index: 42, size: 160,
+      kind: 'thumb',
+      datasetId: 'd7',
+      index: 42,
+      size: 160,
       overlay: { gtColor: 'f5f5f5', variantId: 'v2', predColor: 'e69f00', rev: coordinatesRev(gt, pred) },
     });
     const gtOnly = parseMediaKey(thumbMediaKey('d7', item, 160, { gtColor: '#f5f5f5', variantId: null, predColor: '#e69f00' }));
-    expect(gtOnly).toEqual({ kind: 'thumb', datasetId: 'd7', index: 42, size: 160, overlay: { gtColor: 'f5f5f5', variantId: null, predColor: null, rev: coordinatesRev(gt, null) } });
+    expect(gtOnly).toEqual({
+      kind: 'thumb',
+      datasetId: 'd7',
+      index: 42,
+      size: 160,
+      overlay: { gtColor: 'f5f5f5', variantId: null, predColor: null, rev: coordinatesRev(gt, null) },
+    });
   });
 
   it('change the revision when one coordinate moves, a joint goes missing, or the prediction is shown', () => {
     const rev = coordinatesRev(gt, null);
     expect(coordinatesRev([...gt], null)).toBe(rev);
-    expect(coordinatesRev(gt.map((v, k) => (k === 3 ? 4.6 : v)), null)).not.toBe(rev);
-    expect(coordinatesRev(gt.map((v, k) => (k === 4 ? null : v)), null)).not.toBe(rev);
+    expect(
+      coordinatesRev(
+        gt.map((v, k) => (k === 3 ? 4.6 : v)),
+        null,
+      ),
+    ).not.toBe(rev);
+    expect(
+      coordinatesRev(
+        gt.map((v, k) => (k === 4 ? null : v)),
+        null,
+      ),
+    ).not.toBe(rev);
     expect(coordinatesRev(gt, pred)).not.toBe(rev);
     expect(rev).toMatch(/^[0-9a-z]{1,7}$/);
   });

@@ -4,7 +4,13 @@ import type { ScatterPoint } from '../../../../src-main/api/contract.ts';
 import { placeLabels } from '../../../../src-renderer/compare/ScatterChart.tsx';
 
 const point = (id: string, latencyMs: number, pckh: number, spread = 0.5): ScatterPoint => ({
-  variantId: id, variantName: `demo_${id}_256`, latencyMs, latencyP5Ms: latencyMs - spread, latencyP95Ms: latencyMs + spread, pckh, pareto: false,
+  variantId: id,
+  variantName: `demo_${id}_256`,
+  latencyMs,
+  latencyP5Ms: latencyMs - spread,
+  latencyP95Ms: latencyMs + spread,
+  pckh,
+  pareto: false,
 });
 
 // The chart's frame: 520 × 260 with margins (40, 16, 12, 34); x 0–30 ms, y 60–100 %.

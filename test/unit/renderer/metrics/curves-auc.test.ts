@@ -7,15 +7,25 @@ describe('curveAuc', () => {
   const thresholds = Array.from(PCKH_SWEEP_THRESHOLDS);
   it('equals sweepAreaUnderCurve on random curves', () => {
     let seed = 7;
-    const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const rand = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
     for (let k = 0; k < 50; k++) {
       const curve = Array.from({ length: PCKH_SWEEP_LENGTH }, () => 100 * rand()).sort((a, b) => a - b);
       expect(curveAuc(thresholds, curve)).toBe(sweepAreaUnderCurve(curve));
     }
   });
   it('a flat curve has its own value as AUC; a curve with a gap has none', () => {
-    expect(curveAuc(thresholds, thresholds.map(() => 40))).toBeCloseTo(40, 10);
-    expect(curveAuc(thresholds, thresholds.map((_, i) => (i === 3 ? null : 40)))).toBeNull();
+    expect(
+      curveAuc(
+        thresholds,
+        thresholds.map(() => 40),
+      ),
+    ).toBeCloseTo(40, 10);
+    expect(
+      curveAuc(
+        thresholds,
+        thresholds.map((_, i) => (i === 3 ? null : 40)),
+      ),
+    ).toBeNull();
     expect(curveAuc(thresholds, [])).toBeNull();
   });
 });

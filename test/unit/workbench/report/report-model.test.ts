@@ -40,7 +40,11 @@ beforeAll(async () => {
   root = mkdtempSync(path.join(os.tmpdir(), 'posebench-report-model-'));
   const demo = await ensureDemo(root, { count: 40 });
   wb = openWorkbench({ datasetRoot: demo.datasetDir, dbFile: path.join(root, 'ws.sqlite') });
-  for (const [name, noise, seed, scores] of [['a', 30, 1, true], ['b', 60, 2, false], ['c', 45, 3, true]] as const) {
+  for (const [name, noise, seed, scores] of [
+    ['a', 30, 1, true],
+    ['b', 60, 2, false],
+    ['c', 45, 3, true],
+  ] as const) {
     const file = path.join(root, `${name}.json`);
     noisy(file, noise, seed, scores);
     importPredictionsVariant(wb, { file, coordinateBase: 0, protocol: 'mmpose0x', name });

@@ -11,24 +11,55 @@ import type { ReportModel, ReportVariant } from '../../../../src-main/workbench/
 import { variantTable } from '../../../../src-main/workbench/report/report-table.ts';
 
 function variant(name: string, base: number, options: { latency?: number | null; params?: number | null; scores?: boolean } = {}): ReportVariant {
-  const metrics = { Head: base, Shoulder: base - 1, Elbow: base - 2, Wrist: null, Hip: base - 4, Knee: base - 5, Ankle: base - 6, PCKh: base - 3, 'PCKh@0.1': base / 3 };
+  const metrics = {
+    Head: base,
+    Shoulder: base - 1,
+    Elbow: base - 2,
+    Wrist: null,
+    Hip: base - 4,
+    Knee: base - 5,
+    Ankle: base - 6,
+    PCKh: base - 3,
+    'PCKh@0.1': base / 3,
+  };
   return {
     name,
     kind: options.params === undefined ? 'imported' : 'model',
     instances: 10,
     metrics,
-    toolkit: { Head: base, Shoulder: base - 1, Elbow: base - 2, Wrist: null, Hip: base - 4, Knee: base - 5, Ankle: base - 6, UBody: base - 2.5, Total: base - 3, AUC: base - 20 },
+    toolkit: {
+      Head: base,
+      Shoulder: base - 1,
+      Elbow: base - 2,
+      Wrist: null,
+      Hip: base - 4,
+      Knee: base - 5,
+      Ankle: base - 6,
+      UBody: base - 2.5,
+      Total: base - 3,
+      AUC: base - 20,
+    },
     perJoint: MPII_JOINT_NAMES.map((n, j) => ({ name: n, count: 10, pckh: j === 15 ? null : base - j / 10, pckhAt01: base / 3 })),
     ci: { PCKh: [base - 4, base - 2] },
     toolkitCi: { Head: [base - 1, base + 0.5], UBody: [null, null] },
     meanCurve: Array.from(PCKH_SWEEP_THRESHOLDS, (t) => Math.min(base, 400 * t)),
-    latency: options.latency === undefined || options.latency === null ? null : { n: 50, medianMs: options.latency, p5Ms: options.latency * 0.9, p95Ms: options.latency * 1.3 },
+    latency:
+      options.latency === undefined || options.latency === null
+        ? null
+        : { n: 50, medianMs: options.latency, p5Ms: options.latency * 0.9, p95Ms: options.latency * 1.3 },
     parameters: { count: options.params ?? null, reason: options.params === undefined ? 'imported predictions (no model file)' : null },
     errors: { hit: 100, jitter: 5, inversion: 3, swap: 1, miss: 11 },
     calibration: options.scores
       ? {
-          n: 140, hits: 120, bins: Array.from({ length: 10 }, (_, k) => ({ count: 14, meanScore: 0.05 + k / 10, hitRate: Math.min(1, 0.5 + k / 20) })),
-          ece: 0.05, auroc: 0.8, pckhAtCoverage: COVERAGE_DROPS.map((d) => base - 3 + d / 20), scoreMin: 0, scoreMax: 1, constantScore: false,
+          n: 140,
+          hits: 120,
+          bins: Array.from({ length: 10 }, (_, k) => ({ count: 14, meanScore: 0.05 + k / 10, hitRate: Math.min(1, 0.5 + k / 20) })),
+          ece: 0.05,
+          auroc: 0.8,
+          pckhAtCoverage: COVERAGE_DROPS.map((d) => base - 3 + d / 20),
+          scoreMin: 0,
+          scoreMax: 1,
+          constantScore: false,
         }
       : null,
     manifest: null,
@@ -75,7 +106,7 @@ describe('report renderers', () => {
     }
   });
 
-  it('markdown: pipes escaped so every row has the header\'s cell count', () => {
+  it("markdown: pipes escaped so every row has the header's cell count", () => {
     const md = renderReport(MODEL, 'markdown');
     const tables = md.split('\n## ').slice(1, 4);
     for (const section of tables) {
