@@ -228,6 +228,8 @@ export function instancesList(
   const evaluation = variant?.evaluation ?? null;
   const classes = errorClass !== null && variant !== null ? errorClassCodes(dataset, variant) : null;
   const wantedClass = errorClass === null ? null : ERROR_CLASS_CODES[errorClass];
+  // A class asked of a variant without predictions (or of none): nothing has that class, as in failuresList.
+  if (wantedClass !== null && classes === null) return { total: 0, datasetId: dataset.id, items };
   dataset.persons.forEach((person, index) => {
     if (classes !== null && wantedClass !== null) {
       if (joint !== undefined) {

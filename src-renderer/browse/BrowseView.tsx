@@ -69,7 +69,14 @@ export function BrowseView() {
     <div className="view-split" style={{ gridTemplateColumns: openInstance ? 'minmax(360px, 1fr) minmax(420px, 1fr)' : '1fr' }}>
       <div className="column" style={{ minHeight: 0 }}>
         <div className="toolbar">
-          <VariantSelect value={chosen} onChange={(id) => setBrowse({ variantId: id })} variants={withPredictions} allowNone label="Overlay" />
+          <VariantSelect
+            value={chosen}
+            // Without an overlay there is no result to filter on: the filter goes with it.
+            onChange={(id) => setBrowse(id === null ? { variantId: null, outcome: 'all', errorClass: null } : { variantId: id })}
+            variants={withPredictions}
+            allowNone
+            label="Overlay"
+          />
           <JointSelect value={joint} onChange={(j) => setBrowse({ joint: j })} allowAny />
           <label>
             Result

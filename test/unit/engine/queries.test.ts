@@ -208,6 +208,8 @@ describe('failures and instances', () => {
     const withGtOnly = instancesList(ds, null, undefined, 'all');
     expect(withGtOnly.items[0]!.pred).toBeNull();
     expect(withGtOnly.items[0]!.gt.slice(0, 4)).toEqual([10, 20, 11, 21]);
+    // An error class asked without a variant to classify: nothing has it (as the Failures list says).
+    expect(instancesList(ds, null, 15, 'all', 'inversion').total).toBe(0);
   });
 
   it('crops the person as the top-down pipeline does: centre + 15·s in y, side 1.25·200·s', () => {
