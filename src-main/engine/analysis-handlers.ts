@@ -4,7 +4,6 @@
  * paired tests, the exported report. One code path per number: the engine adds variant ids and applies accepted proposals through
  * the corrections path (corrections.ts: one committed edit, undo works), nothing else.
  */
-import { randomUUID } from 'node:crypto';
 import { UserError } from '../core/errors.ts';
 import type { ApiHandlers, CorrectionResult, ReviewVerdict } from '../api/contract.ts';
 import { humanJointName } from '../core/joints.ts';
@@ -12,8 +11,7 @@ import { analyzeErrors } from '../workbench/analysis.ts';
 import { proposalEdits, recordDecision, reviewQueue, type ReviewQueueItem } from '../workbench/gt-review-queue.ts';
 import { compareVariants, loadStatisticsData, variantStatistics } from '../workbench/statistics.ts';
 import { buildReport } from '../workbench/report/build-report.ts';
-import { applyCorrection } from '../store/corrections-repo.ts';
-import { applyEdit, historyOf } from './corrections.ts';
+import { applyEdit, applyVisibilityGroup } from './corrections.ts';
 import type { EngineSession } from './session.ts';
 
 type AnalysisChannels = 'analysis:errorClasses' | 'review:queue' | 'review:decide' | 'stats:variant' | 'stats:compare' | 'report:build';
@@ -123,21 +121,6 @@ function applyProposal(session: EngineSession, suspect: ReviewQueueItem): Correc
     throw new UserError('bad-request', `${suspect.kind} at instance ${suspect.index} has no automatic fix: edit it by hand, then reject or defer it`);
   if (edits.kind === 'swap') return applyEdit(session, suspect.index, { kind: 'swap', pairs: edits.pairs.map(([a, b]) => [a, b] as [number, number]) });
   if (edits.kind === 'joint') return applyEdit(session, suspect.index, { kind: 'joint', joint: edits.joint, xy: [edits.xy[0], edits.xy[1]] });
-  if (edits.joints.length === 1) return applyEdit(session, suspect.index, { kind: 'visibility', joint: edits.joints[0]!, visible: false });
   // Several joints marked missing: one undo step, as a multi-pair swap is (a shared group key).
-  const ws = session.requireWs();
-  const instanceId = session.instanceIds[suspect.index];
-  if (instanceId === undefined) throw new UserError('not-found', `instance ${suspect.index} does not exist`);
-  const groupKey = randomUUID();
-  ws.db
-    .transaction(() => {
-      for (const joint of edits.joints) applyCorrection(ws, { instanceId, kind: 'visibility', joint, visible: false, groupKey });
-    })
-    .immediate();
-  session.refreshGroundTruth();
-  return {
-    history: historyOf(session),
-    instanceIndex: suspect.index,
-    message: `instance ${suspect.index}: marked ${edits.joints.map(humanJointName).join(', ')} missing`,
-  };
+  return applyVisibilityGroup(session, suspect.index, edits.joints, false, `marked ${edits.joints.map(humanJointName).join(', ')} missing`);
 }

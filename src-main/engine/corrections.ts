@@ -135,6 +135,32 @@ export function applyEdit(session: EngineSession, instanceIndex: number, edit: C
   return { history: historyOf(session), instanceIndex, message: `instance ${instanceIndex}: ${describeEdit(edit)}` };
 }
 
+/**
+ * Joints of one instance marked missing (or present) together: one transaction, one undo step (a
+ * shared group key, as a multi-pair swap). For review proposals that hide several joints.
+ */
+export function applyVisibilityGroup(
+  session: EngineSession,
+  instanceIndex: number,
+  joints: readonly number[],
+  visible: boolean,
+  message: string,
+): CorrectionResult {
+  const ws = session.requireWs();
+  session.requireDataset();
+  const instanceId = instanceIdOf(session, instanceIndex);
+  const groupKey = joints.length > 1 ? randomUUID() : undefined;
+  asRequestError(() => {
+    ws.db
+      .transaction(() => {
+        for (const joint of joints) applyCorrection(ws, { instanceId, kind: 'visibility', joint, visible, ...(groupKey ? { groupKey } : {}) });
+      })
+      .immediate();
+  });
+  session.refreshGroundTruth();
+  return { history: historyOf(session), instanceIndex, message: `instance ${instanceIndex}: ${message}` };
+}
+
 function groupOf(entry: CorrectionEntry | null): string | null {
   return entry?.groupKey ?? null;
 }
