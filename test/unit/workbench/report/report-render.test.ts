@@ -125,6 +125,7 @@ describe('report renderers', () => {
     const header = lines[0]!.split(',');
     expect(header).toContain('PCKh_ci_lo');
     expect(header).toContain('mpii_UBody');
+    for (const line of lines) expect(csvFieldCount(line), line).toBe(header.length);
   });
 
   it('html: markup in names escaped, no script, every chart present, deterministic', () => {
@@ -136,3 +137,17 @@ describe('report renderers', () => {
     expect(renderReport(MODEL, 'html')).toBe(html);
   });
 });
+
+/** Fields of one CSV line (RFC 4180 quoting: "" inside quotes, commas inside quotes are data). */
+function csvFieldCount(line: string): number {
+  let fields = 1;
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (c === '"') {
+      if (quoted && line[i + 1] === '"') i++;
+      else quoted = !quoted;
+    } else if (c === ',' && !quoted) fields++;
+  }
+  return fields;
+}
