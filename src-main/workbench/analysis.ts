@@ -21,6 +21,7 @@ import {
   type ErrorClassThresholds,
   type GroundTruthGeometry,
   type JointErrorSummary,
+  type VariantErrorSummary,
 } from '../evaluation/error-classes.ts';
 import { reviewGroundTruth, type GtReviewOptions, type GtReviewResult, type PredictorSet } from '../evaluation/gt-review.ts';
 import { effectiveAnnotations } from '../store/corrections-repo.ts';
@@ -28,7 +29,7 @@ import { readRunPredictions } from '../store/predictions-repo.ts';
 import { currentRun } from '../store/runs-repo.ts';
 import { listVariants } from '../store/variants-repo.ts';
 import { jointPredictedOfRun } from './evaluate-run.ts';
-import { scoredOutcomes } from './scored-outcomes.ts';
+import { scoredOutcomes, type ScoredOutcomes } from './scored-outcomes.ts';
 import type { Workbench } from './workbench.ts';
 
 const J = MPII_JOINT_COUNT;
@@ -86,14 +87,26 @@ export function analyzeErrors(wb: Workbench, options: ErrorAnalysisOptions): Err
     ...(options.thresholds?.swap !== undefined ? { swap: options.thresholds.swap } : {}),
     ...(options.thresholds?.jitter !== undefined ? { jitter: options.thresholds.jitter } : {}),
   };
-  const { truth, gt, variants: loaded } = scoredOutcomes(wb, { protocol: options.protocol, ...(options.names !== undefined ? { names: options.names } : {}) });
-  const { geometry } = groundTruthGeometry(truth.annotations, gt);
+  const scored = scoredOutcomes(wb, { protocol: options.protocol, ...(options.names !== undefined ? { names: options.names } : {}) });
+  const { geometry, summaries } = errorClassSummaries(scored, thresholds);
+  const variants = scored.variants.map((s, v): ErrorAnalysisVariant => ({ name: s.variant.name, ...summaries[v]! }));
+  return { protocol: options.protocol, persons: geometry.persons, thresholds, variants, notes: ERROR_CLASS_NOTES };
+}
+
+/**
+ * Each scored variant's error classes and what-if PCKh (analyze, the report): classifyErrors on the
+ * run's own hits, summarised over its own per-person outcomes; checked against its report.
+ */
+export function errorClassSummaries(
+  scored: ScoredOutcomes,
+  thresholds: ErrorClassThresholds,
+): { geometry: GroundTruthGeometry; summaries: VariantErrorSummary[] } {
+  const { geometry } = groundTruthGeometry(scored.truth.annotations, scored.gt);
   const sameImage = personsByImage(geometry.images);
-  const variants = loaded.map((s): ErrorAnalysisVariant => {
-    const { predictions, outcomes } = s;
-    const classification = classifyErrors(geometry, predictions.coords, s.report.hits, thresholds, sameImage);
+  const summaries = scored.variants.map((s) => {
+    const classification = classifyErrors(geometry, s.predictions.coords, s.report.hits, thresholds, sameImage);
     const summary = summarizeErrorClasses(
-      outcomes,
+      s.outcomes,
       classification,
       s.report.perJoint.map((j) => j.count),
     );
@@ -103,9 +116,9 @@ export function analyzeErrors(wb: Workbench, options: ErrorAnalysisOptions): Err
         `analysis: variant "${s.variant.name}": PCKh from the per-person outcomes (${summary.pckh}) differs from its report (${s.report.metrics.PCKh})`,
       );
     }
-    return { name: s.variant.name, ...summary };
+    return summary;
   });
-  return { protocol: options.protocol, persons: geometry.persons, thresholds, variants, notes: ERROR_CLASS_NOTES };
+  return { geometry, summaries };
 }
 
 const sameNumber = (a: number | null, b: number | null): boolean => a === b || (a !== null && b !== null && Object.is(a, b));

@@ -6,18 +6,12 @@
  */
 import type { PckhProtocol } from '../../core/types.ts';
 import { variantCalibration, type CalibrationSummary } from '../../evaluation/calibration.ts';
-import {
-  classifyErrors,
-  DEFAULT_ERROR_CLASS_THRESHOLDS,
-  personsByImage,
-  summarizeErrorClasses,
-  type VariantErrorSummary,
-} from '../../evaluation/error-classes.ts';
+import { DEFAULT_ERROR_CLASS_THRESHOLDS, type VariantErrorSummary } from '../../evaluation/error-classes.ts';
 import type { PckhReport } from '../../evaluation/pckh.ts';
 import type { LatencyMeasurement } from '../../store/latency-repo.ts';
 import type { RunRecord } from '../../store/runs-repo.ts';
 import type { VariantRecord } from '../../store/variants-repo.ts';
-import { groundTruthGeometry } from '../analysis.ts';
+import { errorClassSummaries } from '../analysis.ts';
 import type { RunManifest } from '../run-manifest.ts';
 import { scoredOutcomes } from '../scored-outcomes.ts';
 import { statisticsDataFrom, type StatisticsData } from '../statistics.ts';
@@ -28,7 +22,7 @@ export interface ReportVariantData {
   readonly run: RunRecord;
   readonly report: PckhReport;
   readonly manifest: RunManifest | null;
-  /** Newest latency measurement (scoredVariants' choice). */
+  /** The latency the variant shows (scoredVariants' choice: shownLatencyMeasurement). */
   readonly latency: LatencyMeasurement | null;
   readonly errors: VariantErrorSummary;
   /** The 14 Mean joints pooled; null when no finite score was stored. */
@@ -43,11 +37,8 @@ export interface ReportData {
 
 export function loadReportData(wb: Workbench, protocol: PckhProtocol, names?: readonly string[]): ReportData {
   const scored = scoredOutcomes(wb, { protocol, ...(names !== undefined ? { names } : {}) });
-  const { truth, gt } = scored;
-  const { geometry } = groundTruthGeometry(truth.annotations, gt);
-  const sameImage = personsByImage(geometry.images);
-  const variants = scored.variants.map((s): ReportVariantData => {
-    const classification = classifyErrors(geometry, s.predictions.coords, s.report.hits, DEFAULT_ERROR_CLASS_THRESHOLDS, sameImage);
+  const { summaries } = errorClassSummaries(scored, DEFAULT_ERROR_CLASS_THRESHOLDS);
+  const variants = scored.variants.map((s, v): ReportVariantData => {
     const overall = variantCalibration(s.outcomes, s.predictions.scores).overall;
     return {
       variant: s.variant,
@@ -55,11 +46,7 @@ export function loadReportData(wb: Workbench, protocol: PckhProtocol, names?: re
       report: s.report,
       manifest: s.manifest,
       latency: s.latency,
-      errors: summarizeErrorClasses(
-        s.outcomes,
-        classification,
-        s.report.perJoint.map((j) => j.count),
-      ),
+      errors: summaries[v]!,
       calibration: overall !== null && overall.n > 0 ? overall : null,
     };
   });
