@@ -21,6 +21,7 @@ import {
 import { MPII_JOINT_COUNT } from '../core/joints.ts';
 import { headSize as headSizeFromBoxes } from '../evaluation/pckh-tally.ts';
 import { personCropBox } from '../core/geometry.ts';
+import { paretoFront } from '../core/pareto.ts';
 import { DEFAULT_PCKH_PROTOCOL, type PckhProtocol, type Point2 } from '../core/types.ts';
 import { HIT, MISS, NOT_EVALUATED, type DatasetState, type VariantState } from './view-model.ts';
 import { ERROR_CLASS_CODES, errorClassCodes, errorClassName } from './error-class-cache.ts';
@@ -369,10 +370,12 @@ export function compareScatter(variants: Iterable<VariantState>): ScatterPoint[]
       latencyP95Ms: v.latency!.n > 0 ? v.latency!.p95Ms : null,
       pckh: v.evaluation!.metrics.PCKh,
     }));
-  return points.map((p) => ({
-    ...p,
-    pareto: !points.some((q) => q !== p && q.latencyMs <= p.latencyMs && q.pckh >= p.pckh && (q.latencyMs < p.latencyMs || q.pckh > p.pckh)),
-  }));
+  const front = paretoFront(
+    points,
+    (p) => p.latencyMs,
+    (p) => p.pckh,
+  );
+  return points.map((p, i) => ({ ...p, pareto: front[i]! }));
 }
 
 export function compareFilter(

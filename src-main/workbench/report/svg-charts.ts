@@ -4,6 +4,7 @@
  * with one decimal so the same data give the same bytes. Colours: the Okabe–Ito palette (readable for
  * the common colour-vision deficiencies), cycled past eight series.
  */
+import { paretoFront } from '../../core/pareto.ts';
 
 const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#D55E00', '#CC79A7', '#56B4E9', '#7F7F7F', '#000000'];
 
@@ -197,8 +198,7 @@ export interface ScatterPoint {
 }
 
 /**
- * Scatter with error bars and the Pareto front: a point is on the front when no other point has
- * lower-or-equal x and higher-or-equal y with one of them strict (faster and at least as accurate).
+ * Scatter with error bars and the Pareto front (core/pareto.ts: x is the cost, y the value).
  */
 export function paretoScatter(title: string, points: readonly ScatterPoint[], labels: { readonly x: string; readonly y: string }): string {
   const f = { ...FRAME, right: 120 };
@@ -209,9 +209,12 @@ export function paretoScatter(title: string, points: readonly ScatterPoint[], la
   const xs = linear(xlo, xhi, f.left, f.width - f.right);
   const yS = linear(ylo, yhi, f.height - f.bottom, f.top);
   const parts: string[] = [axes(f, xs, yS, labels.x, labels.y, niceTicks(xlo, xhi))];
-  const front = points
-    .filter((p) => !points.some((q) => q !== p && q.x <= p.x && q.y >= p.y && (q.x < p.x || q.y > p.y)))
-    .sort((a, b) => a.x - b.x || b.y - a.y);
+  const onFront = paretoFront(
+    points,
+    (p) => p.x,
+    (p) => p.y,
+  );
+  const front = points.filter((_, i) => onFront[i]).sort((a, b) => a.x - b.x || b.y - a.y);
   if (front.length > 1) parts.push(`<path class="front" d="${front.map((p, i) => `${i === 0 ? 'M' : 'L'}${n1(xs(p.x))} ${n1(yS(p.y))}`).join('')}"/>`);
   // Labels sit right of their point, pushed apart vertically so close points stay legible.
   const labelY = new Map<ScatterPoint, number>();
