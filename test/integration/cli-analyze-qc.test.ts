@@ -4,55 +4,20 @@
  * three, one person's left/right pair is swapped (as if the GT had it the wrong way round), so qc must
  * raise that person's pair.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mulberry32 } from '../../src-main/core/seeded-random.ts';
 import { ensureDemo, type EnsureDemoResult } from '../../src-main/demo/ensure-demo.ts';
 import { runPosebench } from '../support/run-cli.ts';
 import { PROJECT_ROOT } from '../support/shared-fixtures.ts';
-
-interface Entry {
-  joints: [number, number][];
-  joints_vis: number[];
-  scale: number;
-}
-
-/** The planted pair: the first person with both joints of a pair annotated and far apart. */
-function plantedPair(entries: Entry[]): { index: number; a: number; b: number } {
-  const pairs = [
-    [0, 5],
-    [1, 4],
-    [10, 15],
-    [11, 14],
-  ] as const;
-  for (let index = 0; index < entries.length; index++) {
-    const e = entries[index]!;
-    for (const [a, b] of pairs) {
-      const [ax, ay] = e.joints[a]!;
-      const [bx, by] = e.joints[b]!;
-      if (e.joints_vis[a] === 1 && e.joints_vis[b] === 1 && Math.hypot(ax - bx, ay - by) > 0.4 * e.scale * 200) return { index, a, b };
-    }
-  }
-  throw new Error('no person with a far-apart annotated pair in the demo');
-}
-
-function writePredictions(file: string, entries: Entry[], noise: number, seed: number, planted: { index: number; a: number; b: number }): void {
-  const random = mulberry32(seed);
-  const preds = entries.map((e, i) => {
-    const joints = e.joints.map(([x, y]) => [x - 1 + noise * e.scale * 20 * (random() - 0.5), y - 1 + noise * e.scale * 20 * (random() - 0.5)]);
-    if (i === planted.index) [joints[planted.a], joints[planted.b]] = [joints[planted.b]!, joints[planted.a]!];
-    return joints;
-  });
-  writeFileSync(file, JSON.stringify({ preds }));
-}
+import { plantedPair, readEntries, writePlantedPredictions, type PlantedPair } from '../support/planted-flip.ts';
 
 describe('posebench analyze and qc on the demo dataset', () => {
   let dir = '';
   let db = '';
   let demo: EnsureDemoResult;
-  let planted = { index: -1, a: -1, b: -1 };
+  let planted: PlantedPair = { index: -1, a: -1, b: -1 };
   const ws = (): string[] => ['--dataset', demo.datasetDir, '--db', db];
   const evals: Record<string, { metrics: Record<string, number | null>; per_joint: { name: string; pckh: number | null }[] }> = {};
 
@@ -60,10 +25,10 @@ describe('posebench analyze and qc on the demo dataset', () => {
     demo = await ensureDemo(PROJECT_ROOT);
     dir = mkdtempSync(path.join(os.tmpdir(), 'posebench-cli-qc-'));
     db = path.join(dir, 'ws.sqlite');
-    const entries = JSON.parse(readFileSync(path.join(demo.datasetDir, 'annotations', 'mpii_val.json'), 'utf8')) as Entry[];
+    const entries = readEntries(demo.datasetDir);
     planted = plantedPair(entries);
     for (const [k, name] of ['a', 'b', 'c'].entries()) {
-      writePredictions(path.join(dir, `${name}.json`), entries, 0.3 + 0.2 * k, 10 + k, planted);
+      writePlantedPredictions(path.join(dir, `${name}.json`), entries, 0.3 + 0.2 * k, 10 + k, planted);
       const result = await runPosebench([
         'eval',
         ...ws(),
