@@ -226,6 +226,26 @@ CREATE TABLE file_digests (
  * older ones are its history. `evidence_key` digests the person's effective annotation and the
  * predictors' current runs when decided, so a suspect whose GT or predictions changed since comes back.
  */
+/**
+ * A run's per-joint errors as one record of typed arrays instead of a row per (joint, person): nothing
+ * queries them by row (every view and analysis recomputes from the stored predictions in
+ * milliseconds), and at 150,000 persons the rows were 2.4 million inserts per scored run. They are
+ * derived data: the old rows are dropped and every run is re-scored on its next evaluation.
+ */
+const runJointErrorsSchema = `
+DROP TABLE joint_errors;
+UPDATE runs SET errors_gt_revision = NULL;
+CREATE TABLE run_joint_errors (
+  run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+  -- float64 per person: the instance id of each row (dataset order at scoring time)
+  instance_ids BLOB NOT NULL,
+  -- float64 N×16: distance / head size (spec §2 step 5); NaN/Inf for a zero head box (a miss of unknown size)
+  normalized_errors BLOB NOT NULL,
+  -- uint8 N×16: 1 hit, 0 miss, 255 not evaluated (joint not visible in the ground truth)
+  hits BLOB NOT NULL
+);
+`;
+
 const reviewDecisionsSchema = `
 CREATE TABLE gt_review_decisions (
   id INTEGER PRIMARY KEY,
@@ -246,6 +266,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', up: (db) => db.exec(initialSchema) },
   { version: 2, name: 'run identity, manifests, latency history, variant options', up: (db) => db.exec(runIdentitySchema) },
   { version: 3, name: 'ground-truth review decisions', up: (db) => db.exec(reviewDecisionsSchema) },
+  { version: 4, name: 'per-joint errors as one record per run', up: (db) => db.exec(runJointErrorsSchema) },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

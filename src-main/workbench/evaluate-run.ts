@@ -89,7 +89,7 @@ export function evaluateRun(ws: Workspace, runId: number, protocol: PckhProtocol
   return { runId, gtRevision, report, missingPredictions };
 }
 
-/** The report without its N×16 arrays (those live in joint_errors), typed arrays as plain lists. */
+/** The report without its N×16 arrays (those live in run_joint_errors), typed arrays as plain lists. */
 export function reportForStorage(report: PckhReport): Record<string, unknown> {
   return {
     protocol: report.protocol,

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listInstances, registerDataset } from '../../../src-main/store/datasets-repo.ts';
-import { replaceJointErrorRows } from '../../../src-main/store/joint-errors-repo.ts';
+import { JOINT_NOT_EVALUATED, readJointErrors, replaceJointErrorRows } from '../../../src-main/store/joint-errors-repo.ts';
 import { upsertMetricsRow } from '../../../src-main/store/metrics-repo.ts';
 import { predictedInstanceIds } from '../../../src-main/store/predictions-repo.ts';
 import { createRun, getRun, setRunStatus } from '../../../src-main/store/runs-repo.ts';
@@ -32,27 +32,22 @@ function setup() {
 }
 
 describe('joint errors', () => {
-  it('stores one row per evaluated joint; a non-finite error is NULL (a miss of unknown size); replacing drops the old rows', () => {
+  it("stores the run's arrays as one record (not evaluated = 255, a non-finite error kept as is); replacing overwrites it", () => {
     const { ws, instanceIds, runs, gtRevision } = setup();
     const a = runs[0]!;
+    expect(readJointErrors(ws.db, a.run.id)).toBeNull();
     ws.db
       .transaction(() =>
         replaceJointErrorRows(ws.db, a.run.id, { instanceIds, normalizedErrors: a.normalizedErrors, hits: a.hits, evaluated: a.evaluated, gtRevision }),
       )
       .immediate();
-    const rows = ws.db
-      .prepare('SELECT joint, instance_id AS instanceId, normalized_error AS error, hit FROM joint_errors WHERE run_id = ? ORDER BY instance_id, joint')
-      .all(a.run.id) as {
-      joint: number;
-      instanceId: number;
-      error: number | null;
-      hit: number;
-    }[];
-    expect(rows).toHaveLength(N * 16 - 1); // person 3's joint 7 was not evaluated
-    expect(rows.find((r) => r.instanceId === instanceIds[3] && r.joint === 7)).toBeUndefined();
-    expect(rows.find((r) => r.instanceId === instanceIds[5] && r.joint === 2)).toMatchObject({ error: null, hit: 0 });
-    const sample = rows.find((r) => r.instanceId === instanceIds[9] && r.joint === 4)!;
-    expect([sample.error, sample.hit]).toEqual([a.normalizedErrors[9 * 16 + 4], a.hits[9 * 16 + 4]]);
+    const stored = readJointErrors(ws.db, a.run.id)!;
+    expect(Array.from(stored.instanceIds)).toEqual(instanceIds);
+    expect(Array.from(stored.normalizedErrors)).toEqual(Array.from(a.normalizedErrors)); // NaN at person 5, joint 2 included
+    expect(stored.hits[3 * 16 + 7]).toBe(JOINT_NOT_EVALUATED); // person 3's joint 7 was not evaluated
+    expect(stored.hits[5 * 16 + 2]).toBe(0);
+    expect(Array.from(stored.hits).filter((h, k) => h !== JOINT_NOT_EVALUATED && h !== a.hits[k])).toEqual([]);
+    expect(getRun(ws, a.run.id).errorsGtRevision).toBe(gtRevision);
     // Replaced wholesale (a re-score after a GT edit).
     ws.db
       .transaction(() =>
@@ -64,7 +59,8 @@ describe('joint errors', () => {
         }),
       )
       .immediate();
-    expect(ws.db.prepare('SELECT COUNT(*) AS n FROM joint_errors WHERE run_id = ?').get(a.run.id)).toEqual({ n: 16 });
+    expect(readJointErrors(ws.db, a.run.id)!.hits).toEqual(new Uint8Array(16).fill(1));
+    expect(ws.db.prepare('SELECT COUNT(*) AS n FROM run_joint_errors WHERE run_id = ?').get(a.run.id)).toEqual({ n: 1 });
   });
 
   it('refuses arrays of the wrong length', () => {
@@ -89,7 +85,7 @@ describe('storeVariantResults', () => {
       finalStatus: 'done',
     });
     expect(getRun(ws, a.run.id)).toMatchObject({ status: 'done', done: N, errorsGtRevision: gtRevision });
-    expect(ws.db.prepare('SELECT COUNT(*) AS n FROM joint_errors WHERE run_id = ? AND joint = 0').get(a.run.id)).toEqual({ n: N });
+    expect(readJointErrors(ws.db, a.run.id)!.instanceIds).toHaveLength(N);
     expect(
       JSON.parse(
         (ws.db.prepare("SELECT report_json FROM metrics WHERE run_id = ? AND protocol = 'mmpose0x'").get(a.run.id) as { report_json: string }).report_json,
