@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDemo, type EnsureDemoResult } from '../../src-main/demo/ensure-demo.ts';
-import { runPosebench } from '../support/run-cli.ts';
+import { importPredictionsJson, runPosebench } from '../support/run-cli.ts';
 import { PROJECT_ROOT } from '../support/shared-fixtures.ts';
 import { plantedPair, readEntries, writePlantedPredictions, type PlantedPair } from '../support/planted-flip.ts';
 
@@ -29,20 +29,7 @@ describe('posebench analyze and qc on the demo dataset', () => {
     planted = plantedPair(entries);
     for (const [k, name] of ['a', 'b', 'c'].entries()) {
       writePlantedPredictions(path.join(dir, `${name}.json`), entries, 0.3 + 0.2 * k, 10 + k, planted);
-      const result = await runPosebench([
-        'eval',
-        ...ws(),
-        '--predictions',
-        path.join(dir, `${name}.json`),
-        '--name',
-        name,
-        '--coordinate-base',
-        '0',
-        '--format',
-        'json',
-      ]);
-      expect(result.code, result.stderr).toBe(0);
-      evals[name] = JSON.parse(result.stdout) as (typeof evals)[string];
+      evals[name] = await importPredictionsJson<(typeof evals)[string]>(ws(), path.join(dir, `${name}.json`), name);
     }
   }, 180_000);
 

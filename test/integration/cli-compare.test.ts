@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../src-main/core/seeded-random.ts';
 import { ensureDemo, type EnsureDemoResult } from '../../src-main/demo/ensure-demo.ts';
-import { runPosebench } from '../support/run-cli.ts';
+import { importPredictionsJson, runPosebench } from '../support/run-cli.ts';
 import { HAS_SHARED, PROJECT_ROOT, sharedPath, skipWithoutShared } from '../support/shared-fixtures.ts';
 
 interface CompareJson {
@@ -81,20 +81,7 @@ describe('posebench compare and stats on the demo dataset', () => {
     writeNoisyPredictions(path.join(dir, 'sharp.json'), gtJson, 0.35, 1, true);
     writeNoisyPredictions(path.join(dir, 'blurry.json'), gtJson, 0.6, 2, false);
     for (const name of ['sharp', 'blurry']) {
-      const result = await runPosebench([
-        'eval',
-        ...ws(),
-        '--predictions',
-        path.join(dir, `${name}.json`),
-        '--name',
-        name,
-        '--coordinate-base',
-        '0',
-        '--format',
-        'json',
-      ]);
-      expect(result.code, result.stderr).toBe(0);
-      evals[name] = JSON.parse(result.stdout) as EvalJson;
+      evals[name] = await importPredictionsJson<EvalJson>(ws(), path.join(dir, `${name}.json`), name);
     }
   }, 120_000);
 

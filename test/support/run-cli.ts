@@ -28,3 +28,13 @@ export function runPosebench(args: readonly string[], env: Readonly<Record<strin
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
+
+/**
+ * `posebench eval --predictions FILE --name NAME --coordinate-base 0 --format json` into the workspace
+ * named by `workspaceArgs` (`--dataset DIR --db FILE`): the variant is stored, its report returned.
+ */
+export async function importPredictionsJson<T>(workspaceArgs: readonly string[], file: string, name: string): Promise<T> {
+  const result = await runPosebench(['eval', ...workspaceArgs, '--predictions', file, '--name', name, '--coordinate-base', '0', '--format', 'json']);
+  if (result.code !== 0) throw new Error(`posebench eval --predictions ${file} exited ${result.code}: ${result.stderr}`);
+  return JSON.parse(result.stdout) as T;
+}
