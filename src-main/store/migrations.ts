@@ -246,6 +246,30 @@ CREATE TABLE run_joint_errors (
 );
 `;
 
+/**
+ * Results evaluated on COCO-format keypoint datasets (issue 18), per annotation file: each kept as the
+ * COCO results list it was read as (validated when imported), so the app shows the same numbers after
+ * a restart without the original file. COCO datasets have no `datasets`/`instances` rows: their GT is
+ * the annotation file itself.
+ */
+const cocoVariantsSchema = `
+CREATE TABLE coco_variants (
+  id INTEGER PRIMARY KEY,
+  -- absolute path of the dataset's COCO annotation json
+  annotation_file TEXT NOT NULL,
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('predictions', 'model')),
+  source_path TEXT NOT NULL,
+  source_sha256 TEXT NOT NULL,
+  -- json: [{image_id, keypoints, score, bbox?}] in file order (pycocotools' loadRes input)
+  results TEXT NOT NULL,
+  -- whether pycocotools takes detection areas from boxes (the file's first entry has a bbox, coco.py:331)
+  area_from_bbox INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  UNIQUE (annotation_file, name)
+);
+`;
+
 const reviewDecisionsSchema = `
 CREATE TABLE gt_review_decisions (
   id INTEGER PRIMARY KEY,
@@ -267,6 +291,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'run identity, manifests, latency history, variant options', up: (db) => db.exec(runIdentitySchema) },
   { version: 3, name: 'ground-truth review decisions', up: (db) => db.exec(reviewDecisionsSchema) },
   { version: 4, name: 'per-joint errors as one record per run', up: (db) => db.exec(runJointErrorsSchema) },
+  { version: 5, name: 'results on COCO keypoint datasets', up: (db) => db.exec(cocoVariantsSchema) },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
