@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { INFERENCE_CODE_VERSION } from '../../../src-main/inference/code-version.ts';
 import { PROJECT_ROOT } from '../../support/shared-fixtures.ts';
 
-const RECORDED = { version: 1, digest: '2523ae86dbec6e7e' }; // re-recorded after the one Prettier pass (trailing commas only)
+const RECORDED = { version: 1, digest: 'c40439d290d3f80e' }; // coco-box.ts: the float32 xyxy crop shared by GT boxes and detected (unclipped) boxes; predictions unchanged
 
 const INFERENCE = path.join(PROJECT_ROOT, 'src-main', 'inference');
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cocoBoxCropTransform } from '../../../../src-main/inference/preprocess/coco-box.ts';
+import { cocoBoxCropTransform, cocoDetectedBoxCropTransform } from '../../../../src-main/inference/preprocess/coco-box.ts';
 import { imageToInputPoint } from '../../../../src-main/inference/preprocess/crop-transform.ts';
 
 const f = Math.fround;
@@ -27,5 +27,19 @@ describe('cocoBoxCropTransform (mmpose 1.x bbox_xyxy2cs + _fix_aspect_ratio + ge
     expect(clipped.cy).toBe(f((400 + 479) * 0.5));
     expect(clipped.sideX).toBe(clipped.sideY);
     expect(clipped.sideX).toBe(f(f(79) * 1.25));
+  });
+  it('does not clip a detected box (mmpose _load_detection_results: float32 xywh → xyxy, no clip)', () => {
+    const input = { width: 256, height: 256 };
+    const det = cocoDetectedBoxCropTransform([600, 400, 100, 100], input);
+    expect([det.cx, det.cy]).toEqual([650, 450]);
+    expect(det.sideX).toBe(125);
+    expect(det.sideY).toBe(125);
+    // inside the image the two agree
+    const inside = [10.3, 20.7, 100.1, 50.9] as const;
+    const gt = cocoBoxCropTransform(inside, 640, 480, input);
+    expect(cocoDetectedBoxCropTransform(inside, input)).toEqual(gt);
+    // negative x stays negative; x2 = x + w in float32
+    const left = cocoDetectedBoxCropTransform([-20.1, 5, 40.2, 80], { width: 192, height: 256 });
+    expect(left.cx).toBe(f(f(f(-20.1) + f(f(-20.1) + f(40.2))) * 0.5));
   });
 });
