@@ -9,7 +9,7 @@
 import type { z } from 'zod';
 import type { UserErrorKind } from '../core/errors.ts';
 import type { RunManifest } from '../core/run-manifest.ts';
-import type { PckhProtocol, Point2 } from '../core/types.ts';
+import type { CocoErrorClass, CocoStatName, PckhProtocol, Point2 } from '../core/types.ts';
 import type { correctionEditSchema, decoderOptionsSchema, requestSchemas } from './request-schemas.ts';
 
 /** Columns of the per-joint table, in the order the study (and mmpose) prints them. */
@@ -18,6 +18,8 @@ export type MetricColumn = (typeof METRIC_COLUMNS)[number];
 
 /** The PCKh protocols the UI can show, default first (defined once in core/types.ts). */
 export { DEFAULT_PCKH_PROTOCOL, PCKH_PROTOCOLS } from '../core/types.ts';
+/** pycocotools' ten numbers and coco-analyze's error classes (defined once in core/types.ts). */
+export { COCO_ERROR_CLASSES, COCO_STAT_NAMES, type CocoErrorClass, type CocoStatName } from '../core/types.ts';
 
 export type CorrectionEditRequest = z.infer<typeof correctionEditSchema>;
 export type DecoderOptionsRequest = z.infer<typeof decoderOptionsSchema>;
@@ -48,6 +50,27 @@ export interface DatasetSummary {
   readonly gtRevision: number;
   /** Instances that differ from the original annotations through active corrections. */
   readonly correctedInstanceCount: number;
+  /** 'coco': a COCO-format keypoint folder, shown by the COCO views (the `coco:*` channels); null `coco` on MPII. */
+  readonly kind: DatasetKind;
+  readonly coco: CocoDatasetInfo | null;
+}
+
+export type DatasetKind = 'mpii' | 'coco';
+
+export interface CocoDatasetInfo {
+  readonly annotationFile: string;
+  readonly category: string;
+  /** Keypoint names in the file's order (any set: COCO-17 or a custom one). */
+  readonly keypoints: readonly string[];
+  /** 0-based keypoint index pairs (the file's `skeleton` is 1-based). */
+  readonly skeleton: readonly (readonly [number, number])[];
+  readonly sigmas: readonly number[];
+  /** 'file': the category's own `sigmas`; 'coco': COCO's published σ by keypoint name. */
+  readonly sigmaSource: 'file' | 'coco';
+  readonly hasImages: boolean;
+  /** Persons that count in pycocotools' 'all' range (not crowd, num_keypoints > 0), and crowd regions. */
+  readonly countedPersons: number;
+  readonly crowdRegions: number;
 }
 
 export interface WorkspaceState {
@@ -594,6 +617,111 @@ export interface BuiltReportView {
   readonly bytes: number;
 }
 
+// ---------------------------------------------------------------------------------------------
+// COCO keypoint datasets (issue 18): numbers are fractions (the UI shows percent); null where
+// pycocotools gives −1 (no GT in that area range) or a share has no keypoints.
+// ---------------------------------------------------------------------------------------------
+
+export interface CocoVariantSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: 'predictions' | 'model';
+  /** File name of the results file or model (no folders). */
+  readonly source: string;
+  readonly detections: number;
+  readonly importedAt: string;
+}
+
+export interface CocoKeypointRow {
+  readonly name: string;
+  /** Labelled keypoints of matched persons. */
+  readonly count: number;
+  readonly oksAcc50: number | null;
+  readonly oksAcc75: number | null;
+  /** PCK at `pckAlphas` of the box's longer side, and of the torso (left_shoulder–right_hip). */
+  readonly pckBbox: readonly (number | null)[];
+  readonly pckTorso: readonly (number | null)[];
+  readonly meanErrorBbox: number | null;
+  readonly classes: Readonly<Record<CocoErrorClass, number | null>>;
+  /** AP restricted to this keypoint (mmpose's KeypointPartitionMetric with one keypoint). */
+  readonly ap: number | null;
+}
+
+export interface CocoVariantMetrics {
+  readonly variant: CocoVariantSummary;
+  readonly stats: Readonly<Record<CocoStatName, number | null>>;
+  readonly matchedPersons: number;
+  readonly keypoints: readonly CocoKeypointRow[];
+  /** face / arms / legs (COCO-17 names only): AP restricted to the group. */
+  readonly groups: readonly { readonly name: string; readonly keypoints: readonly string[]; readonly ap: number | null }[];
+}
+
+export interface CocoMetricsView {
+  readonly keypoints: readonly string[];
+  readonly persons: number;
+  readonly pckAlphas: readonly number[];
+  readonly variants: readonly CocoVariantMetrics[];
+}
+
+/** One GT person of a COCO dataset as Browse lists it, with one variant's outcome when asked. */
+export interface CocoPersonItem {
+  /** Position among the annotation file's keypoint-category annotations. */
+  readonly index: number;
+  readonly annotationId: number;
+  readonly imageId: number;
+  readonly fileName: string;
+  /** Media key of the image, or null when the dataset has no image folder. */
+  readonly imageKey: string | null;
+  readonly bbox: readonly [number, number, number, number];
+  readonly iscrowd: boolean;
+  readonly numKeypoints: number;
+  /** With a variant: OKS with its matched detection (null: missed or ignored). */
+  readonly oks: number | null;
+  /** With a variant and a keypoint: that keypoint's KS and class (null: unlabelled or unmatched). */
+  readonly ks: number | null;
+  readonly errorClass: CocoErrorClass | null;
+}
+
+export interface CocoPersonsList {
+  readonly total: number;
+  readonly items: readonly CocoPersonItem[];
+}
+
+export interface CocoImagePerson {
+  readonly index: number;
+  readonly annotationId: number;
+  readonly bbox: readonly [number, number, number, number];
+  readonly iscrowd: boolean;
+  readonly area: number;
+  readonly numKeypoints: number;
+  /** x, y, v per keypoint (v: 0 unlabelled, 1 labelled but not visible, 2 visible). */
+  readonly keypoints: readonly number[];
+}
+
+export interface CocoImageVariant {
+  readonly variantId: string;
+  readonly name: string;
+  /** The image's detections, score order; `matchedIndex`: the GT person pycocotools matched at OKS 0.5. */
+  readonly detections: readonly {
+    readonly keypoints: readonly number[];
+    readonly score: number;
+    readonly matchedIndex: number | null;
+    readonly oks: number | null;
+  }[];
+  /** Per GT person of the image (same order as `persons`): KS and class per keypoint (null: not counted). */
+  readonly persons: readonly { readonly index: number; readonly ks: readonly (number | null)[]; readonly classes: readonly (CocoErrorClass | null)[] }[];
+}
+
+export interface CocoImageDetail {
+  readonly imageId: number;
+  readonly fileName: string;
+  readonly imageKey: string | null;
+  readonly width: number | null;
+  readonly height: number | null;
+  readonly persons: readonly CocoImagePerson[];
+  readonly variants: readonly CocoImageVariant[];
+}
+
 export interface ResponseMap {
   'workspace:get': WorkspaceState;
   'workspace:open': WorkspaceState;
@@ -633,6 +761,12 @@ export interface ResponseMap {
   'stats:variant': StatisticsIntervals;
   'stats:compare': PairComparison;
   'report:build': BuiltReportView;
+  'coco:variants': readonly CocoVariantSummary[];
+  'coco:importResults': CocoVariantSummary & { readonly message: string };
+  'coco:removeVariant': { readonly removed: string; readonly message: string };
+  'coco:metrics': CocoMetricsView;
+  'coco:persons': CocoPersonsList;
+  'coco:image': CocoImageDetail;
 }
 
 export type Response<C extends Channel> = ResponseMap[C];

@@ -5,7 +5,7 @@
  */
 import { UserError } from '../core/errors.ts';
 import { z } from 'zod';
-import { DEFAULT_PCKH_PROTOCOL, ERROR_CLASSES, PCKH_PROTOCOLS, REPORT_FORMATS, type Channel, type Request } from './contract.ts';
+import { COCO_ERROR_CLASSES, DEFAULT_PCKH_PROTOCOL, ERROR_CLASSES, PCKH_PROTOCOLS, REPORT_FORMATS, type Channel, type Request } from './contract.ts';
 
 const id = z.string().min(1).max(200);
 const jointIndex = z.number().int().min(0).max(15);
@@ -141,6 +141,23 @@ export const requestSchemas = {
   'report:build': z
     .object({ format: z.enum(REPORT_FORMATS), protocol, ci: z.boolean().default(false), bootstrap: bootstrapReplicates, seed: bootstrapSeed })
     .strict(),
+  // Issue 18: COCO-format keypoint datasets.
+  'coco:variants': z.object({}).strict(),
+  'coco:importResults': z.object({ file: filePath, name: variantName.optional() }).strict(),
+  'coco:removeVariant': z.object({ variantId: id }).strict(),
+  'coco:metrics': z.object({}).strict(),
+  'coco:persons': z
+    .object({
+      variantId: id.optional(),
+      keypoint: z.number().int().min(0).max(1000).optional(),
+      // worst first: lowest KS of the keypoint (OKS without one); unmatched persons first of all
+      order: z.enum(['file', 'worst']).default('file'),
+      errorClass: z.enum(COCO_ERROR_CLASSES).optional(),
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(5000).default(200),
+    })
+    .strict(),
+  'coco:image': z.object({ imageId: z.number().int(), variantIds: z.array(id).max(8).default([]) }).strict(),
 } as const;
 
 export const CHANNELS = Object.keys(requestSchemas) as Channel[];

@@ -18,6 +18,13 @@ export const PCKH_PROTOCOLS = ['mmpose0x', 'mmpose1x'] as const satisfies readon
 /** Formats of `posebench report` and the app's Export report. */
 export const REPORT_FORMATS = ['markdown', 'latex', 'csv', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+/** The ten numbers of pycocotools' `_summarizeKps` (cocoeval.py:473–485), in its order. */
+export const COCO_STAT_NAMES = ['AP', 'AP50', 'AP75', 'APm', 'APl', 'AR', 'AR50', 'AR75', 'ARm', 'ARl'] as const;
+export type CocoStatName = (typeof COCO_STAT_NAMES)[number];
+/** coco-analyze's error classes on keypoint similarity (evaluation/coco-keypoint-analysis.ts). */
+export const COCO_ERROR_CLASSES = ['good', 'jitter', 'inversion', 'swap', 'miss'] as const;
+export type CocoErrorClass = (typeof COCO_ERROR_CLASSES)[number];
 /** mmpose 0.x, the numbers the study and the published MPII tables use (spec §2). */
 export const DEFAULT_PCKH_PROTOCOL: PckhProtocol = 'mmpose0x';
 

@@ -33,11 +33,18 @@ import { modelVariantIdentity } from '../workbench/run-variants.ts';
 import { variantStaleness } from '../workbench/variant-management.ts';
 import { variantHandlers } from './variant-handlers.ts';
 import { analysisHandlers } from './analysis-handlers.ts';
+import { CocoSession } from './coco/coco-session.ts';
+import { cocoHandlers } from './coco/coco-handlers.ts';
+import { detectCocoDataset } from '../datasets/coco-dataset.ts';
+import { rememberLastDataset } from './last-dataset.ts';
+import type { WorkspaceState } from '../api/contract.ts';
 
 const IMAGE_TYPES: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp', '.bmp': 'image/bmp' };
 
 export async function createEngineService(config: EngineConfig, emit: EmitEvent): Promise<EngineService> {
   const session = new EngineSession(config, emit);
+  // A COCO-format keypoint folder (issue 18) is held here instead; at most one of the two is open.
+  const coco = new CocoSession(config.dbPath);
   const runs = new RunManager(session, emit);
   // Runs first, then Browse's thumbnails, their pre-generation, crop preparation: one rule.
   const priority = createBackgroundPriority({
@@ -52,7 +59,7 @@ export async function createEngineService(config: EngineConfig, emit: EmitEvent)
     cropTargetUpdate = cropTargetUpdate.then(async () => crops.request(await cropPrepareTarget(session))).catch(() => undefined); // preparation is an optimisation: a failure here leaves runs to decode
   };
 
-  await openInitialDataset(session, runs, config);
+  await openInitialDataset(session, coco, runs, config);
   updateCropPreparation();
 
   const changed = (reason: string) => {
@@ -61,21 +68,34 @@ export async function createEngineService(config: EngineConfig, emit: EmitEvent)
   };
 
   const handlers: ApiHandlers = {
-    'workspace:get': async () => session.workspaceState(),
+    'workspace:get': async () => workspaceState(session, coco),
     'workspace:open': async (req) => {
-      if (req.demo) await openDemo(session, runs, config);
-      else if (req.datasetDir !== undefined) {
-        // Read and check the folder first: a malformed one is reported and leaves the open dataset
-        // and its running runs alone. Then stop the runs and wait, so none stores into the new dataset.
-        const opened = openDataset(req.datasetDir);
-        runs.cancelAll();
-        await runs.idle();
-        session.openDatasetFolder(req.datasetDir, false, opened);
+      if (req.demo) {
+        await openDemo(session, runs, config);
+        coco.close();
+      } else if (req.datasetDir !== undefined) {
+        const cocoLocation = detectCocoDataset(req.datasetDir);
+        if (cocoLocation !== null) {
+          // read and checked by the COCO session before it lets go of anything
+          const summary = coco.openDataset(cocoLocation);
+          runs.cancelAll();
+          await runs.idle();
+          session.closeDataset();
+          rememberLastDataset(config.dbPath, { root: summary.coco?.annotationFile ?? summary.root, isDemo: false });
+        } else {
+          // Read and check the folder first: a malformed one is reported and leaves the open dataset
+          // and its running runs alone. Then stop the runs and wait, so none stores into the new dataset.
+          const opened = openDataset(req.datasetDir);
+          runs.cancelAll();
+          await runs.idle();
+          session.openDatasetFolder(req.datasetDir, false, opened);
+          coco.close();
+        }
       } else throw new UserError('bad-request', 'workspace:open needs datasetDir or demo: true');
       changed('dataset opened');
-      return session.workspaceState();
+      return workspaceState(session, coco);
     },
-    'dataset:summary': async () => session.dataset?.summary ?? null,
+    'dataset:summary': async () => coco.open?.summary ?? session.dataset?.summary ?? null,
     'variants:list': async () => {
       await refreshStaleness(session);
       return [...session.variants.values()].map(variantSummary);
@@ -98,6 +118,7 @@ export async function createEngineService(config: EngineConfig, emit: EmitEvent)
     },
     ...variantHandlers(session, changed),
     ...analysisHandlers(session, changed),
+    ...cocoHandlers(coco, changed),
     // Metrics-bearing calls: every variant scored under the requested protocol (session.scored*).
     'metrics:table': async (req) => metricsTable(session.dataset, session.dataset ? session.visibleScoredVariants(req.protocol) : [], req.protocol),
     'metrics:curves': async (req) => metricsCurves(session.dataset ? session.visibleScoredVariants(req.protocol) : [], req.variantIds),
@@ -156,23 +177,20 @@ export async function createEngineService(config: EngineConfig, emit: EmitEvent)
 
   async function resolveMedia(key: string): Promise<ResolvedMedia> {
     const parsed = parseMediaKey(key);
-    const dataset = session.dataset;
     if (parsed === null) throw new Error('malformed media key');
-    if (dataset === null || parsed.datasetId !== dataset.id) throw new Error('that dataset is not open');
-    if (parsed.kind === 'image') {
-      const file = path.resolve(dataset.imagesDir, parsed.relativePath);
-      // Only files inside the opened dataset's images folder, and only image types.
-      if (!isInsideFolder(file, dataset.imagesDir)) throw new Error('outside the dataset folder');
-      const type = IMAGE_TYPES[path.extname(file).toLowerCase()];
-      if (type === undefined) throw new Error('not an image file');
-      return { file, root: dataset.imagesDir, contentType: type };
+    const cocoOpen = coco.open;
+    if (cocoOpen !== null && parsed.kind === 'image' && parsed.datasetId === cocoOpen.id && cocoOpen.dataset.imagesDir !== null) {
+      return imageMedia(cocoOpen.dataset.imagesDir, parsed.relativePath);
     }
+    const dataset = session.dataset;
+    if (dataset === null || parsed.datasetId !== dataset.id) throw new Error('that dataset is not open');
+    if (parsed.kind === 'image') return imageMedia(dataset.imagesDir, parsed.relativePath);
     const out = await thumbnails.forMedia(parsed.index, parsed.size, parsed.overlay);
     return { file: out, root: config.cacheDir, contentType: 'image/jpeg' };
   }
 
   return {
-    handlers: syncedWithStore(handlers, session, changed),
+    handlers: syncedWithStore(handlers, session, coco, changed),
     resolveMedia,
     close: async () => {
       crops.close();
@@ -180,8 +198,23 @@ export async function createEngineService(config: EngineConfig, emit: EmitEvent)
       runs.cancelAll();
       await runs.idle();
       session.close();
+      coco.close();
     },
   };
+}
+
+/** An image of the open dataset: only files inside its images folder, and only image types. */
+function imageMedia(imagesDir: string, relativePath: string): ResolvedMedia {
+  const file = path.resolve(imagesDir, relativePath);
+  if (!isInsideFolder(file, imagesDir)) throw new Error('outside the dataset folder');
+  const type = IMAGE_TYPES[path.extname(file).toLowerCase()];
+  if (type === undefined) throw new Error('not an image file');
+  return { file, root: imagesDir, contentType: type };
+}
+
+function workspaceState(session: EngineSession, coco: CocoSession): WorkspaceState {
+  const open = coco.open;
+  return open !== null ? { dbPath: open.ws.file, dataset: open.summary } : session.workspaceState();
 }
 
 /**
@@ -189,12 +222,12 @@ export async function createEngineService(config: EngineConfig, emit: EmitEvent)
  * process stored shows at once, and the views and the analyses read the same runs. A change is
  * announced, so open views refetch.
  */
-function syncedWithStore(handlers: ApiHandlers, session: EngineSession, changed: (reason: string) => void): ApiHandlers {
+function syncedWithStore(handlers: ApiHandlers, session: EngineSession, coco: CocoSession, changed: (reason: string) => void): ApiHandlers {
   const wrapped: Partial<Record<Channel, (req: never) => Promise<unknown>>> = {};
   for (const channel of Object.keys(handlers) as Channel[]) {
     const handler = handlers[channel] as (req: never) => Promise<unknown>;
     wrapped[channel] = async (req: never) => {
-      if (session.syncWithStore()) changed('the workspace changed outside this window');
+      if (session.syncWithStore() || coco.syncWithStore()) changed('the workspace changed outside this window');
       return handler(req);
     };
   }
@@ -256,12 +289,17 @@ async function cropPrepareTarget(session: EngineSession): Promise<CropPrepareTar
   };
 }
 
-async function openInitialDataset(session: EngineSession, runs: RunManager, config: EngineConfig): Promise<void> {
+async function openInitialDataset(session: EngineSession, coco: CocoSession, runs: RunManager, config: EngineConfig): Promise<void> {
+  const openFolder = (dir: string) => {
+    const cocoLocation = detectCocoDataset(dir);
+    if (cocoLocation !== null) coco.openDataset(cocoLocation);
+    else session.openDatasetFolder(dir, false);
+  };
   if (config.datasetDir !== undefined) {
-    session.openDatasetFolder(config.datasetDir, false);
+    openFolder(config.datasetDir);
   } else {
     const last = session.lastDataset();
-    if (last !== null && !last.isDemo) session.openDatasetFolder(last.root, false);
+    if (last !== null && !last.isDemo) openFolder(last.root);
     else if (config.openDemoByDefault !== false) await openDemo(session, runs, config);
   }
   if (config.modelsDir !== undefined && session.dataset !== null) {

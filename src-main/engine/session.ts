@@ -109,6 +109,8 @@ export class EngineSession {
       warnings: warnings.slice(0, 50),
       gtRevision: truth.gtRevision,
       correctedInstanceCount: truth.correctedInstanceIds.length,
+      kind: 'mpii',
+      coco: null,
     };
     this.currentDataset = {
       id,
@@ -298,6 +300,15 @@ export class EngineSession {
 
   lastDataset(): LastDataset | null {
     return readLastDataset(this.config.dbPath);
+  }
+
+  /** Closes the dataset and its workspace (another kind of dataset, a COCO folder, is being opened). */
+  closeDataset(): void {
+    this.close();
+    this.currentDataset = null;
+    this.instanceIdList = [];
+    this.variants.clear();
+    this.evaluations.clear();
   }
 
   /** Closes the workspace; a pending refresh of stored rows is done first. Runs are stopped by the run manager. */

@@ -19,13 +19,13 @@
  * Pure: an evaluation in, plain rows out (fractions, not percent).
  */
 import type { CocoKeypointEvaluation, OksGroundTruth } from './coco-oks-eval.ts';
+import { COCO_ERROR_CLASSES, type CocoErrorClass } from '../core/types.ts';
 
 export const PCK_ALPHAS = [0.05, 0.1, 0.2] as const;
 export const KS_GOOD = 0.85;
 export const KS_OK = 0.5;
 export const KS_STRICT = 0.75;
-export const COCO_ERROR_CLASSES = ['good', 'jitter', 'inversion', 'swap', 'miss'] as const;
-export type CocoErrorClass = (typeof COCO_ERROR_CLASSES)[number];
+export { COCO_ERROR_CLASSES, type CocoErrorClass };
 
 export interface KeypointAnalysisRow {
   readonly name: string;
@@ -70,7 +70,7 @@ export function torsoKeypoints(names: readonly string[]): readonly [number, numb
 }
 
 /** KS of a predicted point against a GT point (one term of cocoeval.py:229). */
-function keypointSimilarity(dx: number, dy: number, sigma: number, area: number): number {
+export function keypointSimilarity(dx: number, dy: number, sigma: number, area: number): number {
   const s2 = sigma * 2;
   return Math.exp(-((dx * dx + dy * dy) / (s2 * s2) / (area + Number.EPSILON) / 2));
 }
@@ -132,7 +132,7 @@ export function analyzeCocoKeypoints(evaluation: CocoKeypointEvaluation, names: 
             if (rel < alpha) pckTorso[a]![k]!++;
           });
         }
-        classCount[COCO_ERROR_CLASSES.indexOf(classify(ks, k, pred, gt, image.gts, mirror, sigmas))]![k]!++;
+        classCount[COCO_ERROR_CLASSES.indexOf(classifyKeypoint(ks, k, pred, gt, image.gts, mirror, sigmas))]![k]!++;
       }
     }
   }
@@ -152,7 +152,8 @@ export function analyzeCocoKeypoints(evaluation: CocoKeypointEvaluation, names: 
   return { rows, persons, matchedPersons, torso };
 }
 
-function classify(
+/** The error class of keypoint k of a matched person whose KS is `ks` (the rules in this file's header). */
+export function classifyKeypoint(
   ks: number,
   k: number,
   pred: ArrayLike<number>,

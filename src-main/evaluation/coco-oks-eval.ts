@@ -17,6 +17,7 @@
  * Pure: plain data in, plain data out.
  */
 import { numpyPairwiseSum, numpySum } from './pairwise-sum.ts';
+import { COCO_STAT_NAMES, type CocoStatName } from '../core/types.ts';
 
 /** A ground-truth person as COCOeval sees it (cocoeval.py:107–111, 209–216). */
 export interface OksGroundTruth {
@@ -54,8 +55,7 @@ export interface CocoResultEntry {
   readonly bbox?: readonly number[] | undefined;
 }
 
-export const COCO_STAT_NAMES = ['AP', 'AP50', 'AP75', 'APm', 'APl', 'AR', 'AR50', 'AR75', 'ARm', 'ARl'] as const;
-export type CocoStatName = (typeof COCO_STAT_NAMES)[number];
+export { COCO_STAT_NAMES, type CocoStatName };
 /** The ten numbers of `_summarizeKps` (cocoeval.py:473–485), as fractions; −1 where pycocotools gives −1. */
 export type CocoKeypointStats = Readonly<Record<CocoStatName, number>>;
 

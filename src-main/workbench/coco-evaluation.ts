@@ -12,6 +12,7 @@ import { readRegularFileSync } from '../core/regular-file.ts';
 import { detectCocoDataset, openCocoDataset, type OpenedCocoDataset } from '../datasets/coco-dataset.ts';
 import { analyzeCocoKeypoints, type KeypointAnalysis } from '../evaluation/coco-keypoint-analysis.ts';
 import { cocoResultsToDetections, evaluateCocoKeypoints, type CocoKeypointStats } from '../evaluation/coco-oks-eval.ts';
+import { cocoPersonOutcomes, type CocoPersonOutcome } from '../evaluation/coco-person-outcomes.ts';
 import { keypointGroups, partitionStats, type PartitionInput } from '../evaluation/coco-partition-ap.ts';
 import { parseCocoResultsFile, type CocoResultsFile } from '../formats/coco-keypoints.ts';
 
@@ -35,6 +36,8 @@ export interface CocoEvaluationReport {
   /** pycocotools' stats (fractions; −1 where it gives −1). */
   readonly stats: CocoKeypointStats;
   readonly analysis: KeypointAnalysis;
+  /** Per GT person (the annotation file's keypoint-category order): match, OKS, KS and class per keypoint. */
+  readonly outcomes: readonly CocoPersonOutcome[];
   /** AP restricted to each single keypoint (KeypointPartitionMetric with one keypoint), or null when not computed. */
   readonly keypointStats: readonly CocoKeypointStats[] | null;
   /** face / arms / legs for COCO-17 names (none on other sets), or null when not computed. */
@@ -76,6 +79,7 @@ export function evaluateCocoResults(
   });
   const names = annotations.category.keypoints;
   const analysis = analyzeCocoKeypoints(evaluation, names, sigmas);
+  const outcomes = cocoPersonOutcomes(evaluation, annotations.annotations, names, sigmas);
   let keypointStats: CocoKeypointStats[] | null = null;
   let groups: CocoPartitionResult[] | null = null;
   if (options.partitions !== false) {
@@ -96,6 +100,7 @@ export function evaluateCocoResults(
     detections: results.results.length,
     stats: evaluation.stats,
     analysis,
+    outcomes,
     keypointStats,
     groups,
     warnings: [...results.warnings],

@@ -52,6 +52,8 @@ function dataset(n: number): DatasetState {
       warnings: [],
       gtRevision: 0,
       correctedInstanceCount: 0,
+      kind: 'mpii',
+      coco: null,
     },
   };
 }

@@ -1,0 +1,214 @@
+/**
+ * The engine's state for an open COCO-format keypoint dataset (issue 18): the annotation file read
+ * once, the workspace that keeps the results evaluated on it (store/coco-variants-repo.ts), and per
+ * variant the evaluation report — computed by the workbench function `posebench eval` calls
+ * (workbench/coco-evaluation.ts), so the app and the CLI print the same ten numbers and per-keypoint
+ * rows. Reports are made on first use and kept until the variant changes.
+ *
+ * COCO datasets have no corrections, runs or PCKh: the MPII session (session.ts) is closed while one
+ * is open, and the UI switches to the COCO views on `DatasetSummary.kind`.
+ */
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import type { CocoDatasetInfo, CocoVariantSummary, DatasetSummary } from '../../api/contract.ts';
+import { DEFAULT_PCKH_PROTOCOL } from '../../core/types.ts';
+import { PosebenchInputError, UserError } from '../../core/errors.ts';
+import { readRegularFileSync } from '../../core/regular-file.ts';
+import type { CocoDatasetLocation, OpenedCocoDataset } from '../../datasets/coco-dataset.ts';
+import { parseCocoResultsFile, type CocoResultRecord } from '../../formats/coco-keypoints.ts';
+import { cocoVariantKeys, listCocoVariants, putCocoVariant, removeCocoVariant, type CocoVariantRecord } from '../../store/coco-variants-repo.ts';
+import { workspacePathFor } from '../../store/workspace-path.ts';
+import { openWorkspace, type Workspace } from '../../store/workspace.ts';
+import { evaluateCocoResults, openCocoDataset, type CocoEvaluationReport } from '../../workbench/coco-evaluation.ts';
+
+export interface CocoVariantState {
+  readonly id: string;
+  readonly record: CocoVariantRecord;
+  report: CocoEvaluationReport | null;
+}
+
+export interface OpenCoco {
+  readonly id: string;
+  readonly dataset: OpenedCocoDataset;
+  readonly ws: Workspace;
+  readonly summary: DatasetSummary;
+  readonly variants: Map<string, CocoVariantState>;
+  /** What the workspace held when last read (cocoVariantKeys), to notice changes by other processes. */
+  storedKeys: string;
+}
+
+export class CocoSession {
+  private current: OpenCoco | null = null;
+
+  constructor(private readonly dbPath: string | undefined) {}
+
+  get open(): OpenCoco | null {
+    return this.current;
+  }
+
+  require(): OpenCoco {
+    if (this.current === null) throw new UserError('conflict', 'no COCO dataset is open: open a COCO keypoint folder first');
+    return this.current;
+  }
+
+  /** Reads the folder (a malformed one throws and leaves the open dataset alone), then switches to it. */
+  openDataset(location: CocoDatasetLocation): DatasetSummary {
+    const dataset = openCocoDataset(location);
+    const ws = openWorkspace(this.dbPath ?? workspacePathFor(dataset.root));
+    this.close();
+    const id = `c-${createHash('sha1').update(dataset.annotationFile).digest('hex').slice(0, 10)}`;
+    const summary = cocoSummary(id, dataset);
+    this.current = { id, dataset, ws, summary, variants: new Map(), storedKeys: '' };
+    this.syncWithStore();
+    return summary;
+  }
+
+  close(): void {
+    this.current?.ws.db.close();
+    this.current = null;
+  }
+
+  /** Reloads the variant list when another process (or window) changed it. Returns whether it changed. */
+  syncWithStore(): boolean {
+    const open = this.current;
+    if (open === null) return false;
+    const keys = cocoVariantKeys(open.ws, open.dataset.annotationFile);
+    if (keys === open.storedKeys) return false;
+    const previous = open.variants;
+    const next = new Map<string, CocoVariantState>();
+    for (const record of listCocoVariants(open.ws, open.dataset.annotationFile)) {
+      const id = `c${record.id}`;
+      const before = previous.get(id);
+      const same = before !== undefined && before.record.createdAt === record.createdAt && before.record.name === record.name;
+      next.set(id, same ? before : { id, record, report: null });
+    }
+    open.variants.clear();
+    for (const [id, state] of next) open.variants.set(id, state);
+    open.storedKeys = keys;
+    return true;
+  }
+
+  variantSummaries(): CocoVariantSummary[] {
+    return [...this.require().variants.values()].map(summaryOf);
+  }
+
+  requireVariant(id: string): CocoVariantState {
+    const variant = this.require().variants.get(id);
+    if (variant === undefined) throw new UserError('not-found', `unknown COCO variant ${JSON.stringify(id)}`);
+    return variant;
+  }
+
+  /** The variant's evaluation report (workbench/coco-evaluation.ts, as `posebench eval` prints it). */
+  report(variant: CocoVariantState): CocoEvaluationReport {
+    if (variant.report === null) {
+      const { record } = variant;
+      const results: CocoResultRecord[] = record.results.map((r, entry) => ({
+        imageId: r.image_id,
+        keypoints: r.keypoints,
+        score: r.score,
+        ...(r.bbox !== undefined ? { bbox: r.bbox } : {}),
+        entry,
+      }));
+      variant.report = evaluateCocoResults(this.require().dataset, record.sourcePath, { results, areaFromBbox: record.areaFromBbox, warnings: [] });
+    }
+    return variant.report;
+  }
+
+  /** Imports a COCO results file as a variant (a new name, or replacing the results of that name). */
+  importResults(file: string, name: string | undefined): { variant: CocoVariantState; message: string } {
+    const open = this.require();
+    const absolute = path.resolve(file);
+    let bytes: Buffer;
+    try {
+      bytes = readRegularFileSync(absolute, 'COCO results file');
+    } catch (error) {
+      if (error instanceof PosebenchInputError) throw error;
+      throw new PosebenchInputError({ file: absolute }, `cannot read file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    }
+    const parsed = parseCocoResultsFile(bytes.toString('utf8'), absolute, open.dataset.annotations);
+    const variantName = name?.trim() || path.basename(absolute, path.extname(absolute));
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const existing = [...open.variants.values()].find((v) => v.record.name === variantName);
+    if (existing !== undefined && existing.record.sourceSha256 === sha256) {
+      return { variant: existing, message: `${variantName}: the file is unchanged since its last import; its numbers are reused` };
+    }
+    const record = putCocoVariant(open.ws, {
+      annotationFile: open.dataset.annotationFile,
+      name: variantName,
+      kind: 'predictions',
+      sourcePath: absolute,
+      sourceSha256: sha256,
+      results: parsed.results.map((r) => ({
+        image_id: r.imageId,
+        keypoints: [...r.keypoints],
+        score: r.score,
+        ...(r.bbox !== undefined ? { bbox: [...r.bbox] } : {}),
+      })),
+      areaFromBbox: parsed.areaFromBbox,
+    });
+    this.syncWithStore();
+    const variant = this.requireVariant(`c${record.id}`);
+    const warnings =
+      parsed.warnings.length > 0 ? ` (${parsed.warnings.length} warning${parsed.warnings.length === 1 ? '' : 's'}: ${parsed.warnings[0]!.message})` : '';
+    return {
+      variant,
+      message:
+        existing !== undefined
+          ? `${variantName}: the file changed since its last import; its results were replaced${warnings}`
+          : `Imported ${variantName}${warnings}`,
+    };
+  }
+
+  removeVariant(id: string): string {
+    const variant = this.requireVariant(id);
+    removeCocoVariant(this.require().ws, variant.record.id);
+    this.syncWithStore();
+    return variant.record.name;
+  }
+}
+
+export function summaryOf(variant: CocoVariantState): CocoVariantSummary {
+  const { record } = variant;
+  return {
+    id: variant.id,
+    name: record.name,
+    kind: record.kind,
+    source: path.basename(record.sourcePath),
+    detections: record.results.length,
+    importedAt: record.createdAt,
+  };
+}
+
+function cocoSummary(id: string, dataset: OpenedCocoDataset): DatasetSummary {
+  const { annotations } = dataset;
+  const warnings = dataset.warnings.map((w) => w.message);
+  const counted = annotations.annotations.filter((a) => !a.iscrowd && a.numKeypoints > 0).length;
+  const coco: CocoDatasetInfo = {
+    annotationFile: dataset.annotationFile,
+    category: annotations.category.name,
+    keypoints: annotations.category.keypoints,
+    skeleton: annotations.category.skeleton.map(([a, b]) => [a - 1, b - 1] as const),
+    sigmas: [...dataset.sigmas],
+    sigmaSource: dataset.sigmaSource,
+    hasImages: dataset.imagesDir !== null,
+    countedPersons: counted,
+    crowdRegions: annotations.annotations.filter((a) => a.iscrowd).length,
+  };
+  return {
+    id,
+    name: path.basename(dataset.root),
+    root: dataset.root,
+    isDemo: false,
+    personCount: annotations.annotations.length,
+    imageCount: annotations.images.length,
+    missingImageCount: 0,
+    // PCKh does not apply; the field keeps the MPII default for hosts that read it regardless.
+    protocol: DEFAULT_PCKH_PROTOCOL,
+    warningCount: warnings.length,
+    warnings: warnings.slice(0, 50),
+    gtRevision: 0,
+    correctedInstanceCount: 0,
+    kind: 'coco',
+    coco,
+  };
+}

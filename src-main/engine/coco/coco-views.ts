@@ -1,0 +1,168 @@
+/**
+ * The COCO views' answers (Metrics, Browse/Failures by keypoint, the image viewer), read off the
+ * variants' evaluation reports (workbench/coco-evaluation.ts): the engine only reshapes them. Numbers
+ * stay fractions; pycocotools' −1 ("no GT in this area range") becomes null.
+ */
+import type { CocoImageDetail, CocoMetricsView, CocoPersonItem, CocoPersonsList, CocoVariantMetrics } from '../../api/contract.ts';
+import { mediaKey } from '../../api/contract.ts';
+import { COCO_ERROR_CLASSES, COCO_STAT_NAMES, type CocoErrorClass, type CocoStatName } from '../../core/types.ts';
+import { PCK_ALPHAS } from '../../evaluation/coco-keypoint-analysis.ts';
+import type { CocoKeypointStats } from '../../evaluation/coco-oks-eval.ts';
+import type { CocoPersonOutcome } from '../../evaluation/coco-person-outcomes.ts';
+import { summaryOf, type CocoSession } from './coco-session.ts';
+
+const statOrNull = (value: number | undefined): number | null => (value === undefined || value < 0 ? null : value);
+
+function statsOf(stats: CocoKeypointStats): Record<CocoStatName, number | null> {
+  return Object.fromEntries(COCO_STAT_NAMES.map((name) => [name, statOrNull(stats[name])])) as Record<CocoStatName, number | null>;
+}
+
+export function cocoMetrics(session: CocoSession): CocoMetricsView {
+  const open = session.require();
+  const variants: CocoVariantMetrics[] = [...open.variants.values()].map((variant) => {
+    const report = session.report(variant);
+    return {
+      variant: summaryOf(variant),
+      stats: statsOf(report.stats),
+      matchedPersons: report.analysis.matchedPersons,
+      keypoints: report.analysis.rows.map((row, k) => ({
+        name: row.name,
+        count: row.count,
+        oksAcc50: row.oksAcc50,
+        oksAcc75: row.oksAcc75,
+        pckBbox: row.pckBbox,
+        pckTorso: row.pckTorso,
+        meanErrorBbox: row.meanErrorBbox,
+        classes: row.classes,
+        ap: statOrNull(report.keypointStats?.[k]?.AP),
+      })),
+      groups: (report.groups ?? []).map((group) => ({ name: group.name, keypoints: group.keypoints, ap: statOrNull(group.stats.AP) })),
+    };
+  });
+  return { keypoints: open.dataset.annotations.category.keypoints, persons: open.summary.coco?.countedPersons ?? 0, pckAlphas: [...PCK_ALPHAS], variants };
+}
+
+export interface CocoPersonsQuery {
+  readonly variantId?: string | undefined;
+  readonly keypoint?: number | undefined;
+  readonly order: 'file' | 'worst';
+  readonly errorClass?: CocoErrorClass | undefined;
+  readonly offset: number;
+  readonly limit: number;
+}
+
+/**
+ * GT persons, optionally with one variant's outcome: all of them in file order, or worst first — the
+ * lowest KS of `keypoint` (the lowest OKS without one), persons the variant missed before any matched
+ * one, and persons that do not count (crowd, no labelled keypoint, keypoint unlabelled) last.
+ */
+export function cocoPersons(session: CocoSession, query: CocoPersonsQuery): CocoPersonsList {
+  const open = session.require();
+  const { annotations } = open.dataset;
+  const K = annotations.category.keypoints.length;
+  const keypoint = query.keypoint;
+  if (keypoint !== undefined && keypoint >= K) throw new RangeError(`keypoint ${keypoint} is out of range (the dataset has ${K})`);
+  const outcomes = query.variantId !== undefined ? session.report(session.requireVariant(query.variantId)).outcomes : null;
+  const fileNames = new Map(annotations.images.map((im) => [im.id, im.fileName]));
+  const classOf = (outcome: CocoPersonOutcome | undefined, k: number): CocoErrorClass | null => {
+    const c = outcome?.classes[k] ?? -1;
+    return c >= 0 ? COCO_ERROR_CLASSES[c]! : null;
+  };
+
+  let indices = annotations.annotations.map((_, i) => i);
+  if (query.errorClass !== undefined && outcomes !== null) {
+    const wanted = COCO_ERROR_CLASSES.indexOf(query.errorClass);
+    indices = indices.filter((i) => {
+      const classes = outcomes[i]!.classes;
+      return keypoint !== undefined ? classes[keypoint] === wanted : classes.includes(wanted);
+    });
+  }
+  if (query.order === 'worst' && outcomes !== null) {
+    const key = (i: number): number => {
+      const person = annotations.annotations[i]!;
+      const outcome = outcomes[i]!;
+      if (outcome.ignored) return Infinity;
+      if (keypoint !== undefined) {
+        if (!(person.keypoints[3 * keypoint + 2]! > 0)) return Infinity;
+        return outcome.detection === null ? -1 : outcome.ks[keypoint]!;
+      }
+      return outcome.detection === null ? -1 : outcome.oks!;
+    };
+    const keys = new Float64Array(annotations.annotations.length);
+    for (const i of indices) keys[i] = key(i);
+    indices.sort((a, b) => keys[a]! - keys[b]! || a - b);
+  }
+  const items: CocoPersonItem[] = indices.slice(query.offset, query.offset + query.limit).map((i) => {
+    const person = annotations.annotations[i]!;
+    const outcome = outcomes?.[i];
+    const fileName = fileNames.get(person.imageId) ?? '';
+    const ks = keypoint !== undefined ? outcome?.ks[keypoint] : undefined;
+    return {
+      index: i,
+      annotationId: person.id,
+      imageId: person.imageId,
+      fileName,
+      imageKey: open.dataset.imagesDir !== null && fileName !== '' ? mediaKey.image(open.id, fileName) : null,
+      bbox: person.bbox,
+      iscrowd: person.iscrowd,
+      numKeypoints: person.numKeypoints,
+      oks: outcome?.oks ?? null,
+      ks: ks !== undefined && !Number.isNaN(ks) ? ks : null,
+      errorClass: keypoint !== undefined ? classOf(outcome, keypoint) : null,
+    };
+  });
+  return { total: indices.length, items };
+}
+
+/** One image: its GT persons (crowd regions included) and each asked variant's detections with their matches. */
+export function cocoImage(session: CocoSession, imageId: number, variantIds: readonly string[]): CocoImageDetail {
+  const open = session.require();
+  const { annotations } = open.dataset;
+  const image = annotations.images.find((im) => im.id === imageId);
+  if (image === undefined) throw new RangeError(`image ${imageId} is not in ${annotations.file}`);
+  const personIndices: number[] = [];
+  annotations.annotations.forEach((a, i) => {
+    if (a.imageId === imageId) personIndices.push(i);
+  });
+  const persons = personIndices.map((i) => {
+    const a = annotations.annotations[i]!;
+    return { index: i, annotationId: a.id, bbox: a.bbox, iscrowd: a.iscrowd, area: a.area, numKeypoints: a.numKeypoints, keypoints: a.keypoints };
+  });
+  const variants = variantIds.map((variantId) => {
+    const variant = session.requireVariant(variantId);
+    const report = session.report(variant);
+    // detection id (1-based results entry, coco.py:358) → the GT person it matched
+    const matchOf = new Map<number, { index: number; oks: number | null }>();
+    for (const i of personIndices) {
+      const outcome = report.outcomes[i]!;
+      if (outcome.detection !== null) matchOf.set(outcome.detection.id, { index: i, oks: outcome.oks });
+    }
+    const entries = variant.record.results.map((r, entry) => ({ r, entry })).filter(({ r }) => r.image_id === imageId);
+    entries.sort((a, b) => b.r.score - a.r.score || a.entry - b.entry);
+    return {
+      variantId,
+      name: variant.record.name,
+      detections: entries.map(({ r, entry }) => {
+        const match = matchOf.get(entry + 1);
+        return { keypoints: r.keypoints, score: r.score, matchedIndex: match?.index ?? null, oks: match?.oks ?? null };
+      }),
+      persons: personIndices.map((i) => {
+        const outcome = report.outcomes[i]!;
+        return {
+          index: i,
+          ks: Array.from(outcome.ks, (v) => (Number.isNaN(v) ? null : v)),
+          classes: Array.from(outcome.classes, (c) => (c >= 0 ? COCO_ERROR_CLASSES[c]! : null)),
+        };
+      }),
+    };
+  });
+  return {
+    imageId,
+    fileName: image.fileName,
+    imageKey: open.dataset.imagesDir !== null ? mediaKey.image(open.id, image.fileName) : null,
+    width: image.width,
+    height: image.height,
+    persons,
+    variants,
+  };
+}

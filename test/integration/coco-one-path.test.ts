@@ -1,0 +1,143 @@
+/**
+ * Issue 18: a COCO keypoint folder in the app (the engine behind both UI hosts) gives the numbers
+ * `posebench eval` prints — the ten pycocotools stats, every per-keypoint column, the group APs —
+ * because both call workbench/coco-evaluation.ts. Compared on the 4-image fixture with two results
+ * files (a miss, a false positive, score ties), then: the per-person marks Browse and the image viewer
+ * show add up to the per-keypoint shares, results survive an engine restart (stored in the workspace),
+ * re-importing an unchanged file reuses it, removing works, and opening an MPII folder leaves COCO.
+ */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COCO_ERROR_CLASSES, COCO_STAT_NAMES, type Channel, type RequestInput, type Response } from '../../src-main/api/contract.ts';
+import { parseRequest } from '../../src-main/api/request-schemas.ts';
+import { ensureDemo } from '../../src-main/demo/ensure-demo.ts';
+import type { EngineService } from '../../src-main/engine/engine-server.ts';
+import { createEngineService } from '../../src-main/engine/engine-service.ts';
+import { perturbedResults, type GtAnnotation } from '../support/coco-perturbed-results.ts';
+import { runPosebench } from '../support/run-cli.ts';
+import { HAS_SHARED, PROJECT_ROOT, sharedPath } from '../support/shared-fixtures.ts';
+
+if (!HAS_SHARED) console.warn('[skip] COCO in the app vs the CLI: ../shared is absent (a fresh clone has none): it holds the COCO fixture');
+
+interface CliReport {
+  variant: string;
+  metrics: Record<string, number | null>;
+  per_keypoint: Record<string, number | string | null>[];
+  groups: { name: string; AP: number | null }[];
+}
+
+const pct = (v: number | null): number | null => (v === null ? null : 100 * v);
+
+describe.skipIf(!HAS_SHARED)('COCO in the app: the numbers of posebench eval, per person and after a restart', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'posebench-coco-app-'));
+  const dataset = path.join(dir, 'coco');
+  const db = path.join(dir, 'ws.sqlite');
+  let service: EngineService | null = null;
+  const files = [path.join(dir, 'noisy-3px.json'), path.join(dir, 'noisy-12px.json')];
+
+  const start = async (): Promise<EngineService> =>
+    createEngineService({ dbPath: db, datasetDir: dataset, projectRoot: PROJECT_ROOT, cacheDir: path.join(dir, 'cache') }, () => undefined);
+  async function call<C extends Channel>(channel: C, request: RequestInput<C>): Promise<Response<C>> {
+    const handler = service!.handlers[channel] as (req: unknown) => Promise<Response<C>>;
+    return handler(parseRequest(channel, request));
+  }
+
+  beforeAll(async () => {
+    cpSync(sharedPath('fixtures', 'coco'), dataset, { recursive: true });
+    const gt = JSON.parse(readFileSync(path.join(dataset, 'annotations', 'test_coco.json'), 'utf8')) as { annotations: GtAnnotation[] };
+    writeFileSync(files[0]!, JSON.stringify(perturbedResults(gt, 1, 3)));
+    writeFileSync(files[1]!, JSON.stringify(perturbedResults(gt, 2, 12)));
+    service = await start();
+  }, 60_000);
+  afterAll(async () => {
+    await service?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('opens as a COCO dataset and shows the CLI numbers bit for bit', { timeout: 60_000 }, async () => {
+    const state = await call('workspace:get', {});
+    expect(state.dataset?.kind).toBe('coco');
+    expect(state.dataset?.coco?.keypoints.length).toBe(17);
+    expect(state.dataset?.imageCount).toBe(4);
+    for (const file of files) expect((await call('coco:importResults', { file })).message).toMatch(/^Imported/);
+
+    const cli = await runPosebench(['eval', '--dataset', dataset, '--predictions', files[0]!, '--predictions', files[1]!, '--format', 'json']);
+    expect(cli.code, cli.stderr).toBe(0);
+    const cliVariants = (JSON.parse(cli.stdout) as { variants: CliReport[] }).variants;
+    const app = await call('coco:metrics', {});
+    expect(app.variants.map((v) => v.variant.name)).toEqual(cliVariants.map((v) => v.variant));
+    for (const [i, variant] of app.variants.entries()) {
+      const want = cliVariants[i]!;
+      for (const name of COCO_STAT_NAMES) expect(pct(variant.stats[name]), name).toBe(want.metrics[name]);
+      variant.keypoints.forEach((row, k) => {
+        const cliRow = want.per_keypoint[k]!;
+        expect(row.name).toBe(cliRow['name']);
+        expect(row.count).toBe(cliRow['count']);
+        expect(pct(row.oksAcc50)).toBe(cliRow['oks_acc_50']);
+        expect(pct(row.oksAcc75)).toBe(cliRow['oks_acc_75']);
+        expect(row.pckBbox.map(pct)).toEqual([cliRow['pck_bbox_0_05'], cliRow['pck_bbox_0_1'], cliRow['pck_bbox_0_2']]);
+        expect(row.pckTorso.map(pct)).toEqual([cliRow['pck_torso_0_05'], cliRow['pck_torso_0_1'], cliRow['pck_torso_0_2']]);
+        expect(row.meanErrorBbox).toBe(cliRow['mean_error_bbox']);
+        for (const c of COCO_ERROR_CLASSES) expect(pct(row.classes[c])).toBe(cliRow[c]);
+        expect(pct(row.ap)).toBe(cliRow['ap']);
+      });
+      expect(variant.groups.map((g) => [g.name, pct(g.ap)])).toEqual(want.groups.map((g) => [g.name, g.AP]));
+    }
+    // the two variants differ (the 12 px one is worse), so agreement above is not agreement on a constant
+    expect(app.variants[1]!.stats.AP!).toBeLessThan(app.variants[0]!.stats.AP!);
+  });
+
+  it("Browse's per-person classes add up to the per-keypoint shares; worst first is KS order", { timeout: 60_000 }, async () => {
+    const metrics = await call('coco:metrics', {});
+    const variant = metrics.variants[1]!;
+    for (const [k, row] of variant.keypoints.entries()) {
+      const all = await call('coco:persons', { variantId: variant.variant.id, keypoint: k, order: 'worst', limit: 5000 });
+      for (const c of COCO_ERROR_CLASSES) {
+        const counted = all.items.filter((p) => p.errorClass === c).length;
+        expect(counted / row.count, `${row.name} ${c}`).toBeCloseTo(row.classes[c] ?? 0, 12);
+        const filtered = await call('coco:persons', { variantId: variant.variant.id, keypoint: k, errorClass: c, limit: 5000 });
+        expect(filtered.total).toBe(counted);
+      }
+      const ks = all.items.map((p) => p.ks).filter((v): v is number => v !== null);
+      expect(ks).toEqual([...ks].sort((a, b) => a - b));
+    }
+    // the missed person (entry 2 of the GT) comes first, worst first by OKS
+    const byOks = await call('coco:persons', { variantId: variant.variant.id, order: 'worst' });
+    expect(byOks.items[0]!.index).toBe(2);
+    expect(byOks.items[0]!.oks).toBeNull();
+
+    // the image viewer: detections in score order, each matched person's OKS as Browse gives it
+    const first = byOks.items.find((p) => p.oks !== null)!;
+    const image = await call('coco:image', { imageId: first.imageId, variantIds: [variant.variant.id] });
+    const detections = image.variants[0]!.detections;
+    expect(detections.map((d) => d.score)).toEqual([...detections.map((d) => d.score)].sort((a, b) => b - a));
+    expect(detections.find((d) => d.matchedIndex === first.index)?.oks).toBe(first.oks);
+    expect(image.imageKey).toMatch(/^img\//);
+    const media = await service!.resolveMedia(image.imageKey!);
+    expect(media.contentType).toBe('image/jpeg');
+  });
+
+  it('keeps the results across an engine restart; an unchanged re-import is reused; remove; MPII leaves COCO', { timeout: 120_000 }, async () => {
+    const before = await call('coco:metrics', {});
+    await service!.close();
+    service = await start();
+    const after = await call('coco:metrics', {});
+    expect(after).toEqual(before);
+    expect((await call('coco:importResults', { file: files[0]! })).message).toMatch(/unchanged/);
+
+    const removed = await call('coco:removeVariant', { variantId: after.variants[0]!.variant.id });
+    expect(removed.message).toMatch(/noisy-3px/);
+    expect((await call('coco:variants', {})).map((v) => v.name)).toEqual(['noisy-12px']);
+    await expect(call('coco:persons', { variantId: after.variants[0]!.variant.id })).rejects.toThrow(/unknown COCO variant/);
+
+    const demo = await ensureDemo(PROJECT_ROOT);
+    const mpii = await call('workspace:open', { datasetDir: demo.datasetDir });
+    expect(mpii.dataset?.kind).toBe('mpii');
+    await expect(call('coco:metrics', {})).rejects.toThrow(/no COCO dataset is open/);
+    const back = await call('workspace:open', { datasetDir: dataset });
+    expect(back.dataset?.kind).toBe('coco');
+    expect((await call('coco:variants', {})).map((v) => v.name)).toEqual(['noisy-12px']);
+  });
+});
