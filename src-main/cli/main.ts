@@ -20,6 +20,10 @@ Usage:
                  [--ci [--bootstrap B] [--seed S]]  95 % paired-bootstrap interval of every column ("ci" in json)
                  [--no-crop-cache]           decode and crop every image again (default: reuse cached crops)
   posebench eval --demo                     every demo model on the embedded demo dataset
+  posebench eval --dataset COCO_DIR (--predictions RESULTS.json ... | --model FILE.onnx ... [--bbox-file DETS.json [--bbox-score-thr T]])
+                 [--name NAME ...] [--format table|json|csv] [--no-partition-ap]
+                                            COCO keypoints: OKS AP/AR as pycocotools, per-keypoint answers; --model runs
+                                            top-down as mmpose (GT boxes, or the person boxes of --bbox-file), OKS-NMS 0.9
   posebench prepare (--dataset DIR | --demo) (--model FILE.onnx ... | --input WxH ...) [--db FILE] [--format table|json]
                                             crop every person ahead of eval: runs then decode no image
   posebench inspect MODEL.onnx [--format json|table]

@@ -1,25 +1,40 @@
 /**
- * Runs an ONNX pose model over a COCO keypoint folder, top-down with the GT boxes (mmpose's default
- * COCO evaluation without a detection file): every non-crowd person with labelled keypoints is
- * cropped as mmpose 1.x does (inference/preprocess/coco-box.ts), run on one thread, decoded by the
- * same decoders (and flip test) as MPII runs, mapped back to image pixels, and rescored as mmpose's
- * CocoMetric does (score_mode 'bbox_keypoint'): box score (1 for a GT box) × the mean of the keypoint
- * scores above keypoint_score_thr 0.2 (0 when none is) — here in float64, where mmpose adds float32
- * numpy scores, so only near-equal scores could order differently. No OKS-NMS: GT boxes are one per
- * person (mmpose's CocoMetric runs oks_nms at 0.9 by default even then, which only merges two
- * persons whose predictions have OKS > 0.9). The results are COCO results, evaluated like an
- * imported file.
+ * Runs an ONNX pose model over a COCO keypoint folder top-down, as mmpose 1.x evaluates COCO, with
+ * either the GT boxes (the default, mmpose without a `bbox_file`) or a person-detection file
+ * (`--bbox-file`, mmpose's `bbox_file`: formats/coco-detections.ts):
+ *
+ *  - boxes: GT — every non-crowd person with labelled keypoints (`_is_valid_instance`), its box
+ *    clipped to the image; detected — every person box of the file, not clipped
+ *    (inference/preprocess/coco-box.ts has both crops: centre/scale with padding 1.25 and the model's
+ *    aspect ratio); run on one thread, decoded by the same decoders (and flip test) as MPII runs,
+ *    mapped back to image pixels;
+ *  - rescoring as mmpose's CocoMetric (`score_mode='bbox_keypoint'`, `keypoint_score_thr=0.2`,
+ *    mmpose/evaluation/metrics/coco_metric.py:465–475 at mmpose 1.3.2): box score (1 for a GT box,
+ *    the detector's float32 score otherwise) × the mean of the keypoint scores above 0.2 (0 when none
+ *    is), in float32 as mmpose's numpy scalars;
+ *  - OKS-NMS per image (`nms_mode='oks_nms'`, `nms_thr=0.9`, coco_metric.py:476–485 — mmpose runs it
+ *    whatever the boxes are) with the category's σ and, as area, the crop's prod(bbox_scale)
+ *    (coco_metric.py:242–244: the padded, aspect-fixed scale): evaluation/oks-nms.ts;
+ *  - the results as mmpose writes them (`results2json`, coco_metric.py:507–546): per image in keep
+ *    order, images in the order their first box comes (GT: the annotation file's images; detections:
+ *    the detection file), each with the box it came from (`bbox`, xywh of the float32 xyxy box,
+ *    topdown.py:170 → coco_metric.py:221–223, 539–540), so pycocotools' loadRes takes every
+ *    detection's area from its box (coco.py:331–340). Evaluated like an imported file.
  *
  * Sequential and in process (no worker pool, no crop cache, nothing stored): the MPII run machinery
- * (workbench/run-variants.ts) is keyed to MPII persons. `--bbox-file` (detected boxes) is not here yet.
+ * (workbench/run-variants.ts) is keyed to MPII persons.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { PosebenchInputError } from '../core/errors.ts';
 import type { OpenedCocoDataset } from '../datasets/coco-dataset.ts';
+import { OKS_NMS_THRESHOLD, oksNms } from '../evaluation/oks-nms.ts';
+import type { CocoDetectionBox } from '../formats/coco-detections.ts';
 import type { CocoResultRecord } from '../formats/coco-keypoints.ts';
 import { decodeOutputs, type DecodedKeypoints } from '../inference/decoders/index.ts';
 import { decodeWithFlipTest, flipNchwHorizontally } from '../inference/flip-test.ts';
-import { cocoBoxCropTransform } from '../inference/preprocess/coco-box.ts';
+import { cocoBoxCropTransform, cocoDetectedBoxCropTransform } from '../inference/preprocess/coco-box.ts';
+import type { CropInputSize, CropTransform } from '../inference/preprocess/crop-transform.ts';
 import { toNchwFloat32 } from '../inference/preprocess/normalize-input.ts';
 import { warpAffineBilinear } from '../inference/preprocess/warp-affine.ts';
 import { decodeImageRgb } from '../inference/runtime/image-decode.ts';
@@ -30,28 +45,111 @@ import { ModelSession } from '../inference/runtime/onnx-session.ts';
 /** mmpose CocoMetric's keypoint_score_thr for rescoring. */
 export const RESCORE_KEYPOINT_THRESHOLD = 0.2;
 
-export interface CocoModelRun {
-  readonly model: string;
-  readonly results: CocoResultRecord[];
-  /** Persons that could not be run (image missing or undecodable, degenerate box), with the reason. */
-  readonly failed: { readonly annotationId: number; readonly image: string; readonly reason: string }[];
-  readonly persons: number;
+/** Where a result's box came from. */
+export type CocoRunBox = { readonly kind: 'gt'; readonly annotationId: number } | { readonly kind: 'detection'; readonly entry: number };
+
+export function describeRunBox(box: CocoRunBox): string {
+  return box.kind === 'gt' ? `annotation ${box.annotationId}` : `detection [${box.entry}]`;
 }
 
-/** mmpose's rescoring: box score × mean of keypoint scores above the threshold (0 when none). */
+export interface CocoModelRun {
+  readonly model: string;
+  /** COCO results (each with its `bbox`), after OKS-NMS, in mmpose's order. */
+  readonly results: CocoResultRecord[];
+  /** The box of each result (same index). */
+  readonly resultBoxes: CocoRunBox[];
+  /** Boxes that could not be run (image undecodable, degenerate box), with the reason. */
+  readonly failed: { readonly box: CocoRunBox; readonly image: string; readonly reason: string }[];
+  /** Images with boxes whose file is not in the image folder, and how many boxes each had. */
+  readonly missingImages: { readonly image: string; readonly boxes: number }[];
+  /** Boxes to run (GT persons or detected person boxes). */
+  readonly persons: number;
+  readonly boxSource: 'gt' | 'detections';
+  /** Instances before OKS-NMS (boxes run) and after. */
+  readonly nms: { readonly before: number; readonly kept: number };
+}
+
+/**
+ * mmpose's rescoring (coco_metric.py:465–475): box score × mean of keypoint scores above the
+ * threshold (0 when none is), in float32 as numpy adds, divides and multiplies np.float32 scalars.
+ */
 export function rescore(keypointScores: readonly number[], boxScore: number): number {
+  const f = Math.fround;
   let sum = 0,
     count = 0;
   for (const s of keypointScores) {
     if (s > RESCORE_KEYPOINT_THRESHOLD) {
-      sum += s;
+      sum = f(sum + f(s));
       count++;
     }
   }
-  return (count > 0 ? sum / count : 0) * boxScore;
+  return f((count > 0 ? f(sum / count) : 0) * f(boxScore));
 }
 
-export async function runCocoModel(dataset: OpenedCocoDataset, modelFile: string, onProgress?: (done: number, total: number) => void): Promise<CocoModelRun> {
+export interface CocoModelRunOptions {
+  /** Detected person boxes (formats/coco-detections.ts), file order; GT boxes when absent. */
+  readonly detections?: readonly CocoDetectionBox[];
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+interface BoxJob {
+  readonly box: CocoRunBox;
+  readonly bbox: readonly [number, number, number, number];
+  /** float32 box score (1 for a GT box). */
+  readonly score: number;
+}
+
+/**
+ * The xywh box mmpose writes with each result: `bbox_xyxy2xywh` of the float32 xyxy box the crop was
+ * made from (GT: clipped to the image, base_coco_style_dataset.py:284–290; detected: x2 = x + w
+ * unclipped, lines 453–455).
+ */
+export function mmposeResultBox(
+  bbox: readonly [number, number, number, number],
+  kind: CocoRunBox['kind'],
+  imageWidth: number,
+  imageHeight: number,
+): [number, number, number, number] {
+  const f = Math.fround;
+  let x1: number, y1: number, x2: number, y2: number;
+  if (kind === 'gt') {
+    const clip = (v: number, hi: number): number => Math.min(Math.max(v, 0), hi);
+    x1 = f(clip(bbox[0], imageWidth - 1));
+    y1 = f(clip(bbox[1], imageHeight - 1));
+    x2 = f(clip(bbox[0] + bbox[2], imageWidth - 1));
+    y2 = f(clip(bbox[1] + bbox[3], imageHeight - 1));
+  } else {
+    x1 = f(bbox[0]);
+    y1 = f(bbox[1]);
+    x2 = f(x1 + f(bbox[2]));
+    y2 = f(y1 + f(bbox[3]));
+  }
+  return [x1, y1, f(x2 - x1), f(y2 - y1)];
+}
+
+/** Boxes per image, images in the order their first box comes. */
+function boxJobs(dataset: OpenedCocoDataset, detections: readonly CocoDetectionBox[] | undefined): Map<number, BoxJob[]> {
+  const byImage = new Map<number, BoxJob[]>();
+  const add = (imageId: number, job: BoxJob): void => {
+    const list = byImage.get(imageId);
+    if (list === undefined) byImage.set(imageId, [job]);
+    else list.push(job);
+  };
+  if (detections === undefined) {
+    // images in the annotation file's order (mmpose: coco.getImgIds()), persons in file order
+    const order = new Map(dataset.annotations.images.map((im, i) => [im.id, i]));
+    const persons = dataset.annotations.annotations
+      .filter((a) => !a.iscrowd && a.numKeypoints > 0)
+      .map((a, i) => ({ a, i }))
+      .sort((p, q) => order.get(p.a.imageId)! - order.get(q.a.imageId)! || p.i - q.i);
+    for (const { a } of persons) add(a.imageId, { box: { kind: 'gt', annotationId: a.id }, bbox: a.bbox, score: 1 });
+  } else {
+    for (const d of detections) add(d.imageId, { box: { kind: 'detection', entry: d.entry }, bbox: d.bbox, score: Math.fround(d.score) });
+  }
+  return byImage;
+}
+
+export async function runCocoModel(dataset: OpenedCocoDataset, modelFile: string, options: CocoModelRunOptions = {}): Promise<CocoModelRun> {
   const names = dataset.annotations.category.keypoints;
   if (dataset.imagesDir === null) {
     throw new PosebenchInputError({ file: dataset.root }, 'running a model needs the image folder (val2017/ or images/), which this dataset does not have');
@@ -75,29 +173,39 @@ export async function runCocoModel(dataset: OpenedCocoDataset, modelFile: string
       );
     }
     const { flipTest, ...decodeOptions } = info.decoder;
-    const input = { width: info.input.width, height: info.input.height };
-    const persons = dataset.annotations.annotations.filter((a) => !a.iscrowd && a.numKeypoints > 0);
-    const byImage = new Map<number, typeof persons>();
-    for (const p of persons) byImage.set(p.imageId, [...(byImage.get(p.imageId) ?? []), p]);
+    const input: CropInputSize = { width: info.input.width, height: info.input.height };
+    const imagesById = new Map(dataset.annotations.images.map((im) => [im.id, im]));
+    const jobs = boxJobs(dataset, options.detections);
+    let total = 0;
+    for (const group of jobs.values()) total += group.length;
     const results: CocoResultRecord[] = [];
-    const failed: { annotationId: number; image: string; reason: string }[] = [];
-    let done = 0;
-    for (const image of dataset.annotations.images) {
-      const group = byImage.get(image.id);
-      if (group === undefined) continue;
+    const resultBoxes: CocoRunBox[] = [];
+    const failed: { box: CocoRunBox; image: string; reason: string }[] = [];
+    const missingImages: { image: string; boxes: number }[] = [];
+    let done = 0,
+      before = 0;
+    for (const [imageId, group] of jobs) {
+      const image = imagesById.get(imageId)!;
       const file = path.join(dataset.imagesDir, image.fileName);
+      if (!existsSync(file)) {
+        missingImages.push({ image: image.fileName, boxes: group.length });
+        done += group.length;
+        continue;
+      }
       let decoded: Awaited<ReturnType<typeof decodeImageRgb>>;
       try {
         decoded = await decodeImageRgb(file);
       } catch (error) {
-        for (const p of group) failed.push({ annotationId: p.id, image: image.fileName, reason: error instanceof Error ? error.message : String(error) });
+        for (const job of group) failed.push({ box: job.box, image: image.fileName, reason: error instanceof Error ? error.message : String(error) });
         done += group.length;
         continue;
       }
       const source = { data: decoded.data, width: decoded.width, height: decoded.height, channels: 3 as const };
-      for (const person of group) {
+      const instances: { result: Omit<CocoResultRecord, 'entry'>; box: CocoRunBox; area: number }[] = [];
+      for (const job of group) {
         try {
-          const transform = cocoBoxCropTransform(person.bbox, decoded.width, decoded.height, input);
+          const transform: CropTransform =
+            job.box.kind === 'gt' ? cocoBoxCropTransform(job.bbox, decoded.width, decoded.height, input) : cocoDetectedBoxCropTransform(job.bbox, input);
           const crop = warpAffineBilinear(source, transform, input.width, input.height);
           const tensor = toNchwFloat32(crop, input.width, input.height, info.input);
           const outputs = await session.run(tensor);
@@ -115,16 +223,46 @@ export async function runCocoModel(dataset: OpenedCocoDataset, modelFile: string
             values.push(kp.x, kp.y, kp.score);
             scores.push(kp.score);
           }
-          results.push({ imageId: image.id, keypoints: values, score: rescore(scores, 1), entry: results.length });
+          instances.push({
+            result: {
+              imageId,
+              keypoints: values,
+              score: rescore(scores, job.score),
+              bbox: mmposeResultBox(job.bbox, job.box.kind, decoded.width, decoded.height),
+            },
+            box: job.box,
+            // np.prod(bbox_scales) of the float32 scale
+            area: Math.fround(transform.sideX * transform.sideY),
+          });
         } catch (error) {
           if (error instanceof PosebenchInputError) throw error;
-          failed.push({ annotationId: person.id, image: image.fileName, reason: error instanceof Error ? error.message : String(error) });
+          failed.push({ box: job.box, image: image.fileName, reason: error instanceof Error ? error.message : String(error) });
         }
         done++;
-        onProgress?.(done, persons.length);
+        options.onProgress?.(done, total);
+      }
+      before += instances.length;
+      const keep = oksNms(
+        instances.map((inst) => ({ keypoints: inst.result.keypoints, area: inst.area, score: inst.result.score })),
+        dataset.sigmas,
+        OKS_NMS_THRESHOLD,
+      );
+      for (const i of keep) {
+        const inst = instances[i]!;
+        results.push({ ...inst.result, entry: results.length });
+        resultBoxes.push(inst.box);
       }
     }
-    return { model: info.name, results, failed, persons: persons.length };
+    return {
+      model: info.name,
+      results,
+      resultBoxes,
+      failed,
+      missingImages,
+      persons: total,
+      boxSource: options.detections === undefined ? 'gt' : 'detections',
+      nms: { before, kept: results.length },
+    };
   } finally {
     await session.release();
   }

@@ -9,40 +9,21 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { COCO17_JOINT_NAMES } from '../../src-main/core/joints.ts';
 import { detectCocoDataset, openCocoDataset } from '../../src-main/datasets/coco-dataset.ts';
-import { encodeOnnxModel } from '../../src-main/demo/onnx-writer.ts';
 import { cocoBoxCropTransform } from '../../src-main/inference/preprocess/coco-box.ts';
 import { gridToImage } from '../../src-main/inference/preprocess/crop-transform.ts';
-import { rescore, runCocoModel } from '../../src-main/workbench/coco-model-run.ts';
+import { mmposeResultBox, rescore, runCocoModel } from '../../src-main/workbench/coco-model-run.ts';
+import {
+  CONSTANT_MODEL_COORDS as COORDS,
+  CONSTANT_MODEL_H as H,
+  CONSTANT_MODEL_K as K,
+  CONSTANT_MODEL_W as W,
+  writeConstantCocoModel,
+} from '../support/coco-constant-model.ts';
 import { runPosebench } from '../support/run-cli.ts';
 import { HAS_SHARED, sharedPath } from '../support/shared-fixtures.ts';
 
 if (!HAS_SHARED) console.warn('[skip] eval --model on the COCO fixture: ../shared is absent (it holds the 4 COCO images)');
-
-const K = COCO17_JOINT_NAMES.length;
-const W = 192,
-  H = 256;
-const COORDS = Array.from({ length: K }, (_, k) => [k / K + 0.02, 0.5]).flat();
-
-function writeConstantModel(dir: string): string {
-  const file = path.join(dir, 'constant_coco17.onnx');
-  writeFileSync(
-    file,
-    encodeOnnxModel({
-      name: 'constant_coco17',
-      nodes: [{ opType: 'Identity', inputs: ['constant_coords'], outputs: ['coords'] }],
-      initializers: [{ name: 'constant_coords', dims: [1, K, 2], type: 'float', data: COORDS }],
-      inputs: [{ name: 'input', shape: [1, 3, H, W] }],
-      outputs: [{ name: 'coords', shape: [1, K, 2] }],
-    }),
-  );
-  writeFileSync(
-    file.replace(/\.onnx$/, '.json'),
-    JSON.stringify({ keypoints: COCO17_JOINT_NAMES, head: 'regression', input: { color: 'rgb', width: W, height: H } }),
-  );
-  return file;
-}
 
 describe.skipIf(!HAS_SHARED)('eval --model on a COCO folder (top-down with GT boxes)', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'posebench-coco-model-'));
@@ -50,19 +31,27 @@ describe.skipIf(!HAS_SHARED)('eval --model on a COCO folder (top-down with GT bo
   const fixture = sharedPath('fixtures', 'coco');
 
   it("puts each keypoint where mmpose's crop maps the model's output, rescored as mmpose does", { timeout: 60_000 }, async () => {
-    const model = writeConstantModel(dir);
+    const model = writeConstantCocoModel(dir);
     const dataset = openCocoDataset(detectCocoDataset(fixture)!);
     const run = await runCocoModel(dataset, model);
     expect(run.failed).toEqual([]);
     const persons = dataset.annotations.annotations.filter((a) => !a.iscrowd && a.numKeypoints > 0);
     expect(run.results.length).toBe(persons.length);
-    // run order: images as listed, each image's persons in file order
-    const ordered = dataset.annotations.images.flatMap((image) => persons.filter((p) => p.imageId === image.id).map((person) => ({ person, image })));
+    expect(run.nms).toEqual({ before: persons.length, kept: persons.length });
+    // images as listed; within an image, OKS-NMS keep order (all scores equal here: later person first)
+    const ordered = dataset.annotations.images.flatMap((image) =>
+      persons
+        .filter((p) => p.imageId === image.id)
+        .reverse()
+        .map((person) => ({ person, image })),
+    );
     run.results.forEach((result, i) => {
       const { person, image } = ordered[i]!;
+      expect(run.resultBoxes[i]).toEqual({ kind: 'gt', annotationId: person.id });
       expect(result.imageId).toBe(image.id);
       const transform = cocoBoxCropTransform(person.bbox, image.width!, image.height!, { width: W, height: H });
       expect(result.score).toBe(rescore(new Array<number>(K).fill(1), 1));
+      expect(result.bbox).toEqual(mmposeResultBox(person.bbox, 'gt', image.width!, image.height!));
       for (let k = 0; k < K; k++) {
         const [x, y] = gridToImage(transform, Math.fround(COORDS[2 * k]!), Math.fround(COORDS[2 * k + 1]!), 1, 1);
         expect(result.keypoints[3 * k]).toBeCloseTo(x, 6);
@@ -72,7 +61,11 @@ describe.skipIf(!HAS_SHARED)('eval --model on a COCO folder (top-down with GT bo
 
     // the CLI's report equals the one of the same results given as a file
     const resultsFile = path.join(dir, 'model-results.json');
-    writeFileSync(resultsFile, JSON.stringify(run.results.map((r) => ({ image_id: r.imageId, category_id: 1, keypoints: r.keypoints, score: r.score }))));
+    // with the boxes, as mmpose writes its results (pycocotools then takes the areas from them)
+    writeFileSync(
+      resultsFile,
+      JSON.stringify(run.results.map((r) => ({ image_id: r.imageId, category_id: 1, keypoints: r.keypoints, score: r.score, bbox: r.bbox }))),
+    );
     const viaModel = await runPosebench(['eval', '--dataset', fixture, '--model', model, '--format', 'json']);
     expect(viaModel.code, viaModel.stderr).toBe(0);
     const viaFile = await runPosebench(['eval', '--dataset', fixture, '--predictions', resultsFile, '--format', 'json']);

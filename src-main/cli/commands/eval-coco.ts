@@ -1,19 +1,24 @@
 /**
- * posebench eval --dataset COCO_DIR --predictions RESULTS.json [--predictions …] [--name N …]
- *                [--format table|json|csv] [--no-partition-ap]
+ * posebench eval --dataset COCO_DIR (--predictions RESULTS.json … | --model M.onnx … [--bbox-file DETS.json
+ *                [--bbox-score-thr T]]) [--name N …] [--format table|json|csv] [--no-partition-ap]
  *
  * `eval` on a COCO keypoint folder (datasets/coco-dataset.ts decides; MPII folders never get here).
  * RESULTS.json is a COCO results file ([{image_id, category_id, keypoints, score}]). Numbers are in
  * percent (100 × pycocotools' stats, at full float64 precision in json); pycocotools' −1 ("no GT in
  * this area range") is printed as null / —.
  *
- * `--model M.onnx`: top-down with the GT boxes (workbench/coco-model-run.ts: mmpose's box → crop,
- * the MPII decoders, mmpose's rescoring). `--bbox-file` (detected boxes, OKS-NMS) is not implemented yet.
+ * `--model M.onnx`: top-down as mmpose evaluates COCO (workbench/coco-model-run.ts: mmpose's box →
+ * crop, the MPII decoders, mmpose's rescoring and OKS-NMS), with the GT boxes, or with the person boxes
+ * of `--bbox-file` (mmpose's `bbox_file`, formats/coco-detections.ts); `--bbox-score-thr T` drops boxes
+ * scoring below T, as mmpose 1.x's `filter_cfg=dict(bbox_score_thr=T)` (none by default).
  */
 import path from 'node:path';
+import { PosebenchInputError } from '../../core/errors.ts';
+import { readRegularFileSync } from '../../core/regular-file.ts';
 import { oneLine } from '../../core/printable-excerpt.ts';
 import { COCO_ERROR_CLASSES, PCK_ALPHAS } from '../../evaluation/coco-keypoint-analysis.ts';
 import { COCO_STAT_NAMES, type CocoKeypointStats } from '../../evaluation/coco-oks-eval.ts';
+import { parseCocoDetectionsFile, type CocoDetectionsFile } from '../../formats/coco-detections.ts';
 import {
   detectCocoDataset,
   evaluateCocoPredictions,
@@ -53,13 +58,21 @@ async function runEvalCoco(argv: string[], location: NonNullable<ReturnType<type
     'no-partition-ap': { type: 'boolean' },
     model: { type: 'string', multiple: true },
     'bbox-file': { type: 'string' },
+    'bbox-score-thr': { type: 'string' },
   });
   const format = oneOf('format', values.format, FORMATS, 'table');
-  if (values['bbox-file'] !== undefined) {
-    throw new CliUsageError('--bbox-file (detected boxes) on COCO datasets is not supported yet: --model runs top-down with the GT boxes');
-  }
   const files = values.predictions ?? [];
   const models = values.model ?? [];
+  const bboxFile = values['bbox-file'];
+  if (bboxFile !== undefined && models.length === 0)
+    throw new CliUsageError('--bbox-file gives the person boxes for --model runs; --predictions files already hold their detections');
+  let scoreThreshold: number | null = null;
+  if (values['bbox-score-thr'] !== undefined) {
+    if (bboxFile === undefined) throw new CliUsageError('--bbox-score-thr applies to the boxes of --bbox-file');
+    scoreThreshold = Number(values['bbox-score-thr']);
+    if (values['bbox-score-thr'].trim() === '' || !Number.isFinite(scoreThreshold))
+      throw new CliUsageError(`--bbox-score-thr expects a number, got "${values['bbox-score-thr']}"`);
+  }
   if (files.length === 0 && models.length === 0)
     throw new CliUsageError('posebench eval on a COCO dataset needs --predictions RESULTS.json (a COCO keypoint results file) or --model FILE.onnx');
   const names = values.name ?? [];
@@ -69,29 +82,54 @@ async function runEvalCoco(argv: string[], location: NonNullable<ReturnType<type
   const dataset = openCocoDataset(location);
   for (const warning of dataset.warnings) process.stderr.write(`warning: ${oneLine(warning.message)}\n`);
   const partitions = values['no-partition-ap'] !== true;
-  const reports = files.map((file, i) => {
+  const detections = bboxFile === undefined ? undefined : readDetections(bboxFile, dataset, scoreThreshold);
+  if (detections !== undefined) for (const warning of detections.warnings) process.stderr.write(`warning: ${oneLine(warning.message)}\n`);
+  const reports: { variant: string; report: CocoEvaluationReport; boxes?: Record<string, unknown> }[] = files.map((file, i) => {
     const report = evaluateCocoPredictions(dataset, file, { partitions });
     for (const warning of report.warnings) process.stderr.write(`warning: ${oneLine(warning.message)}\n`);
     return { variant: names[i] ?? path.basename(file, path.extname(file)), report };
   });
   let exitCode = 0;
   for (const [i, modelFile] of models.entries()) {
-    const { runCocoModel } = await import('../../workbench/coco-model-run.ts');
-    const run = await runCocoModel(dataset, modelFile, (done, total) => {
-      if (process.stderr.isTTY) process.stderr.write(`\r${done}/${total} persons${done === total ? '\n' : ''}`);
+    const { runCocoModel, describeRunBox } = await import('../../workbench/coco-model-run.ts');
+    const run = await runCocoModel(dataset, modelFile, {
+      ...(detections !== undefined ? { detections: detections.boxes } : {}),
+      onProgress: (done, total) => {
+        if (process.stderr.isTTY) process.stderr.write(`\r${done}/${total} boxes${done === total ? '\n' : ''}`);
+      },
     });
     const variant = names[files.length + i] ?? run.model;
-    for (const f of run.failed.slice(0, 10))
-      process.stderr.write(`warning: ${variant}: annotation ${f.annotationId} (${f.image}) failed: ${oneLine(f.reason)}\n`);
-    if (run.failed.length > 10) process.stderr.write(`warning: ${variant}: ${run.failed.length - 10} more persons failed\n`);
-    if (run.persons > 0 && run.failed.length === run.persons) {
-      process.stderr.write(`error: ${variant}: every person failed; its numbers are not usable\n`);
+    if (run.missingImages.length > 0) {
+      const boxes = run.missingImages.reduce((n, m) => n + m.boxes, 0);
+      process.stderr.write(
+        `warning: ${variant}: ${boxes} boxes on ${run.missingImages.length} images without a file in ${dataset.imagesDir ?? dataset.root} are left out (first: ${run.missingImages[0]!.image})\n`,
+      );
+    }
+    for (const f of run.failed.slice(0, 10)) process.stderr.write(`warning: ${variant}: ${describeRunBox(f.box)} (${f.image}) failed: ${oneLine(f.reason)}\n`);
+    if (run.failed.length > 10) process.stderr.write(`warning: ${variant}: ${run.failed.length - 10} more boxes failed\n`);
+    if (run.persons > 0 && run.nms.before === 0) {
+      process.stderr.write(`error: ${variant}: no box could be run (missing images or failures); its numbers are not usable\n`);
       exitCode = 1;
     }
-    reports.push({ variant, report: evaluateCocoResults(dataset, modelFile, { results: run.results, areaFromBbox: false, warnings: [] }, { partitions }) });
+    if (format === 'table')
+      process.stderr.write(
+        `${variant}: ${run.boxSource === 'gt' ? 'GT boxes' : `detected boxes from ${path.basename(bboxFile!)}`}: ${run.nms.before} instances, ${run.nms.kept} after OKS-NMS at 0.9\n`,
+      );
+    const report = evaluateCocoResults(dataset, modelFile, { results: run.results, areaFromBbox: true, warnings: [] }, { partitions });
+    reports.push({
+      variant,
+      report,
+      boxes: {
+        source: run.boxSource,
+        ...(bboxFile !== undefined ? { file: bboxFile, person_boxes: detections!.personBoxes, score_threshold: scoreThreshold } : {}),
+        run: run.persons,
+        instances: run.nms.before,
+        after_oks_nms: run.nms.kept,
+      },
+    });
   }
   if (format === 'json') {
-    const objects = reports.map(({ variant, report }) => cocoJsonReport(variant, report));
+    const objects = reports.map(({ variant, report, boxes }) => ({ ...cocoJsonReport(variant, report), ...(boxes !== undefined ? { boxes } : {}) }));
     process.stdout.write(`${JSON.stringify(objects.length === 1 ? objects[0] : { variants: objects }, null, 2)}\n`);
   } else if (format === 'csv') {
     process.stdout.write(cocoCsv(reports));
@@ -99,6 +137,17 @@ async function runEvalCoco(argv: string[], location: NonNullable<ReturnType<type
     process.stdout.write(reports.map(({ variant, report }) => cocoTable(variant, report)).join('\n'));
   }
   return exitCode;
+}
+
+function readDetections(file: string, dataset: ReturnType<typeof openCocoDataset>, scoreThreshold: number | null): CocoDetectionsFile {
+  let text: string;
+  try {
+    text = readRegularFileSync(file, 'COCO person-detection file').toString('utf8');
+  } catch (error) {
+    if (error instanceof PosebenchInputError) throw error;
+    throw new PosebenchInputError({ file }, `cannot read file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  return parseCocoDetectionsFile(text, file, new Set(dataset.annotations.images.map((im) => im.id)), { scoreThreshold });
 }
 
 /** 100 × a pycocotools stat; null for its −1. */
