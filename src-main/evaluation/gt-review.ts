@@ -18,13 +18,21 @@
  *    (the box holds neither head top nor upper neck), duplicate_person (two annotations of one image
  *    nearly the same): no predictor needed. Fixes: mark missing / none.
  *
- * score: predictor kinds: Σ over the joints concerned of (agreeing predictors / n) × the evidence in head
- * sizes (capped; displaced joints also × how tightly the predictors agree × the squared share of the
- * person's other joints the predictors put on the GT); checks: a fixed weight. Sorted by score, descending.
+ * score (ranking only; the rules above decide what is a suspect): predictor kinds: Σ over the pairs or
+ * the joint concerned of (agreeing predictors / n) × the evidence in head sizes (capped), then
+ *  - flips × skeletonFactor (how far the proposed swap brings the GT's bone lengths back to the
+ *    consensus skeleton's, evidence `bone_gain_h`) × elsewhereFactor (the predictors' largest miss on the
+ *    person's other joints, `others_far_h`);
+ *  - displaced joints × how tightly the predictors agree × the squared share of the person's other joints
+ *    the predictors put on the GT (`context`) × boneFactor (|GT − consensus| length of the joint's bones
+ *    to neighbours the predictors put on the GT, `bone_h`: predictors that are wrong together still draw
+ *    plausible bones, a misplaced label does not) × elsewhereFactor.
+ * Checks: a fixed weight. Sorted by score, descending. Measured on MPII val with planted errors in
+ * test/bench/qc-bench.ts.
  *
  * Pure: typed arrays in, plain JSON-ready data out.
  */
-import { MPII_FLIP_PAIRS, MPII_JOINT_COUNT, MPII_JOINT_NAMES } from '../core/joints.ts';
+import { MPII_FLIP_PAIRS, MPII_JOINT_COUNT, MPII_JOINT_NAMES, MPII_SKELETON } from '../core/joints.ts';
 import { personsByImage, type GroundTruthGeometry } from './error-classes.ts';
 
 const J = MPII_JOINT_COUNT;
@@ -142,6 +150,10 @@ export const HEAD_BOX_MARGIN = 0.25;
 
 const LOWER_PAIRS = new Set([0, 1, 2]); // indices into MPII_FLIP_PAIRS: ankles, knees, hips
 const round4 = (v: number): number => Math.round(v * 1e4) / 1e4;
+/** The skeleton's neighbours of each joint (MPII_SKELETON). */
+const NEIGHBOURS: readonly (readonly number[])[] = Array.from({ length: J }, (_, j) =>
+  MPII_SKELETON.filter(([a, b]) => a === j || b === j).map(([a, b]) => (a === j ? b : a)),
+);
 
 function dist(ax: number, ay: number, bx: number, by: number): number {
   const dx = ax - bx;
@@ -153,6 +165,34 @@ function median(values: number[]): number {
   values.sort((a, b) => a - b);
   const m = values.length >> 1;
   return values.length % 2 === 1 ? values[m]! : 0.5 * (values[m - 1]! + values[m]!);
+}
+
+/**
+ * Displaced joint, skeletal plausibility: predictors that are wrong together still draw a plausible
+ * skeleton, so their bone to a neighbour they put on the GT keeps its length, while a misplaced label
+ * stretches or shrinks the GT's bone. `boneGap`: the largest |GT bone length − consensus bone length| (h)
+ * over the anchored bones (null: none), capped at 1 h; weighted by the square root of the share of the
+ * joint's bones that are anchored. 0.2 (nothing to compare, or lengths equal) … 1.
+ */
+export function boneFactor(boneGap: number | null, anchored: number, bones: number): number {
+  if (boneGap === null || bones === 0) return 0.2;
+  return 0.2 + 0.8 * Math.min(Math.max(boneGap, 0), 1) * Math.sqrt(anchored / bones);
+}
+
+/**
+ * Flips, skeletal plausibility: how much the proposed swap brings the GT's bone lengths nearer the
+ * consensus's (Σ|ΔL| before − after, h; null: no bone to compare), capped at 2 h. 1 … 3.
+ */
+export function skeletonFactor(swapGain: number | null): number {
+  return 1 + Math.min(Math.max(swapGain ?? 0, 0), 2);
+}
+
+/**
+ * Both kinds: a person the predictors get right everywhere else is a stronger suspect. `othersFar`: the
+ * largest consensus–GT distance (h) over the person's other joints; up to `near` h → 1, then 1/(1 + excess).
+ */
+export function elsewhereFactor(othersFar: number, near: number): number {
+  return 1 / (1 + Math.max(0, othersFar - near));
 }
 
 export function reviewGroundTruth(input: GtReviewInput, options: Partial<GtReviewOptions> = {}): GtReviewResult {
@@ -355,43 +395,6 @@ function reviewPerson(input: GtReviewInput, o: GtReviewOptions, p: number, group
     }
     if (inverting >= need) flagged.push({ pair: pairIndex, inverting, margin: marginSum / inverting });
   });
-  const flippedJoints = new Set<number>();
-  if (flagged.length > 0) {
-    const lower = flagged.filter((f) => LOWER_PAIRS.has(f.pair));
-    const upper = flagged.filter((f) => !LOWER_PAIRS.has(f.pair));
-    const emit = (kind: SuspectKind, items: typeof flagged, swapAll: boolean): void => {
-      const joints = items.flatMap((f) => [...MPII_FLIP_PAIRS[f.pair]!]).sort((x, y) => x - y);
-      const score = items.reduce((s, f) => s + (f.inverting / total) * Math.min(1 + f.margin, 2), 0);
-      const inverting = Math.min(...items.map((f) => f.inverting));
-      const pairs = (swapAll ? MPII_FLIP_PAIRS.map((_, i) => i) : items.map((f) => f.pair)).map((i) => {
-        const [a, b] = MPII_FLIP_PAIRS[i]!;
-        return [MPII_JOINT_NAMES[a]!, MPII_JOINT_NAMES[b]!] as const;
-      });
-      const margin = items.reduce((s, f) => s + f.margin, 0) / items.length;
-      out.push(
-        makeSuspect(
-          geometry,
-          p,
-          kind,
-          score,
-          joints,
-          inverting,
-          total,
-          { pairs_inverted: items.length, margin_h: round4(margin) },
-          { action: 'swap_pairs', pairs },
-        ),
-      );
-    };
-    if (lower.length > 0 && upper.length > 0 && flagged.length >= 3) emit('flip_whole_person', flagged, true);
-    else {
-      for (const half of [lower, upper]) {
-        if (half.length >= 2) emit(half === lower ? 'flip_lower_body' : 'flip_upper_body', half, false);
-        else for (const f of half) emit('flip_pair', [f], false);
-      }
-    }
-    for (const f of flagged) for (const j of MPII_FLIP_PAIRS[f.pair]!) flippedJoints.add(j);
-  }
-
   // 2. The predictors' consensus per joint: median of all, then of those within `agreement` h of it.
   const consensus: ({ x: number; y: number; agreeing: number; spread: number } | null)[] = [];
   for (let j = 0; j < J; j++) {
@@ -425,6 +428,94 @@ function reviewPerson(input: GtReviewInput, o: GtReviewOptions, p: number, group
     let spread = 0;
     for (let i = 0; i < ax.length; i++) spread = Math.max(spread, dist(ax[i]!, ay[i]!, cx, cy) / h);
     consensus.push({ x: cx, y: cy, agreeing: ax.length, spread });
+  }
+
+  const consensusAt = (j: number): { x: number; y: number } | null => consensus[j] ?? null;
+  // Skeletal evidence: predictors that are wrong together still draw a plausible skeleton (their bone
+  // lengths hold), while a wrong label bends the GT's own. Bone lengths of the GT vs the consensus, in h.
+  /** How much swapping these pairs brings the GT's bone lengths nearer the consensus's (Σ|ΔL| before − after), or null: no bone to compare. */
+  const swapBoneGain = (pairs: readonly number[]): number | null => {
+    const sigma = Array.from({ length: J }, (_, j) => j);
+    for (const i of pairs) {
+      const [a, b] = MPII_FLIP_PAIRS[i]!;
+      sigma[a] = b;
+      sigma[b] = a;
+    }
+    let before = 0;
+    let after = 0;
+    let bones = 0;
+    for (const [u, v] of MPII_SKELETON) {
+      if (sigma[u] === u && sigma[v] === v) continue;
+      const cu = consensusAt(u);
+      const cv = consensusAt(v);
+      if (cu === null || cv === null || !annotated(p, u) || !annotated(p, v)) continue;
+      const lc = dist(cu.x, cu.y, cv.x, cv.y);
+      before += Math.abs(dist(gx(p, u), gy(p, u), gx(p, v), gy(p, v)) - lc);
+      after += Math.abs(dist(gx(p, sigma[u]!), gy(p, sigma[u]!), gx(p, sigma[v]!), gy(p, sigma[v]!)) - lc);
+      bones++;
+    }
+    return bones > 0 ? (before - after) / h : null;
+  };
+  /** The largest consensus–GT distance (h) over the person's annotated joints outside `skip` that have a consensus (0: none). */
+  const othersFar = (skip: ReadonlySet<number>): number => {
+    let worst = 0;
+    for (let m = 0; m < J; m++) {
+      const cm = consensusAt(m);
+      if (skip.has(m) || cm === null || !annotated(p, m)) continue;
+      worst = Math.max(worst, dist(cm.x, cm.y, gx(p, m), gy(p, m)) / h);
+    }
+    return worst;
+  };
+  const flippedJoints = new Set<number>();
+  if (flagged.length > 0) {
+    const lower = flagged.filter((f) => LOWER_PAIRS.has(f.pair));
+    const upper = flagged.filter((f) => !LOWER_PAIRS.has(f.pair));
+    const emit = (kind: SuspectKind, items: typeof flagged, swapAll: boolean): void => {
+      const joints = items.flatMap((f) => [...MPII_FLIP_PAIRS[f.pair]!]).sort((x, y) => x - y);
+      const gain = swapBoneGain(items.map((f) => f.pair));
+      const far = othersFar(new Set(joints));
+      const separation = Math.min(
+        ...items.map((f) => {
+          const [a, b] = MPII_FLIP_PAIRS[f.pair]!;
+          return dist(gx(p, a), gy(p, a), gx(p, b), gy(p, b)) / h;
+        }),
+      );
+      const votes = items.reduce((s, f) => s + (f.inverting / total) * Math.min(1 + f.margin, 2), 0);
+      const score = votes * skeletonFactor(gain) * elsewhereFactor(far, o.inversion);
+      const inverting = Math.min(...items.map((f) => f.inverting));
+      const pairs = (swapAll ? MPII_FLIP_PAIRS.map((_, i) => i) : items.map((f) => f.pair)).map((i) => {
+        const [a, b] = MPII_FLIP_PAIRS[i]!;
+        return [MPII_JOINT_NAMES[a]!, MPII_JOINT_NAMES[b]!] as const;
+      });
+      const margin = items.reduce((s, f) => s + f.margin, 0) / items.length;
+      out.push(
+        makeSuspect(
+          geometry,
+          p,
+          kind,
+          score,
+          joints,
+          inverting,
+          total,
+          {
+            pairs_inverted: items.length,
+            margin_h: round4(margin),
+            separation_h: round4(separation),
+            bone_gain_h: gain === null ? null : round4(gain),
+            others_far_h: round4(far),
+          },
+          { action: 'swap_pairs', pairs },
+        ),
+      );
+    };
+    if (lower.length > 0 && upper.length > 0 && flagged.length >= 3) emit('flip_whole_person', flagged, true);
+    else {
+      for (const half of [lower, upper]) {
+        if (half.length >= 2) emit(half === lower ? 'flip_lower_body' : 'flip_upper_body', half, false);
+        else for (const f of half) emit('flip_pair', [f], false);
+      }
+    }
+    for (const f of flagged) for (const j of MPII_FLIP_PAIRS[f.pair]!) flippedJoints.add(j);
   }
 
   // Is the consensus of joint j on another person q of the image (same joint or its mirror)?
@@ -507,16 +598,41 @@ function reviewPerson(input: GtReviewInput, o: GtReviewOptions, p: number, group
     // and how tightly they agree (spread 0 → × 1, spread at the agreement radius → × 0.5).
     const tightness = 1 - c.spread / (2 * o.agreement);
     const context = annotatedJoints > 1 ? near / (annotatedJoints - 1) : 0;
+    const far = othersFar(new Set([j]));
+    // Bones to neighbours the predictors put on the GT (anchored): how far the GT bone's length is from the consensus's.
+    let bone: number | null = null;
+    let anchored = 0;
+    for (const m of NEIGHBOURS[j]!) {
+      const cm = consensusAt(m);
+      if (cm === null || !annotated(p, m) || dist(cm.x, cm.y, gx(p, m), gy(p, m)) > o.inversion * h) continue;
+      anchored++;
+      const gap = Math.abs(dist(gx(p, j), gy(p, j), gx(p, m), gy(p, m)) - dist(c.x, c.y, cm.x, cm.y)) / h;
+      bone = Math.max(bone ?? 0, gap);
+    }
     out.push(
       makeSuspect(
         geometry,
         p,
         'displaced_joint',
-        (c.agreeing / total) * Math.min(d, 2) * tightness * context * context,
+        (c.agreeing / total) *
+          Math.min(d, 2) *
+          tightness *
+          context *
+          context *
+          boneFactor(bone, anchored, NEIGHBOURS[j]!.length) *
+          elsewhereFactor(far, o.inversion),
         [j],
         c.agreeing,
         total,
-        { distance_h: round4(d), spread_h: round4(c.spread), context: round4(context) },
+        {
+          distance_h: round4(d),
+          spread_h: round4(c.spread),
+          context: round4(context),
+          bone_h: bone === null ? null : round4(bone),
+          anchored_bones: anchored,
+          of_bones: NEIGHBOURS[j]!.length,
+          others_far_h: round4(far),
+        },
         { action: 'move_joint', joint: MPII_JOINT_NAMES[j]!, to: [round4(c.x), round4(c.y)] },
       ),
     );
