@@ -6,12 +6,25 @@
  * A seeded 2 % of the persons (among those the clean queue raises nothing on: an error injected there
  * may be a fix) get a label error in a copy of the GT — one third a single left/right pair swapped (a
  * pair whose joints are more than 0.5 h apart: closer ones change no PCKh verdict), one third a whole-person or upper-body flip (alternately), one third one joint displaced by
- * 1–2 head sizes in a random direction — and the queue is run on that copy. Reported per kind: recall
- * and precision of the top K and top 2K suspects of the whole queue (K = number injected); a suspect is
- * true when it is on an injected person and names the injected error (a flip kind naming the swapped
- * pair / any flip kind for a flip; displaced_joint naming the moved joint). Also the unmodified val
- * set's queue: its size, kinds and top 10. Without ../shared: the demo repeated to 2958 persons with five
- * perturbed-GT predictor sets (`source` says so).
+ * 1–2 head sizes in a random direction — and the queue is run on that copy. A suspect is true when it
+ * is on an injected person and names the injected error (a flip kind naming the swapped pair / any flip
+ * kind for a flip; displaced_joint naming the moved joint).
+ *
+ * "Recall of the top K and top 2K per kind" has two readings; both are reported and both are goals:
+ *  - kind filter (`within_kind`, the primary reading): the queue as a reviewer sees it with the Review
+ *    mode's filter set to the kinds that answer the injected kind (pair swap → flip_pair; flip →
+ *    flip_upper_body / flip_lower_body / flip_whole_person; displaced → displaced_joint), cut at
+ *    K_kind and 2 K_kind, K_kind = errors of that kind injected. It asks whether the score ranks a
+ *    planted error of a kind above the natural MPII suspects of that same kind, which is what the
+ *    score can change. (A flip raised only as a flip_pair is a miss here.)
+ *  - whole queue (`top_K`, `top_2K`): the unfiltered queue cut at K and 2K, K = all errors injected.
+ *    It also counts ranking across kinds, where the unmodified val set's own flip suspects (most are
+ *    real MPII label errors, see `unmodified`) take about 90 of the 2K = 118 places before any
+ *    planted error: a displaced joint can only get in by outscoring real flips.
+ * `raised` per kind (recall with no cut) is the ceiling either reading can reach: an injected error the
+ * queue's rules (⌈2n/3⌉ predictors, spread ≤ 0.25 h, > 0.75 h) do not raise at all no score can rank.
+ * Also the unmodified val set's queue: its size, kinds and top 10. Without ../shared: the demo repeated
+ * to 2958 persons with five perturbed-GT predictor sets (`source` says so).
  *
  * Timing (goal < 1 s): both analyses on 2958 persons × 5 predictors as the CLI does them minus SQLite —
  * PCKh, per-person outcomes, error classes and what-if PCKh per variant, then the review queue.
@@ -25,7 +38,7 @@ import type { MatGroundTruth } from '../../src-main/core/types.ts';
 import { openDataset, type OpenedDataset } from '../../src-main/datasets/open-dataset.ts';
 import { ensureDemo } from '../../src-main/demo/ensure-demo.ts';
 import { classifyErrors, personsByImage, summarizeErrorClasses, type GroundTruthGeometry } from '../../src-main/evaluation/error-classes.ts';
-import { FLIP_KINDS, reviewGroundTruth, type GtSuspect, type PredictorSet } from '../../src-main/evaluation/gt-review.ts';
+import { FLIP_KINDS, reviewGroundTruth, type GtSuspect, type PredictorSet, type SuspectKind } from '../../src-main/evaluation/gt-review.ts';
 import { buildPckhInputs, computePckh, predictionsFromBase } from '../../src-main/evaluation/pckh.ts';
 import { personJointOutcomes } from '../../src-main/evaluation/person-tallies.ts';
 import { importPredictions } from '../../src-main/formats/predictions-import.ts';
@@ -40,6 +53,13 @@ const INJECTED_SHARE = 0.02;
 const SEED = 15;
 
 type InjectedKind = 'pair_swap' | 'flip' | 'displaced';
+
+/** The suspect kinds a reviewer filters on to find each injected kind (the kind-filter reading). */
+const ANSWERING: Readonly<Record<InjectedKind, readonly SuspectKind[]>> = {
+  pair_swap: ['flip_pair'],
+  flip: ['flip_upper_body', 'flip_lower_body', 'flip_whole_person'],
+  displaced: ['displaced_joint'],
+};
 
 interface Injection {
   readonly person: number;
@@ -94,18 +114,31 @@ export async function runQcBench(options: BenchOptions): Promise<{ report: Recor
     const review = reviewGroundTruth({ geometry: modified, headBoxes1Based, predictors });
     const k = injected.length;
     const evaluation = evaluateQueue(review.suspects, injected, [k, 2 * k]);
-    // The queue filtered to the kinds answering each injected kind (as a UI filter would): recall of its
-    // top K_kind and 2 K_kind, K_kind = errors of that kind injected.
-    const withinKind = Object.fromEntries(
+    // The kind-filter reading (see the header): the queue filtered to the kinds answering each injected
+    // kind, cut at K_kind and 2 K_kind; precision: the share of the cut that are injected errors (any kind).
+    const withinKind: Record<InjectedKind, { recall_at_2k: number }> = Object.fromEntries(
       (['pair_swap', 'flip', 'displaced'] as const).map((kind) => {
         const ofKind = injected.filter((i) => i.kind === kind);
-        const list = review.suspects.filter((s) =>
-          kind === 'displaced' ? s.kind === 'displaced_joint' : kind === 'pair_swap' ? s.kind === 'flip_pair' : FLIP_KINDS.includes(s.kind),
-        );
+        const list = review.suspects.filter((s) => ANSWERING[kind].includes(s.kind));
         const recall = (cut: number): number => round(ofKind.filter((inj) => list.slice(0, cut).some((s) => matches(s, inj))).length / ofKind.length, 3);
-        return [kind, { injected: ofKind.length, suspects_of_kind: list.length, recall_at_k: recall(ofKind.length), recall_at_2k: recall(2 * ofKind.length) }];
+        const precision = (cut: number): number | null => {
+          const top = list.slice(0, cut);
+          return top.length > 0 ? round(top.filter((s) => injected.some((inj) => matches(s, inj))).length / top.length, 3) : null;
+        };
+        return [
+          kind,
+          {
+            injected: ofKind.length,
+            suspects_of_kind: list.length,
+            raised: recall(list.length),
+            recall_at_k: recall(ofKind.length),
+            recall_at_2k: recall(2 * ofKind.length),
+            precision_at_k: precision(ofKind.length),
+            precision_at_2k: precision(2 * ofKind.length),
+          },
+        ];
       }),
-    );
+    ) as Record<string, { recall_at_2k: number }> as Record<InjectedKind, { recall_at_2k: number }>;
     const goals: Goal[] = [
       goal('qc: analyze + qc, 2958 persons x 5 predictors (median of runs)', stats(totalMs).medianMs, 'ms', GOAL_MS, {
         note: `${source.dataset}; analyze ${stats(analyzeMs).medianMs} ms + qc ${stats(qcMs).medianMs} ms`,
@@ -116,13 +149,23 @@ export async function runQcBench(options: BenchOptions): Promise<{ report: Recor
       ['flip', 0.9],
       ['displaced', 0.8],
     ] as const) {
-      const recall = evaluation[`top_${2 * k}`]!.per_kind[kind]!.recall;
-      // Goals are upper bounds: report the recall shortfall 1 − recall against 1 − want.
-      goals.push(
-        goal(`qc: 1 - recall@2K of injected ${kind} (recall goal >= ${want})`, recall === null ? null : 1 - recall, 'share', round(1 - want, 3), {
-          note: `recall@2K ${recall === null ? '—' : round(recall, 3)}`,
-        }),
-      );
+      // Goals are upper bounds: report the recall shortfall 1 − recall against 1 − want, in both readings.
+      for (const [reading, recall] of [
+        ['kind filter', withinKind[kind].recall_at_2k],
+        ['whole queue', evaluation[`top_${2 * k}`]!.per_kind[kind]!.recall],
+      ] as const) {
+        goals.push(
+          goal(
+            `qc (${reading}): 1 - recall@2K of injected ${kind} (recall goal >= ${want})`,
+            recall === null ? null : round(1 - recall, 3),
+            'share',
+            round(1 - want, 3),
+            {
+              note: `recall@2K ${recall === null ? '—' : round(recall, 3)}`,
+            },
+          ),
+        );
+      }
     }
     const report = {
       source,
@@ -174,7 +217,7 @@ function countBy(values: readonly string[]): Record<string, number> {
 }
 
 /** Does a suspect name the injected error? */
-function matches(s: GtSuspect, inj: Injection): boolean {
+export function matches(s: GtSuspect, inj: Injection): boolean {
   if (s.index !== inj.person) return false;
   if (inj.kind === 'displaced') return s.kind === 'displaced_joint' && s.joints.includes(MPII_JOINT_NAMES[inj.joints[0]!]!);
   if (!FLIP_KINDS.includes(s.kind)) return false;
@@ -229,8 +272,8 @@ function evaluateQueue(
 }
 
 /** A seeded 2 % of the persons get one label error each, in a copy of the GT joints. */
-function inject(geometry: GroundTruthGeometry, alreadySuspect: ReadonlySet<number>): { injected: Injection[]; joints0Based: Float64Array } {
-  const random = mulberry32(SEED);
+export function inject(geometry: GroundTruthGeometry, alreadySuspect: ReadonlySet<number>, seed = SEED): { injected: Injection[]; joints0Based: Float64Array } {
+  const random = mulberry32(seed);
   const joints0Based = geometry.joints0Based.slice();
   const n = geometry.persons;
   const annotated = (p: number, j: number): boolean => Number.isFinite(joints0Based[2 * (p * J + j)]!);
@@ -297,7 +340,7 @@ function inject(geometry: GroundTruthGeometry, alreadySuspect: ReadonlySet<numbe
   return { injected, joints0Based };
 }
 
-async function prepare(tmp: string): Promise<{ dataset: OpenedDataset; predictors: PredictorSet[]; source: { dataset: string; predictors: string } }> {
+export async function prepare(tmp: string): Promise<{ dataset: OpenedDataset; predictors: PredictorSet[]; source: { dataset: string; predictors: string } }> {
   if (USE_SHARED) {
     const dataset = openDataset(sharedPath('fixtures', 'mpii-val'));
     const published: [string, 0 | 1][] = [
