@@ -50,10 +50,27 @@ export function numpyPairwiseSum(a: ArrayLike<number>, start = 0, n = a.length):
     return res;
   }
   if (n <= 128) {
-    const r = [a[start]!, a[start + 1]!, a[start + 2]!, a[start + 3]!, a[start + 4]!, a[start + 5]!, a[start + 6]!, a[start + 7]!];
+    let r0 = a[start]!,
+      r1 = a[start + 1]!,
+      r2 = a[start + 2]!,
+      r3 = a[start + 3]!,
+      r4 = a[start + 4]!,
+      r5 = a[start + 5]!,
+      r6 = a[start + 6]!,
+      r7 = a[start + 7]!;
     let i = 8;
-    for (; i < n - (n % 8); i += 8) for (let j = 0; j < 8; j++) r[j]! += a[start + i + j]!;
-    let res = r[0]! + r[1]! + (r[2]! + r[3]!) + (r[4]! + r[5]! + (r[6]! + r[7]!));
+    for (; i < n - (n % 8); i += 8) {
+      const b = start + i;
+      r0 += a[b]!;
+      r1 += a[b + 1]!;
+      r2 += a[b + 2]!;
+      r3 += a[b + 3]!;
+      r4 += a[b + 4]!;
+      r5 += a[b + 5]!;
+      r6 += a[b + 6]!;
+      r7 += a[b + 7]!;
+    }
+    let res = r0 + r1 + (r2 + r3) + (r4 + r5 + (r6 + r7));
     for (; i < n; i++) res += a[start + i]!;
     return res;
   }
@@ -75,17 +92,39 @@ export function oksIou(
   visThr: number | null = null,
   e: Float64Array = new Float64Array(sigmas.length),
 ): number {
-  const K = sigmas.length;
+  return oksIouWithVars(g, d, areaG, areaD, keypointVars(sigmas), visThr, e);
+}
+
+/** vars = (sigmas * 2)**2. */
+function keypointVars(sigmas: ArrayLike<number>): Float64Array {
+  return Float64Array.from(sigmas, (s) => s * 2 * (s * 2));
+}
+
+function oksIouWithVars(
+  g: ArrayLike<number>,
+  d: ArrayLike<number>,
+  areaG: number,
+  areaD: number,
+  vars: Float64Array,
+  visThr: number | null,
+  e: Float64Array,
+  retainBelow: number = -Infinity,
+): number {
+  const K = vars.length;
   const denominator = (areaG + areaD) / 2 + SPACING_1;
-  let n = 0;
+  let n = 0,
+    partial = 0;
   for (let k = 0; k < K; k++) {
     if (visThr !== null && !(g[3 * k + 2]! > visThr && d[3 * k + 2]! > visThr)) continue;
     const dx = d[3 * k]! - g[3 * k]!;
     const dy = d[3 * k + 1]! - g[3 * k + 1]!;
-    const s2 = sigmas[k]! * 2;
-    const vars = s2 * s2;
     // np.exp(-e) over the whole (kept) array, then np.sum
-    e[n++] = Math.exp(-((dx * dx + dy * dy) / vars / denominator / 2));
+    const v = Math.exp(-((dx * dx + dy * dy) / vars[k]! / denominator / 2));
+    e[n++] = v;
+    // a shortcut that cannot change the answer: every term is ≤ 1, so once even K − k more ones
+    // could not lift the mean to the threshold (with a margin far above rounding), it is retained
+    partial += v;
+    if (visThr === null && partial + (K - 1 - k) <= retainBelow) return -1;
   }
   return n === 0 ? 0 : Math.fround(numpyPairwiseSum(e, 0, n) / n);
 }
@@ -111,6 +150,9 @@ export function oksNms(
     .reverse();
   const limit = Math.fround(thr);
   const scratch = new Float64Array(sigmas.length);
+  const vars = keypointVars(sigmas);
+  // sums this far below K·thr give a float32 mean ≤ thr whatever the summation order
+  const retainBelow = visThr === null ? sigmas.length * limit - 1e-6 * sigmas.length : -Infinity;
   const keep: number[] = [];
   while (order.length > 0) {
     const i = order[0]!;
@@ -119,7 +161,7 @@ export function oksNms(
     const rest: number[] = [];
     for (let j = 1; j < order.length; j++) {
       const d = instances[order[j]!]!;
-      if (oksIou(g.keypoints, d.keypoints, g.area, d.area, sigmas, visThr, scratch) <= limit) rest.push(order[j]!);
+      if (oksIouWithVars(g.keypoints, d.keypoints, g.area, d.area, vars, visThr, scratch, retainBelow) <= limit) rest.push(order[j]!);
     }
     order = rest;
   }
