@@ -672,9 +672,16 @@ export interface CocoPersonItem {
   readonly fileName: string;
   /** Media key of the image, or null when the dataset has no image folder. */
   readonly imageKey: string | null;
+  /** The image's size as the annotation file gives it (null when it gives none). */
+  readonly imageWidth: number | null;
+  readonly imageHeight: number | null;
   readonly bbox: readonly [number, number, number, number];
   readonly iscrowd: boolean;
   readonly numKeypoints: number;
+  /** x, y, v per keypoint (for the card's skeleton). */
+  readonly keypoints: readonly number[];
+  /** Whether pycocotools counts the person (not crowd, num_keypoints > 0, cocoeval.py:111, 250–254). */
+  readonly counted: boolean;
   /** With a variant: OKS with its matched detection (null: missed or ignored). */
   readonly oks: number | null;
   /** With a variant and a keypoint: that keypoint's KS and class (null: unlabelled or unmatched). */
@@ -684,6 +691,8 @@ export interface CocoPersonItem {
 
 export interface CocoPersonsList {
   readonly total: number;
+  /** Image ids in the list's order, each once (the image viewer's previous / next). */
+  readonly imageIds: readonly number[];
   readonly items: readonly CocoPersonItem[];
 }
 

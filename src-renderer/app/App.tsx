@@ -15,6 +15,11 @@ const BrowseView = lazy(async () => ({ default: (await import('../browse/BrowseV
 const CompareView = lazy(async () => ({ default: (await import('../compare/CompareView.tsx')).CompareView }));
 const AnnotateView = lazy(async () => ({ default: (await import('../annotate/AnnotateView.tsx')).AnnotateView }));
 const RunsView = lazy(async () => ({ default: (await import('../runs/RunsView.tsx')).RunsView }));
+// COCO keypoint folders (issue 18) have their own views, on the same tabs.
+const CocoMetricsView = lazy(async () => ({ default: (await import('../coco/CocoMetricsView.tsx')).CocoMetricsView }));
+const CocoBrowseView = lazy(async () => ({ default: (await import('../coco/CocoBrowseView.tsx')).CocoBrowseView }));
+const CocoImageView = lazy(async () => ({ default: (await import('../coco/CocoImageView.tsx')).CocoImageView }));
+const CocoRunsView = lazy(async () => ({ default: (await import('../coco/CocoRunsView.tsx')).CocoRunsView }));
 
 const TABS: readonly { view: ViewName; label: string }[] = [
   { view: 'metrics', label: 'Metrics' },
@@ -22,6 +27,14 @@ const TABS: readonly { view: ViewName; label: string }[] = [
   { view: 'browse', label: 'Browse' },
   { view: 'compare', label: 'Compare' },
   { view: 'annotate', label: 'Annotate' },
+  { view: 'runs', label: 'Runs' },
+];
+/** On a COCO dataset: no Compare yet (Metrics lists the variants side by side); Annotate shows one image. */
+const COCO_TABS: readonly { view: ViewName; label: string }[] = [
+  { view: 'metrics', label: 'Metrics' },
+  { view: 'failures', label: 'Failures' },
+  { view: 'browse', label: 'Browse' },
+  { view: 'annotate', label: 'Image' },
   { view: 'runs', label: 'Runs' },
 ];
 
@@ -35,6 +48,8 @@ export function App() {
   const workspace = useApi('workspace:get', {});
   const dataset = workspace.data?.dataset ?? null;
   const connection = useConnection((s) => s.state);
+  const isCoco = dataset?.kind === 'coco';
+  const tabs = isCoco ? COCO_TABS : TABS;
 
   return (
     <div className="app">
@@ -43,7 +58,7 @@ export function App() {
           pose<span>bench</span>
         </div>
         <nav className="tabs" role="tablist" aria-label="Views">
-          {TABS.map((tab) => (
+          {tabs.map((tab) => (
             <button key={tab.view} role="tab" aria-selected={view === tab.view} onClick={() => setView(tab.view)}>
               {tab.label}
             </button>
@@ -53,7 +68,10 @@ export function App() {
           {dataset ? (
             <>
               <strong>{dataset.name}</strong>
-              {dataset.isDemo ? ' (demo)' : ''} · {dataset.personCount} persons · {dataset.imageCount} images · GT revision {dataset.gtRevision}
+              {dataset.isDemo ? ' (demo)' : ''} ·{' '}
+              {dataset.coco
+                ? `COCO ${dataset.coco.category}, ${dataset.coco.keypoints.length} keypoints · ${dataset.personCount} annotations · ${dataset.imageCount} images`
+                : `${dataset.personCount} persons · ${dataset.imageCount} images · GT revision ${dataset.gtRevision}`}
               {dataset.correctedInstanceCount > 0 ? ` (${dataset.correctedInstanceCount} corrected)` : ''}
             </>
           ) : workspace.isLoading ? (
@@ -62,39 +80,57 @@ export function App() {
             'no dataset open'
           )}
         </div>
-        <label className="protocol-select" title={PROTOCOL_INFO[protocol].details}>
-          PCKh
-          <select
-            aria-label="PCKh protocol"
-            value={protocol}
-            onChange={(event) => setProtocol(PCKH_PROTOCOLS.find((p) => p === event.target.value) ?? protocol)}
-          >
-            {PCKH_PROTOCOLS.map((p) => (
-              <option key={p} value={p} title={PROTOCOL_INFO[p].source}>
-                {p}
-              </option>
-            ))}
-          </select>
-        </label>
+        {isCoco ? (
+          <span className="protocol-select" title="OKS as pycocotools computes it, with the category's sigmas">
+            OKS
+          </span>
+        ) : (
+          <label className="protocol-select" title={PROTOCOL_INFO[protocol].details}>
+            PCKh
+            <select
+              aria-label="PCKh protocol"
+              value={protocol}
+              onChange={(event) => setProtocol(PCKH_PROTOCOLS.find((p) => p === event.target.value) ?? protocol)}
+            >
+              {PCKH_PROTOCOLS.map((p) => (
+                <option key={p} value={p} title={PROTOCOL_INFO[p].source}>
+                  {p}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
       </header>
       {connection === 'lost' ? (
         <div className="connection-lost" role="alert">
           The posebench server stopped: restart it (<code>npx posebench serve</code>) and open the URL it prints. Retrying in the background…
         </div>
       ) : null}
-      <main className="main" role="tabpanel" aria-label={TABS.find((t) => t.view === view)?.label} style={{ minHeight: 0, overflow: 'hidden' }}>
+      <main className="main" role="tabpanel" aria-label={tabs.find((t) => t.view === view)?.label} style={{ minHeight: 0, overflow: 'hidden' }}>
         {workspace.error ? (
           <div className="view">
             <div className="error-box">{workspace.error.message}</div>
           </div>
         ) : null}
         <Suspense fallback={<div className="empty">Loading…</div>}>
-          {view === 'metrics' && <MetricsView />}
-          {view === 'failures' && <FailuresView />}
-          {view === 'browse' && <BrowseView />}
-          {view === 'compare' && <CompareView />}
-          {view === 'annotate' && <AnnotateView />}
-          {view === 'runs' && <RunsView />}
+          {isCoco ? (
+            <>
+              {view === 'metrics' && <CocoMetricsView />}
+              {view === 'failures' && <CocoBrowseView title="Failures" />}
+              {view === 'browse' && <CocoBrowseView title="Browse" />}
+              {(view === 'annotate' || view === 'compare') && <CocoImageView />}
+              {view === 'runs' && <CocoRunsView />}
+            </>
+          ) : (
+            <>
+              {view === 'metrics' && <MetricsView />}
+              {view === 'failures' && <FailuresView />}
+              {view === 'browse' && <BrowseView />}
+              {view === 'compare' && <CompareView />}
+              {view === 'annotate' && <AnnotateView />}
+              {view === 'runs' && <RunsView />}
+            </>
+          )}
         </Suspense>
       </main>
       <StatusBar warningCount={dataset?.warningCount ?? 0} warnings={dataset?.warnings ?? []} />

@@ -4,7 +4,7 @@ import { useMutation } from '@tanstack/react-query';
 import { getBridge } from '../bridge/index.ts';
 
 /** A panel with one path field and a submit button; `extra` adds controls before the button. */
-function PathForm(props: {
+export function PathForm(props: {
   id: string;
   title: string;
   fieldLabel: string;
@@ -109,7 +109,7 @@ export function OpenDatasetForm({ onDone, clearErrors }: { onDone: () => void; c
         <input
           type="text"
           aria-label="Dataset folder"
-          placeholder="/path/to/mpii"
+          placeholder="/path/to/mpii or /path/to/coco"
           value={dir}
           onChange={(e) => setDir(e.target.value)}
           style={{ flex: 1, minWidth: 0 }}

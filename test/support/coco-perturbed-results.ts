@@ -2,6 +2,7 @@
  * COCO results made from a GT file for tests: every non-crowd person's keypoints with seeded
  * Gaussian noise, person 2 left out (a miss), one false positive beside the first person, and tied
  * scores (every fourth person 0.9), so matching, misses and pycocotools' tie rule all take part.
+ * Keypoints the GT leaves unlabelled stay (0, 0) with score 0, as a model's "no prediction".
  */
 import { mulberry32 } from '../../src-main/core/seeded-random.ts';
 
@@ -21,7 +22,11 @@ export function perturbedResults(gt: { annotations: GtAnnotation[] }, seed: numb
   const results: object[] = [];
   gt.annotations.forEach((a, i) => {
     if (a.iscrowd === 1 || i === 2) return; // person 2: a miss
-    const keypoints = a.keypoints.map((v, j) => (j % 3 === 2 ? Number(rand().toFixed(3)) : v + gauss() * noise));
+    const keypoints = a.keypoints.map((v, j) => {
+      const labelled = a.keypoints[j - (j % 3) + 2]! > 0;
+      if (j % 3 === 2) return labelled ? Number(rand().toFixed(3)) : 0;
+      return labelled ? v + gauss() * noise : 0;
+    });
     results.push({ image_id: a.image_id, category_id: a.category_id, keypoints, score: i % 4 === 0 ? 0.9 : Number(rand().toFixed(4)) });
   });
   const first = gt.annotations[0]!;

@@ -63,7 +63,7 @@ export function cocoPersons(session: CocoSession, query: CocoPersonsQuery): Coco
   const keypoint = query.keypoint;
   if (keypoint !== undefined && keypoint >= K) throw new RangeError(`keypoint ${keypoint} is out of range (the dataset has ${K})`);
   const outcomes = query.variantId !== undefined ? session.report(session.requireVariant(query.variantId)).outcomes : null;
-  const fileNames = new Map(annotations.images.map((im) => [im.id, im.fileName]));
+  const images = new Map(annotations.images.map((im) => [im.id, im]));
   const classOf = (outcome: CocoPersonOutcome | undefined, k: number): CocoErrorClass | null => {
     const c = outcome?.classes[k] ?? -1;
     return c >= 0 ? COCO_ERROR_CLASSES[c]! : null;
@@ -95,7 +95,8 @@ export function cocoPersons(session: CocoSession, query: CocoPersonsQuery): Coco
   const items: CocoPersonItem[] = indices.slice(query.offset, query.offset + query.limit).map((i) => {
     const person = annotations.annotations[i]!;
     const outcome = outcomes?.[i];
-    const fileName = fileNames.get(person.imageId) ?? '';
+    const image = images.get(person.imageId);
+    const fileName = image?.fileName ?? '';
     const ks = keypoint !== undefined ? outcome?.ks[keypoint] : undefined;
     return {
       index: i,
@@ -103,15 +104,19 @@ export function cocoPersons(session: CocoSession, query: CocoPersonsQuery): Coco
       imageId: person.imageId,
       fileName,
       imageKey: open.dataset.imagesDir !== null && fileName !== '' ? mediaKey.image(open.id, fileName) : null,
+      imageWidth: image?.width ?? null,
+      imageHeight: image?.height ?? null,
       bbox: person.bbox,
       iscrowd: person.iscrowd,
       numKeypoints: person.numKeypoints,
+      keypoints: person.keypoints,
+      counted: !person.iscrowd && person.numKeypoints > 0,
       oks: outcome?.oks ?? null,
       ks: ks !== undefined && !Number.isNaN(ks) ? ks : null,
       errorClass: keypoint !== undefined ? classOf(outcome, keypoint) : null,
     };
   });
-  return { total: indices.length, items };
+  return { total: indices.length, imageIds: [...new Set(indices.map((i) => annotations.annotations[i]!.imageId))], items };
 }
 
 /** One image: its GT persons (crowd regions included) and each asked variant's detections with their matches. */

@@ -1,0 +1,101 @@
+/**
+ * Issue 18 in Chromium through the web host: the 4-image COCO fixture opens as a COCO dataset; a
+ * results file imported in Runs shows in Metrics with the engine's ten numbers; Failures lists the
+ * missed person first; a card opens the image with GT boxes, the crowd region, the matched and
+ * unmatched detections and the focused person's per-keypoint KS. Console errors fail the test (global
+ * hook); screenshots at 1024×700 and 1440×900 with no sideways overflow.
+ */
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { CocoMetricsView, WorkspaceState } from '../../src-main/api/contract.ts';
+import { startWebHost, type WebHost } from '../../src-main/hosts/web/web-host.ts';
+import { perturbedResults, type GtAnnotation } from '../support/coco-perturbed-results.ts';
+import { HAS_SHARED, sharedPath } from '../support/shared-fixtures.ts';
+import { api, ensureRendererBuilt, HAS_CHROMIUM, horizontalOverflow, openBrowser, screenshotsAt, tempDir, type BrowserSession } from './e2e-support.ts';
+
+const SKIP = !HAS_CHROMIUM ? '/usr/bin/chromium is missing (apt-get install chromium)' : !HAS_SHARED ? '../shared is absent: it holds the COCO fixture' : null;
+if (SKIP !== null) console.warn(`[skip] COCO views e2e: ${SKIP}`);
+
+describe.skipIf(SKIP !== null)('COCO keypoint folders in the browser (web host)', () => {
+  let host: WebHost;
+  let browser: BrowserSession;
+  let page: Page;
+  let resultsFile = '';
+  const call = <T>(channel: string, body: unknown = {}) => api<T>(host.url, host.token, channel, body);
+
+  beforeAll(async () => {
+    await ensureRendererBuilt();
+    const dir = tempDir('posebench-e2e-coco-');
+    const dataset = path.join(dir, 'coco');
+    cpSync(sharedPath('fixtures', 'coco'), dataset, { recursive: true });
+    const gt = JSON.parse(readFileSync(path.join(dataset, 'annotations', 'test_coco.json'), 'utf8')) as { annotations: GtAnnotation[] };
+    resultsFile = path.join(dir, 'rtm-small.json');
+    writeFileSync(resultsFile, JSON.stringify(perturbedResults(gt, 2, 8)));
+    writeFileSync(path.join(dir, 'rtm-large.json'), JSON.stringify(perturbedResults(gt, 5, 3)));
+    host = await startWebHost({ dataset, db: path.join(dir, 'workspace.sqlite'), log: () => undefined });
+    await call('coco:importResults', { file: path.join(dir, 'rtm-large.json') });
+    browser = await openBrowser();
+    page = browser.page;
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await host?.close();
+  });
+
+  it('imports results in Runs and shows the ten numbers and per-keypoint rows in Metrics', async () => {
+    const state = await call<WorkspaceState>('workspace:get');
+    expect(state.dataset?.kind).toBe('coco');
+    await page.goto(`${host.url}#runs`);
+    await page.getByRole('tab', { name: 'Image' }).waitFor();
+    await expect.poll(() => page.getByRole('tab', { name: 'Compare' }).count()).toBe(0);
+    await page.getByLabel('COCO results file (.json)').fill(resultsFile);
+    await page.getByRole('button', { name: 'Import' }).click();
+    await page.getByText('Imported rtm-small').waitFor();
+    await expect.poll(() => page.locator('table[aria-label="COCO variants"] tbody tr').count()).toBe(2);
+    await screenshotsAt(page, 'coco-runs');
+
+    await page.getByRole('tab', { name: 'Metrics' }).click();
+    const table = page.locator('table[aria-label="OKS AP and AR"]');
+    await table.waitFor();
+    const metrics = await call<CocoMetricsView>('coco:metrics');
+    const small = metrics.variants.find((v) => v.variant.name === 'rtm-small')!;
+    const row = table.locator('tbody tr', { hasText: 'rtm-small' });
+    await expect.poll(() => row.locator('td').first().textContent()).toBe((100 * small.stats.AP!).toFixed(1));
+    await expect.poll(() => page.locator('table.coco-kp-table tbody tr').count()).toBe(17);
+    expect(await horizontalOverflow(page)).toEqual([]);
+    await screenshotsAt(page, 'coco-metrics');
+    await screenshotsAt(page, 'coco-metrics-keypoints', undefined, async () => {
+      await page.locator('#coco-kp-title').scrollIntoViewIfNeeded();
+    });
+  });
+
+  it('Failures lists the missed person first; its card opens the image with boxes, the crowd region and KS per keypoint', async () => {
+    await page.getByRole('tab', { name: 'Failures' }).click();
+    const first = page.locator('.coco-cards [role="listitem"]').first();
+    await first.waitFor();
+    await expect.poll(() => first.getAttribute('aria-label')).toMatch(/^Person 2, .*missed/);
+    expect(await horizontalOverflow(page)).toEqual([]);
+    await screenshotsAt(page, 'coco-failures');
+
+    await page.getByLabel('Keypoint', { exact: true }).selectOption({ label: 'left wrist' });
+    await expect.poll(() => first.getAttribute('aria-label')).toMatch(/KS|not counted|missed/);
+    // open the worst matched person's image
+    await page.locator('.coco-cards [role="listitem"]', { hasText: 'KS' }).first().click();
+    await page.locator('.coco-image-canvas svg').waitFor();
+    await expect.poll(() => page.locator('table.coco-kp-detail tbody tr').count()).toBe(17);
+    await expect.poll(() => page.getByRole('tab', { name: 'Image' }).getAttribute('aria-selected')).toBe('true');
+    // the image is served and decoded
+    await expect
+      .poll(() => page.evaluate(() => fetch(document.querySelector('.coco-image-canvas image')!.getAttribute('href')!).then((r) => r.status)))
+      .toBe(200);
+    expect(await horizontalOverflow(page)).toEqual([]);
+    await screenshotsAt(page, 'coco-image');
+    // → steps to another image of the list
+    const before = await page.locator('.coco-image-toolbar strong').textContent();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => page.locator('.coco-image-toolbar strong').textContent()).not.toBe(before);
+  });
+});
