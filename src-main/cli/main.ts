@@ -21,9 +21,10 @@ Usage:
                  [--no-crop-cache]           decode and crop every image again (default: reuse cached crops)
   posebench eval --demo                     every demo model on the embedded demo dataset
   posebench eval --dataset COCO_DIR (--predictions RESULTS.json ... | --model FILE.onnx ... [--bbox-file DETS.json [--bbox-score-thr T]])
-                 [--name NAME ...] [--format table|json|csv] [--no-partition-ap]
+                 [--name NAME ...] [--db FILE] [--format table|json|csv] [--no-partition-ap]
                                             COCO keypoints: OKS AP/AR as pycocotools, per-keypoint answers; --model runs
-                                            top-down as mmpose (GT boxes, or the person boxes of --bbox-file), OKS-NMS 0.9
+                                            top-down as mmpose (GT boxes, or the person boxes of --bbox-file), OKS-NMS 0.9;
+                                            results are kept in the workspace, where the app shows them
   posebench prepare (--dataset DIR | --demo) (--model FILE.onnx ... | --input WxH ...) [--db FILE] [--format table|json]
                                             crop every person ahead of eval: runs then decode no image
   posebench inspect MODEL.onnx [--format json|table]

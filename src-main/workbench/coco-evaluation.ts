@@ -4,17 +4,16 @@
  * the per-group / per-keypoint AP of mmpose's KeypointPartitionMetric (evaluation/coco-partition-ap.ts).
  * The one function every host calls for these numbers (the CLI now; the engine's views later).
  *
- * Nothing is stored: COCO datasets have no workspace yet (the MPII workbench's variants, runs and
- * corrections are keyed to MPII persons).
+ * Results are kept in the workspace by workbench/coco-variants.ts; this module only evaluates.
  */
-import { PosebenchInputError, type InputWarning } from '../core/errors.ts';
-import { readRegularFileSync } from '../core/regular-file.ts';
+import type { InputWarning } from '../core/errors.ts';
 import { detectCocoDataset, openCocoDataset, type OpenedCocoDataset } from '../datasets/coco-dataset.ts';
 import { analyzeCocoKeypoints, type KeypointAnalysis } from '../evaluation/coco-keypoint-analysis.ts';
 import { cocoResultsToDetections, evaluateCocoKeypoints, type CocoKeypointStats } from '../evaluation/coco-oks-eval.ts';
 import { cocoPersonOutcomes, type CocoPersonOutcome } from '../evaluation/coco-person-outcomes.ts';
 import { keypointGroups, partitionStats, type PartitionInput } from '../evaluation/coco-partition-ap.ts';
-import { parseCocoResultsFile, type CocoResultsFile } from '../formats/coco-keypoints.ts';
+import type { CocoResultsFile } from '../formats/coco-keypoints.ts';
+import { readCocoResultsFile } from './coco-variants.ts';
 
 export { detectCocoDataset, openCocoDataset, type OpenedCocoDataset };
 
@@ -51,15 +50,7 @@ export interface CocoEvaluationOptions {
 }
 
 export function evaluateCocoPredictions(dataset: OpenedCocoDataset, predictionsFile: string, options: CocoEvaluationOptions = {}): CocoEvaluationReport {
-  let text: string;
-  try {
-    text = readRegularFileSync(predictionsFile, 'COCO results file').toString('utf8');
-  } catch (error) {
-    if (error instanceof PosebenchInputError) throw error;
-    throw new PosebenchInputError({ file: predictionsFile }, `cannot read file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-  }
-  const results = parseCocoResultsFile(text, predictionsFile, dataset.annotations);
-  return evaluateCocoResults(dataset, predictionsFile, results, options);
+  return evaluateCocoResults(dataset, predictionsFile, readCocoResultsFile(dataset, predictionsFile).parsed, options);
 }
 
 /** The same report for results already in memory (a model run, or a parsed file). */

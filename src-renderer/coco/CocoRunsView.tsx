@@ -1,7 +1,8 @@
 /**
  * Runs on a COCO keypoint dataset (issue 18): open another folder, import a COCO results file
  * ([{image_id, category_id, keypoints, score}], what mmpose and detectron2 write) as a variant, see and
- * remove the variants. Model runs on COCO are `posebench eval --dataset DIR --model M.onnx` for now.
+ * remove the variants. Model runs on COCO are `posebench eval --dataset DIR --model M.onnx`, which keeps
+ * them in the same workspace (they show here at once).
  */
 import { useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';

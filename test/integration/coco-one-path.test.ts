@@ -15,6 +15,7 @@ import { parseRequest } from '../../src-main/api/request-schemas.ts';
 import { ensureDemo } from '../../src-main/demo/ensure-demo.ts';
 import type { EngineService } from '../../src-main/engine/engine-server.ts';
 import { createEngineService } from '../../src-main/engine/engine-service.ts';
+import { writeConstantCocoModel } from '../support/coco-constant-model.ts';
 import { perturbedResults, type GtAnnotation } from '../support/coco-perturbed-results.ts';
 import { runPosebench } from '../support/run-cli.ts';
 import { HAS_SHARED, PROJECT_ROOT, sharedPath } from '../support/shared-fixtures.ts';
@@ -117,6 +118,23 @@ describe.skipIf(!HAS_SHARED)('COCO in the app: the numbers of posebench eval, pe
     expect(image.imageKey).toMatch(/^img\//);
     const media = await service!.resolveMedia(image.imageKey!);
     expect(media.contentType).toBe('image/jpeg');
+  });
+
+  it('a model run by posebench eval is stored in the workspace and shows in the app with the CLI numbers', { timeout: 120_000 }, async () => {
+    const model = writeConstantCocoModel(dir);
+    const cli = await runPosebench(['eval', '--dataset', dataset, '--db', db, '--model', model, '--name', 'constant-cli', '--format', 'json']);
+    expect(cli.code, cli.stderr).toBe(0);
+    const want = JSON.parse(cli.stdout) as CliReport;
+    // the engine picks up what another process stored (sync before each request)
+    const app = await call('coco:metrics', {});
+    const shown = app.variants.find((v) => v.variant.name === 'constant-cli');
+    expect(shown?.variant.kind).toBe('model');
+    for (const name of COCO_STAT_NAMES) expect(pct(shown!.stats[name]), name).toBe(want.metrics[name]);
+    // the same run again is recognised (same model, same boxes): nothing new is stored
+    const again = await runPosebench(['eval', '--dataset', dataset, '--db', db, '--model', model, '--name', 'constant-cli', '--format', 'json']);
+    expect(again.code, again.stderr).toBe(0);
+    expect((await call('coco:variants', {})).filter((v) => v.name === 'constant-cli')).toHaveLength(1);
+    await call('coco:removeVariant', { variantId: shown!.variant.id });
   });
 
   it('keeps the results across an engine restart; an unchanged re-import is reused; remove; MPII leaves COCO', { timeout: 120_000 }, async () => {

@@ -1,5 +1,7 @@
 /** Runs the real `posebench` CLI (bin/posebench.js) in a child process, as a user would. */
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from './shared-fixtures.ts';
 
@@ -9,11 +11,21 @@ export interface CliResult {
   readonly stderr: string;
 }
 
+let testHome: string | null = null;
+/**
+ * posebench's data directory for runs that give no --db: one temp folder per test process, so the
+ * workspaces `eval` keeps per dataset folder never land in the user's real data directory.
+ */
+function defaultTestHome(): string {
+  testHome ??= mkdtempSync(path.join(os.tmpdir(), 'posebench-test-home-'));
+  return testHome;
+}
+
 export function runPosebench(args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'posebench.js'), ...args], {
       cwd: PROJECT_ROOT,
-      env: { ...process.env, ...env },
+      env: { ...process.env, POSEBENCH_HOME: process.env['POSEBENCH_HOME'] ?? defaultTestHome(), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

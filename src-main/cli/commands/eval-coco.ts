@@ -1,6 +1,6 @@
 /**
  * posebench eval --dataset COCO_DIR (--predictions RESULTS.json … | --model M.onnx … [--bbox-file DETS.json
- *                [--bbox-score-thr T]]) [--name N …] [--format table|json|csv] [--no-partition-ap]
+ *                [--bbox-score-thr T]]) [--name N …] [--db FILE] [--format table|json|csv] [--no-partition-ap]
  *
  * `eval` on a COCO keypoint folder (datasets/coco-dataset.ts decides; MPII folders never get here).
  * RESULTS.json is a COCO results file ([{image_id, category_id, keypoints, score}]). Numbers are in
@@ -11,21 +11,21 @@
  * crop, the MPII decoders, mmpose's rescoring and OKS-NMS), with the GT boxes, or with the person boxes
  * of `--bbox-file` (mmpose's `bbox_file`, formats/coco-detections.ts); `--bbox-score-thr T` drops boxes
  * scoring below T, as mmpose 1.x's `filter_cfg=dict(bbox_score_thr=T)` (none by default).
+ *
+ * Every variant's results are kept in the workspace (`--db FILE`, else the one posebench keeps for the
+ * dataset folder; workbench/coco-variants.ts), so the app lists them with the same numbers.
  */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { openCocoWorkspace, readCocoResultsFile, storeCocoResults, variantNameOf } from '../../workbench/coco-variants.ts';
 import { PosebenchInputError } from '../../core/errors.ts';
 import { readRegularFileSync } from '../../core/regular-file.ts';
 import { oneLine } from '../../core/printable-excerpt.ts';
 import { COCO_ERROR_CLASSES, PCK_ALPHAS } from '../../evaluation/coco-keypoint-analysis.ts';
 import { COCO_STAT_NAMES, type CocoKeypointStats } from '../../evaluation/coco-oks-eval.ts';
 import { parseCocoDetectionsFile, type CocoDetectionsFile } from '../../formats/coco-detections.ts';
-import {
-  detectCocoDataset,
-  evaluateCocoPredictions,
-  evaluateCocoResults,
-  openCocoDataset,
-  type CocoEvaluationReport,
-} from '../../workbench/coco-evaluation.ts';
+import { detectCocoDataset, evaluateCocoResults, openCocoDataset, type CocoEvaluationReport } from '../../workbench/coco-evaluation.ts';
 import { CliUsageError, oneOf, parseCommandArgs } from '../cli-args.ts';
 
 const FORMATS = ['table', 'json', 'csv'] as const;
@@ -59,6 +59,7 @@ async function runEvalCoco(argv: string[], location: NonNullable<ReturnType<type
     model: { type: 'string', multiple: true },
     'bbox-file': { type: 'string' },
     'bbox-score-thr': { type: 'string' },
+    db: { type: 'string' },
   });
   const format = oneOf('format', values.format, FORMATS, 'table');
   const files = values.predictions ?? [];
@@ -84,59 +85,78 @@ async function runEvalCoco(argv: string[], location: NonNullable<ReturnType<type
   const partitions = values['no-partition-ap'] !== true;
   const detections = bboxFile === undefined ? undefined : readDetections(bboxFile, dataset, scoreThreshold);
   if (detections !== undefined) for (const warning of detections.warnings) process.stderr.write(`warning: ${oneLine(warning.message)}\n`);
-  const reports: { variant: string; report: CocoEvaluationReport; boxes?: Record<string, unknown> }[] = files.map((file, i) => {
-    const report = evaluateCocoPredictions(dataset, file, { partitions });
-    for (const warning of report.warnings) process.stderr.write(`warning: ${oneLine(warning.message)}\n`);
-    return { variant: names[i] ?? path.basename(file, path.extname(file)), report };
-  });
-  let exitCode = 0;
-  for (const [i, modelFile] of models.entries()) {
-    const { runCocoModel, describeRunBox } = await import('../../workbench/coco-model-run.ts');
-    const run = await runCocoModel(dataset, modelFile, {
-      ...(detections !== undefined ? { detections: detections.boxes } : {}),
-      onProgress: (done, total) => {
-        if (process.stderr.isTTY) process.stderr.write(`\r${done}/${total} boxes${done === total ? '\n' : ''}`);
-      },
-    });
-    const variant = names[files.length + i] ?? run.model;
-    if (run.missingImages.length > 0) {
-      const boxes = run.missingImages.reduce((n, m) => n + m.boxes, 0);
-      process.stderr.write(
-        `warning: ${variant}: ${boxes} boxes on ${run.missingImages.length} images without a file in ${dataset.imagesDir ?? dataset.root} are left out (first: ${run.missingImages[0]!.image})\n`,
-      );
-    }
-    for (const f of run.failed.slice(0, 10)) process.stderr.write(`warning: ${variant}: ${describeRunBox(f.box)} (${f.image}) failed: ${oneLine(f.reason)}\n`);
-    if (run.failed.length > 10) process.stderr.write(`warning: ${variant}: ${run.failed.length - 10} more boxes failed\n`);
-    if (run.persons > 0 && run.nms.before === 0) {
-      process.stderr.write(`error: ${variant}: no box could be run (missing images or failures); its numbers are not usable\n`);
-      exitCode = 1;
-    }
-    if (format === 'table')
-      process.stderr.write(
-        `${variant}: ${run.boxSource === 'gt' ? 'GT boxes' : `detected boxes from ${path.basename(bboxFile!)}`}: ${run.nms.before} instances, ${run.nms.kept} after OKS-NMS at 0.9\n`,
-      );
-    const report = evaluateCocoResults(dataset, modelFile, { results: run.results, areaFromBbox: true, warnings: [] }, { partitions });
-    reports.push({
-      variant,
-      report,
-      boxes: {
-        source: run.boxSource,
-        ...(bboxFile !== undefined ? { file: bboxFile, person_boxes: detections!.personBoxes, score_threshold: scoreThreshold } : {}),
-        run: run.persons,
-        instances: run.nms.before,
-        after_oks_nms: run.nms.kept,
-      },
-    });
+  // Every result is kept in the workspace (as `eval` on MPII does), so the app shows it with the same numbers.
+  const ws = openCocoWorkspace(dataset, values.db);
+  try {
+    return await evaluateAndStore();
+  } finally {
+    ws.db.close();
   }
-  if (format === 'json') {
-    const objects = reports.map(({ variant, report, boxes }) => ({ ...cocoJsonReport(variant, report), ...(boxes !== undefined ? { boxes } : {}) }));
-    process.stdout.write(`${JSON.stringify(objects.length === 1 ? objects[0] : { variants: objects }, null, 2)}\n`);
-  } else if (format === 'csv') {
-    process.stdout.write(cocoCsv(reports));
-  } else {
-    process.stdout.write(reports.map(({ variant, report }) => cocoTable(variant, report)).join('\n'));
+
+  async function evaluateAndStore(): Promise<number> {
+    const reports: { variant: string; report: CocoEvaluationReport; boxes?: Record<string, unknown> }[] = files.map((file, i) => {
+      const { parsed, sha256, absolute } = readCocoResultsFile(dataset, file);
+      const report = evaluateCocoResults(dataset, file, parsed, { partitions });
+      for (const warning of report.warnings) process.stderr.write(`warning: ${oneLine(warning.message)}\n`);
+      const variant = names[i] ?? variantNameOf(file);
+      storeCocoResults(ws, dataset, { name: variant, kind: 'predictions', sourcePath: absolute, sha256 }, parsed.results, parsed.areaFromBbox);
+      return { variant, report };
+    });
+    let exitCode = 0;
+    for (const [i, modelFile] of models.entries()) {
+      const { runCocoModel, describeRunBox } = await import('../../workbench/coco-model-run.ts');
+      const run = await runCocoModel(dataset, modelFile, {
+        ...(detections !== undefined ? { detections: detections.boxes } : {}),
+        onProgress: (done, total) => {
+          if (process.stderr.isTTY) process.stderr.write(`\r${done}/${total} boxes${done === total ? '\n' : ''}`);
+        },
+      });
+      const variant = names[files.length + i] ?? run.model;
+      if (run.missingImages.length > 0) {
+        const boxes = run.missingImages.reduce((n, m) => n + m.boxes, 0);
+        process.stderr.write(
+          `warning: ${variant}: ${boxes} boxes on ${run.missingImages.length} images without a file in ${dataset.imagesDir ?? dataset.root} are left out (first: ${run.missingImages[0]!.image})\n`,
+        );
+      }
+      for (const f of run.failed.slice(0, 10))
+        process.stderr.write(`warning: ${variant}: ${describeRunBox(f.box)} (${f.image}) failed: ${oneLine(f.reason)}\n`);
+      if (run.failed.length > 10) process.stderr.write(`warning: ${variant}: ${run.failed.length - 10} more boxes failed\n`);
+      if (run.persons > 0 && run.nms.before === 0) {
+        process.stderr.write(`error: ${variant}: no box could be run (missing images or failures); its numbers are not usable\n`);
+        exitCode = 1;
+      }
+      if (format === 'table')
+        process.stderr.write(
+          `${variant}: ${run.boxSource === 'gt' ? 'GT boxes' : `detected boxes from ${path.basename(bboxFile!)}`}: ${run.nms.before} instances, ${run.nms.kept} after OKS-NMS at 0.9\n`,
+        );
+      const report = evaluateCocoResults(dataset, modelFile, { results: run.results, areaFromBbox: true, warnings: [] }, { partitions });
+      if (run.nms.before > 0) {
+        const identity = createHash('sha256').update(readFileSync(modelFile));
+        identity.update(bboxFile !== undefined ? readFileSync(bboxFile) : 'gt-boxes').update(String(scoreThreshold));
+        storeCocoResults(ws, dataset, { name: variant, kind: 'model', sourcePath: path.resolve(modelFile), sha256: identity.digest('hex') }, run.results, true);
+      }
+      reports.push({
+        variant,
+        report,
+        boxes: {
+          source: run.boxSource,
+          ...(bboxFile !== undefined ? { file: bboxFile, person_boxes: detections!.personBoxes, score_threshold: scoreThreshold } : {}),
+          run: run.persons,
+          instances: run.nms.before,
+          after_oks_nms: run.nms.kept,
+        },
+      });
+    }
+    if (format === 'json') {
+      const objects = reports.map(({ variant, report, boxes }) => ({ ...cocoJsonReport(variant, report), ...(boxes !== undefined ? { boxes } : {}) }));
+      process.stdout.write(`${JSON.stringify(objects.length === 1 ? objects[0] : { variants: objects }, null, 2)}\n`);
+    } else if (format === 'csv') {
+      process.stdout.write(cocoCsv(reports));
+    } else {
+      process.stdout.write(reports.map(({ variant, report }) => cocoTable(variant, report)).join('\n'));
+    }
+    return exitCode;
   }
-  return exitCode;
 }
 
 function readDetections(file: string, dataset: ReturnType<typeof openCocoDataset>, scoreThreshold: number | null): CocoDetectionsFile {

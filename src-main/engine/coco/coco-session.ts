@@ -12,14 +12,12 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { CocoDatasetInfo, CocoVariantSummary, DatasetSummary } from '../../api/contract.ts';
 import { DEFAULT_PCKH_PROTOCOL } from '../../core/types.ts';
-import { PosebenchInputError, UserError } from '../../core/errors.ts';
-import { readRegularFileSync } from '../../core/regular-file.ts';
+import { UserError } from '../../core/errors.ts';
 import type { CocoDatasetLocation, OpenedCocoDataset } from '../../datasets/coco-dataset.ts';
-import { parseCocoResultsFile, type CocoResultRecord } from '../../formats/coco-keypoints.ts';
-import { cocoVariantKeys, listCocoVariants, putCocoVariant, removeCocoVariant, type CocoVariantRecord } from '../../store/coco-variants-repo.ts';
-import { workspacePathFor } from '../../store/workspace-path.ts';
-import { openWorkspace, type Workspace } from '../../store/workspace.ts';
+import { cocoVariantKeys, listCocoVariants, removeCocoVariant, type CocoVariantRecord } from '../../store/coco-variants-repo.ts';
+import type { Workspace } from '../../store/workspace.ts';
 import { evaluateCocoResults, openCocoDataset, type CocoEvaluationReport } from '../../workbench/coco-evaluation.ts';
+import { openCocoWorkspace, readCocoResultsFile, storeCocoResults, storedCocoResults, variantNameOf } from '../../workbench/coco-variants.ts';
 
 export interface CocoVariantState {
   readonly id: string;
@@ -54,7 +52,7 @@ export class CocoSession {
   /** Reads the folder (a malformed one throws and leaves the open dataset alone), then switches to it. */
   openDataset(location: CocoDatasetLocation): DatasetSummary {
     const dataset = openCocoDataset(location);
-    const ws = openWorkspace(this.dbPath ?? workspacePathFor(dataset.root));
+    const ws = openCocoWorkspace(dataset, this.dbPath);
     this.close();
     const id = `c-${createHash('sha1').update(dataset.annotationFile).digest('hex').slice(0, 10)}`;
     const summary = cocoSummary(id, dataset);
@@ -102,14 +100,11 @@ export class CocoSession {
   report(variant: CocoVariantState): CocoEvaluationReport {
     if (variant.report === null) {
       const { record } = variant;
-      const results: CocoResultRecord[] = record.results.map((r, entry) => ({
-        imageId: r.image_id,
-        keypoints: r.keypoints,
-        score: r.score,
-        ...(r.bbox !== undefined ? { bbox: r.bbox } : {}),
-        entry,
-      }));
-      variant.report = evaluateCocoResults(this.require().dataset, record.sourcePath, { results, areaFromBbox: record.areaFromBbox, warnings: [] });
+      variant.report = evaluateCocoResults(this.require().dataset, record.sourcePath, {
+        results: storedCocoResults(record),
+        areaFromBbox: record.areaFromBbox,
+        warnings: [],
+      });
     }
     return variant.report;
   }
@@ -117,46 +112,26 @@ export class CocoSession {
   /** Imports a COCO results file as a variant (a new name, or replacing the results of that name). */
   importResults(file: string, name: string | undefined): { variant: CocoVariantState; message: string } {
     const open = this.require();
-    const absolute = path.resolve(file);
-    let bytes: Buffer;
-    try {
-      bytes = readRegularFileSync(absolute, 'COCO results file');
-    } catch (error) {
-      if (error instanceof PosebenchInputError) throw error;
-      throw new PosebenchInputError({ file: absolute }, `cannot read file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-    }
-    const parsed = parseCocoResultsFile(bytes.toString('utf8'), absolute, open.dataset.annotations);
-    const variantName = name?.trim() || path.basename(absolute, path.extname(absolute));
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const existing = [...open.variants.values()].find((v) => v.record.name === variantName);
-    if (existing !== undefined && existing.record.sourceSha256 === sha256) {
-      return { variant: existing, message: `${variantName}: the file is unchanged since its last import; its numbers are reused` };
-    }
-    const record = putCocoVariant(open.ws, {
-      annotationFile: open.dataset.annotationFile,
-      name: variantName,
-      kind: 'predictions',
-      sourcePath: absolute,
-      sourceSha256: sha256,
-      results: parsed.results.map((r) => ({
-        image_id: r.imageId,
-        keypoints: [...r.keypoints],
-        score: r.score,
-        ...(r.bbox !== undefined ? { bbox: [...r.bbox] } : {}),
-      })),
-      areaFromBbox: parsed.areaFromBbox,
-    });
+    const { parsed, sha256, absolute } = readCocoResultsFile(open.dataset, file);
+    const variantName = name?.trim() || variantNameOf(absolute);
+    const { record, action } = storeCocoResults(
+      open.ws,
+      open.dataset,
+      { name: variantName, kind: 'predictions', sourcePath: absolute, sha256 },
+      parsed.results,
+      parsed.areaFromBbox,
+    );
     this.syncWithStore();
     const variant = this.requireVariant(`c${record.id}`);
     const warnings =
       parsed.warnings.length > 0 ? ` (${parsed.warnings.length} warning${parsed.warnings.length === 1 ? '' : 's'}: ${parsed.warnings[0]!.message})` : '';
-    return {
-      variant,
-      message:
-        existing !== undefined
+    const message =
+      action === 'reused'
+        ? `${variantName}: the file is unchanged since its last import; its numbers are reused`
+        : action === 'replaced'
           ? `${variantName}: the file changed since its last import; its results were replaced${warnings}`
-          : `Imported ${variantName}${warnings}`,
-    };
+          : `Imported ${variantName}${warnings}`;
+    return { variant, message };
   }
 
   removeVariant(id: string): string {
