@@ -194,6 +194,74 @@ export function listInstances(ws: Workspace, datasetId: number): InstanceRecord[
     .all(datasetId) as InstanceRecord[];
 }
 
+/** Current instances of a dataset in entry order, and the index of each instance id in that order. */
+export interface CurrentInstances {
+  /** Frozen and shared between callers: copy before changing. */
+  readonly instances: readonly InstanceRecord[];
+  /** Index of an instance id in `instances`, or -1 when it is not a current instance. */
+  readonly indexOf: (instanceId: number) => number;
+}
+
+const currentInstancesCache = new WeakMap<Database.Database, Map<number, { stamp: string; value: CurrentInstances }>>();
+
+/**
+ * listInstances, kept per connection while the dataset's instances are unchanged: every stored run
+ * read needs them (150,000 rows: a few hundred ms each time). Instances are only ever inserted or
+ * retired (registerDataset, which also moves the fingerprint/import time), and ids only grow, so
+ * (fingerprint, import time, count, max id, sum of ids) of the current ones identifies the list.
+ * Read inside the caller's transaction for a consistent answer.
+ */
+export function currentInstances(ws: Workspace, datasetId: number): CurrentInstances {
+  const db = ws.db;
+  const head = db
+    .prepare(
+      `SELECT d.fingerprint, d.imported_at,
+         (SELECT COUNT(*) || ':' || COALESCE(MAX(id), 0) || ':' || COALESCE(SUM(id), 0) FROM instances WHERE dataset_id = d.id AND retired_at IS NULL)
+       FROM datasets d WHERE d.id = ?`,
+    )
+    .raw(true)
+    .get(datasetId) as [string, string, string] | undefined;
+  if (head === undefined) throw new Error(`${ws.file}: no dataset ${datasetId} in this workspace`);
+  const stamp = head.join('|');
+  let perDataset = currentInstancesCache.get(db);
+  const cached = perDataset?.get(datasetId);
+  if (cached !== undefined && cached.stamp === stamp) return cached.value;
+  const rows = db
+    .prepare('SELECT id, entry_index, image FROM instances WHERE dataset_id = ? AND retired_at IS NULL ORDER BY entry_index')
+    .raw(true)
+    .all(datasetId) as [number, number, string][];
+  const instances: InstanceRecord[] = new Array<InstanceRecord>(rows.length);
+  let minId = Number.POSITIVE_INFINITY;
+  let maxId = Number.NEGATIVE_INFINITY;
+  for (let n = 0; n < rows.length; n += 1) {
+    const [id, entryIndex, image] = rows[n]!;
+    instances[n] = { id, entryIndex, image };
+    if (id < minId) minId = id;
+    if (id > maxId) maxId = id;
+  }
+  const value: CurrentInstances = { instances: Object.freeze(instances), indexOf: idLookup(instances, minId, maxId) };
+  if (perDataset === undefined) currentInstancesCache.set(db, (perDataset = new Map()));
+  perDataset.set(datasetId, { stamp, value });
+  return value;
+}
+
+/** id → index: a table over the id range when the ids are dense enough (they are, imported together), else a map. */
+function idLookup(instances: readonly InstanceRecord[], minId: number, maxId: number): (instanceId: number) => number {
+  if (instances.length === 0) return () => -1;
+  const span = maxId - minId + 1;
+  if (Number.isSafeInteger(span) && span <= 4 * instances.length + 1024) {
+    const table = new Int32Array(span).fill(-1);
+    instances.forEach((instance, n) => (table[instance.id - minId] = n));
+    return (instanceId) => {
+      const offset = instanceId - minId;
+      return offset >= 0 && offset < span ? table[offset]! : -1;
+    };
+  }
+  const map = new Map<number, number>();
+  instances.forEach((instance, n) => map.set(instance.id, n));
+  return (instanceId) => map.get(instanceId) ?? -1;
+}
+
 interface OriginalValues {
   raw_json: string;
   center_x: number | null;
@@ -385,21 +453,16 @@ function rememberRegisteredOriginals(ws: Workspace, dataset: DatasetRecord, inpu
 export function registeredPackedOriginals(ws: Workspace, dataset: DatasetRecord): PackedOriginals | undefined {
   const kept = registeredOriginals.get(ws.db)?.get(dataset.id);
   if (kept === undefined || kept.fingerprint !== dataset.fingerprint || kept.importedAt !== dataset.importedAt) return undefined;
-  const rows = ws.db
-    .prepare('SELECT id, entry_index, image FROM instances WHERE dataset_id = ? AND retired_at IS NULL ORDER BY entry_index')
-    .raw(true)
-    .all(dataset.id) as [number, number, string][];
+  const { instances } = currentInstances(ws, dataset.id);
   const persons = kept.persons;
-  if (rows.length !== persons.length) return undefined;
-  const instances: InstanceRecord[] = new Array<InstanceRecord>(rows.length);
-  for (let n = 0; n < rows.length; n += 1) {
-    const [id, entryIndex, image] = rows[n]!;
-    if (entryIndex !== n || image !== persons[n]!.image) return undefined;
-    instances[n] = { id, entryIndex, image };
+  if (instances.length !== persons.length) return undefined;
+  for (let n = 0; n < instances.length; n += 1) {
+    const instance = instances[n]!;
+    if (instance.entryIndex !== n || instance.image !== persons[n]!.image) return undefined;
   }
   const gt = kept.gt;
   return {
-    instances,
+    instances: instances as InstanceRecord[],
     annotations: persons.slice(),
     gt: gt === null ? null : { positions1Based: gt.positions1Based, missing: gt.missing, headBoxes1Based: gt.headBoxes1Based },
     shared: true,
@@ -514,19 +577,37 @@ function annotationOfRow(row: OriginalRowArray): PersonAnnotation {
     const y = j * 2 + 1 < values ? jointsBlob.readDoubleLE(j * 16 + 8) : Number.NaN;
     joints.push(Number.isNaN(x) || Number.isNaN(y) ? null : [x, y]);
   }
-  return {
-    entryIndex,
-    image,
-    center: centerX === null || centerY === null ? null : [centerX, centerY],
-    scale,
-    joints,
-    jointsVisible: Array.from(visBlob),
-    get raw(): Record<string, unknown> {
-      const parsed = JSON.parse(rawJson) as Record<string, unknown>;
-      Object.defineProperty(this, 'raw', { value: parsed, enumerable: true, writable: true, configurable: true });
-      return parsed;
+  return withLazyRaw(
+    {
+      entryIndex,
+      image,
+      center: centerX === null || centerY === null ? null : [centerX, centerY],
+      scale,
+      joints,
+      jointsVisible: Array.from(visBlob),
     },
-  };
+    rawJson,
+  );
+}
+
+const RAW_TEXT = Symbol('posebench.rawJson');
+
+/**
+ * One getter shared by every person (as datasets/open-dataset.ts does; the layers keep a copy each),
+ * not a closure per person: those cost about 500 bytes each and put the objects in slow mode. The
+ * json text is kept under a non-enumerable symbol; `raw` stays an own enumerable property.
+ */
+function rawFromText(this: Record<PropertyKey, unknown>): Record<string, unknown> {
+  const raw = JSON.parse(this[RAW_TEXT] as string) as Record<string, unknown>;
+  Object.defineProperty(this, 'raw', { value: raw, enumerable: true, writable: true, configurable: true });
+  return raw;
+}
+const LAZY_RAW: PropertyDescriptor = { get: rawFromText, enumerable: true, configurable: true };
+
+function withLazyRaw(person: Omit<PersonAnnotation, 'raw'>, rawJson: string): PersonAnnotation {
+  Object.defineProperty(person, RAW_TEXT, { value: rawJson, writable: true, configurable: true });
+  Object.defineProperty(person, 'raw', LAZY_RAW);
+  return person as PersonAnnotation;
 }
 
 function gtOfRow(row: OriginalRowArray): OriginalInstance['gt'] {

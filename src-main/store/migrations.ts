@@ -286,12 +286,56 @@ CREATE TABLE gt_review_decisions (
 CREATE INDEX gt_review_decisions_by_suspect ON gt_review_decisions(dataset_id, suspect_id, id);
 `;
 
+/**
+ * A run's predictions also as ONE packed record (issue 13 scale), read instead of its rows: reading
+ * 150,000 rows back cost about a second per run (engine open, every scoring). The rows stay the
+ * truth (runs write them batch by batch and resume from them); the record is a copy, written when a
+ * run is stored whole or finishes, and deleted by the triggers below on any change to the run's rows,
+ * whoever makes it (a resumed run, another process, plain SQL). Readers fall back to the rows when it
+ * is missing. Same layout as group_concat over the rows, so SQL can build it: existing finished runs
+ * are packed here.
+ */
+const packedPredictionsSchema = `
+CREATE TABLE run_predictions_packed (
+  run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+  row_count INTEGER NOT NULL,
+  -- the rows' instance ids, comma-separated, in the order of xy_score
+  instance_ids TEXT NOT NULL,
+  -- the rows' xy_score blobs concatenated: float32 row_count×16×3
+  xy_score BLOB NOT NULL
+);
+CREATE TRIGGER predictions_insert_unpacks AFTER INSERT ON predictions
+  WHEN EXISTS (SELECT 1 FROM run_predictions_packed WHERE run_id = NEW.run_id)
+  BEGIN DELETE FROM run_predictions_packed WHERE run_id = NEW.run_id; END;
+CREATE TRIGGER predictions_update_unpacks AFTER UPDATE ON predictions
+  BEGIN DELETE FROM run_predictions_packed WHERE run_id IN (OLD.run_id, NEW.run_id); END;
+CREATE TRIGGER predictions_delete_unpacks AFTER DELETE ON predictions
+  WHEN EXISTS (SELECT 1 FROM run_predictions_packed WHERE run_id = OLD.run_id)
+  BEGIN DELETE FROM run_predictions_packed WHERE run_id = OLD.run_id; END;
+INSERT INTO run_predictions_packed (run_id, row_count, instance_ids, xy_score)
+  SELECT run_id, COUNT(*), group_concat(instance_id), CAST(group_concat(xy_score, '') AS BLOB)
+  FROM predictions WHERE run_id IN (SELECT id FROM runs WHERE status = 'done')
+  GROUP BY run_id HAVING MIN(length(xy_score)) = 192 AND MAX(length(xy_score)) = 192;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', up: (db) => db.exec(initialSchema) },
   { version: 2, name: 'run identity, manifests, latency history, variant options', up: (db) => db.exec(runIdentitySchema) },
   { version: 3, name: 'ground-truth review decisions', up: (db) => db.exec(reviewDecisionsSchema) },
   { version: 4, name: 'per-joint errors as one record per run', up: (db) => db.exec(runJointErrorsSchema) },
   { version: 5, name: 'results on COCO keypoint datasets', up: (db) => db.exec(cocoVariantsSchema) },
+  {
+    version: 6,
+    name: "a run's predictions as one packed record",
+    up: (db) => {
+      // group_concat hands blobs over as text in the database encoding: byte for byte only in UTF-8.
+      db.exec(
+        db.pragma('encoding', { simple: true }) === 'UTF-8'
+          ? packedPredictionsSchema
+          : packedPredictionsSchema.slice(0, packedPredictionsSchema.indexOf('INSERT INTO run_predictions_packed')),
+      );
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

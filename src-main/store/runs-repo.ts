@@ -3,6 +3,7 @@
  * run can be resumed (predictions-repo tells which instances are still to do).
  */
 import { nowIso, type Workspace } from './workspace.ts';
+import { packRunPredictionsFromRows } from './packed-predictions.ts';
 
 export type RunStatus = 'queued' | 'running' | 'done' | 'cancelled' | 'failed';
 
@@ -172,6 +173,8 @@ export function setRunStatus(ws: Workspace, runId: number, status: RunStatus, er
            WHERE id = @id RETURNING *`,
         )
         .get({ status, now, error: status === 'failed' ? (error ?? 'failed') : null, id: runId }) as RunRow;
+      // A finished run is read whole from now on (engine open, scoring): its rows as one record.
+      if (status === 'done') packRunPredictionsFromRows(db, runId);
       return toRecord(row);
     })
     .immediate();

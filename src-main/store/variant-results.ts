@@ -20,7 +20,7 @@ export interface VariantResults {
 export function storeVariantResults(ws: Workspace, runId: number, results: VariantResults): void {
   const db = ws.db;
   db.transaction(() => {
-    insertPredictionRows(db, runId, results.predictions);
+    insertPredictionRows(db, runId, results.predictions, { pack: true });
     if (results.jointErrors) replaceJointErrorRows(db, runId, results.jointErrors);
     for (const metrics of results.metrics ?? []) upsertMetricsRow(db, { ...metrics, runId });
     if (results.finalStatus) setRunStatus(ws, runId, results.finalStatus);

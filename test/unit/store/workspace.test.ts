@@ -25,6 +25,7 @@ const EXPECTED_TABLES = [
   'predictions',
   'run_failures',
   'run_joint_errors',
+  'run_predictions_packed',
   'run_warnings',
   'runs',
   'variants',
