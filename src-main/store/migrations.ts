@@ -318,6 +318,27 @@ INSERT INTO run_predictions_packed (run_id, row_count, instance_ids, xy_score)
   GROUP BY run_id HAVING MIN(length(xy_score)) = 192 AND MAX(length(xy_score)) = 192;
 `;
 
+/**
+ * Ground-truth corrections on COCO keypoint datasets (issue 18; store/coco-corrections-repo.ts): one
+ * row per edit with the annotation's keypoints and box before and after; undo and redo flip `undone`.
+ */
+const cocoCorrectionsSchema = `
+CREATE TABLE coco_corrections (
+  id INTEGER PRIMARY KEY,
+  -- absolute path of the dataset's COCO annotation json
+  annotation_file TEXT NOT NULL,
+  annotation_id INTEGER NOT NULL,
+  -- json {keypoints: [x, y, v ×K], bbox: [x, y, w, h]} before and after the edit
+  before TEXT NOT NULL,
+  after TEXT NOT NULL,
+  -- edits of one gesture share a burst id and fold into one row (one undo step)
+  burst TEXT,
+  undone INTEGER NOT NULL DEFAULT 0 CHECK (undone IN (0, 1)),
+  created_at TEXT NOT NULL
+);
+CREATE INDEX coco_corrections_by_file ON coco_corrections(annotation_file, id);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', up: (db) => db.exec(initialSchema) },
   { version: 2, name: 'run identity, manifests, latency history, variant options', up: (db) => db.exec(runIdentitySchema) },
@@ -336,6 +357,7 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     },
   },
+  { version: 7, name: 'ground-truth corrections on COCO keypoint datasets', up: (db) => db.exec(cocoCorrectionsSchema) },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -13,6 +13,7 @@ import { posebenchDataHome, workspacePathFor, workspaceSlug } from '../../../src
 import { tempDir } from './store-fixtures.ts';
 
 const EXPECTED_TABLES = [
+  'coco_corrections',
   'coco_variants',
   'corrections',
   'datasets',
