@@ -10,7 +10,7 @@ import type { z } from 'zod';
 import type { UserErrorKind } from '../core/errors.ts';
 import type { RunManifest } from '../core/run-manifest.ts';
 import type { CocoErrorClass, CocoStatName, PckhProtocol, Point2 } from '../core/types.ts';
-import type { correctionEditSchema, decoderOptionsSchema, requestSchemas } from './request-schemas.ts';
+import type { cocoEditSchema, correctionEditSchema, decoderOptionsSchema, requestSchemas } from './request-schemas.ts';
 
 /** Columns of the per-joint table, in the order the study (and mmpose) prints them. */
 export const METRIC_COLUMNS = ['Head', 'Shoulder', 'Elbow', 'Wrist', 'Hip', 'Knee', 'Ankle', 'PCKh', 'PCKh@0.1'] as const;
@@ -731,6 +731,25 @@ export interface CocoImageDetail {
   readonly variants: readonly CocoImageVariant[];
 }
 
+export interface CocoCorrectionResult {
+  /** The annotation index the step touched (null: nothing to undo / redo). */
+  readonly index: number | null;
+  /** Active corrections (the COCO dataset's GT revision). */
+  readonly gtRevision: number;
+  readonly undo: number;
+  readonly redo: number;
+}
+
+export interface CocoExportResult {
+  readonly file: string;
+  readonly bytes: number;
+  /** Persons whose annotation differs from the original (0: the original file's bytes were written). */
+  readonly edited: number;
+  readonly message: string;
+}
+
+export type CocoEditRequest = z.infer<typeof cocoEditSchema>;
+
 export interface ResponseMap {
   'workspace:get': WorkspaceState;
   'workspace:open': WorkspaceState;
@@ -776,6 +795,11 @@ export interface ResponseMap {
   'coco:metrics': CocoMetricsView;
   'coco:persons': CocoPersonsList;
   'coco:image': CocoImageDetail;
+  'coco:correct': CocoCorrectionResult;
+  'coco:undo': CocoCorrectionResult;
+  'coco:redo': CocoCorrectionResult;
+  'coco:history': CocoCorrectionResult;
+  'coco:export': CocoExportResult;
 }
 
 export type Response<C extends Channel> = ResponseMap[C];

@@ -48,6 +48,23 @@ export const correctionEditSchema = z.discriminatedUnion('kind', [
     .strict(),
 ]);
 
+/** A COCO ground-truth edit (issue 18) in 0-based image pixels; crowd regions are refused by the engine. */
+const keypointIndex = z.number().int().min(0).max(1000);
+export const cocoEditSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('keypoint'), keypoint: keypointIndex, xy: z.tuple([finite, finite]) }).strict(),
+  z.object({ kind: z.literal('visibility'), keypoint: keypointIndex, v: z.union([z.literal(0), z.literal(1), z.literal(2)]) }).strict(),
+  z.object({ kind: z.literal('bbox'), box: z.tuple([finite, finite, finite, finite]) }).strict(),
+  z
+    .object({
+      kind: z.literal('swap'),
+      pairs: z
+        .array(z.tuple([keypointIndex, keypointIndex]))
+        .min(1)
+        .max(64),
+    })
+    .strict(),
+]);
+
 /** Decoder options set on a model variant; each wins over the model sidecar's value only when given (spec §5–§6). */
 export const decoderOptionsSchema = z
   .object({
@@ -158,6 +175,21 @@ export const requestSchemas = {
     })
     .strict(),
   'coco:image': z.object({ imageId: z.number().int(), variantIds: z.array(id).max(8).default([]) }).strict(),
+  // `burst`: edits of one gesture (a drag, a held key) are one undo step.
+  'coco:correct': z
+    .object({
+      index: z.number().int().min(0),
+      edit: cocoEditSchema,
+      burst: z
+        .string()
+        .regex(/^[A-Za-z0-9-]{1,64}$/)
+        .optional(),
+    })
+    .strict(),
+  'coco:undo': z.object({}).strict(),
+  'coco:redo': z.object({}).strict(),
+  'coco:history': z.object({}).strict(),
+  'coco:export': z.object({ outFile: filePath, overwrite: z.boolean().default(false) }).strict(),
 } as const;
 
 export const CHANNELS = Object.keys(requestSchemas) as Channel[];

@@ -2,7 +2,7 @@
  * Ground-truth corrections on a COCO keypoint dataset (issue 18), per annotation file: each edit is
  * one row holding the annotation's keypoints and box before and after (so undo and redo are row
  * flags, and the effective annotation is the newest active row's `after`). A new edit drops what was
- * undone (the redo stack); an edit of the same burst (a drag's moves, a held key) folds into its row.
+ * undone (the redo stack); an edit of the same burst (a drag's moves, a held key) replaces its row.
  */
 import { nowIso, type Workspace } from './workspace.ts';
 
@@ -69,15 +69,18 @@ export function addCocoCorrection(
   return ws.db.transaction(() => {
     ws.db.prepare('DELETE FROM coco_corrections WHERE annotation_file = ? AND undone = 1').run(annotationFile);
     const newest = ws.db.prepare<[string], Row>('SELECT * FROM coco_corrections WHERE annotation_file = ? ORDER BY id DESC LIMIT 1').get(annotationFile);
+    // Same gesture: one row from the gesture's first `before` to its last `after`. Replaced, not updated,
+    // so the newest id changes and another process notices (cocoCorrectionsKey).
+    let before = edit.before;
     if (edit.burst !== null && newest !== undefined && newest.burst === edit.burst && newest.annotation_id === edit.annotationId) {
-      ws.db.prepare('UPDATE coco_corrections SET after = ? WHERE id = ?').run(JSON.stringify(edit.after), newest.id);
-      return toRecord({ ...newest, after: JSON.stringify(edit.after) });
+      before = JSON.parse(newest.before) as CocoAnnotationState;
+      ws.db.prepare('DELETE FROM coco_corrections WHERE id = ?').run(newest.id);
     }
     const row = ws.db
       .prepare<unknown[], Row>(
         'INSERT INTO coco_corrections (annotation_file, annotation_id, before, after, burst, undone, created_at) VALUES (?, ?, ?, ?, ?, 0, ?) RETURNING *',
       )
-      .get(annotationFile, edit.annotationId, JSON.stringify(edit.before), JSON.stringify(edit.after), edit.burst, nowIso());
+      .get(annotationFile, edit.annotationId, JSON.stringify(before), JSON.stringify(edit.after), edit.burst, nowIso());
     if (row === undefined) throw new Error('coco_corrections insert returned no row');
     return toRecord(row);
   })();

@@ -324,7 +324,8 @@ INSERT INTO run_predictions_packed (run_id, row_count, instance_ids, xy_score)
  */
 const cocoCorrectionsSchema = `
 CREATE TABLE coco_corrections (
-  id INTEGER PRIMARY KEY,
+  -- never reused (a replaced burst row gets a new id, which is how other processes see the change)
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   -- absolute path of the dataset's COCO annotation json
   annotation_file TEXT NOT NULL,
   annotation_id INTEGER NOT NULL,

@@ -137,6 +137,60 @@ describe.skipIf(!HAS_SHARED)('COCO in the app: the numbers of posebench eval, pe
     await call('coco:removeVariant', { variantId: shown!.variant.id });
   });
 
+  it(
+    'corrects the GT in the app: numbers follow, undo restores them, the export re-evaluates to the same numbers, unedited export is byte-equal',
+    { timeout: 120_000 },
+    async () => {
+      const original = path.join(dataset, 'annotations', 'test_coco.json');
+      const unedited = path.join(dir, 'unedited.json');
+      expect((await call('coco:export', { outFile: unedited })).edited).toBe(0);
+      expect(readFileSync(unedited).equals(readFileSync(original))).toBe(true);
+
+      const before = await call('coco:metrics', {});
+      // move the left wrist of the first counted person by 40 px (one drag = one burst of two moves)
+      const persons = await call('coco:persons', { order: 'file', limit: 5000 });
+      const person = persons.items.find((p) => p.counted && p.keypoints[3 * 9 + 2]! > 0)!;
+      const [x, y] = [person.keypoints[27]!, person.keypoints[28]!];
+      await call('coco:correct', { index: person.index, edit: { kind: 'keypoint', keypoint: 9, xy: [x + 20, y] }, burst: 'drag-1' });
+      const moved = await call('coco:correct', { index: person.index, edit: { kind: 'keypoint', keypoint: 9, xy: [x + 40, y] }, burst: 'drag-1' });
+      expect(moved.undo).toBe(1);
+      // hide its right ankle (v 2 → 1), a separate step
+      await call('coco:correct', { index: person.index, edit: { kind: 'visibility', keypoint: 16, v: 1 } });
+      const state = await call('workspace:get', {});
+      expect(state.dataset?.correctedInstanceCount).toBe(1);
+      const after = await call('coco:metrics', {});
+      expect(after.variants[0]!.keypoints[9]!.meanErrorBbox).not.toBe(before.variants[0]!.keypoints[9]!.meanErrorBbox);
+
+      // the export holds the edit; posebench eval on it prints the app's numbers
+      const editedDir = path.join(dir, 'edited');
+      cpSync(dataset, editedDir, { recursive: true });
+      const exported = await call('coco:export', { outFile: path.join(editedDir, 'annotations', 'test_coco.json'), overwrite: true });
+      expect(exported.edited).toBe(1);
+      const cli = await runPosebench(['eval', '--dataset', editedDir, '--db', path.join(dir, 'edited.sqlite'), '--predictions', files[0]!, '--format', 'json']);
+      expect(cli.code, cli.stderr).toBe(0);
+      const cliReport = JSON.parse(cli.stdout) as CliReport;
+      for (const name of COCO_STAT_NAMES) expect(pct(after.variants[0]!.stats[name]), name).toBe(cliReport.metrics[name]);
+      const written = JSON.parse(readFileSync(path.join(editedDir, 'annotations', 'test_coco.json'), 'utf8')) as { annotations: GtAnnotation[] };
+      const edited = written.annotations.find((a) => a.id === person.annotationId)!;
+      expect(edited.keypoints.slice(27, 30)).toEqual([x + 40, y, person.keypoints[29]]);
+      expect(edited.keypoints[3 * 16 + 2]).toBe(1);
+
+      // undo twice: the numbers of before, bit for bit; redo brings the move back
+      await call('coco:undo', {});
+      const undone = await call('coco:undo', {});
+      expect(undone).toMatchObject({ index: person.index, undo: 0, redo: 2 });
+      expect(await call('coco:metrics', {})).toEqual(before);
+      expect((await call('coco:redo', {})).undo).toBe(1);
+      expect((await call('coco:metrics', {})).variants[0]!.keypoints[9]!.meanErrorBbox).toBe(after.variants[0]!.keypoints[9]!.meanErrorBbox);
+      await call('coco:undo', {});
+
+      // crowd regions are locked
+      const crowd = persons.items.find((p) => p.iscrowd);
+      if (crowd !== undefined)
+        await expect(call('coco:correct', { index: crowd.index, edit: { kind: 'bbox', box: [1, 1, 10, 10] } })).rejects.toThrow(/crowd region/);
+    },
+  );
+
   it('keeps the results across an engine restart; an unchanged re-import is reused; remove; MPII leaves COCO', { timeout: 120_000 }, async () => {
     const before = await call('coco:metrics', {});
     await service!.close();

@@ -7,7 +7,18 @@ import { UserError } from '../../core/errors.ts';
 import { summaryOf, type CocoSession } from './coco-session.ts';
 import { cocoImage, cocoMetrics, cocoPersons } from './coco-views.ts';
 
-type CocoChannels = 'coco:variants' | 'coco:importResults' | 'coco:removeVariant' | 'coco:metrics' | 'coco:persons' | 'coco:image';
+type CocoChannels =
+  | 'coco:variants'
+  | 'coco:importResults'
+  | 'coco:removeVariant'
+  | 'coco:metrics'
+  | 'coco:persons'
+  | 'coco:image'
+  | 'coco:correct'
+  | 'coco:undo'
+  | 'coco:redo'
+  | 'coco:history'
+  | 'coco:export';
 
 export function cocoHandlers(coco: CocoSession, changed: (reason: string) => void): Pick<ApiHandlers, CocoChannels> {
   const inRange = <T>(compute: () => T): T => {
@@ -33,5 +44,31 @@ export function cocoHandlers(coco: CocoSession, changed: (reason: string) => voi
     'coco:metrics': async () => cocoMetrics(coco),
     'coco:persons': async (req) => inRange(() => cocoPersons(coco, req)),
     'coco:image': async (req) => inRange(() => cocoImage(coco, req.imageId, req.variantIds)),
+    'coco:correct': async (req) => {
+      coco.correct(req.index, req.edit, req.burst ?? null);
+      changed('ground truth corrected');
+      return correctionResult(req.index);
+    },
+    'coco:undo': async () => stepped(coco.step('undo'), 'correction undone'),
+    'coco:redo': async () => stepped(coco.step('redo'), 'correction redone'),
+    'coco:history': async () => correctionResult(null),
+    'coco:export': async (req) => {
+      const result = coco.exportAnnotations(req.outFile, req.overwrite);
+      const message =
+        result.edited === 0
+          ? `Wrote ${result.file}: no annotation is corrected, so it is the original file byte for byte`
+          : `Wrote ${result.file}: ${result.edited} corrected annotation${result.edited === 1 ? '' : 's'}, everything else as in the original`;
+      return { ...result, message };
+    },
   };
+
+  function correctionResult(index: number | null) {
+    const history = coco.history();
+    return { index, gtRevision: coco.require().summary.gtRevision, undo: history.undo, redo: history.redo };
+  }
+
+  function stepped(index: number | null, reason: string) {
+    if (index !== null) changed(reason);
+    return correctionResult(index);
+  }
 }

@@ -16,6 +16,23 @@ import { UserError } from '../../core/errors.ts';
 import type { CocoDatasetLocation, OpenedCocoDataset } from '../../datasets/coco-dataset.ts';
 import { cocoVariantKeys, listCocoVariants, removeCocoVariant, type CocoVariantRecord } from '../../store/coco-variants-repo.ts';
 import type { Workspace } from '../../store/workspace.ts';
+import {
+  addCocoCorrection,
+  cocoCorrectionsKey,
+  effectiveCocoCorrections,
+  listCocoCorrections,
+  redoCocoCorrection,
+  undoCocoCorrection,
+  type CocoAnnotationState,
+} from '../../store/coco-corrections-repo.ts';
+import {
+  annotationState,
+  applyCocoEdit,
+  effectiveCocoDataset,
+  exportCocoAnnotations,
+  type CocoEdit,
+  type CocoExportResult,
+} from '../../workbench/coco-corrections.ts';
 import { evaluateCocoResults, openCocoDataset, type CocoEvaluationReport } from '../../workbench/coco-evaluation.ts';
 import { openCocoWorkspace, readCocoResultsFile, storeCocoResults, storedCocoResults, variantNameOf } from '../../workbench/coco-variants.ts';
 
@@ -27,12 +44,18 @@ export interface CocoVariantState {
 
 export interface OpenCoco {
   readonly id: string;
+  /** The annotation file as read. */
   readonly dataset: OpenedCocoDataset;
+  /** With the corrections applied: what every number and view uses. */
+  effective: OpenedCocoDataset;
+  /** Corrected persons (annotation id → state) that differ from the file. */
+  corrected: ReadonlyMap<number, CocoAnnotationState>;
   readonly ws: Workspace;
-  readonly summary: DatasetSummary;
+  summary: DatasetSummary;
   readonly variants: Map<string, CocoVariantState>;
-  /** What the workspace held when last read (cocoVariantKeys), to notice changes by other processes. */
+  /** What the workspace held when last read (cocoVariantKeys, cocoCorrectionsKey), to notice changes by other processes. */
   storedKeys: string;
+  correctionsKey: string;
 }
 
 export class CocoSession {
@@ -56,9 +79,9 @@ export class CocoSession {
     this.close();
     const id = `c-${createHash('sha1').update(dataset.annotationFile).digest('hex').slice(0, 10)}`;
     const summary = cocoSummary(id, dataset);
-    this.current = { id, dataset, ws, summary, variants: new Map(), storedKeys: '' };
+    this.current = { id, dataset, effective: dataset, corrected: new Map(), ws, summary, variants: new Map(), storedKeys: '', correctionsKey: '' };
     this.syncWithStore();
-    return summary;
+    return this.current.summary;
   }
 
   close(): void {
@@ -70,6 +93,34 @@ export class CocoSession {
   syncWithStore(): boolean {
     const open = this.current;
     if (open === null) return false;
+    const correctionsChanged = this.syncCorrections();
+    return this.syncVariants() || correctionsChanged;
+  }
+
+  /** Re-reads the corrections when they changed: the effective GT, the summary, and every report is stale. */
+  private syncCorrections(): boolean {
+    const open = this.require();
+    const key = cocoCorrectionsKey(open.ws, open.dataset.annotationFile);
+    if (key === open.correctionsKey) return false;
+    const rows = listCocoCorrections(open.ws, open.dataset.annotationFile);
+    const byId = new Map(open.dataset.annotations.annotations.map((a) => [a.id, a]));
+    const corrected = new Map<number, CocoAnnotationState>();
+    for (const [annotationId, state] of effectiveCocoCorrections(rows)) {
+      const original = byId.get(annotationId);
+      if (original === undefined) continue;
+      const same = original.keypoints.every((v, i) => v === state.keypoints[i]) && original.bbox.every((v, i) => v === state.bbox[i]);
+      if (!same) corrected.set(annotationId, state);
+    }
+    open.corrected = corrected;
+    open.effective = effectiveCocoDataset(open.dataset, corrected);
+    open.summary = { ...open.summary, gtRevision: rows.filter((r) => !r.undone).length, correctedInstanceCount: corrected.size };
+    for (const variant of open.variants.values()) variant.report = null;
+    open.correctionsKey = key;
+    return true;
+  }
+
+  private syncVariants(): boolean {
+    const open = this.require();
     const keys = cocoVariantKeys(open.ws, open.dataset.annotationFile);
     if (keys === open.storedKeys) return false;
     const previous = open.variants;
@@ -100,7 +151,7 @@ export class CocoSession {
   report(variant: CocoVariantState): CocoEvaluationReport {
     if (variant.report === null) {
       const { record } = variant;
-      variant.report = evaluateCocoResults(this.require().dataset, record.sourcePath, {
+      variant.report = evaluateCocoResults(this.require().effective, record.sourcePath, {
         results: storedCocoResults(record),
         areaFromBbox: record.areaFromBbox,
         warnings: [],
@@ -132,6 +183,41 @@ export class CocoSession {
           ? `${variantName}: the file changed since its last import; its results were replaced${warnings}`
           : `Imported ${variantName}${warnings}`;
     return { variant, message };
+  }
+
+  /** One edit of a person's GT (index: position among the file's keypoint annotations), committed at once. */
+  correct(index: number, edit: CocoEdit, burst: string | null): { annotationId: number } {
+    const open = this.require();
+    const person = open.effective.annotations.annotations[index];
+    if (person === undefined)
+      throw new UserError('not-found', `no annotation at index ${index} (the file has ${open.effective.annotations.annotations.length})`);
+    const before = annotationState(person);
+    const after = applyCocoEdit(person, before, edit);
+    addCocoCorrection(open.ws, open.dataset.annotationFile, { annotationId: person.id, before, after, burst });
+    this.syncCorrections();
+    return { annotationId: person.id };
+  }
+
+  /** Undo or redo the newest step; the annotation index it touched, or null when there was none. */
+  step(direction: 'undo' | 'redo'): number | null {
+    const open = this.require();
+    const row = direction === 'undo' ? undoCocoCorrection(open.ws, open.dataset.annotationFile) : redoCocoCorrection(open.ws, open.dataset.annotationFile);
+    this.syncCorrections();
+    if (row === null) return null;
+    const index = open.dataset.annotations.annotations.findIndex((a) => a.id === row.annotationId);
+    return index >= 0 ? index : null;
+  }
+
+  /** Can undo / redo now (for the UI's buttons). */
+  history(): { undo: number; redo: number } {
+    const open = this.require();
+    const rows = listCocoCorrections(open.ws, open.dataset.annotationFile);
+    return { undo: rows.filter((r) => !r.undone).length, redo: rows.filter((r) => r.undone).length };
+  }
+
+  exportAnnotations(outFile: string, overwrite: boolean): CocoExportResult {
+    const open = this.require();
+    return exportCocoAnnotations(open.dataset.annotationFile, open.corrected, outFile, overwrite);
   }
 
   removeVariant(id: string): string {

@@ -39,7 +39,12 @@ export function cocoMetrics(session: CocoSession): CocoMetricsView {
       groups: (report.groups ?? []).map((group) => ({ name: group.name, keypoints: group.keypoints, ap: statOrNull(group.stats.AP) })),
     };
   });
-  return { keypoints: open.dataset.annotations.category.keypoints, persons: open.summary.coco?.countedPersons ?? 0, pckAlphas: [...PCK_ALPHAS], variants };
+  return {
+    keypoints: open.dataset.annotations.category.keypoints,
+    persons: open.effective.annotations.annotations.filter((a) => !a.iscrowd && a.numKeypoints > 0).length,
+    pckAlphas: [...PCK_ALPHAS],
+    variants,
+  };
 }
 
 export interface CocoPersonsQuery {
@@ -58,7 +63,7 @@ export interface CocoPersonsQuery {
  */
 export function cocoPersons(session: CocoSession, query: CocoPersonsQuery): CocoPersonsList {
   const open = session.require();
-  const { annotations } = open.dataset;
+  const { annotations } = open.effective;
   const K = annotations.category.keypoints.length;
   const keypoint = query.keypoint;
   if (keypoint !== undefined && keypoint >= K) throw new RangeError(`keypoint ${keypoint} is out of range (the dataset has ${K})`);
@@ -122,7 +127,7 @@ export function cocoPersons(session: CocoSession, query: CocoPersonsQuery): Coco
 /** One image: its GT persons (crowd regions included) and each asked variant's detections with their matches. */
 export function cocoImage(session: CocoSession, imageId: number, variantIds: readonly string[]): CocoImageDetail {
   const open = session.require();
-  const { annotations } = open.dataset;
+  const { annotations } = open.effective;
   const image = annotations.images.find((im) => im.id === imageId);
   if (image === undefined) throw new RangeError(`image ${imageId} is not in ${annotations.file}`);
   const personIndices: number[] = [];

@@ -29,6 +29,8 @@ const EXPECTED_TABLES = [
   'run_predictions_packed',
   'run_warnings',
   'runs',
+  // AUTOINCREMENT's counter (coco_corrections ids are never reused)
+  'sqlite_sequence',
   'variants',
 ];
 
