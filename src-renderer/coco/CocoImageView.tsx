@@ -4,13 +4,21 @@
  * and each chosen variant's detections — those pycocotools matched at OKS 0.5 solid, the others
  * (false positives) dashed. Beside it, the persons with their OKS and, for the focused one, the
  * keypoint similarity and error class of every keypoint. ← / → step through the list it came from.
+ *
+ * Edit GT: the focused person's keypoints and box corners become handles (drag, Esc cancels); a click
+ * selects a keypoint, 0 / 1 / 2 set its visibility; Ctrl+Z / Ctrl+Shift+Z undo and redo. Each edit is
+ * saved at once and every number follows; crowd regions stay locked. Export writes COCO json.
  */
-import { useEffect, useMemo, useState } from 'react';
-import type { CocoImageDetail } from '../../src-main/api/contract.ts';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { CocoEditRequest, CocoImageDetail } from '../../src-main/api/contract.ts';
+import { historyCommandForKey } from '../annotate/drag-machine.ts';
 import { getBridge } from '../bridge/index.ts';
 import { useApi } from '../bridge/queries.ts';
 import { GT_COLOR, variantColor } from '../shared/colors.ts';
 import { CocoSkeleton } from './CocoSkeleton.tsx';
+import { CocoGtHandles } from './CocoGtHandles.tsx';
+import { CocoExportPanel } from './CocoExportPanel.tsx';
 import { useCocoUi } from './coco-store.ts';
 import { COCO_CLASS_COLORS, keypointLabel } from './coco-format.ts';
 import './coco.css';
@@ -23,6 +31,18 @@ export function CocoImageView() {
   const openImage = useCocoUi((s) => s.openImage);
   const browseVariant = useCocoUi((s) => s.browse.variantId);
   const [shown, setShown] = useState<readonly string[] | null>(null);
+  const [editing, setEditing] = useState(false);
+  const [selectedKeypoint, setSelectedKeypoint] = useState<number | null>(null);
+  const client = useQueryClient();
+  const history = useApi('coco:history', {});
+  const correct = useMutation({
+    mutationFn: (request: { index: number; edit: CocoEditRequest; burst?: string }) => getBridge().invoke('coco:correct', request),
+    onSuccess: () => void client.invalidateQueries(),
+  });
+  const step = useMutation({
+    mutationFn: (direction: 'undo' | 'redo') => getBridge().invoke(direction === 'undo' ? 'coco:undo' : 'coco:redo', {}),
+    onSuccess: () => void client.invalidateQueries(),
+  });
   const all = variants.data ?? [];
   const shownIds = shown ?? (browseVariant !== null ? [browseVariant] : all.slice(0, 1).map((v) => v.id));
   // The first person's list when nothing was opened from Browse yet.
@@ -32,16 +52,27 @@ export function CocoImageView() {
   const detail = useApi('coco:image', { imageId: current?.imageId ?? 0, variantIds: [...shownIds] }, { enabled: current !== null, placeholderData: (p) => p });
 
   const position = current ? current.list.indexOf(current.imageId) : -1;
-  const step = (delta: number) => {
+  const go = (delta: number) => {
     if (!current || position < 0) return;
     const next = current.list[position + delta];
     if (next !== undefined) openImage(next, null, current.list);
   };
+  const focusRef = useRef<number | null>(null);
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.target instanceof HTMLInputElement || event.target instanceof HTMLSelectElement) return;
-      if (event.key === 'ArrowRight' || event.key === 'n') step(1);
-      if (event.key === 'ArrowLeft' || event.key === 'p') step(-1);
+      const command = historyCommandForKey(event);
+      if (command !== null && editing) {
+        event.preventDefault();
+        step.mutate(command);
+        return;
+      }
+      if (editing && focusRef.current !== null && selectedKeypoint !== null && (event.key === '0' || event.key === '1' || event.key === '2')) {
+        correct.mutate({ index: focusRef.current, edit: { kind: 'visibility', keypoint: selectedKeypoint, v: Number(event.key) as 0 | 1 | 2 } });
+        return;
+      }
+      if (event.key === 'ArrowRight' || event.key === 'n') go(1);
+      if (event.key === 'ArrowLeft' || event.key === 'p') go(-1);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -56,13 +87,16 @@ export function CocoImageView() {
     );
   const data = detail.data;
   const focus = current.focusIndex ?? data?.persons.find((p) => !p.iscrowd)?.index ?? null;
+  focusRef.current = focus;
+  const focusedPerson = data?.persons.find((p) => p.index === focus) ?? null;
+  const canEdit = focusedPerson !== null && !focusedPerson.iscrowd;
   return (
     <div className="view coco-image-view">
       <div className="coco-image-toolbar toolbar">
-        <button type="button" onClick={() => step(-1)} disabled={position <= 0} aria-label="Previous image">
+        <button type="button" onClick={() => go(-1)} disabled={position <= 0} aria-label="Previous image">
           ←
         </button>
-        <button type="button" onClick={() => step(1)} disabled={position < 0 || position >= current.list.length - 1} aria-label="Next image">
+        <button type="button" onClick={() => go(1)} disabled={position < 0 || position >= current.list.length - 1} aria-label="Next image">
           →
         </button>
         <strong>{data?.fileName ?? '…'}</strong>
@@ -82,18 +116,65 @@ export function CocoImageView() {
             </label>
           ))}
         </span>
+        <span className="coco-edit-tools" role="group" aria-label="Ground truth">
+          <label title="Drag the focused person's keypoints and box corners; 0 / 1 / 2 set the selected keypoint's visibility">
+            <input type="checkbox" checked={editing} onChange={(e) => setEditing(e.target.checked)} />
+            Edit GT
+          </label>
+          <button type="button" disabled={!(history.data && history.data.undo > 0) || step.isPending} onClick={() => step.mutate('undo')} title="Ctrl+Z">
+            Undo
+          </button>
+          <button type="button" disabled={!(history.data && history.data.redo > 0) || step.isPending} onClick={() => step.mutate('redo')} title="Ctrl+Shift+Z">
+            Redo
+          </button>
+        </span>
       </div>
       {detail.error ? <div className="error-box">{detail.error.message}</div> : null}
+      {correct.error ? <div className="error-box">{correct.error.message}</div> : null}
+      {editing ? (
+        <div className="coco-edit-status muted" aria-live="polite">
+          {!canEdit
+            ? focusedPerson?.iscrowd
+              ? 'A crowd region: the evaluation ignores it, so it is locked. Pick a person in the list.'
+              : 'Pick a person in the list to edit.'
+            : `Editing person #${focus}: drag a keypoint or a box corner (Esc cancels); ${selectedKeypoint !== null ? `${keypointLabel(info.keypoints[selectedKeypoint] ?? '')} selected, 0 / 1 / 2 set its visibility` : 'click a keypoint to select it'} · ${history.data?.undo ?? 0} edit${history.data?.undo === 1 ? '' : 's'} in this workspace`}
+        </div>
+      ) : null}
       {data ? (
         <div className="coco-image-body">
-          <ImageCanvas detail={data} skeleton={info.skeleton} focus={focus} colorOf={(id) => variantColor(all.findIndex((v) => v.id === id))} />
+          <ImageCanvas detail={data} skeleton={info.skeleton} focus={focus} colorOf={(id) => variantColor(all.findIndex((v) => v.id === id))}>
+            {(scale, unit) =>
+              editing && canEdit ? (
+                <CocoGtHandles
+                  person={focusedPerson}
+                  scale={scale}
+                  unit={unit}
+                  selected={selectedKeypoint}
+                  onSelect={setSelectedKeypoint}
+                  onCommit={(commit) => {
+                    if (commit.kind === 'keypoint') setSelectedKeypoint(commit.keypoint);
+                    correct.mutate({
+                      index: focusedPerson.index,
+                      edit: commit.kind === 'keypoint' ? { kind: 'keypoint', keypoint: commit.keypoint, xy: [commit.xy[0], commit.xy[1]] } : commit,
+                    });
+                  }}
+                />
+              ) : null
+            }
+          </ImageCanvas>
           <PersonsPanel
             detail={data}
             keypoints={info.keypoints}
             focus={focus}
             onFocus={(index) => openImage(current.imageId, index, current.list)}
             colorOf={(id) => variantColor(all.findIndex((v) => v.id === id))}
-          />
+            editing={editing && canEdit}
+            selectedKeypoint={selectedKeypoint}
+            onSelectKeypoint={setSelectedKeypoint}
+            onVisibility={(keypoint, v) => focus !== null && correct.mutate({ index: focus, edit: { kind: 'visibility', keypoint, v } })}
+          >
+            {editing ? <CocoExportPanel /> : null}
+          </PersonsPanel>
         </div>
       ) : (
         <div className="empty">Loading image…</div>
@@ -107,8 +188,11 @@ function ImageCanvas(props: {
   skeleton: readonly (readonly [number, number])[];
   focus: number | null;
   colorOf: (id: string) => string;
+  /** Drawn on top, given the current zoom (screen px per image px) and one screen pixel in image units. */
+  children?: (scale: () => number, unit: number) => ReactNode;
 }) {
   const { detail } = props;
+  const svgRef = useRef<SVGSVGElement>(null);
   const extent = useMemo(() => {
     if (detail.width !== null && detail.height !== null) return { w: detail.width, h: detail.height };
     let w = 1,
@@ -122,7 +206,7 @@ function ImageCanvas(props: {
   const unit = Math.max(extent.w, extent.h) / 700;
   return (
     <div className="coco-image-canvas">
-      <svg viewBox={`0 0 ${extent.w} ${extent.h}`} role="img" aria-label={`${detail.fileName} with ${detail.persons.length} annotations`}>
+      <svg ref={svgRef} viewBox={`0 0 ${extent.w} ${extent.h}`} role="img" aria-label={`${detail.fileName} with ${detail.persons.length} annotations`}>
         <defs>
           <pattern id="crowd-hatch" width={8 * unit} height={8 * unit} patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
             <line x1={0} y1={0} x2={0} y2={8 * unit} stroke="#ff5a5a" strokeWidth={2 * unit} strokeOpacity={0.6} />
@@ -165,6 +249,7 @@ function ImageCanvas(props: {
             />
           )),
         )}
+        {props.children?.(() => (svgRef.current?.getBoundingClientRect().width ?? extent.w) / extent.w, unit)}
       </svg>
     </div>
   );
@@ -176,6 +261,11 @@ function PersonsPanel(props: {
   focus: number | null;
   onFocus: (index: number) => void;
   colorOf: (id: string) => string;
+  editing: boolean;
+  selectedKeypoint: number | null;
+  onSelectKeypoint: (keypoint: number) => void;
+  onVisibility: (keypoint: number, v: 0 | 1 | 2) => void;
+  children?: ReactNode;
 }) {
   const { detail } = props;
   const person = detail.persons.find((p) => p.index === props.focus) ?? null;
@@ -241,11 +331,25 @@ function PersonsPanel(props: {
           </thead>
           <tbody>
             {props.keypoints.map((name, k) => (
-              <tr key={name}>
+              <tr key={name} className={props.editing && props.selectedKeypoint === k ? 'selected' : undefined} onClick={() => props.onSelectKeypoint(k)}>
                 <th scope="row" style={{ textAlign: 'left' }}>
                   {keypointLabel(name)}
                 </th>
-                <td className="muted">{person.keypoints[3 * k + 2]}</td>
+                <td className="muted">
+                  {props.editing ? (
+                    <select
+                      aria-label={`Visibility of ${keypointLabel(name)}`}
+                      value={person.keypoints[3 * k + 2]}
+                      onChange={(e) => props.onVisibility(k, Number(e.target.value) as 0 | 1 | 2)}
+                    >
+                      <option value={0}>0</option>
+                      <option value={1}>1</option>
+                      <option value={2}>2</option>
+                    </select>
+                  ) : (
+                    person.keypoints[3 * k + 2]
+                  )}
+                </td>
                 {detail.variants.map((v) => {
                   const row = v.persons.find((p) => p.index === person.index);
                   const ks = row?.ks[k] ?? null;
@@ -266,6 +370,7 @@ function PersonsPanel(props: {
           </tbody>
         </table>
       ) : null}
+      {props.children}
     </aside>
   );
 }

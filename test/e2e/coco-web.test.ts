@@ -9,7 +9,7 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { CocoMetricsView, WorkspaceState } from '../../src-main/api/contract.ts';
+import type { CocoImageDetail, CocoMetricsView, CocoPersonsList, WorkspaceState } from '../../src-main/api/contract.ts';
 import { startWebHost, type WebHost } from '../../src-main/hosts/web/web-host.ts';
 import { perturbedResults, type GtAnnotation } from '../support/coco-perturbed-results.ts';
 import { HAS_SHARED, sharedPath } from '../support/shared-fixtures.ts';
@@ -97,5 +97,49 @@ describe.skipIf(SKIP !== null)('COCO keypoint folders in the browser (web host)'
     const before = await page.locator('.coco-image-toolbar strong').textContent();
     await page.keyboard.press('ArrowRight');
     await expect.poll(() => page.locator('.coco-image-toolbar strong').textContent()).not.toBe(before);
+  });
+
+  it('edits the GT: a drag moves a keypoint by pointer distance / zoom, Ctrl+Z takes it back, 1 hides the selected one, the export holds it', async () => {
+    const persons = await call<CocoPersonsList>('coco:persons', { order: 'file', limit: 100 });
+    const person = persons.items.find((p) => p.counted && p.keypoints[3 * 9 + 2] === 2)!;
+    await page.evaluate(() => (window.location.hash = '#browse'));
+    await page.getByRole('tab', { name: 'Browse' }).click();
+    await page.getByLabel('Order').selectOption('file');
+    await page.locator(`.coco-cards [role="listitem"][aria-label^="Person ${person.index},"]`).click();
+    await page.locator('.coco-image-canvas svg').waitFor();
+    await page.getByLabel('Edit GT').check();
+    const handle = page.locator('circle[data-handle="keypoint-9"]');
+    await handle.waitFor();
+    const box = (await handle.boundingBox())!;
+    const scale = await page.evaluate(() => {
+      const svg = document.querySelector<SVGSVGElement>('.coco-image-canvas svg')!;
+      return svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    });
+    const [cx, cy] = [box.x + box.width / 2, box.y + box.height / 2];
+    await page.mouse.move(cx, cy);
+    await page.mouse.down();
+    await page.mouse.move(cx + 15, cy + 10, { steps: 4 });
+    await page.mouse.move(cx + 30, cy + 20, { steps: 4 });
+    await page.mouse.up();
+    const gtOf = async () => (await call<CocoImageDetail>('coco:image', { imageId: person.imageId })).persons.find((p) => p.index === person.index)!;
+    await expect.poll(async () => (await gtOf()).keypoints[27]).not.toBe(person.keypoints[27]);
+    const moved = await gtOf();
+    expect(moved.keypoints[27]! - person.keypoints[27]!).toBeCloseTo(30 / scale, 2);
+    expect(moved.keypoints[28]! - person.keypoints[28]!).toBeCloseTo(20 / scale, 2);
+    await screenshotsAt(page, 'coco-edit');
+    expect(await horizontalOverflow(page)).toEqual([]);
+
+    await page.keyboard.press('Control+z');
+    await expect.poll(async () => (await gtOf()).keypoints[27]).toBe(person.keypoints[27]);
+
+    // the keypoint is selected (it was dragged): 1 makes it labelled-but-hidden
+    await page.keyboard.press('1');
+    await expect.poll(async () => (await gtOf()).keypoints[29]).toBe(1);
+    const out = path.join(tempDir('posebench-e2e-coco-export-'), 'fixed.json');
+    await page.getByLabel('Export file (.json)').fill(out);
+    await page.getByRole('button', { name: 'Export COCO json' }).click();
+    await page.getByText(/1 corrected annotation/).waitFor();
+    const written = JSON.parse(readFileSync(out, 'utf8')) as { annotations: GtAnnotation[] };
+    expect(written.annotations.find((a) => a.id === person.annotationId)!.keypoints[29]).toBe(1);
   });
 });
