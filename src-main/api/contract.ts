@@ -750,6 +750,29 @@ export interface CocoExportResult {
 
 export type CocoEditRequest = z.infer<typeof cocoEditSchema>;
 
+/** A suspect label of the COCO review queue (evaluation/coco-gt-review.ts): keypoints by index. */
+export interface CocoSuspectView {
+  readonly id: string;
+  readonly index: number;
+  readonly annotationId: number;
+  readonly imageId: number;
+  readonly fileName: string;
+  readonly kind: 'flip' | 'displaced_keypoint' | 'impossible';
+  readonly score: number;
+  readonly keypoints: readonly number[];
+  readonly predictors: number;
+  readonly of: number;
+  readonly reason: string;
+  /** The correction that applies the proposal, or null when it needs none or cannot be one edit. */
+  readonly fix: CocoEditRequest | null;
+}
+
+export interface CocoReviewView {
+  readonly predictors: readonly string[];
+  readonly persons: number;
+  readonly suspects: readonly CocoSuspectView[];
+}
+
 export interface ResponseMap {
   'workspace:get': WorkspaceState;
   'workspace:open': WorkspaceState;
@@ -800,6 +823,7 @@ export interface ResponseMap {
   'coco:redo': CocoCorrectionResult;
   'coco:history': CocoCorrectionResult;
   'coco:export': CocoExportResult;
+  'coco:review': CocoReviewView;
 }
 
 export type Response<C extends Channel> = ResponseMap[C];

@@ -190,6 +190,7 @@ export const requestSchemas = {
   'coco:redo': z.object({}).strict(),
   'coco:history': z.object({}).strict(),
   'coco:export': z.object({ outFile: filePath, overwrite: z.boolean().default(false) }).strict(),
+  'coco:review': z.object({}).strict(),
 } as const;
 
 export const CHANNELS = Object.keys(requestSchemas) as Channel[];

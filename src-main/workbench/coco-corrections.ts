@@ -15,7 +15,8 @@ import { UserError } from '../core/errors.ts';
 import type { OpenedCocoDataset } from '../datasets/coco-dataset.ts';
 import { writeFileAtomic } from '../export/atomic-write.ts';
 import type { CocoPersonAnnotation } from '../formats/coco-keypoints.ts';
-import type { CocoAnnotationState } from '../store/coco-corrections-repo.ts';
+import { effectiveCocoCorrections, listCocoCorrections, type CocoAnnotationState } from '../store/coco-corrections-repo.ts';
+import type { Workspace } from '../store/workspace.ts';
 
 export type CocoEdit =
   | { readonly kind: 'keypoint'; readonly keypoint: number; readonly xy: readonly [number, number] }
@@ -75,6 +76,23 @@ export function applyCocoEdit(person: CocoPersonAnnotation, state: CocoAnnotatio
       return { keypoints, bbox: state.bbox };
     }
   }
+}
+
+/**
+ * The workspace's corrections of this dataset: each corrected person's effective state, for those that
+ * differ from the file (a keypoint moved and moved back is no correction), and how many edits are active.
+ */
+export function storedCocoCorrections(ws: Workspace, dataset: OpenedCocoDataset): { corrected: Map<number, CocoAnnotationState>; activeEdits: number } {
+  const rows = listCocoCorrections(ws, dataset.annotationFile);
+  const byId = new Map(dataset.annotations.annotations.map((a) => [a.id, a]));
+  const corrected = new Map<number, CocoAnnotationState>();
+  for (const [annotationId, state] of effectiveCocoCorrections(rows)) {
+    const original = byId.get(annotationId);
+    if (original === undefined) continue;
+    const same = original.keypoints.every((v, i) => v === state.keypoints[i]) && original.bbox.every((v, i) => v === state.bbox[i]);
+    if (!same) corrected.set(annotationId, state);
+  }
+  return { corrected, activeEdits: rows.filter((r) => !r.undone).length };
 }
 
 /** num_keypoints as COCO defines it: labelled keypoints (v > 0). */

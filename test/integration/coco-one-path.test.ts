@@ -191,6 +191,37 @@ describe.skipIf(!HAS_SHARED)('COCO in the app: the numbers of posebench eval, pe
     },
   );
 
+  it(
+    'the review queue: a wrist pair swapped in the GT is raised as a flip, the app and posebench qc agree, applying the fix clears it',
+    { timeout: 120_000 },
+    async () => {
+      const gt = JSON.parse(readFileSync(path.join(dataset, 'annotations', 'test_coco.json'), 'utf8')) as { annotations: GtAnnotation[] };
+      const close = path.join(dir, 'close-1px.json');
+      writeFileSync(close, JSON.stringify(perturbedResults(gt, 9, 1)));
+      const added = await call('coco:importResults', { file: close });
+      // the largest counted person with both wrists labelled: swap its wrists in the GT (as a bad label would have them)
+      const persons = (await call('coco:persons', { order: 'file', limit: 5000 })).items.filter(
+        (p) => p.counted && p.index !== 2 && p.keypoints[3 * 9 + 2]! > 0 && p.keypoints[3 * 10 + 2]! > 0,
+      );
+      const target = persons.sort((a, b) => b.bbox[2] * b.bbox[3] - a.bbox[2] * a.bbox[3])[0]!;
+      await call('coco:correct', { index: target.index, edit: { kind: 'swap', pairs: [[9, 10]] } });
+
+      const review = await call('coco:review', {});
+      const flip = review.suspects.find((s) => s.kind === 'flip' && s.index === target.index);
+      expect(flip, JSON.stringify(review.suspects.slice(0, 3))).toMatchObject({ keypoints: [9, 10], of: 3, fix: { kind: 'swap', pairs: [[9, 10]] } });
+      const cli = await runPosebench(['qc', '--dataset', dataset, '--db', db, '--format', 'json']);
+      expect(cli.code, cli.stderr).toBe(0);
+      const cliReview = JSON.parse(cli.stdout) as { predictors: string[]; suspects: { id: string; score: number; kind: string; index: number }[] };
+      expect(cliReview.predictors).toEqual(review.predictors);
+      expect(cliReview.suspects.map((s) => [s.id, s.kind, s.index, s.score])).toEqual(review.suspects.map((s) => [s.id, s.kind, s.index, s.score]));
+
+      await call('coco:correct', { index: target.index, edit: flip!.fix! });
+      expect((await call('coco:review', {})).suspects.some((s) => s.id === flip!.id)).toBe(false);
+      expect((await call('workspace:get', {})).dataset?.correctedInstanceCount).toBe(0);
+      await call('coco:removeVariant', { variantId: added.id });
+    },
+  );
+
   it('keeps the results across an engine restart; an unchanged re-import is reused; remove; MPII leaves COCO', { timeout: 120_000 }, async () => {
     const before = await call('coco:metrics', {});
     await service!.close();

@@ -12,6 +12,8 @@
 import type { GtSuspect } from '../../evaluation/gt-review.ts';
 import { reviewWorkbenchGroundTruth, type GroundTruthReview } from '../../workbench/analysis.ts';
 import { openWorkbench } from '../../workbench/workbench.ts';
+import { detectCocoDataset } from '../../datasets/coco-dataset.ts';
+import { runCocoQc } from './qc-coco.ts';
 import { CliUsageError, oneOf, parseCommandArgs, positiveInteger } from '../cli-args.ts';
 import { csvCell } from './analyze-command.ts';
 import { pad } from './compare-command.ts';
@@ -32,6 +34,8 @@ export async function runQcCommand(argv: string[]): Promise<number> {
   const minPredictors = positiveInteger('min-predictors', values['min-predictors'], 2);
   if (minPredictors < 2) throw new CliUsageError('--min-predictors must be at least 2 (agreement needs two predictors)');
   const limit = positiveInteger('limit', values.limit, 0);
+  const cocoLocation = detectCocoDataset(values.dataset);
+  if (cocoLocation !== null) return runCocoQc(cocoLocation, { db: values.db, variants: values.variant, minPredictors, limit, format });
 
   const workbench = openWorkbench({ datasetRoot: values.dataset, dbFile: values.db });
   try {

@@ -5,7 +5,7 @@
 import type { ApiHandlers } from '../../api/contract.ts';
 import { UserError } from '../../core/errors.ts';
 import { summaryOf, type CocoSession } from './coco-session.ts';
-import { cocoImage, cocoMetrics, cocoPersons } from './coco-views.ts';
+import { cocoImage, cocoMetrics, cocoPersons, cocoReviewView } from './coco-views.ts';
 
 type CocoChannels =
   | 'coco:variants'
@@ -18,7 +18,8 @@ type CocoChannels =
   | 'coco:undo'
   | 'coco:redo'
   | 'coco:history'
-  | 'coco:export';
+  | 'coco:export'
+  | 'coco:review';
 
 export function cocoHandlers(coco: CocoSession, changed: (reason: string) => void): Pick<ApiHandlers, CocoChannels> {
   const inRange = <T>(compute: () => T): T => {
@@ -52,6 +53,7 @@ export function cocoHandlers(coco: CocoSession, changed: (reason: string) => voi
     'coco:undo': async () => stepped(coco.step('undo'), 'correction undone'),
     'coco:redo': async () => stepped(coco.step('redo'), 'correction redone'),
     'coco:history': async () => correctionResult(null),
+    'coco:review': async () => cocoReviewView(coco),
     'coco:export': async (req) => {
       const result = coco.exportAnnotations(req.outFile, req.overwrite);
       const message =

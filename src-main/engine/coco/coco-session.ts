@@ -19,7 +19,6 @@ import type { Workspace } from '../../store/workspace.ts';
 import {
   addCocoCorrection,
   cocoCorrectionsKey,
-  effectiveCocoCorrections,
   listCocoCorrections,
   redoCocoCorrection,
   undoCocoCorrection,
@@ -30,6 +29,7 @@ import {
   applyCocoEdit,
   effectiveCocoDataset,
   exportCocoAnnotations,
+  storedCocoCorrections,
   type CocoEdit,
   type CocoExportResult,
 } from '../../workbench/coco-corrections.ts';
@@ -102,18 +102,10 @@ export class CocoSession {
     const open = this.require();
     const key = cocoCorrectionsKey(open.ws, open.dataset.annotationFile);
     if (key === open.correctionsKey) return false;
-    const rows = listCocoCorrections(open.ws, open.dataset.annotationFile);
-    const byId = new Map(open.dataset.annotations.annotations.map((a) => [a.id, a]));
-    const corrected = new Map<number, CocoAnnotationState>();
-    for (const [annotationId, state] of effectiveCocoCorrections(rows)) {
-      const original = byId.get(annotationId);
-      if (original === undefined) continue;
-      const same = original.keypoints.every((v, i) => v === state.keypoints[i]) && original.bbox.every((v, i) => v === state.bbox[i]);
-      if (!same) corrected.set(annotationId, state);
-    }
+    const { corrected, activeEdits } = storedCocoCorrections(open.ws, open.dataset);
     open.corrected = corrected;
     open.effective = effectiveCocoDataset(open.dataset, corrected);
-    open.summary = { ...open.summary, gtRevision: rows.filter((r) => !r.undone).length, correctedInstanceCount: corrected.size };
+    open.summary = { ...open.summary, gtRevision: activeEdits, correctedInstanceCount: corrected.size };
     for (const variant of open.variants.values()) variant.report = null;
     open.correctionsKey = key;
     return true;

@@ -3,7 +3,8 @@
  * variants' evaluation reports (workbench/coco-evaluation.ts): the engine only reshapes them. Numbers
  * stay fractions; pycocotools' −1 ("no GT in this area range") becomes null.
  */
-import type { CocoImageDetail, CocoMetricsView, CocoPersonItem, CocoPersonsList, CocoVariantMetrics } from '../../api/contract.ts';
+import type { CocoImageDetail, CocoMetricsView, CocoPersonItem, CocoPersonsList, CocoReviewView, CocoVariantMetrics } from '../../api/contract.ts';
+import { reviewCocoGroundTruth } from '../../workbench/coco-review.ts';
 import { mediaKey } from '../../api/contract.ts';
 import { COCO_ERROR_CLASSES, COCO_STAT_NAMES, type CocoErrorClass, type CocoStatName } from '../../core/types.ts';
 import { PCK_ALPHAS } from '../../evaluation/coco-keypoint-analysis.ts';
@@ -174,5 +175,36 @@ export function cocoImage(session: CocoSession, imageId: number, variantIds: rea
     height: image.height,
     persons,
     variants,
+  };
+}
+
+/** The review queue over every stored variant (workbench/coco-review.ts, as `posebench qc` prints it), with each proposal as an edit. */
+export function cocoReviewView(session: CocoSession): CocoReviewView {
+  const open = session.require();
+  const variants = [...open.variants.values()].map((variant) => ({ name: variant.record.name, report: session.report(variant) }));
+  const review = reviewCocoGroundTruth(open.effective, variants);
+  const fileNames = new Map(open.effective.annotations.images.map((im) => [im.id, im.fileName]));
+  return {
+    predictors: review.predictors,
+    persons: review.persons,
+    suspects: review.suspects.map((s) => ({
+      id: s.id,
+      index: s.index,
+      annotationId: s.annotationId,
+      imageId: s.imageId,
+      fileName: fileNames.get(s.imageId) ?? '',
+      kind: s.kind,
+      score: s.score,
+      keypoints: s.keypoints,
+      predictors: s.predictors,
+      of: s.of,
+      reason: s.reason,
+      fix:
+        s.proposal.action === 'swap_pairs'
+          ? { kind: 'swap', pairs: s.proposal.pairs.map(([a, b]) => [a, b] as [number, number]) }
+          : s.proposal.action === 'move_keypoint'
+            ? { kind: 'keypoint', keypoint: s.proposal.keypoint, xy: [s.proposal.to[0], s.proposal.to[1]] }
+            : null,
+    })),
   };
 }
