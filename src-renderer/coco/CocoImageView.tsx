@@ -19,6 +19,7 @@ import { GT_COLOR, variantColor } from '../shared/colors.ts';
 import { CocoSkeleton } from './CocoSkeleton.tsx';
 import { CocoGtHandles } from './CocoGtHandles.tsx';
 import { CocoExportPanel } from './CocoExportPanel.tsx';
+import { CocoReviewPanel } from './CocoReviewPanel.tsx';
 import { useCocoUi } from './coco-store.ts';
 import { COCO_CLASS_COLORS, keypointLabel } from './coco-format.ts';
 import './coco.css';
@@ -32,6 +33,8 @@ export function CocoImageView() {
   const browseVariant = useCocoUi((s) => s.browse.variantId);
   const [shown, setShown] = useState<readonly string[] | null>(null);
   const [editing, setEditing] = useState(false);
+  const [reviewing, setReviewing] = useState(false);
+  const [currentSuspect, setCurrentSuspect] = useState<string | null>(null);
   const [selectedKeypoint, setSelectedKeypoint] = useState<number | null>(null);
   const client = useQueryClient();
   const history = useApi('coco:history', {});
@@ -117,6 +120,10 @@ export function CocoImageView() {
           ))}
         </span>
         <span className="coco-edit-tools" role="group" aria-label="Ground truth">
+          <label title="The review queue: labels the variants' agreement (or the file itself) says are wrong">
+            <input type="checkbox" checked={reviewing} onChange={(e) => setReviewing(e.target.checked)} />
+            Review
+          </label>
           <label title="Drag the focused person's keypoints and box corners; 0 / 1 / 2 set the selected keypoint's visibility">
             <input type="checkbox" checked={editing} onChange={(e) => setEditing(e.target.checked)} />
             Edit GT
@@ -172,6 +179,18 @@ export function CocoImageView() {
             selectedKeypoint={selectedKeypoint}
             onSelectKeypoint={setSelectedKeypoint}
             onVisibility={(keypoint, v) => focus !== null && correct.mutate({ index: focus, edit: { kind: 'visibility', keypoint, v } })}
+            before={
+              reviewing ? (
+                <CocoReviewPanel
+                  keypoints={info.keypoints}
+                  current={currentSuspect}
+                  onOpen={(suspect) => {
+                    setCurrentSuspect(suspect.id);
+                    openImage(suspect.imageId, suspect.index, current.list.includes(suspect.imageId) ? current.list : [suspect.imageId]);
+                  }}
+                />
+              ) : null
+            }
           >
             {editing ? <CocoExportPanel /> : null}
           </PersonsPanel>
@@ -265,12 +284,15 @@ function PersonsPanel(props: {
   selectedKeypoint: number | null;
   onSelectKeypoint: (keypoint: number) => void;
   onVisibility: (keypoint: number, v: 0 | 1 | 2) => void;
+  /** Shown above the persons (the review queue) and below them (the export). */
+  before?: ReactNode;
   children?: ReactNode;
 }) {
   const { detail } = props;
   const person = detail.persons.find((p) => p.index === props.focus) ?? null;
   return (
     <aside className="coco-persons panel" aria-label="Persons of this image">
+      {props.before}
       <table className="data" aria-label="Persons">
         <thead>
           <tr>

@@ -142,4 +142,25 @@ describe.skipIf(SKIP !== null)('COCO keypoint folders in the browser (web host)'
     const written = JSON.parse(readFileSync(out, 'utf8')) as { annotations: GtAnnotation[] };
     expect(written.annotations.find((a) => a.id === person.annotationId)!.keypoints[29]).toBe(1);
   });
+
+  it('reviews: a wrist pair swapped in the GT is in the queue; Apply fix swaps it back', async () => {
+    const persons = await call<CocoPersonsList>('coco:persons', { order: 'file', limit: 100 });
+    const target = persons.items
+      .filter((p) => p.counted && p.index !== 2 && p.keypoints[3 * 9 + 2]! > 0 && p.keypoints[3 * 10 + 2]! > 0)
+      .sort((a, b) => b.bbox[2] * b.bbox[3] - a.bbox[2] * a.bbox[3])[0]!;
+    await call('coco:correct', { index: target.index, edit: { kind: 'swap', pairs: [[9, 10]] } });
+    await page.reload();
+    await page.getByRole('tab', { name: 'Image' }).click();
+    await page.getByLabel('Review', { exact: true }).check();
+    const item = page.locator(`ol.coco-review-list li[data-suspect^="flip:${target.annotationId}:"]`);
+    await item.waitFor();
+    await item.locator('button.link').click();
+    await expect.poll(() => page.locator('.coco-image-toolbar strong').textContent()).toBe(target.fileName);
+    await screenshotsAt(page, 'coco-review');
+    expect(await horizontalOverflow(page)).toEqual([]);
+    await item.getByRole('button', { name: /Apply the fix/ }).click();
+    await expect.poll(() => item.count()).toBe(0);
+    const after = (await call<CocoImageDetail>('coco:image', { imageId: target.imageId })).persons.find((p) => p.index === target.index)!;
+    expect(after.keypoints.slice(27, 33)).toEqual(target.keypoints.slice(27, 33));
+  });
 });

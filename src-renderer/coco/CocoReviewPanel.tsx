@@ -1,0 +1,74 @@
+/**
+ * The COCO ground-truth review queue (issue 18, issue 15's kinds) beside the image: suspects ranked by
+ * score with a kind filter; a suspect opens its image with the person focused; "Apply fix" makes its
+ * proposal one ordinary correction (Undo takes it back). The same queue as `posebench qc`.
+ */
+import { useState } from 'react';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { CocoSuspectView } from '../../src-main/api/contract.ts';
+import { getBridge } from '../bridge/index.ts';
+import { useApi } from '../bridge/queries.ts';
+import { keypointLabel } from './coco-format.ts';
+
+const KIND_LABEL: Readonly<Record<CocoSuspectView['kind'], string>> = {
+  flip: 'left/right flip',
+  displaced_keypoint: 'displaced keypoint',
+  impossible: 'impossible label',
+};
+
+export function CocoReviewPanel(props: { keypoints: readonly string[]; current: string | null; onOpen: (suspect: CocoSuspectView) => void }) {
+  const client = useQueryClient();
+  const review = useApi('coco:review', {}, { placeholderData: (p) => p });
+  const [kind, setKind] = useState<CocoSuspectView['kind'] | 'all'>('all');
+  const apply = useMutation({
+    mutationFn: (suspect: CocoSuspectView) => getBridge().invoke('coco:correct', { index: suspect.index, edit: suspect.fix! }),
+    onSuccess: () => void client.invalidateQueries(),
+  });
+  const suspects = (review.data?.suspects ?? []).filter((s) => kind === 'all' || s.kind === kind);
+  return (
+    <section className="coco-review" aria-labelledby="coco-review-title">
+      <h3 id="coco-review-title">
+        Review queue{' '}
+        <span className="muted" data-testid="coco-review-count">
+          {review.data
+            ? `${suspects.length} suspect${suspects.length === 1 ? '' : 's'} · ${review.data.predictors.length} predictor${review.data.predictors.length === 1 ? '' : 's'}`
+            : '…'}
+        </span>
+      </h3>
+      <label className="coco-review-filter">
+        kind
+        <select aria-label="Suspect kind" value={kind} onChange={(e) => setKind(e.target.value as typeof kind)}>
+          <option value="all">all</option>
+          {(Object.keys(KIND_LABEL) as CocoSuspectView['kind'][]).map((k) => (
+            <option key={k} value={k}>
+              {KIND_LABEL[k]}
+            </option>
+          ))}
+        </select>
+      </label>
+      {review.error ? <div className="error-box">{review.error.message}</div> : null}
+      {apply.error ? <div className="error-box">{apply.error.message}</div> : null}
+      {review.data && review.data.predictors.length < 2 ? (
+        <p className="muted">Flips and displaced keypoints need two or more variants; only impossible labels are checked.</p>
+      ) : null}
+      <ol className="coco-review-list">
+        {suspects.slice(0, 200).map((s) => (
+          <li key={s.id} data-suspect={s.id} aria-current={s.id === props.current ? 'true' : undefined}>
+            <button type="button" className="link" onClick={() => props.onOpen(s)}>
+              <strong>{KIND_LABEL[s.kind]}</strong> · #{s.index} {s.fileName}
+              {s.keypoints.length > 0 ? ` · ${s.keypoints.map((k) => keypointLabel(props.keypoints[k] ?? String(k))).join(', ')}` : ''}
+            </button>
+            <div className="muted">
+              {s.reason} · score {s.score.toFixed(2)}
+            </div>
+            {s.fix !== null ? (
+              <button type="button" disabled={apply.isPending} onClick={() => apply.mutate(s)} aria-label={`Apply the fix of ${s.id}`}>
+                Apply fix
+              </button>
+            ) : null}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
