@@ -27,6 +27,8 @@ export interface Goal {
 export interface BenchOptions {
   /** Smaller run counts, for a quick look (not for numbers worth quoting). */
   readonly quick: boolean;
+  /** qc only: also measure the injected-error benchmark over seeds 1..seeds and report the mean (default 1: the fixed seed only). */
+  readonly seeds?: number;
 }
 
 /** Progress and notes: stderr only, so stdout stays one JSON document. */

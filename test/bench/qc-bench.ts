@@ -38,7 +38,14 @@ import type { MatGroundTruth } from '../../src-main/core/types.ts';
 import { openDataset, type OpenedDataset } from '../../src-main/datasets/open-dataset.ts';
 import { ensureDemo } from '../../src-main/demo/ensure-demo.ts';
 import { classifyErrors, personsByImage, summarizeErrorClasses, type GroundTruthGeometry } from '../../src-main/evaluation/error-classes.ts';
-import { FLIP_KINDS, reviewGroundTruth, type GtSuspect, type PredictorSet, type SuspectKind } from '../../src-main/evaluation/gt-review.ts';
+import {
+  FLIP_KINDS,
+  reviewGroundTruth,
+  type GtReviewOptions,
+  type GtSuspect,
+  type PredictorSet,
+  type SuspectKind,
+} from '../../src-main/evaluation/gt-review.ts';
 import { buildPckhInputs, computePckh, predictionsFromBase } from '../../src-main/evaluation/pckh.ts';
 import { personJointOutcomes } from '../../src-main/evaluation/person-tallies.ts';
 import { importPredictions } from '../../src-main/formats/predictions-import.ts';
@@ -69,7 +76,10 @@ interface Injection {
   readonly detail: string;
 }
 
-export async function runQcBench(options: BenchOptions): Promise<{ report: Record<string, unknown>; goals: Goal[] }> {
+export async function runQcBench(
+  options: BenchOptions,
+  reviewOptions: Partial<GtReviewOptions> = {},
+): Promise<{ report: Record<string, unknown>; goals: Goal[] }> {
   const temp = tempDir('qc');
   try {
     const { dataset, predictors, source } = await prepare(temp.dir);
@@ -96,7 +106,7 @@ export async function runQcBench(options: BenchOptions): Promise<{ report: Recor
         ).pckh_if_inversions_fixed;
       });
       const t1 = performance.now();
-      reviewGroundTruth({ geometry, headBoxes1Based, predictors });
+      reviewGroundTruth({ geometry, headBoxes1Based, predictors }, reviewOptions);
       const t2 = performance.now();
       analyzeMs.push(t1 - t0);
       qcMs.push(t2 - t1);
@@ -104,41 +114,17 @@ export async function runQcBench(options: BenchOptions): Promise<{ report: Recor
     const totalMs = analyzeMs.map((a, i) => a + qcMs[i]!);
 
     // The unmodified set.
-    const clean = reviewGroundTruth({ geometry, headBoxes1Based, predictors });
+    const clean = reviewGroundTruth({ geometry, headBoxes1Based, predictors }, reviewOptions);
     const cleanKinds: Record<string, number> = {};
     for (const s of clean.suspects) cleanKinds[s.kind] = (cleanKinds[s.kind] ?? 0) + 1;
 
-    // Injected errors.
-    const { injected, joints0Based } = inject(geometry, new Set(clean.suspects.map((s) => s.index)));
-    const modified: GroundTruthGeometry = { ...geometry, joints0Based };
-    const review = reviewGroundTruth({ geometry: modified, headBoxes1Based, predictors });
+    // Injected errors: the fixed seed (its ranks are listed), and with --seeds N the mean over seeds 1..N.
+    const measure = (seed: number): SeedMeasure => measureSeed(geometry, headBoxes1Based, predictors, clean.suspects, seed, reviewOptions);
+    const main = measure(SEED);
+    const { injected, review, evaluation, withinKind } = main;
     const k = injected.length;
-    const evaluation = evaluateQueue(review.suspects, injected, [k, 2 * k]);
-    // The kind-filter reading (see the header): the queue filtered to the kinds answering each injected
-    // kind, cut at K_kind and 2 K_kind; precision: the share of the cut that are injected errors (any kind).
-    const withinKind: Record<InjectedKind, { recall_at_2k: number }> = Object.fromEntries(
-      (['pair_swap', 'flip', 'displaced'] as const).map((kind) => {
-        const ofKind = injected.filter((i) => i.kind === kind);
-        const list = review.suspects.filter((s) => ANSWERING[kind].includes(s.kind));
-        const recall = (cut: number): number => round(ofKind.filter((inj) => list.slice(0, cut).some((s) => matches(s, inj))).length / ofKind.length, 3);
-        const precision = (cut: number): number | null => {
-          const top = list.slice(0, cut);
-          return top.length > 0 ? round(top.filter((s) => injected.some((inj) => matches(s, inj))).length / top.length, 3) : null;
-        };
-        return [
-          kind,
-          {
-            injected: ofKind.length,
-            suspects_of_kind: list.length,
-            raised: recall(list.length),
-            recall_at_k: recall(ofKind.length),
-            recall_at_2k: recall(2 * ofKind.length),
-            precision_at_k: precision(ofKind.length),
-            precision_at_2k: precision(2 * ofKind.length),
-          },
-        ];
-      }),
-    ) as Record<string, { recall_at_2k: number }> as Record<InjectedKind, { recall_at_2k: number }>;
+    const seedCount = options.seeds ?? 1;
+    const multi = seedCount > 1 ? meanOverSeeds(Array.from({ length: seedCount }, (_, i) => measure(i + 1))) : null;
     const goals: Goal[] = [
       goal('qc: analyze + qc, 2958 persons x 5 predictors (median of runs)', stats(totalMs).medianMs, 'ms', GOAL_MS, {
         note: `${source.dataset}; analyze ${stats(analyzeMs).medianMs} ms + qc ${stats(qcMs).medianMs} ms`,
@@ -167,6 +153,30 @@ export async function runQcBench(options: BenchOptions): Promise<{ report: Recor
         );
       }
     }
+    if (multi !== null) {
+      for (const [kind, want] of [
+        ['pair_swap', 0.9],
+        ['flip', 0.9],
+        ['displaced', 0.8],
+      ] as const) {
+        for (const [reading, recall] of [
+          ['kind filter', multi.within_kind[kind].recall_at_2k],
+          ['whole queue', multi.whole_queue[kind].recall_at_2k],
+        ] as const) {
+          goals.push(
+            goal(
+              `qc (${reading}, mean of ${seedCount} seeds): 1 - recall@2K of injected ${kind} (recall goal >= ${want})`,
+              round(1 - recall, 3),
+              'share',
+              round(1 - want, 3),
+              {
+                note: `mean recall@2K ${round(recall, 3)} (seeds 1..${seedCount})`,
+              },
+            ),
+          );
+        }
+      }
+    }
     const report = {
       source,
       persons: geometry.persons,
@@ -183,6 +193,7 @@ export async function runQcBench(options: BenchOptions): Promise<{ report: Recor
           .slice(0, 10)
           .map((s) => ({ index: s.index, image: s.image, kind: s.kind, score: s.score, joints: s.joints, votes: `${s.predictors}/${s.of}` })),
       },
+      ...(multi !== null ? { seeds: { from: 1, to: seedCount, ...multi } } : {}),
       injected: {
         seed: SEED,
         count: k,
@@ -210,6 +221,123 @@ export async function runQcBench(options: BenchOptions): Promise<{ report: Recor
   }
 }
 
+interface KindFigures {
+  injected: number;
+  suspects_of_kind: number;
+  raised: number;
+  recall_at_k: number;
+  recall_at_2k: number;
+  precision_at_k: number | null;
+  precision_at_2k: number | null;
+}
+
+type QueueCuts = Record<
+  string,
+  { precision: number | null; per_kind: Record<InjectedKind, { injected: number; recall: number | null; precision: number | null; suspects_of_kind: number }> }
+>;
+
+export interface SeedMeasure {
+  readonly seed: number;
+  readonly injected: Injection[];
+  readonly review: ReturnType<typeof reviewGroundTruth>;
+  /** The whole-queue reading: the queue cut at K and 2K (K = all injected). */
+  readonly evaluation: QueueCuts;
+  /** The kind-filter reading. */
+  readonly withinKind: Record<InjectedKind, KindFigures>;
+}
+
+/** One injection seed: plant the errors in a copy of the GT, run the queue, score both readings. */
+export function measureSeed(
+  geometry: GroundTruthGeometry,
+  headBoxes1Based: Float64Array,
+  predictors: readonly PredictorSet[],
+  cleanSuspects: readonly GtSuspect[],
+  seed: number,
+  reviewOptions: Partial<GtReviewOptions> = {},
+): SeedMeasure {
+  const { injected, joints0Based } = inject(geometry, new Set(cleanSuspects.map((s) => s.index)), seed);
+  const modified: GroundTruthGeometry = { ...geometry, joints0Based };
+  const review = reviewGroundTruth({ geometry: modified, headBoxes1Based, predictors }, reviewOptions);
+  const k = injected.length;
+  const evaluation = evaluateQueue(review.suspects, injected, [k, 2 * k]);
+  // The kind-filter reading (see the header): the queue filtered to the kinds answering each injected
+  // kind, cut at K_kind and 2 K_kind; precision: the share of the cut that are injected errors (any kind).
+  const withinKind = Object.fromEntries(
+    (['pair_swap', 'flip', 'displaced'] as const).map((kind): [InjectedKind, KindFigures] => {
+      const ofKind = injected.filter((i) => i.kind === kind);
+      const list = review.suspects.filter((s) => ANSWERING[kind].includes(s.kind));
+      const recall = (cut: number): number => round(ofKind.filter((inj) => list.slice(0, cut).some((s) => matches(s, inj))).length / ofKind.length, 3);
+      const precision = (cut: number): number | null => {
+        const top = list.slice(0, cut);
+        return top.length > 0 ? round(top.filter((s) => injected.some((inj) => matches(s, inj))).length / top.length, 3) : null;
+      };
+      return [
+        kind,
+        {
+          injected: ofKind.length,
+          suspects_of_kind: list.length,
+          raised: recall(list.length),
+          recall_at_k: recall(ofKind.length),
+          recall_at_2k: recall(2 * ofKind.length),
+          precision_at_k: precision(ofKind.length),
+          precision_at_2k: precision(2 * ofKind.length),
+        },
+      ];
+    }),
+  ) as Record<InjectedKind, KindFigures>;
+  return { seed, injected, review, evaluation, withinKind };
+}
+
+const mean = (values: readonly (number | null)[]): number => {
+  const v = values.filter((x): x is number => x !== null);
+  return v.length > 0 ? round(v.reduce((a, b) => a + b, 0) / v.length, 3) : Number.NaN;
+};
+
+/** Mean figures per injected kind over seeds, both readings (precision: mean over the seeds where the cut holds anything). */
+function meanOverSeeds(runs: readonly SeedMeasure[]): {
+  within_kind: Record<
+    InjectedKind,
+    { raised: number; recall_at_k: number; recall_at_2k: number; precision_at_k: number; precision_at_2k: number; min_recall_at_2k: number }
+  >;
+  whole_queue: Record<InjectedKind, { recall_at_k: number; recall_at_2k: number; precision_at_k: number; precision_at_2k: number; min_recall_at_2k: number }>;
+} {
+  const kinds = ['pair_swap', 'flip', 'displaced'] as const;
+  const cut = (r: SeedMeasure, twice: boolean): QueueCuts[string] => r.evaluation[`top_${(twice ? 2 : 1) * r.injected.length}`]!;
+  return {
+    within_kind: Object.fromEntries(
+      kinds.map((kind) => {
+        const w = runs.map((r) => r.withinKind[kind]);
+        return [
+          kind,
+          {
+            raised: mean(w.map((x) => x.raised)),
+            recall_at_k: mean(w.map((x) => x.recall_at_k)),
+            recall_at_2k: mean(w.map((x) => x.recall_at_2k)),
+            precision_at_k: mean(w.map((x) => x.precision_at_k)),
+            precision_at_2k: mean(w.map((x) => x.precision_at_2k)),
+            min_recall_at_2k: Math.min(...w.map((x) => x.recall_at_2k)),
+          },
+        ];
+      }),
+    ) as ReturnType<typeof meanOverSeeds>['within_kind'],
+    whole_queue: Object.fromEntries(
+      kinds.map((kind) => {
+        const at = (twice: boolean): { recall: number | null; precision: number | null }[] => runs.map((r) => cut(r, twice).per_kind[kind]);
+        return [
+          kind,
+          {
+            recall_at_k: mean(at(false).map((x) => x.recall)),
+            recall_at_2k: mean(at(true).map((x) => x.recall)),
+            precision_at_k: mean(at(false).map((x) => x.precision)),
+            precision_at_2k: mean(at(true).map((x) => x.precision)),
+            min_recall_at_2k: Math.min(...at(true).map((x) => x.recall ?? 0)),
+          },
+        ];
+      }),
+    ) as ReturnType<typeof meanOverSeeds>['whole_queue'],
+  };
+}
+
 function countBy(values: readonly string[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const v of values) out[v] = (out[v] ?? 0) + 1;
@@ -225,14 +353,7 @@ export function matches(s: GtSuspect, inj: Injection): boolean {
   return true;
 }
 
-function evaluateQueue(
-  suspects: readonly GtSuspect[],
-  injected: readonly Injection[],
-  cuts: readonly number[],
-): Record<
-  string,
-  { precision: number | null; per_kind: Record<InjectedKind, { injected: number; recall: number | null; precision: number | null; suspects_of_kind: number }> }
-> {
+function evaluateQueue(suspects: readonly GtSuspect[], injected: readonly Injection[], cuts: readonly number[]): QueueCuts {
   const result: Record<
     string,
     {
