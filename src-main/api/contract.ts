@@ -773,6 +773,32 @@ export interface CocoReviewView {
   readonly suspects: readonly CocoSuspectView[];
 }
 
+/** Two variants on a COCO dataset, keypoint by keypoint (hit: KS ≥ 0.5 with the person matched). */
+export interface CocoCompareRow {
+  readonly name: string;
+  /** Labelled keypoints of counted persons. */
+  readonly count: number;
+  readonly aHits: number;
+  readonly bHits: number;
+  readonly aHitBMiss: number;
+  readonly aMissBHit: number;
+  readonly bothMiss: number;
+  readonly aAp: number | null;
+  readonly bAp: number | null;
+}
+
+export type CocoCompareRelation = 'a-hit-b-miss' | 'a-miss-b-hit' | 'both-miss';
+
+export interface CocoCompareView {
+  readonly a: CocoVariantSummary;
+  readonly b: CocoVariantSummary;
+  readonly aStats: Readonly<Record<CocoStatName, number | null>>;
+  readonly bStats: Readonly<Record<CocoStatName, number | null>>;
+  readonly rows: readonly CocoCompareRow[];
+  /** With a keypoint and a relation: the persons in that cell (B's KS shown). */
+  readonly persons: readonly CocoPersonItem[];
+}
+
 export interface ResponseMap {
   'workspace:get': WorkspaceState;
   'workspace:open': WorkspaceState;
@@ -824,6 +850,7 @@ export interface ResponseMap {
   'coco:history': CocoCorrectionResult;
   'coco:export': CocoExportResult;
   'coco:review': CocoReviewView;
+  'coco:compare': CocoCompareView;
 }
 
 export type Response<C extends Channel> = ResponseMap[C];

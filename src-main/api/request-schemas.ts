@@ -191,6 +191,15 @@ export const requestSchemas = {
   'coco:history': z.object({}).strict(),
   'coco:export': z.object({ outFile: filePath, overwrite: z.boolean().default(false) }).strict(),
   'coco:review': z.object({}).strict(),
+  'coco:compare': z
+    .object({
+      a: id,
+      b: id,
+      keypoint: z.number().int().min(0).max(1000).optional(),
+      relation: z.enum(['a-hit-b-miss', 'a-miss-b-hit', 'both-miss']).optional(),
+      limit: z.number().int().min(1).max(5000).default(200),
+    })
+    .strict(),
 } as const;
 
 export const CHANNELS = Object.keys(requestSchemas) as Channel[];

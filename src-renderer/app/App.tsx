@@ -19,6 +19,7 @@ const RunsView = lazy(async () => ({ default: (await import('../runs/RunsView.ts
 const CocoMetricsView = lazy(async () => ({ default: (await import('../coco/CocoMetricsView.tsx')).CocoMetricsView }));
 const CocoBrowseView = lazy(async () => ({ default: (await import('../coco/CocoBrowseView.tsx')).CocoBrowseView }));
 const CocoImageView = lazy(async () => ({ default: (await import('../coco/CocoImageView.tsx')).CocoImageView }));
+const CocoCompareView = lazy(async () => ({ default: (await import('../coco/CocoCompareView.tsx')).CocoCompareView }));
 const CocoRunsView = lazy(async () => ({ default: (await import('../coco/CocoRunsView.tsx')).CocoRunsView }));
 
 const TABS: readonly { view: ViewName; label: string }[] = [
@@ -29,11 +30,12 @@ const TABS: readonly { view: ViewName; label: string }[] = [
   { view: 'annotate', label: 'Annotate' },
   { view: 'runs', label: 'Runs' },
 ];
-/** On a COCO dataset: no Compare yet (Metrics lists the variants side by side); Annotate shows one image. */
+/** On a COCO dataset: Annotate is the image view (GT edits, the review queue). */
 const COCO_TABS: readonly { view: ViewName; label: string }[] = [
   { view: 'metrics', label: 'Metrics' },
   { view: 'failures', label: 'Failures' },
   { view: 'browse', label: 'Browse' },
+  { view: 'compare', label: 'Compare' },
   { view: 'annotate', label: 'Image' },
   { view: 'runs', label: 'Runs' },
 ];
@@ -118,7 +120,8 @@ export function App() {
               {view === 'metrics' && <CocoMetricsView />}
               {view === 'failures' && <CocoBrowseView title="Failures" />}
               {view === 'browse' && <CocoBrowseView title="Browse" />}
-              {(view === 'annotate' || view === 'compare') && <CocoImageView />}
+              {view === 'compare' && <CocoCompareView />}
+              {view === 'annotate' && <CocoImageView />}
               {view === 'runs' && <CocoRunsView />}
             </>
           ) : (

@@ -144,7 +144,7 @@ export function CocoBrowseView({ title }: { title: 'Failures' | 'Browse' }) {
   );
 }
 
-function PersonCard(props: {
+export function PersonCard(props: {
   person: CocoPersonItem;
   skeleton: readonly (readonly [number, number])[];
   keypoint: number | null;

@@ -50,7 +50,6 @@ describe.skipIf(SKIP !== null)('COCO keypoint folders in the browser (web host)'
     expect(state.dataset?.kind).toBe('coco');
     await page.goto(`${host.url}#runs`);
     await page.getByRole('tab', { name: 'Image' }).waitFor();
-    await expect.poll(() => page.getByRole('tab', { name: 'Compare' }).count()).toBe(0);
     await page.getByLabel('COCO results file (.json)').fill(resultsFile);
     await page.getByRole('button', { name: 'Import' }).click();
     await page.getByText('Imported rtm-small').waitFor();
@@ -97,6 +96,19 @@ describe.skipIf(SKIP !== null)('COCO keypoint folders in the browser (web host)'
     const before = await page.locator('.coco-image-toolbar strong').textContent();
     await page.keyboard.press('ArrowRight');
     await expect.poll(() => page.locator('.coco-image-toolbar strong').textContent()).not.toBe(before);
+  });
+
+  it('Compare lists, per keypoint, the persons one variant gets right and the other not', async () => {
+    await page.getByRole('tab', { name: 'Compare' }).click();
+    const table = page.locator('table[aria-label="Per keypoint, A and B"]');
+    await table.waitFor();
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(17);
+    const first = table.locator('tbody td button.link:not([disabled])').first();
+    const n = Number(await first.textContent());
+    await first.click();
+    await expect.poll(() => page.locator('[aria-label="Persons of the cell"] [role="listitem"]').count()).toBe(n);
+    expect(await horizontalOverflow(page)).toEqual([]);
+    await screenshotsAt(page, 'coco-compare');
   });
 
   it('edits the GT: a drag moves a keypoint by pointer distance / zoom, Ctrl+Z takes it back, 1 hides the selected one, the export holds it', async () => {

@@ -120,6 +120,27 @@ describe.skipIf(!HAS_SHARED)('COCO in the app: the numbers of posebench eval, pe
     expect(media.contentType).toBe('image/jpeg');
   });
 
+  it(
+    'Compare: hits per keypoint agree with the per-keypoint OKS accuracy; the cells partition the keypoints and list their persons',
+    { timeout: 60_000 },
+    async () => {
+      const metrics = await call('coco:metrics', {});
+      const [a, b] = metrics.variants;
+      const view = await call('coco:compare', { a: a!.variant.id, b: b!.variant.id });
+      view.rows.forEach((row, k) => {
+        expect(row.aHits).toBeCloseTo((a!.keypoints[k]!.oksAcc50 ?? 0) * a!.keypoints[k]!.count, 9);
+        expect(row.bHits).toBeCloseTo((b!.keypoints[k]!.oksAcc50 ?? 0) * b!.keypoints[k]!.count, 9);
+        const bothHit = row.aHits - row.aHitBMiss;
+        expect(bothHit + row.aHitBMiss + row.aMissBHit + row.bothMiss).toBe(row.count);
+      });
+      const k = view.rows.findIndex((r) => r.aHitBMiss > 0);
+      expect(k).toBeGreaterThanOrEqual(0);
+      const cell = await call('coco:compare', { a: a!.variant.id, b: b!.variant.id, keypoint: k, relation: 'a-hit-b-miss' });
+      expect(cell.persons).toHaveLength(view.rows[k]!.aHitBMiss);
+      for (const p of cell.persons) expect(p.ks === null || p.ks < 0.5).toBe(true);
+    },
+  );
+
   it('a model run by posebench eval is stored in the workspace and shows in the app with the CLI numbers', { timeout: 120_000 }, async () => {
     const model = writeConstantCocoModel(dir);
     const cli = await runPosebench(['eval', '--dataset', dataset, '--db', db, '--model', model, '--name', 'constant-cli', '--format', 'json']);

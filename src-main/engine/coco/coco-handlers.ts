@@ -5,7 +5,7 @@
 import type { ApiHandlers } from '../../api/contract.ts';
 import { UserError } from '../../core/errors.ts';
 import { summaryOf, type CocoSession } from './coco-session.ts';
-import { cocoImage, cocoMetrics, cocoPersons, cocoReviewView } from './coco-views.ts';
+import { cocoCompare, cocoImage, cocoMetrics, cocoPersons, cocoReviewView } from './coco-views.ts';
 
 type CocoChannels =
   | 'coco:variants'
@@ -19,7 +19,8 @@ type CocoChannels =
   | 'coco:redo'
   | 'coco:history'
   | 'coco:export'
-  | 'coco:review';
+  | 'coco:review'
+  | 'coco:compare';
 
 export function cocoHandlers(coco: CocoSession, changed: (reason: string) => void): Pick<ApiHandlers, CocoChannels> {
   const inRange = <T>(compute: () => T): T => {
@@ -54,6 +55,7 @@ export function cocoHandlers(coco: CocoSession, changed: (reason: string) => voi
     'coco:redo': async () => stepped(coco.step('redo'), 'correction redone'),
     'coco:history': async () => correctionResult(null),
     'coco:review': async () => cocoReviewView(coco),
+    'coco:compare': async (req) => inRange(() => cocoCompare(coco, req)),
     'coco:export': async (req) => {
       const result = coco.exportAnnotations(req.outFile, req.overwrite);
       const message =

@@ -3,14 +3,24 @@
  * variants' evaluation reports (workbench/coco-evaluation.ts): the engine only reshapes them. Numbers
  * stay fractions; pycocotools' −1 ("no GT in this area range") becomes null.
  */
-import type { CocoImageDetail, CocoMetricsView, CocoPersonItem, CocoPersonsList, CocoReviewView, CocoVariantMetrics } from '../../api/contract.ts';
+import type {
+  CocoCompareRelation,
+  CocoCompareView,
+  CocoImageDetail,
+  CocoMetricsView,
+  CocoPersonItem,
+  CocoPersonsList,
+  CocoReviewView,
+  CocoVariantMetrics,
+} from '../../api/contract.ts';
+import type { CocoImageEntry } from '../../formats/coco-keypoints.ts';
 import { reviewCocoGroundTruth } from '../../workbench/coco-review.ts';
 import { mediaKey } from '../../api/contract.ts';
 import { COCO_ERROR_CLASSES, COCO_STAT_NAMES, type CocoErrorClass, type CocoStatName } from '../../core/types.ts';
-import { PCK_ALPHAS } from '../../evaluation/coco-keypoint-analysis.ts';
+import { KS_OK, PCK_ALPHAS } from '../../evaluation/coco-keypoint-analysis.ts';
 import type { CocoKeypointStats } from '../../evaluation/coco-oks-eval.ts';
 import type { CocoPersonOutcome } from '../../evaluation/coco-person-outcomes.ts';
-import { summaryOf, type CocoSession } from './coco-session.ts';
+import { summaryOf, type CocoSession, type OpenCoco } from './coco-session.ts';
 
 const statOrNull = (value: number | undefined): number | null => (value === undefined || value < 0 ? null : value);
 
@@ -70,10 +80,6 @@ export function cocoPersons(session: CocoSession, query: CocoPersonsQuery): Coco
   if (keypoint !== undefined && keypoint >= K) throw new RangeError(`keypoint ${keypoint} is out of range (the dataset has ${K})`);
   const outcomes = query.variantId !== undefined ? session.report(session.requireVariant(query.variantId)).outcomes : null;
   const images = new Map(annotations.images.map((im) => [im.id, im]));
-  const classOf = (outcome: CocoPersonOutcome | undefined, k: number): CocoErrorClass | null => {
-    const c = outcome?.classes[k] ?? -1;
-    return c >= 0 ? COCO_ERROR_CLASSES[c]! : null;
-  };
 
   let indices = annotations.annotations.map((_, i) => i);
   if (query.errorClass !== undefined && outcomes !== null) {
@@ -98,31 +104,109 @@ export function cocoPersons(session: CocoSession, query: CocoPersonsQuery): Coco
     for (const i of indices) keys[i] = key(i);
     indices.sort((a, b) => keys[a]! - keys[b]! || a - b);
   }
-  const items: CocoPersonItem[] = indices.slice(query.offset, query.offset + query.limit).map((i) => {
-    const person = annotations.annotations[i]!;
-    const outcome = outcomes?.[i];
-    const image = images.get(person.imageId);
-    const fileName = image?.fileName ?? '';
-    const ks = keypoint !== undefined ? outcome?.ks[keypoint] : undefined;
+  const items = indices.slice(query.offset, query.offset + query.limit).map((i) => personItem(open, images, i, outcomes?.[i], keypoint));
+  return { total: indices.length, imageIds: [...new Set(indices.map((i) => annotations.annotations[i]!.imageId))], items };
+}
+
+/** A person as the lists show it, with one variant's outcome (and one keypoint's KS and class) when given. */
+function personItem(
+  open: OpenCoco,
+  images: ReadonlyMap<number, CocoImageEntry>,
+  i: number,
+  outcome: CocoPersonOutcome | undefined,
+  keypoint: number | undefined,
+): CocoPersonItem {
+  const person = open.effective.annotations.annotations[i]!;
+  const image = images.get(person.imageId);
+  const fileName = image?.fileName ?? '';
+  const ks = keypoint !== undefined ? outcome?.ks[keypoint] : undefined;
+  const c = keypoint !== undefined ? (outcome?.classes[keypoint] ?? -1) : -1;
+  return {
+    index: i,
+    annotationId: person.id,
+    imageId: person.imageId,
+    fileName,
+    imageKey: open.dataset.imagesDir !== null && fileName !== '' ? mediaKey.image(open.id, fileName) : null,
+    imageWidth: image?.width ?? null,
+    imageHeight: image?.height ?? null,
+    bbox: person.bbox,
+    iscrowd: person.iscrowd,
+    numKeypoints: person.numKeypoints,
+    keypoints: person.keypoints,
+    counted: !person.iscrowd && person.numKeypoints > 0,
+    oks: outcome?.oks ?? null,
+    ks: ks !== undefined && !Number.isNaN(ks) ? ks : null,
+    errorClass: c >= 0 ? COCO_ERROR_CLASSES[c]! : null,
+  };
+}
+
+/**
+ * Two variants keypoint by keypoint: over labelled keypoints of counted persons, a hit is a matched
+ * person's keypoint with KS ≥ 0.5 (the OKS accuracy at 0.5 of the per-keypoint table, here with unmatched
+ * persons counted as misses so both variants are judged on the same keypoints); the cells' persons on request.
+ */
+export function cocoCompare(
+  session: CocoSession,
+  query: { a: string; b: string; keypoint?: number | undefined; relation?: CocoCompareRelation | undefined; limit: number },
+): CocoCompareView {
+  const open = session.require();
+  const va = session.requireVariant(query.a);
+  const vb = session.requireVariant(query.b);
+  const ra = session.report(va);
+  const rb = session.report(vb);
+  const { annotations } = open.effective;
+  const names = annotations.category.keypoints;
+  if (query.keypoint !== undefined && query.keypoint >= names.length)
+    throw new RangeError(`keypoint ${query.keypoint} is out of range (the dataset has ${names.length})`);
+  const hit = (o: CocoPersonOutcome, k: number) => o.detection !== null && o.ks[k]! >= KS_OK;
+  const rows = names.map((name, k) => {
+    let count = 0,
+      aHits = 0,
+      bHits = 0,
+      aHitBMiss = 0,
+      aMissBHit = 0,
+      bothMiss = 0;
+    annotations.annotations.forEach((person, i) => {
+      if (person.iscrowd || person.numKeypoints === 0 || !(person.keypoints[3 * k + 2]! > 0)) return;
+      count++;
+      const ha = hit(ra.outcomes[i]!, k),
+        hb = hit(rb.outcomes[i]!, k);
+      if (ha) aHits++;
+      if (hb) bHits++;
+      if (ha && !hb) aHitBMiss++;
+      if (!ha && hb) aMissBHit++;
+      if (!ha && !hb) bothMiss++;
+    });
     return {
-      index: i,
-      annotationId: person.id,
-      imageId: person.imageId,
-      fileName,
-      imageKey: open.dataset.imagesDir !== null && fileName !== '' ? mediaKey.image(open.id, fileName) : null,
-      imageWidth: image?.width ?? null,
-      imageHeight: image?.height ?? null,
-      bbox: person.bbox,
-      iscrowd: person.iscrowd,
-      numKeypoints: person.numKeypoints,
-      keypoints: person.keypoints,
-      counted: !person.iscrowd && person.numKeypoints > 0,
-      oks: outcome?.oks ?? null,
-      ks: ks !== undefined && !Number.isNaN(ks) ? ks : null,
-      errorClass: keypoint !== undefined ? classOf(outcome, keypoint) : null,
+      name,
+      count,
+      aHits,
+      bHits,
+      aHitBMiss,
+      aMissBHit,
+      bothMiss,
+      aAp: statOrNull(ra.keypointStats?.[k]?.AP),
+      bAp: statOrNull(rb.keypointStats?.[k]?.AP),
     };
   });
-  return { total: indices.length, imageIds: [...new Set(indices.map((i) => annotations.annotations[i]!.imageId))], items };
+  let persons: CocoPersonItem[] = [];
+  const k = query.keypoint;
+  if (k !== undefined && query.relation !== undefined) {
+    const images = new Map(annotations.images.map((im) => [im.id, im]));
+    const wanted = (i: number): boolean => {
+      const person = annotations.annotations[i]!;
+      if (person.iscrowd || person.numKeypoints === 0 || !(person.keypoints[3 * k + 2]! > 0)) return false;
+      const ha = hit(ra.outcomes[i]!, k),
+        hb = hit(rb.outcomes[i]!, k);
+      return query.relation === 'a-hit-b-miss' ? ha && !hb : query.relation === 'a-miss-b-hit' ? !ha && hb : !ha && !hb;
+    };
+    persons = annotations.annotations
+      .map((_, i) => i)
+      .filter(wanted)
+      .slice(0, query.limit)
+      .map((i) => personItem(open, images, i, rb.outcomes[i], k));
+  }
+  return { a: summaryOf(va), b: summaryOf(vb), aStats: statsOf(ra.stats), bStats: statsOf(rb.stats), rows, persons };
 }
 
 /** One image: its GT persons (crowd regions included) and each asked variant's detections with their matches. */
