@@ -67,13 +67,219 @@ function checkCount(file: string, count: number, expectedCount: number): void {
 }
 
 function importJsonPredictions(file: string, options: ImportPredictionsOptions): ImportedPredictions {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readRegularFileSync(file, 'prediction file').toString('utf8');
+    bytes = readRegularFileSync(file, 'prediction file');
   } catch (error) {
     if (error instanceof PosebenchInputError) throw error;
     throw new PosebenchInputError({ file }, `cannot read file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
+  return scanJsonPredictions(bytes, options) ?? parseJsonPredictions(file, bytes.toString('utf8'), options);
+}
+
+/**
+ * The common case read straight from the bytes: `{"preds": [[[x, y(, s)] ×16] ×N]}` with only JSON
+ * whitespace around the tokens, N = expectedCount, every joint as wide as the first and every number
+ * finite. No string, array or number object is built (JSON.parse of a 150,000-person file builds
+ * about 7 million and takes 1–2 s; this takes a tenth of that). Anything else — another key, a
+ * malformed or non-finite value, a wrong count or shape — returns null, and the file goes through
+ * JSON.parse (parseJsonPredictions), which accepts or names the problem exactly as before.
+ *
+ * Numbers equal JSON.parse's bit for bit: a mantissa of at most 2^53 with at most 22 fraction digits
+ * and no exponent is m / 10^f, both exact doubles, so the one correctly rounded division is the
+ * correctly rounded decimal (as strtod's; Clinger's fast path); any other number is read by Number()
+ * from its text, which rounds correctly like JSON.parse.
+ */
+export function scanJsonPredictions(bytes: Uint8Array, options: ImportPredictionsOptions): ImportedPredictions | null {
+  const count = options.expectedCount;
+  const end = bytes.length;
+  let i = 0;
+  const skipSpace = (): void => {
+    while (i < end) {
+      const c = bytes[i]!;
+      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i += 1;
+      else return;
+    }
+  };
+  /** Consumes byte `c` after optional whitespace; false when it is not there. */
+  const expect = (c: number): boolean => {
+    skipSpace();
+    if (i < end && bytes[i] === c) {
+      i += 1;
+      return true;
+    }
+    return false;
+  };
+  /** A JSON number after optional whitespace, or NaN when there is none (or it is not finite). */
+  const number = (): number => {
+    skipSpace();
+    const start = i;
+    let negative = false;
+    if (i < end && bytes[i] === 0x2d /* - */) {
+      negative = true;
+      i += 1;
+    }
+    let mantissa = 0;
+    const intStart = i;
+    while (i < end) {
+      const d = bytes[i]! - 0x30;
+      if (d < 0 || d > 9) break;
+      mantissa = mantissa * 10 + d;
+      i += 1;
+    }
+    const intDigits = i - intStart;
+    if (intDigits === 0 || (intDigits > 1 && bytes[intStart] === 0x30)) return Number.NaN; // no digits, or a leading zero
+    let fraction = 0;
+    if (i < end && bytes[i] === 0x2e /* . */) {
+      i += 1;
+      const fracStart = i;
+      while (i < end) {
+        const d = bytes[i]! - 0x30;
+        if (d < 0 || d > 9) break;
+        mantissa = mantissa * 10 + d;
+        i += 1;
+      }
+      fraction = i - fracStart;
+      if (fraction === 0) return Number.NaN;
+    }
+    let exponent = false;
+    if (i < end && (bytes[i] === 0x65 || bytes[i] === 0x45) /* e E */) {
+      exponent = true;
+      i += 1;
+      if (i < end && (bytes[i] === 0x2b || bytes[i] === 0x2d)) i += 1;
+      const expStart = i;
+      while (i < end && bytes[i]! >= 0x30 && bytes[i]! <= 0x39) i += 1;
+      if (i === expStart) return Number.NaN;
+    }
+    if (!exponent && mantissa <= Number.MAX_SAFE_INTEGER && fraction <= 22) {
+      const value = fraction === 0 ? mantissa : mantissa / POWERS_OF_TEN[fraction]!;
+      return negative ? -value : value;
+    }
+    const value = Number(String.fromCharCode(...bytes.subarray(start, i)));
+    return Number.isFinite(value) ? value : Number.NaN;
+  };
+
+  /** A string after optional whitespace: 1 when it is exactly "preds", 0 another valid string, -1 none (or escapes in a key). */
+  const string = (key: boolean): number => {
+    skipSpace();
+    if (i >= end || bytes[i] !== 0x22 /* " */) return -1;
+    const start = i;
+    i += 1;
+    while (i < end) {
+      const c = bytes[i]!;
+      if (c === 0x22) {
+        i += 1;
+        return i - start === PREDS_KEY_BYTES.length && PREDS_KEY_BYTES.equals(bytes.subarray(start, i)) ? 1 : 0;
+      }
+      if (c < 0x20) return -1;
+      if (c === 0x5c /* \ */) {
+        // An escaped key might spell "preds": left to JSON.parse.
+        if (key || i + 1 >= end) return -1;
+        const e = bytes[i + 1]!;
+        if (e === 0x75 /* u */) {
+          for (let k = 2; k < 6; k++) {
+            const h = bytes[i + k] ?? 0;
+            if (!((h >= 0x30 && h <= 0x39) || (h >= 0x41 && h <= 0x46) || (h >= 0x61 && h <= 0x66))) return -1;
+          }
+          i += 6;
+        } else if (ESCAPABLE.includes(e)) i += 2;
+        else return -1;
+      } else i += 1;
+    }
+    return -1;
+  };
+  /** Any JSON value other than the predictions (another top-level key's), checked and skipped. */
+  const skipValue = (depth: number): boolean => {
+    skipSpace();
+    if (i >= end || depth > MAX_SKIPPED_DEPTH) return false;
+    const c = bytes[i]!;
+    if (c === 0x22) return string(false) >= 0;
+    if (c === 0x7b || c === 0x5b) {
+      const close = c === 0x7b ? 0x7d : 0x5d;
+      i += 1;
+      if (expect(close)) return true;
+      do {
+        if (c === 0x7b && (string(true) < 0 || !expect(0x3a))) return false;
+        if (!skipValue(depth + 1)) return false;
+      } while (expect(0x2c));
+      return expect(close);
+    }
+    for (const word of LITERALS) {
+      if (word.equals(bytes.subarray(i, i + word.length))) {
+        i += word.length;
+        return true;
+      }
+    }
+    return !Number.isNaN(number());
+  };
+  /** The predictions array, after the key and colon. */
+  const preds = (): ImportedPredictions | null => {
+    if (!expect(0x5b /* [ */) || count === 0) return null;
+    let width = 0;
+    const predictions0Based = new Float32Array(count * MPII_JOINT_COUNT * 2);
+    let scores: Float32Array | undefined;
+    for (let n = 0; n < count; n++) {
+      if ((n > 0 && !expect(0x2c /* , */)) || !expect(0x5b)) return null;
+      for (let j = 0; j < MPII_JOINT_COUNT; j++) {
+        if ((j > 0 && !expect(0x2c)) || !expect(0x5b)) return null;
+        const slot = n * MPII_JOINT_COUNT + j;
+        const x = number();
+        if (Number.isNaN(x) || !expect(0x2c)) return null;
+        const y = number();
+        if (Number.isNaN(y)) return null;
+        predictions0Based[slot * 2] = toZeroBased(x, options.coordinateBase);
+        predictions0Based[slot * 2 + 1] = toZeroBased(y, options.coordinateBase);
+        if (width === 0) {
+          // The first joint fixes the width, as in parseJsonPredictions.
+          skipSpace();
+          width = i < end && bytes[i] === 0x2c ? 3 : 2;
+          if (width === 3) scores = new Float32Array(count * MPII_JOINT_COUNT);
+        }
+        if (scores !== undefined) {
+          if (!expect(0x2c)) return null;
+          const score = number();
+          if (Number.isNaN(score)) return null;
+          scores[slot] = score;
+        }
+        if (!expect(0x5d /* ] */)) return null;
+      }
+      if (!expect(0x5d)) return null;
+    }
+    if (!expect(0x5d)) return null;
+    return scores === undefined ? { predictions0Based, count, warnings: [] } : { predictions0Based, scores, count, warnings: [] };
+  };
+
+  // The top-level object: "preds" once (JSON.parse would keep the last of several), other keys skipped.
+  if (!expect(0x7b /* { */)) return null;
+  let result: ImportedPredictions | null = null;
+  if (!expect(0x7d /* } */)) {
+    do {
+      const key = string(true);
+      if (key < 0 || !expect(0x3a /* : */)) return null;
+      if (key === 1) {
+        if (result !== null) return null;
+        result = preds();
+        if (result === null) return null;
+      } else if (!skipValue(0)) return null;
+    } while (expect(0x2c));
+    if (!expect(0x7d)) return null;
+  }
+  skipSpace();
+  return i === end ? result : null;
+}
+
+/** Nesting of other top-level keys' values the scanner walks through (deeper: left to JSON.parse). */
+const MAX_SKIPPED_DEPTH = 64;
+/** The characters after a backslash in a JSON string, other than u. */
+const ESCAPABLE = Buffer.from('"\\/bfnrt', 'latin1');
+const LITERALS = ['true', 'false', 'null'].map((word) => Buffer.from(word, 'latin1'));
+
+const PREDS_KEY_BYTES = Buffer.from(`"${PREDS_VARIABLE}"`, 'latin1');
+/** 1e0 … 1e22, every one an exact double (parsed from its literal, not computed by a power). */
+const POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+
+/** The general reader: JSON.parse, then every shape and value checked with an error that names it. */
+function parseJsonPredictions(file: string, text: string, options: ImportPredictionsOptions): ImportedPredictions {
   const data = parseJsonText(text, file);
   let preds: unknown;
   if (typeof data === 'object' && data !== null && !Array.isArray(data) && PREDS_VARIABLE in data) {
