@@ -11,6 +11,7 @@ import { parseMpiiJson, parseMpiiJsonEntry } from '../formats/mpii-json.ts';
 import { detectDatasetLayout } from './dataset-layout.ts';
 import { groundTruthWarnings } from './gt-warnings.ts';
 import { indexImageFiles } from './image-index.ts';
+import { withLazyRaw } from '../core/lazy-raw.ts';
 
 export interface OpenDatasetOptions {
   /** Default 'val'. */
@@ -101,27 +102,6 @@ function parseEntryByEntry(text: string, file: string): PersonAnnotation[] | nul
   return persons;
 }
 
-const RAW_TEXT = Symbol('posebench.rawJson');
-
-/**
- * One getter shared by every person, not a closure per person: those cost about 500 bytes each and
- * put the objects in slow mode (150,000 persons: about 80 MB more heap and a second of allocation and
- * GC). The entry's text is kept under a non-enumerable symbol; `raw` stays an own enumerable property
- * (spreads and JSON.stringify see it as before), replaced by the parsed value on first read.
- */
-function rawFromText(this: Record<PropertyKey, unknown>): Record<string, unknown> {
-  const raw = JSON.parse(this[RAW_TEXT] as string) as Record<string, unknown>;
-  Object.defineProperty(this, 'raw', { value: raw, enumerable: true, writable: true, configurable: true });
-  return raw;
-}
-const LAZY_RAW: PropertyDescriptor = { get: rawFromText, enumerable: true, configurable: true };
-
-/** A person whose `raw` is parsed from `rawJson` on first access. */
-function withLazyRaw(person: Omit<PersonAnnotation, 'raw'>, rawJson: string): PersonAnnotation {
-  Object.defineProperty(person, RAW_TEXT, { value: rawJson, writable: true, configurable: true });
-  Object.defineProperty(person, 'raw', LAZY_RAW);
-  return person as PersonAnnotation;
-}
 
 const isJsonWhitespace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 

@@ -14,6 +14,7 @@ import { blobOf, float64FromBlob, uint8FromBlob } from './blobs.ts';
 import { findFileDigest, saveFileDigest, type FileIdentity } from './file-digests-repo.ts';
 import { nowIso, type Workspace } from './workspace.ts';
 import { canonicalDatasetRoot } from './workspace-path.ts';
+import { withLazyRaw } from '../core/lazy-raw.ts';
 
 const J = MPII_JOINT_COUNT;
 
@@ -588,26 +589,6 @@ function annotationOfRow(row: OriginalRowArray): PersonAnnotation {
     },
     rawJson,
   );
-}
-
-const RAW_TEXT = Symbol('posebench.rawJson');
-
-/**
- * One getter shared by every person (as datasets/open-dataset.ts does; the layers keep a copy each),
- * not a closure per person: those cost about 500 bytes each and put the objects in slow mode. The
- * json text is kept under a non-enumerable symbol; `raw` stays an own enumerable property.
- */
-function rawFromText(this: Record<PropertyKey, unknown>): Record<string, unknown> {
-  const raw = JSON.parse(this[RAW_TEXT] as string) as Record<string, unknown>;
-  Object.defineProperty(this, 'raw', { value: raw, enumerable: true, writable: true, configurable: true });
-  return raw;
-}
-const LAZY_RAW: PropertyDescriptor = { get: rawFromText, enumerable: true, configurable: true };
-
-function withLazyRaw(person: Omit<PersonAnnotation, 'raw'>, rawJson: string): PersonAnnotation {
-  Object.defineProperty(person, RAW_TEXT, { value: rawJson, writable: true, configurable: true });
-  Object.defineProperty(person, 'raw', LAZY_RAW);
-  return person as PersonAnnotation;
 }
 
 function gtOfRow(row: OriginalRowArray): OriginalInstance['gt'] {

@@ -10,8 +10,8 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { mulberry32 } from '../../src-main/core/seeded-random.ts';
 import { COCO_STAT_NAMES } from '../../src-main/evaluation/coco-oks-eval.ts';
+import { perturbedResults, type GtAnnotation } from '../support/coco-perturbed-results.ts';
 import { runPosebench } from '../support/run-cli.ts';
 import { HAS_SHARED, sharedPath } from '../support/shared-fixtures.ts';
 
@@ -30,35 +30,6 @@ interface CocoJson {
   metrics: Record<string, number | null>;
   per_keypoint: { name: string; count: number; oks_acc_50: number | null; pck_bbox_0_1: number | null; pck_torso_0_2: number | null; ap?: number | null }[];
   groups?: { name: string }[];
-}
-
-interface GtAnnotation {
-  id: number;
-  image_id: number;
-  category_id: number;
-  keypoints: number[];
-  iscrowd: number;
-  num_keypoints: number;
-}
-
-/** Perturbed GT as a results file: Gaussian noise of `noise` px, one person missed, one false positive, tied scores. */
-function perturbedResults(gt: { annotations: GtAnnotation[] }, seed: number, noise: number): object[] {
-  const rand = mulberry32(seed);
-  const gauss = (): number => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
-  const results: object[] = [];
-  gt.annotations.forEach((a, i) => {
-    if (a.iscrowd === 1 || i === 2) return; // person 2: a miss
-    const keypoints = a.keypoints.map((v, j) => (j % 3 === 2 ? Number(rand().toFixed(3)) : v + gauss() * noise));
-    results.push({ image_id: a.image_id, category_id: a.category_id, keypoints, score: i % 4 === 0 ? 0.9 : Number(rand().toFixed(4)) });
-  });
-  const first = gt.annotations[0]!;
-  results.push({
-    image_id: first.image_id,
-    category_id: first.category_id,
-    keypoints: first.keypoints.map((v, j) => (j % 3 === 2 ? 0.5 : v + 60)),
-    score: 0.9,
-  });
-  return results;
 }
 
 describe.skipIf(UNAVAILABLE !== null)('posebench eval on a COCO folder (../shared/fixtures/coco)', () => {
