@@ -139,15 +139,22 @@ export class CocoSession {
     return variant;
   }
 
-  /** The variant's evaluation report (workbench/coco-evaluation.ts, as `posebench eval` prints it). */
-  report(variant: CocoVariantState): CocoEvaluationReport {
-    if (variant.report === null) {
+  /**
+   * The variant's evaluation report (workbench/coco-evaluation.ts, as `posebench eval` prints it).
+   * `partitions`: with the per-keypoint and group APs (one more COCOeval per keypoint and group: on a
+   * val2017-sized set seconds, not the fraction of a second the rest takes), which only Metrics and
+   * Compare show; a report made with them serves every other view too.
+   */
+  report(variant: CocoVariantState, options: { partitions?: boolean } = {}): CocoEvaluationReport {
+    const partitions = options.partitions === true;
+    if (variant.report === null || (partitions && variant.report.keypointStats === null)) {
       const { record } = variant;
-      variant.report = evaluateCocoResults(this.require().effective, record.sourcePath, {
-        results: storedCocoResults(record),
-        areaFromBbox: record.areaFromBbox,
-        warnings: [],
-      });
+      variant.report = evaluateCocoResults(
+        this.require().effective,
+        record.sourcePath,
+        { results: storedCocoResults(record), areaFromBbox: record.areaFromBbox, warnings: [] },
+        { partitions },
+      );
     }
     return variant.report;
   }

@@ -31,7 +31,7 @@ function statsOf(stats: CocoKeypointStats): Record<CocoStatName, number | null> 
 export function cocoMetrics(session: CocoSession): CocoMetricsView {
   const open = session.require();
   const variants: CocoVariantMetrics[] = [...open.variants.values()].map((variant) => {
-    const report = session.report(variant);
+    const report = session.report(variant, { partitions: true });
     return {
       variant: summaryOf(variant),
       stats: statsOf(report.stats),
@@ -152,8 +152,8 @@ export function cocoCompare(
   const open = session.require();
   const va = session.requireVariant(query.a);
   const vb = session.requireVariant(query.b);
-  const ra = session.report(va);
-  const rb = session.report(vb);
+  const ra = session.report(va, { partitions: true });
+  const rb = session.report(vb, { partitions: true });
   const { annotations } = open.effective;
   const names = annotations.category.keypoints;
   if (query.keypoint !== undefined && query.keypoint >= names.length)
