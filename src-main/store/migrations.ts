@@ -261,8 +261,10 @@ CREATE TABLE coco_variants (
   kind TEXT NOT NULL CHECK (kind IN ('predictions', 'model')),
   source_path TEXT NOT NULL,
   source_sha256 TEXT NOT NULL,
-  -- json: [{image_id, keypoints, score, bbox?}] in file order (pycocotools' loadRes input)
-  results TEXT NOT NULL,
+  -- float64, per entry in file order: image_id, score, has_bbox, bbox x y w h, keypoints x y score ×K
+  -- (pycocotools' loadRes input; store/coco-variants-repo.ts packs and unpacks it)
+  results BLOB NOT NULL,
+  detections INTEGER NOT NULL,
   -- whether pycocotools takes detection areas from boxes (the file's first entry has a bbox, coco.py:331)
   area_from_bbox INTEGER NOT NULL,
   created_at TEXT NOT NULL,

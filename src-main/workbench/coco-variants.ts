@@ -10,7 +10,7 @@ import { PosebenchInputError } from '../core/errors.ts';
 import { readRegularFileSync } from '../core/regular-file.ts';
 import type { OpenedCocoDataset } from '../datasets/coco-dataset.ts';
 import { parseCocoResultsFile, type CocoResultRecord, type CocoResultsFile } from '../formats/coco-keypoints.ts';
-import { listCocoVariants, putCocoVariant, type CocoVariantKind, type CocoVariantRecord } from '../store/coco-variants-repo.ts';
+import { listCocoVariants, putCocoVariant, readCocoVariantResults, type CocoVariantKind, type CocoVariantRecord } from '../store/coco-variants-repo.ts';
 import { workspacePathFor } from '../store/workspace-path.ts';
 import { openWorkspace, type Workspace } from '../store/workspace.ts';
 
@@ -42,7 +42,7 @@ export function storeCocoResults(
     kind: variant.kind,
     sourcePath: variant.sourcePath,
     sourceSha256: variant.sha256,
-    results: results.map((r) => ({ image_id: r.imageId, keypoints: [...r.keypoints], score: r.score, ...(r.bbox !== undefined ? { bbox: [...r.bbox] } : {}) })),
+    results,
     areaFromBbox,
   });
   return { record, action: existing !== undefined ? 'replaced' : 'new' };
@@ -63,14 +63,8 @@ export function readCocoResultsFile(dataset: OpenedCocoDataset, file: string): {
 }
 
 /** The results a stored variant holds, as the evaluation reads them. */
-export function storedCocoResults(record: CocoVariantRecord): CocoResultRecord[] {
-  return record.results.map((r, entry) => ({
-    imageId: r.image_id,
-    keypoints: r.keypoints,
-    score: r.score,
-    ...(r.bbox !== undefined ? { bbox: r.bbox } : {}),
-    entry,
-  }));
+export function storedCocoResults(ws: Workspace, record: CocoVariantRecord): CocoResultRecord[] {
+  return readCocoVariantResults(ws, record).map((r, entry) => ({ ...r, entry }));
 }
 
 /** The default variant name of a file: its base name without the extension. */

@@ -46,7 +46,7 @@ export function runCocoQc(location: CocoDatasetLocation, options: CocoQcOptions)
       report: evaluateCocoResults(
         dataset,
         record.sourcePath,
-        { results: storedCocoResults(record), areaFromBbox: record.areaFromBbox, warnings: [] },
+        { results: storedCocoResults(ws, record), areaFromBbox: record.areaFromBbox, warnings: [] },
         { partitions: false },
       ),
     }));

@@ -14,6 +14,7 @@ import type { CocoDatasetInfo, CocoVariantSummary, DatasetSummary } from '../../
 import { DEFAULT_PCKH_PROTOCOL } from '../../core/types.ts';
 import { UserError } from '../../core/errors.ts';
 import type { CocoDatasetLocation, OpenedCocoDataset } from '../../datasets/coco-dataset.ts';
+import type { CocoResultRecord } from '../../formats/coco-keypoints.ts';
 import { cocoVariantKeys, listCocoVariants, removeCocoVariant, type CocoVariantRecord } from '../../store/coco-variants-repo.ts';
 import type { Workspace } from '../../store/workspace.ts';
 import {
@@ -39,6 +40,8 @@ import { openCocoWorkspace, readCocoResultsFile, storeCocoResults, storedCocoRes
 export interface CocoVariantState {
   readonly id: string;
   readonly record: CocoVariantRecord;
+  /** Read from the workspace on first use. */
+  results: CocoResultRecord[] | null;
   report: CocoEvaluationReport | null;
 }
 
@@ -121,7 +124,7 @@ export class CocoSession {
       const id = `c${record.id}`;
       const before = previous.get(id);
       const same = before !== undefined && before.record.createdAt === record.createdAt && before.record.name === record.name;
-      next.set(id, same ? before : { id, record, report: null });
+      next.set(id, same ? before : { id, record, results: null, report: null });
     }
     open.variants.clear();
     for (const [id, state] of next) open.variants.set(id, state);
@@ -145,6 +148,12 @@ export class CocoSession {
    * val2017-sized set seconds, not the fraction of a second the rest takes), which only Metrics and
    * Compare show; a report made with them serves every other view too.
    */
+  /** The variant's results (file order), read from the workspace once. */
+  results(variant: CocoVariantState): CocoResultRecord[] {
+    variant.results ??= storedCocoResults(this.require().ws, variant.record);
+    return variant.results;
+  }
+
   report(variant: CocoVariantState, options: { partitions?: boolean } = {}): CocoEvaluationReport {
     const partitions = options.partitions === true;
     if (variant.report === null || (partitions && variant.report.keypointStats === null)) {
@@ -152,7 +161,7 @@ export class CocoSession {
       variant.report = evaluateCocoResults(
         this.require().effective,
         record.sourcePath,
-        { results: storedCocoResults(record), areaFromBbox: record.areaFromBbox, warnings: [] },
+        { results: this.results(variant), areaFromBbox: record.areaFromBbox, warnings: [] },
         { partitions },
       );
     }
@@ -173,6 +182,8 @@ export class CocoSession {
     );
     this.syncWithStore();
     const variant = this.requireVariant(`c${record.id}`);
+    // the results just stored are in memory already: no need to read them back
+    if (action !== 'reused') variant.results ??= [...parsed.results];
     const warnings =
       parsed.warnings.length > 0 ? ` (${parsed.warnings.length} warning${parsed.warnings.length === 1 ? '' : 's'}: ${parsed.warnings[0]!.message})` : '';
     const message =
@@ -234,7 +245,7 @@ export function summaryOf(variant: CocoVariantState): CocoVariantSummary {
     name: record.name,
     kind: record.kind,
     source: path.basename(record.sourcePath),
-    detections: record.results.length,
+    detections: record.detections,
     importedAt: record.createdAt,
   };
 }

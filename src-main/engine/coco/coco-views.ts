@@ -232,7 +232,10 @@ export function cocoImage(session: CocoSession, imageId: number, variantIds: rea
       const outcome = report.outcomes[i]!;
       if (outcome.detection !== null) matchOf.set(outcome.detection.id, { index: i, oks: outcome.oks });
     }
-    const entries = variant.record.results.map((r, entry) => ({ r, entry })).filter(({ r }) => r.image_id === imageId);
+    const entries = session
+      .results(variant)
+      .map((r, entry) => ({ r, entry }))
+      .filter(({ r }) => r.imageId === imageId);
     entries.sort((a, b) => b.r.score - a.r.score || a.entry - b.entry);
     return {
       variantId,
