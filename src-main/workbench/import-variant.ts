@@ -10,6 +10,7 @@ import type { PckhProtocol } from '../core/types.ts';
 import type { InputWarning } from '../core/errors.ts';
 import { importPredictions } from '../formats/predictions-import.ts';
 import { effectiveAnnotations } from '../store/corrections-repo.ts';
+import type { RunPredictions } from '../store/predictions-repo.ts';
 import { storeVariantResults } from '../store/variant-results.ts';
 import { createRun, currentRun, latestRunWithIdentity, markRunCurrent, type RunRecord } from '../store/runs-repo.ts';
 import { createVariant, findVariantByName, type VariantRecord } from '../store/variants-repo.ts';
@@ -79,17 +80,30 @@ export function importPredictionsVariant(wb: Workbench, options: ImportVariantOp
     identityKey: key,
     manifest: { ...manifest },
   });
-  const xyScore = new Float32Array(instances.length * J * 3);
-  for (let k = 0; k < instances.length * J; k += 1) {
-    xyScore[k * 3] = imported.predictions0Based[k * 2]!;
-    xyScore[k * 3 + 1] = imported.predictions0Based[k * 2 + 1]!;
-    xyScore[k * 3 + 2] = imported.scores ? imported.scores[k]! : Number.NaN;
+  const n = instances.length;
+  const xyScore = new Float32Array(n * J * 3);
+  // What readRunPredictions would give back for the run stored here: scored without reading it back.
+  const stored: RunPredictions = {
+    instances,
+    coords: imported.predictions0Based,
+    scores: imported.scores ?? new Float32Array(n * J).fill(Number.NaN),
+    present: new Uint8Array(n).fill(1),
+    presentCount: n,
+  };
+  const coordBits = new Uint32Array(stored.coords.buffer, stored.coords.byteOffset, n * J * 2);
+  const scoreBits = new Uint32Array(stored.scores.buffer, stored.scores.byteOffset, n * J);
+  const xyScoreBits = new Uint32Array(xyScore.buffer);
+  // Copied as 32-bit patterns, like readRunPredictions: the stored bytes are these arrays' bytes.
+  for (let k = 0; k < n * J; k += 1) {
+    xyScoreBits[k * 3] = coordBits[k * 2]!;
+    xyScoreBits[k * 3 + 1] = coordBits[k * 2 + 1]!;
+    xyScoreBits[k * 3 + 2] = scoreBits[k]!;
   }
   storeVariantResults(ws, run.id, {
     predictions: { instanceIds: instances.map((instance) => instance.id), xyScore },
     finalStatus: 'done',
   });
-  const evaluation = evaluateRun(ws, run.id, options.protocol);
+  const evaluation = evaluateRun(ws, run.id, options.protocol, stored);
   return { ...evaluation, variant, warnings: imported.warnings, action: earlier === undefined ? 'new' : 'replaced', manifest };
 }
 
