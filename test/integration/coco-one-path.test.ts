@@ -196,6 +196,13 @@ describe.skipIf(!HAS_SHARED)('COCO in the app: the numbers of posebench eval, pe
       expect(edited.keypoints.slice(27, 30)).toEqual([x + 40, y, person.keypoints[29]]);
       expect(edited.keypoints[3 * 16 + 2]).toBe(1);
 
+      // posebench eval on the same folder and workspace scores against the corrected GT too
+      const same = await runPosebench(['eval', '--dataset', dataset, '--db', db, '--predictions', files[0]!, '--name', 'noisy-3px', '--format', 'json']);
+      expect(same.code, same.stderr).toBe(0);
+      expect(same.stderr).toMatch(/1 annotation corrected/);
+      const sameReport = JSON.parse(same.stdout) as CliReport;
+      for (const name of COCO_STAT_NAMES) expect(pct(after.variants[0]!.stats[name]), name).toBe(sameReport.metrics[name]);
+
       // undo twice: the numbers of before, bit for bit; redo brings the move back
       await call('coco:undo', {});
       const undone = await call('coco:undo', {});

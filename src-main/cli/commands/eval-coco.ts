@@ -19,6 +19,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { openCocoWorkspace, readCocoResultsFile, storeCocoResults, variantNameOf } from '../../workbench/coco-variants.ts';
+import { effectiveCocoDataset, storedCocoCorrections } from '../../workbench/coco-corrections.ts';
 import { PosebenchInputError } from '../../core/errors.ts';
 import { readRegularFileSync } from '../../core/regular-file.ts';
 import { oneLine } from '../../core/printable-excerpt.ts';
@@ -80,13 +81,21 @@ async function runEvalCoco(argv: string[], location: NonNullable<ReturnType<type
   if (names.length > 0 && names.length !== files.length + models.length)
     throw new CliUsageError('give one --name per --predictions/--model, in the same order, or none');
 
-  const dataset = openCocoDataset(location);
-  for (const warning of dataset.warnings) process.stderr.write(`warning: ${oneLine(warning.message)}\n`);
+  const opened = openCocoDataset(location);
+  for (const warning of opened.warnings) process.stderr.write(`warning: ${oneLine(warning.message)}\n`);
   const partitions = values['no-partition-ap'] !== true;
-  const detections = bboxFile === undefined ? undefined : readDetections(bboxFile, dataset, scoreThreshold);
+  const detections = bboxFile === undefined ? undefined : readDetections(bboxFile, opened, scoreThreshold);
   if (detections !== undefined) for (const warning of detections.warnings) process.stderr.write(`warning: ${oneLine(warning.message)}\n`);
-  // Every result is kept in the workspace (as `eval` on MPII does), so the app shows it with the same numbers.
-  const ws = openCocoWorkspace(dataset, values.db);
+  // Every result is kept in the workspace (as `eval` on MPII does), so the app shows it with the same
+  // numbers; and scored against the workspace's ground truth (the file with the app's corrections), as the app is.
+  const ws = openCocoWorkspace(opened, values.db);
+  const { corrected } = storedCocoCorrections(ws, opened);
+  const dataset = effectiveCocoDataset(opened, corrected);
+  if (corrected.size > 0) {
+    process.stderr.write(
+      `note: scored against the workspace's ground truth: ${corrected.size} annotation${corrected.size === 1 ? '' : 's'} corrected in the app (export them with the app's Export)\n`,
+    );
+  }
   try {
     return await evaluateAndStore();
   } finally {
