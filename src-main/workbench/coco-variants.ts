@@ -5,10 +5,12 @@
  * CLI's (both evaluate the stored results with workbench/coco-evaluation.ts).
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PosebenchInputError } from '../core/errors.ts';
 import { readRegularFileSync } from '../core/regular-file.ts';
 import type { OpenedCocoDataset } from '../datasets/coco-dataset.ts';
+import { parseCocoDetectionsFile, type CocoDetectionsFile } from '../formats/coco-detections.ts';
 import { parseCocoResultsFile, type CocoResultRecord, type CocoResultsFile } from '../formats/coco-keypoints.ts';
 import { listCocoVariants, putCocoVariant, readCocoVariantResults, type CocoVariantKind, type CocoVariantRecord } from '../store/coco-variants-repo.ts';
 import { workspacePathFor } from '../store/workspace-path.ts';
@@ -70,4 +72,23 @@ export function storedCocoResults(ws: Workspace, record: CocoVariantRecord): Coc
 /** The default variant name of a file: its base name without the extension. */
 export function variantNameOf(file: string): string {
   return path.basename(file, path.extname(file));
+}
+
+/** A detector's person boxes for `--bbox-file` (formats/coco-detections.ts), read as one line of error when bad. */
+export function readCocoDetections(file: string, dataset: OpenedCocoDataset, scoreThreshold: number | null): CocoDetectionsFile {
+  let text: string;
+  try {
+    text = readRegularFileSync(file, 'COCO person-detection file').toString('utf8');
+  } catch (error) {
+    if (error instanceof PosebenchInputError) throw error;
+    throw new PosebenchInputError({ file }, `cannot read file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  return parseCocoDetectionsFile(text, file, new Set(dataset.annotations.images.map((im) => im.id)), { scoreThreshold });
+}
+
+/** What a model run's results depend on besides the GT: the model's bytes and the boxes (GT, or the detection file and its threshold). */
+export function cocoModelRunIdentity(modelFile: string, bboxFile: string | undefined, scoreThreshold: number | null): string {
+  const identity = createHash('sha256').update(readFileSync(modelFile));
+  identity.update(bboxFile !== undefined ? readFileSync(bboxFile) : 'gt-boxes').update(String(scoreThreshold));
+  return identity.digest('hex');
 }

@@ -15,17 +15,19 @@
  * Every variant's results are kept in the workspace (`--db FILE`, else the one posebench keeps for the
  * dataset folder; workbench/coco-variants.ts), so the app lists them with the same numbers.
  */
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { openCocoWorkspace, readCocoResultsFile, storeCocoResults, variantNameOf } from '../../workbench/coco-variants.ts';
+import {
+  cocoModelRunIdentity,
+  openCocoWorkspace,
+  readCocoDetections,
+  readCocoResultsFile,
+  storeCocoResults,
+  variantNameOf,
+} from '../../workbench/coco-variants.ts';
 import { effectiveCocoDataset, storedCocoCorrections } from '../../workbench/coco-corrections.ts';
-import { PosebenchInputError } from '../../core/errors.ts';
-import { readRegularFileSync } from '../../core/regular-file.ts';
 import { oneLine } from '../../core/printable-excerpt.ts';
 import { COCO_ERROR_CLASSES, PCK_ALPHAS } from '../../evaluation/coco-keypoint-analysis.ts';
 import { COCO_STAT_NAMES, type CocoKeypointStats } from '../../evaluation/coco-oks-eval.ts';
-import { parseCocoDetectionsFile, type CocoDetectionsFile } from '../../formats/coco-detections.ts';
 import { detectCocoDataset, evaluateCocoResults, openCocoDataset, type CocoEvaluationReport } from '../../workbench/coco-evaluation.ts';
 import { CliUsageError, oneOf, parseCommandArgs } from '../cli-args.ts';
 
@@ -84,7 +86,7 @@ async function runEvalCoco(argv: string[], location: NonNullable<ReturnType<type
   const opened = openCocoDataset(location);
   for (const warning of opened.warnings) process.stderr.write(`warning: ${oneLine(warning.message)}\n`);
   const partitions = values['no-partition-ap'] !== true;
-  const detections = bboxFile === undefined ? undefined : readDetections(bboxFile, opened, scoreThreshold);
+  const detections = bboxFile === undefined ? undefined : readCocoDetections(bboxFile, opened, scoreThreshold);
   if (detections !== undefined) for (const warning of detections.warnings) process.stderr.write(`warning: ${oneLine(warning.message)}\n`);
   // Every result is kept in the workspace (as `eval` on MPII does), so the app shows it with the same
   // numbers; and scored against the workspace's ground truth (the file with the app's corrections), as the app is.
@@ -140,9 +142,13 @@ async function runEvalCoco(argv: string[], location: NonNullable<ReturnType<type
         );
       const report = evaluateCocoResults(dataset, modelFile, { results: run.results, areaFromBbox: true, warnings: [] }, { partitions });
       if (run.nms.before > 0) {
-        const identity = createHash('sha256').update(readFileSync(modelFile));
-        identity.update(bboxFile !== undefined ? readFileSync(bboxFile) : 'gt-boxes').update(String(scoreThreshold));
-        storeCocoResults(ws, dataset, { name: variant, kind: 'model', sourcePath: path.resolve(modelFile), sha256: identity.digest('hex') }, run.results, true);
+        storeCocoResults(
+          ws,
+          dataset,
+          { name: variant, kind: 'model', sourcePath: path.resolve(modelFile), sha256: cocoModelRunIdentity(modelFile, bboxFile, scoreThreshold) },
+          run.results,
+          true,
+        );
       }
       reports.push({
         variant,
@@ -166,17 +172,6 @@ async function runEvalCoco(argv: string[], location: NonNullable<ReturnType<type
     }
     return exitCode;
   }
-}
-
-function readDetections(file: string, dataset: ReturnType<typeof openCocoDataset>, scoreThreshold: number | null): CocoDetectionsFile {
-  let text: string;
-  try {
-    text = readRegularFileSync(file, 'COCO person-detection file').toString('utf8');
-  } catch (error) {
-    if (error instanceof PosebenchInputError) throw error;
-    throw new PosebenchInputError({ file }, `cannot read file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-  }
-  return parseCocoDetectionsFile(text, file, new Set(dataset.annotations.images.map((im) => im.id)), { scoreThreshold });
 }
 
 /** 100 × a pycocotools stat; null for its −1. */
