@@ -773,6 +773,20 @@ export interface CocoReviewView {
   readonly suspects: readonly CocoSuspectView[];
 }
 
+/** A model run on a COCO dataset started from the app (engine/coco/coco-runs.ts). */
+export interface CocoRunView {
+  readonly id: string;
+  /** The variant it stores as. */
+  readonly name: string;
+  readonly model: string;
+  readonly status: 'running' | 'finished' | 'failed';
+  readonly done: number;
+  readonly total: number;
+  readonly failed: number;
+  /** What it stored, or why it failed. */
+  readonly message: string | null;
+}
+
 /** Two variants on a COCO dataset, keypoint by keypoint (hit: KS ≥ 0.5 with the person matched). */
 export interface CocoCompareRow {
   readonly name: string;
@@ -851,6 +865,8 @@ export interface ResponseMap {
   'coco:export': CocoExportResult;
   'coco:review': CocoReviewView;
   'coco:compare': CocoCompareView;
+  'coco:runModel': CocoRunView;
+  'coco:runs': readonly CocoRunView[];
 }
 
 export type Response<C extends Channel> = ResponseMap[C];

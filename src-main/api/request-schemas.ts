@@ -191,6 +191,9 @@ export const requestSchemas = {
   'coco:history': z.object({}).strict(),
   'coco:export': z.object({ outFile: filePath, overwrite: z.boolean().default(false) }).strict(),
   'coco:review': z.object({}).strict(),
+  // bboxFile: a detector's person boxes (mmpose's bbox_file); GT boxes without it.
+  'coco:runModel': z.object({ modelPath: filePath, name: variantName.optional(), bboxFile: filePath.optional() }).strict(),
+  'coco:runs': z.object({}).strict(),
   'coco:compare': z
     .object({
       a: id,

@@ -35,6 +35,7 @@ import { variantHandlers } from './variant-handlers.ts';
 import { analysisHandlers } from './analysis-handlers.ts';
 import { CocoSession } from './coco/coco-session.ts';
 import { cocoHandlers } from './coco/coco-handlers.ts';
+import { CocoRuns } from './coco/coco-runs.ts';
 import { detectCocoDataset } from '../datasets/coco-dataset.ts';
 import { rememberLastDataset } from './last-dataset.ts';
 import type { WorkspaceState } from '../api/contract.ts';
@@ -59,6 +60,7 @@ export async function createEngineService(config: EngineConfig, emit: EmitEvent)
     cropTargetUpdate = cropTargetUpdate.then(async () => crops.request(await cropPrepareTarget(session))).catch(() => undefined); // preparation is an optimisation: a failure here leaves runs to decode
   };
 
+  const cocoRuns = new CocoRuns(coco, emit, (reason) => emit('workspace:changed', { reason }));
   await openInitialDataset(session, coco, runs, config);
   updateCropPreparation();
 
@@ -118,7 +120,7 @@ export async function createEngineService(config: EngineConfig, emit: EmitEvent)
     },
     ...variantHandlers(session, changed),
     ...analysisHandlers(session, changed),
-    ...cocoHandlers(coco, changed),
+    ...cocoHandlers(coco, cocoRuns, changed),
     // Metrics-bearing calls: every variant scored under the requested protocol (session.scored*).
     'metrics:table': async (req) => metricsTable(session.dataset, session.dataset ? session.visibleScoredVariants(req.protocol) : [], req.protocol),
     'metrics:curves': async (req) => metricsCurves(session.dataset ? session.visibleScoredVariants(req.protocol) : [], req.variantIds),
@@ -198,6 +200,7 @@ export async function createEngineService(config: EngineConfig, emit: EmitEvent)
       runs.cancelAll();
       await runs.idle();
       session.close();
+      await cocoRuns.idle();
       coco.close();
     },
   };

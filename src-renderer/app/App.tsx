@@ -145,7 +145,8 @@ function StatusBar({ warningCount, warnings }: { warningCount: number; warnings:
   const [progress, setProgress] = useState<EventMap['run:progress'] | null>(null);
   useEffect(() => {
     const bridge = getBridge();
-    const offProgress = bridge.on('run:progress', (p) => setProgress(p));
+    // a run that ends without run:finished (COCO model runs) is done when its last person is
+    const offProgress = bridge.on('run:progress', (p) => setProgress(p.done >= p.total ? null : p));
     const offFinished = bridge.on('run:finished', () => setProgress(null));
     return () => {
       offProgress();

@@ -1,8 +1,8 @@
 /**
  * Runs on a COCO keypoint dataset (issue 18): open another folder, import a COCO results file
  * ([{image_id, category_id, keypoints, score}], what mmpose and detectron2 write) as a variant, see and
- * remove the variants. Model runs on COCO are `posebench eval --dataset DIR --model M.onnx`, which keeps
- * them in the same workspace (they show here at once).
+ * remove the variants, run a model (GT or detected boxes) as `posebench eval --model` does; runs of
+ * the CLI are kept in the same workspace and show here at once.
  */
 import { useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -83,6 +83,7 @@ export function CocoRunsView() {
         )}
         {remove.error ? <div className="error-box">{remove.error.message}</div> : null}
       </section>
+      <CocoModelRunForm onStarted={refresh} />
       <PathForm
         id="coco-import-title"
         title="Import COCO results"
@@ -97,13 +98,69 @@ export function CocoRunsView() {
         onSubmit={() => importer.mutate()}
       />
       <OpenDatasetForm onDone={refresh} clearErrors={successes} />
-      <section className="panel">
-        <h2>Models</h2>
-        <p className="muted">
-          Run a model on this folder with <code>posebench eval --dataset {workspace.data?.dataset?.root ?? 'DIR'} --model M.onnx --format json</code> (top-down
-          on the GT boxes, mmpose's crop, decoders and rescoring).
-        </p>
-      </section>
     </div>
+  );
+}
+
+/** Run a model on this dataset (as `posebench eval --model [--bbox-file]`), with the runs' progress. */
+function CocoModelRunForm({ onStarted }: { onStarted: () => void }) {
+  const client = useQueryClient();
+  const [model, setModel] = useState('');
+  const [bboxFile, setBboxFile] = useState('');
+  const runs = useApi('coco:runs', {}, { refetchInterval: (query) => (query.state.data?.some((r) => r.status === 'running') ? 1000 : false) });
+  const start = useMutation({
+    mutationFn: () => getBridge().invoke('coco:runModel', { modelPath: model, ...(bboxFile ? { bboxFile } : {}) }),
+    onSuccess: () => {
+      onStarted();
+      void client.invalidateQueries({ queryKey: ['coco:runs'] });
+    },
+  });
+  return (
+    <section className="panel" aria-labelledby="coco-model-title">
+      <h2 id="coco-model-title">
+        Run a model{' '}
+        <span className="hint">
+          top-down as mmpose: the GT boxes, or a detector&apos;s person boxes (mmpose&apos;s bbox_file); crop, decoders, rescoring and OKS-NMS as{' '}
+          <code>posebench eval --model</code>, stored here
+        </span>
+      </h2>
+      <form
+        className="toolbar"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (model) start.mutate();
+        }}
+      >
+        <input
+          type="text"
+          aria-label="Model file (.onnx)"
+          placeholder="/path/to/model.onnx"
+          value={model}
+          onChange={(e) => setModel(e.target.value)}
+          style={{ flex: 2, minWidth: 0 }}
+        />
+        <input
+          type="text"
+          aria-label="Person boxes (optional bbox_file .json)"
+          placeholder="boxes: GT (or /path/to/person_detections.json)"
+          value={bboxFile}
+          onChange={(e) => setBboxFile(e.target.value)}
+          style={{ flex: 1, minWidth: 0 }}
+        />
+        <button type="submit" disabled={!model || start.isPending}>
+          Run
+        </button>
+      </form>
+      {start.error ? <div className="error-box">{start.error.message}</div> : null}
+      <ul className="coco-runs" aria-label="COCO model runs">
+        {(runs.data ?? []).map((run) => (
+          <li key={run.id} data-status={run.status}>
+            <strong>{run.name}</strong> ({run.model}) · {run.status}
+            {run.status === 'running' ? ` · ${run.done}/${run.total} boxes` : ''}
+            {run.message ? <span className={run.status === 'failed' ? 'error' : 'muted'}> · {run.message}</span> : null}
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }

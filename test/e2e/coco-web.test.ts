@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { CocoImageDetail, CocoMetricsView, CocoPersonsList, WorkspaceState } from '../../src-main/api/contract.ts';
 import { startWebHost, type WebHost } from '../../src-main/hosts/web/web-host.ts';
+import { writeConstantCocoModel } from '../support/coco-constant-model.ts';
 import { perturbedResults, type GtAnnotation } from '../support/coco-perturbed-results.ts';
 import { HAS_SHARED, sharedPath } from '../support/shared-fixtures.ts';
 import { api, ensureRendererBuilt, HAS_CHROMIUM, horizontalOverflow, openBrowser, screenshotsAt, tempDir, type BrowserSession } from './e2e-support.ts';
@@ -174,5 +175,16 @@ describe.skipIf(SKIP !== null)('COCO keypoint folders in the browser (web host)'
     await expect.poll(() => item.count()).toBe(0);
     const after = (await call<CocoImageDetail>('coco:image', { imageId: target.imageId })).persons.find((p) => p.index === target.index)!;
     expect(after.keypoints.slice(27, 33)).toEqual(target.keypoints.slice(27, 33));
+  });
+
+  it('runs a model from Runs: progress, then the variant with its numbers', async () => {
+    const model = writeConstantCocoModel(tempDir('posebench-e2e-coco-model-'));
+    await page.getByRole('tab', { name: 'Runs' }).click();
+    await page.getByLabel('Model file (.onnx)').fill(model);
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await page.locator('ul.coco-runs li[data-status="finished"]').waitFor({ timeout: 60_000 });
+    await expect.poll(() => page.locator('table[aria-label="COCO variants"] tbody tr', { hasText: 'constant_coco17' }).count()).toBe(1);
+    expect(await horizontalOverflow(page)).toEqual([]);
+    await screenshotsAt(page, 'coco-runs-model');
   });
 });

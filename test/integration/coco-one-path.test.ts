@@ -155,6 +155,18 @@ describe.skipIf(!HAS_SHARED)('COCO in the app: the numbers of posebench eval, pe
     const again = await runPosebench(['eval', '--dataset', dataset, '--db', db, '--model', model, '--name', 'constant-cli', '--format', 'json']);
     expect(again.code, again.stderr).toBe(0);
     expect((await call('coco:variants', {})).filter((v) => v.name === 'constant-cli')).toHaveLength(1);
+
+    // the same model run from the app: the same results, so the same numbers bit for bit
+    const started = await call('coco:runModel', { modelPath: model, name: 'constant-app' });
+    expect(started.status).toBe('running');
+    await expect(call('coco:runModel', { modelPath: model })).rejects.toThrow(/a COCO model run is going/);
+    await expect.poll(async () => (await call('coco:runs', {}))[0]!.status, { timeout: 60_000 }).toBe('finished');
+    const fromApp = (await call('coco:metrics', {})).variants.find((v) => v.variant.name === 'constant-app')!;
+    expect(fromApp.variant.kind).toBe('model');
+    expect(fromApp.stats).toEqual(shown!.stats);
+    expect(fromApp.keypoints).toEqual(shown!.keypoints);
+    await expect(call('coco:runModel', { modelPath: path.join(dir, 'missing.onnx') })).rejects.toThrow(/no such model file/);
+    await call('coco:removeVariant', { variantId: fromApp.variant.id });
     await call('coco:removeVariant', { variantId: shown!.variant.id });
   });
 

@@ -4,6 +4,7 @@
  */
 import type { ApiHandlers } from '../../api/contract.ts';
 import { UserError } from '../../core/errors.ts';
+import type { CocoRuns } from './coco-runs.ts';
 import { summaryOf, type CocoSession } from './coco-session.ts';
 import { cocoCompare, cocoImage, cocoMetrics, cocoPersons, cocoReviewView } from './coco-views.ts';
 
@@ -20,9 +21,11 @@ type CocoChannels =
   | 'coco:history'
   | 'coco:export'
   | 'coco:review'
-  | 'coco:compare';
+  | 'coco:compare'
+  | 'coco:runModel'
+  | 'coco:runs';
 
-export function cocoHandlers(coco: CocoSession, changed: (reason: string) => void): Pick<ApiHandlers, CocoChannels> {
+export function cocoHandlers(coco: CocoSession, runs: CocoRuns, changed: (reason: string) => void): Pick<ApiHandlers, CocoChannels> {
   const inRange = <T>(compute: () => T): T => {
     try {
       return compute();
@@ -56,6 +59,8 @@ export function cocoHandlers(coco: CocoSession, changed: (reason: string) => voi
     'coco:history': async () => correctionResult(null),
     'coco:review': async () => cocoReviewView(coco),
     'coco:compare': async (req) => inRange(() => cocoCompare(coco, req)),
+    'coco:runModel': async (req) => runs.start(req.modelPath, req.name, req.bboxFile),
+    'coco:runs': async () => runs.list(),
     'coco:export': async (req) => {
       const result = coco.exportAnnotations(req.outFile, req.overwrite);
       const message =
