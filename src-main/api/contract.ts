@@ -654,10 +654,16 @@ export interface CocoVariantMetrics {
   readonly keypoints: readonly CocoKeypointRow[];
   /** face / arms / legs (COCO-17 names only): AP restricted to the group. */
   readonly groups: readonly { readonly name: string; readonly keypoints: readonly string[]; readonly ap: number | null }[];
+  /** AP (area all) at each of `oksThresholds`; their mean is AP. */
+  readonly apByThreshold: readonly (number | null)[];
+  /** Interpolated precision at recall 0, 0.01, …, 1 (area all), at OKS 0.5 and 0.75. */
+  readonly precisionCurves: readonly { readonly threshold: number; readonly precision: readonly (number | null)[] }[];
 }
 
 export interface CocoMetricsView {
   readonly keypoints: readonly string[];
+  /** pycocotools' OKS thresholds 0.50:0.05:0.95. */
+  readonly oksThresholds: readonly number[];
   readonly persons: number;
   readonly pckAlphas: readonly number[];
   readonly variants: readonly CocoVariantMetrics[];

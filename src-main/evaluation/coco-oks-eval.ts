@@ -576,20 +576,34 @@ function searchsortedLeft(rc: Float64Array, n: number, value: number, from: numb
 }
 
 /** _summarizeKps (cocoeval.py:473–485) over _summarize (cocoeval.py:427–457). */
+// s[s > -1] in C order (t, r), then np.mean: numpy's pairwise sum / count (cocoeval.py:452–455)
+function meanOfValid(values: number[]): number {
+  const valid = values.filter((v) => v > -1);
+  return valid.length === 0 ? -1 : numpySum(valid) / valid.length;
+}
+
+/** _summarize's AP for area range `a` over every threshold (t null) or one (cocoeval.py:438–455). */
+function apOf(precision: Float64Array, a: number, t: number | null): number {
+  const values: number[] = [];
+  for (let ti = 0; ti < T; ti++) {
+    if (t !== null && ti !== t) continue;
+    for (let r = 0; r < R; r++) values.push(precision[(ti * R + r) * A + a]!);
+  }
+  return meanOfValid(values);
+}
+
+/** AP (area all) at each OKS threshold of OKS_THRESHOLDS, as AP50 / AP75 are at theirs; −1 where no GT counts. */
+export function apPerThreshold(evaluation: Pick<CocoKeypointEvaluation, 'precision'>): number[] {
+  return Array.from(OKS_THRESHOLDS, (_, t) => apOf(evaluation.precision, 0, t));
+}
+
+/** The interpolated precision at the 101 recall points (area all) at threshold index t (accumulate's q, cocoeval.py:404–413). */
+export function precisionCurve(evaluation: Pick<CocoKeypointEvaluation, 'precision'>, t: number): number[] {
+  return Array.from(RECALL_THRESHOLDS, (_, r) => evaluation.precision[(t * R + r) * A + 0]!);
+}
+
 function summarize(precision: Float64Array, recall: Float64Array): CocoKeypointStats {
-  // s[s > -1] in C order (t, r), then np.mean: numpy's pairwise sum / count (cocoeval.py:452–455)
-  const meanOfValid = (values: number[]): number => {
-    const valid = values.filter((v) => v > -1);
-    return valid.length === 0 ? -1 : numpySum(valid) / valid.length;
-  };
-  const ap = (a: number, t: number | null): number => {
-    const values: number[] = [];
-    for (let ti = 0; ti < T; ti++) {
-      if (t !== null && ti !== t) continue;
-      for (let r = 0; r < R; r++) values.push(precision[(ti * R + r) * A + a]!);
-    }
-    return meanOfValid(values);
-  };
+  const ap = (a: number, t: number | null): number => apOf(precision, a, t);
   const ar = (a: number, t: number | null): number => {
     const values: number[] = [];
     for (let ti = 0; ti < T; ti++) if (t === null || ti === t) values.push(recall[ti * A + a]!);

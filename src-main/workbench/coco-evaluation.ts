@@ -9,7 +9,14 @@
 import type { InputWarning } from '../core/errors.ts';
 import { detectCocoDataset, openCocoDataset, type OpenedCocoDataset } from '../datasets/coco-dataset.ts';
 import { analyzeCocoKeypoints, type KeypointAnalysis } from '../evaluation/coco-keypoint-analysis.ts';
-import { cocoResultsToDetections, evaluateCocoKeypoints, type CocoKeypointStats } from '../evaluation/coco-oks-eval.ts';
+import {
+  apPerThreshold,
+  cocoResultsToDetections,
+  evaluateCocoKeypoints,
+  OKS_THRESHOLDS,
+  precisionCurve,
+  type CocoKeypointStats,
+} from '../evaluation/coco-oks-eval.ts';
 import { cocoPersonOutcomes, type CocoPersonOutcome } from '../evaluation/coco-person-outcomes.ts';
 import { keypointGroups, partitionStats, type PartitionInput } from '../evaluation/coco-partition-ap.ts';
 import type { CocoResultsFile } from '../formats/coco-keypoints.ts';
@@ -34,6 +41,10 @@ export interface CocoEvaluationReport {
   readonly detections: number;
   /** pycocotools' stats (fractions; −1 where it gives −1). */
   readonly stats: CocoKeypointStats;
+  /** AP (area all) at each OKS threshold 0.50:0.05:0.95 (−1 where no GT counts); its mean is `stats.AP`. */
+  readonly apByThreshold: readonly number[];
+  /** Interpolated precision at the 101 recall points, area all, at OKS 0.5 and 0.75 (−1 where no GT counts). */
+  readonly precisionCurves: readonly { readonly threshold: number; readonly precision: readonly number[] }[];
   readonly analysis: KeypointAnalysis;
   /** Per GT person (the annotation file's keypoint-category order): match, OKS, KS and class per keypoint. */
   readonly outcomes: readonly CocoPersonOutcome[];
@@ -90,6 +101,8 @@ export function evaluateCocoResults(
     instances: analysis.persons,
     detections: results.results.length,
     stats: evaluation.stats,
+    apByThreshold: apPerThreshold(evaluation),
+    precisionCurves: [0.5, 0.75].map((threshold) => ({ threshold, precision: precisionCurve(evaluation, OKS_THRESHOLDS.indexOf(threshold)) })),
     analysis,
     outcomes,
     keypointStats,

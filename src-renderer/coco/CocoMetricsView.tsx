@@ -10,6 +10,7 @@ import { useApi } from '../bridge/queries.ts';
 import { variantColor } from '../shared/colors.ts';
 import { useCocoUi } from './coco-store.ts';
 import { COCO_CLASS_COLORS, COCO_CLASS_HELP, keypointLabel, pct } from './coco-format.ts';
+import { CocoApByThreshold, CocoPrecisionRecall } from './CocoCurves.tsx';
 import './coco.css';
 
 const STAT_HELP: Readonly<Record<(typeof COCO_STAT_NAMES)[number], string>> = {
@@ -153,6 +154,20 @@ function PerKeypointPanel({ data }: { data: CocoMetrics }) {
           <KeypointTable variant={variant} alphas={data.pckAlphas} />
         </div>
       </section>
+      <div className="grid-2">
+        <section className="panel" aria-labelledby="coco-ap-curve-title">
+          <h2 id="coco-ap-curve-title">
+            AP by OKS threshold <span className="hint">area all · the mean over the ten thresholds is AP; AP50 and AP75 are two of the points</span>
+          </h2>
+          <CocoApByThreshold data={data} />
+        </section>
+        <section className="panel" aria-labelledby="coco-pr-title">
+          <h2 id="coco-pr-title">
+            Precision–recall <span className="hint">pycocotools' interpolated precision, area all · OKS 0.5 solid, 0.75 dashed</span>
+          </h2>
+          <CocoPrecisionRecall data={data} />
+        </section>
+      </div>
       <div className="grid-2">
         <section className="panel" aria-labelledby="coco-kp-chart-title">
           <h2 id="coco-kp-chart-title">

@@ -67,6 +67,10 @@ describe.skipIf(SKIP !== null)('COCO keypoint folders in the browser (web host)'
     await expect.poll(() => page.locator('table.coco-kp-table tbody tr').count()).toBe(17);
     expect(await horizontalOverflow(page)).toEqual([]);
     await screenshotsAt(page, 'coco-metrics');
+    await expect.poll(() => page.locator('svg[aria-label="AP by OKS threshold"] circle').count()).toBe(20);
+    await screenshotsAt(page, 'coco-metrics-curves', undefined, async () => {
+      await page.locator('#coco-ap-curve-title').scrollIntoViewIfNeeded();
+    });
     await screenshotsAt(page, 'coco-metrics-keypoints', undefined, async () => {
       await page.locator('#coco-kp-title').scrollIntoViewIfNeeded();
     });

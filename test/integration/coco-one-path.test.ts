@@ -86,6 +86,17 @@ describe.skipIf(!HAS_SHARED)('COCO in the app: the numbers of posebench eval, pe
       });
       expect(variant.groups.map((g) => [g.name, pct(g.ap)])).toEqual(want.groups.map((g) => [g.name, g.AP]));
     }
+    // the curves: AP50 and AP75 are points of AP by threshold, whose mean is AP; PR curves have 101 points
+    for (const variant of app.variants) {
+      expect(variant.apByThreshold[0]).toBe(variant.stats.AP50);
+      expect(variant.apByThreshold[5]).toBe(variant.stats.AP75);
+      const valid = variant.apByThreshold.filter((v): v is number => v !== null);
+      expect(valid.reduce((a, b) => a + b, 0) / valid.length).toBeCloseTo(variant.stats.AP!, 12);
+      expect(variant.precisionCurves.map((c) => [c.threshold, c.precision.length])).toEqual([
+        [0.5, 101],
+        [0.75, 101],
+      ]);
+    }
     // the two variants differ (the 12 px one is worse), so agreement above is not agreement on a constant
     expect(app.variants[1]!.stats.AP!).toBeLessThan(app.variants[0]!.stats.AP!);
   });

@@ -18,7 +18,7 @@ import { reviewCocoGroundTruth } from '../../workbench/coco-review.ts';
 import { mediaKey } from '../../api/contract.ts';
 import { COCO_ERROR_CLASSES, COCO_STAT_NAMES, type CocoErrorClass, type CocoStatName } from '../../core/types.ts';
 import { KS_OK, PCK_ALPHAS } from '../../evaluation/coco-keypoint-analysis.ts';
-import type { CocoKeypointStats } from '../../evaluation/coco-oks-eval.ts';
+import { OKS_THRESHOLDS, type CocoKeypointStats } from '../../evaluation/coco-oks-eval.ts';
 import type { CocoPersonOutcome } from '../../evaluation/coco-person-outcomes.ts';
 import { summaryOf, type CocoSession, type OpenCoco } from './coco-session.ts';
 
@@ -48,10 +48,13 @@ export function cocoMetrics(session: CocoSession): CocoMetricsView {
         ap: statOrNull(report.keypointStats?.[k]?.AP),
       })),
       groups: (report.groups ?? []).map((group) => ({ name: group.name, keypoints: group.keypoints, ap: statOrNull(group.stats.AP) })),
+      apByThreshold: report.apByThreshold.map(statOrNull),
+      precisionCurves: report.precisionCurves.map((c) => ({ threshold: c.threshold, precision: c.precision.map(statOrNull) })),
     };
   });
   return {
     keypoints: open.dataset.annotations.category.keypoints,
+    oksThresholds: [...OKS_THRESHOLDS],
     persons: open.effective.annotations.annotations.filter((a) => !a.iscrowd && a.numKeypoints > 0).length,
     pckAlphas: [...PCK_ALPHAS],
     variants,
