@@ -47,7 +47,7 @@ export function replaceJointErrorRows(db: Database.Database, runId: number, inpu
   db.prepare('INSERT OR REPLACE INTO run_joint_errors (run_id, instance_ids, normalized_errors, hits) VALUES (?, ?, ?, ?)').run(
     runId,
     blobOf(Float64Array.from(instanceIds)),
-    blobOf(Float64Array.from(normalizedErrors)),
+    blobOf(normalizedErrors instanceof Float64Array ? normalizedErrors : Float64Array.from(normalizedErrors)),
     blobOf(stored),
   );
   db.prepare('UPDATE runs SET errors_gt_revision = ? WHERE id = ?').run(input.gtRevision, runId);
