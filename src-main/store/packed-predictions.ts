@@ -35,18 +35,30 @@ export function packRunPredictionsFromRows(db: Database.Database, runId: number)
  * is a distinct integer. Returns whether it was written.
  */
 export function writePackedPredictions(db: Database.Database, runId: number, instanceIds: readonly number[], xyScore: Float32Array): boolean {
-  if (xyScore.byteLength !== instanceIds.length * ROW_BYTES || instanceIds.length === 0) return false;
-  const seen = new Set<number>();
-  for (const id of instanceIds) {
-    if (!Number.isSafeInteger(id) || id < 0 || seen.has(id)) return false;
-    seen.add(id);
-  }
+  if (xyScore.byteLength !== instanceIds.length * ROW_BYTES || instanceIds.length === 0 || !distinctIds(instanceIds)) return false;
   db.prepare('INSERT OR REPLACE INTO run_predictions_packed (run_id, row_count, instance_ids, xy_score) VALUES (?, ?, ?, ?)').run(
     runId,
     instanceIds.length,
     instanceIds.join(','),
     Buffer.from(xyScore.buffer, xyScore.byteOffset, xyScore.byteLength),
   );
+  return true;
+}
+
+/**
+ * Every id a non-negative safe integer, none twice. Ids in dataset order usually ascend: one pass, no
+ * allocation (a Set of 150,000 ids cost 40–120 ms); otherwise a sorted copy is checked.
+ */
+function distinctIds(ids: readonly number[]): boolean {
+  let ascending = true;
+  for (let k = 0; k < ids.length; k += 1) {
+    const id = ids[k]!;
+    if (!Number.isSafeInteger(id) || id < 0) return false;
+    if (k > 0 && id <= ids[k - 1]!) ascending = false;
+  }
+  if (ascending) return true;
+  const sorted = Float64Array.from(ids).sort();
+  for (let k = 1; k < sorted.length; k += 1) if (sorted[k] === sorted[k - 1]) return false;
   return true;
 }
 

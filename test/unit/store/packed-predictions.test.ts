@@ -13,6 +13,7 @@ import { ensureDemo } from '../../../src-main/demo/ensure-demo.ts';
 import { applyCorrection, effectiveAnnotations } from '../../../src-main/store/corrections-repo.ts';
 import { listInstances, registerDataset } from '../../../src-main/store/datasets-repo.ts';
 import { MIGRATIONS } from '../../../src-main/store/migrations.ts';
+import { writePackedPredictions } from '../../../src-main/store/packed-predictions.ts';
 import { PREDICTION_FLOATS_PER_INSTANCE, readRunPredictions, writePredictions } from '../../../src-main/store/predictions-repo.ts';
 import { createRun, currentRun, getRun, setRunStatus } from '../../../src-main/store/runs-repo.ts';
 import { storeVariantResults } from '../../../src-main/store/variant-results.ts';
@@ -213,6 +214,31 @@ describe('reopening after an import (the engine and CLI open through openWorkben
       expect(readAsBits(wb.workspace, runId)).toEqual(storedBefore);
     } finally {
       wb.close();
+    }
+  });
+});
+
+describe('writePackedPredictions', () => {
+  it('packs only distinct non-negative integer ids, ascending or not', () => {
+    const db = new Database(':memory:');
+    try {
+      for (const migration of MIGRATIONS) migration.up(db);
+      db.exec(`INSERT INTO datasets (id, root, layout, split, annotation_file, fingerprint, opened_at, imported_at) VALUES (1, '/d', 'mmpose', 'val', '/d/a.json', 'f', 'now', 'now');
+        INSERT INTO variants (id, name, kind, source_path, created_at) VALUES (1, 'v', 'imported', '/x', 'now');
+        INSERT INTO runs (id, dataset_id, variant_id, status, total, created_at) VALUES (1, 1, 1, 'done', 3, 'now');`);
+      const xyScore = new Float32Array(3 * F);
+      const cases: [number[], boolean][] = [
+        [[1, 2, 3], true],
+        [[3, 1, 2], true],
+        [[1, 2, 2], false],
+        [[2, 1, 2], false],
+        [[1, -2, 3], false],
+        [[1, 2.5, 3], false],
+        [[1, Number.NaN, 3], false],
+      ];
+      for (const [ids, packed] of cases) expect(writePackedPredictions(db, 1, ids, xyScore), ids.join(',')).toBe(packed);
+    } finally {
+      db.close();
     }
   });
 });
