@@ -73,12 +73,17 @@ export async function createEngineService(config: EngineConfig, emit: EmitEvent)
     'workspace:get': async () => workspaceState(session, coco),
     'workspace:open': async (req) => {
       if (req.demo) {
+        cocoRuns.cancel();
+        await cocoRuns.idle();
         await openDemo(session, runs, config);
         coco.close();
       } else if (req.datasetDir !== undefined) {
         const cocoLocation = detectCocoDataset(req.datasetDir);
         if (cocoLocation !== null) {
-          // read and checked by the COCO session before it lets go of anything
+          // a COCO run's results belong to the dataset being left: stop it first; the folder is then read
+          // and checked by the COCO session before it lets go of the open one
+          cocoRuns.cancel();
+          await cocoRuns.idle();
           const summary = coco.openDataset(cocoLocation);
           runs.cancelAll();
           await runs.idle();
@@ -89,7 +94,8 @@ export async function createEngineService(config: EngineConfig, emit: EmitEvent)
           // and its running runs alone. Then stop the runs and wait, so none stores into the new dataset.
           const opened = openDataset(req.datasetDir);
           runs.cancelAll();
-          await runs.idle();
+          cocoRuns.cancel();
+          await Promise.all([runs.idle(), cocoRuns.idle()]);
           session.openDatasetFolder(req.datasetDir, false, opened);
           coco.close();
         }
@@ -200,6 +206,7 @@ export async function createEngineService(config: EngineConfig, emit: EmitEvent)
       runs.cancelAll();
       await runs.idle();
       session.close();
+      cocoRuns.cancel();
       await cocoRuns.idle();
       coco.close();
     },
@@ -230,7 +237,10 @@ function syncedWithStore(handlers: ApiHandlers, session: EngineSession, coco: Co
   for (const channel of Object.keys(handlers) as Channel[]) {
     const handler = handlers[channel] as (req: never) => Promise<unknown>;
     wrapped[channel] = async (req: never) => {
-      if (session.syncWithStore() || coco.syncWithStore()) changed('the workspace changed outside this window');
+      // both, always (no short-circuit): each brings its own state up to date
+      const mpiiChanged = session.syncWithStore();
+      const cocoChanged = coco.syncWithStore();
+      if (mpiiChanged || cocoChanged) changed('the workspace changed outside this window');
       return handler(req);
     };
   }

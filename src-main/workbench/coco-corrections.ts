@@ -10,7 +10,8 @@
  * edit. Crowd regions are ignored by the evaluation (cocoeval.py:250–254) and are not editable here.
  * Edited coordinates are rounded to 1/1000 px, as MPII corrections are.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
+import path from 'node:path';
 import { UserError } from '../core/errors.ts';
 import type { OpenedCocoDataset } from '../datasets/coco-dataset.ts';
 import { writeFileAtomic } from '../export/atomic-write.ts';
@@ -125,26 +126,51 @@ export interface CocoExportResult {
  * replaced (written compact, as COCO's own files are).
  */
 export function exportCocoAnnotations(
-  annotationFile: string,
+  dataset: Pick<OpenedCocoDataset, 'annotationFile' | 'annotations'>,
   corrected: ReadonlyMap<number, CocoAnnotationState>,
   outFile: string,
   overwrite: boolean,
 ): CocoExportResult {
-  const original = readFileSync(annotationFile);
+  // The annotation file is the GT the stored corrections are made against: writing over it would lose
+  // the original and leave the corrections applied to their own result.
+  if (sameFile(outFile, dataset.annotationFile)) {
+    throw new UserError(
+      'conflict',
+      `${outFile} is the dataset's annotation file: export to another file (corrections are kept in the workspace, the original stays as it is)`,
+    );
+  }
+  const original = readFileSync(dataset.annotationFile);
   if (corrected.size === 0) {
     const written = writeFileAtomic(outFile, original, { overwrite });
     return { file: written.file, bytes: written.bytes, edited: 0 };
   }
+  // by position in the file's `annotations` list (an id may repeat across categories)
+  const byEntry = new Map<number, CocoAnnotationState>();
+  for (const person of dataset.annotations.annotations) {
+    const state = corrected.get(person.id);
+    if (state !== undefined) byEntry.set(person.entry, state);
+  }
   const document = JSON.parse(original.toString('utf8')) as { annotations: Record<string, unknown>[] };
   let edited = 0;
-  for (const entry of document.annotations) {
-    const state = typeof entry['id'] === 'number' ? corrected.get(entry['id']) : undefined;
-    if (state === undefined || !Array.isArray(entry['keypoints'])) continue;
-    entry['keypoints'] = state.keypoints;
-    entry['num_keypoints'] = labelledCount(state.keypoints);
-    entry['bbox'] = state.bbox;
+  for (const [entry, state] of byEntry) {
+    const target = document.annotations[entry];
+    if (target === undefined) continue;
+    target['keypoints'] = state.keypoints;
+    target['num_keypoints'] = labelledCount(state.keypoints);
+    target['bbox'] = state.bbox;
     edited++;
   }
   const written = writeFileAtomic(outFile, JSON.stringify(document), { overwrite });
   return { file: written.file, bytes: written.bytes, edited };
+}
+
+function sameFile(a: string, b: string): boolean {
+  const real = (p: string): string => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return path.resolve(p);
+    }
+  };
+  return real(a) === real(b);
 }

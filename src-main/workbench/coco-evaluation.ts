@@ -2,7 +2,7 @@
  * Evaluation of a COCO keypoint results file against a COCO dataset folder: pycocotools' ten numbers
  * (evaluation/coco-oks-eval.ts), the per-keypoint answers (evaluation/coco-keypoint-analysis.ts) and
  * the per-group / per-keypoint AP of mmpose's KeypointPartitionMetric (evaluation/coco-partition-ap.ts).
- * The one function every host calls for these numbers (the CLI now; the engine's views later).
+ * The one function every host calls for these numbers (the CLI's eval and qc, the engine's COCO views).
  *
  * Results are kept in the workspace by workbench/coco-variants.ts; this module only evaluates.
  */

@@ -90,6 +90,16 @@ export interface CocoModelRunOptions {
   /** Detected person boxes (formats/coco-detections.ts), file order; GT boxes when absent. */
   readonly detections?: readonly CocoDetectionBox[];
   readonly onProgress?: (done: number, total: number) => void;
+  /** Checked before each image: an aborted run throws CocoRunCancelled. */
+  readonly signal?: AbortSignal;
+}
+
+/** Thrown by runCocoModel when its signal is aborted (the app's dataset closed or switched). */
+export class CocoRunCancelled extends Error {
+  override readonly name = 'CocoRunCancelled';
+  constructor() {
+    super('the run was cancelled');
+  }
 }
 
 interface BoxJob {
@@ -128,6 +138,32 @@ export function mmposeResultBox(
 }
 
 /** Boxes per image, images in the order their first box comes. */
+/**
+ * mmpose's `_is_valid_instance` (base_coco_style_dataset.py): not crowd, num_keypoints > 0, the box
+ * clipped to the image (parse_data_info: np.clip of x1, y1, x1 + w, y1 + h to [0, img_w/img_h]) with
+ * positive width and height, and some keypoint coordinate > 0 (np.max(keypoints) > 0).
+ */
+export function validGtInstance(a: OksGroundTruthLike, image: { width: number | null; height: number | null } | undefined): boolean {
+  if (a.iscrowd || a.numKeypoints === 0) return false;
+  const [x, y, w, h] = a.bbox;
+  const clip = (v: number, max: number | null | undefined) => Math.min(Math.max(v, 0), max ?? Infinity);
+  const x1 = clip(x, image?.width),
+    y1 = clip(y, image?.height),
+    x2 = clip(x + w, image?.width),
+    y2 = clip(y + h, image?.height);
+  if (!(x2 - x1 > 0 && y2 - y1 > 0)) return false;
+  let max = -Infinity;
+  for (let i = 0; i < a.keypoints.length; i++) if (i % 3 !== 2) max = Math.max(max, a.keypoints[i]!);
+  return max > 0;
+}
+
+type OksGroundTruthLike = {
+  readonly iscrowd: boolean;
+  readonly numKeypoints: number;
+  readonly bbox: readonly [number, number, number, number];
+  readonly keypoints: readonly number[];
+};
+
 function boxJobs(dataset: OpenedCocoDataset, detections: readonly CocoDetectionBox[] | undefined): Map<number, BoxJob[]> {
   const byImage = new Map<number, BoxJob[]>();
   const add = (imageId: number, job: BoxJob): void => {
@@ -138,8 +174,9 @@ function boxJobs(dataset: OpenedCocoDataset, detections: readonly CocoDetectionB
   if (detections === undefined) {
     // images in the annotation file's order (mmpose: coco.getImgIds()), persons in file order
     const order = new Map(dataset.annotations.images.map((im, i) => [im.id, i]));
+    const sizes = new Map(dataset.annotations.images.map((im) => [im.id, im]));
     const persons = dataset.annotations.annotations
-      .filter((a) => !a.iscrowd && a.numKeypoints > 0)
+      .filter((a) => validGtInstance(a, sizes.get(a.imageId)))
       .map((a, i) => ({ a, i }))
       .sort((p, q) => order.get(p.a.imageId)! - order.get(q.a.imageId)! || p.i - q.i);
     for (const { a } of persons) add(a.imageId, { box: { kind: 'gt', annotationId: a.id }, bbox: a.bbox, score: 1 });
@@ -187,9 +224,11 @@ export async function runCocoModel(dataset: OpenedCocoDataset, modelFile: string
     for (const [imageId, group] of jobs) {
       const image = imagesById.get(imageId)!;
       const file = path.join(dataset.imagesDir, image.fileName);
+      if (options.signal?.aborted === true) throw new CocoRunCancelled();
       if (!existsSync(file)) {
         missingImages.push({ image: image.fileName, boxes: group.length });
         done += group.length;
+        options.onProgress?.(done, total);
         continue;
       }
       let decoded: Awaited<ReturnType<typeof decodeImageRgb>>;
@@ -198,6 +237,7 @@ export async function runCocoModel(dataset: OpenedCocoDataset, modelFile: string
       } catch (error) {
         for (const job of group) failed.push({ box: job.box, image: image.fileName, reason: error instanceof Error ? error.message : String(error) });
         done += group.length;
+        options.onProgress?.(done, total);
         continue;
       }
       const source = { data: decoded.data, width: decoded.width, height: decoded.height, channels: 3 as const };

@@ -28,7 +28,7 @@ export interface StoredCocoVariant {
   readonly action: CocoStoreAction;
 }
 
-/** Stores results under `name` (replacing that name's earlier results unless `sha256` is unchanged). */
+/** Stores results under `name`, replacing that name's earlier results (an unchanged results file, same `sha256`, is reused). */
 export function storeCocoResults(
   ws: Workspace,
   dataset: OpenedCocoDataset,
@@ -37,7 +37,10 @@ export function storeCocoResults(
   areaFromBbox: boolean,
 ): StoredCocoVariant {
   const existing = listCocoVariants(ws, dataset.annotationFile).find((v) => v.name === variant.name);
-  if (existing !== undefined && existing.sourceSha256 === variant.sha256 && existing.kind === variant.kind) return { record: existing, action: 'reused' };
+  // An unchanged results file is reused. A model run is always stored: it was made against the current
+  // GT boxes, sidecar and decoders, which its identity does not cover, so its results are the fresh ones.
+  if (variant.kind === 'predictions' && existing?.kind === 'predictions' && existing.sourceSha256 === variant.sha256)
+    return { record: existing, action: 'reused' };
   const record = putCocoVariant(ws, {
     annotationFile: dataset.annotationFile,
     name: variant.name,
@@ -86,7 +89,7 @@ export function readCocoDetections(file: string, dataset: OpenedCocoDataset, sco
   return parseCocoDetectionsFile(text, file, new Set(dataset.annotations.images.map((im) => im.id)), { scoreThreshold });
 }
 
-/** What a model run's results depend on besides the GT: the model's bytes and the boxes (GT, or the detection file and its threshold). */
+/** A model run's source identity as stored (the model's bytes and the boxes: GT, or the detection file and its threshold); shown, never used to skip a run. */
 export function cocoModelRunIdentity(modelFile: string, bboxFile: string | undefined, scoreThreshold: number | null): string {
   const identity = createHash('sha256').update(readFileSync(modelFile));
   identity.update(bboxFile !== undefined ? readFileSync(bboxFile) : 'gt-boxes').update(String(scoreThreshold));

@@ -8,6 +8,7 @@ import { MetricsView } from '../metrics/MetricsView.tsx';
 import { fmtDuration } from '../shared/format.ts';
 import { PCKH_PROTOCOLS, type EventMap } from '../../src-main/api/contract.ts';
 import { PROTOCOL_INFO } from '../shared/protocol-info.ts';
+import { useCocoUi } from '../coco/coco-store.ts';
 
 // Views other than the first are split out: the metrics view paints without waiting for them.
 const FailuresView = lazy(async () => ({ default: (await import('../failures/FailuresView.tsx')).FailuresView }));
@@ -51,6 +52,11 @@ export function App() {
   const dataset = workspace.data?.dataset ?? null;
   const connection = useConnection((s) => s.state);
   const isCoco = dataset?.kind === 'coco';
+  // the COCO views' selections name images and persons of one dataset: start afresh on another
+  const datasetId = dataset?.id ?? null;
+  useEffect(() => {
+    useCocoUi.getState().reset();
+  }, [datasetId]);
   const tabs = isCoco ? COCO_TABS : TABS;
 
   return (

@@ -26,8 +26,10 @@ export function CocoCompareView() {
   const openImage = useCocoUi((s) => s.openImage);
   const setBrowse = useCocoUi((s) => s.setBrowse);
   const setView = useUi((s) => s.setView);
-  const a = picked.a ?? list[0]?.id ?? null;
-  const b = picked.b ?? list.find((v) => v.id !== a)?.id ?? null;
+  // a picked variant that was removed since falls back to the first others
+  const known = (id: string | null) => (id !== null && list.some((v) => v.id === id) ? id : null);
+  const a = known(picked.a) ?? list[0]?.id ?? null;
+  const b = known(picked.b) ?? list.find((v) => v.id !== a)?.id ?? null;
   const compare = useApi(
     'coco:compare',
     { a: a ?? '', b: b ?? '', ...(cell ? { keypoint: cell.keypoint, relation: cell.relation } : {}) },

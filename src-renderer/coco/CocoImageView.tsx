@@ -47,7 +47,8 @@ export function CocoImageView() {
     onSuccess: () => void client.invalidateQueries(),
   });
   const all = variants.data ?? [];
-  const shownIds = shown ?? (browseVariant !== null ? [browseVariant] : all.slice(0, 1).map((v) => v.id));
+  // only variants that still exist (one removed since would fail the whole request)
+  const shownIds = (shown ?? (browseVariant !== null ? [browseVariant] : all.slice(0, 1).map((v) => v.id))).filter((id) => all.some((v) => v.id === id));
   // The first person's list when nothing was opened from Browse yet.
   const fallback = useApi('coco:persons', { order: 'file', limit: 1 }, { enabled: image === null });
   const firstImage = fallback.data?.items[0]?.imageId;
@@ -61,6 +62,7 @@ export function CocoImageView() {
     if (next !== undefined) openImage(next, null, current.list);
   };
   const focusRef = useRef<number | null>(null);
+  const canEditRef = useRef(false);
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.target instanceof HTMLInputElement || event.target instanceof HTMLSelectElement) return;
@@ -70,7 +72,13 @@ export function CocoImageView() {
         step.mutate(command);
         return;
       }
-      if (editing && focusRef.current !== null && selectedKeypoint !== null && (event.key === '0' || event.key === '1' || event.key === '2')) {
+      if (
+        editing &&
+        canEditRef.current &&
+        focusRef.current !== null &&
+        selectedKeypoint !== null &&
+        (event.key === '0' || event.key === '1' || event.key === '2')
+      ) {
         correct.mutate({ index: focusRef.current, edit: { kind: 'visibility', keypoint: selectedKeypoint, v: Number(event.key) as 0 | 1 | 2 } });
         return;
       }
@@ -93,6 +101,7 @@ export function CocoImageView() {
   focusRef.current = focus;
   const focusedPerson = data?.persons.find((p) => p.index === focus) ?? null;
   const canEdit = focusedPerson !== null && !focusedPerson.iscrowd;
+  canEditRef.current = canEdit;
   return (
     <div className="view coco-image-view">
       <div className="coco-image-toolbar toolbar">

@@ -19,13 +19,16 @@ interface CocoUiState {
   setBrowse(patch: Partial<CocoBrowseState>): void;
   openImage(imageId: number, focusIndex: number | null, list: readonly number[]): void;
   setMetricsVariant(variantId: string): void;
+  /** Back to the start (another dataset was opened: its ids mean other images and persons). */
+  reset(): void;
 }
 
+const INITIAL = { browse: { variantId: null, keypoint: null, order: 'worst', errorClass: null }, image: null, metricsVariantId: null } as const;
+
 export const useCocoUi = create<CocoUiState>((set) => ({
-  browse: { variantId: null, keypoint: null, order: 'worst', errorClass: null },
-  image: null,
-  metricsVariantId: null,
+  ...INITIAL,
   setBrowse: (patch) => set((s) => ({ browse: { ...s.browse, ...patch } })),
   openImage: (imageId, focusIndex, list) => set({ image: { imageId, focusIndex, list } }),
   setMetricsVariant: (variantId) => set({ metricsVariantId: variantId }),
+  reset: () => set(INITIAL),
 }));

@@ -162,7 +162,7 @@ describe.skipIf(!HAS_SHARED)('COCO in the app: the numbers of posebench eval, pe
     const shown = app.variants.find((v) => v.variant.name === 'constant-cli');
     expect(shown?.variant.kind).toBe('model');
     for (const name of COCO_STAT_NAMES) expect(pct(shown!.stats[name]), name).toBe(want.metrics[name]);
-    // the same run again is recognised (same model, same boxes): nothing new is stored
+    // the same run again replaces its results under the same name (a model run is always stored fresh)
     const again = await runPosebench(['eval', '--dataset', dataset, '--db', db, '--model', model, '--name', 'constant-cli', '--format', 'json']);
     expect(again.code, again.stderr).toBe(0);
     expect((await call('coco:variants', {})).filter((v) => v.name === 'constant-cli')).toHaveLength(1);
@@ -210,6 +210,8 @@ describe.skipIf(!HAS_SHARED)('COCO in the app: the numbers of posebench eval, pe
       cpSync(dataset, editedDir, { recursive: true });
       const exported = await call('coco:export', { outFile: path.join(editedDir, 'annotations', 'test_coco.json'), overwrite: true });
       expect(exported.edited).toBe(1);
+      // never over the annotation file itself: the corrections are made against it
+      await expect(call('coco:export', { outFile: original, overwrite: true })).rejects.toThrow(/is the dataset's annotation file/);
       const cli = await runPosebench(['eval', '--dataset', editedDir, '--db', path.join(dir, 'edited.sqlite'), '--predictions', files[0]!, '--format', 'json']);
       expect(cli.code, cli.stderr).toBe(0);
       const cliReport = JSON.parse(cli.stdout) as CliReport;

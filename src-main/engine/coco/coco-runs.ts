@@ -1,18 +1,20 @@
 /**
  * Model runs on a COCO keypoint dataset started from the app (issue 18): the same workbench run as
  * `posebench eval --dataset COCO_DIR --model M.onnx [--bbox-file F]` (workbench/coco-model-run.ts: mmpose's
- * crop, decoders, rescoring and OKS-NMS) on the workspace's ground truth, stored under the same identity
- * (workbench/coco-variants.ts), so a run the CLI made is reused and the two hosts show the same numbers.
+ * crop, decoders, rescoring and OKS-NMS) on the workspace's ground truth, stored the same way
+ * (workbench/coco-variants.ts), so the two hosts show the same numbers for the same model.
  * A run goes on in the background (the run awaits each image's decode, so requests are answered
- * between boxes), reports progress as `run:progress` and announces its end as a workspace change.
- * One run at a time: ONNX Runtime runs on one thread.
+ * between images), reports progress as `run:progress` (a last event with done = total when it ends,
+ * however it ends) and announces its end as a workspace change. One run at a time: ONNX Runtime runs
+ * on one thread. `cancel()` stops it before its next image (the dataset is closed or switched).
  */
 import path from 'node:path';
 import type { CocoRunView } from '../../api/contract.ts';
 import { UserError } from '../../core/errors.ts';
 import { statSync } from 'node:fs';
 import { notRegularFileError } from '../../core/regular-file.ts';
-import { runCocoModel } from '../../workbench/coco-model-run.ts';
+import { oneLine } from '../../core/printable-excerpt.ts';
+import { CocoRunCancelled, runCocoModel } from '../../workbench/coco-model-run.ts';
 import { cocoModelRunIdentity, readCocoDetections, storeCocoResults, variantNameOf } from '../../workbench/coco-variants.ts';
 import type { EmitEvent } from '../engine-server.ts';
 import type { CocoSession } from './coco-session.ts';
@@ -20,6 +22,7 @@ import type { CocoSession } from './coco-session.ts';
 export class CocoRuns {
   private readonly runs: CocoRunView[] = [];
   private active: Promise<void> | null = null;
+  private controller: AbortController | null = null;
   private counter = 0;
 
   constructor(
@@ -41,6 +44,8 @@ export class CocoRuns {
     if (stats === undefined) throw new UserError('bad-input', `${model}: no such model file`);
     if (!stats.isFile()) throw notRegularFileError(model, 'model', stats);
     const detections = bboxFile !== undefined ? readCocoDetections(path.resolve(bboxFile), open.effective, null) : undefined;
+    const controller = new AbortController();
+    this.controller = controller;
     const id = `coco-run-${++this.counter}`;
     const variantName = name?.trim() || variantNameOf(model);
     let view: CocoRunView = { id, name: variantName, model: path.basename(model), status: 'running', done: 0, total: 0, failed: 0, message: null };
@@ -54,6 +59,7 @@ export class CocoRuns {
       try {
         const run = await runCocoModel(open.effective, model, {
           ...(detections !== undefined ? { detections: detections.boxes } : {}),
+          signal: controller.signal,
           onProgress: (done, total) => {
             update({ done, total });
             const seconds = (performance.now() - started) / 1000;
@@ -82,21 +88,46 @@ export class CocoRuns {
           return;
         }
         const identity = cocoModelRunIdentity(model, bboxFile !== undefined ? path.resolve(bboxFile) : undefined, null);
-        storeCocoResults(open.ws, open.effective, { name: variantName, kind: 'model', sourcePath: model, sha256: identity }, run.results, true);
+        // named as the CLI names it (the model's name) unless a name was given
+        const stored = name?.trim() || run.model;
+        update({ name: stored });
+        storeCocoResults(open.ws, open.effective, { name: stored, kind: 'model', sourcePath: model, sha256: identity }, run.results, true);
         this.coco.syncWithStore();
         update({
           status: 'finished',
           failed: run.failed.length,
-          message: `${run.nms.before} instances, ${run.nms.kept} after OKS-NMS at 0.9${run.failed.length > 0 ? `; ${run.failed.length} boxes failed (first: ${run.failed[0]!.reason})` : ''}${run.missingImages.length > 0 ? `; ${run.missingImages.length} images without a file left out` : ''}`,
+          message: `${run.nms.before} instances, ${run.nms.kept} after OKS-NMS at 0.9${run.failed.length > 0 ? `; ${run.failed.length} boxes failed (first: ${oneLine(run.failed[0]!.reason)})` : ''}${run.missingImages.length > 0 ? `; ${run.missingImages.length} images without a file left out` : ''}${detections !== undefined && detections.warnings.length > 0 ? `; box file: ${oneLine(detections.warnings[0]!.message)}` : ''}`,
         });
       } catch (error) {
-        update({ status: 'failed', message: error instanceof Error ? error.message : String(error) });
+        update({
+          status: 'failed',
+          message:
+            error instanceof CocoRunCancelled
+              ? 'cancelled: the dataset was closed or switched'
+              : oneLine(error instanceof Error ? error.message : String(error)),
+        });
       } finally {
         this.active = null;
+        this.controller = null;
+        // the status bar shows a run until its progress reaches its total
+        this.emit('run:progress', {
+          runId: id,
+          variantId: id,
+          done: Math.max(1, view.total),
+          total: Math.max(1, view.total),
+          failed: view.failed,
+          etaSeconds: 0,
+          instancesPerSecond: 0,
+        });
         this.changed('COCO model run ended');
       }
     })();
     return view;
+  }
+
+  /** Stops the run going, if any, before its next image (it then reports "cancelled"). */
+  cancel(): void {
+    this.controller?.abort();
   }
 
   /** Resolves when no run is going (tests, closing). */

@@ -5,8 +5,9 @@
  * (workbench/coco-evaluation.ts), so the app and the CLI print the same ten numbers and per-keypoint
  * rows. Reports are made on first use and kept until the variant changes.
  *
- * COCO datasets have no corrections, runs or PCKh: the MPII session (session.ts) is closed while one
- * is open, and the UI switches to the COCO views on `DatasetSummary.kind`.
+ * COCO datasets have their own corrections (store/coco-corrections-repo.ts), runs (coco-runs.ts) and no
+ * PCKh: the MPII session (session.ts) is closed while one is open, and the UI switches to the COCO
+ * views on `DatasetSummary.kind`.
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
@@ -142,18 +143,18 @@ export class CocoSession {
     return variant;
   }
 
-  /**
-   * The variant's evaluation report (workbench/coco-evaluation.ts, as `posebench eval` prints it).
-   * `partitions`: with the per-keypoint and group APs (one more COCOeval per keypoint and group: on a
-   * val2017-sized set seconds, not the fraction of a second the rest takes), which only Metrics and
-   * Compare show; a report made with them serves every other view too.
-   */
   /** The variant's results (file order), read from the workspace once. */
   results(variant: CocoVariantState): CocoResultRecord[] {
     variant.results ??= storedCocoResults(this.require().ws, variant.record);
     return variant.results;
   }
 
+  /**
+   * The variant's evaluation report (workbench/coco-evaluation.ts, as `posebench eval` prints it).
+   * `partitions`: with the per-keypoint and group APs (one more COCOeval per keypoint and group: on a
+   * val2017-sized set seconds, not the fraction of a second the rest takes), which only Metrics and
+   * Compare show; a report made with them serves every other view too.
+   */
   report(variant: CocoVariantState, options: { partitions?: boolean } = {}): CocoEvaluationReport {
     const partitions = options.partitions === true;
     if (variant.report === null || (partitions && variant.report.keypointStats === null)) {
@@ -227,7 +228,7 @@ export class CocoSession {
 
   exportAnnotations(outFile: string, overwrite: boolean): CocoExportResult {
     const open = this.require();
-    return exportCocoAnnotations(open.dataset.annotationFile, open.corrected, outFile, overwrite);
+    return exportCocoAnnotations(open.dataset, open.corrected, outFile, overwrite);
   }
 
   removeVariant(id: string): string {
