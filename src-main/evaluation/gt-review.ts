@@ -170,12 +170,13 @@ export function requiredAgreement(n: number): number {
 /** Head-box check: the box widened by this share of its width/height on each side. */
 export const HEAD_BOX_MARGIN = 0.25;
 
+// indices into MPII_FLIP_PAIRS: ankles, knees, hips
 const LOWER_PAIRS = new Set([0, 1, 2]);
 /** Each joint's left/right mirror (itself on the midline). */
 const MIRROR: readonly number[] = Array.from({ length: J }, (_, j) => {
   const pair = MPII_FLIP_PAIRS.find(([a, b]) => a === j || b === j);
   return pair === undefined ? j : pair[0] === j ? pair[1] : pair[0];
-}); // indices into MPII_FLIP_PAIRS: ankles, knees, hips
+});
 const round4 = (v: number): number => Math.round(v * 1e4) / 1e4;
 /** The skeleton's neighbours of each joint (MPII_SKELETON). */
 const NEIGHBOURS: readonly (readonly number[])[] = Array.from({ length: J }, (_, j) =>
@@ -529,8 +530,9 @@ function reviewPerson(input: GtReviewInput, o: GtReviewOptions, p: number, group
     consensus.push({ x: cx, y: cy, agreeing: ax.length, spread });
   }
   // The 'majority' reading (see GtReviewOptions.consensus) replaces it: the largest agreeing group of a
-  // strict majority. Where all the predictions agree the two readings give the same group.
-  if (o.consensus === 'majority') {
+  // strict majority. Where all the predictions agree the two readings give the same group. The group
+  // search is O(m²) on bit sets of at most 31 predictors; with more, the 'two_thirds' reading above stands.
+  if (o.consensus === 'majority' && total <= 31) {
     const xs: number[] = [];
     const ys: number[] = [];
     for (let j = 0; j < J; j++) {
