@@ -6,11 +6,12 @@
  * a float32 add). 1-based files are brought to 0-based by subtracting 1 *in float32*:
  * `Math.fround(Math.fround(v) - 1)` (../shared/fixtures/mpii-predictions/EXPECTED.md).
  */
+import { closeSync, constants, fstatSync, openSync, readFileSync, type BigIntStats } from 'node:fs';
 import path from 'node:path';
 import { makeWarning, PosebenchInputError, type InputWarning } from '../core/errors.ts';
 import { MPII_JOINT_COUNT, MPII_JOINT_NAMES } from '../core/joints.ts';
 import { printableExcerpt } from '../core/printable-excerpt.ts';
-import { readRegularFileSync } from '../core/regular-file.ts';
+import { notRegularFileError } from '../core/regular-file.ts';
 import type { MatNumericArray } from './mat/mat-types.ts';
 import { readMatFile } from './mat/mat-reader.ts';
 import { parseJsonText } from './json-text.ts';
@@ -34,9 +35,9 @@ export interface ImportedPredictions {
 
 const PREDS_VARIABLE = 'preds';
 
-export function importPredictions(file: string, options: ImportPredictionsOptions): ImportedPredictions {
+export function importPredictions(file: string, options: ImportPredictionsOptions, read?: PredictionFileBytes): ImportedPredictions {
   const extension = path.extname(file).toLowerCase();
-  if (extension === '.json') return importJsonPredictions(file, options);
+  if (extension === '.json') return importJsonPredictions(file, options, read);
   if (extension === '.mat') return importMatPredictions(file, options);
   throw new PosebenchInputError({ file }, `unsupported prediction file type "${extension}": expected .json or .mat`);
 }
@@ -66,14 +67,38 @@ function checkCount(file: string, count: number, expectedCount: number): void {
   }
 }
 
-function importJsonPredictions(file: string, options: ImportPredictionsOptions): ImportedPredictions {
-  let bytes: Buffer;
+/** A prediction file's bytes, and the file's fstat when it did not change while they were read. */
+export interface PredictionFileBytes {
+  readonly bytes: Buffer;
+  /** Taken on the descriptor that was read, before and after reading (equal), else null. */
+  readonly stats: BigIntStats | null;
+}
+
+/**
+ * Reads a prediction file whole (regular files only, as readRegularFileSync), with its fstat, so the
+ * caller can hash the very bytes it parses (an import: no second read of a 37 MB file).
+ */
+export function readPredictionFile(file: string): PredictionFileBytes {
   try {
-    bytes = readRegularFileSync(file, 'prediction file');
+    const fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    try {
+      const before = fstatSync(fd, { bigint: true });
+      if (!before.isFile()) throw notRegularFileError(file, 'prediction file', before);
+      const bytes = readFileSync(fd);
+      const after = fstatSync(fd, { bigint: true });
+      const same = before.size === after.size && before.mtimeNs === after.mtimeNs && before.ctimeNs === after.ctimeNs && before.ino === after.ino;
+      return { bytes, stats: same ? after : null };
+    } finally {
+      closeSync(fd);
+    }
   } catch (error) {
     if (error instanceof PosebenchInputError) throw error;
     throw new PosebenchInputError({ file }, `cannot read file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
+}
+
+function importJsonPredictions(file: string, options: ImportPredictionsOptions, read?: PredictionFileBytes): ImportedPredictions {
+  const bytes = (read ?? readPredictionFile(file)).bytes;
   return scanJsonPredictions(bytes, options) ?? parseJsonPredictions(file, bytes.toString('utf8'), options);
 }
 

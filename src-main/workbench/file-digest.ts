@@ -7,7 +7,7 @@
  * hashed again and an unchanged one never is.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync, type BigIntStats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { findFileDigest, saveFileDigest, type FileIdentity } from '../store/file-digests-repo.ts';
@@ -63,15 +63,21 @@ function hashStream(file: string): Promise<string> {
 
 /**
  * The same digest read synchronously, for files read whole anyway (imported prediction files are
- * parsed in memory right after): no second pass over a large model.
+ * parsed in memory right after): no second pass over a large model. `read`: the file's bytes as the
+ * caller read them, with the fstat taken on that descriptor before and after (unchanged while read):
+ * the identity is that fstat's and the hash, when needed, is of those bytes — the bytes the caller
+ * parsed, not a second read (which a rewrite in between could make another version).
  */
-export function digestFileSync(file: string, ws?: Workspace): FileDigest {
+export function digestFileSync(file: string, ws?: Workspace, read?: { bytes: Uint8Array; stats: BigIntStats | null }): FileDigest {
   const resolved = path.resolve(file);
-  const identity = identityOf(resolved, statSync(resolved, { bigint: true }));
+  const readStats = read?.stats ?? null;
+  const identity = identityOf(resolved, readStats ?? statSync(resolved, { bigint: true }));
   const key = keyOf(identity);
   let sha256 = memory.get(key) ?? (ws ? findFileDigest(ws, identity) : undefined);
   if (sha256 === undefined) {
-    sha256 = createHash('sha256').update(readFileSync(resolved)).digest('hex');
+    sha256 = createHash('sha256')
+      .update(read !== undefined && readStats !== null ? read.bytes : readFileSync(resolved))
+      .digest('hex');
     if (ws) saveFileDigest(ws, identity, sha256);
   }
   memory.set(key, sha256);

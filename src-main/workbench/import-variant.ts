@@ -8,7 +8,7 @@ import path from 'node:path';
 import { MPII_JOINT_COUNT } from '../core/joints.ts';
 import type { PckhProtocol } from '../core/types.ts';
 import type { InputWarning } from '../core/errors.ts';
-import { importPredictions } from '../formats/predictions-import.ts';
+import { importPredictions, readPredictionFile } from '../formats/predictions-import.ts';
 import { effectiveAnnotations } from '../store/corrections-repo.ts';
 import type { RunPredictions } from '../store/predictions-repo.ts';
 import { storeVariantResults } from '../store/variant-results.ts';
@@ -46,9 +46,11 @@ export function importPredictionsVariant(wb: Workbench, options: ImportVariantOp
   const { workspace: ws, datasetRecord } = wb;
   const truth = effectiveAnnotations(ws, datasetRecord.id);
   const instances = truth.instances;
-  const imported = importPredictions(options.file, { coordinateBase: options.coordinateBase, expectedCount: instances.length });
+  // A json file is read once: parsed and (when its digest is not known yet) hashed from the same bytes.
+  const read = path.extname(options.file).toLowerCase() === '.json' ? readPredictionFile(options.file) : undefined;
+  const imported = importPredictions(options.file, { coordinateBase: options.coordinateBase, expectedCount: instances.length }, read);
   const source = path.resolve(options.file);
-  const digest = digestFileSync(source, ws);
+  const digest = digestFileSync(source, ws, read);
   const identity: PredictionsRunIdentity = { kind: 'predictions', fileSha256: digest.sha256, coordinateBase: options.coordinateBase };
   const key = identityKey(identity);
   const variant = variantForSource(wb, options.name ?? path.basename(source, path.extname(source)), source);

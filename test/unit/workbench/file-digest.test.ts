@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readPredictionFile } from '../../../src-main/formats/predictions-import.ts';
 import { saveFileDigest } from '../../../src-main/store/file-digests-repo.ts';
 import { digestFile, digestFileSync, fileIdentity } from '../../../src-main/workbench/file-digest.ts';
 import { tempWorkspace } from '../store/store-fixtures.ts';
@@ -21,6 +22,21 @@ describe('file digests', () => {
     expect(digest.sha256).toBe(sha256(file));
     expect(digest.bytes).toBe(3 * 1024 * 1024 + 17);
     expect(digestFileSync(file, ws).sha256).toBe(digest.sha256);
+  });
+
+  it('hashes the bytes a prediction import read (the same identity as a stat), and reads the file when they may be stale', async () => {
+    const ws = tempWorkspace();
+    const file = path.join(ws.dir, 'preds.json');
+    writeFileSync(file, '{"preds": []}');
+    const read = readPredictionFile(file);
+    expect(read.stats).not.toBeNull();
+    const digest = digestFileSync(file, undefined, read);
+    expect(digest.sha256).toBe(sha256(file));
+    expect(digest.identity).toEqual(await fileIdentity(file));
+    // Bytes without an unchanged fstat are not trusted: the file is read.
+    const other = path.join(ws.dir, 'other.json');
+    writeFileSync(other, '{"preds": [1]}');
+    expect(digestFileSync(other, undefined, { bytes: Buffer.from('not the file'), stats: null }).sha256).toBe(sha256(other));
   });
 
   it('answers from the workspace for a known file identity without reading the file', async () => {
