@@ -20,6 +20,7 @@
  * Pure: persons and per-predictor matches in, suspects sorted by score (descending) out.
  */
 import { keypointSimilarity, mirrorIndex } from './coco-keypoint-analysis.ts';
+import { isCountedGt } from './coco-oks-eval.ts';
 
 export const COCO_SUSPECT_KINDS = ['flip', 'displaced_keypoint', 'impossible'] as const;
 export type CocoSuspectKind = (typeof COCO_SUSPECT_KINDS)[number];
@@ -89,7 +90,7 @@ export function cocoReviewQueue(input: CocoReviewInput): CocoSuspect[] {
   persons.forEach((person, index) => {
     const base = { index, annotationId: person.id, imageId: person.imageId };
     impossibleLabels(person, index);
-    if (person.iscrowd || person.numKeypoints === 0) return;
+    if (!isCountedGt(person)) return;
     const matched = input.predictors.map((perPerson) => perPerson[index] ?? null).filter((p): p is ArrayLike<number> => p !== null);
     const n = matched.length;
     if (n < 2) return;
@@ -223,7 +224,7 @@ export function cocoReviewQueue(input: CocoReviewInput): CocoSuspect[] {
   function duplicates(): void {
     const byImage = new Map<number, number[]>();
     persons.forEach((p, i) => {
-      if (p.iscrowd || p.numKeypoints === 0) return;
+      if (!isCountedGt(p)) return;
       const list = byImage.get(p.imageId) ?? [];
       list.push(i);
       byImage.set(p.imageId, list);

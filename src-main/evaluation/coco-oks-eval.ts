@@ -35,6 +35,15 @@ export interface OksGroundTruth {
   readonly iscrowd: boolean;
 }
 
+/**
+ * Whether pycocotools counts a GT person at all (in the 'all' area range): crowd regions and persons
+ * with `num_keypoints` 0 are ignored (cocoeval.py:111, 250–254). The one rule every COCO view, the
+ * review queue and model runs use for "counted".
+ */
+export function isCountedGt(person: Pick<OksGroundTruth, 'iscrowd' | 'numKeypoints'>): boolean {
+  return !person.iscrowd && person.numKeypoints !== 0;
+}
+
 /** A detection after `COCO.loadRes` (coco.py:350–359): id, area and order fixed by cocoResultsToDetections. */
 export interface OksDetection {
   /** 1-based position in the results file (coco.py:358). */
@@ -364,14 +373,14 @@ function evaluateImageArea(
   let regular = 0;
   for (let j = 0; j < G; j++) {
     const g = gts[j]!;
-    if (!(g.iscrowd || g.numKeypoints === 0 || g.area < lo || g.area > hi)) {
+    if (isCountedGt(g) && !(g.area < lo || g.area > hi)) {
       gtOrder.push(j);
       regular++;
     }
   }
   for (let j = 0; j < G; j++) {
     const g = gts[j]!;
-    if (g.iscrowd || g.numKeypoints === 0 || g.area < lo || g.area > hi) gtOrder.push(j);
+    if (!isCountedGt(g) || g.area < lo || g.area > hi) gtOrder.push(j);
   }
   const gtIgnore: number[] = [];
   for (let g = 0; g < G; g++) gtIgnore.push(g >= regular ? 1 : 0);

@@ -41,6 +41,7 @@ import { decodeImageRgb } from '../inference/runtime/image-decode.ts';
 import { describeModel } from '../inference/runtime/model-inspect.ts';
 import { readModelSidecar } from '../inference/runtime/model-sidecar.ts';
 import { ModelSession } from '../inference/runtime/onnx-session.ts';
+import { isCountedGt } from '../evaluation/coco-oks-eval.ts';
 
 /** mmpose CocoMetric's keypoint_score_thr for rescoring. */
 export const RESCORE_KEYPOINT_THRESHOLD = 0.2;
@@ -144,7 +145,7 @@ export function mmposeResultBox(
  * positive width and height, and some keypoint coordinate > 0 (np.max(keypoints) > 0).
  */
 export function validGtInstance(a: OksGroundTruthLike, image: { width: number | null; height: number | null } | undefined): boolean {
-  if (a.iscrowd || a.numKeypoints === 0) return false;
+  if (!isCountedGt(a)) return false;
   const [x, y, w, h] = a.bbox;
   const clip = (v: number, max: number | null | undefined) => Math.min(Math.max(v, 0), max ?? Infinity);
   const x1 = clip(x, image?.width),

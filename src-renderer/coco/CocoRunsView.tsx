@@ -116,29 +116,27 @@ function CocoModelRunForm({ onStarted }: { onStarted: () => void }) {
     },
   });
   return (
-    <section className="panel" aria-labelledby="coco-model-title">
-      <h2 id="coco-model-title">
-        Run a model{' '}
-        <span className="hint">
-          top-down as mmpose: the GT boxes, or a detector&apos;s person boxes (mmpose&apos;s bbox_file); crop, decoders, rescoring and OKS-NMS as{' '}
-          <code>posebench eval --model</code>, stored here
-        </span>
-      </h2>
-      <form
-        className="toolbar"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (model) start.mutate();
-        }}
-      >
-        <input
-          type="text"
-          aria-label="Model file (.onnx)"
-          placeholder="/path/to/model.onnx"
-          value={model}
-          onChange={(e) => setModel(e.target.value)}
-          style={{ flex: 2, minWidth: 0 }}
-        />
+    <PathForm
+      id="coco-model-title"
+      title={
+        <>
+          Run a model{' '}
+          <span className="hint">
+            top-down as mmpose: the GT boxes, or a detector&apos;s person boxes (mmpose&apos;s bbox_file); crop, decoders, rescoring and OKS-NMS as{' '}
+            <code>posebench eval --model</code>, stored here
+          </span>
+        </>
+      }
+      fieldLabel="Model file (.onnx)"
+      placeholder="/path/to/model.onnx"
+      submitLabel="Run"
+      path={model}
+      setPath={setModel}
+      pending={start.isPending}
+      error={start.error}
+      done={null}
+      onSubmit={() => start.mutate()}
+      extra={
         <input
           type="text"
           aria-label="Person boxes (optional bbox_file .json)"
@@ -147,11 +145,8 @@ function CocoModelRunForm({ onStarted }: { onStarted: () => void }) {
           onChange={(e) => setBboxFile(e.target.value)}
           style={{ flex: 1, minWidth: 0 }}
         />
-        <button type="submit" disabled={!model || start.isPending}>
-          Run
-        </button>
-      </form>
-      {start.error ? <div className="error-box">{start.error.message}</div> : null}
+      }
+    >
       <ul className="coco-runs" aria-label="COCO model runs">
         {(runs.data ?? []).map((run) => (
           <li key={run.id} data-status={run.status}>
@@ -161,6 +156,6 @@ function CocoModelRunForm({ onStarted }: { onStarted: () => void }) {
           </li>
         ))}
       </ul>
-    </section>
+    </PathForm>
   );
 }

@@ -3,10 +3,17 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useMutation } from '@tanstack/react-query';
 import { getBridge } from '../bridge/index.ts';
 
-/** A panel with one path field and a submit button; `extra` adds controls before the button. */
+/**
+ * A panel with one path field and a submit button; `extra` adds controls before the button, `children`
+ * content after the outcome (e.g. a list of what was started). Used by Runs (MPII and COCO) and the
+ * COCO export.
+ */
 export function PathForm(props: {
   id: string;
-  title: string;
+  title: ReactNode;
+  /** The section's class (default: a panel). */
+  className?: string;
+  children?: ReactNode;
   fieldLabel: string;
   placeholder: string;
   submitLabel: string;
@@ -19,7 +26,7 @@ export function PathForm(props: {
   extra?: ReactNode;
 }) {
   return (
-    <section className="panel" aria-labelledby={props.id}>
+    <section className={props.className ?? 'panel'} aria-labelledby={props.id}>
       <h2 id={props.id}>{props.title}</h2>
       <form
         className="toolbar"
@@ -43,6 +50,7 @@ export function PathForm(props: {
       </form>
       {props.error ? <div className="error-box">{props.error.message}</div> : null}
       {props.done ? <div className="muted">{props.done}</div> : null}
+      {props.children}
     </section>
   );
 }

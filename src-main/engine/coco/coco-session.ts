@@ -37,12 +37,15 @@ import {
 } from '../../workbench/coco-corrections.ts';
 import { evaluateCocoResults, openCocoDataset, type CocoEvaluationReport } from '../../workbench/coco-evaluation.ts';
 import { openCocoWorkspace, readCocoResultsFile, storeCocoResults, storedCocoResults, variantNameOf } from '../../workbench/coco-variants.ts';
+import { isCountedGt } from '../../evaluation/coco-oks-eval.ts';
 
 export interface CocoVariantState {
   readonly id: string;
   readonly record: CocoVariantRecord;
   /** Read from the workspace on first use. */
   results: CocoResultRecord[] | null;
+  /** Entry indices of `results` per image id, made on first use (the image view asks image by image). */
+  byImage: Map<number, number[]> | null;
   report: CocoEvaluationReport | null;
 }
 
@@ -125,7 +128,7 @@ export class CocoSession {
       const id = `c${record.id}`;
       const before = previous.get(id);
       const same = before !== undefined && before.record.createdAt === record.createdAt && before.record.name === record.name;
-      next.set(id, same ? before : { id, record, results: null, report: null });
+      next.set(id, same ? before : { id, record, results: null, byImage: null, report: null });
     }
     open.variants.clear();
     for (const [id, state] of next) open.variants.set(id, state);
@@ -147,6 +150,21 @@ export class CocoSession {
   results(variant: CocoVariantState): CocoResultRecord[] {
     variant.results ??= storedCocoResults(this.require().ws, variant.record);
     return variant.results;
+  }
+
+  /** The variant's results on one image (file order), by an index made once per variant. */
+  resultsOnImage(variant: CocoVariantState, imageId: number): { result: CocoResultRecord; entry: number }[] {
+    const results = this.results(variant);
+    if (variant.byImage === null) {
+      const byImage = new Map<number, number[]>();
+      results.forEach((r, entry) => {
+        const list = byImage.get(r.imageId);
+        if (list === undefined) byImage.set(r.imageId, [entry]);
+        else list.push(entry);
+      });
+      variant.byImage = byImage;
+    }
+    return (variant.byImage.get(imageId) ?? []).map((entry) => ({ result: results[entry]!, entry }));
   }
 
   /**
@@ -254,7 +272,7 @@ export function summaryOf(variant: CocoVariantState): CocoVariantSummary {
 function cocoSummary(id: string, dataset: OpenedCocoDataset): DatasetSummary {
   const { annotations } = dataset;
   const warnings = dataset.warnings.map((w) => w.message);
-  const counted = annotations.annotations.filter((a) => !a.iscrowd && a.numKeypoints > 0).length;
+  const counted = annotations.annotations.filter(isCountedGt).length;
   const coco: CocoDatasetInfo = {
     annotationFile: dataset.annotationFile,
     category: annotations.category.name,

@@ -18,7 +18,7 @@ import { reviewCocoGroundTruth } from '../../workbench/coco-review.ts';
 import { mediaKey } from '../../api/contract.ts';
 import { COCO_ERROR_CLASSES, COCO_STAT_NAMES, type CocoErrorClass, type CocoStatName } from '../../core/types.ts';
 import { KS_OK, PCK_ALPHAS } from '../../evaluation/coco-keypoint-analysis.ts';
-import { OKS_THRESHOLDS, type CocoKeypointStats } from '../../evaluation/coco-oks-eval.ts';
+import { isCountedGt, OKS_THRESHOLDS, type CocoKeypointStats } from '../../evaluation/coco-oks-eval.ts';
 import type { CocoPersonOutcome } from '../../evaluation/coco-person-outcomes.ts';
 import { summaryOf, type CocoSession, type OpenCoco } from './coco-session.ts';
 
@@ -55,7 +55,7 @@ export function cocoMetrics(session: CocoSession): CocoMetricsView {
   return {
     keypoints: open.dataset.annotations.category.keypoints,
     oksThresholds: [...OKS_THRESHOLDS],
-    persons: open.effective.annotations.annotations.filter((a) => !a.iscrowd && a.numKeypoints > 0).length,
+    persons: open.effective.annotations.annotations.filter(isCountedGt).length,
     pckAlphas: [...PCK_ALPHAS],
     variants,
   };
@@ -136,7 +136,7 @@ function personItem(
     iscrowd: person.iscrowd,
     numKeypoints: person.numKeypoints,
     keypoints: person.keypoints,
-    counted: !person.iscrowd && person.numKeypoints > 0,
+    counted: isCountedGt(person),
     oks: outcome?.oks ?? null,
     ks: ks !== undefined && !Number.isNaN(ks) ? ks : null,
     errorClass: c >= 0 ? COCO_ERROR_CLASSES[c]! : null,
@@ -170,7 +170,7 @@ export function cocoCompare(
       aMissBHit = 0,
       bothMiss = 0;
     annotations.annotations.forEach((person, i) => {
-      if (person.iscrowd || person.numKeypoints === 0 || !(person.keypoints[3 * k + 2]! > 0)) return;
+      if (!isCountedGt(person) || !(person.keypoints[3 * k + 2]! > 0)) return;
       count++;
       const ha = hit(ra.outcomes[i]!, k),
         hb = hit(rb.outcomes[i]!, k);
@@ -198,7 +198,7 @@ export function cocoCompare(
     const images = new Map(annotations.images.map((im) => [im.id, im]));
     const wanted = (i: number): boolean => {
       const person = annotations.annotations[i]!;
-      if (person.iscrowd || person.numKeypoints === 0 || !(person.keypoints[3 * k + 2]! > 0)) return false;
+      if (!isCountedGt(person) || !(person.keypoints[3 * k + 2]! > 0)) return false;
       const ha = hit(ra.outcomes[i]!, k),
         hb = hit(rb.outcomes[i]!, k);
       return query.relation === 'a-hit-b-miss' ? ha && !hb : query.relation === 'a-miss-b-hit' ? !ha && hb : !ha && !hb;
@@ -235,10 +235,7 @@ export function cocoImage(session: CocoSession, imageId: number, variantIds: rea
       const outcome = report.outcomes[i]!;
       if (outcome.detection !== null) matchOf.set(outcome.detection.id, { index: i, oks: outcome.oks });
     }
-    const entries = session
-      .results(variant)
-      .map((r, entry) => ({ r, entry }))
-      .filter(({ r }) => r.imageId === imageId);
+    const entries = session.resultsOnImage(variant, imageId).map(({ result, entry }) => ({ r: result, entry }));
     entries.sort((a, b) => b.r.score - a.r.score || a.entry - b.entry);
     return {
       variantId,
