@@ -48,6 +48,8 @@ export class ImagePrefetcher {
   private nextJobId = 0;
   private failure: Error | undefined;
   private closed = false;
+  /** The worker thread has ended (closed, or crashed). */
+  private exited = false;
 
   constructor(init: WorkerInit) {
     const start = workerEntry(imageWorkerUrl());
@@ -60,6 +62,7 @@ export class ImagePrefetcher {
     });
     this.worker.on('error', (error) => this.failAll(new Error(`image worker crashed: ${error.message}`)));
     this.worker.on('exit', (code) => {
+      this.exited = true;
       if (!this.closed) this.failAll(new Error(`image worker exited unexpectedly (code ${code})`));
     });
   }
@@ -113,13 +116,27 @@ export class ImagePrefetcher {
     if (outcome === 'timeout') await this.worker.terminate();
   }
 
-  /** Stops the worker now (pending jobs are dropped: used on cancel and on errors). */
-  async close(): Promise<void> {
+  /**
+   * Stops the worker (pending jobs are dropped: used on cancel and on errors). It is asked to skip its
+   * queue and finish only the job in hand, so a crop-cache write in progress (temporary file + rename)
+   * is not cut off and leaves no temporary file; terminated after `timeoutMs` in any case.
+   */
+  async close(timeoutMs = 2_000): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     for (const entry of this.pending.values()) entry.reject(new Error('image worker closed'));
     this.pending.clear();
-    await this.worker.terminate();
+    if (this.exited) return;
+    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    const message: WorkerRequest = { type: 'cancel' };
+    this.worker.postMessage(message);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
+    const outcome = await Promise.race([exited, timeout]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') await this.worker.terminate();
   }
 
   private failAll(error: Error): void {

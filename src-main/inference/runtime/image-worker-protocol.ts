@@ -86,4 +86,6 @@ export type WorkerRequest =
   /** `hold`: start no further job until `continue` (the job under way finishes). */
   | { readonly type: 'hold' }
   | { readonly type: 'continue' }
-  | { readonly type: 'close' };
+  | { readonly type: 'close' }
+  /** Cancel: skip the queued jobs, finish the one in hand (its crop-cache writes included), then close. */
+  | { readonly type: 'cancel' };

@@ -38,11 +38,18 @@ const allocateTensor = (length: number): Float32Array => tensorPool.get(length)?
 const readBuffers = new Map<string, Uint8Array>(init.crops.map((crop) => [crop.key, new Uint8Array(crop.width * crop.height * 3)]));
 
 let queue: Promise<void> = Promise.resolve();
+/** Set by 'cancel': queued jobs are skipped (their replies are not awaited any more). */
+let cancelled = false;
 /** Held while a benchmark pauses the pipeline: no work may get done meanwhile. */
 const gate = createHoldGate();
 
 port.on('message', (request: WorkerRequest) => {
   if (request.type === 'close') {
+    void queue.then(() => port.close());
+  } else if (request.type === 'cancel') {
+    // Not terminated from outside mid-job: a crop being written (temporary file + rename) completes.
+    cancelled = true;
+    gate.release();
     void queue.then(() => port.close());
   } else if (request.type === 'recycle') {
     for (const buffer of request.buffers) {
@@ -59,7 +66,7 @@ port.on('message', (request: WorkerRequest) => {
     const job = request.job;
     queue = queue.then(async () => {
       await gate.passed();
-      await handleJob(job);
+      if (!cancelled) await handleJob(job);
     });
   }
 });
