@@ -52,7 +52,7 @@ export const ScatterChart = memo(function ScatterChart({
   const xTicks: number[] = [];
   for (let i = 0; minX + i * step <= maxX + step * 1e-6; i++) xTicks.push(minX + i * step);
   const decimals = step >= 1 ? 0 : step >= 0.1 ? 1 : 2;
-  const labels = placeLabels(points, x, y, undefined, pckhInterval);
+  const labels = placeLabels(points, x, y, undefined, pckhInterval, measuredLabelWidth);
   const yTicks: number[] = [];
   for (let t = minY; t <= maxY; t += (maxY - minY) / 4) yTicks.push(t);
   return (
@@ -107,7 +107,7 @@ export const ScatterChart = memo(function ScatterChart({
             x={labels.get(p.variantId)!.x}
             y={labels.get(p.variantId)!.y}
             textAnchor={labels.get(p.variantId)!.anchor}
-            style={{ fill: 'var(--text)', fontSize: 11 }}
+            style={{ fill: 'var(--text)', fontSize: LABEL_FONT_PX }}
           >
             {p.variantName}
           </text>
@@ -119,7 +119,26 @@ export const ScatterChart = memo(function ScatterChart({
 
 const LABEL_LINE = 13;
 const LABEL_HEIGHT = 12;
-const CHAR_WIDTH = 6.6; // 11 px sans-serif, generously (a label must not be clipped or overlap)
+const LABEL_FONT_PX = 11; // styles.css: svg.chart text
+// Without a browser to measure in (unit tests): the widest common sans (DejaVu Sans averages ~0.64 em
+// for lower case and digits, 'm' ~0.97 em), so an estimate never undercuts the drawn text.
+const CHAR_WIDTH = 0.7 * LABEL_FONT_PX;
+const estimatedLabelWidth = (text: string) => text.length * CHAR_WIDTH;
+
+let measuringContext: CanvasRenderingContext2D | null | undefined;
+/**
+ * A label's drawn width in viewBox units (its font size is 11 viewBox units, so an 11 px measurement is
+ * that width whatever the chart's scale), measured in the page's own font: a wide font (DejaVu Sans on
+ * Linux) pushed labels past the chart's edge when the width was a per-character guess.
+ */
+function measuredLabelWidth(text: string): number {
+  if (measuringContext === undefined) {
+    measuringContext = typeof document === 'undefined' ? null : document.createElement('canvas').getContext('2d');
+    if (measuringContext) measuringContext.font = `${LABEL_FONT_PX}px ${getComputedStyle(document.documentElement).fontFamily}`;
+  }
+  // +1: sub-pixel rounding of glyph advances between canvas and SVG text.
+  return measuringContext ? measuringContext.measureText(text).width + 1 : estimatedLabelWidth(text);
+}
 
 interface LabelBox {
   readonly left: number;
@@ -150,6 +169,7 @@ export function placeLabels(
   // Inside the plot area sideways (the y-axis numbers sit left of it).
   bounds: { left: number; right: number; top: number; bottom: number } = { left: M.left + 2, right: WIDTH, top: 0, bottom: HEIGHT - M.bottom + 2 },
   pckhInterval: PckhInterval = noInterval,
+  labelWidth: (text: string) => number = estimatedLabelWidth,
 ): Map<string, PlacedLabel> {
   const placed: LabelBox[] = [];
   // Every point's circle is an obstacle for every label.
@@ -165,7 +185,7 @@ export function placeLabels(
   }
   const out = new Map<string, PlacedLabel>();
   for (const p of [...points].sort((a, b) => b.pckh - a.pckh || a.latencyMs - b.latencyMs)) {
-    const width = p.variantName.length * CHAR_WIDTH;
+    const width = labelWidth(p.variantName);
     const px = x(p.latencyMs);
     const py = y(p.pckh);
     const barRight = Math.max(x(p.latencyP95Ms ?? p.latencyMs), px + 6) + 6;

@@ -260,12 +260,26 @@ describe.skipIf(!HAS_CHROMIUM)('the app as a newcomer meets it (web host, demo)'
     await page.getByRole('region', { name: 'Annotate instance 2' }).waitFor();
     const transform = () => page.locator('.editor .viewer svg > g').first().getAttribute('transform');
     const scaleOf = async () => Number(/scale\(([\d.]+)\)/.exec((await transform()) ?? '')?.[1]);
-    await waitFor('a fitted view', async () => ((await scaleOf()) > 0 ? true : undefined), 10_000);
-    const large = await scaleOf();
+    // The fit settles over a few frames (layout, then the image's size): take it once it holds.
+    const steadyScale = async () => {
+      let last = NaN;
+      return waitFor(
+        'a steady fitted view',
+        async () => {
+          await settle(page);
+          const now = await scaleOf();
+          const steady = now > 0 && now === last;
+          last = now;
+          return steady ? now : undefined;
+        },
+        10_000,
+      );
+    };
+    const large = await steadyScale();
     await page.setViewportSize({ width: 1024, height: 700 });
     await waitFor('a refit to the smaller editor', async () => ((await scaleOf()) < large ? true : undefined), 10_000);
     await page.locator('.editor').getByRole('button', { name: 'Zoom in' }).click();
-    const zoomed = await scaleOf();
+    const zoomed = await steadyScale();
     await page.setViewportSize({ width: 1440, height: 900 });
     await settle(page);
     await settle(page);
