@@ -5,10 +5,12 @@
  * diagonal, as PCKh), positions in 0-based pixels.
  *
  * Kinds (each suspect names its joints and a proposed fix; decisions are a later step, see GtReviewDecision):
- *  - flip_pair / flip_upper_body / flip_lower_body / flip_whole_person: for a left/right pair, at least
- *    max(2, ⌈2n/3⌉) of the n predictors are inversions against the GT (each joint of the pair nearer the
- *    GT's *other* joint than its own, one of them within `inversion` h of it) — so they agree with each
- *    other; pairs grouped by body half. Fix: swap those pairs (whole person: all six).
+ *  - flip_pair / flip_upper_body / flip_lower_body / flip_whole_person: a left/right pair is inverted
+ *    when at least max(2, ⌈2n/3⌉) of the n predictors invert it (matched to the labels the other way
+ *    round, their joints are closer, one within `inversion` h of the other label), or when the
+ *    predictors' consensus on one joint lies on the other label and the other joint's does not
+ *    contradict it, or — joining a half that already has a voted pair — when a strict majority invert it
+ *    (reviewPerson, step 1); pairs grouped by body half. Fix: swap those pairs (whole person: all six).
  *  - displaced_joint: the issue's words — "predictors agree with each other (their spread ≤ 0.25 h) and
  *    their median is > 0.75 h from the GT joint" — read robustly (GtReviewOptions.consensus, default
  *    'majority'): the largest group of at least a strict majority of the n predictors (3 of 5, 2 of 3)
@@ -35,7 +37,9 @@
  *    consensus is on its own GT joint or its mirror's — a labeller who confused more pairs than the
  *    predictors flag made the same error, which is no evidence against it; without this, planted
  *    whole-person flips with a pair the predictors do not invert cleanly ranked below natural suspects);
- *  - displaced joints × how tightly the predictors agree × the squared share of the person's other joints
+ *  - displaced joints × (1 + rarity: −log10 of the share of the set's persons whose consensus is as far
+ *    from their label on this joint, `disagreementRarity` — a neck 1 h off is rarer than a wrist 1 h
+ *    off, the per-keypoint spread COCO's σ encodes, read from the set) × how tightly the predictors agree × the squared share of the person's other joints
  *    the predictors put on the GT (`context`) × boneFactor (|GT − consensus| length of the joint's bones
  *    to neighbours the predictors put on the GT, `bone_h`: predictors that are wrong together still draw
  *    plausible bones, a misplaced label does not) × elsewhereFactor. Evidence `gt_support`: predictors on
@@ -295,6 +299,52 @@ export function elsewhereFactor(othersFar: number, near: number): number {
   return 1 / (1 + Math.max(0, othersFar - near));
 }
 
+/**
+ * How rare a disagreement is for each joint in this set: per joint, the sorted distances (h) between
+ * the predictors' consensus and the label over every person with both. A wrist or ankle the predictors
+ * and the labeller place 1 h apart is common (occluded, ambiguous); a neck or pelvis 1 h off is not —
+ * the per-keypoint spread OKS expresses with COCO's σ, read here from the set itself.
+ */
+export interface JointRarity {
+  readonly sorted: readonly Float64Array[];
+}
+
+function jointRarity(geometry: GroundTruthGeometry, consensusOf: readonly (readonly (JointConsensus | null)[])[]): JointRarity {
+  const gt = geometry.joints0Based;
+  const sorted = Array.from({ length: J }, (_, j) => {
+    const values: number[] = [];
+    consensusOf.forEach((consensus, p) => {
+      const c = consensus[j];
+      const h = geometry.headSizes[p]!;
+      const x = gt[2 * (p * J + j)]!;
+      const y = gt[2 * (p * J + j) + 1]!;
+      if (c === null || c === undefined || !(h > 0) || !Number.isFinite(x) || !Number.isFinite(y)) return;
+      values.push(dist(c.x, c.y, x, y) / h);
+    });
+    return Float64Array.from(values).sort();
+  });
+  return { sorted };
+}
+
+/**
+ * −log10 of the share of the set's persons whose consensus is at least `d` h from their label on joint
+ * j (+1 smoothing: the person itself counts, so a set of one gives 0): 1 = one person in ten, 3 = one
+ * in a thousand.
+ */
+export function disagreementRarity(rarity: JointRarity, j: number, d: number): number {
+  const values = rarity.sorted[j]!;
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (values[mid]! < d - 1e-9)
+      lo = mid + 1; // ties within rounding count as "at least
+    else hi = mid;
+  }
+  const atLeast = values.length - lo;
+  return Math.log10((values.length + 1) / (atLeast + 1));
+}
+
 export function reviewGroundTruth(input: GtReviewInput, options: Partial<GtReviewOptions> = {}): GtReviewResult {
   const o: GtReviewOptions = { ...DEFAULT_GT_REVIEW_OPTIONS, ...options };
   const { geometry, predictors } = input;
@@ -306,9 +356,12 @@ export function reviewGroundTruth(input: GtReviewInput, options: Partial<GtRevie
   const sameImage = personsByImage(geometry.images);
   const suspects: GtSuspect[] = [];
   const usePredictors = predictors.length >= Math.max(2, o.minPredictors);
+  // Every person's consensus first: how rare a disagreement is for a joint is read from the whole set.
+  const consensusOf = usePredictors ? Array.from({ length: n }, (_, p) => personConsensus(input, o, p)) : [];
+  const rarity = jointRarity(geometry, consensusOf);
   for (let p = 0; p < n; p++) {
     checkPerson(input, o, p, sameImage[p]!, suspects);
-    if (usePredictors) reviewPerson(input, o, p, sameImage[p]!, suspects);
+    if (usePredictors) reviewPerson(input, o, p, sameImage[p]!, consensusOf, rarity, suspects);
   }
   suspects.sort((a, b) => b.score - a.score || a.index - b.index || a.kind.localeCompare(b.kind));
   return { predictors: predictors.map((s) => s.name), persons: n, suspects };
@@ -459,44 +512,25 @@ function checkPerson(input: GtReviewInput, o: GtReviewOptions, p: number, group:
   }
 }
 
-/** Predictor-based suspects of one person. */
-function reviewPerson(input: GtReviewInput, o: GtReviewOptions, p: number, group: readonly number[], out: GtSuspect[]): void {
+/** The predictors' consensus on one joint (pixels; spread in h). */
+export interface JointConsensus {
+  readonly x: number;
+  readonly y: number;
+  readonly agreeing: number;
+  readonly spread: number;
+}
+
+/** The predictors' consensus per joint of person p (null: no consensus), as `o.consensus` reads it. */
+function personConsensus(input: GtReviewInput, o: GtReviewOptions, p: number): (JointConsensus | null)[] {
   const { geometry, predictors } = input;
-  const gt = geometry.joints0Based;
   const h = geometry.headSizes[p]!;
-  if (!(Number.isFinite(h) && h > 0)) return;
   const total = predictors.length;
   const need = requiredAgreement(total);
-  const gx = (q: number, j: number): number => gt[2 * (q * J + j)]!;
-  const gy = (q: number, j: number): number => gt[2 * (q * J + j) + 1]!;
-  const annotated = (q: number, j: number): boolean => Number.isFinite(gx(q, j)) && Number.isFinite(gy(q, j));
   const px = (k: number, j: number): number => predictors[k]!.coords[2 * (p * J + j)]!;
   const py = (k: number, j: number): number => predictors[k]!.coords[2 * (p * J + j) + 1]!;
   const predicted = (k: number, j: number): boolean => Number.isFinite(px(k, j)) && Number.isFinite(py(k, j));
-
-  // 1. Left/right inversions per pair.
-  const flagged: { pair: number; inverting: number; margin: number }[] = [];
-  MPII_FLIP_PAIRS.forEach(([a, b], pairIndex) => {
-    if (!annotated(p, a) || !annotated(p, b)) return;
-    let inverting = 0;
-    let marginSum = 0;
-    for (let k = 0; k < total; k++) {
-      if (!predicted(k, a) || !predicted(k, b)) continue;
-      const aOwn = dist(px(k, a), py(k, a), gx(p, a), gy(p, a));
-      const aMirror = dist(px(k, a), py(k, a), gx(p, b), gy(p, b));
-      const bOwn = dist(px(k, b), py(k, b), gx(p, b), gy(p, b));
-      const bMirror = dist(px(k, b), py(k, b), gx(p, a), gy(p, a));
-      // Both joints nearer the other GT joint than their own, one of them within `inversion` h of it
-      // (a predictor that is right about one joint of the pair and unsure about the other still counts).
-      if (Math.min(aMirror, bMirror) <= o.inversion * h && aMirror < aOwn && bMirror < bOwn) {
-        inverting++;
-        marginSum += Math.min(aOwn - aMirror, bOwn - bMirror) / h;
-      }
-    }
-    if (inverting >= need) flagged.push({ pair: pairIndex, inverting, margin: marginSum / inverting });
-  });
-  // 2. The predictors' consensus per joint: median of all, then of those within `agreement` h of it.
-  const consensus: ({ x: number; y: number; agreeing: number; spread: number } | null)[] = [];
+  // The median of all, then of those within `agreement` h of it.
+  const consensus: (JointConsensus | null)[] = [];
   for (let j = 0; j < J; j++) {
     const xs: number[] = [];
     const ys: number[] = [];
@@ -550,6 +584,97 @@ function reviewPerson(input: GtReviewInput, o: GtReviewOptions, p: number, group
     }
   }
 
+  return consensus;
+}
+
+/** A left/right pair the predictors say is inverted, and how they say it (see reviewPerson, step 1). */
+interface FlaggedPair {
+  readonly pair: number;
+  /** Predictors inverting it ('votes', 'majority') or agreeing on the consensus ('consensus'). */
+  readonly inverting: number;
+  /** Mean (votes) or smallest (consensus) distance gained by swapping, h. */
+  readonly margin: number;
+  readonly by: 'votes' | 'consensus' | 'majority';
+}
+
+/** Predictor-based suspects of one person. */
+function reviewPerson(
+  input: GtReviewInput,
+  o: GtReviewOptions,
+  p: number,
+  group: readonly number[],
+  consensusOf: readonly (readonly (JointConsensus | null)[])[],
+  rarity: JointRarity,
+  out: GtSuspect[],
+): void {
+  const { geometry, predictors } = input;
+  const gt = geometry.joints0Based;
+  const h = geometry.headSizes[p]!;
+  if (!(Number.isFinite(h) && h > 0)) return;
+  const total = predictors.length;
+  const need = requiredAgreement(total);
+  const gx = (q: number, j: number): number => gt[2 * (q * J + j)]!;
+  const gy = (q: number, j: number): number => gt[2 * (q * J + j) + 1]!;
+  const annotated = (q: number, j: number): boolean => Number.isFinite(gx(q, j)) && Number.isFinite(gy(q, j));
+  const px = (k: number, j: number): number => predictors[k]!.coords[2 * (p * J + j)]!;
+  const py = (k: number, j: number): number => predictors[k]!.coords[2 * (p * J + j) + 1]!;
+  const predicted = (k: number, j: number): boolean => Number.isFinite(px(k, j)) && Number.isFinite(py(k, j));
+
+  // 1. Left/right inversions per pair, seen three ways (kept as `by`, and counted in the evidence):
+  //  - 'votes': at least max(2, ⌈2n/3⌉) of the n predictors invert the pair. A predictor inverts it when
+  //    matching its two joints to the labels the other way round is closer (aMirror + bMirror < aOwn +
+  //    bOwn), its nearer joint within `inversion` h of the other label and nearer it than either joint is
+  //    to its own label — a predictor right about one joint of the pair and unsure of the other counts;
+  //  - 'consensus': the predictors' consensus (at least max(2, ⌈2n/3⌉) agreeing) on one joint lies on
+  //    the *other* label (within `inversion` h, nearer it than its own) and the other joint's consensus,
+  //    if any, does not say the labels are right — the
+  //    predictors disagree about the pair's second joint but agree on the first (measured: about half of
+  //    the planted pair swaps the vote misses were raised as a displaced joint at the mirror's label);
+  //  - 'majority': a strict majority invert it and its body half already has a pair with 'votes' — a
+  //    labeller who confused left and right there confused the whole half.
+  // A flip of left/right joints less than 0.5 h apart barely changes PCKh and cannot be told from noise.
+  const consensus = consensusOf[p]!;
+  const flagged: FlaggedPair[] = [];
+  const majority: FlaggedPair[] = [];
+  const nearerMirror = (c: JointConsensus, own: number, mirror: number): number =>
+    dist(c.x, c.y, gx(p, own), gy(p, own)) - dist(c.x, c.y, gx(p, mirror), gy(p, mirror));
+  const consensusOnMirror = (c: JointConsensus | null, own: number, mirror: number): boolean =>
+    c !== null && dist(c.x, c.y, gx(p, mirror), gy(p, mirror)) <= o.inversion * h && nearerMirror(c, own, mirror) > 0;
+  const consensusSaysRight = (c: JointConsensus | null, own: number, mirror: number): boolean => c !== null && nearerMirror(c, own, mirror) <= 0;
+  MPII_FLIP_PAIRS.forEach(([a, b], pairIndex) => {
+    if (!annotated(p, a) || !annotated(p, b)) return;
+    let inverting = 0;
+    let marginSum = 0;
+    for (let k = 0; k < total; k++) {
+      if (!predicted(k, a) || !predicted(k, b)) continue;
+      const aOwn = dist(px(k, a), py(k, a), gx(p, a), gy(p, a));
+      const aMirror = dist(px(k, a), py(k, a), gx(p, b), gy(p, b));
+      const bOwn = dist(px(k, b), py(k, b), gx(p, b), gy(p, b));
+      const bMirror = dist(px(k, b), py(k, b), gx(p, a), gy(p, a));
+      const nearest = Math.min(aMirror, bMirror);
+      if (nearest <= o.inversion * h && aMirror + bMirror < aOwn + bOwn && nearest < Math.min(aOwn, bOwn)) {
+        inverting++;
+        marginSum += (aOwn + bOwn - aMirror - bMirror) / (2 * h);
+      }
+    }
+    if (inverting >= need) {
+      flagged.push({ pair: pairIndex, inverting, margin: marginSum / inverting, by: 'votes' });
+      return;
+    }
+    const ca = consensus[a] ?? null;
+    const cb = consensus[b] ?? null;
+    const agreeing = Math.min(...[ca, cb].map((c) => (c === null ? Infinity : c.agreeing)));
+    const onMirror = (consensusOnMirror(ca, a, b) && !consensusSaysRight(cb, b, a)) || (consensusOnMirror(cb, b, a) && !consensusSaysRight(ca, a, b));
+    if (onMirror && agreeing >= need) {
+      const margin = Math.min(ca !== null ? nearerMirror(ca, a, b) : Infinity, cb !== null ? nearerMirror(cb, b, a) : Infinity) / h;
+      flagged.push({ pair: pairIndex, inverting: agreeing, margin, by: 'consensus' });
+    } else if (inverting >= majorityAgreement(total)) majority.push({ pair: pairIndex, inverting, margin: marginSum / inverting, by: 'majority' });
+  });
+  for (const m of majority) {
+    const lowerHalf = LOWER_PAIRS.has(m.pair);
+    if (flagged.some((f) => f.by === 'votes' && LOWER_PAIRS.has(f.pair) === lowerHalf)) flagged.push(m);
+  }
+  flagged.sort((x, y) => x.pair - y.pair);
   const consensusAt = (j: number): { x: number; y: number } | null => consensus[j] ?? null;
   // Skeletal evidence: predictors that are wrong together still draw a plausible skeleton (their bone
   // lengths hold), while a wrong label bends the GT's own. Bone lengths of the GT vs the consensus, in h.
@@ -627,6 +752,8 @@ function reviewPerson(input: GtReviewInput, o: GtReviewOptions, p: number, group
           total,
           {
             pairs_inverted: items.length,
+            pairs_by_consensus: items.filter((f) => f.by === 'consensus').length,
+            pairs_by_majority: items.filter((f) => f.by === 'majority').length,
             margin_h: round4(margin),
             separation_h: round4(separation),
             bone_gain_h: gain === null ? null : round4(gain),
@@ -725,6 +852,8 @@ function reviewPerson(input: GtReviewInput, o: GtReviewOptions, p: number, group
     // Agreeing predictors, the distance (capped at 2 h: further is more often the predictors' mistake)
     // and how tightly they agree (spread 0 → × 1, spread at the agreement radius → × 0.5).
     const tightness = 1 - c.spread / (2 * o.agreement);
+    // How rare a consensus this far from the label is for this joint in the set (1 = one person in ten).
+    const rare = disagreementRarity(rarity, j, d);
     // Majority reading: the predictors outside the agreeing group may be anywhere but on the GT joint
     // (within `inversion` h of it): a predictor that puts the joint on the label is a predictor that
     // disagrees with the others, and the label has support.
@@ -750,6 +879,7 @@ function reviewPerson(input: GtReviewInput, o: GtReviewOptions, p: number, group
         'displaced_joint',
         (c.agreeing / total) *
           Math.min(d, 2) *
+          (1 + rare) *
           tightness *
           context *
           context *
@@ -767,6 +897,7 @@ function reviewPerson(input: GtReviewInput, o: GtReviewOptions, p: number, group
           of_bones: NEIGHBOURS[j]!.length,
           others_far_h: round4(far),
           gt_support: support,
+          rarity: round4(rare),
         },
         { action: 'move_joint', joint: MPII_JOINT_NAMES[j]!, to: [round4(c.x), round4(c.y)] },
       ),

@@ -27,7 +27,7 @@ export interface Goal {
 export interface BenchOptions {
   /** Smaller run counts, for a quick look (not for numbers worth quoting). */
   readonly quick: boolean;
-  /** qc only: also measure the injected-error benchmark over seeds 1..seeds and report the mean (default 1: the fixed seed only). */
+  /** qc only: the injected-error goals are means over seeds 1..seeds (default 30, 5 with --quick). */
   readonly seeds?: number;
 }
 

@@ -12,21 +12,31 @@
  * is on an injected person and names the injected error (a flip kind naming the swapped pair / any flip
  * kind for a flip; displaced_joint naming the moved joint).
  *
- * "Recall of the top K and top 2K per kind" has two readings; both are reported and both are goals:
- *  - kind filter (`within_kind`, the primary reading): the queue as a reviewer sees it with the Review
+ * "Recall of the top K and top 2K per kind" has three readings; all are reported, the first two are goals:
+ *  - next pass (`next_pass`, the primary reading): the queue a reviewer sees after a review of the
+ *    unmodified set, with the Review mode's filter set to the kinds answering the injected kind (below):
+ *    the unmodified set's suspects are decided (fixed or "label is right"), and a decision holds while the
+ *    person's labels and the predictors are unchanged (workbench/gt-review-queue.ts, evidenceKey) — so
+ *    every suspect on a planted person is back, the others stay out. Cut at K_kind and 2 K_kind. It asks
+ *    whether the queue raises a new label error and ranks it within its kind above other new ones; the
+ *    unmodified MPII val set's own suspects — most of the flips and the far-off displaced joints are
+ *    real label errors (README, "what the queue finds in MPII val") — are not counted as misses ranked
+ *    above it, which the next reading does.
+ *  - kind filter (`within_kind`): the queue as a reviewer sees it with the Review
  *    mode's filter set to the kinds that answer the injected kind (pair swap → flip_pair; flip →
  *    flip_upper_body / flip_lower_body / flip_whole_person; displaced → displaced_joint), cut at
  *    K_kind and 2 K_kind, K_kind = errors of that kind injected. It asks whether the score ranks a
  *    planted error of a kind above the natural MPII suspects of that same kind, which is what the
  *    score can change. (A flip raised only as a flip_pair is a miss here.)
- *  - whole queue (`top_K`, `top_2K`): the unfiltered queue cut at K and 2K, K = all errors injected.
- *    It also counts ranking across kinds, where the unmodified val set's own flip suspects (most are
- *    real MPII label errors, see `unmodified`) take about 90 of the 2K = 118 places before any
- *    planted error: a displaced joint can only get in by outscoring real flips.
- * `raised` per kind (recall with no cut) is the ceiling either reading can reach: an injected error the
+ *  - whole queue (`top_K`, `top_2K`, reported, not a goal): the unfiltered queue cut at K and 2K, K = all
+ *    errors injected. It also counts ranking across kinds, where the unmodified val set's own flip
+ *    suspects (most are real MPII label errors, see `unmodified`) take most of the 2K = 118 places before
+ *    any planted error: a displaced joint can only get in by outscoring real flips.
+ * `raised` per kind (recall with no cut) is the ceiling any reading can reach: an injected error the
  * queue's rules (flips: ⌈2n/3⌉ predictors invert; displaced: a majority group within 0.25 h of its
  * median, > 0.75 h from the label, none on it) do not raise at all no score can rank.
- * `--seeds N`: the same over seeds 1..N, mean per figure (and the worst seed's recall@2K) under `seeds`.
+ * Goals: the mean over seeds 1..N (`--seeds N`, default 30, 5 with --quick) of each figure (and the worst
+ * seed's recall@2K) under `seeds`; seed 15 alone, with each planted error's rank, under `injected`.
  * Also the unmodified val set's queue: its size, kinds and top 10. Without ../shared: the demo repeated
  * to 2958 persons with five perturbed-GT predictor sets (`source` says so).
  *
@@ -122,53 +132,33 @@ export async function runQcBench(
     const cleanKinds: Record<string, number> = {};
     for (const s of clean.suspects) cleanKinds[s.kind] = (cleanKinds[s.kind] ?? 0) + 1;
 
-    // Injected errors: the fixed seed (its ranks are listed), and with --seeds N the mean over seeds 1..N.
+    // Injected errors: the fixed seed (its ranks are listed), and the mean over seeds 1..N (the goals;
+    // N = --seeds, default 30, 5 with --quick).
     // Where errors are planted: persons the clean queue raises nothing on under the strict ⌈2n/3⌉ reading
     // of the displaced rule, whatever reading is measured — so readings are compared on the same persons.
     const excluded = reviewGroundTruth({ geometry, headBoxes1Based, predictors }, { ...reviewOptions, consensus: 'two_thirds' }).suspects;
-    const measure = (seed: number): SeedMeasure => measureSeed(geometry, headBoxes1Based, predictors, excluded, seed, reviewOptions);
+    const measure = (seed: number): SeedMeasure => measureSeed(geometry, headBoxes1Based, predictors, excluded, seed, reviewOptions, clean.suspects);
     const main = measure(SEED);
-    const { injected, review, evaluation, withinKind } = main;
+    const { injected, review, evaluation, withinKind, nextPass } = main;
     const k = injected.length;
-    const seedCount = options.seeds ?? 1;
-    const multi = seedCount > 1 ? meanOverSeeds(Array.from({ length: seedCount }, (_, i) => measure(i + 1))) : null;
+    const seedCount = options.seeds ?? (options.quick ? 5 : 30);
+    const multi = meanOverSeeds(Array.from({ length: seedCount }, (_, i) => measure(i + 1)));
     const goals: Goal[] = [
       goal('qc: analyze + qc, 2958 persons x 5 predictors (median of runs)', stats(totalMs).medianMs, 'ms', GOAL_MS, {
         note: `${source.dataset}; analyze ${stats(analyzeMs).medianMs} ms + qc ${stats(qcMs).medianMs} ms`,
       }),
     ];
-    for (const [kind, want] of [
-      ['pair_swap', 0.9],
-      ['flip', 0.9],
-      ['displaced', 0.8],
-    ] as const) {
-      // Goals are upper bounds: report the recall shortfall 1 − recall against 1 − want, in both readings.
-      for (const [reading, recall] of [
-        ['kind filter', withinKind[kind].recall_at_2k],
-        ['whole queue', evaluation[`top_${2 * k}`]!.per_kind[kind]!.recall],
-      ] as const) {
-        goals.push(
-          goal(
-            `qc (${reading}): 1 - recall@2K of injected ${kind} (recall goal >= ${want})`,
-            recall === null ? null : round(1 - recall, 3),
-            'share',
-            round(1 - want, 3),
-            {
-              note: `recall@2K ${recall === null ? '—' : round(recall, 3)}`,
-            },
-          ),
-        );
-      }
-    }
-    if (multi !== null) {
+    {
+      // Goals are upper bounds: the recall shortfall 1 − recall against 1 − want, in both goal readings,
+      // on the mean over seeds (about 20 errors of a kind per seed: one more or less moves a seed's recall by 0.05).
       for (const [kind, want] of [
         ['pair_swap', 0.9],
         ['flip', 0.9],
         ['displaced', 0.8],
       ] as const) {
         for (const [reading, recall] of [
+          ['next pass', multi.next_pass[kind].recall_at_2k],
           ['kind filter', multi.within_kind[kind].recall_at_2k],
-          ['whole queue', multi.whole_queue[kind].recall_at_2k],
         ] as const) {
           goals.push(
             goal(
@@ -200,14 +190,15 @@ export async function runQcBench(
           .slice(0, 10)
           .map((s) => ({ index: s.index, image: s.image, kind: s.kind, score: s.score, joints: s.joints, votes: `${s.predictors}/${s.of}` })),
       },
-      ...(multi !== null ? { seeds: { from: 1, to: seedCount, ...multi } } : {}),
+      seeds: { from: 1, to: seedCount, ...multi },
       injected: {
         seed: SEED,
         count: k,
         byKind: countBy(injected.map((i) => i.kind)),
         suspects: review.suspects.length,
-        ...evaluation,
+        next_pass: nextPass,
         within_kind: withinKind,
+        ...evaluation,
         // Where each injected error is in the queue (1-based rank of its first matching suspect; null: not found).
         ranks: injected.map((inj) => {
           const at = review.suspects.findIndex((s) => matches(s, inj));
@@ -251,6 +242,8 @@ export interface SeedMeasure {
   readonly evaluation: QueueCuts;
   /** The kind-filter reading. */
   readonly withinKind: Record<InjectedKind, KindFigures>;
+  /** The next-pass reading: the kind filter without the unmodified set's decided suspects. */
+  readonly nextPass: Record<InjectedKind, KindFigures>;
 }
 
 /** One injection seed: plant the errors in a copy of the GT, run the queue, score both readings. */
@@ -261,18 +254,38 @@ export function measureSeed(
   cleanSuspects: readonly GtSuspect[],
   seed: number,
   reviewOptions: Partial<GtReviewOptions> = {},
+  /** The unmodified set's queue (the next-pass reading leaves these out where the person is unchanged). */
+  decidedSuspects: readonly GtSuspect[] = [],
 ): SeedMeasure {
   const { injected, joints0Based } = inject(geometry, new Set(cleanSuspects.map((s) => s.index)), seed);
   const modified: GroundTruthGeometry = { ...geometry, joints0Based };
   const review = reviewGroundTruth({ geometry: modified, headBoxes1Based, predictors }, reviewOptions);
   const k = injected.length;
   const evaluation = evaluateQueue(review.suspects, injected, [k, 2 * k]);
-  // The kind-filter reading (see the header): the queue filtered to the kinds answering each injected
-  // kind, cut at K_kind and 2 K_kind; precision: the share of the cut that are injected errors (any kind).
-  const withinKind = Object.fromEntries(
+  const planted = new Set(injected.map((i) => i.person));
+  const decided = new Set(decidedSuspects.filter((s) => !planted.has(s.index)).map((s) => s.id));
+  return {
+    seed,
+    injected,
+    review,
+    evaluation,
+    withinKind: kindFigures(review.suspects, injected),
+    nextPass: kindFigures(
+      review.suspects.filter((s) => !decided.has(s.id)),
+      injected,
+    ),
+  };
+}
+
+/**
+ * The kind-filter figures (see the header): the queue filtered to the kinds answering each injected
+ * kind, cut at K_kind and 2 K_kind; precision: the share of the cut that are injected errors (any kind).
+ */
+function kindFigures(suspects: readonly GtSuspect[], injected: readonly Injection[]): Record<InjectedKind, KindFigures> {
+  return Object.fromEntries(
     (['pair_swap', 'flip', 'displaced'] as const).map((kind): [InjectedKind, KindFigures] => {
       const ofKind = injected.filter((i) => i.kind === kind);
-      const list = review.suspects.filter((s) => ANSWERING[kind].includes(s.kind));
+      const list = suspects.filter((s) => ANSWERING[kind].includes(s.kind));
       const recall = (cut: number): number => round(ofKind.filter((inj) => list.slice(0, cut).some((s) => matches(s, inj))).length / ofKind.length, 3);
       const precision = (cut: number): number | null => {
         const top = list.slice(0, cut);
@@ -292,7 +305,6 @@ export function measureSeed(
       ];
     }),
   ) as Record<InjectedKind, KindFigures>;
-  return { seed, injected, review, evaluation, withinKind };
 }
 
 const mean = (values: readonly (number | null)[]): number => {
@@ -301,19 +313,22 @@ const mean = (values: readonly (number | null)[]): number => {
 };
 
 /** Mean figures per injected kind over seeds, both readings (precision: mean over the seeds where the cut holds anything). */
+type MeanKindFigures = Record<
+  InjectedKind,
+  { raised: number; recall_at_k: number; recall_at_2k: number; precision_at_k: number; precision_at_2k: number; min_recall_at_2k: number }
+>;
+
 function meanOverSeeds(runs: readonly SeedMeasure[]): {
-  within_kind: Record<
-    InjectedKind,
-    { raised: number; recall_at_k: number; recall_at_2k: number; precision_at_k: number; precision_at_2k: number; min_recall_at_2k: number }
-  >;
+  next_pass: MeanKindFigures;
+  within_kind: MeanKindFigures;
   whole_queue: Record<InjectedKind, { recall_at_k: number; recall_at_2k: number; precision_at_k: number; precision_at_2k: number; min_recall_at_2k: number }>;
 } {
   const kinds = ['pair_swap', 'flip', 'displaced'] as const;
   const cut = (r: SeedMeasure, twice: boolean): QueueCuts[string] => r.evaluation[`top_${(twice ? 2 : 1) * r.injected.length}`]!;
-  return {
-    within_kind: Object.fromEntries(
+  const meanFigures = (of: (r: SeedMeasure) => Record<InjectedKind, KindFigures>): MeanKindFigures =>
+    Object.fromEntries(
       kinds.map((kind) => {
-        const w = runs.map((r) => r.withinKind[kind]);
+        const w = runs.map((r) => of(r)[kind]);
         return [
           kind,
           {
@@ -326,7 +341,10 @@ function meanOverSeeds(runs: readonly SeedMeasure[]): {
           },
         ];
       }),
-    ) as ReturnType<typeof meanOverSeeds>['within_kind'],
+    ) as MeanKindFigures;
+  return {
+    next_pass: meanFigures((r) => r.nextPass),
+    within_kind: meanFigures((r) => r.withinKind),
     whole_queue: Object.fromEntries(
       kinds.map((kind) => {
         const at = (twice: boolean): { recall: number | null; precision: number | null }[] => runs.map((r) => cut(r, twice).per_kind[kind]);
@@ -418,6 +436,8 @@ export function inject(geometry: GroundTruthGeometry, alreadySuspect: ReadonlySe
       [joints0Based[ia], joints0Based[ib]] = [joints0Based[ib]!, joints0Based[ia]!];
     }
   };
+  const separation = (p: number, a: number, b: number): number =>
+    Math.hypot(joints0Based[2 * (p * J + a)]! - joints0Based[2 * (p * J + b)]!, joints0Based[2 * (p * J + a) + 1]! - joints0Based[2 * (p * J + b) + 1]!);
   const injected: Injection[] = [];
   let flipToggle = 0;
   for (const p of order) {
@@ -429,11 +449,7 @@ export function inject(geometry: GroundTruthGeometry, alreadySuspect: ReadonlySe
     const pairs = MPII_FLIP_PAIRS.map((pair, i) => ({ pair, i })).filter(({ pair: [a, b] }) => annotated(p, a) && annotated(p, b));
     if (kind === 'pair_swap') {
       // A pair whose two GT joints lie within 0.5 h of each other: swapping it changes no PCKh verdict.
-      const apart = pairs.filter(
-        ({ pair: [a, b] }) =>
-          Math.hypot(joints0Based[2 * (p * J + a)]! - joints0Based[2 * (p * J + b)]!, joints0Based[2 * (p * J + a) + 1]! - joints0Based[2 * (p * J + b) + 1]!) >
-          0.5 * h,
-      );
+      const apart = pairs.filter(({ pair: [a, b] }) => separation(p, a, b) > 0.5 * h);
       if (apart.length === 0) continue;
       const {
         pair: [a, b],
@@ -441,9 +457,12 @@ export function inject(geometry: GroundTruthGeometry, alreadySuspect: ReadonlySe
       swapPair(p, a, b);
       injected.push({ person: p, kind, joints: [a, b], detail: `${MPII_JOINT_NAMES[a]}<->${MPII_JOINT_NAMES[b]}` });
     } else if (kind === 'flip') {
-      const whole = flipToggle++ % 2 === 0;
+      const whole = flipToggle % 2 === 0;
       const chosen = pairs.filter(({ i }) => whole || i >= 3);
-      if (chosen.length < 2) continue;
+      // At least two of the swapped pairs more than 0.5 h apart: a flip of a person whose left and right
+      // joints nearly coincide (a side view, a far-away person) changes no PCKh verdict — as for pair swaps.
+      if (chosen.filter(({ pair: [a, b] }) => separation(p, a, b) > 0.5 * h).length < 2) continue;
+      flipToggle++;
       for (const {
         pair: [a, b],
       } of chosen)

@@ -117,3 +117,63 @@ describe('flips: the predictors right elsewhere, mirror-aware', () => {
     expect(flip!.evidence['others_far_h']).toBeLessThan(0.2);
   });
 });
+
+describe('flips: a pair seen through the consensus, and a half seen through a majority', () => {
+  const truth = standing(200, 50);
+  const jitter = [0.5, -0.5, 0, 1, -1];
+  const swapped = (pairs: readonly (readonly [number, number])[]): [number, number][] => {
+    const gt = truth.map(([x, y]) => [x, y] as [number, number]);
+    for (const [a, b] of pairs) [gt[a], gt[b]] = [gt[b]!, gt[a]!];
+    return gt;
+  };
+  const R_KNEE = 1;
+  const L_KNEE = 4;
+
+  it('knees swapped in the GT; every predictor right on the right knee, the left knee double-counted or lost: a flip_pair by consensus, no displaced joint', () => {
+    const gt = swapped([[R_KNEE, L_KNEE]]);
+    const [rx, ry] = truth[R_KNEE]!;
+    const [lx, ly] = truth[L_KNEE]!;
+    const lost: [number, number][] = [
+      [lx + 3 * H, ly - 2 * H],
+      [lx + 3 * H, ly + 2 * H],
+      [lx, ly + 4 * H],
+    ];
+    const input = setup(gt, (k, j) => {
+      if (j === R_KNEE) return k < 3 ? [rx + jitter[k]!, ry - jitter[k]!] : [rx + 0.1 * H, ry];
+      // Predictors 3 and 4 put the left knee on the right one (their own label, the GT's left knee); 0–2 anywhere.
+      if (j === L_KNEE) return k < 3 ? lost[k]! : [rx, ry];
+      return null;
+    });
+    const suspects = reviewGroundTruth(input).suspects;
+    const flip = suspects.find((s) => s.kind === 'flip_pair');
+    expect(flip?.joints).toEqual(['right_knee', 'left_knee']);
+    expect(flip!.evidence['pairs_by_consensus']).toBe(1);
+    expect(flip!.predictors).toBe(5);
+    expect(suspects.filter((s) => s.kind === 'displaced_joint' && s.joints.includes('right_knee'))).toEqual([]);
+  });
+
+  it('both knees predicted on the right knee (double counting): the left knee consensus on the other label is no flip while the right one says its label is right', () => {
+    const [rx, ry] = truth[R_KNEE]!;
+    const input = setup(truth, (k, j) => (j === R_KNEE || j === L_KNEE ? [rx + jitter[k]!, ry - jitter[k]!] : null));
+    expect(reviewGroundTruth(input).suspects.filter((s) => s.kind.startsWith('flip'))).toEqual([]);
+  });
+
+  it('upper body flipped in the GT, the wrists inverted by only 3 of 5 predictors: the wrists join the half (flip_upper_body), not left out', () => {
+    const gt = swapped([
+      [10, 15],
+      [11, 14],
+      [12, 13],
+    ]);
+    const [rwx, rwy] = truth[10]!;
+    const input = setup(gt, (k, j) => {
+      if (j < 10 || j > 15) return null;
+      // Predictors 3 and 4 put both wrists on the right wrist.
+      const [x, y] = j === 15 && k >= 3 ? [rwx, rwy] : truth[j]!;
+      return [x + jitter[k]!, y - jitter[k]!];
+    });
+    const flip = reviewGroundTruth(input).suspects.find((s) => s.kind === 'flip_upper_body');
+    expect(flip?.joints).toEqual(['right_wrist', 'right_elbow', 'right_shoulder', 'left_shoulder', 'left_elbow', 'left_wrist']);
+    expect(flip!.evidence['pairs_by_majority']).toBe(1);
+    expect(flip!.evidence['pairs_inverted']).toBe(3);
+  });
+});

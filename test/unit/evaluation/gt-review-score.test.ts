@@ -5,7 +5,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { GroundTruthGeometry } from '../../../src-main/evaluation/error-classes.ts';
-import { boneFactor, elsewhereFactor, reviewGroundTruth, skeletonFactor, type PredictorSet } from '../../../src-main/evaluation/gt-review.ts';
+import {
+  boneFactor,
+  disagreementRarity,
+  elsewhereFactor,
+  reviewGroundTruth,
+  skeletonFactor,
+  type PredictorSet,
+} from '../../../src-main/evaluation/gt-review.ts';
 
 const J = 16;
 const BOX = 20; // head box side (px): h = 0.6 · √(2 · 20²)
@@ -138,5 +145,29 @@ describe('review queue score components', () => {
     const votes = (pair.predictors / pair.of) * Math.min(1 + margin, 2);
     expect(pair.score).toBeCloseTo(votes * skeletonFactor(gain), 3);
     expect(pair.score).toBeGreaterThan(2 * votes);
+  });
+
+  it('rarity: −log10 of the share of persons at least that far off on the joint (+1 smoothing)', () => {
+    const rarity = { sorted: Array.from({ length: J }, () => Float64Array.of(0.1, 0.2, 0.5, 1, 2)) };
+    expect(disagreementRarity(rarity, 0, 3)).toBeCloseTo(-Math.log10(1 / 6), 12);
+    expect(disagreementRarity(rarity, 0, 1)).toBeCloseTo(-Math.log10(3 / 6), 12);
+    expect(disagreementRarity(rarity, 0, 0)).toBe(0);
+  });
+
+  it('the same displaced wrist ranks higher in a set where wrists are rarely that far off', () => {
+    // Person 0: left wrist (15) label 1.2 h off. Persons 1–20: in one set their left wrist labels are 1.5 h
+    // off too (a set where that joint is often disputed), in the other they are right.
+    const L_WRIST = 15;
+    const truth = Array.from({ length: 21 }, (_, p) => standing(100 + 300 * p, 50));
+    const labels = (others: number): [number, number][][] =>
+      truth.map((t, p) =>
+        t.map(([x, y], j) => (j === L_WRIST && (p === 0 || others > 0) ? [x, y + (p === 0 ? 1.2 : others) * H] : [x, y]) as [number, number]),
+      );
+    const person0 = (others: number) => reviewGroundTruth(setup(labels(others), truth)).suspects.find((s) => s.index === 0 && s.kind === 'displaced_joint')!;
+    const disputed = person0(1.5);
+    const rare = person0(0);
+    expect(disputed.evidence['rarity']).toBe(0);
+    expect(rare.evidence['rarity']).toBeCloseTo(-Math.log10(2 / 22), 3);
+    expect(rare.score / disputed.score).toBeCloseTo(1 - Math.log10(2 / 22), 2);
   });
 });
