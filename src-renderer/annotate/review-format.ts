@@ -42,7 +42,8 @@ export function proposalText(proposal: ReviewProposal): string {
 export function evidenceText(suspect: ReviewSuspect): string {
   const votes = suspect.of > 0 ? `${suspect.predictors}/${suspect.of} predictors agree` : 'check without predictors';
   const numbers = Object.entries(suspect.evidence)
-    .filter(([, value]) => value !== null)
+    // How a flip's pairs were found says something only when some were not found by the vote.
+    .filter(([key, value]) => value !== null && !(key.startsWith('pairs_by_') && value === 0))
     .map(([key, value]) => `${key.replace(/_/g, ' ')} ${typeof value === 'number' ? (Number.isInteger(value) ? value : value.toFixed(2)) : value}`);
   return numbers.length > 0 ? `${votes} · ${numbers.join(', ')}` : votes;
 }

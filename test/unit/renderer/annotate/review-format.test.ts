@@ -26,6 +26,10 @@ describe('review format', () => {
     expect(proposalText({ action: 'none', reason: 'look' })).toBe('no automatic fix: look');
     expect(evidenceText(suspect('x'))).toBe('3/3 predictors agree · pairs inverted 1, margin h 4.35');
     expect(evidenceText(suspect('x', { predictors: 0, of: 0, evidence: {} }))).toBe('check without predictors');
+    // How the pairs were found: only when some were not found by the vote.
+    const found = (consensus: number) => suspect('x', { evidence: { pairs_inverted: 2, pairs_by_consensus: consensus, pairs_by_majority: 0 } });
+    expect(evidenceText(found(0))).toBe('3/3 predictors agree · pairs inverted 2');
+    expect(evidenceText(found(1))).toBe('3/3 predictors agree · pairs inverted 2, pairs by consensus 1');
   });
 
   it('writes CSV with quoting, ranks and decisions', () => {
