@@ -771,6 +771,8 @@ export interface CocoSuspectView {
   readonly reason: string;
   /** The correction that applies the proposal, or null when it needs none or cannot be one edit. */
   readonly fix: CocoEditRequest | null;
+  /** The reviewer's standing decision (kept in the workspace while the person's label and the variants' results are unchanged), or null. */
+  readonly decision: { readonly verdict: 'label_right' | 'later'; readonly decidedAt: string } | null;
 }
 
 export interface CocoReviewView {
@@ -870,6 +872,7 @@ export interface ResponseMap {
   'coco:history': CocoCorrectionResult;
   'coco:export': CocoExportResult;
   'coco:review': CocoReviewView;
+  'coco:decide': { readonly suspectId: string; readonly decision: NonNullable<CocoSuspectView['decision']>; readonly message: string };
   'coco:compare': CocoCompareView;
   'coco:runModel': CocoRunView;
   'coco:runs': readonly CocoRunView[];

@@ -191,6 +191,8 @@ export const requestSchemas = {
   'coco:history': z.object({}).strict(),
   'coco:export': z.object({ outFile: filePath, overwrite: z.boolean().default(false) }).strict(),
   'coco:review': z.object({}).strict(),
+  // "label is right" / "later" for a suspect of the COCO review queue (an accepted fix is a coco:correct).
+  'coco:decide': z.object({ suspectId: z.string().min(1).max(200), verdict: z.enum(['label_right', 'later']) }).strict(),
   // bboxFile: a detector's person boxes (mmpose's bbox_file); GT boxes without it.
   'coco:runModel': z.object({ modelPath: filePath, name: variantName.optional(), bboxFile: filePath.optional() }).strict(),
   'coco:runs': z.object({}).strict(),

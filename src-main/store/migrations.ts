@@ -342,6 +342,25 @@ CREATE TABLE coco_corrections (
 CREATE INDEX coco_corrections_by_file ON coco_corrections(annotation_file, id);
 `;
 
+/**
+ * Review decisions on COCO keypoint datasets (issues 15 and 18), per annotation file, append-only like
+ * gt_review_decisions: the newest row of a suspect is its decision. evidence_key digests what it was
+ * judged on (the person's effective annotation and the variants' results), so a decision lapses when
+ * either changes.
+ */
+const cocoReviewDecisionsSchema = `
+CREATE TABLE coco_review_decisions (
+  id INTEGER PRIMARY KEY,
+  annotation_file TEXT NOT NULL,
+  suspect_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  verdict TEXT NOT NULL CHECK (verdict IN ('label_right', 'later')),
+  evidence_key TEXT NOT NULL,
+  decided_at TEXT NOT NULL
+);
+CREATE INDEX coco_review_decisions_by_suspect ON coco_review_decisions(annotation_file, suspect_id, id);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', up: (db) => db.exec(initialSchema) },
   { version: 2, name: 'run identity, manifests, latency history, variant options', up: (db) => db.exec(runIdentitySchema) },
@@ -361,6 +380,7 @@ export const MIGRATIONS: readonly Migration[] = [
     },
   },
   { version: 7, name: 'ground-truth corrections on COCO keypoint datasets', up: (db) => db.exec(cocoCorrectionsSchema) },
+  { version: 8, name: 'review decisions on COCO keypoint datasets', up: (db) => db.exec(cocoReviewDecisionsSchema) },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

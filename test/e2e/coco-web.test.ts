@@ -175,6 +175,20 @@ describe.skipIf(SKIP !== null)('COCO keypoint folders in the browser (web host)'
     await expect.poll(() => page.locator('.coco-image-toolbar strong').textContent()).toBe(target.fileName);
     await screenshotsAt(page, 'coco-review');
     expect(await horizontalOverflow(page)).toEqual([]);
+    // "Label is right" takes it off the list and is kept across a reload; "decided too" shows it marked
+    await item.getByRole('button', { name: /The label of .* is right/ }).click();
+    await expect.poll(() => item.count()).toBe(0);
+    await page.reload();
+    await page.getByRole('tab', { name: 'Image' }).click();
+    await page.getByLabel('Review', { exact: true }).check();
+    await page
+      .locator('[data-testid="coco-review-count"]')
+      .getByText(/open of/)
+      .waitFor();
+    expect(await item.count()).toBe(0);
+    await page.getByLabel('decided too').check();
+    await item.locator('.status-pill', { hasText: 'label right' }).waitFor();
+    await screenshotsAt(page, 'coco-review-decided');
     await item.getByRole('button', { name: /Apply the fix/ }).click();
     await expect.poll(() => item.count()).toBe(0);
     const after = (await call<CocoImageDetail>('coco:image', { imageId: target.imageId })).persons.find((p) => p.index === target.index)!;

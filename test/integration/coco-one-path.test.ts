@@ -268,6 +268,23 @@ describe.skipIf(!HAS_SHARED)('COCO in the app: the numbers of posebench eval, pe
       expect(cliReview.predictors).toEqual(review.predictors);
       expect(cliReview.suspects.map((s) => [s.id, s.kind, s.index, s.score])).toEqual(review.suspects.map((s) => [s.id, s.kind, s.index, s.score]));
 
+      // "label is right" is kept in the workspace (an engine restart keeps it); it lapses while the
+      // person's label differs from what it was judged on (an edit), and holds again once undone
+      expect(flip!.decision).toBeNull();
+      const decided = await call('coco:decide', { suspectId: flip!.id, verdict: 'label_right' });
+      expect(decided.decision.verdict).toBe('label_right');
+      const decisionOf = async () => (await call('coco:review', {})).suspects.find((s) => s.id === flip!.id)?.decision?.verdict ?? null;
+      expect(await decisionOf()).toBe('label_right');
+      await service!.close();
+      service = await start();
+      expect(await decisionOf()).toBe('label_right');
+      const v = target.keypoints[3 * 9 + 2]!; // the wrist's visibility, 1 or 2: flip it to the other
+      await call('coco:correct', { index: target.index, edit: { kind: 'visibility', keypoint: 9, v: v === 2 ? 1 : 2 } });
+      expect(await decisionOf()).toBeNull();
+      await call('coco:undo', {});
+      expect(await decisionOf()).toBe('label_right');
+      await expect(call('coco:decide', { suspectId: 'flip:999999:0,1', verdict: 'later' })).rejects.toThrow(/no suspect flip:999999/);
+
       await call('coco:correct', { index: target.index, edit: flip!.fix! });
       expect((await call('coco:review', {})).suspects.some((s) => s.id === flip!.id)).toBe(false);
       expect((await call('workspace:get', {})).dataset?.correctedInstanceCount).toBe(0);

@@ -6,7 +6,7 @@ import type { ApiHandlers } from '../../api/contract.ts';
 import { UserError } from '../../core/errors.ts';
 import type { CocoRuns } from './coco-runs.ts';
 import { summaryOf, type CocoSession } from './coco-session.ts';
-import { cocoCompare, cocoImage, cocoMetrics, cocoPersons, cocoReviewView } from './coco-views.ts';
+import { cocoCompare, cocoDecide, cocoImage, cocoMetrics, cocoPersons, cocoReviewView } from './coco-views.ts';
 
 type CocoChannels =
   | 'coco:variants'
@@ -21,6 +21,7 @@ type CocoChannels =
   | 'coco:history'
   | 'coco:export'
   | 'coco:review'
+  | 'coco:decide'
   | 'coco:compare'
   | 'coco:runModel'
   | 'coco:runs';
@@ -58,6 +59,11 @@ export function cocoHandlers(coco: CocoSession, runs: CocoRuns, changed: (reason
     'coco:redo': async () => stepped(coco.step('redo'), 'correction redone'),
     'coco:history': async () => correctionResult(null),
     'coco:review': async () => cocoReviewView(coco),
+    'coco:decide': async (req) => {
+      const decided = inRange(() => cocoDecide(coco, req.suspectId, req.verdict));
+      changed('COCO review decision');
+      return decided;
+    },
     'coco:compare': async (req) => inRange(() => cocoCompare(coco, req)),
     'coco:runModel': async (req) => runs.start(req.modelPath, req.name, req.bboxFile),
     'coco:runs': async () => runs.list(),

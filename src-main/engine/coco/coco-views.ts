@@ -11,10 +11,12 @@ import type {
   CocoPersonItem,
   CocoPersonsList,
   CocoReviewView,
+  CocoSuspectView,
   CocoVariantMetrics,
+  Response,
 } from '../../api/contract.ts';
 import type { CocoImageEntry } from '../../formats/coco-keypoints.ts';
-import { reviewCocoGroundTruth } from '../../workbench/coco-review.ts';
+import { cocoReviewWithDecisions, decideCocoSuspect, type CocoReviewItem } from '../../workbench/coco-review.ts';
 import { mediaKey } from '../../api/contract.ts';
 import { COCO_ERROR_CLASSES, COCO_STAT_NAMES, type CocoErrorClass, type CocoStatName } from '../../core/types.ts';
 import { KS_OK, PCK_ALPHAS } from '../../evaluation/coco-keypoint-analysis.ts';
@@ -266,32 +268,51 @@ export function cocoImage(session: CocoSession, imageId: number, variantIds: rea
 }
 
 /** The review queue over every stored variant (workbench/coco-review.ts, as `posebench qc` prints it), with each proposal as an edit. */
+/** The variants as the review sees them: name, results identity and evaluation. */
+function reviewVariants(session: CocoSession) {
+  const open = session.require();
+  return [...open.variants.values()].map((variant) => ({
+    name: variant.record.name,
+    id: variant.record.id,
+    sourceSha256: variant.record.sourceSha256,
+    report: session.report(variant),
+  }));
+}
+
+function suspectView(s: CocoReviewItem, fileNames: ReadonlyMap<number, string>): CocoSuspectView {
+  return {
+    id: s.id,
+    index: s.index,
+    annotationId: s.annotationId,
+    imageId: s.imageId,
+    fileName: fileNames.get(s.imageId) ?? '',
+    kind: s.kind,
+    score: s.score,
+    keypoints: s.keypoints,
+    predictors: s.predictors,
+    of: s.of,
+    reason: s.reason,
+    fix:
+      s.proposal.action === 'swap_pairs'
+        ? { kind: 'swap', pairs: s.proposal.pairs.map(([a, b]) => [a, b] as [number, number]) }
+        : s.proposal.action === 'move_keypoint'
+          ? { kind: 'keypoint', keypoint: s.proposal.keypoint, xy: [s.proposal.to[0], s.proposal.to[1]] }
+          : null,
+    decision: s.decision,
+  };
+}
+
 export function cocoReviewView(session: CocoSession): CocoReviewView {
   const open = session.require();
-  const variants = [...open.variants.values()].map((variant) => ({ name: variant.record.name, report: session.report(variant) }));
-  const review = reviewCocoGroundTruth(open.effective, variants);
+  const review = cocoReviewWithDecisions(open.ws, open.effective, reviewVariants(session));
   const fileNames = new Map(open.effective.annotations.images.map((im) => [im.id, im.fileName]));
-  return {
-    predictors: review.predictors,
-    persons: review.persons,
-    suspects: review.suspects.map((s) => ({
-      id: s.id,
-      index: s.index,
-      annotationId: s.annotationId,
-      imageId: s.imageId,
-      fileName: fileNames.get(s.imageId) ?? '',
-      kind: s.kind,
-      score: s.score,
-      keypoints: s.keypoints,
-      predictors: s.predictors,
-      of: s.of,
-      reason: s.reason,
-      fix:
-        s.proposal.action === 'swap_pairs'
-          ? { kind: 'swap', pairs: s.proposal.pairs.map(([a, b]) => [a, b] as [number, number]) }
-          : s.proposal.action === 'move_keypoint'
-            ? { kind: 'keypoint', keypoint: s.proposal.keypoint, xy: [s.proposal.to[0], s.proposal.to[1]] }
-            : null,
-    })),
-  };
+  return { predictors: review.predictors, persons: review.persons, suspects: review.suspects.map((s) => suspectView(s, fileNames)) };
+}
+
+/** "Label is right" / "later" on a suspect of the current queue, kept in the workspace. */
+export function cocoDecide(session: CocoSession, suspectId: string, verdict: 'label_right' | 'later'): Response<'coco:decide'> {
+  const open = session.require();
+  const item = decideCocoSuspect(open.ws, open.effective, reviewVariants(session), suspectId, verdict);
+  const words = verdict === 'label_right' ? 'label kept' : 'left for later';
+  return { suspectId, decision: item.decision!, message: `${words}: #${item.index} (${item.kind})` };
 }
