@@ -124,6 +124,14 @@ describe('.github/workflows/desktop.yml', () => {
     expect(Number(steps.find((s) => s.uses?.startsWith('actions/setup-node@'))!.with!['node-version'])).toBeGreaterThanOrEqual(22);
   });
 
+  it('also runs the README commands on Node 20, the lowest package.json allows', () => {
+    const node20 = workflow.jobs['node20']!;
+    const engines = (JSON.parse(read('package.json')) as { engines: { node: string } }).engines.node;
+    expect(engines).toBe('>=20');
+    expect(Number(node20.steps.find((s) => s.uses?.startsWith('actions/setup-node@'))!.with!['node-version'])).toBe(20);
+    expect(node20.steps.filter((s) => s.run !== undefined && !s.run.startsWith('sudo')).map((s) => s.run)).toEqual(['npm run setup', 'npm test']);
+  });
+
   it('uploads one file per installer target and pins actions to a major version', () => {
     const upload = steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!;
     const paths = upload
