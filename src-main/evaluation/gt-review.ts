@@ -130,7 +130,11 @@ export interface GtReviewInput {
 export interface GtReviewOptions {
   /** Fewer predictors than this: no predictor-based suspects (default 2). */
   readonly minPredictors: number;
-  /** A predictor inverts a pair when each joint is within this many h of the other GT joint (0.5). */
+  /**
+   * A predictor inverts a pair when, its nearer joint within this many h of the other label, its joints
+   * are closer to the labels matched the other way round (0.5; reviewPerson, step 1). Also "on the
+   * label" for the consensus rules and the displaced rule's support.
+   */
   readonly inversion: number;
   /** Predictors agree when within this many h of their median (0.25). */
   readonly agreement: number;
@@ -318,7 +322,7 @@ function jointRarity(geometry: GroundTruthGeometry, consensusOf: readonly (reado
       const h = geometry.headSizes[p]!;
       const x = gt[2 * (p * J + j)]!;
       const y = gt[2 * (p * J + j) + 1]!;
-      if (c === null || c === undefined || !(h > 0) || !Number.isFinite(x) || !Number.isFinite(y)) return;
+      if (c === null || c === undefined || !(Number.isFinite(h) && h > 0) || !Number.isFinite(x) || !Number.isFinite(y)) return;
       values.push(dist(c.x, c.y, x, y) / h);
     });
     return Float64Array.from(values).sort();
@@ -327,9 +331,11 @@ function jointRarity(geometry: GroundTruthGeometry, consensusOf: readonly (reado
 }
 
 /**
- * −log10 of the share of the set's persons whose consensus is at least `d` h from their label on joint
- * j (+1 smoothing: the person itself counts, so a set of one gives 0): 1 = one person in ten, 3 = one
- * in a thousand.
+ * log10 of 1 / the share of the set's persons whose consensus is at least `d` h from their label on
+ * joint j (the person asked about is one of them, so a set of one gives 0): 1 = one person in ten, 3 =
+ * one in a thousand. It moves a little when other persons' labels are corrected (decisions kept on a
+ * suspect do not depend on it), and only displaced joints use it, so it also lifts them against flips
+ * in the unfiltered queue.
  */
 export function disagreementRarity(rarity: JointRarity, j: number, d: number): number {
   const values = rarity.sorted[j]!;
@@ -342,7 +348,7 @@ export function disagreementRarity(rarity: JointRarity, j: number, d: number): n
     else hi = mid;
   }
   const atLeast = values.length - lo;
-  return Math.log10((values.length + 1) / (atLeast + 1));
+  return values.length === 0 ? 0 : Math.log10(values.length / Math.max(1, atLeast));
 }
 
 export function reviewGroundTruth(input: GtReviewInput, options: Partial<GtReviewOptions> = {}): GtReviewResult {
@@ -531,6 +537,7 @@ function personConsensus(input: GtReviewInput, o: GtReviewOptions, p: number): (
   const predicted = (k: number, j: number): boolean => Number.isFinite(px(k, j)) && Number.isFinite(py(k, j));
   // The median of all, then of those within `agreement` h of it.
   const consensus: (JointConsensus | null)[] = [];
+  if (!(Number.isFinite(h) && h > 0)) return Array.from({ length: J }, () => null);
   for (let j = 0; j < J; j++) {
     const xs: number[] = [];
     const ys: number[] = [];
@@ -626,13 +633,15 @@ function reviewPerson(
   //    bOwn), its nearer joint within `inversion` h of the other label and nearer it than either joint is
   //    to its own label — a predictor right about one joint of the pair and unsure of the other counts;
   //  - 'consensus': the predictors' consensus (at least max(2, ⌈2n/3⌉) agreeing) on one joint lies on
-  //    the *other* label (within `inversion` h, nearer it than its own) and the other joint's consensus,
-  //    if any, does not say the labels are right — the
+  //    the *other* label (within `inversion` h, nearer it than its own), the other joint's consensus, if
+  //    any, does not say the labels are right, at least one predictor votes, and more predictors put the
+  //    other joint on the first one's label than on its own (else it is a double count) — the
   //    predictors disagree about the pair's second joint but agree on the first (measured: about half of
   //    the planted pair swaps the vote misses were raised as a displaced joint at the mirror's label);
   //  - 'majority': a strict majority invert it and its body half already has a pair with 'votes' — a
   //    labeller who confused left and right there confused the whole half.
-  // A flip of left/right joints less than 0.5 h apart barely changes PCKh and cannot be told from noise.
+  // A predictor that puts the pair's two joints on (nearly) one spot — closer than half the labels'
+  // separation and than `agreement` h — does not vote: a double count says nothing about sides.
   const consensus = consensusOf[p]!;
   const flagged: FlaggedPair[] = [];
   const majority: FlaggedPair[] = [];
@@ -641,12 +650,21 @@ function reviewPerson(
   const consensusOnMirror = (c: JointConsensus | null, own: number, mirror: number): boolean =>
     c !== null && dist(c.x, c.y, gx(p, mirror), gy(p, mirror)) <= o.inversion * h && nearerMirror(c, own, mirror) > 0;
   const consensusSaysRight = (c: JointConsensus | null, own: number, mirror: number): boolean => c !== null && nearerMirror(c, own, mirror) <= 0;
+  /** Predictors that put joint j within `inversion` h of the label of joint q. */
+  const predictionsNear = (j: number, q: number): number => {
+    let count = 0;
+    for (let k = 0; k < total; k++) if (predicted(k, j) && dist(px(k, j), py(k, j), gx(p, q), gy(p, q)) <= o.inversion * h) count++;
+    return count;
+  };
   MPII_FLIP_PAIRS.forEach(([a, b], pairIndex) => {
     if (!annotated(p, a) || !annotated(p, b)) return;
     let inverting = 0;
     let marginSum = 0;
+    const separation = dist(gx(p, a), gy(p, a), gx(p, b), gy(p, b));
     for (let k = 0; k < total; k++) {
       if (!predicted(k, a) || !predicted(k, b)) continue;
+      // Both joints of the pair on (nearly) one spot: a double count says nothing about which side is which.
+      if (dist(px(k, a), py(k, a), px(k, b), py(k, b)) < Math.min(0.5 * separation, o.agreement * h)) continue;
       const aOwn = dist(px(k, a), py(k, a), gx(p, a), gy(p, a));
       const aMirror = dist(px(k, a), py(k, a), gx(p, b), gy(p, b));
       const bOwn = dist(px(k, b), py(k, b), gx(p, b), gy(p, b));
@@ -664,10 +682,14 @@ function reviewPerson(
     const ca = consensus[a] ?? null;
     const cb = consensus[b] ?? null;
     const agreeing = Math.min(...[ca, cb].map((c) => (c === null ? Infinity : c.agreeing)));
-    const onMirror = (consensusOnMirror(ca, a, b) && !consensusSaysRight(cb, b, a)) || (consensusOnMirror(cb, b, a) && !consensusSaysRight(ca, a, b));
-    if (onMirror && agreeing >= need) {
-      const margin = Math.min(ca !== null ? nearerMirror(ca, a, b) : Infinity, cb !== null ? nearerMirror(cb, b, a) : Infinity) / h;
-      flagged.push({ pair: pairIndex, inverting: agreeing, margin, by: 'consensus' });
+    // One joint's consensus on the other label, and the second joint put where a flip puts it (on the
+    // first joint's label) by more predictors than on its own label: without that, predictors that put
+    // both joints on one label (a double count) would look the same.
+    const onMirror =
+      (consensusOnMirror(ca, a, b) && !consensusSaysRight(cb, b, a) && predictionsNear(b, a) > predictionsNear(b, b)) ||
+      (consensusOnMirror(cb, b, a) && !consensusSaysRight(ca, a, b) && predictionsNear(a, b) > predictionsNear(a, a));
+    if (onMirror && agreeing >= need && inverting > 0) {
+      flagged.push({ pair: pairIndex, inverting, margin: marginSum / inverting, by: 'consensus' });
     } else if (inverting >= majorityAgreement(total)) majority.push({ pair: pairIndex, inverting, margin: marginSum / inverting, by: 'majority' });
   });
   for (const m of majority) {
@@ -852,8 +874,9 @@ function reviewPerson(
     // Agreeing predictors, the distance (capped at 2 h: further is more often the predictors' mistake)
     // and how tightly they agree (spread 0 → × 1, spread at the agreement radius → × 0.5).
     const tightness = 1 - c.spread / (2 * o.agreement);
-    // How rare a consensus this far from the label is for this joint in the set (1 = one person in ten).
-    const rare = disagreementRarity(rarity, j, d);
+    // How rare a consensus this far from the label (capped at 2 h, as the distance) is for this joint in
+    // the set (1 = one person in ten).
+    const rare = disagreementRarity(rarity, j, Math.min(d, 2));
     // Majority reading: the predictors outside the agreeing group may be anywhere but on the GT joint
     // (within `inversion` h of it): a predictor that puts the joint on the label is a predictor that
     // disagrees with the others, and the label has support.

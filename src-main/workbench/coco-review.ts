@@ -36,20 +36,16 @@ export interface CocoReviewVariantIdentity {
 }
 
 /**
- * What a decision about person `index` is judged on: its effective annotation and the variants'
- * results. A decision holds while this digest is unchanged, so a corrected label or new predictions
- * bring the suspect back (as for MPII, workbench/gt-review-queue.ts).
+ * What a decision about a suspect on image `imageId` is judged on: every (effective) annotation of the
+ * image — pycocotools matches a person's detections against the others there, and a duplicate names
+ * two — and the variants' results. A decision holds while this digest is unchanged, so a corrected
+ * label or new predictions bring the suspect back (as for MPII, workbench/gt-review-queue.ts).
  */
-export function cocoReviewEvidenceKey(dataset: OpenedCocoDataset, index: number, variants: readonly CocoReviewVariantIdentity[]): string {
-  const person = dataset.annotations.annotations[index];
-  if (person === undefined) throw new RangeError(`no person ${index} (the dataset has ${dataset.annotations.annotations.length})`);
-  const text = JSON.stringify({
-    keypoints: person.keypoints,
-    num_keypoints: person.numKeypoints,
-    bbox: person.bbox,
-    iscrowd: person.iscrowd,
-    variants: variants.map((v) => `${v.name}:${v.id}:${v.sourceSha256}`).sort(),
-  });
+export function cocoReviewEvidenceKey(dataset: OpenedCocoDataset, imageId: number, variants: readonly CocoReviewVariantIdentity[]): string {
+  const persons = dataset.annotations.annotations
+    .filter((a) => a.imageId === imageId)
+    .map((a) => ({ id: a.id, keypoints: a.keypoints, num_keypoints: a.numKeypoints, bbox: a.bbox, iscrowd: a.iscrowd }));
+  const text = JSON.stringify({ persons, variants: variants.map((v) => `${v.name}:${v.id}:${v.sourceSha256}`).sort() });
   return createHash('sha256').update(text).digest('hex').slice(0, 32);
 }
 
@@ -67,16 +63,16 @@ export function cocoReviewWithDecisions(
   const review = reviewCocoGroundTruth(dataset, variants);
   const decisions = currentCocoReviewDecisions(ws, dataset.annotationFile);
   const keys = new Map<number, string>();
-  const keyOf = (index: number): string => {
-    let key = keys.get(index);
-    if (key === undefined) keys.set(index, (key = cocoReviewEvidenceKey(dataset, index, variants)));
+  const keyOf = (imageId: number): string => {
+    let key = keys.get(imageId);
+    if (key === undefined) keys.set(imageId, (key = cocoReviewEvidenceKey(dataset, imageId, variants)));
     return key;
   };
   return {
     ...review,
     suspects: review.suspects.map((s): CocoReviewItem => {
       const stored = decisions.get(s.id);
-      const applies = stored !== undefined && stored.evidenceKey === keyOf(s.index);
+      const applies = stored !== undefined && stored.evidenceKey === keyOf(s.imageId);
       return { ...s, decision: applies ? { verdict: stored.verdict, decidedAt: stored.decidedAt } : null };
     }),
   };
@@ -97,7 +93,7 @@ export function decideCocoSuspect(
     suspectId,
     kind: suspect.kind,
     verdict,
-    evidenceKey: cocoReviewEvidenceKey(dataset, suspect.index, variants),
+    evidenceKey: cocoReviewEvidenceKey(dataset, suspect.imageId, variants),
   });
   return { ...suspect, decision: { verdict: record.verdict, decidedAt: record.decidedAt } };
 }

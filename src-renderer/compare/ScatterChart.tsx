@@ -120,8 +120,8 @@ export const ScatterChart = memo(function ScatterChart({
 const LABEL_LINE = 13;
 const LABEL_HEIGHT = 12;
 const LABEL_FONT_PX = 11; // styles.css: svg.chart text
-// Without a browser to measure in (unit tests): the widest common sans (DejaVu Sans averages ~0.64 em
-// for lower case and digits, 'm' ~0.97 em), so an estimate never undercuts the drawn text.
+// Without a browser to measure in (unit tests): 0.7 em a character, above DejaVu Sans's ~0.64 em average
+// for lower case and digits (a name of many m's or W's can still be wider; the app measures).
 const CHAR_WIDTH = 0.7 * LABEL_FONT_PX;
 const estimatedLabelWidth = (text: string) => text.length * CHAR_WIDTH;
 
@@ -132,10 +132,9 @@ let measuringContext: CanvasRenderingContext2D | null | undefined;
  * Linux) pushed labels past the chart's edge when the width was a per-character guess.
  */
 function measuredLabelWidth(text: string): number {
-  if (measuringContext === undefined) {
-    measuringContext = typeof document === 'undefined' ? null : document.createElement('canvas').getContext('2d');
-    if (measuringContext) measuringContext.font = `${LABEL_FONT_PX}px ${getComputedStyle(document.documentElement).fontFamily}`;
-  }
+  if (measuringContext === undefined) measuringContext = typeof document === 'undefined' ? null : document.createElement('canvas').getContext('2d');
+  // The page's font read on every call (cheap), so a font that loads later is measured too.
+  if (measuringContext) measuringContext.font = `${LABEL_FONT_PX}px ${getComputedStyle(document.documentElement).fontFamily}`;
   // +1: sub-pixel rounding of glyph advances between canvas and SVG text.
   return measuringContext ? measuringContext.measureText(text).width + 1 : estimatedLabelWidth(text);
 }

@@ -21,7 +21,8 @@
  *    whether the queue raises a new label error and ranks it within its kind above other new ones; the
  *    unmodified MPII val set's own suspects — most of the flips and the far-off displaced joints are
  *    real label errors (README, "what the queue finds in MPII val") — are not counted as misses ranked
- *    above it, which the next reading does.
+ *    above it, which the next reading does. Only planted persons are undecided, so its recall is the
+ *    `raised` ceiling: it measures what the rules raise; the next reading measures the ranking.
  *  - kind filter (`within_kind`): the queue as a reviewer sees it with the Review
  *    mode's filter set to the kinds that answer the injected kind (pair swap → flip_pair; flip →
  *    flip_upper_body / flip_lower_body / flip_whole_person; displaced → displaced_joint), cut at

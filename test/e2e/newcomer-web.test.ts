@@ -278,8 +278,10 @@ describe.skipIf(!HAS_CHROMIUM)('the app as a newcomer meets it (web host, demo)'
     const large = await steadyScale();
     await page.setViewportSize({ width: 1024, height: 700 });
     await waitFor('a refit to the smaller editor', async () => ((await scaleOf()) < large ? true : undefined), 10_000);
+    const small = await steadyScale();
     await page.locator('.editor').getByRole('button', { name: 'Zoom in' }).click();
     const zoomed = await steadyScale();
+    expect(zoomed).toBeGreaterThan(small);
     await page.setViewportSize({ width: 1440, height: 900 });
     await settle(page);
     await settle(page);

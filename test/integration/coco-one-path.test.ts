@@ -273,7 +273,10 @@ describe.skipIf(!HAS_SHARED)('COCO in the app: the numbers of posebench eval, pe
       expect(flip!.decision).toBeNull();
       const decided = await call('coco:decide', { suspectId: flip!.id, verdict: 'label_right' });
       expect(decided.decision.verdict).toBe('label_right');
-      const decisionOf = async () => (await call('coco:review', {})).suspects.find((s) => s.id === flip!.id)?.decision?.verdict ?? null;
+      const decisionOf = async () => {
+        const suspect = (await call('coco:review', {})).suspects.find((s) => s.id === flip!.id);
+        return suspect === undefined ? 'not in the queue' : (suspect.decision?.verdict ?? null);
+      };
       expect(await decisionOf()).toBe('label_right');
       await service!.close();
       service = await start();
@@ -282,6 +285,13 @@ describe.skipIf(!HAS_SHARED)('COCO in the app: the numbers of posebench eval, pe
       await call('coco:correct', { index: target.index, edit: { kind: 'visibility', keypoint: 9, v: v === 2 ? 1 : 2 } });
       expect(await decisionOf()).toBeNull();
       await call('coco:undo', {});
+      expect(await decisionOf()).toBe('label_right');
+      // new predictions: judged on other evidence, the decision lapses until they are removed again
+      const another = path.join(dir, 'close-2px.json');
+      writeFileSync(another, JSON.stringify(perturbedResults(gt, 10, 2)));
+      const extra = await call('coco:importResults', { file: another });
+      expect(await decisionOf()).toBeNull();
+      await call('coco:removeVariant', { variantId: extra.id });
       expect(await decisionOf()).toBe('label_right');
       await expect(call('coco:decide', { suspectId: 'flip:999999:0,1', verdict: 'later' })).rejects.toThrow(/no suspect flip:999999/);
 

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { GroundTruthGeometry } from '../../../src-main/evaluation/error-classes.ts';
+import { mulberry32 } from '../../../src-main/core/seeded-random.ts';
 import { agreeingGroup, majorityAgreement, reviewGroundTruth, type PredictorSet } from '../../../src-main/evaluation/gt-review.ts';
 
 const J = 16;
@@ -129,33 +130,63 @@ describe('flips: a pair seen through the consensus, and a half seen through a ma
   const R_KNEE = 1;
   const L_KNEE = 4;
 
-  it('knees swapped in the GT; every predictor right on the right knee, the left knee double-counted or lost: a flip_pair by consensus, no displaced joint', () => {
+  it('knees swapped in the GT; every predictor right on the right knee, two right on the left knee, three lost it: a flip_pair by consensus, no displaced joint', () => {
     const gt = swapped([[R_KNEE, L_KNEE]]);
     const [rx, ry] = truth[R_KNEE]!;
     const [lx, ly] = truth[L_KNEE]!;
+    // Predictors 2–4 put the left knee far beyond the right one (scattered, so no consensus on it):
+    // matched either way their pair is about as far off, so they do not vote; 0 and 1 invert the pair.
     const lost: [number, number][] = [
-      [lx + 3 * H, ly - 2 * H],
-      [lx + 3 * H, ly + 2 * H],
-      [lx, ly + 4 * H],
+      [rx - 5 * H, ry - H],
+      [rx - 5 * H, ry],
+      [rx - 5 * H, ry + H],
     ];
     const input = setup(gt, (k, j) => {
-      if (j === R_KNEE) return k < 3 ? [rx + jitter[k]!, ry - jitter[k]!] : [rx + 0.1 * H, ry];
-      // Predictors 3 and 4 put the left knee on the right one (their own label, the GT's left knee); 0–2 anywhere.
-      if (j === L_KNEE) return k < 3 ? lost[k]! : [rx, ry];
+      if (j === R_KNEE) return [rx + 0.1 * H + jitter[k]!, ry - jitter[k]!];
+      if (j === L_KNEE) return k < 2 ? [lx + jitter[k]!, ly - jitter[k]!] : lost[k - 2]!;
       return null;
     });
     const suspects = reviewGroundTruth(input).suspects;
     const flip = suspects.find((s) => s.kind === 'flip_pair');
     expect(flip?.joints).toEqual(['right_knee', 'left_knee']);
     expect(flip!.evidence['pairs_by_consensus']).toBe(1);
-    expect(flip!.predictors).toBe(5);
+    // `predictors`: those that invert the pair (the vote's 2 of 5, short of the ⌈2n/3⌉ = 4 it needs alone).
+    expect([flip!.predictors, flip!.of]).toEqual([2, 5]);
     expect(suspects.filter((s) => s.kind === 'displaced_joint' && s.joints.includes('right_knee'))).toEqual([]);
   });
 
-  it('both knees predicted on the right knee (double counting): the left knee consensus on the other label is no flip while the right one says its label is right', () => {
-    const [rx, ry] = truth[R_KNEE]!;
-    const input = setup(truth, (k, j) => (j === R_KNEE || j === L_KNEE ? [rx + jitter[k]!, ry - jitter[k]!] : null));
+  it('right labels, the right knee double-counted on the left one by every predictor and the left knee there by two, lost by three: no flip', () => {
+    // The same picture as a flip seen only through the right knee, except that the left knee is put on
+    // its own label (where the double count is), never on the right knee's.
+    const [lx, ly] = truth[L_KNEE]!;
+    const lost: [number, number][] = [
+      [lx + 3 * H, ly - 2 * H],
+      [lx + 3 * H, ly + 2 * H],
+      [lx, ly + 4 * H],
+    ];
+    const input = setup(truth, (k, j) => {
+      if (j === R_KNEE) return [lx + jitter[k]!, ly - jitter[k]!];
+      if (j === L_KNEE) return k < 2 ? [lx + 0.1 * H, ly] : lost[k - 2]!;
+      return null;
+    });
     expect(reviewGroundTruth(input).suspects.filter((s) => s.kind.startsWith('flip'))).toEqual([]);
+  });
+
+  it('right labels, both knees put on the left knee by every predictor with noise: no flip in 200 draws', () => {
+    const random = mulberry32(7);
+    const [lx, ly] = truth[L_KNEE]!;
+    const noisy = (): [number, number] => {
+      const r = (0.05 + 0.15 * random()) * H;
+      const angle = 2 * Math.PI * random();
+      return [lx + r * Math.cos(angle), ly + r * Math.sin(angle)];
+    };
+    let flips = 0;
+    for (let draw = 0; draw < 200; draw++) {
+      const points = Array.from({ length: 5 }, () => [noisy(), noisy()] as const);
+      const input = setup(truth, (k, j) => (j === R_KNEE ? points[k]![0] : j === L_KNEE ? points[k]![1] : null));
+      if (reviewGroundTruth(input).suspects.some((s) => s.kind.startsWith('flip'))) flips++;
+    }
+    expect(flips).toBe(0);
   });
 
   it('upper body flipped in the GT, the wrists inverted by only 3 of 5 predictors: the wrists join the half (flip_upper_body), not left out', () => {

@@ -147,11 +147,13 @@ describe('review queue score components', () => {
     expect(pair.score).toBeGreaterThan(2 * votes);
   });
 
-  it('rarity: −log10 of the share of persons at least that far off on the joint (+1 smoothing)', () => {
+  it('rarity: log10 of 1 / the share of persons at least that far off on the joint (the person asked about is one)', () => {
     const rarity = { sorted: Array.from({ length: J }, () => Float64Array.of(0.1, 0.2, 0.5, 1, 2)) };
-    expect(disagreementRarity(rarity, 0, 3)).toBeCloseTo(-Math.log10(1 / 6), 12);
-    expect(disagreementRarity(rarity, 0, 1)).toBeCloseTo(-Math.log10(3 / 6), 12);
+    expect(disagreementRarity(rarity, 0, 2)).toBeCloseTo(Math.log10(5), 12);
+    expect(disagreementRarity(rarity, 0, 1)).toBeCloseTo(Math.log10(5 / 2), 12);
+    expect(disagreementRarity(rarity, 0, 3)).toBeCloseTo(Math.log10(5), 12); // never more than one in n
     expect(disagreementRarity(rarity, 0, 0)).toBe(0);
+    expect(disagreementRarity({ sorted: Array.from({ length: J }, () => new Float64Array(0)) }, 0, 1)).toBe(0);
   });
 
   it('the same displaced wrist ranks higher in a set where wrists are rarely that far off', () => {
@@ -167,7 +169,7 @@ describe('review queue score components', () => {
     const disputed = person0(1.5);
     const rare = person0(0);
     expect(disputed.evidence['rarity']).toBe(0);
-    expect(rare.evidence['rarity']).toBeCloseTo(-Math.log10(2 / 22), 3);
-    expect(rare.score / disputed.score).toBeCloseTo(1 - Math.log10(2 / 22), 2);
+    expect(rare.evidence['rarity']).toBeCloseTo(Math.log10(21), 3);
+    expect(rare.score / disputed.score).toBeCloseTo(1 + Math.log10(21), 2);
   });
 });

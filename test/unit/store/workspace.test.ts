@@ -14,6 +14,7 @@ import { tempDir } from './store-fixtures.ts';
 
 const EXPECTED_TABLES = [
   'coco_corrections',
+  'coco_review_decisions',
   'coco_variants',
   'corrections',
   'datasets',

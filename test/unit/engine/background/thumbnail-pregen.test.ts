@@ -398,9 +398,12 @@ describe('the low-priority thumbnail worker', () => {
       expect(existsSync(await service.forMedia(4, 96, { ...GT_ONLY, gtColor: 'ffffff' }))).toBe(true);
       await until('a new worker', () => worker.ready);
       expect(worker.pid).not.toBe(first);
-      const again = service.counts().worker.request;
+      // The new worker makes thumbnails: asked directly, since under a loaded machine the service makes
+      // requests here for a while after a starved worker job (its documented rule, tested below).
+      const next = thumbnailJobFor(newCache(), s, targetOf({ ...WITH_V1, predColor: '0072b2' }, 96), 5)!;
+      await worker.make(next);
+      expect(existsSync(next.out)).toBe(true);
       expect(existsSync(await service.forMedia(5, 96, { ...WITH_V1, predColor: '0072b2' }))).toBe(true);
-      expect(service.counts().worker.request).toBe(again + 1);
     } finally {
       service.close();
     }
