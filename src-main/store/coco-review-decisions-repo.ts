@@ -4,6 +4,7 @@
  * decision. (MPII decisions live in gt_review_decisions, keyed by dataset and instance rows, which COCO
  * datasets do not have.)
  */
+import { newestDecisionRows } from './review-decisions-repo.ts';
 import { nowIso, type Workspace } from './workspace.ts';
 
 export type CocoReviewVerdict = 'label_right' | 'later';
@@ -42,12 +43,7 @@ export function recordCocoReviewDecision(ws: Workspace, input: CocoReviewDecisio
 
 /** The current decision of every decided suspect of an annotation file (newest row per suspect). */
 export function currentCocoReviewDecisions(ws: Workspace, annotationFile: string): Map<string, CocoReviewDecisionRecord> {
-  const rows = ws.db
-    .prepare(
-      `SELECT d.* FROM coco_review_decisions d
-       JOIN (SELECT suspect_id, MAX(id) AS id FROM coco_review_decisions WHERE annotation_file = ? GROUP BY suspect_id) newest ON newest.id = d.id`,
-    )
-    .all(annotationFile) as DecisionRow[];
+  const rows = newestDecisionRows<DecisionRow>(ws, { table: 'coco_review_decisions', scope: 'annotation_file' }, annotationFile);
   return new Map(
     rows.map((row) => [
       row.suspect_id,

@@ -63,13 +63,25 @@ export function recordReviewDecision(ws: Workspace, input: ReviewDecisionInput):
   return { ...input, note: input.note ?? null, id: Number(result.lastInsertRowid), decidedAt };
 }
 
+/**
+ * The newest row of each suspect in an append-only decision log, within one scope (a dataset's MPII
+ * decisions, an annotation file's COCO ones): the suspect's current decision.
+ */
+export function newestDecisionRows<Row>(
+  ws: Workspace,
+  log: { readonly table: 'gt_review_decisions'; readonly scope: 'dataset_id' } | { readonly table: 'coco_review_decisions'; readonly scope: 'annotation_file' },
+  scopeValue: number | string,
+): Row[] {
+  return ws.db
+    .prepare(
+      `SELECT d.* FROM ${log.table} d
+       JOIN (SELECT suspect_id, MAX(id) AS id FROM ${log.table} WHERE ${log.scope} = ? GROUP BY suspect_id) newest ON newest.id = d.id`,
+    )
+    .all(scopeValue) as Row[];
+}
+
 /** The current decision of every decided suspect of a dataset (newest row per suspect). */
 export function currentReviewDecisions(ws: Workspace, datasetId: number): Map<string, ReviewDecisionRecord> {
-  const rows = ws.db
-    .prepare(
-      `SELECT d.* FROM gt_review_decisions d
-       JOIN (SELECT suspect_id, MAX(id) AS id FROM gt_review_decisions WHERE dataset_id = ? GROUP BY suspect_id) newest ON newest.id = d.id`,
-    )
-    .all(datasetId) as DecisionRow[];
+  const rows = newestDecisionRows<DecisionRow>(ws, { table: 'gt_review_decisions', scope: 'dataset_id' }, datasetId);
   return new Map(rows.map((row) => [row.suspect_id, toRecord(row)]));
 }
