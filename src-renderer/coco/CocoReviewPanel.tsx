@@ -96,7 +96,8 @@ export function CocoReviewPanel(props: { keypoints: readonly string[]; current: 
                   Label is right
                 </button>
               ) : null}
-              {s.decision === null ? (
+              {/* On a kept label too: a change of mind puts it back into the list (at the end). */}
+              {s.decision?.verdict !== 'later' ? (
                 <button
                   type="button"
                   disabled={decide.isPending}

@@ -189,6 +189,11 @@ describe.skipIf(SKIP !== null)('COCO keypoint folders in the browser (web host)'
     await page.getByLabel('decided too').check();
     await item.locator('.status-pill', { hasText: 'label right' }).waitFor();
     await screenshotsAt(page, 'coco-review-decided');
+    // a change of mind: "Later" puts a kept label back into the list
+    await item.getByRole('button', { name: /Decide .* later/ }).click();
+    await item.locator('.status-pill', { hasText: 'later' }).waitFor();
+    await page.getByLabel('decided too').uncheck();
+    await expect.poll(() => item.count()).toBe(1);
     await item.getByRole('button', { name: /Apply the fix/ }).click();
     await expect.poll(() => item.count()).toBe(0);
     const after = (await call<CocoImageDetail>('coco:image', { imageId: target.imageId })).persons.find((p) => p.index === target.index)!;
