@@ -22,6 +22,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
+import type { Response as ApiResponse } from '../../src-main/api/contract.ts';
 import { projectRoot } from '../../src-main/core/project-root.ts';
 import { ensureDemo } from '../../src-main/demo/ensure-demo.ts';
 import { openDataset } from '../../src-main/datasets/open-dataset.ts';
@@ -634,7 +635,7 @@ async function measureRunLongTasks(
   options: BenchOptions,
 ): Promise<Skippable<RunResult>> {
   const api = apiCaller(host);
-  const variant = (await api('variants:addModel', { modelPath: modelFile, name: 'bench-demo-regression' })) as { id: string };
+  const { variant } = (await api('variants:addModel', { modelPath: modelFile, name: 'bench-demo-regression' })) as ApiResponse<'variants:addModel'>;
   await page.goto(freshUrl(host.url, 'runs'), { waitUntil: 'load', timeout: 30_000 });
   await page.waitForFunction(() => document.querySelector('table[aria-label="Variants"] tbody tr') !== null, undefined, { timeout: 30_000 });
   await new Promise((resolve) => setTimeout(resolve, 500));
