@@ -102,18 +102,9 @@ export class ImagePrefetcher {
   async drain(timeoutMs = 10_000): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
-    const message: WorkerRequest = { type: 'close' };
-    this.worker.postMessage(message);
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), timeoutMs);
-    });
-    const outcome = await Promise.race([exited, timeout]);
-    clearTimeout(timer);
+    await this.stopWorker({ type: 'close' }, timeoutMs);
     for (const entry of this.pending.values()) entry.reject(new Error('image worker closed'));
     this.pending.clear();
-    if (outcome === 'timeout') await this.worker.terminate();
   }
 
   /**
@@ -127,8 +118,12 @@ export class ImagePrefetcher {
     for (const entry of this.pending.values()) entry.reject(new Error('image worker closed'));
     this.pending.clear();
     if (this.exited) return;
+    await this.stopWorker({ type: 'cancel' }, timeoutMs);
+  }
+
+  /** Sends `message` (close or cancel) and waits for the worker to exit; terminates it after `timeoutMs`. */
+  private async stopWorker(message: WorkerRequest, timeoutMs: number): Promise<void> {
     const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
-    const message: WorkerRequest = { type: 'cancel' };
     this.worker.postMessage(message);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {
